@@ -1,0 +1,64 @@
+"""Every API error is JSON with a human ``detail`` and a stable machine ``code``."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from erp.core.exceptions import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+def _first_code(codes) -> str:
+    if isinstance(codes, str):
+        return codes
+    if isinstance(codes, dict):
+        for value in codes.values():
+            return _first_code(value)
+    if isinstance(codes, list) and codes:
+        return _first_code(codes[0])
+    return "invalid"
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"code": exc.code, "detail": exc.message}
+        if exc.field:
+            body["field"] = exc.field
+            body["errors"] = {exc.field: [exc.message]}
+        body.update(exc.extra)
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(
+            {"code": "invalid", "detail": " ".join(exc.messages), "errors": errors},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        return Response(
+            {"code": "protected", "detail": "This record is still referenced by other records and cannot be deleted."},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {
+            "code": _first_code(exc.get_codes()),
+            "detail": "The request contains invalid data.",
+            "errors": response.data,
+        }
+    elif isinstance(exc, exceptions.APIException):
+        response.data = {"code": _first_code(exc.get_codes()), "detail": str(exc.detail)}
+    return response

@@ -1,0 +1,116 @@
+"""Shared viewset behaviour: ETag/If-Match for versioned records, audit rows for writes."""
+
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+
+from erp.core.exceptions import PreconditionFailed, PreconditionRequired
+from erp.ops.audit import audit_record
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The record\'s current ETag (its `row_version` in quotes, e.g. `"3"`), as sent by the last read.',
+)
+
+
+def parse_if_match(header: str) -> set[str]:
+    tags = set()
+    for raw in header.split(","):
+        tag = raw.strip()
+        if tag.startswith("W/"):
+            tag = tag[2:]
+        if tag:
+            tags.add(tag)
+    return tags
+
+
+def check_if_match(request, obj) -> None:
+    """Refuse a write that does not name the record's current version."""
+    header = request.headers.get("If-Match")
+    if not header:
+        raise PreconditionRequired(
+            "This record is versioned: send If-Match with the ETag from your last read.",
+            code="if_match_required",
+        )
+    if obj.etag not in parse_if_match(header):
+        raise PreconditionFailed(
+            f"The record changed since you read it (current version {obj.row_version}); reload and retry.",
+            code="stale_version",
+            extra={"current_version": obj.row_version},
+        )
+
+
+class VersionedViewSetMixin:
+    """Reads send ``ETag``; updates and deletes require a matching ``If-Match`` (412/428)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        instance = getattr(self, "_etag_instance", None)
+        if instance is not None and 200 <= response.status_code < 300:
+            response["ETag"] = instance.etag
+        return response
+
+    def get_object(self):
+        return self.versioned(super().get_object())
+
+    def versioned(self, obj):
+        """Remember ``obj`` for the ETag header and check ``If-Match`` on writes."""
+        self._etag_instance = obj
+        if self.request.method in ("PUT", "PATCH", "DELETE"):
+            check_if_match(self.request, obj)
+        return obj
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        self._etag_instance = serializer.instance
+
+    @extend_schema(parameters=[IF_MATCH])
+    def update(self, request, *args, **kwargs):
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(parameters=[IF_MATCH])
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(parameters=[IF_MATCH])
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
+
+class AuditedViewSetMixin:
+    """Each create, update (with the changed fields) and delete through the API is audited.
+
+    The write and its audit row are one transaction: there is never one without the other.
+    """
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        audit_record(actor=self.request.user, action="create", entity=serializer.instance, request=self.request)
+
+    @transaction.atomic
+    def perform_update(self, serializer):
+        changed = sorted(
+            name
+            for name, value in serializer.validated_data.items()
+            if getattr(serializer.instance, name, None) != value
+        )
+        super().perform_update(serializer)
+        audit_record(
+            actor=self.request.user,
+            action="update",
+            entity=serializer.instance,
+            request=self.request,
+            metadata={"fields_changed": changed},
+        )
+
+    @transaction.atomic
+    def perform_destroy(self, instance):
+        audit_record(actor=self.request.user, action="delete", entity=instance, request=self.request)
+        if hasattr(instance, "is_deleted"):
+            instance.delete(actor=self.request.user)
+        else:
+            instance.delete()

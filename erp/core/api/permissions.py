@@ -1,0 +1,46 @@
+from rest_framework import permissions
+
+from erp.core.roles import ADMIN
+
+
+class ModelPermissions(permissions.DjangoModelPermissions):
+    """Django model permissions, reads included: listing patients needs ``view_patient``.
+
+    Views without a model (``/me/``, health checks) only need authentication; operations declare
+    their own permission classes.
+    """
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+    def has_permission(self, request, view):
+        if getattr(view, "queryset", None) is None and not hasattr(view, "get_queryset"):
+            return bool(request.user and request.user.is_authenticated)
+        return super().has_permission(request, view)
+
+
+class IsAdminRole(permissions.BasePermission):
+    """Only members of the admin role (or superusers)."""
+
+    message = "Only administrators may do this."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_role(ADMIN))
+
+
+def has_perms(*perms: str) -> type[permissions.BasePermission]:
+    """A permission class requiring every named Django permission (for operations)."""
+
+    class HasPerms(permissions.BasePermission):
+        message = "Your role does not allow this operation."
+
+        def has_permission(self, request, view):
+            return bool(request.user and request.user.is_authenticated and request.user.has_perms(perms))
+
+    HasPerms.__name__ = "HasPerms_" + "_".join(p.replace(".", "_") for p in perms)
+    return HasPerms

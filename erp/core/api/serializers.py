@@ -1,0 +1,168 @@
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.models import Group
+from rest_framework import serializers
+
+from erp.core.models import AppSettings, ClinicLocation, Practitioner, User
+from erp.core.roles import role_permissions
+
+
+class LoginSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
+
+    def validate(self, attrs):
+        user = authenticate(self.context.get("request"), email=attrs["email"].strip(), password=attrs["password"])
+        if user is None:
+            # One answer for a wrong password, an unknown e-mail and a disabled account alike.
+            raise serializers.ValidationError(
+                "Unable to sign in with these credentials.", code="invalid_credentials"
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+    permissions = serializers.SerializerMethodField()
+    practitioner_id = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id", "email", "first_name", "last_name", "email_confirmed",
+            "roles", "permissions", "practitioner_id", "last_login",
+        ]
+        read_only_fields = fields
+
+    def get_roles(self, user) -> list[str]:
+        return user.role_names
+
+    def get_permissions(self, user) -> list[str]:
+        return sorted(user.get_all_permissions())
+
+    def get_practitioner_id(self, user) -> str | None:
+        practitioner = getattr(user, "practitioner", None)
+        return str(practitioner.pk) if practitioner else None
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    permissions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Group
+        fields = ["id", "name", "permissions"]
+        read_only_fields = fields
+
+    def get_permissions(self, group) -> list[str]:
+        return sorted(f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all())
+
+
+class UserSerializer(serializers.ModelSerializer):
+    roles = serializers.SlugRelatedField(
+        source="groups",
+        many=True,
+        slug_field="name",
+        queryset=Group.objects.all(),
+        required=False,
+        help_text="Role names, e.g. `reception`.",
+    )
+    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+
+    class Meta:
+        model = User
+        fields = [
+            "id", "email", "first_name", "last_name", "email_confirmed", "is_active",
+            "roles", "password", "last_login", "created_at", "updated_at",
+        ]
+        read_only_fields = ["id", "email_confirmed", "last_login", "created_at", "updated_at"]
+
+    def validate_email(self, value: str) -> str:
+        value = value.strip().lower()
+        clash = User.objects.filter(email__iexact=value)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError("A user with this e-mail already exists.", code="email_taken")
+        return value
+
+    def validate_roles(self, groups):
+        unknown = [g.name for g in groups if g.name not in role_permissions()]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown role(s): {', '.join(unknown)}.", code="unknown_role")
+        return groups
+
+    def validate_password(self, value: str) -> str:
+        password_validation.validate_password(value, self.instance)
+        return value
+
+    def create(self, validated_data):
+        groups = validated_data.pop("groups", [])
+        password = validated_data.pop("password", None)
+        user = User.objects.create_user(password=password, **validated_data)
+        user.groups.set(groups)
+        return user
+
+    def update(self, instance, validated_data):
+        groups = validated_data.pop("groups", None)
+        password = validated_data.pop("password", None)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        if password:
+            instance.set_password(password)
+        instance.save()
+        if groups is not None:
+            instance.groups.set(groups)
+        return instance
+
+
+class ClinicLocationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClinicLocation
+        fields = [
+            "id", "name", "address_line1", "city", "postal_code", "country_code",
+            "timezone", "is_active", "row_version", "created_at", "updated_at",
+        ]
+        read_only_fields = ["id", "row_version", "created_at", "updated_at"]
+
+    def validate_country_code(self, value):
+        return value.upper() if value else value
+
+
+class AppSettingsSerializer(serializers.ModelSerializer):
+    enabled_languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=[code for code, _ in settings.LANGUAGES]),
+        allow_empty=False,
+    )
+
+    class Meta:
+        model = AppSettings
+        fields = [
+            "id", "default_country_code", "default_currency", "default_language",
+            "enabled_languages", "timezone", "row_version", "updated_at",
+        ]
+        read_only_fields = ["id", "row_version", "updated_at"]
+
+    def validate(self, attrs):
+        default = attrs.get("default_language", getattr(self.instance, "default_language", None))
+        enabled = attrs.get("enabled_languages", getattr(self.instance, "enabled_languages", None))
+        if default and enabled and default not in enabled:
+            raise serializers.ValidationError(
+                {"default_language": "The default language must be one of the enabled languages."},
+                code="default_language_disabled",
+            )
+        return attrs
+
+
+class PractitionerSerializer(serializers.ModelSerializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    email = serializers.EmailField(source="user.email", read_only=True)
+
+    class Meta:
+        model = Practitioner
+        fields = ["id", "user", "email", "display_name", "specialty", "is_active", "created_at", "updated_at"]
+        read_only_fields = ["id", "email", "created_at", "updated_at"]

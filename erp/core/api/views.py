@@ -1,0 +1,120 @@
+from django.contrib.auth import user_logged_in
+from django.contrib.auth.models import Group
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from erp.ops.audit import audit_record
+from erp.core.models import AppSettings, ClinicLocation, Practitioner, User
+
+from .mixins import AuditedViewSetMixin, VersionedViewSetMixin
+from .permissions import IsAdminRole
+from .serializers import (
+    AppSettingsSerializer,
+    ClinicLocationSerializer,
+    LoginSerializer,
+    MeSerializer,
+    PractitionerSerializer,
+    RoleSerializer,
+    TokenSerializer,
+    UserSerializer,
+)
+
+
+class TokenLoginView(APIView):
+    """Exchange an e-mail and password for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=LoginSerializer, responses={200: TokenSerializer}, auth=[])
+    def post(self, request):
+        serializer = LoginSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, _created = Token.objects.get_or_create(user=user)
+        user_logged_in.send(sender=type(user), request=request, user=user)
+        return Response(TokenSerializer({"token": token.key}).data)
+
+
+class TokenLogoutView(APIView):
+    """Revoke the caller's API token."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(generics.RetrieveAPIView):
+    """The signed-in user, their roles and permissions."""
+
+    serializer_class = MeSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_object(self):
+        return self.request.user
+
+
+class UserViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
+    """Staff accounts and their roles (administrators only). Deleting deactivates."""
+
+    serializer_class = UserSerializer
+    permission_classes = [IsAdminRole]
+    queryset = User.objects.prefetch_related("groups").order_by("email")
+    filterset_fields = ["is_active", "email_confirmed", "groups__name"]
+    ordering_fields = ["email", "last_name", "created_at", "last_login"]
+    search_fields = ["email", "first_name", "last_name"]
+
+    def perform_destroy(self, instance):
+        # Accounts are never removed (the audit trail points at them): they are deactivated.
+        instance.is_active = False
+        instance.save(update_fields=["is_active", "updated_at"])
+        Token.objects.filter(user=instance).delete()
+        audit_record(actor=self.request.user, action="delete", entity=instance, request=self.request)
+
+
+class RoleViewSet(viewsets.ReadOnlyModelViewSet):
+    """The roles (groups) and the permissions each grants (administrators only)."""
+
+    serializer_class = RoleSerializer
+    permission_classes = [IsAdminRole]
+    queryset = Group.objects.prefetch_related("permissions__content_type").order_by("name")
+    filterset_fields = ["name"]
+    ordering_fields = ["name"]
+
+
+class ClinicLocationViewSet(VersionedViewSetMixin, AuditedViewSetMixin, viewsets.ModelViewSet):
+    """The clinic's sites."""
+
+    serializer_class = ClinicLocationSerializer
+    queryset = ClinicLocation.objects.all()
+    filterset_fields = ["is_active", "country_code", "city"]
+    ordering_fields = ["name", "city", "created_at"]
+
+
+class AppSettingsView(VersionedViewSetMixin, AuditedViewSetMixin, generics.RetrieveUpdateAPIView):
+    """The clinic-wide settings (one record)."""
+
+    serializer_class = AppSettingsSerializer
+    queryset = AppSettings.objects.all()
+
+    def get_object(self):
+        obj = AppSettings.load()
+        self.check_object_permissions(self.request, obj)
+        return self.versioned(obj)
+
+
+class PractitionerViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
+    """Practitioners: the users who see patients."""
+
+    serializer_class = PractitionerSerializer
+    queryset = Practitioner.objects.select_related("user")
+    filterset_fields = ["is_active", "specialty"]
+    ordering_fields = ["display_name", "created_at"]
+

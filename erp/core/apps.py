@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "erp.core"
+    label = "core"
+    verbose_name = "Core"
+
+    def ready(self):
+        from . import signals  # noqa: F401

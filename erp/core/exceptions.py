@@ -1,0 +1,60 @@
+"""Domain errors. Each carries a stable machine ``code``; the API maps them to HTTP statuses."""
+
+
+class DomainError(Exception):
+    """A rule of the domain refused an operation."""
+
+    status_code = 400
+    default_code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None, extra=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.field = field
+        self.extra = extra or {}
+
+
+class InvalidInput(DomainError):
+    """The input is malformed (400)."""
+
+
+class NotAllowed(DomainError):
+    """The operation is understood but the rules refuse it in this state (409)."""
+
+    status_code = 409
+    default_code = "conflict"
+
+
+class ConcurrencyConflict(NotAllowed):
+    """Someone else changed the record since it was read (409)."""
+
+    default_code = "stale_version"
+
+
+class Unprocessable(DomainError):
+    """The input is well-formed but cannot be processed (422)."""
+
+    status_code = 422
+    default_code = "unprocessable"
+
+
+class PreconditionFailed(DomainError):
+    """``If-Match`` names a version that is no longer current (412)."""
+
+    status_code = 412
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(DomainError):
+    """A versioned record was written without ``If-Match`` (428)."""
+
+    status_code = 428
+    default_code = "precondition_required"
+
+
+class DependencyUnavailable(DomainError):
+    """A storage bucket, queue or other dependency is down (503)."""
+
+    status_code = 503
+    default_code = "dependency_unavailable"

@@ -1,0 +1,283 @@
+"""Base mixins, identity, app settings and clinic locations (spec 000 §0-2)."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .exceptions import ConcurrencyConflict
+
+# --- Mixins -------------------------------------------------------------------------------------
+
+
+class UUIDModel(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class BaseModel(UUIDModel, TimestampedModel):
+    """UUID primary key and timestamps: every main entity of the spec."""
+
+    class Meta:
+        abstract = True
+
+
+class CreatedByModel(models.Model):
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_column="created_by_user_id",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SoftDeleteQuerySet(models.QuerySet):
+    def delete(self, *, actor=None):
+        """Soft-delete every row of the queryset; nothing leaves the table."""
+        return self.update(is_deleted=True, deleted_at=timezone.now(), deleted_by=actor)
+
+    def hard_delete(self):
+        return super().delete()
+
+
+class SoftDeleteManager(models.Manager.from_queryset(SoftDeleteQuerySet)):
+    """The default manager: deleted rows are hidden."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(is_deleted=False)
+
+
+class SoftDeleteModel(models.Model):
+    """Critical records are never removed: ``delete()`` marks them, with who did it."""
+
+    is_deleted = models.BooleanField(default=False, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_column="deleted_by_user_id",
+        editable=False,
+    )
+
+    objects = SoftDeleteManager()
+    all_objects = models.Manager.from_queryset(SoftDeleteQuerySet)()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+
+    def delete(self, using=None, keep_parents=False, *, actor=None):
+        self.is_deleted = True
+        self.deleted_at = timezone.now()
+        self.deleted_by = actor
+        type(self).all_objects.filter(pk=self.pk).update(
+            is_deleted=True, deleted_at=self.deleted_at, deleted_by=actor
+        )
+        return 1, {self._meta.label: 1}
+
+    def hard_delete(self):
+        return super().delete()
+
+
+class VersionedModel(models.Model):
+    """Optimistic concurrency: every save increments ``row_version``; a stale copy cannot win."""
+
+    row_version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        expected = self.row_version
+        with transaction.atomic(using=kwargs.get("using")):
+            # The conditional UPDATE takes the row lock, so concurrent savers serialise here and
+            # the loser finds the version already moved on.
+            bumped = type(self)._base_manager.filter(pk=self.pk, row_version=expected).update(
+                row_version=expected + 1
+            )
+            if not bumped:
+                raise ConcurrencyConflict(
+                    f"{self._meta.verbose_name} was changed by someone else (version {expected} is stale).",
+                    code="stale_version",
+                )
+            self.row_version = expected + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "row_version"}
+            super().save(*args, **kwargs)
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.row_version}"'
+
+
+# --- Identity -----------------------------------------------------------------------------------
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+    def _create(self, email, password, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_superuser=True, is_staff=True)
+        return self._create(email, password, **fields)
+
+
+class User(UUIDModel, TimestampedModel, AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their e-mail address (spec 000 §2, spec 004 User)."""
+
+    email = models.EmailField(_("email"), max_length=255, unique=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    email_confirmed = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text=_("Technical flag kept for Django tools; access comes from roles.")
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="core_user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.strip().lower()
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    @property
+    def role_names(self) -> list[str]:
+        return sorted(group.name for group in self.groups.all())
+
+    def has_role(self, *names: str) -> bool:
+        if self.is_superuser and "admin" in names:
+            return True
+        return any(group.name in names for group in self.groups.all())
+
+
+class Practitioner(BaseModel):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practitioner")
+    display_name = models.CharField(max_length=200)
+    specialty = models.CharField(max_length=200, default="Dermatology")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+# --- Settings and locations ---------------------------------------------------------------------
+
+
+class LanguageChoices(models.TextChoices):
+    FR = "fr", "Français"
+    EN = "en", "English"
+    RU = "ru", "Русский"
+    UK = "uk", "Українська"
+    HY = "hy", "Հայերեն"
+    ES = "es", "Español"
+
+
+def all_language_codes() -> list[str]:
+    return list(LanguageChoices.values)
+
+
+class AppSettings(BaseModel, VersionedModel):
+    """The clinic-wide settings: one row, enforced by the database."""
+
+    singleton = models.BooleanField(default=True, editable=False, unique=True)
+    default_country_code = models.CharField(max_length=2, default="FR")
+    default_currency = models.CharField(max_length=3, default="EUR")
+    default_language = models.CharField(max_length=2, choices=LanguageChoices.choices, default=LanguageChoices.FR)
+    enabled_languages = models.JSONField(default=all_language_codes)
+    timezone = models.CharField(max_length=64, default="Europe/Paris")
+
+    class Meta:
+        verbose_name = _("app settings")
+        verbose_name_plural = _("app settings")
+        constraints = [models.CheckConstraint(condition=models.Q(singleton=True), name="core_appsettings_single_row")]
+
+    def __str__(self) -> str:
+        return "App settings"
+
+    @classmethod
+    def load(cls) -> "AppSettings":
+        obj, _created = cls.objects.get_or_create(singleton=True)
+        return obj
+
+
+class ClinicLocation(BaseModel, VersionedModel):
+    name = models.CharField(max_length=200)
+    address_line1 = models.CharField(max_length=255, blank=True, null=True)
+    city = models.CharField(max_length=120, blank=True, null=True)
+    postal_code = models.CharField(max_length=20, blank=True, null=True)
+    country_code = models.CharField(max_length=2, blank=True, null=True)
+    timezone = models.CharField(max_length=64, default="Europe/Paris")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("clinic location")
+
+    def __str__(self) -> str:
+        return self.name

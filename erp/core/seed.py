@@ -1,0 +1,43 @@
+"""Demo data of the core app: settings, two sites, one user per role. Idempotent."""
+
+from django.contrib.auth.models import Group
+
+from .models import AppSettings, ClinicLocation, Practitioner, User
+from .roles import CLINIC_ROLES
+
+LOCATIONS = [
+    {"name": "Paris Saint-Germain", "address_line1": "12 rue de Rennes", "city": "Paris", "postal_code": "75006"},
+    {"name": "Lyon Bellecour", "address_line1": "4 place Bellecour", "city": "Lyon", "postal_code": "69002"},
+]
+
+# Development-only credentials, printed by seed_demo; never used outside a demo database.
+DEMO_USERS = {
+    "admin": ("admin@clinic.test", "Alice", "Martin"),
+    "practitioner": ("doctor@clinic.test", "Claire", "Dubois"),
+    "reception": ("reception@clinic.test", "Hugo", "Bernard"),
+    "marketing": ("marketing@clinic.test", "Léa", "Petit"),
+    "accounting": ("accounting@clinic.test", "Paul", "Moreau"),
+}
+DEMO_PASSWORD = "demo-{role}-2026"
+
+
+def seed(out) -> None:
+    AppSettings.load()
+    for data in LOCATIONS:
+        ClinicLocation.objects.update_or_create(name=data["name"], defaults={**data, "country_code": "FR"})
+
+    for role in CLINIC_ROLES:
+        email, first_name, last_name = DEMO_USERS[role]
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
+        user.first_name, user.last_name, user.is_active, user.email_confirmed = first_name, last_name, True, True
+        user.set_password(DEMO_PASSWORD.format(role=role))
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        out(f"  {role:<13} {email:<26} password: {DEMO_PASSWORD.format(role=role)}")
+
+    doctor = User.objects.get(email=DEMO_USERS["practitioner"][0])
+    Practitioner.objects.update_or_create(
+        user=doctor, defaults={"display_name": "Dr Claire Dubois", "specialty": "Dermatology", "is_active": True}
+    )

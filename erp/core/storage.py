@@ -1,0 +1,58 @@
+"""The three buckets (clinical, documents: private; marketing: public) and signed URLs.
+
+Private files are never served by a plain URL: ``url()`` refuses, and ``signed_url()`` issues a
+short-lived link only after the caller has checked permission (and audited the access).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.urls import reverse
+from storages.backends.s3 import S3Storage
+
+BUCKETS = ("clinical", "documents", "marketing")
+PRIVATE_BUCKETS = ("clinical", "documents")
+_SIGNING_SALT = "erp.core.storage.signed-url"
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A local folder standing in for a private bucket: no public URL."""
+
+    def url(self, name):
+        raise PermissionError("Private files are only reached through erp.core.storage.signed_url().")
+
+
+class PrivateS3Storage(S3Storage):
+    """A private S3/MinIO bucket: URLs are always presigned."""
+
+    querystring_auth = True
+    default_acl = None
+
+
+def bucket(name: str) -> Storage:
+    if name not in BUCKETS:
+        raise ValueError(f"Unknown bucket {name!r}; expected one of {', '.join(BUCKETS)}.")
+    return storages[name]
+
+
+def signed_url(bucket_name: str, key: str, *, expires_in: int | None = None) -> str:
+    """A URL that downloads ``key`` from a private bucket for ``expires_in`` seconds."""
+    if bucket_name not in PRIVATE_BUCKETS:
+        raise ValueError("Signed URLs are for the private buckets; marketing files are public.")
+    ttl = expires_in or settings.SIGNED_URL_TTL
+    storage = bucket(bucket_name)
+    if isinstance(storage, S3Storage):
+        return storage.url(key, expire=ttl)
+    token = signing.dumps({"b": bucket_name, "k": key, "t": ttl}, salt=_SIGNING_SALT, compress=True)
+    return reverse("signed-file", args=[token])
+
+
+def unsign_local(token: str) -> tuple[str, str]:
+    """Check a local signed-URL token and return (bucket, key); raises ``signing.BadSignature``."""
+    unverified = signing.loads(token, salt=_SIGNING_SALT)  # reads the ttl the signer chose
+    data = signing.loads(token, salt=_SIGNING_SALT, max_age=timedelta(seconds=int(unverified["t"])))
+    if data["b"] not in PRIVATE_BUCKETS:
+        raise signing.BadSignature("not a private bucket")
+    return data["b"], data["k"]

@@ -1,0 +1,81 @@
+"""Checks of every dependency the platform needs, each named, timed and never raising."""
+
+import platform
+import time
+import uuid
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from erp.core.storage import BUCKETS, bucket
+
+
+def _timed(check: Callable[[], dict]) -> dict:
+    started = time.perf_counter()
+    try:
+        result = {"ok": True, **check()}
+    except Exception as exc:  # a diagnostic reports every failure instead of raising it
+        result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500]}
+    result["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return result
+
+
+def check_database() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    unapplied = [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+    if unapplied:
+        raise RuntimeError(f"{len(unapplied)} unapplied migration(s): {', '.join(unapplied[:10])}")
+    return {"vendor": connection.vendor, "unapplied_migrations": 0}
+
+
+def check_bucket(name: str) -> dict:
+    storage = bucket(name)
+    payload = uuid.uuid4().hex.encode()
+    key = storage.save(f"_diagnostics/{uuid.uuid4()}.txt", ContentFile(payload))
+    try:
+        with storage.open(key, "rb") as handle:
+            if handle.read() != payload:
+                raise RuntimeError("read back different bytes")
+    finally:
+        storage.delete(key)
+    return {"backend": type(storage).__name__}
+
+
+def check_queue() -> dict:
+    from huey.contrib.djhuey import HUEY
+
+    return {"backend": type(HUEY).__name__, "pending": HUEY.pending_count(), "immediate": HUEY.immediate}
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def run_diagnostics() -> dict:
+    checks = {"database": _timed(check_database)}
+    for name in BUCKETS:
+        checks[f"bucket:{name}"] = _timed(lambda name=name: check_bucket(name))
+    checks["queue"] = _timed(check_queue)
+    failing = [name for name, result in checks.items() if not result["ok"]]
+    return {
+        "status": "fail" if failing else "ok",
+        "failing": failing,
+        "checks": checks,
+        "versions": {
+            "python": platform.python_version(),
+            **{pkg: _package_version(pkg) for pkg in ("django", "wagtail", "djangorestframework", "huey", "psycopg")},
+        },
+        "languages": [code for code, _name in settings.LANGUAGES],
+        "default_language": settings.LANGUAGE_CODE,
+    }

@@ -1,0 +1,1 @@
+# The Django project package. It is imported as ``site`` through erp.bootstrap.

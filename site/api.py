@@ -1,0 +1,7 @@
+"""The /api/v1/ router: each app contributes its own ``api/urls.py``."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("erp.core.api.urls")),
+]

@@ -1,0 +1,47 @@
+"""Settings of the test suite: PostgreSQL always, tasks run immediately, fast hashing.
+
+``DATABASE_URL`` is used when set; otherwise an embedded PostgreSQL (the ``pgserver`` package)
+is started under ``var/pgtest`` and shared by every test process.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("DEBUG", "1")
+
+from .base import *  # noqa: E402,F403
+from .base import VAR_DIR, bucket_storages  # noqa: E402
+
+
+def _embedded_postgres_url() -> str:
+    import pgserver
+
+    server = pgserver.get_server(VAR_DIR / "pgtest", cleanup_mode="stop")
+    return server.get_uri()
+
+
+if not os.environ.get("DATABASE_URL"):
+    import dj_database_url
+
+    DATABASES = {"default": dj_database_url.parse(_embedded_postgres_url())}
+
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405
+    raise RuntimeError("The test suite runs on PostgreSQL only; set DATABASE_URL to a postgres:// URL.")
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "clinic_test")}  # noqa: F405
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Files of a test run go to a temporary folder; S3 tests switch to the moto server by fixture.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="clinic-media-"))
+STORAGES = {
+    **bucket_storages("", MEDIA_ROOT),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STORAGES["default"] = STORAGES["marketing"]
+WAGTAILADMIN_BASE_URL = "http://testserver"
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, re_path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from erp.core.views import signed_file
+from erp.ops.views import DiagnosticsView, healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("ops/diagnostics", DiagnosticsView.as_view(), name="diagnostics"),
+    path("api/v1/", include("site.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("files/signed/<str:token>", signed_file, name="signed-file"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG and not settings.S3_ENDPOINT_URL:
+    # Only the public marketing folder is served directly; private folders never are.
+    urlpatterns += [
+        re_path(
+            r"^media/marketing/(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT / "marketing"},
+        )
+    ]
+
+urlpatterns += i18n_patterns(
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)
