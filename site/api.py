@@ -4,4 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("erp.core.api.urls")),
+    path("", include("erp.clinical.api.urls")),
+    path("", include("erp.commerce.api.urls")),
 ]

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     # Project apps first so their templates override the libraries'.
     "erp.core",
     "erp.ops",
+    "erp.clinical",
+    "erp.commerce",
     "cms.website",
     # Wagtail and wagtail-localize
     "wagtail_localize",
