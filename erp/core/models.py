@@ -189,13 +189,13 @@ class User(UUIDModel, TimestampedModel, AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
-    def clean(self):
-        super().clean()
-        self.email = self.email.strip().lower()
-
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.strip().lower()
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

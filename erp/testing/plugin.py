@@ -15,21 +15,82 @@ make_site_importable()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings.test")
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests restore the migration data (roles, Wagtail root, locales) they flush.
+
+    A ``django_db(transaction=True)`` test empties every table when it ends; without this the
+    tests after it would find no role groups and no Wagtail root page.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            restoring = pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True)
+            item.add_marker(restoring, append=False)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
+class PresignExpiryMiddleware:
+    """Refuse expired SigV4 presigned requests, as S3 and MinIO do and moto does not.
+
+    moto accepts a presigned URL forever; this WSGI wrapper adds the one check of the real
+    services that the suite relies on (``X-Amz-Date`` + ``X-Amz-Expires`` in the past: 403).
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        from datetime import UTC, datetime, timedelta
+        from urllib.parse import parse_qs
+
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        if "X-Amz-Expires" in query and "X-Amz-Date" in query:
+            signed_at = datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            if datetime.now(UTC) > signed_at + timedelta(seconds=int(query["X-Amz-Expires"][0])):
+                start_response("403 Forbidden", [("Content-Type", "application/xml")])
+                return [b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"]
+        return self.app(environ, start_response)
+
+
+class S3TestServer:
+    """moto's S3 API in server mode on loopback, with presigned-URL expiry enforced."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+
+    def start(self) -> "S3TestServer":
+        import threading
+
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        app = PresignExpiryMiddleware(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server("127.0.0.1", self.port, app, True, request_handler=MotoRequestHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+
 @pytest.fixture(scope="session")
 def s3_server():
     """A real S3 API (moto in server mode) on 127.0.0.1, for the whole session."""
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
+    server = S3TestServer(free_port()).start()
+    yield server.url
     server.stop()
 
 

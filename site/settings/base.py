@@ -171,6 +171,7 @@ DEFAULT_COUNTRY_CODE = "FR"
 # --- Static files and the three buckets ---------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "cms" / "website" / "static_src"] if (
     BASE_DIR / "cms" / "website" / "static_src"
 ).is_dir() else []
@@ -309,7 +310,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "PREPROCESSING_HOOKS": ["erp.core.api.schema.only_the_public_api"],
 }
 
 # --- Wagtail ------------------------------------------------------------------------------------

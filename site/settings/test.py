@@ -45,3 +45,4 @@ STORAGES = {
 STORAGES["default"] = STORAGES["marketing"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "erp.testing"]  # noqa: F405

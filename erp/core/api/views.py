@@ -7,8 +7,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from erp.ops.audit import audit_record
 from erp.core.models import AppSettings, ClinicLocation, Practitioner, User
+from erp.ops.audit import audit_record
 
 from .mixins import AuditedViewSetMixin, VersionedViewSetMixin
 from .permissions import IsAdminRole

@@ -1,0 +1,62 @@
+# The clinic platform. `make run` serves a demo on 127.0.0.1:8000; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint worker migrate seed install install-dev system-deps browser-deps fuzz clean
+
+$(VENV)/bin/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+install: system-deps $(VENV)/.installed
+install-dev: system-deps $(VENV)/.installed-dev
+
+# weasyprint needs Pango; the invoices need fonts covering Latin, Cyrillic and Armenian.
+system-deps:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0 || ! fc-list 2>/dev/null | grep -qi "DejaVu\|Noto"; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing the system libraries weasyprint needs (apt-get)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core fonts-noto-core >/dev/null; \
+	  else \
+	    echo "Missing Pango or fonts: install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core (see README)."; \
+	  fi; \
+	fi
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "Serving on http://$(HOST):$(PORT)/fr/  -  admin: http://$(HOST):$(PORT)/admin/ (admin@clinic.test / demo-admin-2026)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(PY) manage.py run_huey
+
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 var/huey.sqlite3 var/media var/static
