@@ -1,0 +1,65 @@
+"""Domain errors of commerce; each has a stable ``code`` rendered by the API."""
+
+from erp.core.exceptions import InvalidInput, NotAllowed, Unprocessable
+
+
+class LedgerImmutable(NotAllowed):
+    default_code = "stock_move_immutable"
+
+
+class ProductNotStockable(InvalidInput):
+    """A service was put where only a stocked product fits (a purchase order line, a stock move)."""
+
+    default_code = "product_is_service"
+
+
+class PurchaseOrderTransitionRefused(NotAllowed):
+    default_code = "purchase_order_invalid_transition"
+
+
+class PurchaseOrderNotEditable(NotAllowed):
+    default_code = "purchase_order_not_draft"
+
+
+class PurchaseOrderNotReceivable(NotAllowed):
+    default_code = "purchase_order_not_receivable"
+
+
+class PurchaseOrderEmpty(Unprocessable):
+    default_code = "purchase_order_empty"
+
+
+class ReceiptLineInvalid(InvalidInput):
+    default_code = "receipt_line_invalid"
+
+
+class LotCodeRequired(InvalidInput):
+    default_code = "lot_code_required"
+
+
+class ExpiryRequired(InvalidInput):
+    default_code = "expires_at_required"
+
+
+class LotExpiryMismatch(InvalidInput):
+    default_code = "lot_expiry_mismatch"
+
+
+class OverReceipt(Unprocessable):
+    default_code = "over_receipt"
+
+
+class StockInsufficient(Unprocessable):
+    default_code = "stock_insufficient"
+
+
+class AdjustmentInvalid(InvalidInput):
+    default_code = "adjustment_invalid"
+
+
+class LotProductMismatch(InvalidInput):
+    default_code = "lot_product_mismatch"
+
+
+class InvalidQuantity(InvalidInput):
+    default_code = "invalid_quantity"
