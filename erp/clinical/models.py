@@ -1,1 +1,438 @@
-"""Models of the app (spec 000)."""
+"""Clinical records (spec 000 §3-6): patients, guardians, encounters, consents, documents, photos."""
+
+import re
+import unicodedata
+
+import phonenumbers
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.models import (
+    BaseModel,
+    CreatedByModel,
+    LanguageChoices,
+    SoftDeleteModel,
+    VersionedModel,
+)
+
+from .exceptions import InvalidPhoneNumber
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_name(value: str | None) -> str:
+    """Case-folded, without accents or other combining marks, spaces collapsed (any script)."""
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", value).casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", bare)).strip()
+
+
+def phone_to_e164(phone: str | None, region: str | None) -> str | None:
+    """The E.164 form of ``phone`` read in ``region``; an unreadable number is refused, never blanked."""
+    if not phone or not phone.strip():
+        return None
+    try:
+        number = phonenumbers.parse(phone, (region or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise InvalidPhoneNumber(
+            f"{phone!r} is not a valid phone number (read with the default region {region or 'none'}).",
+            field="phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# --- Referral sources, patients, guardians (§3) ----------------------------------------------
+
+
+class ReferralSource(BaseModel):
+    code = models.SlugField(max_length=50, unique=True)
+    label = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("referral source")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class ContactMethod(models.TextChoices):
+    PHONE_CALL = "phone_call", _("Phone call")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("E-mail")
+
+
+class IdentityConfidence(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    # Kept by save(): what search and duplicate detection compare (see normalize_name).
+    full_name_normalized = models.CharField(max_length=301, null=True, blank=True, editable=False)
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, null=True, blank=True)
+    email = models.EmailField(max_length=254, null=True, blank=True)
+    phone = models.CharField(max_length=40, null=True, blank=True)
+    # Derived from ``phone`` by the services (phonenumbers), never typed in.
+    phone_e164 = models.CharField(max_length=20, null=True, blank=True, editable=False)
+    address_line1 = models.CharField(max_length=255, null=True, blank=True)
+    city = models.CharField(max_length=120, null=True, blank=True)
+    postal_code = models.CharField(max_length=20, null=True, blank=True)
+    country_code = models.CharField(max_length=2, null=True, blank=True)
+    preferred_language = models.CharField(max_length=2, choices=LanguageChoices.choices, default=LanguageChoices.FR)
+    preferred_contact_method = models.CharField(max_length=12, choices=ContactMethod.choices, null=True, blank=True)
+    preferred_contact_time = models.CharField(max_length=200, null=True, blank=True)
+    contact_opt_out = models.BooleanField(default=False)
+    identity_confidence = models.CharField(
+        max_length=6, choices=IdentityConfidence.choices, default=IdentityConfidence.LOW
+    )
+    is_merged = models.BooleanField(default=False, editable=False)
+    merged_into_patient = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_patients", editable=False
+    )
+    merge_reason = models.TextField(null=True, blank=True, editable=False)
+    referral_source = models.ForeignKey(
+        ReferralSource, null=True, blank=True, on_delete=models.PROTECT, related_name="patients"
+    )
+    referral_details = models.CharField(max_length=500, null=True, blank=True)
+    notes = models.TextField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("patient")
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="clinical_patient_name_idx"),
+            # Pattern operator classes: equality and prefix search (``?q=``) on PostgreSQL.
+            models.Index(fields=["email"], name="clinical_patient_email_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["phone_e164"], name="clinical_patient_phone_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["country_code"], name="clinical_patient_country_idx"),
+            models.Index(fields=["full_name_normalized"], name="clinical_patient_fullname_idx"),
+            models.Index(fields=["full_name_normalized", "birth_date"], name="clinical_patient_namebirth_idx"),
+            models.Index(fields=["birth_date"], name="clinical_patient_birth_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_merged=False, merged_into_patient__isnull=True)
+                | Q(is_merged=True, merged_into_patient__isnull=False),
+                name="clinical_patient_merged_has_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into_patient=models.F("id")), name="clinical_patient_not_merged_into_self"
+            ),
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="clinical_patient_email_lowercase"),
+        ]
+        permissions = [
+            ("view_patient_contact", "Can view a patient's identity and contact details"),
+            ("merge_patient", "Can merge duplicate patients"),
+            ("export_patient", "Can export a patient's whole record (GDPR access)"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def refresh_derived_fields(self) -> None:
+        """Recompute what the model keeps from other fields (raises InvalidPhoneNumber)."""
+        from erp.core.models import AppSettings
+
+        self.full_name_normalized = normalize_name(self.full_name) or None
+        self.email = (self.email or "").strip().lower() or None
+        self.country_code = (self.country_code or "").strip().upper() or None
+        region = self.country_code or AppSettings.load().default_country_code
+        self.phone_e164 = phone_to_e164(self.phone, region)
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "full_name_normalized", "email", "country_code", "phone_e164"}
+        super().save(*args, **kwargs)
+
+
+class PatientGuardian(BaseModel):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="guardians")
+    full_name = models.CharField(max_length=255)
+    relationship = models.CharField(max_length=100)
+    phone = models.CharField(max_length=40, null=True, blank=True)
+    email = models.EmailField(max_length=254, null=True, blank=True)
+    address_line1 = models.CharField(max_length=255, null=True, blank=True)
+    city = models.CharField(max_length=120, null=True, blank=True)
+    postal_code = models.CharField(max_length=20, null=True, blank=True)
+    country_code = models.CharField(max_length=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("patient guardian")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.relationship})"
+
+
+# --- Encounters (§3) ----------------------------------------------------------------------------
+
+
+class EncounterType(models.TextChoices):
+    MEDICAL_CONSULT = "medical_consult", _("Medical consultation")
+    COSMETIC_CONSULT = "cosmetic_consult", _("Cosmetic consultation")
+    AESTHETIC_PROCEDURE = "aesthetic_procedure", _("Aesthetic procedure")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    SALE_ONLY = "sale_only", _("Sale only")
+
+
+class EncounterStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    FINALIZED = "finalized", _("Finalized")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Encounter(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
+    # The notes a finalized encounter freezes.
+    CLINICAL_FIELDS = ("chief_complaint", "assessment", "plan")
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="encounters")
+    practitioner = models.ForeignKey(
+        "core.Practitioner", null=True, blank=True, on_delete=models.PROTECT, related_name="encounters"
+    )
+    location = models.ForeignKey(
+        "core.ClinicLocation", null=True, blank=True, on_delete=models.PROTECT, related_name="encounters"
+    )
+    type = models.CharField(max_length=20, choices=EncounterType.choices)
+    status = models.CharField(
+        max_length=10, choices=EncounterStatus.choices, default=EncounterStatus.DRAFT, editable=False
+    )
+    occurred_at = models.DateTimeField()
+    chief_complaint = models.TextField(null=True, blank=True)
+    assessment = models.TextField(null=True, blank=True)
+    plan = models.TextField(null=True, blank=True)
+    internal_notes = models.TextField(null=True, blank=True)
+    # Not used in v1 (spec): a future electronic signature.
+    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signed_by = models.ForeignKey(
+        "core.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_column="signed_by_user_id",
+        editable=False,
+    )
+    finalized_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancellation_reason = models.TextField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("encounter")
+        indexes = [
+            models.Index(fields=["patient", "occurred_at"], name="clinical_encounter_patient_idx"),
+            models.Index(fields=["status", "occurred_at"], name="clinical_encounter_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | (Q(cancellation_reason__isnull=False) & ~Q(cancellation_reason="")),
+                name="clinical_encounter_cancel_has_reason",
+            ),
+        ]
+        permissions = [
+            ("finalize_encounter", "Can finalize an encounter"),
+            ("cancel_encounter", "Can cancel an encounter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.occurred_at:%Y-%m-%d} ({self.get_status_display()})"
+
+
+# --- Consents (§4) ------------------------------------------------------------------------------
+
+
+class ConsentType(models.TextChoices):
+    CLINICAL_PHOTOS = "clinical_photos", _("Clinical photos")
+    MARKETING_PHOTOS = "marketing_photos", _("Marketing photos")
+    NEWSLETTER = "newsletter", _("Newsletter")
+    MARKETING_MESSAGES = "marketing_messages", _("Marketing messages")
+
+
+class ConsentStatus(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Consent(BaseModel, CreatedByModel):
+    """One event of a patient's consent history: rows are appended, never changed.
+
+    The current state of a type is the latest row of that type; a revocation row repeats the
+    ``granted_at`` of the grant it ends.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
+    consent_type = models.CharField(max_length=20, choices=ConsentType.choices)
+    status = models.CharField(max_length=10, choices=ConsentStatus.choices)
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    document = models.ForeignKey("Document", null=True, blank=True, on_delete=models.PROTECT, related_name="consents")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("consent")
+        indexes = [
+            models.Index(fields=["patient", "consent_type", "-created_at"], name="clinical_consent_current_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="granted", revoked_at__isnull=True) | Q(status="revoked", revoked_at__isnull=False),
+                name="clinical_consent_revoked_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_consent_type_display()}: {self.get_status_display()}"
+
+
+# --- Documents (§5) -----------------------------------------------------------------------------
+
+
+class DocumentKind(models.TextChoices):
+    CONSENT_COPY = "consent_copy", _("Consent copy")
+    LAB_RESULT = "lab_result", _("Lab result")
+    INSTRUCTION = "instruction", _("Instruction")
+    OTHER = "other", _("Other")
+
+
+class Document(BaseModel, SoftDeleteModel, CreatedByModel):
+    """A private file of the documents bucket. ``patient`` and ``kind`` are not in the spec's
+    table: they let a document exist without an encounter (a signed consent) and let reception
+    see consent copies only."""
+
+    BUCKET = "documents"
+
+    storage_bucket = models.CharField(max_length=20, default=BUCKET, editable=False)
+    object_key = models.CharField(max_length=255, unique=True, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size_bytes = models.PositiveBigIntegerField(editable=False)
+    sha256 = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    title = models.CharField(max_length=255, null=True, blank=True)
+    patient = models.ForeignKey(Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("document")
+        indexes = [models.Index(fields=["patient", "kind"], name="clinical_document_patient_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(storage_bucket="documents"), name="clinical_document_bucket_fixed"),
+        ]
+        permissions = [("view_clinical_document", "Can view documents of every kind, not only consent copies")]
+
+    def __str__(self) -> str:
+        return self.title or self.object_key
+
+
+class EncounterDocument(BaseModel):
+    encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="encounter_documents")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="encounter_documents")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+
+    class Meta:
+        verbose_name = _("encounter document")
+        constraints = [
+            models.UniqueConstraint(fields=["encounter", "document"], name="clinical_encounter_document_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.encounter_id} / {self.document_id} ({self.kind})"
+
+
+# --- Clinical photos (§6) -----------------------------------------------------------------------
+
+
+class PhotoKind(models.TextChoices):
+    CLINICAL = "clinical", _("Clinical")
+    BEFORE = "before", _("Before")
+    AFTER = "after", _("After")
+
+
+class ClinicalContext(models.TextChoices):
+    BASELINE = "baseline", _("Baseline")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    POST_PROCEDURE = "post_procedure", _("Post-procedure")
+    OTHER = "other", _("Other")
+
+
+class PhotoVisibility(models.TextChoices):
+    CLINICAL_ONLY = "clinical_only", _("Clinical only")
+
+
+class ClinicalPhoto(BaseModel, SoftDeleteModel, CreatedByModel):
+    """A dermatological photo. The original's bytes are immutable; only its description changes."""
+
+    BUCKET = "clinical"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="photos")
+    taken_at = models.DateTimeField(null=True, blank=True)
+    photo_kind = models.CharField(max_length=10, choices=PhotoKind.choices, default=PhotoKind.CLINICAL)
+    clinical_context = models.CharField(max_length=20, choices=ClinicalContext.choices, null=True, blank=True)
+    body_area = models.CharField(max_length=100, null=True, blank=True)
+    notes = models.TextField(null=True, blank=True)
+    source_device = models.CharField(max_length=200, null=True, blank=True)
+    storage_bucket = models.CharField(max_length=20, default=BUCKET, editable=False)
+    object_key = models.CharField(max_length=255, unique=True, editable=False)
+    thumbnail_object_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size_bytes = models.PositiveBigIntegerField(editable=False)
+    sha256 = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    visibility = models.CharField(max_length=20, choices=PhotoVisibility.choices, default=PhotoVisibility.CLINICAL_ONLY)
+
+    class Meta:
+        ordering = ["-taken_at", "-created_at"]
+        verbose_name = _("clinical photo")
+        indexes = [
+            models.Index(fields=["patient", "body_area", "taken_at"], name="clinical_photo_timeline_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(storage_bucket="clinical"), name="clinical_photo_bucket_fixed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_photo_kind_display()} {self.body_area or ''} {self.taken_at or self.created_at:%Y-%m-%d}"
+
+
+class PhotoRelation(models.TextChoices):
+    ATTACHED = "attached", _("Attached")
+    COMPARISON = "comparison", _("Comparison")
+
+
+class EncounterPhoto(BaseModel):
+    encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="encounter_photos")
+    photo = models.ForeignKey(ClinicalPhoto, on_delete=models.CASCADE, related_name="encounter_photos")
+    relation_type = models.CharField(max_length=12, choices=PhotoRelation.choices, default=PhotoRelation.ATTACHED)
+
+    class Meta:
+        verbose_name = _("encounter photo")
+        constraints = [
+            models.UniqueConstraint(fields=["encounter", "photo"], name="clinical_encounter_photo_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.encounter_id} / {self.photo_id} ({self.relation_type})"

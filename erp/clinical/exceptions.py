@@ -1,0 +1,51 @@
+"""Domain errors of the clinical records, each with a stable code."""
+
+from erp.core.exceptions import InvalidInput, NotAllowed, Unprocessable
+
+
+class InvalidPhoneNumber(InvalidInput):
+    default_code = "phone_invalid"
+
+
+class MergeRefused(NotAllowed):
+    default_code = "merge_refused"
+
+
+class PatientMerged(NotAllowed):
+    """The patient was merged into another one: work on the surviving record."""
+
+    default_code = "patient_merged"
+
+
+class EncounterLocked(NotAllowed):
+    default_code = "encounter_locked"
+
+
+class EncounterTransitionRefused(NotAllowed):
+    default_code = "encounter_transition_refused"
+
+
+class ConsentMissing(NotAllowed):
+    default_code = "consent_missing"
+
+
+class ConsentStateRefused(NotAllowed):
+    default_code = "consent_state"
+
+
+class UploadRefused(Unprocessable):
+    """The file is not of an accepted type, too big or too many pixels."""
+
+    default_code = "upload_refused"
+
+
+class UploadTooLarge(UploadRefused):
+    default_code = "upload_too_large"
+
+
+class UploadTypeRefused(UploadRefused):
+    default_code = "upload_type_refused"
+
+
+class ReasonRequired(InvalidInput):
+    default_code = "reason_required"

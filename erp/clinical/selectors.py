@@ -1,0 +1,199 @@
+"""Read queries of the clinical records that several callers share."""
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+import phonenumbers
+from django.db import connection
+from django.db.models import BooleanField, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
+
+from erp.core.models import AppSettings
+
+from .models import ClinicalPhoto, Consent, ConsentStatus, ConsentType, Patient, normalize_name
+
+# Names at least this similar (pg_trgm, 0..1) are offered as possible duplicates.
+SIMILAR_NAME_THRESHOLD = 0.5
+SIMILAR_NAME_FALLBACK_RATIO = 0.8
+_NON_DIGITS = re.compile(r"\D")
+_WORD_SPLIT = re.compile(r"[^\w]+")
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def has_trigram() -> bool:
+    """Is pg_trgm installed in this database (migration 0002 adds it when the server offers it)?"""
+    if not is_postgresql():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        return cursor.fetchone() is not None
+
+
+def _phone_prefix(q: str) -> str | None:
+    """The E.164 prefix a typed phone (fragment) stands for: ``06 12`` -> ``+33612``."""
+    digits = _NON_DIGITS.sub("", q)
+    if len(digits) < 3:
+        return None
+    stripped = q.strip()
+    if stripped.startswith("+"):
+        return "+" + digits
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    if digits.startswith("0"):
+        region = AppSettings.load().default_country_code
+        return f"+{phonenumbers.country_code_for_region(region)}{digits[1:]}"
+    return "+" + digits
+
+
+def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True) -> QuerySet[Patient]:
+    """Patients with a name word starting with each word of ``q`` (accents and case ignored), or
+    whose e-mail or phone starts with it.
+
+    On PostgreSQL every branch is served by an index: the full-text GIN index of migration 0002
+    for name words, the pattern-ops b-trees for e-mail and phone. Elsewhere plain ``contains``.
+    """
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    words = [w for w in _WORD_SPLIT.split(normalize_name(q)) if w]
+    condition = Q(pk__in=[])
+    if words and is_postgresql():
+        tsquery = " & ".join(f"{word}:*" for word in words)
+        condition |= Q(
+            RawSQL(
+                "to_tsvector('simple'::regconfig, coalesce(clinical_patient.full_name_normalized, ''))"
+                " @@ to_tsquery('simple'::regconfig, %s)",
+                [tsquery],
+                output_field=BooleanField(),
+            )
+        )
+    elif words:
+        name = Q()
+        for word in words:
+            name &= Q(full_name_normalized__contains=word)
+        condition |= name
+    if contact:
+        condition |= Q(email__startswith=q.lower())
+        prefix = _phone_prefix(q)
+        if prefix:
+            condition |= Q(phone_e164__startswith=prefix)
+    return queryset.filter(condition)
+
+
+@dataclass
+class DuplicateCandidate:
+    patient: Patient
+    reasons: list[str] = field(default_factory=list)
+    similarity: float | None = None
+
+
+def patient_duplicate_candidates(patient: Patient, *, limit: int = 20) -> list[DuplicateCandidate]:
+    """Other live patients that may be the same person, each with why (same phone, same e-mail,
+    same name and birth date, similar name on PostgreSQL)."""
+    others = Patient.objects.filter(is_merged=False).exclude(pk=patient.pk)
+    found: dict = {}
+
+    def add(rows, reason: str) -> None:
+        for row in rows[:limit]:
+            candidate = found.setdefault(row.pk, DuplicateCandidate(patient=row))
+            candidate.reasons.append(reason)
+            if getattr(row, "similarity", None) is not None:
+                candidate.similarity = round(float(row.similarity), 3)
+
+    if patient.phone_e164:
+        add(others.filter(phone_e164=patient.phone_e164), "same_phone")
+    if patient.email:
+        add(others.filter(email=patient.email), "same_email")
+    if patient.full_name_normalized and patient.birth_date:
+        add(
+            others.filter(full_name_normalized=patient.full_name_normalized, birth_date=patient.birth_date),
+            "same_name_and_birth_date",
+        )
+    if patient.full_name_normalized and has_trigram():
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        similar = (
+            others.filter(
+                RawSQL(
+                    "clinical_patient.full_name_normalized %% %s",
+                    [patient.full_name_normalized],
+                    output_field=BooleanField(),
+                )
+            )
+            .annotate(similarity=TrigramSimilarity("full_name_normalized", patient.full_name_normalized))
+            .filter(similarity__gte=SIMILAR_NAME_THRESHOLD)
+            .exclude(full_name_normalized=patient.full_name_normalized)
+            .order_by("-similarity")
+        )
+        add(similar, "similar_name")
+    elif patient.full_name_normalized and patient.birth_date:
+        # Without pg_trgm: compare names of the patients born the same day (an indexed, small set).
+        same_day = others.filter(birth_date=patient.birth_date).exclude(
+            full_name_normalized=patient.full_name_normalized
+        )
+        for row in same_day[:200]:
+            ratio = SequenceMatcher(None, row.full_name_normalized or "", patient.full_name_normalized).ratio()
+            if ratio >= SIMILAR_NAME_FALLBACK_RATIO:
+                row.similarity = ratio
+                add([row], "similar_name")
+    return sorted(found.values(), key=lambda c: (-len(c.reasons), -(c.similarity or 0)))
+
+
+def consent_current(patient: Patient) -> dict[str, Consent | None]:
+    """The latest consent event of each type for ``patient`` (one query); None when never asked."""
+    latest = (
+        Consent.objects.filter(patient=patient)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("consent_type")], order_by=[F("created_at").desc()]))
+        .filter(rank=1)
+    )
+    current: dict[str, Consent | None] = dict.fromkeys(ConsentType.values)
+    for consent in latest:
+        current[consent.consent_type] = consent
+    return current
+
+
+def consent_is_granted(patient: Patient, consent_type: str) -> bool:
+    latest = Consent.objects.filter(patient=patient, consent_type=consent_type).order_by("-created_at").first()
+    return latest is not None and latest.status == ConsentStatus.GRANTED
+
+
+def patients_with_consent(consent_type: str) -> QuerySet[Patient]:
+    """Live patients whose latest ``consent_type`` event is a grant."""
+    latest_status = (
+        Consent.objects.filter(patient=OuterRef("pk"))
+        .filter(consent_type=consent_type)
+        .order_by("-created_at")
+        .values("status")[:1]
+    )
+    return (
+        Patient.objects.filter(is_merged=False)
+        .annotate(_consent=Subquery(latest_status))
+        .filter(_consent=ConsentStatus.GRANTED)
+    )
+
+
+def patients_contactable(consent_type: str) -> QuerySet[Patient]:
+    """Whom a campaign of ``consent_type`` (newsletter, marketing_messages) may contact: consent
+    currently granted and no ``contact_opt_out``. Every sender of marketing goes through this."""
+    return patients_with_consent(consent_type).filter(contact_opt_out=False)
+
+
+def patient_may_contact(patient: Patient, consent_type: str | None = None) -> bool:
+    """May the clinic contact ``patient`` (for ``consent_type`` when it is a marketing contact)?"""
+    if patient.contact_opt_out or patient.is_merged or patient.is_deleted:
+        return False
+    return consent_type is None or consent_is_granted(patient, consent_type)
+
+
+def photo_timeline(patient: Patient, *, body_area: str | None = None, photo_kind: str | None = None):
+    photos = ClinicalPhoto.objects.filter(patient=patient)
+    if body_area:
+        photos = photos.filter(body_area__iexact=body_area)
+    if photo_kind:
+        photos = photos.filter(photo_kind=photo_kind)
+    return photos.order_by(F("taken_at").asc(nulls_last=True), "created_at")

@@ -1,0 +1,499 @@
+"""Domain operations of the clinical records. Each is one transaction with its audit row."""
+
+import contextlib
+import io
+import json
+import zipfile
+from datetime import datetime
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from erp.core.storage import bucket, signed_url
+from erp.ops.audit import audit_record
+
+from .exceptions import (
+    ConsentMissing,
+    ConsentStateRefused,
+    EncounterLocked,
+    EncounterTransitionRefused,
+    MergeRefused,
+    PatientMerged,
+    ReasonRequired,
+)
+from .models import (
+    ClinicalPhoto,
+    Consent,
+    ConsentStatus,
+    Document,
+    DocumentKind,
+    Encounter,
+    EncounterDocument,
+    EncounterPhoto,
+    EncounterStatus,
+    Patient,
+    PhotoRelation,
+)
+from .selectors import consent_current, consent_is_granted
+from .uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, MAX_PHOTO_BYTES, PHOTO_TYPES, inspect_upload
+
+# --- Patients -----------------------------------------------------------------------------------
+
+
+def _require_live(patient: Patient) -> None:
+    if patient.is_merged:
+        raise PatientMerged(
+            f"This patient was merged into {patient.merged_into_patient_id}; work on that record.",
+            extra={"merged_into_patient_id": str(patient.merged_into_patient_id)},
+        )
+
+
+def patient_create(*, data: dict[str, Any], actor, request=None) -> Patient:
+    """A new patient; name, e-mail and phone are normalized by the model (bad phone: 400)."""
+    with transaction.atomic():
+        patient = Patient(**data, created_by=actor)
+        patient.save()
+        audit_record(actor=actor, action="create", entity=patient, request=request)
+    return patient
+
+
+def patient_update(*, patient: Patient, data: dict[str, Any], actor, request=None) -> Patient:
+    """Change a live patient's identity or contact details (a merged record is frozen)."""
+    with transaction.atomic():
+        _require_live(patient)
+        changed = sorted(name for name, value in data.items() if getattr(patient, name) != value)
+        for name, value in data.items():
+            setattr(patient, name, value)
+        patient.save()
+        audit_record(
+            actor=actor, action="update", entity=patient, request=request, metadata={"fields_changed": changed}
+        )
+    return patient
+
+
+def _patient_relations():
+    """Every foreign key that points at a patient, found from the model graph.
+
+    Later apps (appointments, sales) are covered as soon as their model points at Patient: the
+    merge never needs a list to be kept up to date.
+    """
+    for relation in Patient._meta.related_objects:
+        if not relation.many_to_many:
+            yield relation.related_model, relation.field.name
+
+
+def patient_merge(*, survivor: Patient, merged: Patient, reason: str, actor, request=None) -> Patient:
+    """Move every row that points at ``merged`` to ``survivor`` and mark ``merged`` as merged.
+
+    Refuses merging into itself, into a merged patient, and merging an already merged patient.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired("A merge needs a reason.", field="merge_reason")
+    if survivor.pk == merged.pk:
+        raise MergeRefused("A patient cannot be merged into itself.", code="merge_into_self")
+    with transaction.atomic():
+        locked = {
+            p.pk: p
+            for p in Patient.all_objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk]).order_by("pk")
+        }
+        survivor, merged = locked[survivor.pk], locked[merged.pk]
+        if merged.is_merged:
+            raise MergeRefused(
+                f"This patient was already merged into {merged.merged_into_patient_id}.", code="already_merged"
+            )
+        if survivor.is_merged:
+            raise MergeRefused(
+                "The surviving patient was itself merged; merge into the record it went to.",
+                code="merge_into_merged",
+            )
+        if survivor.is_deleted or merged.is_deleted:
+            raise MergeRefused("A deleted patient cannot take part in a merge.", code="merge_deleted")
+        moved: dict[str, int] = {}
+        for model, field_name in _patient_relations():
+            count = model._base_manager.filter(**{field_name: merged}).update(**{field_name: survivor})
+            if count:
+                moved[f"{model._meta.label_lower}.{field_name}"] = count
+        merged.is_merged = True
+        merged.merged_into_patient = survivor
+        merged.merge_reason = reason
+        merged.save()
+        survivor.save(update_fields=["updated_at"])
+        metadata = {
+            "merged_patient_id": str(merged.pk),
+            "surviving_patient_id": str(survivor.pk),
+            "reason": reason,
+            "moved": moved,
+        }
+        audit_record(actor=actor, action="update", entity=survivor, request=request, metadata={"merge": metadata})
+        audit_record(actor=actor, action="update", entity=merged, request=request, metadata={"merged_into": metadata})
+    return survivor
+
+
+def patient_delete(*, patient: Patient, actor, request=None) -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, action="delete", entity=patient, request=request)
+        patient.delete(actor=actor)
+
+
+# --- Encounters ---------------------------------------------------------------------------------
+
+
+def _lock_encounter(encounter: Encounter) -> Encounter:
+    locked = Encounter.all_objects.select_for_update().get(pk=encounter.pk)
+    if locked.row_version != encounter.row_version:
+        # The caller read an older version (If-Match was checked against it).
+        from erp.core.exceptions import ConcurrencyConflict
+
+        raise ConcurrencyConflict("The encounter changed since it was read; reload and retry.")
+    return locked
+
+
+def encounter_create(*, data: dict[str, Any], actor, request=None) -> Encounter:
+    with transaction.atomic():
+        _require_live(data["patient"])
+        encounter = Encounter(**data, created_by=actor)
+        encounter.full_clean()
+        encounter.save()
+        audit_record(actor=actor, action="create", entity=encounter, request=request)
+    return encounter
+
+
+def encounter_update(*, encounter: Encounter, data: dict[str, Any], actor, request=None) -> Encounter:
+    """Edit a draft; once finalized the clinical fields are frozen, once cancelled everything is."""
+    with transaction.atomic():
+        locked = _lock_encounter(encounter)
+        changed = sorted(name for name, value in data.items() if getattr(locked, name) != value)
+        if "patient" in changed:
+            raise EncounterLocked("An encounter cannot move to another patient.", code="encounter_patient_fixed")
+        if locked.status == EncounterStatus.CANCELLED and changed:
+            raise EncounterLocked("A cancelled encounter cannot be changed.")
+        frozen = [name for name in changed if name in Encounter.CLINICAL_FIELDS]
+        if locked.status == EncounterStatus.FINALIZED and frozen:
+            raise EncounterLocked(
+                f"The encounter is finalized: {', '.join(frozen)} can no longer be changed.",
+                field=frozen[0],
+            )
+        for name, value in data.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+        audit_record(actor=actor, action="update", entity=locked, request=request, metadata={"fields_changed": changed})
+    return locked
+
+
+def encounter_finalize(*, encounter: Encounter, actor, request=None) -> Encounter:
+    """draft -> finalized; finalizing twice is harmless."""
+    with transaction.atomic():
+        locked = Encounter.all_objects.select_for_update().get(pk=encounter.pk)
+        if locked.status == EncounterStatus.FINALIZED:
+            return locked
+        if locked.status != EncounterStatus.DRAFT:
+            raise EncounterTransitionRefused(f"A {locked.status} encounter cannot be finalized.")
+        locked.status = EncounterStatus.FINALIZED
+        locked.finalized_at = timezone.now()
+        locked.save()
+        audit_record(actor=actor, action="update", entity=locked, request=request, metadata={"transition": "finalize"})
+    return locked
+
+
+def encounter_cancel(*, encounter: Encounter, reason: str, actor, request=None) -> Encounter:
+    """draft or finalized -> cancelled, with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired("Cancelling an encounter needs a reason.", field="reason")
+    with transaction.atomic():
+        locked = Encounter.all_objects.select_for_update().get(pk=encounter.pk)
+        if locked.status == EncounterStatus.CANCELLED:
+            raise EncounterTransitionRefused("The encounter is already cancelled.")
+        locked.status = EncounterStatus.CANCELLED
+        locked.cancelled_at = timezone.now()
+        locked.cancellation_reason = reason
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="update",
+            entity=locked,
+            request=request,
+            metadata={"transition": "cancel", "reason": reason},
+        )
+    return locked
+
+
+def encounter_delete(*, encounter: Encounter, actor, request=None) -> None:
+    with transaction.atomic():
+        if encounter.status == EncounterStatus.FINALIZED:
+            raise EncounterLocked("A finalized encounter is kept; cancel it instead.")
+        audit_record(actor=actor, action="delete", entity=encounter, request=request)
+        encounter.delete(actor=actor)
+
+
+# --- Consents -----------------------------------------------------------------------------------
+
+
+def consent_grant(
+    *, patient: Patient, consent_type: str, actor, document: Document | None = None, request=None
+) -> Consent:
+    """Append a grant of ``consent_type`` (history is never rewritten)."""
+    with transaction.atomic():
+        patient = Patient.objects.select_for_update().get(pk=patient.pk)
+        _require_live(patient)
+        if consent_is_granted(patient, consent_type):
+            raise ConsentStateRefused(f"The {consent_type} consent is already granted.", code="consent_already_granted")
+        if document is not None and document.patient_id not in (None, patient.pk):
+            raise ConsentStateRefused("The signed copy belongs to another patient.", code="consent_document_patient")
+        consent = Consent.objects.create(
+            patient=patient,
+            consent_type=consent_type,
+            status=ConsentStatus.GRANTED,
+            granted_at=timezone.now(),
+            document=document,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="create",
+            entity=consent,
+            request=request,
+            metadata={"consent_type": consent_type, "status": "granted"},
+        )
+    return consent
+
+
+def consent_revoke(*, patient: Patient, consent_type: str, actor, request=None) -> Consent:
+    """Append a revocation of the current grant of ``consent_type``."""
+    with transaction.atomic():
+        patient = Patient.objects.select_for_update().get(pk=patient.pk)
+        current = consent_current(patient)[consent_type]
+        if current is None or current.status != ConsentStatus.GRANTED:
+            raise ConsentStateRefused(
+                f"There is no granted {consent_type} consent to revoke.", code="consent_not_granted"
+            )
+        consent = Consent.objects.create(
+            patient=patient,
+            consent_type=consent_type,
+            status=ConsentStatus.REVOKED,
+            granted_at=current.granted_at,
+            revoked_at=timezone.now(),
+            document=current.document,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="create",
+            entity=consent,
+            request=request,
+            metadata={"consent_type": consent_type, "status": "revoked"},
+        )
+    return consent
+
+
+# --- Files: documents and clinical photos -------------------------------------------------------
+
+
+def _store(bucket_name: str, key: str, data: bytes) -> str:
+    return bucket(bucket_name).save(key, ContentFile(data))
+
+
+def _discard(bucket_name: str, key: str) -> None:
+    # Best effort: the object's row was never made, so nothing points at it.
+    with contextlib.suppress(Exception):
+        bucket(bucket_name).delete(key)
+
+
+def document_upload(
+    *,
+    patient: Patient,
+    upload,
+    actor,
+    kind: str = DocumentKind.OTHER,
+    title: str | None = None,
+    encounter: Encounter | None = None,
+    request=None,
+) -> Document:
+    """Check the bytes, store them under a new UUID key in the documents bucket, record the row."""
+    _require_live(patient)
+    if encounter is not None and encounter.patient_id != patient.pk:
+        raise EncounterLocked("The encounter belongs to another patient.", code="encounter_other_patient")
+    inspected = inspect_upload(upload, accepted=DOCUMENT_TYPES, max_bytes=MAX_DOCUMENT_BYTES)
+    key = _store(Document.BUCKET, inspected.new_object_key("documents"), inspected.data)
+    try:
+        with transaction.atomic():
+            document = Document.objects.create(
+                object_key=key,
+                content_type=inspected.content_type,
+                size_bytes=inspected.size_bytes,
+                sha256=inspected.sha256,
+                title=title or None,
+                patient=patient,
+                kind=kind,
+                created_by=actor,
+            )
+            if encounter is not None:
+                EncounterDocument.objects.create(encounter=encounter, document=document, kind=kind)
+            audit_record(
+                actor=actor,
+                action="create",
+                entity=document,
+                request=request,
+                metadata={"patient_id": str(patient.pk), "kind": kind},
+            )
+    except BaseException:
+        _discard(Document.BUCKET, key)
+        raise
+    return document
+
+
+def clinical_photo_upload(
+    *,
+    patient: Patient,
+    upload,
+    actor,
+    metadata: dict[str, Any] | None = None,
+    encounter: Encounter | None = None,
+    relation_type: str = PhotoRelation.ATTACHED,
+    request=None,
+) -> ClinicalPhoto:
+    """Store a clinical photo: needs a granted clinical_photos consent; the thumbnail follows after commit."""
+    from .tasks import make_photo_thumbnail
+
+    _require_live(patient)
+    if not consent_is_granted(patient, "clinical_photos"):
+        raise ConsentMissing("The patient has not granted the clinical_photos consent.")
+    if encounter is not None and encounter.patient_id != patient.pk:
+        raise EncounterLocked("The encounter belongs to another patient.", code="encounter_other_patient")
+    inspected = inspect_upload(upload, accepted=PHOTO_TYPES, max_bytes=MAX_PHOTO_BYTES)
+    key = _store(ClinicalPhoto.BUCKET, inspected.new_object_key("photos"), inspected.data)
+    try:
+        with transaction.atomic():
+            photo = ClinicalPhoto(
+                patient=patient,
+                object_key=key,
+                content_type=inspected.content_type,
+                size_bytes=inspected.size_bytes,
+                sha256=inspected.sha256,
+                created_by=actor,
+                **(metadata or {}),
+            )
+            photo.full_clean()
+            photo.save()
+            if encounter is not None:
+                EncounterPhoto.objects.create(encounter=encounter, photo=photo, relation_type=relation_type)
+            audit_record(
+                actor=actor, action="create", entity=photo, request=request, metadata={"patient_id": str(patient.pk)}
+            )
+            transaction.on_commit(lambda: make_photo_thumbnail(str(photo.pk)))
+    except BaseException:
+        _discard(ClinicalPhoto.BUCKET, key)
+        raise
+    return photo
+
+
+THUMBNAIL_SIZE = (512, 512)
+
+
+def clinical_photo_make_thumbnail(*, photo_id) -> ClinicalPhoto | None:
+    """Write the photo's thumbnail beside it: orientation applied, metadata (EXIF, GPS) dropped."""
+    from PIL import Image, ImageOps
+
+    from . import uploads  # noqa: F401 - registers the HEIF opener
+
+    photo = ClinicalPhoto.all_objects.filter(pk=photo_id).first()
+    if photo is None or photo.thumbnail_object_key:
+        return photo
+    storage = bucket(ClinicalPhoto.BUCKET)
+    with storage.open(photo.object_key, "rb") as handle:
+        image = Image.open(io.BytesIO(handle.read()))
+        image = ImageOps.exif_transpose(image)
+    image.thumbnail(THUMBNAIL_SIZE)
+    clean = Image.new("RGB", image.size)
+    clean.paste(image.convert("RGB"))
+    out = io.BytesIO()
+    clean.save(out, format="JPEG", quality=85)  # a fresh image: no EXIF, no GPS
+    key = storage.save(photo.object_key.rsplit(".", 1)[0] + ".thumb.jpg", ContentFile(out.getvalue()))
+    ClinicalPhoto.all_objects.filter(pk=photo.pk).update(thumbnail_object_key=key)
+    photo.thumbnail_object_key = key
+    return photo
+
+
+def file_signed_url(
+    *, obj: Document | ClinicalPhoto, actor, variant: str = "original", purpose: str = "view", request=None
+) -> str:
+    """A short-lived URL for a private file; the caller has checked permission. Audited."""
+    key = obj.object_key
+    if variant == "thumbnail":
+        if not getattr(obj, "thumbnail_object_key", None):
+            raise ConsentStateRefused("The thumbnail is not ready yet.", code="thumbnail_not_ready")
+        key = obj.thumbnail_object_key
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="export" if purpose == "export" else "view",
+            entity=obj,
+            request=request,
+            metadata={"signed_url": variant},
+        )
+    return signed_url(obj.storage_bucket, key)
+
+
+# --- Right of access (GDPR art. 15/20) ----------------------------------------------------------
+
+
+def _row(obj: models.Model) -> dict[str, Any]:
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+def patient_record(patient: Patient) -> dict[str, Any]:
+    """Everything the clinic holds on ``patient``, deleted rows included, as plain data."""
+    encounters = list(Encounter.all_objects.filter(patient=patient))
+    return {
+        "exported_at": timezone.now(),
+        "patient": _row(patient),
+        "merged_patients": [_row(p) for p in Patient.all_objects.filter(merged_into_patient=patient)],
+        "guardians": [_row(g) for g in patient.guardians.all()],
+        "consents": [_row(c) for c in Consent.objects.filter(patient=patient).order_by("created_at")],
+        "encounters": [_row(e) for e in encounters],
+        "encounter_documents": [_row(d) for d in EncounterDocument.objects.filter(encounter__in=encounters)],
+        "encounter_photos": [_row(p) for p in EncounterPhoto.objects.filter(encounter__in=encounters)],
+        "documents": [_row(d) for d in Document.all_objects.filter(patient=patient)],
+        "photos": [_row(p) for p in ClinicalPhoto.all_objects.filter(patient=patient)],
+    }
+
+
+def patient_export(*, patient: Patient, actor, request=None) -> bytes:
+    """A ZIP with ``record.json`` (the whole record) and the patient's files. Audited as an export."""
+    record = patient_record(patient)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("record.json", json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
+        for folder, rows, bucket_name in (
+            ("documents", record["documents"], "documents"),
+            ("photos", record["photos"], "clinical"),
+        ):
+            storage = bucket(bucket_name)
+            for row in rows:
+                try:
+                    with storage.open(row["object_key"], "rb") as handle:
+                        archive.writestr(f"files/{folder}/{row['object_key'].rsplit('/', 1)[-1]}", handle.read())
+                except FileNotFoundError:
+                    archive.writestr(f"files/{folder}/{row['id']}.missing.txt", "The file was not found in storage.")
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="export",
+            entity=patient,
+            request=request,
+            metadata={
+                "documents": len(record["documents"]),
+                "photos": len(record["photos"]),
+                "encounters": len(record["encounters"]),
+            },
+        )
+    return out.getvalue()
+
+
+def export_filename(patient: Patient) -> str:
+    return f"patient-{patient.pk}-{datetime.now():%Y%m%d}.zip"
