@@ -23,7 +23,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 	@touch $@ $(VENV)/.installed
 
 install: system-deps $(VENV)/.installed
-install-dev: system-deps $(VENV)/.installed-dev
+install-dev: system-deps browser-deps $(VENV)/.installed-dev
 
 # weasyprint needs Pango; the invoices need fonts covering Latin, Cyrillic and Armenian.
 system-deps:
@@ -34,6 +34,17 @@ system-deps:
 	      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core fonts-noto-core >/dev/null; \
 	  else \
 	    echo "Missing Pango or fonts: install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core (see README)."; \
+	  fi; \
+	fi
+
+# Browser tests drive Debian's Chromium through Playwright (no browser download).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium for the browser tests (apt-get)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium not found: browser tests will be skipped (install the chromium package)."; \
 	  fi; \
 	fi
 

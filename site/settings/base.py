@@ -334,6 +334,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "huey": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
 

@@ -88,3 +88,20 @@ def test_audit_record_keeps_actor_ip_and_user_agent():
     assert entry.actor == actor
     assert entry.entity_type == "testing.specimen" and entry.entity_id == specimen.pk
     assert entry.metadata_json == {"ip": "203.0.113.9", "user_agent": "pytest-browser"}
+
+
+@pytest.mark.django_db
+def test_pages_that_do_not_need_a_bucket_keep_working_when_s3_is_down(settings, monkeypatch):
+    from django.core.management import call_command
+
+    from site.settings.base import bucket_storages
+
+    call_command("seed_demo", stdout=__import__("io").StringIO())
+    monkeypatch.setenv("S3_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("S3_SECRET_ACCESS_KEY", "testing")
+    storages = bucket_storages(f"http://127.0.0.1:{free_port()}", settings.MEDIA_ROOT)  # nothing listens
+    settings.STORAGES = {**settings.STORAGES, **storages}
+
+    assert Client().get("/fr/").status_code == 200
+    assert Client().get("/healthz").status_code == 200
+    assert admin_client().get("/api/v1/me/").status_code == 200
