@@ -92,11 +92,12 @@ def test_audit_record_keeps_actor_ip_and_user_agent():
 
 @pytest.mark.django_db
 def test_pages_that_do_not_need_a_bucket_keep_working_when_s3_is_down(settings, monkeypatch):
-    from django.core.management import call_command
-
+    import io
     from site.settings.base import bucket_storages
 
-    call_command("seed_demo", stdout=__import__("io").StringIO())
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
     monkeypatch.setenv("S3_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("S3_SECRET_ACCESS_KEY", "testing")
     storages = bucket_storages(f"http://127.0.0.1:{free_port()}", settings.MEDIA_ROOT)  # nothing listens
