@@ -49,3 +49,7 @@ class UploadTypeRefused(UploadRefused):
 
 class ReasonRequired(InvalidInput):
     default_code = "reason_required"
+
+
+class PhotoComparisonRefused(NotAllowed):
+    default_code = "photo_comparison_refused"

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from erp.core.models import (
     BaseModel,
     CreatedByModel,
-    LanguageChoices,
     SoftDeleteModel,
     VersionedModel,
 )
@@ -70,6 +69,17 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class PreferredLanguage(models.TextChoices):
+    """The languages the clinic speaks with patients (same codes as the site's languages)."""
+
+    FR = "fr", _("French")
+    EN = "en", _("English")
+    RU = "ru", _("Russian")
+    UK = "uk", _("Ukrainian")
+    HY = "hy", _("Armenian")
+    ES = "es", _("Spanish")
+
+
 class ContactMethod(models.TextChoices):
     PHONE_CALL = "phone_call", _("Phone call")
     SMS = "sms", _("SMS")
@@ -98,7 +108,7 @@ class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     city = models.CharField(max_length=120, null=True, blank=True)
     postal_code = models.CharField(max_length=20, null=True, blank=True)
     country_code = models.CharField(max_length=2, null=True, blank=True)
-    preferred_language = models.CharField(max_length=2, choices=LanguageChoices.choices, default=LanguageChoices.FR)
+    preferred_language = models.CharField(max_length=2, choices=PreferredLanguage.choices, default=PreferredLanguage.FR)
     preferred_contact_method = models.CharField(max_length=12, choices=ContactMethod.choices, null=True, blank=True)
     preferred_contact_time = models.CharField(max_length=200, null=True, blank=True)
     contact_opt_out = models.BooleanField(default=False)

@@ -22,6 +22,7 @@ from .exceptions import (
     EncounterTransitionRefused,
     MergeRefused,
     PatientMerged,
+    PhotoComparisonRefused,
     ReasonRequired,
 )
 from .models import (
@@ -43,7 +44,7 @@ from .uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, MAX_PHOTO_BYTES, PHOTO_
 # --- Patients -----------------------------------------------------------------------------------
 
 
-def _require_live(patient: Patient) -> None:
+def patient_require_live(patient: Patient) -> None:
     if patient.is_merged:
         raise PatientMerged(
             f"This patient was merged into {patient.merged_into_patient_id}; work on that record.",
@@ -63,7 +64,7 @@ def patient_create(*, data: dict[str, Any], actor, request=None) -> Patient:
 def patient_update(*, patient: Patient, data: dict[str, Any], actor, request=None) -> Patient:
     """Change a live patient's identity or contact details (a merged record is frozen)."""
     with transaction.atomic():
-        _require_live(patient)
+        patient_require_live(patient)
         changed = sorted(name for name, value in data.items() if getattr(patient, name) != value)
         for name, value in data.items():
             setattr(patient, name, value)
@@ -154,7 +155,7 @@ def _lock_encounter(encounter: Encounter) -> Encounter:
 
 def encounter_create(*, data: dict[str, Any], actor, request=None) -> Encounter:
     with transaction.atomic():
-        _require_live(data["patient"])
+        patient_require_live(data["patient"])
         encounter = Encounter(**data, created_by=actor)
         encounter.full_clean()
         encounter.save()
@@ -240,7 +241,7 @@ def consent_grant(
     """Append a grant of ``consent_type`` (history is never rewritten)."""
     with transaction.atomic():
         patient = Patient.objects.select_for_update().get(pk=patient.pk)
-        _require_live(patient)
+        patient_require_live(patient)
         if consent_is_granted(patient, consent_type):
             raise ConsentStateRefused(f"The {consent_type} consent is already granted.", code="consent_already_granted")
         if document is not None and document.patient_id not in (None, patient.pk):
@@ -315,7 +316,7 @@ def document_upload(
     request=None,
 ) -> Document:
     """Check the bytes, store them under a new UUID key in the documents bucket, record the row."""
-    _require_live(patient)
+    patient_require_live(patient)
     if encounter is not None and encounter.patient_id != patient.pk:
         raise EncounterLocked("The encounter belongs to another patient.", code="encounter_other_patient")
     inspected = inspect_upload(upload, accepted=DOCUMENT_TYPES, max_bytes=MAX_DOCUMENT_BYTES)
@@ -360,7 +361,7 @@ def clinical_photo_upload(
     """Store a clinical photo: needs a granted clinical_photos consent; the thumbnail follows after commit."""
     from .tasks import make_photo_thumbnail
 
-    _require_live(patient)
+    patient_require_live(patient)
     if not consent_is_granted(patient, "clinical_photos"):
         raise ConsentMissing("The patient has not granted the clinical_photos consent.")
     if encounter is not None and encounter.patient_id != patient.pk:
@@ -497,3 +498,23 @@ def patient_export(*, patient: Patient, actor, request=None) -> bytes:
 
 def export_filename(patient: Patient) -> str:
     return f"patient-{patient.pk}-{datetime.now():%Y%m%d}.zip"
+
+
+def photo_comparison(*, before: ClinicalPhoto, after: ClinicalPhoto, actor, request=None) -> dict[str, Any]:
+    """Two photos of the same patient and body area side by side, each reached by a signed URL."""
+    if before.pk == after.pk:
+        raise PhotoComparisonRefused("Choose two different photos.")
+    if before.patient_id != after.patient_id:
+        raise PhotoComparisonRefused("The two photos belong to different patients.")
+    area = (before.body_area or "").strip().casefold()
+    if not area or area != (after.body_area or "").strip().casefold():
+        raise PhotoComparisonRefused("A comparison needs two photos of the same body area.")
+    if (before.taken_at or before.created_at) > (after.taken_at or after.created_at):
+        before, after = after, before
+    return {
+        "body_area": before.body_area,
+        "before": before,
+        "after": after,
+        "before_url": file_signed_url(obj=before, actor=actor, request=request),
+        "after_url": file_signed_url(obj=after, actor=actor, request=request),
+    }

@@ -1,0 +1,319 @@
+from rest_framework import serializers
+
+from erp.clinical import models
+from erp.clinical.services import patient_require_live
+
+_AUDIT_FIELDS = ("created_at", "updated_at")
+
+
+class ReferralSourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.ReferralSource
+        fields = ["id", "code", "label", "is_active", *_AUDIT_FIELDS]
+        read_only_fields = ["id", *_AUDIT_FIELDS]
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    """The whole patient (roles with ``view_patient_contact``). Merged records say where they went."""
+
+    class Meta:
+        model = models.Patient
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "full_name_normalized",
+            "birth_date",
+            "sex",
+            "email",
+            "phone",
+            "phone_e164",
+            "address_line1",
+            "city",
+            "postal_code",
+            "country_code",
+            "preferred_language",
+            "preferred_contact_method",
+            "preferred_contact_time",
+            "contact_opt_out",
+            "identity_confidence",
+            "is_merged",
+            "merged_into_patient",
+            "merge_reason",
+            "referral_source",
+            "referral_details",
+            "notes",
+            "row_version",
+            "created_by",
+            *_AUDIT_FIELDS,
+        ]
+        read_only_fields = [
+            "id",
+            "full_name_normalized",
+            "phone_e164",
+            "is_merged",
+            "merged_into_patient",
+            "merge_reason",
+            "row_version",
+            "created_by",
+            *_AUDIT_FIELDS,
+        ]
+
+
+class PatientBillingSerializer(serializers.ModelSerializer):
+    """What accounting sees of a patient: the name and the billing address."""
+
+    class Meta:
+        model = models.Patient
+        fields = ["id", "first_name", "last_name", "address_line1", "city", "postal_code", "country_code"]
+        read_only_fields = fields
+
+
+class PatientMergeSerializer(serializers.Serializer):
+    merged_patient = serializers.PrimaryKeyRelatedField(
+        queryset=models.Patient.objects.all(), help_text="The duplicate that disappears into this patient."
+    )
+    reason = serializers.CharField(max_length=2000)
+
+
+class DuplicateCandidateSerializer(serializers.Serializer):
+    patient = PatientSerializer()
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=["same_phone", "same_email", "same_name_and_birth_date", "similar_name"]
+        )
+    )
+    similarity = serializers.FloatField(allow_null=True)
+
+
+class GuardianSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.PatientGuardian
+        fields = [
+            "id",
+            "patient",
+            "full_name",
+            "relationship",
+            "phone",
+            "email",
+            "address_line1",
+            "city",
+            "postal_code",
+            "country_code",
+            *_AUDIT_FIELDS,
+        ]
+        read_only_fields = ["id", *_AUDIT_FIELDS]
+
+    def validate_patient(self, patient):
+        if self.instance is not None and patient.pk != self.instance.patient_id:
+            raise serializers.ValidationError("A guardian cannot move to another patient.")
+        patient_require_live(patient)
+        return patient
+
+
+class EncounterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Encounter
+        fields = [
+            "id",
+            "patient",
+            "practitioner",
+            "location",
+            "type",
+            "status",
+            "occurred_at",
+            "chief_complaint",
+            "assessment",
+            "plan",
+            "internal_notes",
+            "finalized_at",
+            "cancelled_at",
+            "cancellation_reason",
+            "signed_at",
+            "signed_by",
+            "row_version",
+            "created_by",
+            *_AUDIT_FIELDS,
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "finalized_at",
+            "cancelled_at",
+            "cancellation_reason",
+            "signed_at",
+            "signed_by",
+            "row_version",
+            "created_by",
+            *_AUDIT_FIELDS,
+        ]
+
+
+class EncounterCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Consent
+        fields = [
+            "id",
+            "patient",
+            "consent_type",
+            "status",
+            "granted_at",
+            "revoked_at",
+            "document",
+            "created_by",
+            *_AUDIT_FIELDS,
+        ]
+        read_only_fields = fields
+
+
+class ConsentGrantSerializer(serializers.Serializer):
+    patient = serializers.PrimaryKeyRelatedField(queryset=models.Patient.objects.all())
+    consent_type = serializers.ChoiceField(choices=models.ConsentType.choices)
+    document = serializers.PrimaryKeyRelatedField(
+        queryset=models.Document.objects.all(), required=False, allow_null=True,
+        help_text="The signed copy (a document of kind consent_copy), if any.",
+    )
+
+
+class ConsentRevokeSerializer(serializers.Serializer):
+    patient = serializers.PrimaryKeyRelatedField(queryset=models.Patient.objects.all())
+    consent_type = serializers.ChoiceField(choices=models.ConsentType.choices)
+
+
+class ConsentStateSerializer(serializers.Serializer):
+    consent_type = serializers.ChoiceField(choices=models.ConsentType.choices)
+    granted = serializers.BooleanField(help_text="Is the consent currently granted?")
+    consent = ConsentSerializer(allow_null=True, help_text="The latest event of this type, if any.")
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Document
+        fields = [
+            "id",
+            "patient",
+            "kind",
+            "title",
+            "storage_bucket",
+            "object_key",
+            "content_type",
+            "size_bytes",
+            "sha256",
+            "created_by",
+            *_AUDIT_FIELDS,
+        ]
+        read_only_fields = fields
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF, JPEG, PNG or HEIF, at most 20 MB. The type is read from the bytes.")
+    patient = serializers.PrimaryKeyRelatedField(queryset=models.Patient.objects.all())
+    kind = serializers.ChoiceField(choices=models.DocumentKind.choices, default=models.DocumentKind.OTHER)
+    title = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    encounter = serializers.PrimaryKeyRelatedField(
+        queryset=models.Encounter.objects.all(), required=False, allow_null=True
+    )
+
+
+class ClinicalPhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.ClinicalPhoto
+        fields = [
+            "id",
+            "patient",
+            "taken_at",
+            "photo_kind",
+            "clinical_context",
+            "body_area",
+            "notes",
+            "source_device",
+            "storage_bucket",
+            "object_key",
+            "thumbnail_object_key",
+            "content_type",
+            "size_bytes",
+            "sha256",
+            "visibility",
+            "created_by",
+            *_AUDIT_FIELDS,
+        ]
+        read_only_fields = [
+            "id",
+            "patient",
+            "storage_bucket",
+            "object_key",
+            "thumbnail_object_key",
+            "content_type",
+            "size_bytes",
+            "sha256",
+            "visibility",
+            "created_by",
+            *_AUDIT_FIELDS,
+        ]
+
+
+PHOTO_METADATA = ("taken_at", "photo_kind", "clinical_context", "body_area", "notes", "source_device")
+
+
+class ClinicalPhotoUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="JPEG, PNG or HEIC/HEIF, at most 20 MB and 50 megapixels.")
+    patient = serializers.PrimaryKeyRelatedField(queryset=models.Patient.objects.all())
+    taken_at = serializers.DateTimeField(required=False, allow_null=True)
+    photo_kind = serializers.ChoiceField(choices=models.PhotoKind.choices, default=models.PhotoKind.CLINICAL)
+    clinical_context = serializers.ChoiceField(
+        choices=models.ClinicalContext.choices, required=False, allow_null=True
+    )
+    body_area = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    source_device = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    encounter = serializers.PrimaryKeyRelatedField(
+        queryset=models.Encounter.objects.all(), required=False, allow_null=True
+    )
+    relation_type = serializers.ChoiceField(
+        choices=models.PhotoRelation.choices, default=models.PhotoRelation.ATTACHED
+    )
+
+
+class SignedUrlSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    expires_in = serializers.IntegerField()
+
+
+class PhotoComparisonSerializer(serializers.Serializer):
+    body_area = serializers.CharField()
+    before = ClinicalPhotoSerializer()
+    after = ClinicalPhotoSerializer()
+    before_url = serializers.CharField()
+    after_url = serializers.CharField()
+
+
+class EncounterDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.EncounterDocument
+        fields = ["id", "encounter", "document", "kind", *_AUDIT_FIELDS]
+        read_only_fields = ["id", *_AUDIT_FIELDS]
+
+    def validate(self, attrs):
+        encounter = attrs.get("encounter", getattr(self.instance, "encounter", None))
+        document = attrs.get("document", getattr(self.instance, "document", None))
+        if document.patient_id not in (None, encounter.patient_id):
+            raise serializers.ValidationError({"document": "The document belongs to another patient."})
+        return attrs
+
+
+class EncounterPhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.EncounterPhoto
+        fields = ["id", "encounter", "photo", "relation_type", *_AUDIT_FIELDS]
+        read_only_fields = ["id", *_AUDIT_FIELDS]
+
+    def validate(self, attrs):
+        encounter = attrs.get("encounter", getattr(self.instance, "encounter", None))
+        photo = attrs.get("photo", getattr(self.instance, "photo", None))
+        if photo.patient_id != encounter.patient_id:
+            raise serializers.ValidationError({"photo": "The photo belongs to another patient."})
+        return attrs
