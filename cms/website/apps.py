@@ -1,7 +1,31 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate
 
 
 class WebsiteConfig(AppConfig):
     name = "cms.website"
     label = "website"
     verbose_name = "Website"
+
+    def ready(self):
+        from . import signals
+        from .models import Promotion, StaffMember
+
+        for model in (Promotion, StaffMember):
+            post_delete.connect(signals.purge_on_snippet_delete, sender=model, dispatch_uid=f"purge-{model.__name__}")
+        # The last app with models, noted now: post_migrate handlers may clear ``models_module`` later.
+        global _LAST_APP_WITH_MODELS
+        _LAST_APP_WITH_MODELS = [app for app in self.apps.get_app_configs() if app.models_module][-1]
+        post_migrate.connect(_after_migrate, dispatch_uid="website-wagtail-permissions")
+
+
+_LAST_APP_WITH_MODELS = None
+
+
+def _after_migrate(sender, using="default", **kwargs):
+    """After core has synced the role groups (on the last app), give marketing its Wagtail rights."""
+    if sender is not _LAST_APP_WITH_MODELS:
+        return
+    from .roles import grant_marketing_wagtail_permissions
+
+    grant_marketing_wagtail_permissions(using=using)

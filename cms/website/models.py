@@ -1,30 +1,543 @@
-"""The public website's pages (spec 000 §9), translated with wagtail-localize."""
+"""The public website (spec 000 §9) as Wagtail models, translated with wagtail-localize.
 
+The spec's ``cms_*`` tables map to Wagtail as follows: ``cms_page`` is ``StandardPage``,
+``cms_post`` is ``BlogIndexPage`` + ``BlogPostPage``, ``cms_service`` is ``ServiceIndexPage`` +
+``ServicePage``, ``cms_staff_member`` is the ``StaffMember`` snippet shown on ``TeamPage``,
+``cms_promotion`` is the ``Promotion`` snippet, ``website_settings`` is ``WebsiteSettings`` and
+``marketing_media_asset`` is Wagtail's image (alt text in ``description``) and document models,
+stored in the marketing bucket. The spec's (language, slug) uniqueness is Wagtail's locale +
+translation key; ``status`` draft|published is Wagtail's ``live`` flag with revisions.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.http import Http404
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import DraftStateMixin, Page, RevisionMixin, TranslatableMixin
+from wagtail.search import index
+
+from erp.core.models import BaseModel, LanguageChoices, all_language_codes
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
 
 
-class HomePage(Page):
-    """The root of each language's site: ``/fr/``, ``/en/``, ..."""
+# --- Site settings (website_settings) -----------------------------------------------------------
 
-    hero_title = models.CharField(max_length=200, blank=True)
-    hero_text = models.TextField(blank=True)
-    body = StreamField(
-        [
-            ("heading", blocks.CharBlock(form_classname="title")),
-            ("paragraph", blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"])),
-        ],
-        blank=True,
-        use_json_field=True,
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class OpeningHoursBlock(blocks.StructBlock):
+    """One day's hours; stored as data so the site shows day names in the visitor's language."""
+
+    weekday = blocks.ChoiceBlock(choices=Weekday.choices, label=_("day"))
+    opens = blocks.TimeBlock(label=_("opens at"))
+    closes = blocks.TimeBlock(label=_("closes at"))
+
+    class Meta:
+        icon = "time"
+        label = _("opening hours")
+
+
+@register_setting(icon="site")
+class WebsiteSettings(BaseSiteSetting):
+    """The clinic's public details, edited by marketing (one row per Wagtail site)."""
+
+    clinic_name = models.CharField(_("clinic name"), max_length=200, default="Clinique")
+    phone = models.CharField(_("phone"), max_length=40, blank=True, null=True)
+    email = models.EmailField(_("email"), blank=True, null=True)
+    address_line1 = models.CharField(_("address"), max_length=255, blank=True, null=True)
+    city = models.CharField(_("city"), max_length=120, blank=True, null=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True, null=True)
+    country_code = models.CharField(_("country code"), max_length=2, blank=True, null=True)
+    opening_hours = StreamField([("day", OpeningHoursBlock())], blank=True, null=True)
+    default_language = models.CharField(
+        _("default language"), max_length=2, choices=LanguageChoices.choices, default=LanguageChoices.FR
+    )
+    enabled_languages = models.JSONField(
+        _("enabled languages"), default=all_language_codes,
+        help_text=_("Language codes offered in the language switcher, e.g. [\"fr\", \"en\"]."),
+    )
+    instagram_url = models.URLField(_("Instagram URL"), blank=True, null=True)
+
+    panels = [
+        FieldPanel("clinic_name"),
+        MultiFieldPanel(
+            [FieldPanel("phone"), FieldPanel("email"), FieldPanel("address_line1"),
+             FieldRowPanel([FieldPanel("postal_code"), FieldPanel("city"), FieldPanel("country_code")])],
+            heading=_("Contact details"),
+        ),
+        FieldPanel("opening_hours"),
+        FieldPanel("default_language"),
+        FieldPanel("enabled_languages"),
+        FieldPanel("instagram_url"),
+    ]
+
+    class Meta:
+        verbose_name = _("website settings")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        codes = self.enabled_languages
+        if not isinstance(codes, list) or not codes or any(code not in LanguageChoices.values for code in codes):
+            raise ValidationError(
+                {"enabled_languages": _("Give a list of language codes among fr, en, ru, uk, hy, es.")}
+            )
+        if self.default_language not in codes:
+            raise ValidationError(
+                {"default_language": _("The default language must be one of the enabled languages.")}
+            )
+
+
+# --- Shared page parts --------------------------------------------------------------------------
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("image"))
+    caption = blocks.CharBlock(required=False, label=_("caption"))
+
+    class Meta:
+        icon = "image"
+        template = "website/blocks/image_block.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(label=_("quote"))
+    author = blocks.CharBlock(required=False, label=_("author"))
+
+    class Meta:
+        icon = "openquote"
+        template = "website/blocks/quote_block.html"
+
+
+def body_blocks():
+    return [
+        ("heading", blocks.CharBlock(form_classname="title", template="website/blocks/heading_block.html")),
+        ("paragraph", blocks.RichTextBlock(features=RICH_TEXT_FEATURES)),
+        ("image", ImageBlock()),
+        ("quote", QuoteBlock()),
+    ]
+
+
+class SitePage(Page):
+    """Base of every public page: Open Graph image and the rule that a language's URL only
+    shows that language's content (an untranslated alias of another locale is a 404)."""
+
+    og_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("Open Graph image"), help_text=_("Shown when the page is shared (1200×630)."),
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("body")]
+    promote_panels = [*Page.promote_panels, FieldPanel("og_image")]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def share_image(self):
+        """The image shown when the page is shared: its Open Graph image or its main picture."""
+        for name in ("og_image", "cover_image", "hero_image", "image"):
+            image = getattr(self, name, None)
+            if image is not None:
+                return image
+        return None
+
+    def serve(self, request, *args, **kwargs):
+        if not is_shown_in_its_language(self):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from .cache import page_cache_generation
+
+        context = super().get_context(request, *args, **kwargs)
+        context["cache_generation"] = page_cache_generation(self)
+        return context
+
+
+def is_shown_in_its_language(page: Page) -> bool:
+    """True when ``page`` really is content of the active language (not an alias of a source)."""
+    if page.locale.language_code != translation.get_language():
+        return False
+    if page.alias_of_id is not None:
+        source_locale_id = Page.objects.filter(pk=page.alias_of_id).values_list("locale_id", flat=True).first()
+        if source_locale_id != page.locale_id:
+            return False
+    return True
+
+
+def localized_children(page: Page, model):
+    """Live, real (non-alias) children of ``page`` of the given type."""
+    return model.objects.child_of(page).live().public().filter(alias_of__isnull=True)
+
+
+# --- Home, standard pages, contact --------------------------------------------------------------
+
+
+class HomePage(SitePage):
+    """The root of each language's site: ``/fr/``, ``/en/``, ..."""
+
+    hero_title = models.CharField(_("hero title"), max_length=200, blank=True)
+    hero_text = models.TextField(_("hero text"), blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("hero image"),
+    )
+    body = StreamField(body_blocks(), blank=True)
+
+    content_panels = [
+        *Page.content_panels, FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
     max_count_per_parent = 1
     parent_page_types = ["wagtailcore.Page"]
 
     class Meta:
         verbose_name = _("home page")
+
+    def featured_services(self):
+        return (
+            ServicePage.objects.descendant_of(self).live().public().filter(featured=True, alias_of__isnull=True)
+            .order_by("order_index", "title")[:6]
+        )
+
+    def latest_posts(self):
+        return (
+            BlogPostPage.objects.descendant_of(self).live().public().filter(alias_of__isnull=True)
+            .order_by("-publication_date", "-first_published_at")[:3]
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["promotion"] = Promotion.current(self.locale)
+        return context
+
+
+class StandardPage(SitePage):
+    """cms_page: free content with a StreamField body (about, legal notice, ...)."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+    body = StreamField(body_blocks(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+class ContactPage(SitePage):
+    """The clinic's details, opening hours, and the contact and appointment request forms."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+    thank_you_text = models.CharField(_("thank-you text"), max_length=255, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("thank_you_text")]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("contact page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .forms import AppointmentRequestForm, ContactForm
+
+        context = super().get_context(request, *args, **kwargs)
+        context.setdefault("contact_form", ContactForm(auto_id="contact_%s"))
+        context.setdefault("appointment_form", AppointmentRequestForm(auto_id="appointment_%s"))
+        return context
+
+
+# --- Services (cms_service) ---------------------------------------------------------------------
+
+
+class ServiceIndexPage(SitePage):
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    subpage_types = ["website.ServicePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("services index")
+
+    def services(self):
+        return localized_children(self, ServicePage).order_by("order_index", "title")
+
+
+class ServicePage(SitePage):
+    """One treatment or consultation; the spec's ``name`` is the page title."""
+
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = RichTextField(_("description"), features=RICH_TEXT_FEATURES, blank=True)
+    price_hint = models.CharField(_("price hint"), max_length=120, blank=True, null=True)
+    order_index = models.IntegerField(_("order"), default=0)
+    featured = models.BooleanField(_("featured on the home page"), default=False)
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("image"),
+    )
+
+    content_panels = [
+        *Page.content_panels, FieldPanel("summary"), FieldPanel("description"), FieldPanel("price_hint"),
+        FieldPanel("image"), FieldRowPanel([FieldPanel("order_index"), FieldPanel("featured")]),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("description")]
+    parent_page_types = ["website.ServiceIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("service page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["contact_page"] = ContactPage.objects.live().filter(locale=self.locale, alias_of__isnull=True).first()
+        return context
+
+
+# --- Blog (cms_post) ----------------------------------------------------------------------------
+
+
+class BlogIndexPage(SitePage):
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    subpage_types = ["website.BlogPostPage"]
+    max_count_per_parent = 1
+    posts_per_page = 9
+
+    class Meta:
+        verbose_name = _("blog index")
+
+    def posts(self, tag: str | None = None):
+        posts = localized_children(self, BlogPostPage).order_by("-publication_date", "-first_published_at")
+        if tag:
+            posts = posts.filter(tags__slug=tag)
+        return posts
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        tag = request.GET.get("tag") or None
+        paginator = Paginator(self.posts(tag), self.posts_per_page)
+        try:
+            posts = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            posts = paginator.page(1)
+        except EmptyPage:
+            posts = paginator.page(paginator.num_pages)
+        context["posts"] = posts
+        context["current_tag"] = tag
+        context["all_tags"] = (
+            BlogPostTag.objects.filter(content_object__in=self.posts()).values_list("tag__name", "tag__slug")
+            .distinct().order_by("tag__name")
+        )
+        return context
+
+
+class BlogPostTag(TaggedItemBase):
+    content_object = ParentalKey("website.BlogPostPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class BlogPostPage(SitePage):
+    excerpt = models.TextField(_("excerpt"), blank=True, null=True)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("cover image"),
+    )
+    publication_date = models.DateField(_("publication date"), default=timezone.localdate)
+    tags = ClusterTaggableManager(through=BlogPostTag, blank=True)
+    body = StreamField(body_blocks(), blank=True)
+
+    content_panels = [
+        *Page.content_panels, FieldPanel("excerpt"), FieldPanel("cover_image"), FieldPanel("publication_date"),
+        FieldPanel("tags"), FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("excerpt"), index.SearchField("body")]
+    parent_page_types = ["website.BlogIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("blog post")
+
+
+# --- Team (cms_staff_member) --------------------------------------------------------------------
+
+
+class StaffMember(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model):
+    """A translatable snippet with draft/publish; ``live`` is the spec's status=published."""
+
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200)
+    bio = models.TextField(_("bio"), blank=True, null=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("photo"),
+    )
+    order_index = models.IntegerField(_("order"), default=0)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="staff_member")
+
+    panels = [FieldPanel("name"), FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo"), FieldPanel("order_index")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("staff member")
+        ordering = ["order_index", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+
+class TeamPage(SitePage):
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("team page")
+
+    def members(self):
+        return StaffMember.objects.filter(locale=self.locale, live=True).order_by("order_index", "name")
+
+
+# --- Promotions (cms_promotion) -----------------------------------------------------------------
+
+
+class Promotion(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model):
+    """Shown on the home page of its language while live and inside [starts_at, ends_at)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    content = RichTextField(_("content"), features=["bold", "italic", "link"], blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("image"),
+    )
+    link_page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("link to page"),
+    )
+    starts_at = models.DateTimeField(_("starts at"), blank=True, null=True)
+    ends_at = models.DateTimeField(_("ends at"), blank=True, null=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="promotion")
+
+    panels = [
+        FieldPanel("title"), FieldPanel("content"), FieldPanel("image"), FieldPanel("link_page"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("promotion")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_at__isnull=True) | models.Q(ends_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="website_promotion_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    def is_running(self, at=None) -> bool:
+        at = at or timezone.now()
+        return (
+            self.live
+            and (self.starts_at is None or self.starts_at <= at)
+            and (self.ends_at is None or at < self.ends_at)
+        )
+
+    @classmethod
+    def current(cls, locale, at=None) -> "Promotion | None":
+        """The live promotion of ``locale`` whose window contains ``at`` (the latest started)."""
+        at = at or timezone.now()
+        return (
+            cls.objects.filter(locale=locale, live=True)
+            .filter(models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at))
+            .filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at))
+            .order_by(models.F("starts_at").desc(nulls_last=True), "-pk")
+            .first()
+        )
+
+
+# --- Leads (public_lead) ------------------------------------------------------------------------
+
+
+class PublicLead(BaseModel):
+    """A message left on the public site. Suspected spam is kept with status ``spam``, never dropped."""
+
+    class Type(models.TextChoices):
+        CONTACT = "contact", _("Contact")
+        APPOINTMENT_REQUEST = "appointment_request", _("Appointment request")
+        NEWSLETTER = "newsletter", _("Newsletter")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        HANDLED = "handled", _("Handled")
+        SPAM = "spam", _("Spam")
+
+    type = models.CharField(_("type"), max_length=32, choices=Type.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True, null=True)
+    email = models.EmailField(_("email"), blank=True, null=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, null=True)
+    message = models.TextField(_("message"), blank=True, null=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=LanguageChoices.choices, blank=True, null=True
+    )
+    country_code = models.CharField(_("country code"), max_length=2, blank=True, null=True)
+    source = models.CharField(_("source"), max_length=100, default="website")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    # Beyond the spec: why a lead was marked spam, where it came from, and the newsletter consent given.
+    spam_reason = models.CharField(_("spam reason"), max_length=100, blank=True)
+    page_url = models.CharField(_("page"), max_length=500, blank=True)
+    newsletter_consent = models.BooleanField(_("newsletter consent"), default=False)
+    consent_text = models.TextField(_("consent wording"), blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), blank=True, null=True)
+    handled_at = models.DateTimeField(_("handled at"), blank=True, null=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_column="handled_by_user_id", verbose_name=_("handled by"),
+    )
+
+    class Meta:
+        verbose_name = _("public lead")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="website_lead_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(type="newsletter") | models.Q(newsletter_consent=True),
+                name="website_lead_newsletter_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(newsletter_consent=False) | models.Q(consent_at__isnull=False),
+                name="website_lead_consent_is_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} – {self.name or self.email or self.phone or '?'}"

@@ -1,0 +1,33 @@
+"""Cache purge when editors publish, unpublish or move pages, or publish website snippets."""
+
+from django.dispatch import receiver
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move, published, unpublished
+
+from .cache import purge_locale_homes, purge_page
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(page_slug_changed)
+def purge_on_page_change(sender, instance, **kwargs):
+    purge_page(instance)
+
+
+@receiver(post_page_move)
+def purge_on_page_move(sender, instance, parent_page_before=None, **kwargs):
+    purge_page(instance)
+    if parent_page_before is not None:
+        purge_page(parent_page_before)
+
+
+@receiver(published)
+@receiver(unpublished)
+def purge_on_snippet_change(sender, instance, **kwargs):
+    from .models import Promotion, StaffMember
+
+    if isinstance(instance, Promotion | StaffMember):
+        purge_locale_homes()
+
+
+def purge_on_snippet_delete(sender, instance, **kwargs):
+    purge_locale_homes()

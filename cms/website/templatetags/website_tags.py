@@ -1,0 +1,115 @@
+"""Template helpers of the public site: language switcher, hreflang alternates, menu, forms."""
+
+from django import template
+from django.conf import settings
+from django.utils import translation
+from wagtail.models import Page, Site
+
+from erp.core.models import LanguageChoices
+
+from ..forms import NewsletterForm
+
+register = template.Library()
+
+NATIVE_NAMES = dict(LanguageChoices.choices)
+OG_LOCALES = {"fr": "fr_FR", "en": "en_GB", "ru": "ru_RU", "uk": "uk_UA", "hy": "hy_AM", "es": "es_ES"}
+
+
+def _enabled_languages(request) -> list[str]:
+    from ..models import WebsiteSettings
+
+    codes = settings.LANGUAGE_CODES
+    if request is not None:
+        try:
+            enabled = WebsiteSettings.for_request(request).enabled_languages
+        except Exception:  # no site for this host: every language
+            enabled = None
+        if enabled:
+            codes = [code for code in codes if code in enabled]
+    return codes
+
+
+def page_translations(page: Page, request) -> list[dict]:
+    """The languages ``page`` really exists in (live, not an alias), in the site's language order."""
+    if page is None or not getattr(page, "pk", None):
+        return []
+    versions = {
+        p.locale.language_code: p
+        for p in page.get_translations(inclusive=True).live().public().filter(alias_of__isnull=True)
+        .select_related("locale")
+    }
+    current = translation.get_language()
+    links = []
+    for code in _enabled_languages(request):
+        version = versions.get(code)
+        if version is None:
+            continue
+        links.append({
+            "code": code,
+            "name": NATIVE_NAMES.get(code, code),
+            "url": version.get_url(request),
+            "full_url": version.get_full_url(request),
+            "is_current": code == current,
+            "og_locale": OG_LOCALES.get(code, code),
+        })
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context, page=None):
+    request = context.get("request")
+    page = page if page is not None else context.get("page")
+    if page is None:
+        # Pages outside the tree (forms, errors): offer each language's home page.
+        site = Site.find_for_request(request) if request is not None else None
+        page = site.root_page if site is not None else None
+    return page_translations(page, request)
+
+
+@register.simple_tag(takes_context=True)
+def x_default_url(context, links):
+    for link in links:
+        if link["code"] == settings.LANGUAGE_CODE:
+            return link["full_url"]
+    return links[0]["full_url"] if links else ""
+
+
+@register.simple_tag(takes_context=True)
+def og_locale(context):
+    return OG_LOCALES.get(translation.get_language(), translation.get_language())
+
+
+@register.simple_tag(takes_context=True)
+def locale_home(context):
+    """The home page of the active language (falls back to the site's root page)."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return None
+    root = site.root_page
+    localized = root.get_translations(inclusive=True).filter(
+        locale__language_code=translation.get_language()
+    ).live().first()
+    return localized or root
+
+
+@register.simple_tag
+def menu_pages(home):
+    if home is None:
+        return []
+    return home.get_children().live().public().in_menu().filter(alias_of__isnull=True)
+
+
+@register.simple_tag
+def newsletter_form():
+    return NewsletterForm(auto_id="newsletter_%s")
+
+
+@register.filter
+def weekday_name(value):
+    from ..models import Weekday
+
+    try:
+        return Weekday(int(value)).label
+    except (TypeError, ValueError):
+        return ""

@@ -1,0 +1,131 @@
+"""Public views of the website outside the page tree: lead forms, sitemap.xml, robots.txt."""
+
+import time
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Page, Site
+
+from .forms import FORMS, NEWSLETTER_CONSENT
+from .models import PublicLead
+from .services import public_lead_create
+
+RATE_LIMIT = 5  # submissions per address...
+RATE_WINDOW = 60  # ...per this many seconds
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def over_rate_limit(request) -> bool:
+    """Count this submission; True when the address sent more than RATE_LIMIT in RATE_WINDOW."""
+    key = f"website:lead-rate:{client_address(request)}"
+    now = time.time()
+    recent = [t for t in cache.get(key, []) if now - t < RATE_WINDOW]
+    recent.append(now)
+    cache.set(key, recent, RATE_WINDOW)
+    return len(recent) > RATE_LIMIT
+
+
+def _back_url(request) -> str:
+    candidate = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return "/"
+
+
+THANKS = {
+    PublicLead.Type.CONTACT: "Thank you, your message has been sent. We will reply soon.",
+    PublicLead.Type.APPOINTMENT_REQUEST: "Thank you, we have your request and will call you to set the appointment.",
+    PublicLead.Type.NEWSLETTER: "Thank you, you are subscribed to the newsletter.",
+}
+
+
+@require_POST
+def lead_submit(request, lead_type: str):
+    """Store a lead (spam-marked when a trap is tripped), then send the visitor back with a thank-you."""
+    form_class = FORMS.get(lead_type)
+    if form_class is None:
+        return HttpResponse(status=404)
+    if over_rate_limit(request):
+        response = render(request, "website/too_many_requests.html", status=429)
+        response["Retry-After"] = str(RATE_WINDOW)
+        return response
+    form = form_class(request.POST, auto_id=f"{lead_type}_%s")
+    if not form.is_valid():
+        return render(
+            request, "website/lead_form_page.html",
+            {"form": form, "lead_type": lead_type, "next": _back_url(request)}, status=400,
+        )
+    data = form.cleaned_data
+    public_lead_create(
+        lead_type=lead_type,
+        name=data.get("name"),
+        email=data.get("email"),
+        phone=data.get("phone"),
+        message=data.get("message"),
+        language=request.LANGUAGE_CODE,
+        consent_text=str(NEWSLETTER_CONSENT) if data.get("consent") else "",
+        spam_reason=form.spam_reason(),
+        page_url=_back_url(request),
+    )
+    messages.success(request, _(THANKS[lead_type]))
+    return HttpResponseRedirect(_back_url(request))
+
+
+def _public_pages(request):
+    """Live, real pages of the request's site, in every language (each locale's home and below)."""
+    pages = Page.objects.live().public().filter(depth__gte=2, alias_of__isnull=True)
+    site = Site.find_for_request(request)
+    if site is not None:
+        under_a_home = Q()
+        homes = Page.objects.filter(translation_key=site.root_page.translation_key)
+        for home_path in homes.values_list("path", flat=True):
+            under_a_home |= Q(path__startswith=home_path)
+        pages = pages.filter(under_a_home)
+    return list(pages.select_related("locale").order_by("path"))
+
+
+def sitemap(request):
+    """Every live page in every language, each with its alternates and an x-default."""
+    pages = _public_pages(request)
+    by_key: dict = defaultdict(list)
+    for page in pages:
+        by_key[page.translation_key].append(page)
+    default_language = settings.LANGUAGE_CODE
+    entries = []
+    for page in pages:
+        group = by_key[page.translation_key]
+        alternates = [(p.locale.language_code, p.get_full_url(request)) for p in group]
+        x_default = next((url for code, url in alternates if code == default_language), None)
+        entries.append({
+            "loc": page.get_full_url(request),
+            "lastmod": page.last_published_at,
+            "alternates": sorted(alternates),
+            "x_default": x_default,
+        })
+    return render(request, "website/sitemap.xml", {"entries": entries}, content_type="application/xml")
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /ops/",
+        "Disallow: /files/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain")
