@@ -173,6 +173,15 @@ class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
         region = self.country_code or AppSettings.load().default_country_code
         self.phone_e164 = phone_to_e164(self.phone, region)
 
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        try:
+            self.refresh_derived_fields()
+        except InvalidPhoneNumber as error:
+            raise ValidationError({"phone": error.message})
+
     def save(self, *args, **kwargs):
         self.refresh_derived_fields()
         update_fields = kwargs.get("update_fields")

@@ -1,0 +1,373 @@
+"""The admin's patient and encounter pages and the operations they offer (all through services)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from wagtail.admin.views import generic
+
+from erp.core.exceptions import DomainError
+from erp.ops.audit import audit_record
+
+from . import selectors, services
+from .models import (
+    ClinicalPhoto,
+    ConsentType,
+    Document,
+    DocumentKind,
+    Encounter,
+    Patient,
+    PatientGuardian,
+    PhotoKind,
+)
+
+CONTACT_PERM = "clinical.view_patient_contact"
+ALL_DOCUMENTS_PERM = "clinical.view_clinical_document"
+BILLING_FIELDS = ["first_name", "last_name", "address_line1", "city", "postal_code", "country_code"]
+IDENTITY_FIELDS = [
+    "first_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "email",
+    "phone",
+    "phone_e164",
+    "address_line1",
+    "city",
+    "postal_code",
+    "country_code",
+    "preferred_language",
+    "preferred_contact_method",
+    "preferred_contact_time",
+    "contact_opt_out",
+    "identity_confidence",
+    "referral_source",
+    "referral_details",
+    "notes",
+    "is_merged",
+    "merged_into_patient",
+    "merge_reason",
+]
+
+
+def _require(user, *perms: str) -> None:
+    if not user.has_perms(perms):
+        raise PermissionDenied
+
+
+def _page(patient) -> str:
+    return reverse("clinical_patient:inspect", args=[patient.pk])
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField()
+    kind = forms.ChoiceField(choices=DocumentKind.choices)
+    title = forms.CharField(required=False, max_length=255)
+
+
+class PhotoUploadForm(forms.Form):
+    file = forms.FileField()
+    photo_kind = forms.ChoiceField(choices=PhotoKind.choices)
+    body_area = forms.CharField(required=False, max_length=100)
+    taken_at = forms.DateTimeField(required=False)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PatientPageView(generic.InspectView):
+    """Identity, guardians, consents, encounters, photos (timeline, comparison) and documents."""
+
+    template_name = "clinical/admin/patient_page.html"
+
+    def get_fields(self):
+        return IDENTITY_FIELDS if self.request.user.has_perm(CONTACT_PERM) else BILLING_FIELDS
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Patient, pk=self.pk)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit_record(actor=request.user, action="view", entity=self.object, request=request, metadata={"via": "admin"})
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, patient = self.request.user, self.object
+        can = {
+            "contact": user.has_perm(CONTACT_PERM),
+            "guardians": user.has_perm("clinical.view_patientguardian"),
+            "add_guardian": user.has_perm("clinical.add_patientguardian"),
+            "consents": user.has_perm("clinical.view_consent"),
+            "change_consents": user.has_perm("clinical.add_consent"),
+            "encounters": user.has_perm("clinical.view_encounter"),
+            "photos": user.has_perm("clinical.view_clinicalphoto"),
+            "add_photo": user.has_perm("clinical.add_clinicalphoto"),
+            "documents": user.has_perm("clinical.view_document"),
+            "add_document": user.has_perm("clinical.add_document"),
+            "merge": user.has_perms(["clinical.merge_patient", "clinical.change_patient"]),
+            "export": user.has_perm("clinical.export_patient"),
+        }
+        context["can"] = can
+        if can["guardians"]:
+            context["guardians"] = patient.guardians.all()
+        if can["consents"]:
+            context["consent_state"] = selectors.consent_current(patient)
+            context["consent_history"] = patient.consents.order_by("-created_at")
+            context["consent_types"] = ConsentType.choices
+        if can["encounters"]:
+            context["encounters"] = patient.encounters.select_related("practitioner", "location")
+        if can["photos"]:
+            body_area = self.request.GET.get("body_area") or None
+            photo_kind = self.request.GET.get("photo_kind") or None
+            photos = list(selectors.photo_timeline(patient, body_area=body_area, photo_kind=photo_kind))
+            context["photos"] = photos
+            context["body_areas"] = sorted(
+                {p.body_area for p in ClinicalPhoto.objects.filter(patient=patient) if p.body_area}
+            )
+            context["photo_kinds"] = PhotoKind.choices
+            context["photo_form"] = PhotoUploadForm()
+        if can["documents"]:
+            documents = Document.objects.filter(patient=patient)
+            if not user.has_perm(ALL_DOCUMENTS_PERM):
+                documents = documents.filter(kind=DocumentKind.CONSENT_COPY)
+            context["documents"] = documents
+            context["document_form"] = DocumentUploadForm()
+        if can["merge"]:
+            context["duplicates"] = selectors.patient_duplicate_candidates(patient)
+        return context
+
+
+class EncounterPageView(generic.InspectView):
+    template_name = "clinical/admin/encounter_page.html"
+    fields = [
+        "patient",
+        "practitioner",
+        "location",
+        "type",
+        "status",
+        "occurred_at",
+        "chief_complaint",
+        "assessment",
+        "plan",
+        "internal_notes",
+        "finalized_at",
+        "cancelled_at",
+        "cancellation_reason",
+    ]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit_record(actor=request.user, action="view", entity=self.object, request=request, metadata={"via": "admin"})
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_finalize"] = user.has_perm("clinical.finalize_encounter") and self.object.status == "draft"
+        context["can_cancel"] = user.has_perm("clinical.cancel_encounter") and self.object.status != "cancelled"
+        return context
+
+
+def _run(request, patient, operation, success: str):
+    try:
+        operation()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect(_page(patient))
+
+
+@require_POST
+def patient_merge_view(request, pk):
+    _require(request.user, "clinical.merge_patient", "clinical.change_patient")
+    survivor = get_object_or_404(Patient, pk=pk)
+    merged = Patient.objects.filter(pk=request.POST.get("merged_patient")).first()
+    if merged is None:
+        messages.error(request, "Choose the duplicate patient to merge.")
+        return redirect(_page(survivor))
+    return _run(
+        request,
+        survivor,
+        lambda: services.patient_merge(
+            survivor=survivor,
+            merged=merged,
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+            request=request,
+        ),
+        f"{merged} was merged into this patient.",
+    )
+
+
+@require_POST
+def patient_consent_view(request, pk):
+    _require(request.user, "clinical.add_consent")
+    patient = get_object_or_404(Patient, pk=pk)
+    consent_type = request.POST.get("consent_type")
+    if consent_type not in ConsentType.values:
+        raise PermissionDenied
+    if request.POST.get("operation") == "revoke":
+        operation = lambda: services.consent_revoke(  # noqa: E731
+            patient=patient, consent_type=consent_type, actor=request.user, request=request
+        )
+    else:
+        operation = lambda: services.consent_grant(  # noqa: E731
+            patient=patient, consent_type=consent_type, actor=request.user, request=request
+        )
+    return _run(request, patient, operation, "Consent recorded.")
+
+
+@require_POST
+def patient_guardian_view(request, pk):
+    patient = get_object_or_404(Patient, pk=pk)
+    if request.POST.get("remove"):
+        _require(request.user, "clinical.delete_patientguardian")
+        guardian = get_object_or_404(PatientGuardian, pk=request.POST["remove"], patient=patient)
+        audit_record(actor=request.user, action="delete", entity=guardian, request=request)
+        guardian.delete()
+        messages.success(request, "Guardian removed.")
+        return redirect(_page(patient))
+    _require(request.user, "clinical.add_patientguardian")
+    full_name, relationship = request.POST.get("full_name", "").strip(), request.POST.get("relationship", "").strip()
+    if not full_name or not relationship:
+        messages.error(request, "A guardian needs a name and a relationship.")
+        return redirect(_page(patient))
+
+    def add():
+        services.patient_require_live(patient)
+        guardian = PatientGuardian.objects.create(
+            patient=patient,
+            full_name=full_name,
+            relationship=relationship,
+            phone=request.POST.get("phone") or None,
+            email=request.POST.get("email") or None,
+        )
+        audit_record(actor=request.user, action="create", entity=guardian, request=request)
+
+    return _run(request, patient, add, "Guardian added.")
+
+
+@require_POST
+def patient_document_upload_view(request, pk):
+    _require(request.user, "clinical.add_document")
+    patient = get_object_or_404(Patient, pk=pk)
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose a file and a kind.")
+        return redirect(_page(patient))
+    kind = form.cleaned_data["kind"]
+    if kind != DocumentKind.CONSENT_COPY and not request.user.has_perm(ALL_DOCUMENTS_PERM):
+        raise PermissionDenied
+    return _run(
+        request,
+        patient,
+        lambda: services.document_upload(
+            patient=patient,
+            upload=form.cleaned_data["file"],
+            kind=kind,
+            title=form.cleaned_data["title"],
+            actor=request.user,
+            request=request,
+        ),
+        "Document stored.",
+    )
+
+
+@require_POST
+def patient_photo_upload_view(request, pk):
+    _require(request.user, "clinical.add_clinicalphoto")
+    patient = get_object_or_404(Patient, pk=pk)
+    form = PhotoUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose a photo.")
+        return redirect(_page(patient))
+    metadata = {k: v for k, v in form.cleaned_data.items() if k != "file" and v not in (None, "")}
+    return _run(
+        request,
+        patient,
+        lambda: services.clinical_photo_upload(
+            patient=patient,
+            upload=form.cleaned_data["file"],
+            metadata=metadata,
+            actor=request.user,
+            request=request,
+        ),
+        "Photo stored; its thumbnail follows in a moment.",
+    )
+
+
+def patient_export_view(request, pk):
+    _require(request.user, "clinical.export_patient")
+    patient = get_object_or_404(Patient, pk=pk)
+    response = HttpResponse(
+        services.patient_export(patient=patient, actor=request.user, request=request), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{services.export_filename(patient)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def file_view(request, kind, pk):
+    """Check permission, issue a signed URL (audited) and send the browser to it."""
+    variant = "original"
+    if kind in ("photo", "thumbnail"):
+        _require(request.user, "clinical.view_clinicalphoto")
+        obj = get_object_or_404(ClinicalPhoto, pk=pk)
+        variant = "thumbnail" if kind == "thumbnail" and obj.thumbnail_object_key else "original"
+    elif kind == "document":
+        _require(request.user, "clinical.view_document")
+        documents = Document.objects.all()
+        if not request.user.has_perm(ALL_DOCUMENTS_PERM):
+            documents = documents.filter(kind=DocumentKind.CONSENT_COPY)
+        obj = get_object_or_404(documents, pk=pk)
+    else:
+        raise PermissionDenied
+    purpose = "export" if request.GET.get("download") else "view"
+    return redirect(
+        services.file_signed_url(obj=obj, actor=request.user, variant=variant, purpose=purpose, request=request)
+    )
+
+
+def photo_compare_view(request, pk):
+    _require(request.user, "clinical.view_clinicalphoto")
+    patient = get_object_or_404(Patient, pk=pk)
+    photos = ClinicalPhoto.objects.filter(patient=patient)
+    before = photos.filter(pk=request.GET.get("before")).first() if request.GET.get("before") else None
+    after = photos.filter(pk=request.GET.get("after")).first() if request.GET.get("after") else None
+    if before is None or after is None:
+        messages.error(request, "Choose two photos to compare.")
+        return redirect(_page(patient))
+    try:
+        comparison = services.photo_comparison(before=before, after=after, actor=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(_page(patient))
+    return TemplateResponse(
+        request,
+        "clinical/admin/photo_compare.html",
+        {"patient": patient, "comparison": comparison, "page_title": "Before / after"},
+    )
+
+
+@require_POST
+def encounter_transition_view(request, pk):
+    encounter = get_object_or_404(Encounter, pk=pk)
+    page = reverse("clinical_encounter:inspect", args=[encounter.pk])
+    try:
+        if request.POST.get("operation") == "finalize":
+            _require(request.user, "clinical.finalize_encounter")
+            services.encounter_finalize(encounter=encounter, actor=request.user, request=request)
+        else:
+            _require(request.user, "clinical.cancel_encounter")
+            services.encounter_cancel(
+                encounter=encounter, reason=request.POST.get("reason", ""), actor=request.user, request=request
+            )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Encounter updated.")
+    return redirect(page)

@@ -1,0 +1,241 @@
+"""Wagtail admin screens of the clinical records, under a "Clinical" menu.
+
+Screens call the same services as the API; model permissions of the role decide what shows, and
+the patient page hides encounters, photos and non-consent documents from roles without them.
+Every read of a patient or encounter screen writes a ``view`` audit row.
+"""
+
+from django.urls import path
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from erp.core.exceptions import DomainError
+from erp.ops.audit import audit_record
+
+from . import admin_views, selectors, services
+from .models import Encounter, Patient, PatientGuardian, ReferralSource
+
+CONTACT_PERM = "clinical.view_patient_contact"
+
+
+class DomainErrorsAsFormErrors:
+    """A refusal of a service becomes a form error instead of a server error."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_invalid(form)
+
+
+class AuditedEditView(DomainErrorsAsFormErrors, generic.EditView):
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit_record(actor=request.user, action="view", entity=self.object, request=request, metadata={"via": "admin"})
+        return response
+
+
+# --- Patients -----------------------------------------------------------------------------------
+
+
+class PatientIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(is_merged=False)
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        contact = self.request.user.has_perm(CONTACT_PERM)
+        return selectors.patient_search(queryset, self.search_query, contact=contact)
+
+    @property
+    def columns(self):
+        columns = super().columns
+        if self.request.user.has_perm(CONTACT_PERM):
+            return columns
+        # Accounting: the name and the billing address only.
+        return [c for c in columns if getattr(c, "name", "") in ("__str__", "city", "postal_code")]
+
+
+class PatientCreateView(DomainErrorsAsFormErrors, generic.CreateView):
+    def save_instance(self):
+        return services.patient_create(data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request)
+
+
+class PatientEditView(AuditedEditView):
+    def save_instance(self):
+        current = Patient.objects.get(pk=self.object.pk)
+        return services.patient_update(
+            patient=current, data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request
+        )
+
+
+class PatientDeleteView(generic.DeleteView):
+    def delete_action(self):
+        services.patient_delete(patient=self.object, actor=self.request.user, request=self.request)
+
+
+class PatientViewSet(ModelViewSet):
+    model = Patient
+    name = "clinical_patient"
+    url_prefix = "clinical/patients"
+    icon = "user"
+    menu_label = "Patients"
+    menu_order = 100
+    list_display = [
+        "__str__",
+        "birth_date",
+        Column("phone_e164", label="Phone"),
+        "email",
+        "city",
+        "postal_code",
+    ]
+    list_filter = ["country_code", "identity_confidence", "contact_opt_out"]
+    search_fields = ["full_name_normalized"]  # the search itself is selectors.patient_search
+    form_fields = [
+        "first_name",
+        "last_name",
+        "birth_date",
+        "sex",
+        "email",
+        "phone",
+        "address_line1",
+        "city",
+        "postal_code",
+        "country_code",
+        "preferred_language",
+        "preferred_contact_method",
+        "preferred_contact_time",
+        "contact_opt_out",
+        "identity_confidence",
+        "referral_source",
+        "referral_details",
+        "notes",
+    ]
+    index_view_class = PatientIndexView
+    add_view_class = PatientCreateView
+    edit_view_class = PatientEditView
+    delete_view_class = PatientDeleteView
+    inspect_view_enabled = True
+    inspect_view_class = admin_views.PatientPageView
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("page/<uuid:pk>/merge/", admin_views.patient_merge_view, name="merge"),
+            path("page/<uuid:pk>/consent/", admin_views.patient_consent_view, name="consent"),
+            path("page/<uuid:pk>/guardian/", admin_views.patient_guardian_view, name="guardian"),
+            path("page/<uuid:pk>/upload-document/", admin_views.patient_document_upload_view, name="upload_document"),
+            path("page/<uuid:pk>/upload-photo/", admin_views.patient_photo_upload_view, name="upload_photo"),
+            path("page/<uuid:pk>/export/", admin_views.patient_export_view, name="export"),
+            path("page/<uuid:pk>/compare/", admin_views.photo_compare_view, name="compare"),
+            path("file/<str:kind>/<uuid:pk>/", admin_views.file_view, name="file"),
+        ]
+
+
+# --- Encounters ---------------------------------------------------------------------------------
+
+
+class EncounterEditView(AuditedEditView):
+    def save_instance(self):
+        current = Encounter.objects.get(pk=self.object.pk)
+        data = {name: self.form.cleaned_data[name] for name in self.form.cleaned_data}
+        return services.encounter_update(encounter=current, data=data, actor=self.request.user, request=self.request)
+
+
+class EncounterCreateView(DomainErrorsAsFormErrors, generic.CreateView):
+    def save_instance(self):
+        return services.encounter_create(
+            data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request
+        )
+
+
+class EncounterDeleteView(generic.DeleteView):
+    def delete_action(self):
+        services.encounter_delete(encounter=self.object, actor=self.request.user, request=self.request)
+
+
+class EncounterViewSet(ModelViewSet):
+    model = Encounter
+    name = "clinical_encounter"
+    url_prefix = "clinical/encounters"
+    icon = "doc-full"
+    menu_label = "Encounters"
+    menu_order = 200
+    list_display = ["__str__", "patient", "practitioner", "location", "status", "occurred_at"]
+    list_filter = ["status", "type", "practitioner", "location"]
+    search_fields = ["patient__full_name_normalized"]
+    form_fields = [
+        "patient",
+        "practitioner",
+        "location",
+        "type",
+        "occurred_at",
+        "chief_complaint",
+        "assessment",
+        "plan",
+        "internal_notes",
+    ]
+    add_view_class = EncounterCreateView
+    edit_view_class = EncounterEditView
+    delete_view_class = EncounterDeleteView
+    inspect_view_enabled = True
+    inspect_view_class = admin_views.EncounterPageView
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("transition/<uuid:pk>/", admin_views.encounter_transition_view, name="transition"),
+        ]
+
+
+# --- Guardians and referral sources -------------------------------------------------------------
+
+
+class GuardianViewSet(ModelViewSet):
+    model = PatientGuardian
+    name = "clinical_guardian"
+    url_prefix = "clinical/guardians"
+    icon = "group"
+    menu_label = "Guardians"
+    menu_order = 300
+    list_display = ["full_name", "relationship", "patient", "phone", "email"]
+    list_filter = ["relationship"]
+    search_fields = ["full_name", "patient__full_name_normalized"]
+    form_fields = [
+        "patient",
+        "full_name",
+        "relationship",
+        "phone",
+        "email",
+        "address_line1",
+        "city",
+        "postal_code",
+        "country_code",
+    ]
+    copy_view_enabled = False
+
+
+class ReferralSourceViewSet(ModelViewSet):
+    model = ReferralSource
+    name = "clinical_referralsource"
+    url_prefix = "clinical/referral-sources"
+    icon = "tag"
+    menu_label = "Referral sources"
+    menu_order = 400
+    list_display = ["label", "code", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["label", "code"]
+    form_fields = ["code", "label", "is_active"]
+    copy_view_enabled = False
+
+
+class ClinicalViewSetGroup(ModelViewSetGroup):
+    menu_label = "Clinical"
+    menu_icon = "user"
+    menu_order = 200
+    items = (PatientViewSet, EncounterViewSet, GuardianViewSet, ReferralSourceViewSet)
