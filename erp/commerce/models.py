@@ -47,11 +47,7 @@ class TaxRate(BaseModel):
             models.CheckConstraint(
                 condition=Q(rate_percent__gte=0) & Q(rate_percent__lte=100), name="commerce_taxrate_rate_0_100"
             ),
-            models.UniqueConstraint(
-                fields=["country_code", "rate_percent", "name"],
-                nulls_distinct=False,
-                name="commerce_taxrate_country_rate_name_unique",
-            ),
+            models.UniqueConstraint(fields=["country_code", "name"], name="commerce_taxrate_country_name_unique"),
         ]
 
     def __str__(self) -> str:
@@ -416,10 +412,27 @@ class StockBalance(models.Model):
         verbose_name = _("stock balance")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=0), name="commerce_balance_quantity_gte_0"),
+            # One row per key, NULL lot or location included. Four partial unique indexes rather than
+            # NULLS NOT DISTINCT so that the demo SQLite database enforces it as well.
             models.UniqueConstraint(
                 fields=["product", "lot", "location"],
-                nulls_distinct=False,
-                name="commerce_balance_product_lot_location_unique",
+                condition=Q(lot__isnull=False, location__isnull=False),
+                name="commerce_balance_unique_lot_location",
+            ),
+            models.UniqueConstraint(
+                fields=["product", "lot"],
+                condition=Q(lot__isnull=False, location__isnull=True),
+                name="commerce_balance_unique_lot_no_location",
+            ),
+            models.UniqueConstraint(
+                fields=["product", "location"],
+                condition=Q(lot__isnull=True, location__isnull=False),
+                name="commerce_balance_unique_location_no_lot",
+            ),
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(lot__isnull=True, location__isnull=True),
+                name="commerce_balance_unique_no_lot_no_location",
             ),
         ]
 

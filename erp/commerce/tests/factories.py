@@ -17,7 +17,7 @@ class ClinicLocationFactory(factory.django.DjangoModelFactory):
 class TaxRateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.TaxRate
-        django_get_or_create = ("country_code", "rate_percent", "name")
+        django_get_or_create = ("country_code", "name")
 
     country_code = "FR"
     name = "TVA normale"

@@ -394,10 +394,19 @@ def test_stock_balance_check_constraint_fires_when_code_is_bypassed(cream, locat
         StockBalance.objects.filter(product=cream).update(quantity=D("-1"))
 
 
-def test_stock_balance_is_unique_per_key_even_with_null_lot_and_location(cream):
-    StockBalance.objects.create(product=cream, quantity=D("1"))
+@pytest.mark.parametrize("with_lot", [False, True])
+@pytest.mark.parametrize("with_location", [False, True])
+def test_stock_balance_is_unique_per_key_even_with_null_lot_or_location(with_lot, with_location, filler, location):
+    key = {
+        "product": filler,
+        "lot": InventoryLotFactory(product=filler) if with_lot else None,
+        "location": location if with_location else None,
+    }
+    StockBalance.objects.create(**key, quantity=D("1"))
     with pytest.raises(IntegrityError), transaction.atomic():
-        StockBalance.objects.create(product=cream, quantity=D("2"))
+        StockBalance.objects.create(**key, quantity=D("2"))
+    # Another key next to it is fine.
+    StockBalance.objects.create(**{**key, "product": ProductFactory()}, quantity=D("1"))
 
 
 def test_stock_move_quantity_sign_is_enforced_by_the_database(cream, location, buyer):
