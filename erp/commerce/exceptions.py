@@ -63,3 +63,9 @@ class LotProductMismatch(InvalidInput):
 
 class InvalidQuantity(InvalidInput):
     default_code = "invalid_quantity"
+
+
+class LotExpired(Unprocessable):
+    """Stock of an expired lot cannot leave as a sale; it is written off instead."""
+
+    default_code = "lot_expired"

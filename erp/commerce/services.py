@@ -27,6 +27,7 @@ from .exceptions import (
     ExpiryRequired,
     InvalidQuantity,
     LotCodeRequired,
+    LotExpired,
     LotExpiryMismatch,
     LotProductMismatch,
     OverReceipt,
@@ -116,6 +117,12 @@ def _validate_move(move: StockMoveInput) -> None:
         raise LotProductMismatch(f"Lot {move.lot.lot_code} belongs to another product.", field="lot")
     if move.product.track_lots and move.lot is None:
         raise LotCodeRequired(f"“{move.product}” is tracked by lot: name the lot.", field="lot")
+    if move.move_type == StockMoveType.OUT and move.lot is not None and move.lot.is_expired():
+        raise LotExpired(
+            f"Lot {move.lot.lot_code} of “{move.product}” expired on {move.lot.expires_at:%Y-%m-%d}: "
+            "it cannot be sold; write it off instead.",
+            field="lot",
+        )
     quantity = move.quantity
     valid_sign = {
         StockMoveType.IN: quantity > 0,

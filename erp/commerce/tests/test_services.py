@@ -629,3 +629,31 @@ def test_lot_is_unique_per_product_and_code():
 def test_injectable_factory_tracks_lots_and_expiry():
     product = InjectableFactory()
     assert product.track_lots and product.track_expiry
+
+
+def test_the_database_refuses_to_change_or_delete_a_stock_move(cream, location, buyer):
+    from django.db import connection
+
+    move = receive(cream, "2", "1.00", location=location, actor=buyer)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE commerce_stockmove SET quantity = 9 WHERE id = %s", [move.pk])
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM commerce_stockmove WHERE id = %s", [move.pk])
+    assert StockMove.objects.get(pk=move.pk).quantity == D("2.00")
+
+
+def test_an_expired_lot_cannot_leave_as_a_sale(filler, location, buyer):
+    old = InventoryLotFactory(product=filler, lot_code="OLD", expires_at=date(2020, 1, 1))
+    receive(filler, "2", "90.00", location=location, actor=buyer, lot=old)
+    with pytest.raises(exceptions.LotExpired) as caught:
+        take_out(filler, "1", location=location, actor=buyer, lot=old)
+    assert caught.value.code == "lot_expired"
+    assert selectors.stock_available(product=filler, lot=old, location=location) == D("2.00")
+
+
+def test_stock_available_reads_one_row_whatever_the_ledger_size(cream, location, buyer, django_assert_num_queries):
+    for _ in range(30):
+        receive(cream, "1", "1.00", location=location, actor=buyer)
+    with django_assert_num_queries(1) as captured:
+        assert selectors.stock_available(product=cream, location=location) == D("30.00")
+    assert "commerce_stockmove" not in captured.captured_queries[0]["sql"]
