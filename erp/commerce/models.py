@@ -7,6 +7,7 @@ a paid sale records ``out`` moves through ``erp.commerce.services.stock_moves_re
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -37,7 +38,7 @@ def percent_field(**kwargs) -> models.DecimalField:
 class TaxRate(BaseModel):
     country_code = models.CharField(max_length=2, blank=True, null=True)
     name = models.CharField(max_length=100)
-    rate_percent = percent_field()
+    rate_percent = percent_field(validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))])
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -82,7 +83,7 @@ class Product(BaseModel):
     )
     type = models.CharField(max_length=10, choices=ProductType.choices, default=ProductType.PRODUCT)
     description = models.TextField(blank=True, null=True)
-    unit_price_excl_tax = money_field()
+    unit_price_excl_tax = money_field(validators=[MinValueValidator(ZERO)])
     tax_rate = models.ForeignKey(TaxRate, on_delete=models.PROTECT, related_name="products")
     track_lots = models.BooleanField(default=False)
     track_expiry = models.BooleanField(default=False)

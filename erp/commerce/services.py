@@ -178,7 +178,9 @@ def stock_moves_record(*, moves: Sequence[StockMoveInput], actor) -> list[StockM
                 occurred_at=move.occurred_at or now,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
-            stock_move.full_clean(exclude=["product", "lot", "location", "created_by"])
+            # Field checks only: the sign and reason rules were checked above and the CHECK
+            # constraints back them, without one query per constraint on this hot path.
+            stock_move.clean_fields(exclude=["product", "lot", "location", "created_by"])
             stock_move.save()
             recorded.append(stock_move)
         return recorded
@@ -497,7 +499,7 @@ def goods_receipt_receive(
             )
         order_lines = {
             line.pk: line
-            for line in PurchaseOrderLine.objects.select_for_update()
+            for line in PurchaseOrderLine.objects.select_for_update(of=("self",))
             .filter(purchase_order=order)
             .select_related("product")
             .order_by("id")

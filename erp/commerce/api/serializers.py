@@ -45,6 +45,12 @@ class ProductSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
 
+    def validate_sku(self, value):
+        return (value or "").strip() or None
+
+    def validate_barcode(self, value):
+        return (value or "").strip() or None
+
     def validate(self, attrs):
         # The model's own rules (service not stocked, exemption only for services...).
         instance = Product(**{**self._current_values(), **attrs})

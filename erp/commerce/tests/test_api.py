@@ -263,3 +263,42 @@ def test_order_status_flow_leaves_receipt_on_received(accounting, ordered_po):
     ordered_po.refresh_from_db()
     assert ordered_po.status == PurchaseOrderStatus.RECEIVED
     assert GoodsReceipt.objects.filter(purchase_order=ordered_po).count() == 1
+
+
+def test_blank_sku_and_barcode_are_stored_as_null_so_they_do_not_collide(accounting):
+    tax = TaxRateFactory()
+    for name in ("A", "B"):
+        response = accounting.post(
+            "/api/v1/products/",
+            {"name": name, "sku": "", "barcode": " ", "unit_price_excl_tax": "1.00", "tax_rate": str(tax.pk)},
+        )
+        assert response.status_code == 201, response.json()
+        assert response.json()["sku"] is None and response.json()["barcode"] is None
+    duplicate = accounting.post(
+        "/api/v1/products/", {"name": "C", "sku": "SKU-X", "unit_price_excl_tax": "1.00", "tax_rate": str(tax.pk)}
+    )
+    assert duplicate.status_code == 201
+    again = accounting.post(
+        "/api/v1/products/", {"name": "D", "sku": "SKU-X", "unit_price_excl_tax": "1.00", "tax_rate": str(tax.pk)}
+    )
+    assert again.status_code == 400
+    assert "sku" in again.json()["errors"]
+
+
+def test_supplier_and_tax_rate_crud_is_audited(accounting):
+    from erp.ops.models import AuditLog
+
+    supplier = accounting.post("/api/v1/suppliers/", {"name": "Pharma Sud", "country_code": "FR"})
+    assert supplier.status_code == 201
+    rate = accounting.post("/api/v1/tax-rates/", {"name": "TVA test", "country_code": "FR", "rate_percent": "2.10"})
+    assert rate.status_code == 201
+    assert AuditLog.objects.filter(entity_id=supplier.json()["id"], action="create").exists()
+    assert AuditLog.objects.filter(entity_id=rate.json()["id"], action="create").exists()
+    invalid = accounting.post("/api/v1/tax-rates/", {"name": "Bad", "country_code": "FR", "rate_percent": "120"})
+    assert invalid.status_code == 400
+
+
+def test_a_tax_rate_in_use_cannot_be_deleted(accounting, cream):
+    response = accounting.delete(f"/api/v1/tax-rates/{cream.tax_rate_id}/")
+    assert response.status_code == 409
+    assert response.json()["code"] == "protected"
