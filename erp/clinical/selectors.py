@@ -8,7 +8,7 @@ import phonenumbers
 from django.db import connection
 from django.db.models import BooleanField, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Lower, RowNumber
 
 from erp.core.models import AppSettings
 
@@ -83,6 +83,16 @@ def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True)
         if prefix:
             condition |= Q(phone_e164__startswith=prefix)
     return queryset.filter(condition)
+
+
+def order_search_results(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Alphabetical order for search results, by an expression no b-tree serves.
+
+    With ``ORDER BY last_name, first_name LIMIT 50`` PostgreSQL may walk the name b-tree and
+    filter every row (seconds at 200,000 patients) instead of using the search indexes and
+    sorting the few matches; an unindexed sort key leaves it only the fast plan.
+    """
+    return queryset.order_by(Lower("last_name"), Lower("first_name"), "id")
 
 
 @dataclass

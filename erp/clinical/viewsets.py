@@ -48,7 +48,8 @@ class PatientIndexView(generic.IndexView):
         if not self.is_searching:
             return queryset
         contact = self.request.user.has_perm(CONTACT_PERM)
-        return selectors.patient_search(queryset, self.search_query, contact=contact)
+        queryset = selectors.patient_search(queryset, self.search_query, contact=contact)
+        return queryset if self.is_explicitly_ordered else selectors.order_search_results(queryset)
 
     @property
     def columns(self):

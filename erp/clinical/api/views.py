@@ -108,6 +108,8 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         # Merged patients leave the lists; reading one by id still shows where it went.
         if self.action == "list" and self.request.query_params.get("include_merged") not in ("true", "True", "1"):
             queryset = queryset.filter(is_merged=False)
+        if self.request.query_params.get("q") and not self.request.query_params.get("ordering"):
+            queryset = selectors.order_search_results(queryset)
         return queryset
 
     def get_serializer_class(self):

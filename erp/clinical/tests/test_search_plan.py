@@ -1,0 +1,44 @@
+"""Patient search must stay on its indexes at scale (it is benchmarked at 200,000 patients)."""
+
+import pytest
+from django.db import connection
+
+from erp.clinical.models import Patient, normalize_name
+from erp.clinical.selectors import order_search_results, patient_search
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def plan_of(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_search_uses_the_search_indexes_not_a_scan_of_the_name_order():
+    names = [("Marie", "Dupont"), ("Иван", "Петров"), ("Արամ", "Պետրոսյան"), ("Hélène", "Lefèvre")]
+    Patient.objects.bulk_create(
+        (
+            Patient(
+                first_name=first,
+                last_name=f"{last}{i}",
+                full_name_normalized=normalize_name(f"{first} {last}{i}"),
+                email=f"user{i}@example.com",
+                phone_e164=f"+336{i:08d}",
+            )
+            for i in range(30_000)
+            for first, last in [names[i % len(names)]]
+        ),
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE clinical_patient")
+    for q in ("петров1999", "user1234@", "06 00 01 23", "lef hel"):
+        page = order_search_results(patient_search(Patient.objects.filter(is_merged=False), q))[:50]
+        plan = plan_of(page)
+        assert "Seq Scan" not in plan, plan
+        assert "clinical_patient_name_idx" not in plan, plan
+        assert "clinical_patient_name_fts" in plan, plan
+    found = order_search_results(patient_search(Patient.objects.all(), "петров1999"))
+    assert [p.last_name for p in found] == ["Петров19993", "Петров19997"]  # word-prefix match
