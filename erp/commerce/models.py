@@ -348,6 +348,17 @@ class StockMove(BaseModel, CreatedByModel):
     )
     reference_id = models.UUIDField(null=True, blank=True)
 
+    # The ledger is never rewritten, not even to forget its author: a user with moves is deactivated.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="created_by_user_id",
+        editable=False,
+    )
+
     objects = StockMoveQuerySet.as_manager()
 
     class Meta:

@@ -657,3 +657,12 @@ def test_stock_available_reads_one_row_whatever_the_ledger_size(cream, location,
     with django_assert_num_queries(1) as captured:
         assert selectors.stock_available(product=cream, location=location) == D("30.00")
     assert "commerce_stockmove" not in captured.captured_queries[0]["sql"]
+
+
+def test_a_user_who_recorded_moves_cannot_be_deleted(cream, location, make_user):
+    from django.db.models import ProtectedError
+
+    clerk = make_user("accounting", "clerk@clinic.test")
+    receive(cream, "1", "1.00", location=location, actor=clerk)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        clerk.delete()
