@@ -14,6 +14,7 @@ from erp.core.exceptions import DomainError
 from erp.ops.audit import audit_record
 
 from . import selectors, services
+from .audit import audit_reads
 from .models import (
     ClinicalPhoto,
     ConsentType,
@@ -137,6 +138,8 @@ class PatientPageView(generic.InspectView):
             context["document_form"] = DocumentUploadForm()
         if can["merge"]:
             context["duplicates"] = selectors.patient_duplicate_candidates(patient)
+        shown = [*context.get("encounters", []), *context.get("photos", []), *context.get("documents", [])]
+        audit_reads(actor=user, records=shown, request=self.request, via="admin_patient_page")
         return context
 
 

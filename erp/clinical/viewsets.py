@@ -14,6 +14,7 @@ from erp.core.exceptions import DomainError
 from erp.ops.audit import audit_record
 
 from . import admin_views, selectors, services
+from .audit import audit_reads
 from .models import Encounter, Patient, PatientGuardian, ReferralSource
 
 CONTACT_PERM = "clinical.view_patient_contact"
@@ -40,7 +41,16 @@ class AuditedEditView(DomainErrorsAsFormErrors, generic.EditView):
 # --- Patients -----------------------------------------------------------------------------------
 
 
-class PatientIndexView(generic.IndexView):
+class AuditedIndexView(generic.IndexView):
+    """Each record shown on a list page is a read: one ``view`` audit row each."""
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        audit_reads(actor=self.request.user, records=context["object_list"], request=self.request, via="admin_list")
+        return context
+
+
+class PatientIndexView(AuditedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().filter(is_merged=False)
 
@@ -180,6 +190,7 @@ class EncounterViewSet(ModelViewSet):
         "plan",
         "internal_notes",
     ]
+    index_view_class = AuditedIndexView
     add_view_class = EncounterCreateView
     edit_view_class = EncounterEditView
     delete_view_class = EncounterDeleteView

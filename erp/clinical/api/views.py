@@ -14,10 +14,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from erp.clinical import models, selectors, services
+from erp.clinical.audit import audit_reads
 from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
 from erp.core.api.permissions import has_perms
-from erp.ops.audit import audit_record, client_metadata
-from erp.ops.models import AuditAction, AuditLog
+from erp.ops.audit import audit_record
 
 from . import serializers as s
 
@@ -39,16 +39,8 @@ class ReadAuditMixin:
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        rows = getattr(self, "_listed", [])
-        if rows:
-            meta = {**client_metadata(request), "via": "list"}
-            AuditLog.objects.bulk_create(
-                AuditLog(
-                    actor=request.user, action=AuditAction.VIEW, entity_type=row._meta.label_lower,
-                    entity_id=row.pk, metadata_json=meta,
-                )
-                for row in rows
-            )
+        if response.status_code == 200:
+            audit_reads(actor=request.user, records=getattr(self, "_listed", []), request=request, via="api_list")
         return response
 
     def paginate_queryset(self, queryset):

@@ -41,12 +41,16 @@ def test_practitioner_patient_list_search_and_page(record):
     client, user = admin_client("practitioner")
     listing = client.get("/admin/clinical/patients/?q=ines mor")
     assert listing.status_code == 200 and "MOREAU" in listing.content.decode()
+    views = AuditLog.objects.filter(action="view", actor=user)
+    assert views.filter(entity_id=record["patient"].pk).count() == 1  # shown in the list
     page = client.get(f"/admin/clinical/patients/inspect/{record['patient'].pk}/")
     html = page.content.decode()
     assert page.status_code == 200
     for text in ("Karim Moreau", "Encounters", "Photos", "Bilan", "Consentement signé", "ines@example.com", "cheek"):
         assert text in html
-    assert AuditLog.objects.filter(entity_id=record["patient"].pk, action="view", actor=user).count() == 1
+    assert views.filter(entity_id=record["patient"].pk).count() == 2
+    for shown in ("encounter", "photo", "lab", "copy"):
+        assert views.filter(entity_id=record[shown].pk).count() == 1
 
 
 def test_reception_page_hides_encounters_photos_and_clinical_documents(record):

@@ -370,3 +370,72 @@ def test_export_contains_every_related_record_and_file(doctor, s3_buckets, djang
     assert AuditLog.objects.filter(entity_id=patient.pk, action="export").count() == 1
     assert EncounterPhoto.objects.count() == 1
     assert timezone.now()
+
+
+def test_heic_photo_is_accepted_as_heif(doctor, s3_buckets):
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 200, 30)).save(out, format="HEIF")
+    patient = PatientFactory()
+    services.consent_grant(patient=patient, consent_type="clinical_photos", actor=doctor)
+    photo = services.clinical_photo_upload(
+        patient=patient, upload=upload(out.getvalue(), "IMG_0001.HEIC"), actor=doctor
+    )
+    assert photo.content_type == "image/heif" and photo.object_key.endswith(".heic")
+    services.clinical_photo_make_thumbnail(photo_id=photo.pk)
+    photo.refresh_from_db()
+    assert photo.thumbnail_object_key.endswith(".thumb.jpg")
+
+
+def test_a_merged_patient_takes_no_new_records(doctor, s3_buckets):
+    from erp.clinical.exceptions import PatientMerged
+
+    survivor, merged = PatientFactory(), PatientFactory()
+    services.patient_merge(survivor=survivor, merged=merged, reason="dup", actor=doctor)
+    merged = Patient.all_objects.get(pk=merged.pk)
+    with pytest.raises(PatientMerged) as caught:
+        services.patient_update(patient=merged, data={"notes": "x"}, actor=doctor)
+    assert caught.value.extra == {"merged_into_patient_id": str(survivor.pk)}
+    with pytest.raises(PatientMerged):
+        services.encounter_create(
+            data={"patient": merged, "type": "follow_up", "occurred_at": timezone.now()}, actor=doctor
+        )
+    with pytest.raises(PatientMerged):
+        services.consent_grant(patient=merged, consent_type="newsletter", actor=doctor)
+    with pytest.raises(PatientMerged):
+        services.document_upload(patient=merged, upload=upload(PDF_BYTES), actor=doctor)
+    assert objects_in(s3_buckets, "documents") == []
+
+
+def test_merge_failing_midway_leaves_everything_in_place(doctor, monkeypatch):
+    survivor, merged = PatientFactory(), PatientFactory()
+    encounter = EncounterFactory(patient=merged)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit store down")
+
+    monkeypatch.setattr(services, "audit_record", broken)
+    with pytest.raises(RuntimeError):
+        services.patient_merge(survivor=survivor, merged=merged, reason="dup", actor=doctor)
+    assert Encounter.objects.get(pk=encounter.pk).patient_id == merged.pk
+    assert not Patient.all_objects.get(pk=merged.pk).is_merged
+
+
+def test_seed_is_idempotent(settings, tmp_path):
+    from erp.clinical import seed as clinical_seed
+    from erp.clinical.models import ReferralSource
+    from erp.core import seed as core_seed
+
+    lines = []
+    for _ in range(2):
+        core_seed.seed(lines.append)
+        clinical_seed.seed(lines.append)
+    assert ReferralSource.objects.count() == 7
+    assert Patient.objects.count() == 3
+    assert Encounter.objects.count() == 3
+    assert ClinicalPhoto.objects.count() == 3
+    assert Consent.objects.count() == 3
+    assert all(photo.thumbnail_object_key for photo in ClinicalPhoto.objects.all())
+    assert PatientGuardian.objects.count() == 1
