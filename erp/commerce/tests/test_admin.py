@@ -127,3 +127,23 @@ def test_marketing_cannot_open_commerce_screens(admin_client_for):
     for url_name in INDEXES:
         response = client.get(reverse(url_name))
         assert (response.status_code, response.url) == (302, "/admin/")
+
+
+def test_read_only_records_can_be_inspected_but_not_edited(admin_client_for, ordered_po, buyer):
+    from erp.commerce import services
+
+    cream_line = ordered_po.lines.get(product__track_lots=False)
+    services.goods_receipt_receive(
+        purchase_order=ordered_po, lines=[services.ReceiptLineInput(cream_line, Decimal("1"))], actor=buyer
+    )
+    move = StockMove.objects.get()
+    client = admin_client_for("accounting")
+    assert client.get(reverse("commerce_stockmove:inspect", args=[move.pk])).status_code == 200
+    denied = client.get(reverse("commerce_stockmove:edit", args=[move.pk]))
+    assert (denied.status_code, denied.url) == (302, "/admin/")
+    denied = client.get(reverse("commerce_stockmove:add"))
+    assert (denied.status_code, denied.url) == (302, "/admin/")
+    stock = client.get(reverse("commerce_stockbalance:index"))
+    assert stock.status_code == 200 and cream_line.product.name.encode() in stock.content
+    index = client.get(reverse("commerce_purchaseorder:index"))
+    assert reverse("commerce_purchaseorder:manage", args=[ordered_po.pk]).encode() in index.content
