@@ -11,6 +11,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 from wagtail.models import Page, Site
 
@@ -46,9 +47,11 @@ def _back_url(request) -> str:
 
 
 THANKS = {
-    PublicLead.Type.CONTACT: "Thank you, your message has been sent. We will reply soon.",
-    PublicLead.Type.APPOINTMENT_REQUEST: "Thank you, we have your request and will call you to set the appointment.",
-    PublicLead.Type.NEWSLETTER: "Thank you, you are subscribed to the newsletter.",
+    PublicLead.Type.CONTACT: gettext_noop("Thank you, your message has been sent. We will reply soon."),
+    PublicLead.Type.APPOINTMENT_REQUEST: gettext_noop(
+        "Thank you, we have your request and will call you to set the appointment."
+    ),
+    PublicLead.Type.NEWSLETTER: gettext_noop("Thank you, you are subscribed to the newsletter."),
 }
 
 

@@ -216,3 +216,27 @@ def test_new_translation_appears_in_switcher(client, site_tree):
     assert switcher(html) == ["fr", "en", "es"]
     assert "Nuestro equipo" in client.get("/es/team/").text
     assert HomePage.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("fr", "Aller au contenu"), ("ru", "Перейти к содержанию"), ("uk", "Перейти до змісту"),
+     ("hy", "Անցնել բովանդակությանը"), ("es", "Ir al contenido"), ("en", "Skip to content")],
+)
+def test_interface_strings_are_translated(code, expected):
+    from django.utils import translation
+
+    from cms.website.forms import NEWSLETTER_CONSENT
+
+    with translation.override(code):
+        assert translation.gettext("Skip to content") == expected
+        consent = str(NEWSLETTER_CONSENT)
+    with translation.override("en"):
+        assert (consent == str(NEWSLETTER_CONSENT)) == (code == "en")
+
+
+def test_pages_render_interface_in_their_language(client, site_tree):
+    assert "Aller au contenu" in client.get("/fr/").text
+    assert "Envoyez-nous un message" in client.get("/fr/contact/").text
+    assert "Send us a message" in client.get("/en/contact/").text
+    assert "Ir al contenido" in client.get("/es/").text
