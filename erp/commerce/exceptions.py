@@ -69,3 +69,7 @@ class LotExpired(Unprocessable):
     """Stock of an expired lot cannot leave as a sale; it is written off instead."""
 
     default_code = "lot_expired"
+
+
+class StockMoveInvalid(InvalidInput):
+    default_code = "stock_move_invalid"

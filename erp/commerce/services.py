@@ -38,6 +38,7 @@ from .exceptions import (
     PurchaseOrderTransitionRefused,
     ReceiptLineInvalid,
     StockInsufficient,
+    StockMoveInvalid,
 )
 from .models import (
     AdjustmentKind,
@@ -130,9 +131,11 @@ def _validate_move(move: StockMoveInput) -> None:
         StockMoveType.ADJUSTMENT: quantity != 0,
     }.get(move.move_type)
     if not valid_sign:
-        raise AdjustmentInvalid(
-            f"A {move.move_type} move cannot have quantity {quantity}.", field="quantity", code="stock_move_invalid"
-        )
+        raise StockMoveInvalid(f"A {move.move_type} move cannot have quantity {quantity}.", field="quantity")
+    if move.move_type == StockMoveType.IN and move.unit_cost is None:
+        raise StockMoveInvalid("An incoming move carries its unit cost.", field="unit_cost")
+    if move.move_type == StockMoveType.ADJUSTMENT and not ((move.reason or "").strip() and move.adjustment_kind):
+        raise StockMoveInvalid("An adjustment states its kind and its reason.", field="reason")
 
 
 def stock_moves_record(*, moves: Sequence[StockMoveInput], actor) -> list[StockMove]:

@@ -666,3 +666,23 @@ def test_a_user_who_recorded_moves_cannot_be_deleted(cream, location, make_user)
     receive(cream, "1", "1.00", location=location, actor=clerk)
     with pytest.raises(ProtectedError), transaction.atomic():
         clerk.delete()
+
+
+@pytest.mark.parametrize(
+    "move_type, quantity, extra",
+    [
+        ("in", "-1", {"unit_cost": D("1")}),
+        ("in", "1", {}),
+        ("out", "1", {}),
+        ("adjustment", "1", {"reason": "", "adjustment_kind": "other"}),
+        ("adjustment", "1", {"reason": "why", "adjustment_kind": None}),
+    ],
+)
+def test_stock_move_record_refuses_malformed_moves(move_type, quantity, extra, cream, location, buyer):
+    receive(cream, "5", "1.00", location=location, actor=buyer)
+    with pytest.raises(exceptions.StockMoveInvalid):
+        services.stock_move_record(
+            move=StockMoveInput(product=cream, move_type=move_type, quantity=D(quantity), location=location, **extra),
+            actor=buyer,
+        )
+    assert StockMove.objects.count() == 1
