@@ -53,3 +53,7 @@ class ReasonRequired(InvalidInput):
 
 class PhotoComparisonRefused(NotAllowed):
     default_code = "photo_comparison_refused"
+
+
+class ThumbnailNotReady(NotAllowed):
+    default_code = "thumbnail_not_ready"

@@ -24,6 +24,7 @@ from .exceptions import (
     PatientMerged,
     PhotoComparisonRefused,
     ReasonRequired,
+    ThumbnailNotReady,
 )
 from .models import (
     ClinicalPhoto,
@@ -427,7 +428,7 @@ def file_signed_url(
     key = obj.object_key
     if variant == "thumbnail":
         if not getattr(obj, "thumbnail_object_key", None):
-            raise ConsentStateRefused("The thumbnail is not ready yet.", code="thumbnail_not_ready")
+            raise ThumbnailNotReady("The thumbnail is not ready yet; use the original or retry shortly.")
         key = obj.thumbnail_object_key
     with transaction.atomic():
         audit_record(

@@ -361,3 +361,48 @@ def test_soft_delete_keeps_rows_with_who(users, clinical_world):
     assert Document.all_objects.get(pk=lab.pk).is_deleted
     assert Patient.all_objects.get(pk=patient.pk).deleted_by == users["practitioner"]
     assert status_of(client.get(f"/api/v1/photos/{photo.pk}/")) == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix_for_operations(role, users, clinical_world):
+    patient, encounter, photo = clinical_world["patient"], clinical_world["encounter"], clinical_world["photo"]
+    client = client_for(users[role])
+    duplicate = PatientFactory()
+    guardian = clinical_world["guardian"]
+    other_encounter = EncounterFactory(patient=patient)
+    got = {
+        "merge": status_of(
+            client.post(f"/api/v1/patients/{patient.pk}/merge/", {"merged_patient": str(duplicate.pk), "reason": "d"})
+        ),
+        "edit_guardian": status_of(client.patch(f"/api/v1/guardians/{guardian.pk}/", {"relationship": "guardian"})),
+        "revoke_consent": status_of(
+            client.post("/api/v1/consents/revoke/", {"patient": str(patient.pk), "consent_type": "clinical_photos"})
+        ),
+        "finalize": status_of(client.post(f"/api/v1/encounters/{encounter.pk}/finalize/")),
+        "cancel": status_of(client.post(f"/api/v1/encounters/{other_encounter.pk}/cancel/", {"reason": "no show"})),
+        "link_photo": status_of(
+            client.post(
+                "/api/v1/encounter-photos/",
+                {"encounter": str(encounter.pk), "photo": str(photo.pk), "relation_type": "comparison"},
+            )
+        ),
+        "edit_photo": status_of(client.patch(f"/api/v1/photos/{photo.pk}/", {"notes": "n"})),
+        "delete_guardian": status_of(client.delete(f"/api/v1/guardians/{guardian.pk}/")),
+    }
+    expected = {
+        "admin": {**dict.fromkeys(got, 200), "revoke_consent": 201, "link_photo": 201, "delete_guardian": 204},
+        "practitioner": {**dict.fromkeys(got, 200), "revoke_consent": 201, "link_photo": 201, "delete_guardian": 204},
+        "reception": {
+            "merge": 200,
+            "edit_guardian": 200,
+            "revoke_consent": 201,
+            "finalize": 403,
+            "cancel": 403,
+            "link_photo": 403,
+            "edit_photo": 403,
+            "delete_guardian": 204,
+        },
+        "marketing": dict.fromkeys(got, 403),
+        "accounting": dict.fromkeys(got, 403),
+    }[role]
+    assert got == expected
