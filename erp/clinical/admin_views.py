@@ -24,6 +24,7 @@ from .models import (
     Patient,
     PatientGuardian,
     PhotoKind,
+    PhotoRelation,
 )
 
 CONTACT_PERM = "clinical.view_patient_contact"
@@ -117,7 +118,7 @@ class PatientPageView(generic.InspectView):
         if can["consents"]:
             context["consent_state"] = selectors.consent_current(patient)
             context["consent_history"] = patient.consents.order_by("-created_at")
-            context["consent_types"] = ConsentType.choices
+            context["consent_copies"] = Document.objects.filter(patient=patient, kind=DocumentKind.CONSENT_COPY)
         if can["encounters"]:
             context["encounters"] = patient.encounters.select_related("practitioner", "location")
         if can["photos"]:
@@ -169,8 +170,19 @@ class EncounterPageView(generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["can_finalize"] = user.has_perm("clinical.finalize_encounter") and self.object.status == "draft"
-        context["can_cancel"] = user.has_perm("clinical.cancel_encounter") and self.object.status != "cancelled"
+        encounter = self.object
+        context["can_finalize"] = user.has_perm("clinical.finalize_encounter") and encounter.status == "draft"
+        context["can_cancel"] = user.has_perm("clinical.cancel_encounter") and encounter.status != "cancelled"
+        context["can_attach"] = user.has_perms(["clinical.add_encounterphoto", "clinical.add_encounterdocument"])
+        context["photo_links"] = encounter.encounter_photos.select_related("photo").filter(photo__is_deleted=False)
+        context["document_links"] = encounter.encounter_documents.select_related("document").filter(
+            document__is_deleted=False
+        )
+        if context["can_attach"]:
+            context["patient_photos"] = ClinicalPhoto.objects.filter(patient_id=encounter.patient_id)
+            context["patient_documents"] = Document.objects.filter(patient_id=encounter.patient_id)
+            context["relation_types"] = PhotoRelation.choices
+            context["document_kinds"] = DocumentKind.choices
         return context
 
 
@@ -218,8 +230,11 @@ def patient_consent_view(request, pk):
             patient=patient, consent_type=consent_type, actor=request.user, request=request
         )
     else:
+        document = None
+        if request.POST.get("document"):
+            document = get_object_or_404(Document, pk=request.POST["document"], patient=patient)
         operation = lambda: services.consent_grant(  # noqa: E731
-            patient=patient, consent_type=consent_type, actor=request.user, request=request
+            patient=patient, consent_type=consent_type, document=document, actor=request.user, request=request
         )
     return _run(request, patient, operation, "Consent recorded.")
 
@@ -354,6 +369,34 @@ def photo_compare_view(request, pk):
         "clinical/admin/photo_compare.html",
         {"patient": patient, "comparison": comparison, "page_title": "Before / after"},
     )
+
+
+@require_POST
+def encounter_attach_view(request, pk):
+    _require(request.user, "clinical.add_encounterphoto", "clinical.add_encounterdocument")
+    encounter = get_object_or_404(Encounter, pk=pk)
+    try:
+        if request.POST.get("photo"):
+            photo = get_object_or_404(ClinicalPhoto, pk=request.POST["photo"])
+            relation = request.POST.get("relation_type")
+            if relation not in PhotoRelation.values:
+                relation = PhotoRelation.ATTACHED
+            services.encounter_attach_photo(
+                encounter=encounter, photo=photo, relation_type=relation, actor=request.user, request=request
+            )
+        elif request.POST.get("document"):
+            document = get_object_or_404(Document, pk=request.POST["document"])
+            kind = request.POST.get("kind")
+            if kind not in DocumentKind.values:
+                kind = document.kind
+            services.encounter_attach_document(
+                encounter=encounter, document=document, kind=kind, actor=request.user, request=request
+            )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Attached.")
+    return redirect(reverse("clinical_encounter:inspect", args=[encounter.pk]))
 
 
 @require_POST

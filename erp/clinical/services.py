@@ -233,6 +233,34 @@ def encounter_delete(*, encounter: Encounter, actor, request=None) -> None:
         encounter.delete(actor=actor)
 
 
+def encounter_attach_document(
+    *, encounter: Encounter, document: Document, kind: str, actor, request=None
+) -> EncounterDocument:
+    """Attach a document of the same patient to an encounter (once; a second call changes the kind)."""
+    if document.patient_id not in (None, encounter.patient_id):
+        raise EncounterLocked("The document belongs to another patient.", code="encounter_other_patient")
+    with transaction.atomic():
+        link, created = EncounterDocument.objects.update_or_create(
+            encounter=encounter, document=document, defaults={"kind": kind}
+        )
+        audit_record(actor=actor, action="create" if created else "update", entity=link, request=request)
+    return link
+
+
+def encounter_attach_photo(
+    *, encounter: Encounter, photo: ClinicalPhoto, relation_type: str, actor, request=None
+) -> EncounterPhoto:
+    """Attach a photo of the same patient to an encounter, as attached or for comparison."""
+    if photo.patient_id != encounter.patient_id:
+        raise EncounterLocked("The photo belongs to another patient.", code="encounter_other_patient")
+    with transaction.atomic():
+        link, created = EncounterPhoto.objects.update_or_create(
+            encounter=encounter, photo=photo, defaults={"relation_type": relation_type}
+        )
+        audit_record(actor=actor, action="create" if created else "update", entity=link, request=request)
+    return link
+
+
 # --- Consents -----------------------------------------------------------------------------------
 
 

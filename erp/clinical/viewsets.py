@@ -202,6 +202,7 @@ class EncounterViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("transition/<uuid:pk>/", admin_views.encounter_transition_view, name="transition"),
+            path("attach/<uuid:pk>/", admin_views.encounter_attach_view, name="attach"),
         ]
 
 

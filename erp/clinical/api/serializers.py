@@ -79,9 +79,7 @@ class PatientMergeSerializer(serializers.Serializer):
 class DuplicateCandidateSerializer(serializers.Serializer):
     patient = PatientSerializer()
     reasons = serializers.ListField(
-        child=serializers.ChoiceField(
-            choices=["same_phone", "same_email", "same_name_and_birth_date", "similar_name"]
-        )
+        child=serializers.ChoiceField(choices=["same_phone", "same_email", "same_name_and_birth_date", "similar_name"])
     )
     similarity = serializers.FloatField(allow_null=True)
 
@@ -174,7 +172,9 @@ class ConsentGrantSerializer(serializers.Serializer):
     patient = serializers.PrimaryKeyRelatedField(queryset=models.Patient.objects.all())
     consent_type = serializers.ChoiceField(choices=models.ConsentType.choices)
     document = serializers.PrimaryKeyRelatedField(
-        queryset=models.Document.objects.all(), required=False, allow_null=True,
+        queryset=models.Document.objects.all(),
+        required=False,
+        allow_null=True,
         help_text="The signed copy (a document of kind consent_copy), if any.",
     )
 
@@ -264,18 +264,14 @@ class ClinicalPhotoUploadSerializer(serializers.Serializer):
     patient = serializers.PrimaryKeyRelatedField(queryset=models.Patient.objects.all())
     taken_at = serializers.DateTimeField(required=False, allow_null=True)
     photo_kind = serializers.ChoiceField(choices=models.PhotoKind.choices, default=models.PhotoKind.CLINICAL)
-    clinical_context = serializers.ChoiceField(
-        choices=models.ClinicalContext.choices, required=False, allow_null=True
-    )
+    clinical_context = serializers.ChoiceField(choices=models.ClinicalContext.choices, required=False, allow_null=True)
     body_area = serializers.CharField(max_length=100, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
     source_device = serializers.CharField(max_length=200, required=False, allow_blank=True)
     encounter = serializers.PrimaryKeyRelatedField(
         queryset=models.Encounter.objects.all(), required=False, allow_null=True
     )
-    relation_type = serializers.ChoiceField(
-        choices=models.PhotoRelation.choices, default=models.PhotoRelation.ATTACHED
-    )
+    relation_type = serializers.ChoiceField(choices=models.PhotoRelation.choices, default=models.PhotoRelation.ATTACHED)
 
 
 class SignedUrlSerializer(serializers.Serializer):
@@ -298,10 +294,8 @@ class EncounterDocumentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", *_AUDIT_FIELDS]
 
     def validate(self, attrs):
-        encounter = attrs.get("encounter", getattr(self.instance, "encounter", None))
-        document = attrs.get("document", getattr(self.instance, "document", None))
-        if document.patient_id not in (None, encounter.patient_id):
-            raise serializers.ValidationError({"document": "The document belongs to another patient."})
+        if self.instance is not None and {"encounter", "document"} & set(attrs):
+            raise serializers.ValidationError("Only the kind of an attachment can change.")
         return attrs
 
 
@@ -312,8 +306,6 @@ class EncounterPhotoSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", *_AUDIT_FIELDS]
 
     def validate(self, attrs):
-        encounter = attrs.get("encounter", getattr(self.instance, "encounter", None))
-        photo = attrs.get("photo", getattr(self.instance, "photo", None))
-        if photo.patient_id != encounter.patient_id:
-            raise serializers.ValidationError({"photo": "The photo belongs to another patient."})
+        if self.instance is not None and {"encounter", "photo"} & set(attrs):
+            raise serializers.ValidationError("Only the relation of an attachment can change.")
         return attrs

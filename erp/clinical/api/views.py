@@ -135,7 +135,8 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
 
     @extend_schema(request=s.PatientMergeSerializer, responses={200: s.PatientSerializer})
     @action(
-        detail=True, methods=["post"],
+        detail=True,
+        methods=["post"],
         permission_classes=[has_perms("clinical.change_patient", "clinical.merge_patient")],
     )
     def merge(self, request, pk=None):
@@ -144,8 +145,11 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         data = s.PatientMergeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         survivor = services.patient_merge(
-            survivor=survivor, merged=data.validated_data["merged_patient"], reason=data.validated_data["reason"],
-            actor=request.user, request=request,
+            survivor=survivor,
+            merged=data.validated_data["merged_patient"],
+            reason=data.validated_data["reason"],
+            actor=request.user,
+            request=request,
         )
         self._etag_instance = survivor
         return Response(s.PatientSerializer(survivor).data)
@@ -156,6 +160,7 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         """The current state of each consent type (the latest event of each)."""
         patient = self.get_object()
         current = selectors.consent_current(patient)
+        audit_record(actor=request.user, action="view", entity=patient, request=request, metadata={"consents": True})
         rows = [
             {"consent_type": kind, "granted": bool(c and c.status == "granted"), "consent": c}
             for kind, c in current.items()
@@ -211,7 +216,9 @@ class EncounterViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelView
 
     def perform_update(self, serializer):
         serializer.instance = services.encounter_update(
-            encounter=serializer.instance, data=serializer.validated_data, actor=self.request.user,
+            encounter=serializer.instance,
+            data=serializer.validated_data,
+            actor=self.request.user,
             request=self.request,
         )
         self._etag_instance = serializer.instance
@@ -247,12 +254,22 @@ class EncounterDocumentViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
     filterset_fields = ["encounter", "document", "kind"]
     ordering_fields = ["created_at"]
 
+    def perform_create(self, serializer):
+        serializer.instance = services.encounter_attach_document(
+            **serializer.validated_data, actor=self.request.user, request=self.request
+        )
+
 
 class EncounterPhotoViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = s.EncounterPhotoSerializer
     queryset = models.EncounterPhoto.objects.all()
     filterset_fields = ["encounter", "photo", "relation_type"]
     ordering_fields = ["created_at"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.encounter_attach_photo(
+            **serializer.validated_data, actor=self.request.user, request=self.request
+        )
 
 
 # --- Consents -----------------------------------------------------------------------------------
@@ -328,8 +345,13 @@ class DocumentViewSet(
         if values["kind"] != models.DocumentKind.CONSENT_COPY and not request.user.has_perm(ALL_DOCUMENTS_PERM):
             raise PermissionDenied("Your role may only add consent copies.")
         document = services.document_upload(
-            patient=values["patient"], upload=values["file"], kind=values["kind"], title=values.get("title"),
-            encounter=values.get("encounter"), actor=request.user, request=request,
+            patient=values["patient"],
+            upload=values["file"],
+            kind=values["kind"],
+            title=values.get("title"),
+            encounter=values.get("encounter"),
+            actor=request.user,
+            request=request,
         )
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -391,8 +413,13 @@ class ClinicalPhotoViewSet(
         values = data.validated_data
         metadata = {name: values[name] for name in s.PHOTO_METADATA if values.get(name) not in (None, "")}
         photo = services.clinical_photo_upload(
-            patient=values["patient"], upload=values["file"], metadata=metadata, encounter=values.get("encounter"),
-            relation_type=values["relation_type"], actor=request.user, request=request,
+            patient=values["patient"],
+            upload=values["file"],
+            metadata=metadata,
+            encounter=values.get("encounter"),
+            relation_type=values["relation_type"],
+            actor=request.user,
+            request=request,
         )
         return Response(s.ClinicalPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 

@@ -146,3 +146,22 @@ def test_admin_merge_and_compare(record, django_capture_on_commit_callbacks):
         f"/admin/clinical/patients/page/{patient.pk}/compare/?before={record['photo'].pk}&after={later.pk}"
     )
     assert compare.status_code == 200 and compare.content.decode().count("/files/signed/") == 2
+
+
+def test_admin_encounter_page_attaches_and_consent_grant_with_signed_copy(record):
+    client, _user = admin_client("practitioner")
+    encounter, photo, lab = record["encounter"], record["photo"], record["lab"]
+    client.post(
+        f"/admin/clinical/encounters/attach/{encounter.pk}/", {"photo": photo.pk, "relation_type": "comparison"}
+    )
+    client.post(f"/admin/clinical/encounters/attach/{encounter.pk}/", {"document": lab.pk, "kind": "lab_result"})
+    assert encounter.encounter_photos.get().relation_type == "comparison"
+    assert encounter.encounter_documents.get().document_id == lab.pk
+    page = client.get(f"/admin/clinical/encounters/inspect/{encounter.pk}/").content.decode()
+    assert "Acné sévère" in page and "Bilan" in page
+    patient = record["patient"]
+    client.post(
+        f"/admin/clinical/patients/page/{patient.pk}/consent/",
+        {"consent_type": "marketing_photos", "operation": "grant", "document": record["copy"].pk},
+    )
+    assert patient.consents.get(consent_type="marketing_photos").document_id == record["copy"].pk

@@ -439,3 +439,21 @@ def test_seed_is_idempotent(settings, tmp_path):
     assert Consent.objects.count() == 3
     assert all(photo.thumbnail_object_key for photo in ClinicalPhoto.objects.all())
     assert PatientGuardian.objects.count() == 1
+
+
+def test_attach_photo_and_document_to_an_encounter_of_the_same_patient(doctor, s3_buckets):
+    patient = PatientFactory()
+    encounter = EncounterFactory(patient=patient)
+    services.consent_grant(patient=patient, consent_type="clinical_photos", actor=doctor)
+    photo = services.clinical_photo_upload(patient=patient, upload=upload(image_bytes()), actor=doctor)
+    document = services.document_upload(patient=patient, upload=upload(PDF_BYTES), actor=doctor)
+    link = services.encounter_attach_photo(encounter=encounter, photo=photo, relation_type="attached", actor=doctor)
+    again = services.encounter_attach_photo(encounter=encounter, photo=photo, relation_type="comparison", actor=doctor)
+    assert again.pk == link.pk and again.relation_type == "comparison"
+    services.encounter_attach_document(encounter=encounter, document=document, kind="instruction", actor=doctor)
+    assert encounter.encounter_documents.get().kind == "instruction"
+    stranger = EncounterFactory()
+    with pytest.raises(EncounterLocked):
+        services.encounter_attach_photo(encounter=stranger, photo=photo, relation_type="attached", actor=doctor)
+    with pytest.raises(EncounterLocked):
+        services.encounter_attach_document(encounter=stranger, document=document, kind="other", actor=doctor)
