@@ -3,6 +3,7 @@
 They parse the form, call the service and show its error; the rules live in ``services``.
 """
 
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -16,6 +17,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateInput
 
 from erp.core.exceptions import DomainError
+from erp.core.models import ClinicLocation
 
 from . import selectors, services
 from .models import Product, ProductType, PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus
@@ -216,3 +218,29 @@ class ExpiringLotsView(WagtailAdminTemplateMixin, TemplateView):
             expired=selectors.lots_expired(),
         )
         return context
+
+
+class StockValuationView(WagtailAdminTemplateMixin, TemplateView):
+    """Stock on hand valued at weighted average purchase cost (see ``selectors.stock_valuation``)."""
+
+    template_name = "commerce/admin/stock_valuation.html"
+    page_title = _("Stock valuation")
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, "commerce.view_stockbalance", "commerce.view_purchaseorder")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        locations = ClinicLocation.objects.filter(is_active=True).order_by("name")
+        location = locations.filter(pk=self.request.GET.get("location")).first() if self._valid_location() else None
+        context.update(locations=locations, location=location, valuation=selectors.stock_valuation(location=location))
+        return context
+
+    def _valid_location(self) -> bool:
+        try:
+            uuid.UUID(self.request.GET.get("location", ""))
+        except ValueError:
+            return False
+        return True

@@ -248,6 +248,23 @@ class ExpiringLotsViewSet(ViewSet):
         return [path("", admin_views.ExpiringLotsView.as_view(), name="index")]
 
 
+class StockValuationMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perms(["commerce.view_stockbalance", "commerce.view_purchaseorder"])
+
+
+class StockValuationViewSet(ViewSet):
+    name = "commerce_stock_valuation"
+    url_prefix = "commerce/stock-valuation"
+    icon = "table"
+    menu_icon = "table"
+    menu_label = _("Stock valuation")
+    menu_item_class = StockValuationMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", admin_views.StockValuationView.as_view(), name="index")]
+
+
 class CommerceViewSetGroup(ModelViewSetGroup):
     menu_label = _("Commerce")
     menu_icon = "tag"
@@ -261,5 +278,6 @@ class CommerceViewSetGroup(ModelViewSetGroup):
         InventoryLotViewSet,
         StockOnHandViewSet,
         ExpiringLotsViewSet,
+        StockValuationViewSet,
         StockMoveViewSet,
     )

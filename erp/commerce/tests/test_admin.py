@@ -21,6 +21,7 @@ INDEXES = [
     "commerce_inventorylot:index",
     "commerce_stockbalance:index",
     "commerce_expiring_lots:index",
+    "commerce_stock_valuation:index",
     "commerce_stockmove:index",
 ]
 
@@ -147,3 +148,22 @@ def test_read_only_records_can_be_inspected_but_not_edited(admin_client_for, ord
     assert stock.status_code == 200 and cream_line.product.name.encode() in stock.content
     index = client.get(reverse("commerce_purchaseorder:index"))
     assert reverse("commerce_purchaseorder:manage", args=[ordered_po.pk]).encode() in index.content
+
+
+def test_stock_valuation_screen_shows_the_figures_and_is_closed_to_reception(admin_client_for, ordered_po, buyer):
+    from erp.commerce import services
+
+    cream_line = ordered_po.lines.get(product__track_lots=False)
+    services.goods_receipt_receive(
+        purchase_order=ordered_po, lines=[services.ReceiptLineInput(cream_line, Decimal("3"))], actor=buyer
+    )
+    client = admin_client_for("accounting")
+    page = client.get(reverse("commerce_stock_valuation:index"))
+    assert page.status_code == 200
+    assert page.context["valuation"].total_value == Decimal("18.00")  # 3 x 6.00
+    assert b"18,00" in page.content  # the admin speaks French here
+    page = client.get(reverse("commerce_stock_valuation:index"), {"location": str(ordered_po.location_id)})
+    assert page.context["location"] == ordered_po.location
+    assert page.context["valuation"].total_value == Decimal("18.00")
+    denied = admin_client_for("reception").get(reverse("commerce_stock_valuation:index"))
+    assert (denied.status_code, denied.url) == (302, "/admin/")
