@@ -5,9 +5,14 @@ the patient page hides encounters, photos and non-consent documents from roles w
 Every read of a patient or encounter screen writes a ``view`` audit row.
 """
 
+from django import forms
+from django.core.exceptions import PermissionDenied
 from django.urls import path
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import chooser as chooser_views
+from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from erp.core.exceptions import DomainError
@@ -36,6 +41,82 @@ class AuditedEditView(DomainErrorsAsFormErrors, generic.EditView):
         response = super().get(request, *args, **kwargs)
         audit_record(actor=request.user, action="view", entity=self.object, request=request, metadata={"via": "admin"})
         return response
+
+
+# --- Patient chooser (a searchable modal instead of a <select> of every patient) ----------------
+
+
+class PatientChooserFilterForm(BaseFilterForm):
+    q = forms.CharField(
+        label="Search term",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Name, e-mail or phone"}),
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects).filter(is_merged=False)
+        query = self.cleaned_data.get("q")
+        if query:
+            objects = selectors.order_search_results(selectors.patient_search(objects, query))
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+class PatientChooserPermission:
+    """Choosing shows patient names: only roles that may view patients get the modal."""
+
+    filter_form_class = PatientChooserFilterForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("clinical.view_patient"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PatientChooseView(PatientChooserPermission, chooser_views.ChooseView):
+    pass
+
+
+class PatientChooseResultsView(PatientChooserPermission, chooser_views.ChooseResultsView):
+    pass
+
+
+class PatientChosenView(PatientChooserPermission, chooser_views.ChosenView):
+    pass
+
+
+class PatientChooserViewSet(ChooserViewSet):
+    model = Patient
+    icon = "user"
+    choose_one_text = "Choose a patient"
+    choose_another_text = "Choose another patient"
+    edit_item_text = "Edit this patient"
+    url_prefix = "clinical/patient-chooser"
+    choose_view_class = PatientChooseView
+    choose_results_view_class = PatientChooseResultsView
+    chosen_view_class = PatientChosenView
+
+
+patient_chooser_viewset = PatientChooserViewSet("clinical_patient_chooser")
+
+
+class PatientFieldMixin:
+    """Forms pick the patient with the chooser; ``?patient=<id>`` pre-fills it (patient page links)."""
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "patient":
+            kwargs["widget"] = patient_chooser_viewset.widget_class()
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
+
+class PatientInitialMixin:
+    def get_initial(self):
+        initial = super().get_initial()
+        patient = Patient.objects.filter(pk=self.request.GET.get("patient") or None, is_merged=False).first()
+        if patient is not None:
+            initial["patient"] = patient
+        return initial
 
 
 # --- Patients -----------------------------------------------------------------------------------
@@ -157,7 +238,7 @@ class EncounterEditView(AuditedEditView):
         return services.encounter_update(encounter=current, data=data, actor=self.request.user, request=self.request)
 
 
-class EncounterCreateView(DomainErrorsAsFormErrors, generic.CreateView):
+class EncounterCreateView(PatientInitialMixin, DomainErrorsAsFormErrors, generic.CreateView):
     def save_instance(self):
         return services.encounter_create(
             data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request
@@ -169,7 +250,7 @@ class EncounterDeleteView(generic.DeleteView):
         services.encounter_delete(encounter=self.object, actor=self.request.user, request=self.request)
 
 
-class EncounterViewSet(ModelViewSet):
+class EncounterViewSet(PatientFieldMixin, ModelViewSet):
     model = Encounter
     name = "clinical_encounter"
     url_prefix = "clinical/encounters"
@@ -209,7 +290,11 @@ class EncounterViewSet(ModelViewSet):
 # --- Guardians and referral sources -------------------------------------------------------------
 
 
-class GuardianViewSet(ModelViewSet):
+class GuardianCreateView(PatientInitialMixin, generic.CreateView):
+    pass
+
+
+class GuardianViewSet(PatientFieldMixin, ModelViewSet):
     model = PatientGuardian
     name = "clinical_guardian"
     url_prefix = "clinical/guardians"
@@ -219,6 +304,7 @@ class GuardianViewSet(ModelViewSet):
     list_display = ["full_name", "relationship", "patient", "phone", "email"]
     list_filter = ["relationship"]
     search_fields = ["full_name", "patient__full_name_normalized"]
+    add_view_class = GuardianCreateView
     form_fields = [
         "patient",
         "full_name",

@@ -165,3 +165,17 @@ def test_admin_encounter_page_attaches_and_consent_grant_with_signed_copy(record
         {"consent_type": "marketing_photos", "operation": "grant", "document": record["copy"].pk},
     )
     assert patient.consents.get(consent_type="marketing_photos").document_id == record["copy"].pk
+
+
+def test_patient_chooser_searches_and_is_refused_to_marketing(record):
+    client, _user = admin_client("practitioner")
+    PatientFactory(first_name="Other", last_name="Person")
+    results = client.get("/admin/clinical/patient-chooser/results/?q=ines")
+    assert results.status_code == 200
+    html = results.content.decode()
+    assert "MOREAU" in html and "PERSON" not in html
+    form = client.get(f"/admin/clinical/encounters/new/?patient={record['patient'].pk}")
+    assert form.status_code == 200 and str(record["patient"].pk) in form.content.decode()
+    marketing, _user = admin_client("marketing")
+    refused = marketing.get("/admin/clinical/patient-chooser/")
+    assert refused.status_code in (302, 403)
