@@ -20,7 +20,15 @@ from erp.core.exceptions import DomainError
 from erp.core.models import ClinicLocation
 
 from . import selectors, services
-from .models import Product, ProductType, PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus
+from .models import (
+    AdjustmentKind,
+    InventoryLot,
+    Product,
+    ProductType,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseOrderStatus,
+)
 
 PO_INDEX = "commerce_purchaseorder:index"
 PO_MANAGE = "commerce_purchaseorder:manage"
@@ -244,3 +252,56 @@ class StockValuationView(WagtailAdminTemplateMixin, TemplateView):
         except ValueError:
             return False
         return True
+
+
+class StockAdjustForm(forms.Form):
+    product = forms.ModelChoiceField(queryset=Product.objects.filter(type=ProductType.PRODUCT), label=_("Product"))
+    lot = forms.ModelChoiceField(
+        queryset=InventoryLot.objects.select_related("product"), required=False, label=_("Lot")
+    )
+    location = forms.ModelChoiceField(queryset=ClinicLocation.objects.all(), required=False, label=_("Location"))
+    kind = forms.ChoiceField(choices=AdjustmentKind.choices, label=_("Kind"))
+    quantity = forms.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        help_text=_("Breakage / expiry write-off: quantity removed. Other: signed change."),
+    )
+    counted_quantity = forms.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False, help_text=_("Count: quantity found.")
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason"))
+
+
+class StockAdjustView(WagtailAdminTemplateMixin, TemplateView):
+    """Adjust the stock (count, breakage, expiry write-off) through ``services.stock_adjust``."""
+
+    template_name = "commerce/admin/stock_adjust.html"
+    page_title = _("Adjust stock")
+    header_icon = "edit"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, "commerce.adjust_stock")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or StockAdjustForm(initial=self.request.GET.dict())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = StockAdjustForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            result = services.stock_adjust(**form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.render_to_response(self.get_context_data(form=form))
+        if result.move is None:
+            messages.info(request, _("The count matches the stock: nothing to adjust."))
+        else:
+            messages.success(
+                request, _("Stock adjusted: %(quantity)s on hand.") % {"quantity": result.quantity_on_hand}
+            )
+        return redirect("commerce_stock_adjust:index")

@@ -265,6 +265,23 @@ class StockValuationViewSet(ViewSet):
         return [path("", admin_views.StockValuationView.as_view(), name="index")]
 
 
+class StockAdjustMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("commerce.adjust_stock")
+
+
+class StockAdjustViewSet(ViewSet):
+    name = "commerce_stock_adjust"
+    url_prefix = "commerce/stock-adjust"
+    icon = "edit"
+    menu_icon = "edit"
+    menu_label = _("Adjust stock")
+    menu_item_class = StockAdjustMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", admin_views.StockAdjustView.as_view(), name="index")]
+
+
 class CommerceViewSetGroup(ModelViewSetGroup):
     menu_label = _("Commerce")
     menu_icon = "tag"
@@ -279,5 +296,6 @@ class CommerceViewSetGroup(ModelViewSetGroup):
         StockOnHandViewSet,
         ExpiringLotsViewSet,
         StockValuationViewSet,
+        StockAdjustViewSet,
         StockMoveViewSet,
     )

@@ -22,6 +22,7 @@ INDEXES = [
     "commerce_stockbalance:index",
     "commerce_expiring_lots:index",
     "commerce_stock_valuation:index",
+    "commerce_stock_adjust:index",
     "commerce_stockmove:index",
 ]
 
@@ -166,4 +167,38 @@ def test_stock_valuation_screen_shows_the_figures_and_is_closed_to_reception(adm
     assert page.context["location"] == ordered_po.location
     assert page.context["valuation"].total_value == Decimal("18.00")
     denied = admin_client_for("reception").get(reverse("commerce_stock_valuation:index"))
+    assert (denied.status_code, denied.url) == (302, "/admin/")
+
+
+def test_stock_adjust_screen_records_a_count_and_shows_refusals(admin_client_for, cream, location, buyer):
+    from erp.commerce import services
+
+    services.stock_move_record(
+        move=services.StockMoveInput(
+            product=cream, location=location, move_type="in", quantity=Decimal("5"), unit_cost=Decimal("1")
+        ),
+        actor=buyer,
+    )
+    client = admin_client_for("accounting")
+    url = reverse("commerce_stock_adjust:index")
+    assert client.get(url).status_code == 200
+    done = client.post(
+        url,
+        {
+            "product": cream.pk,
+            "location": location.pk,
+            "kind": "count",
+            "counted_quantity": "4",
+            "reason": "Inventaire",
+        },
+    )
+    assert done.status_code == 302
+    assert StockMove.objects.filter(move_type="adjustment").get().quantity == Decimal("-1.00")
+    refused = client.post(
+        url, {"product": cream.pk, "location": location.pk, "kind": "breakage", "quantity": "9", "reason": "Casse"}
+    )
+    assert refused.status_code == 200
+    assert "quantity" in refused.context["form"].errors
+    assert StockMove.objects.filter(move_type="adjustment").count() == 1
+    denied = admin_client_for("reception").get(url)
     assert (denied.status_code, denied.url) == (302, "/admin/")
