@@ -94,7 +94,7 @@ def patient_merge(*, survivor: Patient, merged: Patient, reason: str, actor, req
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ReasonRequired("A merge needs a reason.", field="merge_reason")
+        raise ReasonRequired("A merge needs a reason.", field="reason")
     if survivor.pk == merged.pk:
         raise MergeRefused("A patient cannot be merged into itself.", code="merge_into_self")
     with transaction.atomic():

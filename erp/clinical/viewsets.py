@@ -43,6 +43,14 @@ class AuditedEditView(DomainErrorsAsFormErrors, generic.EditView):
         return response
 
 
+class NoReferenceIndex:
+    """Clinical records stay out of Wagtail's reference index: its "usage" screen would list a
+    patient's encounters to roles that may not see them, and indexing every save costs at scale."""
+
+    def register_reference_index(self):
+        pass
+
+
 # --- Patient chooser (a searchable modal instead of a <select> of every patient) ----------------
 
 
@@ -169,7 +177,7 @@ class PatientDeleteView(generic.DeleteView):
         services.patient_delete(patient=self.object, actor=self.request.user, request=self.request)
 
 
-class PatientViewSet(ModelViewSet):
+class PatientViewSet(NoReferenceIndex, ModelViewSet):
     model = Patient
     name = "clinical_patient"
     url_prefix = "clinical/patients"
@@ -250,7 +258,7 @@ class EncounterDeleteView(generic.DeleteView):
         services.encounter_delete(encounter=self.object, actor=self.request.user, request=self.request)
 
 
-class EncounterViewSet(PatientFieldMixin, ModelViewSet):
+class EncounterViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
     model = Encounter
     name = "clinical_encounter"
     url_prefix = "clinical/encounters"
@@ -290,11 +298,39 @@ class EncounterViewSet(PatientFieldMixin, ModelViewSet):
 # --- Guardians and referral sources -------------------------------------------------------------
 
 
-class GuardianCreateView(PatientInitialMixin, generic.CreateView):
+class AuditedCreateView(generic.CreateView):
+    """A plain record created in the admin: Wagtail's save, then the audit row (same transaction)."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        audit_record(actor=self.request.user, action="create", entity=instance, request=self.request)
+        return instance
+
+
+class AuditedUpdateView(generic.EditView):
+    def save_instance(self):
+        instance = super().save_instance()
+        audit_record(
+            actor=self.request.user,
+            action="update",
+            entity=instance,
+            request=self.request,
+            metadata={"fields_changed": sorted(self.form.changed_data)},
+        )
+        return instance
+
+
+class AuditedDeleteView(generic.DeleteView):
+    def delete_action(self):
+        audit_record(actor=self.request.user, action="delete", entity=self.object, request=self.request)
+        super().delete_action()
+
+
+class GuardianCreateView(PatientInitialMixin, AuditedCreateView):
     pass
 
 
-class GuardianViewSet(PatientFieldMixin, ModelViewSet):
+class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
     model = PatientGuardian
     name = "clinical_guardian"
     url_prefix = "clinical/guardians"
@@ -305,6 +341,8 @@ class GuardianViewSet(PatientFieldMixin, ModelViewSet):
     list_filter = ["relationship"]
     search_fields = ["full_name", "patient__full_name_normalized"]
     add_view_class = GuardianCreateView
+    edit_view_class = AuditedUpdateView
+    delete_view_class = AuditedDeleteView
     form_fields = [
         "patient",
         "full_name",
@@ -319,7 +357,7 @@ class GuardianViewSet(PatientFieldMixin, ModelViewSet):
     copy_view_enabled = False
 
 
-class ReferralSourceViewSet(ModelViewSet):
+class ReferralSourceViewSet(NoReferenceIndex, ModelViewSet):
     model = ReferralSource
     name = "clinical_referralsource"
     url_prefix = "clinical/referral-sources"
@@ -330,6 +368,9 @@ class ReferralSourceViewSet(ModelViewSet):
     list_filter = ["is_active"]
     search_fields = ["label", "code"]
     form_fields = ["code", "label", "is_active"]
+    add_view_class = AuditedCreateView
+    edit_view_class = AuditedUpdateView
+    delete_view_class = AuditedDeleteView
     copy_view_enabled = False
 
 

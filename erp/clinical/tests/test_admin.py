@@ -179,3 +179,24 @@ def test_patient_chooser_searches_and_is_refused_to_marketing(record):
     marketing, _user = admin_client("marketing")
     refused = marketing.get("/admin/clinical/patient-chooser/")
     assert refused.status_code in (302, 403)
+
+
+def test_guardian_admin_writes_are_audited(record):
+    client, user = admin_client("reception")
+    patient = record["patient"]
+    response = client.post(
+        "/admin/clinical/guardians/new/", {"patient": patient.pk, "full_name": "Nadia Moreau", "relationship": "aunt"}
+    )
+    assert response.status_code == 302
+    guardian = patient.guardians.get(full_name="Nadia Moreau")
+    client.post(
+        f"/admin/clinical/guardians/edit/{guardian.pk}/",
+        {"patient": patient.pk, "full_name": "Nadia Moreau", "relationship": "legal guardian"},
+    )
+    client.post(f"/admin/clinical/guardians/delete/{guardian.pk}/")
+    actions = list(
+        AuditLog.objects.filter(entity_id=guardian.pk, actor=user)
+        .order_by("timestamp")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["create", "update", "delete"]
