@@ -202,3 +202,27 @@ def test_stock_adjust_screen_records_a_count_and_shows_refusals(admin_client_for
     assert StockMove.objects.filter(move_type="adjustment").count() == 1
     denied = admin_client_for("reception").get(url)
     assert (denied.status_code, denied.url) == (302, "/admin/")
+
+
+def test_catalog_writes_in_the_admin_are_audited_and_protected_deletes_refused(admin_client_for, cream):
+    from erp.ops.models import AuditLog
+
+    client = admin_client_for("accounting")
+    response = client.post(reverse("commerce_supplier:add"), {"name": "Laboratoire Nord", "is_active": "on"})
+    assert response.status_code == 302
+    from erp.commerce.models import Supplier, TaxRate
+
+    supplier = Supplier.objects.get(name="Laboratoire Nord")
+    assert AuditLog.objects.filter(entity_id=supplier.pk, action="create").exists()
+    response = client.post(
+        reverse("commerce_supplier:edit", args=[supplier.pk]), {"name": "Laboratoire Nord SAS", "is_active": "on"}
+    )
+    assert response.status_code == 302
+    entry = AuditLog.objects.get(entity_id=supplier.pk, action="update")
+    assert entry.metadata_json["fields_changed"] == ["name"]
+
+    admin = admin_client_for("admin")
+    response = admin.post(reverse("commerce_taxrate:delete", args=[cream.tax_rate_id]))
+    assert response.status_code == 302
+    assert TaxRate.objects.filter(pk=cream.tax_rate_id).exists()
+    assert not AuditLog.objects.filter(entity_id=cream.tax_rate_id, action="delete").exists()
