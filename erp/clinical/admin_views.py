@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -321,10 +321,10 @@ def patient_photo_upload_view(request, pk):
 def patient_export_view(request, pk):
     _require(request.user, "clinical.export_patient")
     patient = get_object_or_404(Patient, pk=pk)
-    response = HttpResponse(
-        services.patient_export(patient=patient, actor=request.user, request=request), content_type="application/zip"
+    archive = services.patient_export(patient=patient, actor=request.user, request=request)
+    response = FileResponse(
+        archive, as_attachment=True, filename=services.export_filename(patient), content_type="application/zip"
     )
-    response["Content-Disposition"] = f'attachment; filename="{services.export_filename(patient)}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -3,9 +3,11 @@
 import contextlib
 import io
 import json
+import shutil
+import tempfile
 import zipfile
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
@@ -275,6 +277,10 @@ def consent_grant(
             raise ConsentStateRefused(f"The {consent_type} consent is already granted.", code="consent_already_granted")
         if document is not None and document.patient_id not in (None, patient.pk):
             raise ConsentStateRefused("The signed copy belongs to another patient.", code="consent_document_patient")
+        if document is not None and document.kind != DocumentKind.CONSENT_COPY:
+            raise ConsentStateRefused(
+                "The signed copy must be a document of kind consent_copy.", code="consent_document_kind"
+            )
         consent = Consent.objects.create(
             patient=patient,
             consent_type=consent_type,
@@ -493,10 +499,15 @@ def patient_record(patient: Patient) -> dict[str, Any]:
     }
 
 
-def patient_export(*, patient: Patient, actor, request=None) -> bytes:
-    """A ZIP with ``record.json`` (the whole record) and the patient's files. Audited as an export."""
+# Exports larger than this spill from memory to a temporary file.
+EXPORT_SPOOL_BYTES = 32 * 1024 * 1024
+
+
+def patient_export(*, patient: Patient, actor, request=None) -> IO[bytes]:
+    """A ZIP with ``record.json`` (the whole record) and the patient's files, rewound and ready
+    to stream. Audited as an export."""
     record = patient_record(patient)
-    out = io.BytesIO()
+    out = tempfile.SpooledTemporaryFile(max_size=EXPORT_SPOOL_BYTES)  # noqa: SIM115 - returned to the caller
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("record.json", json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
         for folder, rows, bucket_name in (
@@ -506,8 +517,9 @@ def patient_export(*, patient: Patient, actor, request=None) -> bytes:
             storage = bucket(bucket_name)
             for row in rows:
                 try:
-                    with storage.open(row["object_key"], "rb") as handle:
-                        archive.writestr(f"files/{folder}/{row['object_key'].rsplit('/', 1)[-1]}", handle.read())
+                    name = f"files/{folder}/{row['object_key'].rsplit('/', 1)[-1]}"
+                    with storage.open(row["object_key"], "rb") as handle, archive.open(name, "w") as target:
+                        shutil.copyfileobj(handle, target, 1024 * 1024)
                 except FileNotFoundError:
                     archive.writestr(f"files/{folder}/{row['id']}.missing.txt", "The file was not found in storage.")
     with transaction.atomic():
@@ -522,7 +534,8 @@ def patient_export(*, patient: Patient, actor, request=None) -> bytes:
                 "encounters": len(record["encounters"]),
             },
         )
-    return out.getvalue()
+    out.seek(0)
+    return out
 
 
 def export_filename(patient: Patient) -> str:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import FileResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -175,9 +175,10 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
     def export(self, request, pk=None):
         """Right of access (GDPR art. 15/20): the whole record as JSON plus the files, in a ZIP. Audited."""
         patient = self.get_object()
-        data = services.patient_export(patient=patient, actor=request.user, request=request)
-        response = HttpResponse(data, content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{services.export_filename(patient)}"'
+        archive = services.patient_export(patient=patient, actor=request.user, request=request)
+        response = FileResponse(
+            archive, as_attachment=True, filename=services.export_filename(patient), content_type="application/zip"
+        )
         response["Cache-Control"] = "private, no-store"
         return response
 

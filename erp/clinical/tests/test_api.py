@@ -343,7 +343,7 @@ def test_one_view_audit_row_per_read(users, clinical_world):
 def test_export_endpoint_returns_zip_and_audits(users, clinical_world):
     response = client_for(users["practitioner"]).get(f"/api/v1/patients/{clinical_world['patient'].pk}/export/")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert "record.json" in archive.namelist()
     assert len([n for n in archive.namelist() if n.startswith("files/")]) == 4
     assert AuditLog.objects.filter(entity_id=clinical_world["patient"].pk, action="export").count() == 1

@@ -355,7 +355,7 @@ def test_export_contains_every_related_record_and_file(doctor, s3_buckets, djang
     old = EncounterFactory(patient=patient)
     old.delete(actor=doctor)
 
-    archive = zipfile.ZipFile(io.BytesIO(services.patient_export(patient=patient, actor=doctor)))
+    archive = zipfile.ZipFile(services.patient_export(patient=patient, actor=doctor))
     record = json.loads(archive.read("record.json"))
     assert record["patient"]["first_name"] == "Ани"
     assert len(record["guardians"]) == 1
@@ -457,3 +457,19 @@ def test_attach_photo_and_document_to_an_encounter_of_the_same_patient(doctor, s
         services.encounter_attach_photo(encounter=stranger, photo=photo, relation_type="attached", actor=doctor)
     with pytest.raises(EncounterLocked):
         services.encounter_attach_document(encounter=stranger, document=document, kind="other", actor=doctor)
+
+
+def test_consent_signed_copy_must_be_a_consent_copy_of_the_patient(doctor, s3_buckets):
+    patient = PatientFactory()
+    lab = services.document_upload(patient=patient, upload=upload(PDF_BYTES), actor=doctor, kind="lab_result")
+    other = services.document_upload(
+        patient=PatientFactory(), upload=upload(PDF_BYTES), actor=doctor, kind="consent_copy"
+    )
+    copy = services.document_upload(patient=patient, upload=upload(PDF_BYTES), actor=doctor, kind="consent_copy")
+    for wrong, code in ((lab, "consent_document_kind"), (other, "consent_document_patient")):
+        with pytest.raises(ConsentStateRefused) as caught:
+            services.consent_grant(patient=patient, consent_type="newsletter", document=wrong, actor=doctor)
+        assert caught.value.code == code
+    consent = services.consent_grant(patient=patient, consent_type="newsletter", document=copy, actor=doctor)
+    revoked = services.consent_revoke(patient=patient, consent_type="newsletter", actor=doctor)
+    assert consent.document == copy and revoked.document == copy
