@@ -55,3 +55,40 @@ def test_concurrent_out_moves_never_oversell():
     assert sorted(outcomes) == ["ok", "refused"]
     assert StockBalance.objects.get(product=product).quantity == Decimal("2.00")
     assert StockMove.objects.filter(product=product).count() == 2
+
+
+def test_concurrent_receipts_never_receive_more_than_ordered():
+    from erp.commerce.models import PurchaseOrderLine
+
+    from .factories import SupplierFactory
+
+    product = ProductFactory()
+    order = services.purchase_order_create(supplier=SupplierFactory(), location=ClinicLocationFactory(), actor=None)
+    line = services.purchase_order_line_add(
+        purchase_order=order, product=product, quantity_ordered=Decimal("10"), unit_cost=Decimal("2"), actor=None
+    )
+    services.purchase_order_order(purchase_order=order, actor=None)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def receive_six():
+        try:
+            barrier.wait()
+            services.goods_receipt_receive(
+                purchase_order=order, lines=[services.ReceiptLineInput(line.pk, Decimal("6"))], actor=None
+            )
+            outcomes.append("ok")
+        except exceptions.OverReceipt:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=receive_six) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert PurchaseOrderLine.objects.get(pk=line.pk).quantity_received == Decimal("6.00")
+    assert StockBalance.objects.get(product=product).quantity == Decimal("6.00")
