@@ -1,0 +1,42 @@
+import importlib
+
+import pytest
+
+from erp.clinical.selectors import has_trigram, patient_duplicate_candidates
+
+from .factories import PatientFactory
+
+search_migration = importlib.import_module("erp.clinical.migrations.0002_postgres_search")
+
+
+class RecordingEditor:
+    def __init__(self, vendor):
+        self.connection = type("Connection", (), {"vendor": vendor})()
+        self.statements = []
+
+    def execute(self, sql, params=None):
+        self.statements.append(sql)
+
+
+def test_postgres_search_migration_is_a_no_op_on_sqlite():
+    editor = RecordingEditor("sqlite")
+    search_migration.forwards(None, editor)
+    search_migration.backwards(None, editor)
+    assert editor.statements == []
+
+
+@pytest.mark.django_db
+def test_full_text_index_exists_and_trigram_similarity_when_the_server_has_pg_trgm():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'clinical_patient'")
+        indexes = {row[0] for row in cursor.fetchall()}
+    assert "clinical_patient_name_fts" in indexes
+    if not has_trigram():
+        pytest.skip("This PostgreSQL server does not offer pg_trgm; similar names use the same-birth-date fallback.")
+    assert "clinical_patient_name_trgm" in indexes
+    patient = PatientFactory(first_name="Alexandre", last_name="Dumas")
+    similar = PatientFactory(first_name="Alexandre", last_name="Dumass")
+    reasons = {c.patient.pk: c.reasons for c in patient_duplicate_candidates(patient)}
+    assert reasons[similar.pk] == ["similar_name"]
