@@ -167,7 +167,7 @@ class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
         """Recompute what the model keeps from other fields (raises InvalidPhoneNumber)."""
         from erp.core.models import AppSettings
 
-        self.full_name_normalized = normalize_name(self.full_name) or None
+        self.full_name_normalized = normalize_name(self.full_name)[:301] or None
         self.email = (self.email or "").strip().lower() or None
         self.country_code = (self.country_code or "").strip().upper() or None
         region = self.country_code or AppSettings.load().default_country_code
