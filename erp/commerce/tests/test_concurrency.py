@@ -15,6 +15,17 @@ from .factories import ClinicLocationFactory, ProductFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def fresh_content_types():
+    # A transactional test flushes the tables, content types included, and they come back with
+    # new ids: forget the cached ones (the Wagtail reference index looks them up on save).
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
 def test_concurrent_out_moves_never_oversell():
     product = ProductFactory()
     location = ClinicLocationFactory()
