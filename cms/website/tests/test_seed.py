@@ -7,6 +7,8 @@ from wagtail.models import Page, Revision
 from cms.website import seed as website_seed
 from cms.website.models import BlogPostPage, HomePage, Promotion, ServicePage, StaffMember
 
+from .factories import ensure_wagtail_roots
+
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SCRIPTS = {"ru": r"[А-Яа-я]", "uk": r"[ІіЇїЄє]", "hy": r"[\u0531-\u058F]"}
@@ -18,6 +20,7 @@ def counts():
 
 
 def test_seed_builds_the_site_in_six_languages_and_is_idempotent(client):
+    ensure_wagtail_roots()
     website_seed.seed(lambda _line: None)
     first = counts()
     website_seed.seed(lambda _line: None)

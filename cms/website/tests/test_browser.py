@@ -1,0 +1,141 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Screenshots of the home page in fr and hy are saved in ``test-artifacts/website/``.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    # The live server needs committed data; the serialized rollback puts back the root page,
+    # locales and role groups after the flush, so later tests still find them.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "website"
+PASSWORD = "browser-Pass-2026"
+
+if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+    pytest.skip("Chromium is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; Django's ORM calls made by the
+    # test itself are still synchronous, so its async guard is lifted while the browser is open.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo_site(transactional_db):
+    from cms.website import seed as website_seed
+
+    from .factories import ensure_wagtail_roots
+
+    ensure_wagtail_roots()
+    website_seed.seed(lambda _line: None)
+
+
+def staff(role: str):
+    from erp.core.models import User
+
+    user = User.objects.create_user(email=f"{role}-browser@clinic.test", password=PASSWORD)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/admin/$"))
+
+
+def test_home_in_each_language_and_switching(page, live_server, demo_site):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for code in ("fr", "en", "ru", "uk", "hy", "es"):
+        page.goto(f"{live_server.url}/{code}/")
+        assert page.locator("html").get_attribute("lang") == code
+        assert page.locator("h1").count() == 1
+        assert page.locator("nav.language-switcher a").count() == 6
+        if code in ("fr", "hy"):
+            page.screenshot(path=str(ARTIFACTS / f"home-{code}.png"), full_page=True)
+    page.goto(f"{live_server.url}/hy/")
+    assert "Մաշկաբանություն" in page.locator("h1").inner_text()
+
+    page.goto(f"{live_server.url}/fr/services/laser-treatments/")
+    page.click("nav.language-switcher a[hreflang=en]")
+    page.wait_for_url(f"{live_server.url}/en/services/laser-treatments/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Laser treatments"
+    # Keyboard: the skip link is the first stop and moves focus to the main content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+
+
+def test_contact_form_lead_reaches_the_admin(page, live_server, demo_site):
+    page.goto(f"{live_server.url}/fr/contact/")
+    form = page.locator("form.lead-form-contact")
+    form.get_by_label("Votre nom").fill("Simone Veil")
+    form.locator("input[name=email]").fill("simone@example.test")
+    form.locator("textarea[name=message]").fill("Je souhaite un rendez-vous pour un contrôle.")
+    page.wait_for_timeout(3200)  # people take longer than the minimum fill time
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/fr/contact/")
+    assert "Merci, votre message a bien été envoyé" in page.locator(".messages").inner_text()
+
+    from cms.website.models import PublicLead
+
+    lead = PublicLead.objects.get(email="simone@example.test")
+    assert lead.status == "new" and lead.preferred_language == "fr"
+
+    log_in(page, live_server, staff("reception"))
+    page.goto(f"{live_server.url}/admin/website/leads/")
+    assert page.get_by_text("Simone Veil").count() >= 1
+
+
+def test_marketing_edits_and_publishes_a_service(page, live_server, demo_site):
+    from cms.website.models import ServicePage
+
+    service = ServicePage.objects.get(locale__language_code="fr", slug="laser-treatments")
+    log_in(page, live_server, staff("marketing"))
+    page.goto(f"{live_server.url}/admin/pages/{service.pk}/edit/")
+    page.fill("#id_summary", "Taches, rougeurs et cicatrices : nouveau protocole.")
+    page.locator("footer .dropdown-toggle, footer [data-w-dropdown-target='toggle']").first.click()
+    page.locator("button[name=action-publish]").click()
+    page.wait_for_url(re.compile(r".*/admin/pages/\d+/"))
+    page.goto(f"{live_server.url}/fr/services/laser-treatments/")
+    assert "nouveau protocole" in page.locator("main").inner_text()
