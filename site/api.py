@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("erp.core.api.urls")),
     path("", include("erp.clinical.api.urls")),
     path("", include("erp.commerce.api.urls")),
+    path("", include("erp.social.api.urls")),
+    path("", include("erp.distribution.api.urls")),
 ]

@@ -7,10 +7,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.website.urls import lead_urlpatterns, root_urlpatterns
 from erp.core.views import signed_file
 from erp.ops.views import DiagnosticsView, healthz
 
 urlpatterns = [
+    *root_urlpatterns,  # sitemap.xml, robots.txt
     path("healthz", healthz, name="healthz"),
     path("ops/diagnostics", DiagnosticsView.as_view(), name="diagnostics"),
     path("api/v1/", include("site.api")),
@@ -32,6 +34,7 @@ if settings.DEBUG and not settings.S3_ENDPOINT_URL:
     ]
 
 urlpatterns += i18n_patterns(
+    path("", include(lead_urlpatterns)),  # lead forms post to /<lang>/leads/<type>/
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -67,6 +67,10 @@ def create_all_permissions(apps, *, using: str = "default") -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0, using=using)
-        app_config.models_module = None
+        # create_permissions skips apps whose models_module is unset (as in migration state).
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0, using=using)
+        finally:
+            app_config.models_module = original

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "erp.ops",
     "erp.clinical",
     "erp.commerce",
+    "erp.social",
+    "erp.distribution",
     "cms.website",
     # Wagtail and wagtail-localize
     "wagtail_localize",
@@ -99,7 +101,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "erp.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

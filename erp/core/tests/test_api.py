@@ -158,3 +158,10 @@ def test_deleting_a_location_is_audited():
     assert response.status_code == 204
     assert not ClinicLocation.objects.filter(pk=location.pk).exists()
     assert AuditLog.objects.filter(entity_id=location.pk, action="delete").count() == 1
+
+
+def test_an_unknown_api_record_is_a_json_404_not_a_redirect():
+    response = client_for("admin").get("/api/v1/locations/00000000-0000-0000-0000-000000000000/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert client_for("admin").get("/api/v1/no-such-endpoint/").status_code == 404
