@@ -139,3 +139,36 @@ def test_marketing_edits_and_publishes_a_service(page, live_server, demo_site):
     page.wait_for_url(re.compile(r".*/admin/pages/\d+/"))
     page.goto(f"{live_server.url}/fr/services/laser-treatments/")
     assert "nouveau protocole" in page.locator("main").inner_text()
+
+
+def test_marketing_translates_a_page_with_wagtail_localize(page, live_server, demo_site):
+    from wagtail.models import Locale, Page
+
+    from cms.website.models import HomePage, StandardPage
+
+    from .factories import add
+
+    home = HomePage.objects.get(locale__language_code="fr")
+    legal = add(home, StandardPage(title="Mentions légales", slug="legal", introduction="Éditeur du site"))
+    english = Locale.objects.get(language_code="en")
+    assert page.goto(f"{live_server.url}/en/legal/").status == 404
+
+    log_in(page, live_server, staff("marketing"))
+    page.goto(f"{live_server.url}/admin/localize/submit/page/{legal.pk}/")
+    page.check(f"input[name=locales][value='{english.pk}']")
+    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    page.wait_for_url(re.compile(r".*/admin/pages/\d+/edit/"))
+    # The admin speaks French (the user's default language); the editor's buttons are labelled in it.
+    page.get_by_role("button", name="Traduire").first.click()
+    page.locator("textarea").first.fill("Legal notice")
+    page.get_by_role("button", name="Enregistrer").first.click()
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name=re.compile("Publier")).first.click()
+    page.wait_for_load_state("networkidle")
+
+    translated = Page.objects.get(translation_key=legal.translation_key, locale=english)
+    assert translated.live and translated.title == "Legal notice"
+    page.goto(f"{live_server.url}/en/legal/")
+    assert page.locator("h1").inner_text() == "Legal notice"
+    page.goto(f"{live_server.url}/fr/legal/")
+    assert page.locator("nav.language-switcher a[hreflang=en]").get_attribute("href") == "/en/legal/"
