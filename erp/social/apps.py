@@ -5,3 +5,6 @@ class SocialConfig(AppConfig):
     name = "erp.social"
     label = "social"
     verbose_name = "Social"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the consent revocation receiver

@@ -1,1 +1,171 @@
-"""Models of the app."""
+"""Instagram manual publish pack (spec 000 §10).
+
+Besides the spec's fields, an asset remembers the clinical photo and consent it was copied from
+(by row, never by object key) so a revoked ``marketing_photos`` consent can list what must be
+taken down; posts keep when their due reminder was sent.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.models import BaseModel, CreatedByModel, LanguageChoices
+
+
+class SocialProvider(models.TextChoices):
+    INSTAGRAM_META = "instagram_meta", _("Instagram (Meta)")
+
+
+class SocialAccountStatus(models.TextChoices):
+    DISCONNECTED = "disconnected", _("Disconnected")
+    CONNECTED = "connected", _("Connected")
+    EXPIRED = "expired", _("Expired")
+
+
+class SocialAccount(BaseModel):
+    """The clinic's Instagram account. No token is stored in this version (manual publishing)."""
+
+    provider = models.CharField(max_length=20, choices=SocialProvider.choices, default=SocialProvider.INSTAGRAM_META)
+    display_name = models.CharField(max_length=200, null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=SocialAccountStatus.choices, default=SocialAccountStatus.DISCONNECTED
+    )
+    token_encrypted = models.TextField(null=True, blank=True, editable=False)
+    token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["provider", "display_name"]
+        verbose_name = _("social account")
+
+    def __str__(self) -> str:
+        return f"{self.display_name or self.get_provider_display()} ({self.get_status_display()})"
+
+
+class SocialMediaAsset(BaseModel, CreatedByModel):
+    """An image of the marketing bucket, already checked against Instagram's limits (JPEG)."""
+
+    BUCKET = "marketing"
+
+    storage_bucket = models.CharField(max_length=20, default=BUCKET, editable=False)
+    object_key = models.CharField(max_length=255, unique=True, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size_bytes = models.PositiveBigIntegerField(editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    title = models.CharField(max_length=200, null=True, blank=True)
+    source_photo = models.ForeignKey(
+        "clinical.ClinicalPhoto",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        help_text=_("The clinical photo this image was copied from (with the patient's consent)."),
+    )
+    source_consent = models.ForeignKey(
+        "clinical.Consent", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    takedown_requested_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("Set when the patient revoked the marketing consent.")
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("social media asset")
+        indexes = [models.Index(fields=["source_photo"], name="social_asset_source_photo_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(storage_bucket="marketing"), name="social_asset_bucket_fixed"),
+            models.CheckConstraint(
+                condition=Q(source_photo__isnull=True) | Q(source_consent__isnull=False),
+                name="social_asset_copy_has_consent",
+            ),
+        ]
+        permissions = [
+            ("copy_clinical_photo", "Can copy a consented clinical photo into the marketing bucket"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.object_key
+
+
+class SocialPostStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    READY = "ready", _("Ready")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+    MANUAL_ONLY = "manual_only", _("Manual only")
+    FAILED = "failed", _("Failed")
+
+
+class SocialPost(BaseModel, CreatedByModel):
+    """A post written for Instagram and published by hand from its Manual Publish Pack."""
+
+    language = models.CharField(max_length=2, choices=LanguageChoices.choices, default=LanguageChoices.FR)
+    caption = models.TextField(blank=True, default="")
+    hashtags = models.TextField(
+        null=True, blank=True, help_text=_("Appended after the caption, e.g. “#skincare #dermatology”.")
+    )
+    status = models.CharField(
+        max_length=20, choices=SocialPostStatus.choices, default=SocialPostStatus.DRAFT, editable=False
+    )
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    published_external_id = models.CharField(max_length=200, null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    error_log = models.TextField(null=True, blank=True, editable=False)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    takedown_requested_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("Set when an image's patient revoked the consent.")
+    )
+    assets = models.ManyToManyField(SocialMediaAsset, through="SocialPostAsset", related_name="posts")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("social post")
+        indexes = [models.Index(fields=["status", "scheduled_at"], name="social_post_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(scheduled_at__isnull=False),
+                name="social_post_scheduled_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published")
+                | (Q(published_external_id__isnull=False) & ~Q(published_external_id="")),
+                name="social_post_published_has_external_id",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | (Q(error_log__isnull=False) & ~Q(error_log="")),
+                name="social_post_failed_has_error_log",
+            ),
+        ]
+        permissions = [
+            ("transition_socialpost", "Can move a social post between statuses"),
+            ("export_socialpost", "Can download a post's Manual Publish Pack"),
+        ]
+
+    def __str__(self) -> str:
+        first_line = (self.caption or "").strip().splitlines()[0] if (self.caption or "").strip() else ""
+        return f"[{self.get_status_display()}] {first_line[:60] or self.pk}"
+
+
+class SocialPostAsset(BaseModel):
+    """One image of a post's carousel; ``order_index`` starts at 0 and is unique per post."""
+
+    post = models.ForeignKey(SocialPost, on_delete=models.CASCADE, related_name="post_assets")
+    asset = models.ForeignKey(SocialMediaAsset, on_delete=models.PROTECT, related_name="post_assets")
+    order_index = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["post", "order_index"]
+        verbose_name = _("social post asset")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "asset"], name="social_post_asset_unique"),
+            # Deferred so a reorder can swap positions inside one transaction.
+            models.UniqueConstraint(
+                fields=["post", "order_index"],
+                name="social_post_asset_order_unique",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} #{self.order_index}: {self.asset_id}"

@@ -1,0 +1,102 @@
+"""Instagram's publishing limits for images, checked with Pillow, and the clean JPEG we store.
+
+Every image becomes a fresh baseline JPEG built from its pixels only: the orientation tag is
+applied first, then nothing of the original's metadata (EXIF, GPS, XMP, ICC comments) is kept.
+PNG, WebP, HEIC/HEIF and the other formats Pillow reads are converted the same way.
+"""
+
+import io
+from dataclasses import dataclass
+from fractions import Fraction
+
+import pillow_heif
+from PIL import Image, ImageOps
+
+from .exceptions import AssetRefused
+
+pillow_heif.register_heif_opener()
+
+MAX_BYTES = 8 * 1024 * 1024
+MIN_WIDTH = 320
+MAX_WIDTH = 1440
+MIN_ASPECT = Fraction(4, 5)  # portrait 4:5
+MAX_ASPECT = Fraction(191, 100)  # landscape 1.91:1
+MAX_PIXELS = 50_000_000
+JPEG = "image/jpeg"
+JPEG_QUALITY = 90
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    data: bytes
+    width: int
+    height: int
+    content_type: str = JPEG
+
+    @property
+    def size_bytes(self) -> int:
+        return len(self.data)
+
+
+def read_upload(upload) -> bytes:
+    """The upload's bytes, refusing more than 8 MB without reading them all."""
+    if getattr(upload, "size", None) is not None and upload.size > MAX_BYTES:
+        raise AssetRefused(f"The file is {upload.size:,} bytes; Instagram accepts at most 8 MB.", field="file")
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise AssetRefused("The file is larger than 8 MB; Instagram accepts at most 8 MB.", field="file")
+    if not data:
+        raise AssetRefused("The file is empty.", field="file", code="asset_empty")
+    return data
+
+
+def check_dimensions(width: int, height: int) -> None:
+    """Width 320-1440 px and aspect ratio between 4:5 and 1.91:1, both ends included."""
+    if not MIN_WIDTH <= width <= MAX_WIDTH:
+        raise AssetRefused(
+            f"The image is {width} px wide; Instagram needs {MIN_WIDTH} to {MAX_WIDTH} px.",
+            field="file",
+            code="asset_width",
+        )
+    ratio = Fraction(width, height)
+    if not MIN_ASPECT <= ratio <= MAX_ASPECT:
+        raise AssetRefused(
+            f"The aspect ratio {width}x{height} ({float(ratio):.3f}:1) is outside Instagram's "
+            f"4:5 (0.8:1) to 1.91:1.",
+            field="file",
+            code="asset_aspect_ratio",
+        )
+
+
+def prepare_image(data: bytes) -> PreparedImage:
+    """Check ``data`` against the limits and return it as a metadata-free JPEG."""
+    if len(data) > MAX_BYTES:
+        raise AssetRefused("The file is larger than 8 MB; Instagram accepts at most 8 MB.", field="file")
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.width * image.height > MAX_PIXELS:
+            raise AssetRefused("The image has too many pixels.", field="file")
+        image.load()
+    except AssetRefused:
+        raise
+    except Exception:
+        raise AssetRefused("The file is not an image that can be read.", field="file", code="asset_not_image")
+    image = ImageOps.exif_transpose(image)
+    check_dimensions(image.width, image.height)
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        # JPEG has no transparency: flatten on white, as Instagram shows it.
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        flat = image.convert("RGB")
+    clean = Image.new("RGB", flat.size)  # a new image: no info dict, no EXIF, no GPS
+    clean.paste(flat)
+    out = io.BytesIO()
+    clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    result = out.getvalue()
+    if len(result) > MAX_BYTES:
+        raise AssetRefused("The converted JPEG is larger than 8 MB.", field="file")
+    return PreparedImage(data=result, width=clean.width, height=clean.height)
