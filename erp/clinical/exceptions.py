@@ -57,3 +57,27 @@ class PhotoComparisonRefused(NotAllowed):
 
 class ThumbnailNotReady(NotAllowed):
     default_code = "thumbnail_not_ready"
+
+
+class AppointmentTimesInvalid(InvalidInput):
+    default_code = "appointment_times_invalid"
+
+
+class AppointmentOverlap(NotAllowed):
+    """The practitioner already has an appointment in that slot (the conflicting one is named)."""
+
+    default_code = "appointment_overlap"
+
+
+class AppointmentTransitionRefused(NotAllowed):
+    default_code = "appointment_transition_refused"
+
+
+class AppointmentLocked(NotAllowed):
+    default_code = "appointment_locked"
+
+
+class CalendlyPayloadInvalid(Unprocessable):
+    """A signed Calendly delivery that cannot be applied (missing invitee, times...)."""
+
+    default_code = "calendly_payload_invalid"

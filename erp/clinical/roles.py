@@ -3,6 +3,10 @@
 Practitioner: everything clinical. Reception: identity, contact, guardians, consents and consent
 copies (no encounters, no photos). Accounting: the patient's name and billing address only (the
 API shows accounting a reduced patient without ``view_patient_contact``). Marketing: nothing.
+
+Agenda: practitioners and reception book and move appointments and run their status changes;
+reception sees the Calendly deliveries and replays a failed one. Opening an encounter when
+marking an appointment attended needs ``add_encounter`` (practitioners).
 """
 
 
@@ -22,6 +26,15 @@ _ALL_MODELS = (
     "encounterphoto",
 )
 
+_AGENDA = [
+    *_crud("appointment"),
+    "clinical.confirm_appointment",
+    "clinical.attend_appointment",
+    "clinical.cancel_appointment",
+    "clinical.no_show_appointment",
+    "clinical.view_agenda_report",
+]
+
 PERMISSIONS = {
     "practitioner": [
         *(perm for model in _ALL_MODELS for perm in _crud(model)),
@@ -31,6 +44,8 @@ PERMISSIONS = {
         "clinical.finalize_encounter",
         "clinical.cancel_encounter",
         "clinical.view_clinical_document",
+        *_AGENDA,
+        "clinical.view_calendlydelivery",
     ],
     "reception": [
         *_crud("referralsource", "view"),
@@ -41,6 +56,9 @@ PERMISSIONS = {
         *_crud("consent", "view", "add"),
         # Documents: consent copies only (the API filters the other kinds out).
         *_crud("document", "view", "add"),
+        *_AGENDA,
+        "clinical.view_calendlydelivery",
+        "clinical.replay_calendlydelivery",
     ],
     "accounting": [
         *_crud("patient", "view"),

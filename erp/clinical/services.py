@@ -18,6 +18,10 @@ from erp.core.storage import bucket, signed_url
 from erp.ops.audit import audit_record
 
 from .exceptions import (
+    AppointmentLocked,
+    AppointmentOverlap,
+    AppointmentTimesInvalid,
+    AppointmentTransitionRefused,
     ConsentMissing,
     ConsentStateRefused,
     EncounterLocked,
@@ -29,6 +33,9 @@ from .exceptions import (
     ThumbnailNotReady,
 )
 from .models import (
+    Appointment,
+    AppointmentSource,
+    AppointmentStatus,
     ClinicalPhoto,
     Consent,
     ConsentStatus,
@@ -38,8 +45,11 @@ from .models import (
     EncounterDocument,
     EncounterPhoto,
     EncounterStatus,
+    EncounterType,
     Patient,
     PhotoRelation,
+    PractitionerCalendarFeed,
+    new_feed_token,
 )
 from .selectors import consent_current, consent_is_granted
 from .uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, MAX_PHOTO_BYTES, PHOTO_TYPES, inspect_upload
@@ -560,3 +570,253 @@ def photo_comparison(*, before: ClinicalPhoto, after: ClinicalPhoto, actor, requ
         "before_url": file_signed_url(obj=before, actor=actor, request=request),
         "after_url": file_signed_url(obj=after, actor=actor, request=request),
     }
+
+
+# --- Agenda: appointments (§7) ------------------------------------------------------------------
+
+APPOINTMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    AppointmentStatus.CONFIRMED: (AppointmentStatus.SCHEDULED,),
+    AppointmentStatus.ATTENDED: (AppointmentStatus.CONFIRMED,),
+    AppointmentStatus.CANCELLED: (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED),
+    AppointmentStatus.NO_SHOW: (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED),
+}
+
+
+def appointment_check_slot(*, practitioner, start: datetime, end: datetime, exclude=None) -> None:
+    """Refuse an end not after the start, or a slot overlapping another live appointment of the
+    practitioner (cancelled ones excepted). The caller holds the practitioner's row lock."""
+    if start is None or end is None or end <= start:
+        raise AppointmentTimesInvalid("The appointment must end after it starts.", field="scheduled_end")
+    if practitioner is None:
+        return
+    clash = (
+        Appointment.objects.filter(
+            practitioner=practitioner,
+            status__in=Appointment.BLOCKING_STATUSES,
+            scheduled_start__lt=end,
+            scheduled_end__gt=start,
+        )
+        .exclude(pk=getattr(exclude, "pk", None))
+        .order_by("scheduled_start")
+        .first()
+    )
+    if clash is not None:
+        raise AppointmentOverlap(
+            f"{practitioner} already has an appointment from {clash.scheduled_start.isoformat()} "
+            f"to {clash.scheduled_end.isoformat()}.",
+            field="scheduled_start",
+            extra={
+                "conflicting_appointment": {
+                    "id": str(clash.pk),
+                    "scheduled_start": clash.scheduled_start.isoformat(),
+                    "scheduled_end": clash.scheduled_end.isoformat(),
+                    "status": clash.status,
+                }
+            },
+        )
+
+
+def _lock_practitioner(practitioner) -> None:
+    # Bookings of one practitioner are serialized on their row: two overlapping bookings made at
+    # the same moment cannot both pass the overlap check.
+    if practitioner is not None:
+        type(practitioner).objects.select_for_update().filter(pk=practitioner.pk).first()
+
+
+def _lock_appointment(appointment: Appointment, *, check_version: bool = True) -> Appointment:
+    locked = Appointment.all_objects.select_for_update().get(pk=appointment.pk)
+    if check_version and locked.row_version != appointment.row_version:
+        from erp.core.exceptions import ConcurrencyConflict
+
+        raise ConcurrencyConflict("The appointment changed since it was read; reload and retry.")
+    return locked
+
+
+def appointment_create(*, data: dict[str, Any], actor, request=None) -> Appointment:
+    """Book by hand: the end is after the start and the practitioner is free in that slot."""
+    with transaction.atomic():
+        if data.get("patient") is not None:
+            patient_require_live(data["patient"])
+        _lock_practitioner(data.get("practitioner"))
+        appointment_check_slot(
+            practitioner=data.get("practitioner"), start=data.get("scheduled_start"), end=data.get("scheduled_end")
+        )
+        appointment = Appointment(**data, source=AppointmentSource.MANUAL, created_by=actor)
+        appointment.full_clean()
+        appointment.save()
+        audit_record(actor=actor, action="create", entity=appointment, request=request)
+    return appointment
+
+
+# Calendly owns the time and host of its bookings: they change there, not here.
+CALENDLY_OWNED_FIELDS = ("scheduled_start", "scheduled_end", "practitioner")
+
+
+def appointment_update(*, appointment: Appointment, data: dict[str, Any], actor, request=None) -> Appointment:
+    """Move or edit a scheduled or confirmed appointment (the overlap rule applies again)."""
+    with transaction.atomic():
+        _lock_practitioner(data.get("practitioner", appointment.practitioner))
+        locked = _lock_appointment(appointment)
+        changed = sorted(name for name, value in data.items() if getattr(locked, name) != value)
+        if not changed:
+            return locked
+        if locked.status not in (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED):
+            raise AppointmentLocked(f"A {locked.status} appointment can no longer be changed.")
+        owned = [name for name in changed if name in CALENDLY_OWNED_FIELDS]
+        if locked.source == AppointmentSource.CALENDLY and owned:
+            raise AppointmentLocked(
+                f"This appointment comes from Calendly: change {', '.join(owned)} in Calendly.",
+                code="appointment_calendly_owned",
+                field=owned[0],
+            )
+        if "patient" in changed and data["patient"] is not None:
+            patient_require_live(data["patient"])
+        for name, value in data.items():
+            setattr(locked, name, value)
+        if {"scheduled_start", "scheduled_end", "practitioner"} & set(changed):
+            appointment_check_slot(
+                practitioner=locked.practitioner, start=locked.scheduled_start, end=locked.scheduled_end, exclude=locked
+            )
+        locked.full_clean()
+        locked.save()
+        audit_record(actor=actor, action="update", entity=locked, request=request, metadata={"fields_changed": changed})
+    return locked
+
+
+def _appointment_transition(
+    appointment: Appointment, target: str, *, actor, request=None, metadata=None, check_version: bool = True
+) -> tuple[Appointment, bool]:
+    """Lock, check the move is allowed; ``(appointment, False)`` when it was already done."""
+    locked = _lock_appointment(appointment, check_version=check_version)
+    if locked.status == target:
+        return locked, False
+    if locked.status not in APPOINTMENT_TRANSITIONS[target]:
+        raise AppointmentTransitionRefused(
+            f"A {locked.status} appointment cannot become {target}.",
+            extra={"status": locked.status, "target": target},
+        )
+    locked.status = target
+    locked.status_changed_at = timezone.now()
+    return locked, True
+
+
+def appointment_confirm(*, appointment: Appointment, actor, request=None) -> Appointment:
+    """scheduled -> confirmed (again: harmless)."""
+    with transaction.atomic():
+        locked, moved = _appointment_transition(appointment, AppointmentStatus.CONFIRMED, actor=actor)
+        if moved:
+            locked.save()
+            audit_record(
+                actor=actor, action="update", entity=locked, request=request, metadata={"transition": "confirm"}
+            )
+    return locked
+
+
+def appointment_attend(
+    *,
+    appointment: Appointment,
+    actor,
+    open_encounter: bool = False,
+    encounter_type: str = EncounterType.MEDICAL_CONSULT,
+    request=None,
+) -> Appointment:
+    """confirmed -> attended; optionally opens a draft encounter linked to the appointment."""
+    with transaction.atomic():
+        locked, moved = _appointment_transition(appointment, AppointmentStatus.ATTENDED, actor=actor)
+        if open_encounter and locked.encounter_id is None:
+            if locked.patient is None:
+                raise AppointmentTransitionRefused(
+                    "An encounter needs a patient: set the appointment's patient first.",
+                    code="appointment_no_patient",
+                    field="patient",
+                )
+            locked.encounter = encounter_create(
+                data={
+                    "patient": locked.patient,
+                    "practitioner": locked.practitioner,
+                    "location": locked.location,
+                    "type": encounter_type,
+                    "occurred_at": locked.scheduled_start,
+                },
+                actor=actor,
+                request=request,
+            )
+            moved = True
+        if moved:
+            locked.save()
+            audit_record(
+                actor=actor,
+                action="update",
+                entity=locked,
+                request=request,
+                metadata={"transition": "attend", "encounter_id": str(locked.encounter_id or "") or None},
+            )
+    return locked
+
+
+def appointment_cancel(*, appointment: Appointment, reason: str, actor, request=None) -> Appointment:
+    """scheduled or confirmed -> cancelled, with a reason; the slot becomes free."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired("Cancelling an appointment needs a reason.", field="reason")
+    with transaction.atomic():
+        locked, moved = _appointment_transition(appointment, AppointmentStatus.CANCELLED, actor=actor)
+        if moved:
+            locked.cancellation_reason = reason
+            locked.save()
+            audit_record(
+                actor=actor,
+                action="update",
+                entity=locked,
+                request=request,
+                metadata={"transition": "cancel", "reason": reason},
+            )
+    return locked
+
+
+def appointment_mark_no_show(
+    *, appointment: Appointment, actor, reason: str | None = None, now: datetime | None = None, request=None
+) -> Appointment:
+    """scheduled or confirmed -> no_show, only once the start time has passed."""
+    with transaction.atomic():
+        locked, moved = _appointment_transition(appointment, AppointmentStatus.NO_SHOW, actor=actor)
+        if moved:
+            if locked.scheduled_start > (now or timezone.now()):
+                raise AppointmentTransitionRefused(
+                    "An appointment can be marked as a no-show only once its start time has passed.",
+                    code="appointment_not_started",
+                )
+            locked.no_show_reason = (reason or "").strip() or None
+            locked.save()
+            audit_record(
+                actor=actor, action="update", entity=locked, request=request, metadata={"transition": "no_show"}
+            )
+    return locked
+
+
+def appointment_delete(*, appointment: Appointment, actor, request=None) -> None:
+    with transaction.atomic():
+        if appointment.status in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW):
+            raise AppointmentLocked("An attended or missed appointment is kept for the record.")
+        audit_record(actor=actor, action="delete", entity=appointment, request=request)
+        appointment.delete(actor=actor)
+
+
+# --- Agenda: calendar feed ----------------------------------------------------------------------
+
+
+def calendar_feed_get(*, practitioner) -> PractitionerCalendarFeed:
+    """The practitioner's feed, made on first use."""
+    feed, _created = PractitionerCalendarFeed.objects.get_or_create(practitioner=practitioner)
+    return feed
+
+
+def calendar_feed_rotate(*, practitioner, actor, request=None) -> PractitionerCalendarFeed:
+    """A new secret token: phones subscribed with the old URL stop receiving the agenda."""
+    with transaction.atomic():
+        feed, _created = PractitionerCalendarFeed.objects.select_for_update().get_or_create(practitioner=practitioner)
+        feed.token = new_feed_token()
+        feed.rotated_at = timezone.now()
+        feed.save()
+        audit_record(actor=actor, action="update", entity=feed, request=request, metadata={"rotated": True})
+    return feed

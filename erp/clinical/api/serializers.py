@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from erp.clinical import models
 from erp.clinical.services import patient_require_live
+from erp.core.models import Practitioner
 
 _AUDIT_FIELDS = ("created_at", "updated_at")
 
@@ -309,3 +310,122 @@ class EncounterPhotoSerializer(serializers.ModelSerializer):
         if self.instance is not None and {"encounter", "photo"} & set(attrs):
             raise serializers.ValidationError("Only the relation of an attachment can change.")
         return attrs
+
+
+# --- Agenda -------------------------------------------------------------------------------------
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Appointment
+        fields = [
+            "id",
+            "patient",
+            "practitioner",
+            "location",
+            "encounter",
+            "source",
+            "external_id",
+            "status",
+            "scheduled_start",
+            "scheduled_end",
+            "notes",
+            "cancellation_reason",
+            "no_show_reason",
+            "rescheduled_from",
+            "status_changed_at",
+            "row_version",
+            *_AUDIT_FIELDS,
+        ]
+        read_only_fields = [
+            "id",
+            "encounter",
+            "source",
+            "external_id",
+            "status",
+            "cancellation_reason",
+            "no_show_reason",
+            "rescheduled_from",
+            "status_changed_at",
+            "row_version",
+            *_AUDIT_FIELDS,
+        ]
+
+    def validate_patient(self, value):
+        if value is not None:
+            patient_require_live(value)
+        return value
+
+
+class AppointmentCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class AppointmentNoShowSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class AppointmentAttendSerializer(serializers.Serializer):
+    open_encounter = serializers.BooleanField(default=False, help_text="Open a draft encounter linked to it.")
+    # A plain string (checked below): a second ChoiceField on EncounterType would give the schema
+    # two names for one enum.
+    encounter_type = serializers.CharField(
+        default=models.EncounterType.MEDICAL_CONSULT,
+        help_text=f"Type of the encounter opened: {', '.join(models.EncounterType.values)}.",
+    )
+
+    def validate_encounter_type(self, value):
+        if value not in models.EncounterType.values:
+            raise serializers.ValidationError(f"Choose one of {', '.join(models.EncounterType.values)}.")
+        return value
+
+
+class NoShowRateSerializer(serializers.Serializer):
+    practitioner = serializers.UUIDField(allow_null=True)
+    practitioner_name = serializers.CharField(allow_null=True)
+    month = serializers.DateField()
+    due = serializers.IntegerField(help_text="Appointments not cancelled whose start has passed.")
+    no_shows = serializers.IntegerField()
+    rate = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+
+
+class CalendlyDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.CalendlyDelivery
+        fields = [
+            "id",
+            "event_type",
+            "payload",
+            "received_at",
+            "outcome",
+            "error",
+            "processed_at",
+            "attempts",
+            "dedup_key",
+            "appointment",
+        ]
+        read_only_fields = fields
+
+
+class CalendlyReceiptSerializer(serializers.Serializer):
+    delivery = serializers.UUIDField()
+    outcome = serializers.ChoiceField(choices=models.CalendlyOutcome.choices)
+    appointment = serializers.UUIDField(allow_null=True)
+
+
+class CalendarFeedSerializer(serializers.Serializer):
+    practitioner = serializers.UUIDField()
+    url = serializers.URLField(help_text="Subscribe to this URL from a phone calendar; keep it secret.")
+    rotated_at = serializers.DateTimeField(allow_null=True)
+
+
+class CalendarFeedRotateSerializer(serializers.Serializer):
+    practitioner = serializers.UUIDField(required=False, help_text="Another practitioner's feed (admin only).")
+
+
+class NoShowRateQuerySerializer(serializers.Serializer):
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    practitioner = serializers.PrimaryKeyRelatedField(
+        queryset=Practitioner.objects.all(), required=False, allow_null=True
+    )

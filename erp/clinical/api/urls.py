@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -12,5 +13,13 @@ router.register("encounter-photos", views.EncounterPhotoViewSet, basename="encou
 router.register("consents", views.ConsentViewSet, basename="consent")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("photos", views.ClinicalPhotoViewSet, basename="clinical-photo")
+router.register("appointments", views.AppointmentViewSet, basename="appointment")
+router.register("integrations/calendly/deliveries", views.CalendlyDeliveryViewSet, basename="calendly-delivery")
+router.register("agenda-feeds", views.CalendarFeedViewSet, basename="agenda-feed")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # Calendly posts to this exact URL (no trailing slash).
+    path("integrations/calendly/webhook", views.CalendlyWebhookView.as_view(), name="calendly-webhook"),
+    path("agenda/<str:token>.ics", views.agenda_feed, name="clinical-agenda-feed"),
+    *router.urls,
+]

@@ -1,4 +1,5 @@
 import io
+from datetime import timedelta
 
 import factory
 from django.contrib.auth.models import Group
@@ -7,7 +8,7 @@ from django.utils import timezone
 from PIL import Image
 
 from erp.clinical import models
-from erp.core.models import User
+from erp.core.models import ClinicLocation, Practitioner, User
 
 
 class PatientFactory(factory.django.DjangoModelFactory):
@@ -61,3 +62,29 @@ def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClinicLocation
+
+    name = factory.Sequence(lambda n: f"Clinique {n}")
+    city = "Paris"
+
+
+class PractitionerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Practitioner
+
+    user = factory.LazyAttributeSequence(lambda o, n: user_with_role("practitioner", f"doctor{n}@clinic.example"))
+    display_name = factory.Sequence(lambda n: f"Dr Martin {n}")
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Appointment
+
+    patient = factory.SubFactory(PatientFactory)
+    practitioner = factory.SubFactory(PractitionerFactory)
+    scheduled_start = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+    scheduled_end = factory.LazyAttribute(lambda o: o.scheduled_start + timedelta(minutes=30))

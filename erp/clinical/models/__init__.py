@@ -16,7 +16,7 @@ from erp.core.models import (
     VersionedModel,
 )
 
-from .exceptions import InvalidPhoneNumber
+from ..exceptions import InvalidPhoneNumber
 
 _SPACES = re.compile(r"\s+")
 
@@ -455,3 +455,16 @@ class EncounterPhoto(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.encounter_id} / {self.photo_id} ({self.relation_type})"
+
+
+# --- Agenda (§7) --------------------------------------------------------------------------------
+
+from .agenda import (  # noqa: E402, F401 - the agenda models live in their own module
+    Appointment,
+    AppointmentSource,
+    AppointmentStatus,
+    CalendlyDelivery,
+    CalendlyOutcome,
+    PractitionerCalendarFeed,
+    new_feed_token,
+)

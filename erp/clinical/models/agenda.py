@@ -1,0 +1,151 @@
+"""The agenda (spec 000 §7): appointments booked by hand or through Calendly, the Calendly
+deliveries as received, and each practitioner's calendar feed token."""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.models import BaseModel, CreatedByModel, SoftDeleteModel, VersionedModel
+
+
+class AppointmentSource(models.TextChoices):
+    CALENDLY = "calendly", _("Calendly")
+    MANUAL = "manual", _("Manual")
+
+
+class AppointmentStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CONFIRMED = "confirmed", _("Confirmed")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("No-show")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Appointment(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
+    # Statuses that hold the practitioner's time: a new booking may not overlap them.
+    BLOCKING_STATUSES = (
+        AppointmentStatus.SCHEDULED,
+        AppointmentStatus.CONFIRMED,
+        AppointmentStatus.ATTENDED,
+        AppointmentStatus.NO_SHOW,
+    )
+
+    patient = models.ForeignKey(
+        "clinical.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
+    practitioner = models.ForeignKey(
+        "core.Practitioner", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
+    location = models.ForeignKey(
+        "core.ClinicLocation", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
+    encounter = models.ForeignKey(
+        "clinical.Encounter", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
+    source = models.CharField(max_length=10, choices=AppointmentSource.choices, default=AppointmentSource.MANUAL)
+    # Calendly: the invitee URI (``payload.uri``), unique so concurrent deliveries give one row.
+    external_id = models.CharField(max_length=500, null=True, blank=True, unique=True, editable=False)
+    status = models.CharField(
+        max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.SCHEDULED, editable=False
+    )
+    scheduled_start = models.DateTimeField()
+    scheduled_end = models.DateTimeField()
+    notes = models.TextField(null=True, blank=True)
+    cancellation_reason = models.TextField(null=True, blank=True, editable=False)
+    no_show_reason = models.TextField(null=True, blank=True, editable=False)
+    # Not in the spec's table: the Calendly side of a reschedule (old invitee -> new invitee).
+    rescheduled_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rescheduled_to", editable=False
+    )
+    # Calendly's scheduled event URI (the invitee's meeting), kept for reference.
+    external_event_uri = models.CharField(max_length=500, null=True, blank=True, editable=False)
+    # ``created_at`` of the last no-show event applied: an older one arriving late is ignored.
+    no_show_event_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["scheduled_start"]
+        verbose_name = _("appointment")
+        indexes = [
+            models.Index(fields=["practitioner", "scheduled_start"], name="clinical_appt_practitioner_idx"),
+            models.Index(fields=["location", "scheduled_start"], name="clinical_appt_location_idx"),
+            models.Index(fields=["patient", "scheduled_start"], name="clinical_appt_patient_idx"),
+            models.Index(fields=["status", "scheduled_start"], name="clinical_appt_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scheduled_end__gt=models.F("scheduled_start")), name="clinical_appt_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | (Q(cancellation_reason__isnull=False) & ~Q(cancellation_reason="")),
+                name="clinical_appt_cancel_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="manual") | Q(external_id__isnull=False), name="clinical_appt_calendly_has_id"
+            ),
+        ]
+        permissions = [
+            ("confirm_appointment", "Can confirm an appointment"),
+            ("attend_appointment", "Can mark an appointment attended"),
+            ("cancel_appointment", "Can cancel an appointment"),
+            ("no_show_appointment", "Can mark an appointment as a no-show"),
+            ("view_agenda_report", "Can view agenda reports (no-show rate)"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheduled_start:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class CalendlyOutcome(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PROCESSED = "processed", _("Processed")
+    DUPLICATE = "duplicate", _("Duplicate")
+    IGNORED = "ignored", _("Ignored")
+    FAILED = "failed", _("Failed")
+
+
+class CalendlyDelivery(BaseModel):
+    """One signed webhook delivery as received, stored before it is processed (replayable)."""
+
+    event_type = models.CharField(max_length=100)
+    payload = models.JSONField()
+    received_at = models.DateTimeField()
+    outcome = models.CharField(max_length=10, choices=CalendlyOutcome.choices, default=CalendlyOutcome.PENDING)
+    error = models.TextField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    # The same Calendly event delivered twice has the same key (event, created_at, invitee).
+    dedup_key = models.CharField(max_length=64, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="calendly_deliveries"
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("Calendly delivery")
+        verbose_name_plural = _("Calendly deliveries")
+        indexes = [models.Index(fields=["outcome", "-received_at"], name="clinical_calendly_outcome_idx")]
+        permissions = [("replay_calendlydelivery", "Can replay a Calendly delivery")]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.received_at:%Y-%m-%d %H:%M:%S} ({self.outcome})"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class PractitionerCalendarFeed(BaseModel):
+    """The secret of a practitioner's iCalendar subscription; rotating it cuts old subscribers off."""
+
+    practitioner = models.OneToOneField("core.Practitioner", on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("practitioner calendar feed")
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.practitioner}"
