@@ -67,6 +67,14 @@ class ProductCategory(BaseModel):
         return self.name
 
 
+class Currency(models.TextChoices):
+    """Currencies a catalog price may be expressed in (spec 004: USD, EUR, UYU)."""
+
+    EUR = "EUR"
+    USD = "USD"
+    UYU = "UYU"
+
+
 class ProductType(models.TextChoices):
     PRODUCT = "product", _("Product")
     SERVICE = "service", _("Service")
@@ -92,11 +100,18 @@ class Product(BaseModel):
     )
     vat_exemption_mention = models.CharField(max_length=255, blank=True, default=DEFAULT_VAT_EXEMPTION_MENTION)
     is_active = models.BooleanField(default=True)
+    # Spec 004 (distribution orders): the id of the product in outside systems, and the
+    # currency of its price.
+    external_product_id = models.CharField(max_length=100, blank=True, null=True, unique=True)
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("product")
-        indexes = [models.Index(fields=["type", "is_active"], name="commerce_product_type_active")]
+        indexes = [
+            models.Index(fields=["type", "is_active"], name="commerce_product_type_active"),
+            models.Index(fields=["category", "is_active"], name="commerce_product_cat_active"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(unit_price_excl_tax__gte=0), name="commerce_product_price_gte_0"),
             # A service is never stocked, so it has neither lots nor expiry dates.

@@ -41,9 +41,12 @@ class ProductSerializer(serializers.ModelSerializer):
         fields = [
             "id", "sku", "barcode", "name", "category", "type", "description", "unit_price_excl_tax",
             "tax_rate", "track_lots", "track_expiry", "vat_exempt", "vat_exemption_mention", "is_active",
-            "created_at", "updated_at",
+            "external_product_id", "currency", "created_at", "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+
+    def validate_external_product_id(self, value):
+        return (value or "").strip() or None
 
     def validate_sku(self, value):
         return (value or "").strip() or None
