@@ -1,0 +1,459 @@
+"""Calendly webhook: signature, storage, invitee events, reschedules, no-shows, replays, order."""
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from erp.clinical import calendly
+from erp.clinical.models import (
+    Appointment,
+    AppointmentSource,
+    AppointmentStatus,
+    CalendlyDelivery,
+    CalendlyOutcome,
+    IdentityConfidence,
+    Patient,
+)
+
+from .factories import LocationFactory, PatientFactory, PractitionerFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+KEY = "test-signing-key"
+URL = "/api/v1/integrations/calendly/webhook"
+
+
+@pytest.fixture(autouse=True)
+def signing_key(settings):
+    settings.CALENDLY_WEBHOOK_SIGNING_KEY = KEY
+
+
+def iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+START = datetime.now(UTC).replace(microsecond=0, second=0, minute=0) + timedelta(days=3)
+
+
+def invitee(
+    *,
+    uri=None,
+    email="anna.petrova@example.com",
+    name="Anna Petrova",
+    host="doctor0@clinic.example",
+    start=START,
+    minutes=30,
+    phone=None,
+    **extra,
+):
+    event_id = uuid.uuid4().hex
+    payload = {
+        "uri": uri or f"https://api.calendly.com/scheduled_events/{event_id}/invitees/{uuid.uuid4().hex}",
+        "email": email,
+        "name": name,
+        "first_name": None,
+        "last_name": None,
+        "status": "active",
+        "timezone": "Europe/Paris",
+        "created_at": iso(datetime.now(UTC)),
+        "updated_at": iso(datetime.now(UTC)),
+        "rescheduled": False,
+        "old_invitee": None,
+        "new_invitee": None,
+        "cancellation": None,
+        "text_reminder_number": phone,
+        "questions_and_answers": [],
+        "scheduled_event": {
+            "uri": f"https://api.calendly.com/scheduled_events/{event_id}",
+            "name": "Consultation dermatologique",
+            "status": "active",
+            "start_time": iso(start),
+            "end_time": iso(start + timedelta(minutes=minutes)),
+            "event_memberships": [{"user": "https://api.calendly.com/users/AAA", "user_email": host}],
+        },
+    }
+    payload.update(extra)
+    return payload
+
+
+def envelope(event: str, payload: dict, created_at: datetime | None = None) -> dict:
+    return {
+        "event": event,
+        "created_at": iso(created_at or datetime.now(UTC)),
+        "created_by": "https://api.calendly.com/users/AAA",
+        "payload": payload,
+    }
+
+
+def cancelled(payload: dict, *, reason="Can't make it", rescheduled=False, new_invitee=None) -> dict:
+    return {
+        **payload,
+        "status": "canceled",
+        "rescheduled": rescheduled,
+        "new_invitee": new_invitee,
+        "cancellation": {"canceled_by": "Anna Petrova", "reason": reason, "canceler_type": "invitee"},
+    }
+
+
+def sign(body: bytes, key: str = KEY, timestamp: int | None = None) -> str:
+    t = str(timestamp if timestamp is not None else int(time.time()))
+    digest = hmac.new(key.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={t},v1={digest}"
+
+
+def post(document: dict, *, key: str = KEY, timestamp=None, signature=None, body: bytes | None = None):
+    raw = body if body is not None else json.dumps(document).encode()
+    headers = {}
+    header = signature if signature is not None else sign(raw, key, timestamp)
+    if header:
+        headers["HTTP_CALENDLY_WEBHOOK_SIGNATURE"] = header
+    return APIClient().post(URL, data=raw, content_type="application/json", **headers)
+
+
+@pytest.fixture
+def doctor():
+    return PractitionerFactory(user=user_with_role("practitioner", "doctor0@clinic.example"))
+
+
+# --- signature ----------------------------------------------------------------------------------
+
+
+def test_valid_signature_is_accepted_and_stored(doctor):
+    document = envelope("invitee.created", invitee())
+    response = post(document)
+    assert response.status_code == 200, response.content
+    delivery = CalendlyDelivery.objects.get()
+    assert delivery.event_type == "invitee.created"
+    assert delivery.payload == document
+    assert delivery.outcome == CalendlyOutcome.PROCESSED and delivery.processed_at and delivery.received_at
+    assert response.json()["appointment"] == str(delivery.appointment_id)
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["wrong_key", "stale", "missing", "tampered", "malformed", "future"],
+)
+def test_bad_signatures_are_refused_and_nothing_stored(doctor, case, caplog):
+    document = envelope("invitee.created", invitee())
+    raw = json.dumps(document).encode()
+    if case == "wrong_key":
+        response = post(document, key="another-key")
+    elif case == "stale":
+        response = post(document, timestamp=int(time.time()) - 181)
+    elif case == "future":
+        response = post(document, timestamp=int(time.time()) + 600)
+    elif case == "missing":
+        response = post(document, signature="")
+    elif case == "tampered":
+        header = sign(raw)
+        response = post(document, signature=header, body=raw.replace(b"Anna", b"Hana"))
+    else:
+        response = post(document, signature="v1=abc")
+    assert response.status_code == 401
+    assert response.json()["code"] == "signature_invalid"
+    assert CalendlyDelivery.objects.count() == 0
+    assert Appointment.objects.count() == 0
+    assert any("Calendly delivery rejected" in record.getMessage() for record in caplog.records)
+
+
+def test_no_configured_key_refuses(settings, monkeypatch, doctor):
+    settings.CALENDLY_WEBHOOK_SIGNING_KEY = None
+    monkeypatch.delenv("CALENDLY_WEBHOOK_SIGNING_KEY", raising=False)
+    assert post(envelope("invitee.created", invitee())).status_code == 401
+    monkeypatch.setenv("CALENDLY_WEBHOOK_SIGNING_KEY", KEY)
+    assert post(envelope("invitee.created", invitee())).status_code == 200
+
+
+def test_signature_verify_unit():
+    body = b'{"a": 1}'
+    now = 1_700_000_000
+    header = sign(body, timestamp=now)
+    calendly.signature_verify(header=header, body=body, key=KEY, now=now + 179)
+    with pytest.raises(calendly.SignatureRefused):
+        calendly.signature_verify(header=header, body=body, key=KEY, now=now + 181)
+    with pytest.raises(calendly.SignatureRefused):
+        calendly.signature_verify(header=header, body=body + b" ", key=KEY, now=now)
+
+
+# --- invitee.created / canceled -----------------------------------------------------------------
+
+
+def test_invitee_created_makes_a_calendly_appointment(doctor):
+    paris = LocationFactory(name="Paris")
+    payload = invitee(minutes=45)
+    post(envelope("invitee.created", payload))
+    appointment = Appointment.objects.get()
+    assert appointment.source == AppointmentSource.CALENDLY
+    assert appointment.external_id == payload["uri"]
+    assert appointment.external_event_uri == payload["scheduled_event"]["uri"]
+    assert appointment.status == AppointmentStatus.SCHEDULED
+    assert appointment.scheduled_start == START
+    assert appointment.scheduled_end == START + timedelta(minutes=45)
+    assert appointment.practitioner == doctor
+    assert appointment.location == paris  # the only active location: the default
+    patient = appointment.patient
+    assert (patient.first_name, patient.last_name, patient.email) == ("Anna", "Petrova", "anna.petrova@example.com")
+    assert patient.identity_confidence == IdentityConfidence.LOW
+    assert patient.referral_source.code == "website"
+
+
+def test_invitee_created_twice_updates_the_same_appointment(doctor):
+    payload = invitee()
+    post(envelope("invitee.created", payload))
+    post(envelope("invitee.created", payload))
+    later = {
+        **payload,
+        "scheduled_event": {
+            **payload["scheduled_event"],
+            "start_time": iso(START + timedelta(hours=1)),
+            "end_time": iso(START + timedelta(hours=2)),
+        },
+    }
+    post(envelope("invitee.created", later))
+    appointment = Appointment.objects.get()
+    assert appointment.scheduled_start == START + timedelta(hours=1)
+    assert Patient.objects.count() == 1
+    assert CalendlyDelivery.objects.count() == 3
+
+
+def test_unknown_host_leaves_practitioner_empty(doctor):
+    post(envelope("invitee.created", invitee(host="someone@else.example")))
+    assert Appointment.objects.get().practitioner is None
+
+
+def test_invitee_canceled(doctor):
+    payload = invitee()
+    post(envelope("invitee.created", payload))
+    response = post(envelope("invitee.canceled", cancelled(payload, reason="Sick")))
+    assert response.status_code == 200
+    appointment = Appointment.objects.get()
+    assert appointment.status == AppointmentStatus.CANCELLED
+    assert appointment.cancellation_reason == "Sick"
+
+
+def test_cancel_without_reason_gets_a_default(doctor):
+    payload = invitee()
+    post(envelope("invitee.created", payload))
+    post(envelope("invitee.canceled", cancelled(payload, reason="")))
+    assert Appointment.objects.get().cancellation_reason == "Cancelled in Calendly (by invitee)"
+
+
+def test_cancel_before_create_ends_cancelled(doctor):
+    payload = invitee()
+    post(envelope("invitee.canceled", cancelled(payload)), timestamp=None)
+    post(envelope("invitee.created", payload))
+    appointment = Appointment.objects.get()
+    assert appointment.status == AppointmentStatus.CANCELLED
+    assert appointment.practitioner == doctor and appointment.patient is not None
+
+
+def test_rescheduled_pair_is_linked_not_duplicated(doctor):
+    old = invitee()
+    post(envelope("invitee.created", old))
+    new = invitee(start=START + timedelta(days=1), old_invitee=old["uri"])
+    post(envelope("invitee.canceled", cancelled(old, reason="", rescheduled=True, new_invitee=new["uri"])))
+    post(envelope("invitee.created", new))
+    old_row = Appointment.objects.get(external_id=old["uri"])
+    new_row = Appointment.objects.get(external_id=new["uri"])
+    assert old_row.status == AppointmentStatus.CANCELLED
+    assert old_row.cancellation_reason.startswith("Rescheduled in Calendly")
+    assert new_row.status == AppointmentStatus.SCHEDULED
+    assert new_row.rescheduled_from == old_row
+    assert new_row.patient == old_row.patient
+    assert Patient.objects.count() == 1
+    assert Appointment.objects.exclude(status=AppointmentStatus.CANCELLED).count() == 1
+
+
+def test_rescheduled_pair_linked_when_the_new_one_arrives_first(doctor):
+    old = invitee()
+    post(envelope("invitee.created", old))
+    new = invitee(start=START + timedelta(days=1), old_invitee=old["uri"])
+    post(envelope("invitee.created", new))
+    post(envelope("invitee.canceled", cancelled(old, rescheduled=True, new_invitee=new["uri"])))
+    new_row = Appointment.objects.get(external_id=new["uri"])
+    assert new_row.rescheduled_from.external_id == old["uri"]
+    assert new_row.rescheduled_from.status == AppointmentStatus.CANCELLED
+
+
+# --- no-shows -----------------------------------------------------------------------------------
+
+
+def no_show(payload):
+    return {
+        "uri": f"https://api.calendly.com/invitee_no_shows/{uuid.uuid4().hex}",
+        "invitee": payload["uri"],
+        "created_at": iso(datetime.now(UTC)),
+    }
+
+
+def test_no_show_on_and_off(doctor):
+    payload = invitee()
+    post(envelope("invitee.created", payload))
+    now = datetime.now(UTC)
+    post(envelope("invitee_no_show.created", no_show(payload), created_at=now))
+    assert Appointment.objects.get().status == AppointmentStatus.NO_SHOW
+    post(envelope("invitee_no_show.deleted", no_show(payload), created_at=now + timedelta(seconds=5)))
+    assert Appointment.objects.get().status == AppointmentStatus.SCHEDULED
+
+
+def test_no_show_toggles_out_of_order_end_in_the_latest_state(doctor):
+    payload = invitee()
+    post(envelope("invitee.created", payload))
+    now = datetime.now(UTC)
+    post(envelope("invitee_no_show.deleted", no_show(payload), created_at=now + timedelta(seconds=5)))
+    post(envelope("invitee_no_show.created", no_show(payload), created_at=now))
+    assert Appointment.objects.get().status == AppointmentStatus.SCHEDULED
+
+
+def test_no_show_for_an_unknown_invitee_fails_and_replays(doctor):
+    payload = invitee()
+    response = post(envelope("invitee_no_show.created", no_show(payload)))
+    assert response.status_code == 422
+    failed = CalendlyDelivery.objects.get()
+    assert failed.outcome == CalendlyOutcome.FAILED and "not known" in failed.error
+    post(envelope("invitee.created", payload))
+    replayed = calendly.delivery_replay(delivery=failed, actor=user_with_role("reception", "desk@x.example"))
+    assert replayed.outcome == CalendlyOutcome.PROCESSED and replayed.error is None and replayed.attempts == 2
+    assert Appointment.objects.get().status == AppointmentStatus.NO_SHOW
+
+
+def test_unknown_event_is_stored_and_ignored(doctor):
+    response = post(envelope("routing_form_submission.created", {"uri": "x"}))
+    assert response.status_code == 200
+    assert CalendlyDelivery.objects.get().outcome == CalendlyOutcome.IGNORED
+
+
+def test_malformed_payload_is_stored_as_failed(doctor):
+    document = envelope("invitee.created", {**invitee(), "scheduled_event": {"start_time": "soon"}})
+    assert post(document).status_code == 422
+    delivery = CalendlyDelivery.objects.get()
+    assert delivery.outcome == CalendlyOutcome.FAILED and delivery.payload == document
+    assert Appointment.objects.count() == 0
+
+
+# --- patient matching ---------------------------------------------------------------------------
+
+
+def test_patient_matched_by_email(doctor):
+    known = PatientFactory(first_name="Anna", last_name="P.", email="anna.petrova@example.com")
+    post(envelope("invitee.created", invitee(email="Anna.Petrova@Example.com")))
+    assert Appointment.objects.get().patient == known
+    assert Patient.objects.count() == 1
+
+
+def test_patient_matched_by_phone(doctor):
+    known = PatientFactory(phone="06 12 34 56 78", email=None)
+    post(envelope("invitee.created", invitee(email="new@example.com", phone="+33 6 12 34 56 78")))
+    assert Appointment.objects.get().patient == known
+
+
+def test_patient_matched_by_phone_from_questions(doctor):
+    known = PatientFactory(phone="+33612345678")
+    questions = [{"question": "Numéro de téléphone", "answer": "06 12 34 56 78", "position": 0}]
+    post(envelope("invitee.created", invitee(email="other@example.com", questions_and_answers=questions)))
+    assert Appointment.objects.get().patient == known
+
+
+def test_patient_created_when_no_match(doctor):
+    PatientFactory(email="someone@example.com", phone="0611111111")
+    post(envelope("invitee.created", invitee(email="nouvelle@example.com", phone="not a number", name="Zoé")))
+    patient = Appointment.objects.get().patient
+    assert patient.email == "nouvelle@example.com" and patient.phone is None
+    assert patient.identity_confidence == IdentityConfidence.LOW
+    assert Patient.objects.count() == 2
+
+
+# --- replays and concurrency --------------------------------------------------------------------
+
+
+def test_replay_from_api_is_idempotent(doctor):
+    payload = invitee()
+    post(envelope("invitee.created", payload))
+    delivery = CalendlyDelivery.objects.get()
+    client = APIClient()
+    client.force_authenticate(user_with_role("reception", "desk@x.example"))
+    response = client.post(f"/api/v1/integrations/calendly/deliveries/{delivery.pk}/replay/")
+    assert response.status_code == 200, response.content
+    assert Appointment.objects.count() == 1 and Patient.objects.count() == 1
+    client.force_authenticate(user_with_role("marketing", "mk@x.example"))
+    assert client.post(f"/api/v1/integrations/calendly/deliveries/{delivery.pk}/replay/").status_code == 403
+
+
+def test_same_event_twice_marks_the_second_a_duplicate(doctor):
+    document = envelope("invitee.created", invitee())
+    post(document)
+    post(document)
+    outcomes = sorted(CalendlyDelivery.objects.values_list("outcome", flat=True))
+    assert outcomes == [CalendlyOutcome.DUPLICATE, CalendlyOutcome.PROCESSED]
+    assert Appointment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_copies_give_one_appointment():
+    PractitionerFactory(user=user_with_role("practitioner", "doctor0@clinic.example"))
+    document = envelope("invitee.created", invitee())
+    body = json.dumps(document).encode()
+    copies = 12
+    barrier = threading.Barrier(copies)
+    statuses, errors = [], []
+
+    def deliver():
+        try:
+            barrier.wait()
+            response = APIClient().post(
+                URL, data=body, content_type="application/json", HTTP_CALENDLY_WEBHOOK_SIGNATURE=sign(body)
+            )
+            statuses.append(response.status_code)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert statuses == [200] * copies
+    assert Appointment.objects.count() == 1
+    assert Patient.objects.count() == 1
+    assert CalendlyDelivery.objects.count() == copies
+    assert not CalendlyDelivery.objects.filter(outcome=CalendlyOutcome.FAILED).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_created_and_canceled_end_cancelled():
+    PractitionerFactory(user=user_with_role("practitioner", "doctor0@clinic.example"))
+    payload = invitee()
+    bodies = [json.dumps(envelope("invitee.created", payload)).encode()] * 5 + [
+        json.dumps(envelope("invitee.canceled", cancelled(payload))).encode()
+    ] * 5
+    barrier = threading.Barrier(len(bodies))
+
+    def deliver(body):
+        try:
+            barrier.wait()
+            APIClient().post(
+                URL, data=body, content_type="application/json", HTTP_CALENDLY_WEBHOOK_SIGNATURE=sign(body)
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    appointment = Appointment.objects.get()
+    assert appointment.status == AppointmentStatus.CANCELLED
+    assert Patient.objects.count() == 1
+    assert not CalendlyDelivery.objects.filter(outcome=CalendlyOutcome.FAILED).exists()
