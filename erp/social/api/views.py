@@ -50,10 +50,7 @@ class SocialMediaAssetViewSet(
     filterset_class = AssetFilter
     ordering_fields = ["created_at", "size_bytes", "title"]
 
-    def get_parsers(self):
-        if self.request is not None and self.request.method == "POST" and self.action != "from_clinical_photo":
-            return [MultiPartParser(), FormParser()]
-        return [JSONParser()]
+    parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
         request={"multipart/form-data": s.AssetUploadSerializer}, responses={201: s.SocialMediaAssetSerializer}
@@ -76,6 +73,7 @@ class SocialMediaAssetViewSet(
         detail=False,
         methods=["post"],
         url_path="from-clinical-photo",
+        parser_classes=[JSONParser],
         permission_classes=[has_perms("social.add_socialmediaasset", "social.copy_clinical_photo")],
     )
     def from_clinical_photo(self, request):
