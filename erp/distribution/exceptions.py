@@ -1,0 +1,39 @@
+"""Domain errors of the distribution orders, each with a stable code."""
+
+from erp.core.exceptions import InvalidInput, NotAllowed, Unprocessable
+
+
+class InvalidValue(InvalidInput):
+    """A value object was built from invalid data (400)."""
+
+    default_code = "invalid_value"
+
+
+class CurrencyMismatch(Unprocessable):
+    """Two amounts in different currencies cannot be added (422)."""
+
+    default_code = "currency_mismatch"
+
+
+class PointOfSaleNotServed(Unprocessable):
+    """The distributor does not serve this point of sale (422)."""
+
+    default_code = "point_of_sale_not_served"
+
+
+class ProductInactive(Unprocessable):
+    """An inactive product cannot be ordered (422)."""
+
+    default_code = "product_inactive"
+
+
+class OrderNotEditable(NotAllowed):
+    """Lines change only while the order is ``created`` (409)."""
+
+    default_code = "order_not_editable"
+
+
+class OrderTransitionNotAllowed(NotAllowed):
+    """The order cannot move to this status from its current one; ``allowed`` lists the legal moves (409)."""
+
+    default_code = "order_transition_not_allowed"

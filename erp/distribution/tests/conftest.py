@@ -1,0 +1,69 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+
+from erp.core.models import User
+from erp.distribution import services
+from erp.distribution.models import DistributorMember, PointOfSaleDistributor
+from erp.distribution.values import Quantity
+
+from .factories import DistributorFactory, PointOfSaleFactory, ProductFactory
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str, email: str | None = None, distributor=None) -> User:
+        user = User.objects.create_user(email=email or f"{role}@distribution.test", password="pw")
+        user.groups.add(Group.objects.get(name=role))
+        if distributor is not None:
+            DistributorMember.objects.create(user=user, distributor=distributor)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user("distribution_manager", "manager@distribution.test")
+
+
+@pytest.fixture
+def distributor(db):
+    return DistributorFactory(name="Norte")
+
+
+@pytest.fixture
+def other_distributor(db):
+    return DistributorFactory(name="Sur")
+
+
+@pytest.fixture
+def shop(distributor):
+    pos = PointOfSaleFactory(name="Shop Centro", address_street="1 place Bellecour", address_city="Lyon")
+    PointOfSaleDistributor.objects.create(point_of_sale=pos, distributor=distributor)
+    return pos
+
+
+@pytest.fixture
+def other_shop(other_distributor):
+    pos = PointOfSaleFactory(name="Shop Sur")
+    PointOfSaleDistributor.objects.create(point_of_sale=pos, distributor=other_distributor)
+    return pos
+
+
+@pytest.fixture
+def milk(db):
+    return ProductFactory(name="Milk 1L", external_product_id="MILK-1L", unit_price_excl_tax=Decimal("1.25"))
+
+
+@pytest.fixture
+def butter(db):
+    return ProductFactory(name="Butter", external_product_id="BUTTER-250", unit_price_excl_tax=Decimal("3.10"))
+
+
+@pytest.fixture
+def order(distributor, shop, milk, manager):
+    return services.order_create(
+        distributor=distributor, point_of_sale=shop, lines=[(milk, Quantity(4, "unit"))], actor=manager
+    )
