@@ -1,0 +1,275 @@
+"""Wagtail admin screens of the social publishing, under a "Social" menu.
+
+Assets are uploaded and posts written through the services (the same checks as the API); a
+post's own page shows the caption counts and the carousel, sets the order, moves the status and
+opens the Manual Publish Pack. "To take down" lists what a consent revocation withdrew.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from erp.core.exceptions import DomainError
+from erp.core.storage import bucket
+from erp.ops.audit import audit_record
+
+from . import admin_views, services
+from .captions import compose_caption, count_caption
+from .models import SocialAccount, SocialMediaAsset, SocialPost
+
+
+class DomainErrorsAsFormErrors:
+    """A refusal of a service becomes a form error instead of a server error."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            self.produced_error_message = error.message
+            return self.form_invalid(form)
+
+
+# --- Accounts -----------------------------------------------------------------------------------
+
+
+class AuditedCreateView(generic.CreateView):
+    def save_instance(self):
+        instance = super().save_instance()
+        audit_record(actor=self.request.user, action="create", entity=instance, request=self.request)
+        return instance
+
+
+class AuditedEditView(generic.EditView):
+    def save_instance(self):
+        instance = super().save_instance()
+        audit_record(
+            actor=self.request.user, action="update", entity=instance, request=self.request,
+            metadata={"fields_changed": sorted(self.form.changed_data)},
+        )
+        return instance
+
+
+class AuditedDeleteView(generic.DeleteView):
+    def delete_action(self):
+        with transaction.atomic():
+            audit_record(actor=self.request.user, action="delete", entity=self.object, request=self.request)
+            super().delete_action()
+
+
+class SocialAccountViewSet(ModelViewSet):
+    model = SocialAccount
+    name = "social_account"
+    url_prefix = "social/accounts"
+    icon = "user"
+    menu_label = _("Instagram account")
+    add_view_class = AuditedCreateView
+    edit_view_class = AuditedEditView
+    delete_view_class = AuditedDeleteView
+    list_display = ["__str__", "provider", "status", "updated_at"]
+    list_filter = ["status"]
+    form_fields = ["provider", "display_name", "status"]
+    copy_view_enabled = False
+
+
+# --- Assets -------------------------------------------------------------------------------------
+
+
+def asset_thumbnail(asset: SocialMediaAsset, height: int = 60):
+    url = bucket(SocialMediaAsset.BUCKET).url(asset.object_key)
+    return format_html('<img src="{}" alt="" style="height:{}px;width:auto;border-radius:4px">', url, height)
+
+
+class AssetUploadForm(forms.ModelForm):
+    file = forms.FileField(
+        label=_("Image"),
+        help_text=_("JPEG, PNG, WebP or HEIC; at most 8 MB, 320 to 1440 px wide, aspect ratio 4:5 to 1.91:1. "
+                    "Converted to JPEG; location and camera data are removed."),
+    )
+
+    class Meta:
+        model = SocialMediaAsset
+        fields = ["title"]
+
+
+class AssetCreateView(DomainErrorsAsFormErrors, generic.CreateView):
+    def get_form_class(self):
+        return AssetUploadForm
+
+    def save_instance(self):
+        return services.asset_upload(
+            upload=self.form.cleaned_data["file"], title=self.form.cleaned_data.get("title"),
+            actor=self.request.user, request=self.request,
+        )
+
+
+class AssetDeleteView(generic.DeleteView):
+    def delete_action(self):
+        services.asset_delete(asset=self.object, actor=self.request.user, request=self.request)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except DomainError as error:
+            messages.error(self.request, error.message)
+            return redirect(self.index_url_name)
+
+
+class SocialMediaAssetViewSet(ModelViewSet):
+    model = SocialMediaAsset
+    name = "social_asset"
+    url_prefix = "social/assets"
+    icon = "image"
+    menu_label = _("Images")
+    add_view_class = AssetCreateView
+    edit_view_class = AuditedEditView
+    delete_view_class = AssetDeleteView
+    list_display = [
+        Column("preview", label=_("Preview"), accessor=asset_thumbnail),
+        "__str__",
+        "width",
+        "height",
+        "size_bytes",
+        "takedown_requested_at",
+        "created_at",
+    ]
+    list_filter = ["content_type"]
+    search_fields = ["title", "object_key"]
+    form_fields = ["title"]
+    copy_view_enabled = False
+
+
+# --- Posts --------------------------------------------------------------------------------------
+
+POST_FIELDS = ["language", "caption", "hashtags", "scheduled_at"]
+
+
+class PostIndexView(generic.IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        extra = [
+            ListingMenuItem(
+                _("Carousel, status and pack"),
+                url=reverse(admin_views.POST_MANAGE, args=[instance.pk]),
+                icon_name="list-ul",
+                priority=5,
+            )
+        ]
+        if instance.status in services.PACK_STATUSES:
+            extra.append(
+                ListingMenuItem(
+                    _("Manual Publish Pack"),
+                    url=reverse(admin_views.POST_PACK, args=[instance.pk]),
+                    icon_name="download",
+                    priority=6,
+                )
+            )
+        return [*extra, *buttons]
+
+
+class CaptionPreviewMixin:
+    """The editor shows the caption counts live (the same rules as the server)."""
+
+    template_name = "social/admin/post_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        post = getattr(self, "object", None)
+        if post is not None and post.pk:
+            context["counts"] = count_caption(compose_caption(post.caption, post.hashtags))
+            context["carousel"] = [
+                (link.order_index, asset_thumbnail(link.asset, 120))
+                for link in post.post_assets.select_related("asset").order_by("order_index")
+            ]
+            context["manage_url"] = reverse(admin_views.POST_MANAGE, args=[post.pk])
+        context["limits"] = {"characters": 2200, "hashtags": 30, "mentions": 20}
+        return context
+
+
+class PostCreateView(CaptionPreviewMixin, DomainErrorsAsFormErrors, generic.CreateView):
+    def save_instance(self):
+        data = {name: self.form.cleaned_data.get(name) for name in POST_FIELDS}
+        return services.post_create(data=data, actor=self.request.user, request=self.request)
+
+    def get_success_url(self):
+        return reverse(admin_views.POST_MANAGE, args=[self.object.pk])
+
+
+class PostEditView(CaptionPreviewMixin, DomainErrorsAsFormErrors, generic.EditView):
+    def save_instance(self):
+        data = {name: self.form.cleaned_data.get(name) for name in POST_FIELDS}
+        return services.post_update(post=self.object, data=data, actor=self.request.user, request=self.request)
+
+
+class PostDeleteView(generic.DeleteView):
+    def delete_action(self):
+        services.post_delete(post=self.object, actor=self.request.user, request=self.request)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except DomainError as error:
+            messages.error(self.request, error.message)
+            return redirect(self.index_url_name)
+
+
+class SocialPostViewSet(ModelViewSet):
+    model = SocialPost
+    name = "social_post"
+    url_prefix = "social/posts"
+    icon = "comment"
+    menu_label = _("Posts")
+    index_view_class = PostIndexView
+    add_view_class = PostCreateView
+    edit_view_class = PostEditView
+    delete_view_class = PostDeleteView
+    list_display = ["__str__", "language", "status", "scheduled_at", "published_external_id", "takedown_requested_at"]
+    list_filter = ["status", "language"]
+    search_fields = ["caption", "hashtags"]
+    form_fields = POST_FIELDS
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("manage/<uuid:pk>/", admin_views.PostManageView.as_view(), name="manage"),
+            path("pack/<uuid:pk>/", admin_views.PostPackView.as_view(), name="pack"),
+            path("pack/<uuid:pk>/zip/", admin_views.PostPackZipView.as_view(), name="pack_zip"),
+        ]
+
+
+# --- Takedown list ------------------------------------------------------------------------------
+
+
+class TakedownMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("social.view_socialpost")
+
+
+class TakedownViewSet(ViewSet):
+    name = "social_takedown"
+    url_prefix = "social/takedown"
+    icon = "warning"
+    menu_icon = "warning"
+    menu_label = _("To take down")
+    menu_item_class = TakedownMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", admin_views.TakedownView.as_view(), name="index")]
+
+
+class SocialViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Social")
+    menu_icon = "comment"
+    menu_order = 500
+    items = (SocialPostViewSet, SocialMediaAssetViewSet, SocialAccountViewSet, TakedownViewSet)

@@ -1,0 +1,8 @@
+from wagtail import hooks
+
+from .viewsets import SocialViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_social_viewsets():
+    return SocialViewSetGroup()
