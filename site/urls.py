@@ -8,7 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.website.urls import lead_urlpatterns, root_urlpatterns
-from erp.core.views import signed_file
+from erp.core.views import confirm_email, signed_file
 from erp.ops.views import DiagnosticsView, healthz
 
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("files/signed/<str:token>", signed_file, name="signed-file"),
+    path("accounts/confirm-email/<str:token>/", confirm_email, name="confirm-email"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -1,7 +1,9 @@
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 # Paths outside the public site: a 404 there is a 404, never a redirect to /<lang>/...
-NON_SITE_PREFIXES = ("/api/", "/admin/", "/ops/", "/files/", "/healthz", "/documents/", "/media/", "/static/")
+NON_SITE_PREFIXES = (
+    "/api/", "/admin/", "/ops/", "/files/", "/healthz", "/documents/", "/media/", "/static/", "/accounts/",
+)
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):

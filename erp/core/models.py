@@ -207,6 +207,10 @@ class User(UUIDModel, TimestampedModel, AbstractBaseUser, PermissionsMixin):
     def role_names(self) -> list[str]:
         return sorted(group.name for group in self.groups.all())
 
+    def has_permission(self, name: str) -> bool:
+        """Spec 004's ``User.HasPermission``: does one of the user's roles grant ``app_label.codename``?"""
+        return self.is_active and self.has_perm(name)
+
     def has_role(self, *names: str) -> bool:
         if self.is_superuser and "admin" in names:
             return True

@@ -1,8 +1,21 @@
 from django.core import signing
 from django.http import FileResponse, HttpResponseForbidden, HttpResponseNotFound
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .exceptions import InvalidInput
+from .services import user_email_confirm
 from .storage import bucket, unsign_local
+
+
+@require_GET
+def confirm_email(request, token: str):
+    """The page behind the link of the confirmation e-mail."""
+    try:
+        user = user_email_confirm(token=token, request=request)
+    except InvalidInput as error:
+        return render(request, "core/email_confirmed.html", {"error": error.message}, status=400)
+    return render(request, "core/email_confirmed.html", {"user_confirmed": user})
 
 
 @require_GET

@@ -151,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# How long an e-mail confirmation link stays valid, in seconds.
+EMAIL_CONFIRMATION_MAX_AGE = int(os.environ.get("EMAIL_CONFIRMATION_MAX_AGE", str(72 * 3600)))
 
 # --- Languages, time, money ---------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

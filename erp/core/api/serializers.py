@@ -22,6 +22,15 @@ class LoginSerializer(serializers.Serializer):
         return attrs
 
 
+class EmailConfirmSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="The token of the confirmation link.")
+
+
+class EmailConfirmedSerializer(serializers.Serializer):
+    email = serializers.EmailField(read_only=True)
+    email_confirmed = serializers.BooleanField(read_only=True)
+
+
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 

@@ -1,13 +1,16 @@
 from django.contrib.auth import user_logged_in
 from django.contrib.auth.models import Group
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status, viewsets
 from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from erp.core.models import AppSettings, ClinicLocation, Practitioner, User
+from erp.core.services import user_email_confirm, user_email_confirmation_send
 from erp.ops.audit import audit_record
 
 from .mixins import AuditedViewSetMixin, VersionedViewSetMixin
@@ -15,6 +18,8 @@ from .permissions import IsAdminRole
 from .serializers import (
     AppSettingsSerializer,
     ClinicLocationSerializer,
+    EmailConfirmedSerializer,
+    EmailConfirmSerializer,
     LoginSerializer,
     MeSerializer,
     PractitionerSerializer,
@@ -51,6 +56,31 @@ class TokenLogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class EmailConfirmView(APIView):
+    """Confirm an e-mail address with the token of the confirmation link."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=EmailConfirmSerializer, responses={200: EmailConfirmedSerializer}, auth=[])
+    def post(self, request):
+        serializer = EmailConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_email_confirm(token=serializer.validated_data["token"], request=request)
+        return Response(EmailConfirmedSerializer(user).data)
+
+
+class MeSendConfirmationView(APIView):
+    """E-mail the signed-in user a link to confirm their address."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={202: None})
+    def post(self, request):
+        user_email_confirmation_send(user=request.user, base_url=request.build_absolute_uri("/"))
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
 class MeView(generics.RetrieveAPIView):
     """The signed-in user, their roles and permissions."""
 
@@ -71,6 +101,19 @@ class UserViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
     ordering_fields = ["email", "last_name", "created_at", "last_login"]
     search_fields = ["email", "first_name", "last_name"]
 
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        user, base_url = serializer.instance, self.request.build_absolute_uri("/")
+        transaction.on_commit(lambda: user_email_confirmation_send(user=user, base_url=base_url))
+
+    @extend_schema(request=None, responses={202: None})
+    @action(detail=True, methods=["post"], url_path="send-confirmation")
+    def send_confirmation(self, request, pk=None):
+        """E-mail this user a new confirmation link."""
+        user_email_confirmation_send(user=self.get_object(), base_url=request.build_absolute_uri("/"))
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+    @transaction.atomic
     def perform_destroy(self, instance):
         # Accounts are never removed (the audit trail points at them): they are deactivated.
         instance.is_active = False
