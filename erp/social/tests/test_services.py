@@ -329,3 +329,49 @@ def test_revocation_flags_assets_and_sends_unpublished_posts_back_to_draft(clini
         services.post_transition(post=scheduled, to_status="ready", actor=marketer)
     with pytest.raises(AssetTakenDown):
         services.post_set_assets(post=untouched, assets=[unrelated, derived], actor=marketer)
+
+
+def test_copy_failing_midway_leaves_no_row_and_no_object(clinical_photo, marketer, doctor, monkeypatch):
+    clinical_services.consent_grant(patient=clinical_photo.patient, consent_type="marketing_photos", actor=doctor)
+
+    def broken_audit(**kwargs):
+        raise RuntimeError("audit store down")
+
+    def marketing_files():
+        storage = bucket("marketing")
+        return set(storage.listdir("social")[1]) if storage.exists("social") else set()
+
+    before = marketing_files()
+    monkeypatch.setattr(services, "audit_record", broken_audit)
+    with pytest.raises(RuntimeError):
+        services.asset_copy_from_clinical_photo(photo=clinical_photo, actor=marketer)
+    assert not SocialMediaAsset.objects.exists()
+    assert marketing_files() == before
+
+
+def test_revocation_rolled_back_keeps_posts_untouched(clinical_photo, marketer, doctor):
+    from django.db import transaction
+
+    patient = clinical_photo.patient
+    clinical_services.consent_grant(patient=patient, consent_type="marketing_photos", actor=doctor)
+    asset = services.asset_copy_from_clinical_photo(photo=clinical_photo, actor=marketer)
+    post = SocialPostFactory()
+    services.post_set_assets(post=post, assets=[asset], actor=marketer)
+    services.post_transition(post=post, to_status="ready", actor=marketer)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        clinical_services.consent_revoke(patient=patient, consent_type="marketing_photos", actor=doctor)
+        raise RuntimeError("the revocation's transaction fails")
+    post.refresh_from_db()
+    asset.refresh_from_db()
+    assert post.status == "ready" and post.takedown_requested_at is None
+    assert asset.takedown_requested_at is None
+
+
+def test_other_consent_revocations_do_not_take_down(clinical_photo, marketer, doctor):
+    patient = clinical_photo.patient
+    clinical_services.consent_grant(patient=patient, consent_type="marketing_photos", actor=doctor)
+    asset = services.asset_copy_from_clinical_photo(photo=clinical_photo, actor=marketer)
+    clinical_services.consent_grant(patient=patient, consent_type="newsletter", actor=doctor)
+    clinical_services.consent_revoke(patient=patient, consent_type="newsletter", actor=doctor)
+    asset.refresh_from_db()
+    assert asset.takedown_requested_at is None
