@@ -284,6 +284,11 @@ def post_set_assets(*, post: SocialPost, assets: list[SocialMediaAsset], actor, 
         post = _lock_post(post)
         if post.status == S.PUBLISHED:
             raise PostLocked("A published post is no longer edited.")
+        if not ids and post.status in (S.READY, S.SCHEDULED, S.MANUAL_ONLY):
+            raise CarouselRefused(
+                f"A {post.status} post keeps at least one image; move it back to draft to empty it.",
+                field="asset_ids",
+            )
         locked = {a.pk: a for a in SocialMediaAsset.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
         for asset_id in ids:
             if locked[asset_id].takedown_requested_at is not None:

@@ -107,6 +107,15 @@ def test_reorder_swaps_positions_and_keeps_order_index_unique(marketer):
     assert rows == [(c.pk, 0), (a.pk, 1)]
 
 
+def test_ready_post_keeps_at_least_one_image(marketer):
+    post = ready_post(marketer, assets=1)
+    with pytest.raises(CarouselRefused, match="at least one image"):
+        services.post_set_assets(post=post, assets=[], actor=marketer)
+    post = services.post_transition(post=post, to_status="draft", actor=marketer)
+    services.post_set_assets(post=post, assets=[], actor=marketer)
+    assert not post.post_assets.exists()
+
+
 def test_same_asset_twice_refused(marketer):
     post = SocialPostFactory()
     a = make_asset(marketer, size=(400, 400))
