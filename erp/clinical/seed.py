@@ -12,7 +12,8 @@ from PIL import Image, ImageDraw
 from erp.core.models import ClinicLocation, Practitioner, User
 
 from . import services
-from .models import ClinicalPhoto, Encounter, Patient, PatientGuardian, ReferralSource
+from .exceptions import AppointmentOverlap
+from .models import Appointment, ClinicalPhoto, Encounter, Patient, PatientGuardian, ReferralSource
 from .selectors import consent_is_granted
 
 REFERRAL_SOURCES = {
@@ -143,4 +144,39 @@ def seed(out) -> None:
                 )
                 # Demo data should look finished without a running worker.
                 services.clinical_photo_make_thumbnail(photo_id=photo.pk)
-    out(f"  clinical: {len(REFERRAL_SOURCES)} referral sources, {len(PATIENTS)} demo patients")
+    appointments = _seed_agenda(practitioner, location, doctor)
+    out(
+        f"  clinical: {len(REFERRAL_SOURCES)} referral sources, {len(PATIENTS)} demo patients, "
+        f"{appointments} demo appointments"
+    )
+
+
+def _seed_agenda(practitioner, location, actor) -> int:
+    """One appointment per demo patient in the coming days (once per patient), the first one
+    confirmed; the practitioner's calendar feed exists."""
+    if practitioner is None:
+        return 0
+    services.calendar_feed_get(practitioner=practitioner)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    for index, data in enumerate(PATIENTS):
+        patient = Patient.objects.filter(email=data["email"]).first()
+        if patient is None or Appointment.all_objects.filter(patient=patient).exists():
+            continue
+        start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(9 + index, 0)))
+        try:
+            appointment = services.appointment_create(
+                data={
+                    "patient": patient,
+                    "practitioner": practitioner,
+                    "location": location,
+                    "scheduled_start": start,
+                    "scheduled_end": start + datetime.timedelta(minutes=30),
+                    "notes": "Demo appointment",
+                },
+                actor=actor,
+            )
+        except AppointmentOverlap:
+            continue  # the slot is taken by a real booking: leave it alone
+        if index == 0:
+            services.appointment_confirm(appointment=appointment, actor=actor)
+    return Appointment.objects.filter(notes="Demo appointment").count()

@@ -601,15 +601,15 @@ def appointment_check_slot(*, practitioner, start: datetime, end: datetime, excl
         .first()
     )
     if clash is not None:
+        clash_start, clash_end = timezone.localtime(clash.scheduled_start), timezone.localtime(clash.scheduled_end)
         raise AppointmentOverlap(
-            f"{practitioner} already has an appointment from {clash.scheduled_start.isoformat()} "
-            f"to {clash.scheduled_end.isoformat()}.",
+            f"{practitioner} already has an appointment from {clash_start:%Y-%m-%d %H:%M} to {clash_end:%H:%M}.",
             field="scheduled_start",
             extra={
                 "conflicting_appointment": {
                     "id": str(clash.pk),
-                    "scheduled_start": clash.scheduled_start.isoformat(),
-                    "scheduled_end": clash.scheduled_end.isoformat(),
+                    "scheduled_start": clash_start.isoformat(),
+                    "scheduled_end": clash_end.isoformat(),
                     "status": clash.status,
                 }
             },

@@ -9,18 +9,22 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from erp.core.exceptions import DomainError
 from erp.ops.audit import audit_record
 
-from . import admin_views, selectors, services
+from . import admin_views, agenda_admin, selectors, services
 from .audit import audit_reads
-from .models import Encounter, Patient, PatientGuardian, ReferralSource
+from .models import Appointment, CalendlyDelivery, Encounter, Patient, PatientGuardian, ReferralSource
 
 CONTACT_PERM = "clinical.view_patient_contact"
 
@@ -33,6 +37,8 @@ class DomainErrorsAsFormErrors:
             return super().form_valid(form)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
+            # Wagtail sets this only when its own validation fails; form_invalid reads it.
+            self.produced_error_message = error.message
             return self.form_invalid(form)
 
 
@@ -374,8 +380,140 @@ class ReferralSourceViewSet(NoReferenceIndex, ModelViewSet):
     copy_view_enabled = False
 
 
+# --- Agenda -------------------------------------------------------------------------------------
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+class AgendaViewSet(ViewSet):
+    """The day and week agenda (per practitioner, per location) and the calendar feed."""
+
+    name = "clinical_agenda"
+    url_prefix = "clinical/agenda"
+    icon = "date"
+    menu_label = "Agenda"
+    menu_order = 50
+
+    def get_urlpatterns(self):
+        return [
+            path("", agenda_admin.AgendaView.as_view(), name="index"),
+            path("rotate-feed/", agenda_admin.calendar_feed_rotate_view, name="rotate_feed"),
+        ]
+
+    def get_menu_item(self, order=None):
+        return PermissionMenuItem(
+            self.menu_label,
+            self.menu_url,
+            name="clinical-agenda",
+            icon_name=self.icon,
+            order=self.get_menu_item_order(order),
+            permission="clinical.view_appointment",
+        )
+
+
+class AppointmentCreateView(PatientInitialMixin, DomainErrorsAsFormErrors, generic.CreateView):
+    def save_instance(self):
+        return services.appointment_create(
+            data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request
+        )
+
+
+class AppointmentEditView(AuditedEditView):
+    def save_instance(self):
+        current = Appointment.objects.get(pk=self.object.pk)
+        return services.appointment_update(
+            appointment=current, data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request
+        )
+
+
+class AppointmentDeleteView(generic.DeleteView):
+    def delete_action(self):
+        services.appointment_delete(appointment=self.object, actor=self.request.user, request=self.request)
+
+
+class AppointmentViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
+    model = Appointment
+    name = "clinical_appointment"
+    url_prefix = "clinical/appointments"
+    icon = "time"
+    menu_label = "Appointments"
+    menu_order = 60
+    list_display = ["scheduled_start", "scheduled_end", "patient", "practitioner", "location", "status", "source"]
+    list_filter = ["status", "source", "practitioner", "location"]
+    search_fields = ["patient__full_name_normalized"]
+    form_fields = ["patient", "practitioner", "location", "scheduled_start", "scheduled_end", "notes"]
+    index_view_class = AuditedIndexView
+    add_view_class = AppointmentCreateView
+    edit_view_class = AppointmentEditView
+    delete_view_class = AppointmentDeleteView
+    inspect_view_enabled = True
+    inspect_view_class = agenda_admin.AppointmentPageView
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("transition/<uuid:pk>/", agenda_admin.appointment_transition_view, name="transition"),
+        ]
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Only ``view``: the admin offers no add, edit or delete of these records."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and super().user_has_permission(user, "view")
+
+    def users_with_any_permission(self, actions, **kwargs):
+        return super().users_with_any_permission(["view"] if "view" in actions else [], **kwargs)
+
+
+register_permission_policy(CalendlyDelivery, ReadOnlyPermissionPolicy(CalendlyDelivery), exact_class=True)
+
+
+class CalendlyDeliveryViewSet(NoReferenceIndex, ModelViewSet):
+    """Deliveries are records of what Calendly sent: inspect and replay, never edit."""
+
+    model = CalendlyDelivery
+    name = "clinical_calendlydelivery"
+    url_prefix = "clinical/calendly-deliveries"
+    icon = "link-external"
+    menu_label = "Calendly deliveries"
+    menu_order = 500
+    list_display = ["received_at", "event_type", "outcome", "appointment", "attempts", "processed_at"]
+    list_filter = ["outcome", "event_type"]
+    search_fields = ["event_type", "error"]
+    form_fields = ["event_type"]
+    inspect_view_enabled = True
+    inspect_view_class = agenda_admin.CalendlyDeliveryPageView
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("replay/<uuid:pk>/", agenda_admin.calendly_delivery_replay_view, name="replay"),
+        ]
+
+
 class ClinicalViewSetGroup(ModelViewSetGroup):
     menu_label = "Clinical"
     menu_icon = "user"
     menu_order = 200
-    items = (PatientViewSet, EncounterViewSet, GuardianViewSet, ReferralSourceViewSet)
+    items = (
+        AgendaViewSet,
+        AppointmentViewSet,
+        PatientViewSet,
+        EncounterViewSet,
+        GuardianViewSet,
+        ReferralSourceViewSet,
+        CalendlyDeliveryViewSet,
+    )

@@ -1,0 +1,136 @@
+"""Admin screens of the agenda: day/week agenda, appointment page operations, Calendly replay."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from erp.clinical import calendly
+from erp.clinical.models import Appointment, AppointmentStatus, CalendlyDelivery, CalendlyOutcome, Encounter
+
+from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def at(hour, days=0):
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def appointment_at(doctor, hour, days=0, **extra):
+    return AppointmentFactory(
+        practitioner=doctor, scheduled_start=at(hour, days), scheduled_end=at(hour + 1, days), **extra
+    )
+
+
+def test_day_and_week_agenda_per_practitioner_and_location():
+    doctor, other = PractitionerFactory(display_name="Dr Alpha"), PractitionerFactory(display_name="Dr Beta")
+    paris, lyon = LocationFactory(name="Paris"), LocationFactory(name="Lyon")
+    appointment_at(doctor, 9, patient=PatientFactory(last_name="Today"), location=paris)
+    appointment_at(other, 10, patient=PatientFactory(last_name="Otherdoc"), location=lyon)
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    later = (monday + datetime.timedelta(days=6)) - timezone.localdate()
+    appointment_at(doctor, 11, days=later.days, patient=PatientFactory(last_name="Sunday"), location=paris)
+    client = login(user_with_role("reception", "desk@admin.example"))
+    today = timezone.localdate().isoformat()
+    day = client.get(f"/admin/clinical/agenda/?day={today}&span=day&practitioner={doctor.pk}").content.decode()
+    assert "TODAY" in day and "OTHERDOC" not in day
+    if later.days:
+        assert "SUNDAY" not in day
+    week = client.get(f"/admin/clinical/agenda/?day={today}&span=week&practitioner={doctor.pk}").content.decode()
+    assert "TODAY" in week and "SUNDAY" in week and "OTHERDOC" not in week
+    by_place = client.get(f"/admin/clinical/agenda/?day={today}&span=day&location={lyon.pk}").content.decode()
+    assert "OTHERDOC" in by_place and "TODAY" not in by_place
+    assert login(user_with_role("marketing", "mk@admin.example")).get("/admin/clinical/agenda/").status_code in (
+        302,
+        403,
+    )
+
+
+def test_practitioner_sees_own_agenda_and_feed_and_rotates_it():
+    doctor = PractitionerFactory()
+    appointment_at(doctor, 9, patient=PatientFactory(last_name="Mine"))
+    client = login(doctor.user)
+    html = client.get("/admin/clinical/agenda/").content.decode()
+    assert "MINE" in html
+    old = doctor.calendar_feed.token
+    assert f"/api/v1/agenda/{old}.ics" in html
+    response = client.post("/admin/clinical/agenda/rotate-feed/")
+    assert response.status_code == 302
+    doctor.calendar_feed.refresh_from_db()
+    assert doctor.calendar_feed.token != old
+
+
+def test_appointment_page_confirm_attend_with_encounter():
+    doctor = PractitionerFactory()
+    appointment = appointment_at(doctor, 9, days=1)
+    client = login(doctor.user)
+    page = client.get(f"/admin/clinical/appointments/inspect/{appointment.pk}/")
+    assert page.status_code == 200 and "Confirm" in page.content.decode()
+    url = f"/admin/clinical/appointments/transition/{appointment.pk}/"
+    client.post(url, {"operation": "confirm"})
+    client.post(url, {"operation": "attend", "open_encounter": "1", "encounter_type": "follow_up"})
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.ATTENDED
+    assert Encounter.objects.get(pk=appointment.encounter_id).type == "follow_up"
+
+
+def test_appointment_page_refusal_is_a_message():
+    doctor = PractitionerFactory()
+    appointment = appointment_at(doctor, 9, days=1)
+    client = login(user_with_role("reception", "desk@admin.example"))
+    response = client.post(
+        f"/admin/clinical/appointments/transition/{appointment.pk}/", {"operation": "no_show"}, follow=True
+    )
+    assert "only once its start time has passed" in response.content.decode()
+    assert Appointment.objects.get(pk=appointment.pk).status == AppointmentStatus.SCHEDULED
+
+
+def test_admin_booking_refuses_overlap_as_form_error():
+    doctor = PractitionerFactory()
+    appointment_at(doctor, 9, days=1)
+    client = login(user_with_role("reception", "desk@admin.example"))
+    start = at(9, 1)
+    response = client.post(
+        "/admin/clinical/appointments/new/",
+        {
+            "patient": str(PatientFactory().pk),
+            "practitioner": str(doctor.pk),
+            "scheduled_start": timezone.localtime(start).strftime("%Y-%m-%d %H:%M"),
+            "scheduled_end": timezone.localtime(start + datetime.timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M"),
+            "notes": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "already has an appointment" in response.content.decode()
+    assert Appointment.objects.count() == 1
+
+
+def test_calendly_delivery_replay_button(settings):
+    body = b'{"event": "invitee_no_show.created", "created_at": "2026-01-01T10:00:00Z", "payload": {"invitee": "u:1"}}'
+    delivery = calendly.delivery_process(delivery=calendly.delivery_store(body=body))
+    assert delivery.outcome == CalendlyOutcome.FAILED
+    reception = login(user_with_role("reception", "desk@admin.example"))
+    page = reception.get(f"/admin/clinical/calendly-deliveries/inspect/{delivery.pk}/")
+    assert page.status_code == 200 and "Replay this delivery" in page.content.decode()
+    AppointmentFactory(source="calendly", external_id="u:1", scheduled_start=at(9), scheduled_end=at(10))
+    reception.post(f"/admin/clinical/calendly-deliveries/replay/{delivery.pk}/")
+    delivery.refresh_from_db()
+    assert delivery.outcome == CalendlyOutcome.PROCESSED
+    assert Appointment.objects.get(external_id="u:1").status == AppointmentStatus.NO_SHOW
+    # No add or edit screens for deliveries; practitioners may look but not replay.
+    assert reception.get("/admin/clinical/calendly-deliveries/new/").status_code in (302, 403, 404)
+    doctor = login(PractitionerFactory().user)
+    attempts = delivery.attempts
+    assert doctor.post(f"/admin/clinical/calendly-deliveries/replay/{delivery.pk}/").status_code in (302, 403)
+    delivery.refresh_from_db()
+    assert delivery.attempts == attempts
+    assert CalendlyDelivery.objects.count() == 1
