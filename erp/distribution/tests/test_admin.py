@@ -1,0 +1,106 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from erp.distribution.models import Order, OrderStatus
+from erp.ops.models import AuditLog
+
+pytestmark = pytest.mark.django_db
+
+INDEXES = [
+    "distribution_order:index",
+    "distribution_distributor:index",
+    "distribution_pointofsale:index",
+    "distribution_distributormember:index",
+]
+
+
+@pytest.fixture
+def manager_client(manager):
+    client = Client()
+    client.force_login(manager)
+    return client
+
+
+@pytest.mark.parametrize("url_name", INDEXES)
+def test_distribution_screens_open_for_the_manager(url_name, manager_client, order):
+    assert manager_client.get(reverse(url_name)).status_code == 200
+    assert manager_client.get(reverse(url_name), {"q": "Norte"}).status_code == 200
+
+
+def test_distribution_menu_is_shown(manager_client):
+    response = manager_client.get(reverse("wagtailadmin_home"))
+    assert b"Distribution" in response.content
+
+
+def test_distributor_role_has_no_admin(make_user, distributor):
+    client = Client()
+    client.force_login(make_user("distributor", "d@distribution.test", distributor=distributor))
+    response = client.get(reverse("distribution_order:index"))
+    assert response.status_code in (302, 403)
+
+
+def test_admin_creates_order_then_adds_line_and_moves_it(manager_client, distributor, shop, milk):
+    response = manager_client.post(
+        reverse("distribution_order:add"),
+        {"distributor": distributor.pk, "point_of_sale": shop.pk, "price_currency": "EUR"},
+    )
+    assert response.status_code == 302, response.content[:3000]
+    order = Order.objects.get()
+    manage = reverse("distribution_order:manage", args=[order.pk])
+    assert response.url == manage
+    assert order.delivery_address_street == shop.address_street
+
+    manager_client.post(manage, {"operation": "add_line", "product": milk.pk, "quantity_value": 4,
+                                 "quantity_unit": "unit"})
+    order.refresh_from_db()
+    assert str(order.price_amount) == "5.00"
+    page = manager_client.get(manage)
+    assert page.status_code == 200
+    assert b"Milk 1L" in page.content
+
+    manager_client.post(manage, {"operation": "confirmed"})
+    manager_client.post(manage, {"operation": "in_transit"})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.IN_TRANSIT
+    assert order.delivery_on_utc is not None
+
+    # An illegal move is shown as an error and changes nothing.
+    response = manager_client.post(manage, {"operation": "rejected"}, follow=True)
+    assert b"allowed" in response.content
+    order.refresh_from_db()
+    assert order.status == OrderStatus.IN_TRANSIT
+    assert AuditLog.objects.filter(entity_id=order.pk).count() >= 4
+
+
+def test_admin_refuses_point_of_sale_not_served(manager_client, distributor, other_shop):
+    response = manager_client.post(
+        reverse("distribution_order:add"),
+        {"distributor": distributor.pk, "point_of_sale": other_shop.pk, "price_currency": "EUR"},
+    )
+    assert response.status_code == 200
+    assert b"does not serve" in response.content
+    assert not Order.objects.exists()
+
+
+def test_orders_have_no_edit_or_delete_screen(manager_client, order):
+    assert manager_client.get(reverse("distribution_order:edit", args=[order.pk])).status_code in (302, 403)
+    assert manager_client.get(reverse("distribution_order:delete", args=[order.pk])).status_code in (302, 403)
+
+
+def test_distributor_with_orders_is_not_deleted_from_admin(manager_client, order):
+    response = manager_client.post(reverse("distribution_distributor:delete", args=[order.distributor_id]))
+    assert response.status_code == 302
+    assert Order.objects.filter(pk=order.pk).exists()
+    order.distributor.refresh_from_db()
+
+
+def test_admin_edits_a_distributor_with_audit(manager_client, distributor):
+    response = manager_client.post(reverse("distribution_distributor:edit", args=[distributor.pk]), {
+        "name": "Norte SA", "phone_number": "1", "address_street": distributor.address_street,
+        "address_city": "Lille", "address_postal_code": "59000", "contact_email": "", "contact_phone": "",
+    })
+    assert response.status_code == 302, response.content[:3000]
+    distributor.refresh_from_db()
+    assert (distributor.name, distributor.address_city) == ("Norte SA", "Lille")
+    assert AuditLog.objects.filter(entity_id=distributor.pk, action="update").exists()

@@ -1,0 +1,185 @@
+"""Wagtail admin screens of the distribution orders, under a "Distribution" menu.
+
+Distributors, points of sale and members are edited directly (with audit rows); orders are
+created through ``order_create`` and then changed only by the operations of their manage screen
+(lines while created, lifecycle moves), never edited or deleted as rows.
+"""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import RestrictedError
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from erp.core.exceptions import DomainError
+from erp.ops.audit import audit_record
+
+from . import admin_views, services
+from .models import Distributor, DistributorMember, Order, PointOfSale
+
+ADDRESS_AND_CONTACT = [
+    "name", "phone_number", "address_street", "address_city", "address_postal_code", "contact_email", "contact_phone",
+]  # fmt: skip
+
+
+class AuditedCreateView(generic.CreateView):
+    def save_instance(self):
+        instance = super().save_instance()
+        audit_record(actor=self.request.user, action="create", entity=instance, request=self.request)
+        return instance
+
+
+class AuditedEditView(generic.EditView):
+    def save_instance(self):
+        instance = super().save_instance()
+        audit_record(
+            actor=self.request.user, action="update", entity=instance, request=self.request,
+            metadata={"fields_changed": sorted(self.form.changed_data)},
+        )
+        return instance
+
+
+class AuditedDeleteView(generic.DeleteView):
+    def delete_action(self):
+        with transaction.atomic():
+            audit_record(actor=self.request.user, action="delete", entity=self.object, request=self.request)
+            super().delete_action()
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except RestrictedError:
+            messages.error(self.request, _("This record still has orders and cannot be deleted."))
+            return redirect(self.index_url_name)
+
+
+class AuditedModelViewSet(ModelViewSet):
+    add_view_class = AuditedCreateView
+    edit_view_class = AuditedEditView
+    delete_view_class = AuditedDeleteView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+
+class DistributorViewSet(AuditedModelViewSet):
+    model = Distributor
+    name = "distribution_distributor"
+    url_prefix = "distribution/distributors"
+    icon = "group"
+    menu_label = _("Distributors")
+    list_display = ["name", "address_city", "phone_number", "contact_email"]
+    list_filter = ["address_city"]
+    search_fields = ["name", "contact_email", "address_city"]
+    form_fields = [*ADDRESS_AND_CONTACT, "points_of_sale"]
+
+
+class PointOfSaleViewSet(AuditedModelViewSet):
+    model = PointOfSale
+    name = "distribution_pointofsale"
+    url_prefix = "distribution/points-of-sale"
+    icon = "site"
+    menu_label = _("Points of sale")
+    list_display = ["name", "address_city", "phone_number", "contact_email"]
+    list_filter = ["address_city", "distributors"]
+    search_fields = ["name", "contact_email", "address_city"]
+    form_fields = ADDRESS_AND_CONTACT
+
+
+class DistributorMemberViewSet(AuditedModelViewSet):
+    model = DistributorMember
+    name = "distribution_distributormember"
+    url_prefix = "distribution/members"
+    icon = "user"
+    menu_label = _("Distributor users")
+    list_display = ["user", "distributor", "created_at"]
+    list_filter = ["distributor"]
+    search_fields = ["user__email", "distributor__name"]
+    form_fields = ["user", "distributor"]
+
+
+class OrderPermissionPolicy(ModelPermissionPolicy):
+    """Orders change only through their operations: no edit or delete of the row."""
+
+    def user_has_permission(self, user, action):
+        return action not in ("change", "delete") and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Order, OrderPermissionPolicy(Order))
+
+
+class OrderIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("distributor", "point_of_sale")
+
+    def get_list_more_buttons(self, instance):
+        return [
+            ListingMenuItem(
+                _("Lines and operations"),
+                url=reverse(admin_views.ORDER_MANAGE, args=[instance.pk]),
+                icon_name="list-ul",
+                priority=5,
+            ),
+            *super().get_list_more_buttons(instance),
+        ]
+
+
+class OrderCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.order_create(
+            distributor=data["distributor"],
+            point_of_sale=data["point_of_sale"],
+            currency=data["price_currency"],
+            actor=self.request.user,
+            request=self.request,
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            self.produced_error_message = error.message
+            return self.form_invalid(form)
+
+    def get_success_url(self):
+        return reverse(admin_views.ORDER_MANAGE, args=[self.object.pk])
+
+
+class OrderViewSet(ModelViewSet):
+    model = Order
+    name = "distribution_order"
+    url_prefix = "distribution/orders"
+    icon = "list-ul"
+    menu_label = _("Orders")
+    index_view_class = OrderIndexView
+    add_view_class = OrderCreateView
+    list_display = ["__str__", "distributor", "point_of_sale", "status", "price_amount", "price_currency",
+                    "created_on_utc"]
+    list_filter = ["status", "distributor", "point_of_sale", "created_on_utc"]
+    search_fields = ["distributor__name", "point_of_sale__name"]
+    form_fields = ["distributor", "point_of_sale", "price_currency"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("manage/<uuid:pk>/", admin_views.OrderManageView.as_view(), name="manage"),
+        ]
+
+
+class DistributionViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Distribution")
+    menu_icon = "list-ul"
+    menu_order = 350
+    items = (OrderViewSet, DistributorViewSet, PointOfSaleViewSet, DistributorMemberViewSet)

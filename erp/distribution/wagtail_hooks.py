@@ -1,0 +1,8 @@
+from wagtail import hooks
+
+from .viewsets import DistributionViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_distribution_viewsets():
+    return DistributionViewSetGroup()
