@@ -325,3 +325,17 @@ def test_ics_feed_content_and_token_rotation(doctor, reception):
     assert rotated.token != old_token and rotated.rotated_at is not None
     assert client.get(f"/api/v1/agenda/{old_token}.ics").status_code in (404, 302)
     assert client.get(f"/api/v1/agenda/{rotated.token}.ics").status_code == 200
+
+
+def test_seed_books_demo_appointments_once():
+    from erp.clinical import seed as clinical_seed
+    from erp.core import seed as core_seed
+
+    lines = []
+    for _ in range(2):
+        core_seed.seed(lines.append)
+        clinical_seed.seed(lines.append)
+    demo = Appointment.objects.filter(notes="Demo appointment")
+    assert demo.count() == 3
+    assert demo.filter(status=AppointmentStatus.CONFIRMED).count() == 1
+    assert all(a.practitioner.user.email == "doctor@clinic.test" for a in demo)

@@ -457,3 +457,11 @@ def test_concurrent_created_and_canceled_end_cancelled():
     assert appointment.status == AppointmentStatus.CANCELLED
     assert Patient.objects.count() == 1
     assert not CalendlyDelivery.objects.filter(outcome=CalendlyOutcome.FAILED).exists()
+
+
+def test_webhook_needs_no_csrf_token_and_only_accepts_post(doctor):
+    body = json.dumps(envelope("invitee.created", invitee())).encode()
+    client = APIClient(enforce_csrf_checks=True)
+    response = client.post(URL, data=body, content_type="application/json", HTTP_CALENDLY_WEBHOOK_SIGNATURE=sign(body))
+    assert response.status_code == 200
+    assert client.get(URL).status_code == 405
