@@ -73,3 +73,60 @@ class LotExpired(Unprocessable):
 
 class StockMoveInvalid(InvalidInput):
     default_code = "stock_move_invalid"
+
+
+# --- Commerce II: sales, payments, invoices, fiscal journal ---------------------------------------
+
+
+class FiscalJournalImmutable(NotAllowed):
+    default_code = "fiscal_journal_immutable"
+
+
+class SaleNotDraft(NotAllowed):
+    default_code = "sale_not_draft"
+
+
+class SaleNotPaid(NotAllowed):
+    default_code = "sale_not_paid"
+
+
+class SaleEmpty(Unprocessable):
+    default_code = "sale_empty"
+
+
+class SaleBuyerRequired(InvalidInput):
+    default_code = "sale_buyer_required"
+
+
+class LotAllocationInvalid(InvalidInput):
+    default_code = "lot_allocation_invalid"
+
+
+class LotsDoNotCoverLine(Unprocessable):
+    default_code = "lots_do_not_cover_line"
+
+
+class PaymentInvalid(InvalidInput):
+    default_code = "payment_invalid"
+
+
+class PaymentsInsufficient(Unprocessable):
+    default_code = "payments_do_not_cover_total"
+
+
+class ChangeNotAllowed(Unprocessable):
+    """Only cash may exceed what is due (the change is handed back)."""
+
+    default_code = "overpayment_not_cash"
+
+
+class CardFeeRuleMissing(Unprocessable):
+    default_code = "card_fee_rule_missing"
+
+
+class PaymentMethodUnavailable(InvalidInput):
+    default_code = "payment_method_unavailable"
+
+
+class ClosingInvalid(InvalidInput):
+    default_code = "fiscal_closing_invalid"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.models import BaseModel, CreatedByModel
 
-from .exceptions import LedgerImmutable
+from ..exceptions import LedgerImmutable
 
 ZERO = Decimal("0")
 

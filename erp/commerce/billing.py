@@ -1,0 +1,777 @@
+"""Commerce II services: draft sales, lot allocation, paying, cancelling and refunding.
+
+Lock order (extends Commerce I's): sale -> stock balances sorted by (product, lot, location),
+through ``stock_moves_record`` -> document sequence -> fiscal journal (advisory lock). Paying
+and refunding are each one transaction: any failure leaves no payment, no move, no invoice and
+no consumed number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from erp.core.models import AppSettings, ClinicLocation
+from erp.ops.audit import audit_record
+
+from .exceptions import (
+    CardFeeRuleMissing,
+    ChangeNotAllowed,
+    InvalidQuantity,
+    LotAllocationInvalid,
+    LotExpired,
+    LotsDoNotCoverLine,
+    PaymentInvalid,
+    PaymentMethodUnavailable,
+    PaymentsInsufficient,
+    SaleBuyerRequired,
+    SaleEmpty,
+    SaleNotDraft,
+    SaleNotPaid,
+)
+from .fiscal import journal_append
+from .models import (
+    CardFeeRule,
+    CreditNote,
+    DocumentSequence,
+    DocumentType,
+    FiscalEventType,
+    InventoryLot,
+    Invoice,
+    Payment,
+    PaymentKind,
+    PaymentMethod,
+    PaymentMethodCode,
+    Product,
+    ProductType,
+    Sale,
+    SaleLine,
+    SaleLineLot,
+    SaleStatus,
+    StockBalance,
+    StockMove,
+    StockMoveType,
+    StockReferenceType,
+)
+from .money import ZERO, quantize_money, quantize_quantity
+from .services import StockMoveInput, stock_moves_record
+
+HUNDRED = Decimal("100")
+
+
+# --- Totals -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineTotals:
+    subtotal_excl_tax: Decimal
+    tax_amount: Decimal
+    total_incl_tax: Decimal
+
+
+def line_totals(*, unit_price_excl_tax: Decimal, quantity: Decimal, tax_rate_percent: Decimal) -> LineTotals:
+    """A line's figures, each rounded half up to the cent: the net amount, its VAT, their sum."""
+    subtotal = quantize_money(Decimal(unit_price_excl_tax) * Decimal(quantity))
+    tax = quantize_money(subtotal * Decimal(tax_rate_percent) / HUNDRED)
+    return LineTotals(subtotal, tax, subtotal + tax)
+
+
+def _sale_recompute(sale: Sale) -> None:
+    """Sum the lines' rounded figures onto the sale (per line, then summed)."""
+    subtotal = tax = ZERO
+    for line in sale.lines.all():
+        subtotal += line.line_subtotal_excl_tax
+        tax += line.line_tax_amount
+    sale.subtotal_excl_tax = subtotal
+    sale.tax_total = tax
+    sale.total_incl_tax = subtotal + tax
+    sale.save(update_fields=["subtotal_excl_tax", "tax_total", "total_incl_tax", "updated_at"])
+
+
+def sale_country(sale: Sale) -> str:
+    if sale.location_id and sale.location.country_code:
+        return sale.location.country_code.upper()
+    return (AppSettings.load().default_country_code or "FR").upper()
+
+
+# --- Draft sales --------------------------------------------------------------------------------
+
+
+def _check_buyer(patient, name: str | None) -> str | None:
+    name = (name or "").strip() or None
+    if patient is None and name is None:
+        raise SaleBuyerRequired("Pick a patient or type the buyer's name.", field="sold_to_name")
+    return name
+
+
+def sale_create(
+    *,
+    location: ClinicLocation | None = None,
+    sold_to_patient=None,
+    sold_to_name: str | None = None,
+    referral_source=None,
+    currency: str = "EUR",
+    actor,
+) -> Sale:
+    name = _check_buyer(sold_to_patient, sold_to_name)
+    if referral_source is None and sold_to_patient is not None:
+        referral_source = sold_to_patient.referral_source
+    with transaction.atomic():
+        sale = Sale(
+            location=location,
+            sold_to_patient=sold_to_patient,
+            sold_to_name=name,
+            referral_source=referral_source,
+            currency=currency,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        sale.full_clean(exclude=["sold_to_patient", "location", "referral_source", "created_by"])
+        sale.save()
+        audit_record(actor=actor, action="create", entity=sale)
+        return sale
+
+
+SALE_EDITABLE_FIELDS = {"location", "sold_to_patient", "sold_to_name", "referral_source", "currency"}
+
+
+def _lock_draft(sale: Sale) -> Sale:
+    locked = Sale.objects.select_for_update().get(pk=sale.pk)
+    if locked.status != SaleStatus.DRAFT:
+        raise SaleNotDraft(f"This sale is {locked.get_status_display().lower()}: it can no longer be edited.")
+    return locked
+
+
+def sale_update(*, sale: Sale, changes: dict, actor) -> Sale:
+    """Change the buyer, location or referral of a draft (``sale`` carries the caller's
+    ``row_version``: a stale copy raises ``stale_version``)."""
+    unknown = set(changes) - SALE_EDITABLE_FIELDS
+    if unknown:
+        raise SaleNotDraft(f"Not editable: {', '.join(sorted(unknown))}.", code="field_not_editable")
+    with transaction.atomic():
+        locked = _lock_draft(sale)
+        for field, value in changes.items():
+            setattr(sale, field, value)
+        sale.sold_to_name = _check_buyer(sale.sold_to_patient, sale.sold_to_name)
+        sale.status = locked.status
+        sale.save()
+        if "location" in changes:
+            for line in sale.lines.filter(product__track_lots=True):
+                _allocate_fefo(line)
+        audit_record(actor=actor, action="update", entity=sale, metadata={"fields_changed": sorted(changes)})
+        return sale
+
+
+def sale_line_add(
+    *,
+    sale: Sale,
+    product: Product,
+    quantity: Decimal,
+    unit_price_excl_tax: Decimal | None = None,
+    description: str | None = None,
+    consumed_on_patient: bool = False,
+    actor,
+) -> SaleLine:
+    """Add a line copying the product's type, description, price and tax rate; a lot-tracked
+    product gets a first-expiry-first-out lot proposal at once."""
+    quantity = quantize_quantity(quantity)
+    if quantity <= 0:
+        raise InvalidQuantity("The quantity must be greater than zero.", field="quantity")
+    if not product.is_active:
+        raise PaymentInvalid(f"“{product}” is no longer sold.", field="product", code="product_inactive")
+    price = quantize_money(product.unit_price_excl_tax if unit_price_excl_tax is None else unit_price_excl_tax)
+    if price < 0:
+        raise InvalidQuantity("A price cannot be negative.", field="unit_price_excl_tax")
+    rate = ZERO if product.vat_exempt else product.tax_rate.rate_percent
+    totals = line_totals(unit_price_excl_tax=price, quantity=quantity, tax_rate_percent=rate)
+    with transaction.atomic():
+        sale = _lock_draft(sale)
+        line = SaleLine.objects.create(
+            sale=sale,
+            product=product,
+            product_type_snapshot=product.type,
+            description_snapshot=description or product.name,
+            unit_price_excl_tax_snapshot=price,
+            tax_rate_percent_snapshot=rate,
+            quantity=quantity,
+            line_subtotal_excl_tax=totals.subtotal_excl_tax,
+            line_tax_amount=totals.tax_amount,
+            line_total_incl_tax=totals.total_incl_tax,
+            vat_exempt_snapshot=product.vat_exempt,
+            vat_exemption_mention_snapshot=product.vat_exemption_mention if product.vat_exempt else "",
+            consumed_on_patient=consumed_on_patient and product.type == ProductType.PRODUCT,
+        )
+        if product.track_lots:
+            _allocate_fefo(line)
+        _sale_recompute(sale)
+        audit_record(actor=actor, action="update", entity=sale, metadata={"line_added": str(line.pk)})
+        return line
+
+
+def sale_line_update(
+    *, line: SaleLine, quantity: Decimal | None = None, consumed_on_patient: bool | None = None, actor
+) -> SaleLine:
+    with transaction.atomic():
+        sale = _lock_draft(line.sale)
+        line = SaleLine.objects.select_for_update().get(pk=line.pk)
+        if quantity is not None:
+            quantity = quantize_quantity(quantity)
+            if quantity <= 0:
+                raise InvalidQuantity("The quantity must be greater than zero.", field="quantity")
+            totals = line_totals(
+                unit_price_excl_tax=line.unit_price_excl_tax_snapshot,
+                quantity=quantity,
+                tax_rate_percent=line.tax_rate_percent_snapshot,
+            )
+            line.quantity = quantity
+            line.line_subtotal_excl_tax = totals.subtotal_excl_tax
+            line.line_tax_amount = totals.tax_amount
+            line.line_total_incl_tax = totals.total_incl_tax
+        if consumed_on_patient is not None:
+            line.consumed_on_patient = consumed_on_patient and line.product_type_snapshot == ProductType.PRODUCT
+        line.save()
+        if quantity is not None and line.product.track_lots:
+            _allocate_fefo(line)
+        _sale_recompute(sale)
+        audit_record(actor=actor, action="update", entity=sale, metadata={"line_changed": str(line.pk)})
+        return line
+
+
+def sale_line_remove(*, line: SaleLine, actor) -> None:
+    with transaction.atomic():
+        sale = _lock_draft(line.sale)
+        line_id = line.pk
+        SaleLine.objects.filter(pk=line_id).delete()
+        _sale_recompute(sale)
+        audit_record(actor=actor, action="update", entity=sale, metadata={"line_removed": str(line_id)})
+
+
+# --- Lots: first-expiry-first-out proposal and override ------------------------------------------
+
+
+def lots_fefo_proposal(
+    *,
+    product: Product,
+    quantity: Decimal,
+    location: ClinicLocation | None,
+    today: date | None = None,
+    reserved: dict | None = None,
+) -> list[tuple[InventoryLot, Decimal]]:
+    """Allocate ``quantity`` over the product's non-expired lots in stock at ``location``, the
+    soonest expiry first (lots without a date last). May cover less than asked when stock is
+    short; paying then refuses the sale. ``reserved`` (lot id -> quantity) is what other lines
+    of the same sale already take."""
+    reserved = reserved or {}
+    today = today or timezone.localdate()
+    balances = (
+        StockBalance.objects.filter(product=product, location=location, lot__isnull=False, quantity__gt=0)
+        .filter(Q(lot__expires_at__isnull=True) | Q(lot__expires_at__gte=today))
+        .select_related("lot")
+        .order_by("lot__expires_at", "lot__lot_code")
+    )
+    remaining = quantize_quantity(quantity)
+    proposal = []
+    for balance in balances:
+        if remaining <= 0:
+            break
+        free = balance.quantity - reserved.get(balance.lot_id, ZERO)
+        if free <= 0:
+            continue
+        take = min(free, remaining)
+        proposal.append((balance.lot, take))
+        remaining -= take
+    return proposal
+
+
+def _allocate_fefo(line: SaleLine) -> list[SaleLineLot]:
+    SaleLineLot.objects.filter(sale_line=line).delete()
+    reserved: dict = {}
+    for lot_id, quantity in SaleLineLot.objects.filter(sale_line__sale_id=line.sale_id).values_list(
+        "lot_id", "quantity"
+    ):
+        reserved[lot_id] = reserved.get(lot_id, ZERO) + quantity
+    proposal = lots_fefo_proposal(
+        product=line.product, quantity=line.quantity, location=line.sale.location, reserved=reserved
+    )
+    return [SaleLineLot.objects.create(sale_line=line, lot=lot, quantity=qty) for lot, qty in proposal]
+
+
+def sale_line_lots_set(
+    *, line: SaleLine, allocations: Sequence[tuple[InventoryLot, Decimal]], actor
+) -> list[SaleLineLot]:
+    """Staff override of the proposal: the lots given replace it and must cover the quantity."""
+    with transaction.atomic():
+        sale = _lock_draft(line.sale)
+        line = SaleLine.objects.select_for_update().select_related("product").get(pk=line.pk)
+        if not line.product.track_lots:
+            raise LotAllocationInvalid(f"“{line.product}” is not tracked by lot.", field="lots")
+        seen = set()
+        total = ZERO
+        for lot, quantity in allocations:
+            if lot.product_id != line.product_id:
+                raise LotAllocationInvalid(f"Lot {lot.lot_code} belongs to another product.", field="lots")
+            if lot.pk in seen:
+                raise LotAllocationInvalid(f"Lot {lot.lot_code} is listed twice.", field="lots")
+            if lot.is_expired():
+                raise LotExpired(f"Lot {lot.lot_code} has expired: it cannot be sold.", field="lots")
+            if quantize_quantity(quantity) <= 0:
+                raise LotAllocationInvalid("Each lot takes a quantity greater than zero.", field="lots")
+            seen.add(lot.pk)
+            total += quantize_quantity(quantity)
+        if total != line.quantity:
+            raise LotsDoNotCoverLine(f"The lots add up to {total}, the line sells {line.quantity}.", field="lots")
+        SaleLineLot.objects.filter(sale_line=line).delete()
+        rows = [
+            SaleLineLot.objects.create(sale_line=line, lot=lot, quantity=quantize_quantity(quantity))
+            for lot, quantity in allocations
+        ]
+        audit_record(actor=actor, action="update", entity=sale, metadata={"line_lots_set": str(line.pk)})
+        return rows
+
+
+def sale_cancel(*, sale: Sale, actor) -> Sale:
+    with transaction.atomic():
+        locked = _lock_draft(sale)
+        locked.status = SaleStatus.CANCELLED
+        locked.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, action="update", entity=locked, metadata={"status": "cancelled"})
+        return locked
+
+
+# --- Paying -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    """One payment offered at the till. For cash, ``amount`` is what the buyer handed over."""
+
+    method: str
+    amount: Decimal
+    provider: str | None = None
+    provider_reference: str | None = None
+
+
+def card_provider_default() -> str:
+    return getattr(settings, "CARD_PAYMENT_PROVIDER", "SumUp")
+
+
+def card_fee_rule_in_force(*, provider: str, country_code: str | None, day: date) -> CardFeeRule | None:
+    """The active rule of ``provider`` for the country (a country-less rule as fallback) whose
+    period contains ``day``; the latest start wins."""
+    rules = CardFeeRule.objects.filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=day),
+        provider__iexact=provider,
+        is_active=True,
+        effective_from__lte=day,
+    ).filter(Q(country_code__iexact=country_code) | Q(country_code__isnull=True) | Q(country_code=""))
+    exact = [
+        rule for rule in rules.order_by("-effective_from") if (rule.country_code or "").upper() == (country_code or "")
+    ]
+    if exact:
+        return exact[0]
+    return rules.order_by("-effective_from").first()
+
+
+@dataclass
+class _PlannedPayment:
+    method: PaymentMethod
+    gross: Decimal
+    tendered: Decimal | None
+    change: Decimal
+    provider: str | None
+    provider_reference: str | None
+
+
+def _plan_payments(total: Decimal, payments: Sequence[PaymentInput]) -> list[_PlannedPayment]:
+    """Check the offered payments cover ``total`` and work out the change (cash only)."""
+    methods = {m.code: m for m in PaymentMethod.objects.filter(is_active=True)}
+    planned = []
+    for index, offered in enumerate(payments):
+        method = methods.get(offered.method)
+        if method is None:
+            raise PaymentMethodUnavailable(
+                f"Payment method “{offered.method}” is not available.", field=f"payments[{index}].method"
+            )
+        amount = quantize_money(offered.amount)
+        if amount <= 0:
+            raise PaymentInvalid("A payment is greater than zero.", field=f"payments[{index}].amount")
+        planned.append(
+            _PlannedPayment(
+                method=method,
+                gross=amount,
+                tendered=amount if method.code == PaymentMethodCode.CASH else None,
+                change=ZERO,
+                provider=offered.provider,
+                provider_reference=offered.provider_reference,
+            )
+        )
+    offered_total = sum((p.gross for p in planned), ZERO)
+    if offered_total < total:
+        raise PaymentsInsufficient(
+            f"The payments ({offered_total}) do not cover the total ({total}).",
+            field="payments",
+            extra={"total": str(total), "offered": str(offered_total)},
+        )
+    change = offered_total - total
+    non_cash = sum((p.gross for p in planned if p.method.code != PaymentMethodCode.CASH), ZERO)
+    if change and non_cash > total:
+        raise ChangeNotAllowed(
+            "Only cash may exceed what is due: card, transfer and other payments must not add up to more "
+            "than the total.",
+            field="payments",
+        )
+    # The change comes out of the cash payments, the last one first.
+    for payment in reversed([p for p in planned if p.method.code == PaymentMethodCode.CASH]):
+        if not change:
+            break
+        taken = min(change, payment.gross)
+        payment.change += taken
+        payment.gross -= taken
+        change -= taken
+    return planned
+
+
+def _payments_create(*, sale: Sale, planned: Sequence[_PlannedPayment], paid_at, country: str, actor) -> list[Payment]:
+    created = []
+    for item in planned:
+        fee = ZERO
+        fee_percent = None
+        rule = None
+        provider = item.provider
+        if item.method.code == PaymentMethodCode.CARD:
+            provider = provider or card_provider_default()
+            rule = card_fee_rule_in_force(provider=provider, country_code=country, day=timezone.localdate(paid_at))
+            if rule is None:
+                raise CardFeeRuleMissing(
+                    f"No {provider} card fee rule is in force for {country} on {timezone.localdate(paid_at)}.",
+                    field="payments",
+                )
+            fee_percent = rule.fee_percent
+            fee = quantize_money(item.gross * rule.fee_percent / HUNDRED + rule.fee_fixed_amount)
+        if item.gross <= 0:
+            # Cash handed over and fully given back as change (another payment covered the total).
+            continue
+        created.append(
+            Payment.objects.create(
+                sale=sale,
+                payment_method=item.method,
+                kind=PaymentKind.PAYMENT,
+                amount_gross=item.gross,
+                fee_amount=fee,
+                fee_percent=fee_percent,
+                amount_net=item.gross - fee,
+                amount_tendered=item.tendered if item.tendered is not None and item.change else None,
+                change_given=item.change,
+                paid_at=paid_at,
+                currency=sale.currency,
+                provider=provider,
+                provider_reference=item.provider_reference,
+                card_fee_rule=rule,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+        )
+    return created
+
+
+def _sale_out_moves(sale: Sale, lines: Sequence[SaleLine]) -> list[StockMoveInput]:
+    moves = []
+    for line in lines:
+        product = line.product
+        if product.type != ProductType.PRODUCT:
+            continue
+        if product.track_lots:
+            allocations = list(line.lots.all())
+            covered = sum((a.quantity for a in allocations), ZERO)
+            if covered != line.quantity:
+                raise LotsDoNotCoverLine(
+                    f"The lots of “{line.description_snapshot}” cover {covered} of {line.quantity}: "
+                    "pick lots for the rest (or there is not enough stock).",
+                    field="lots",
+                    extra={"line": str(line.pk)},
+                )
+            for allocation in allocations:
+                moves.append(
+                    StockMoveInput(
+                        product=product,
+                        lot=allocation.lot,
+                        location=sale.location,
+                        move_type=StockMoveType.OUT,
+                        quantity=-allocation.quantity,
+                        reference_type=StockReferenceType.SALE,
+                        reference_id=sale.pk,
+                    )
+                )
+        else:
+            moves.append(
+                StockMoveInput(
+                    product=product,
+                    location=sale.location,
+                    move_type=StockMoveType.OUT,
+                    quantity=-line.quantity,
+                    reference_type=StockReferenceType.SALE,
+                    reference_id=sale.pk,
+                )
+            )
+    return moves
+
+
+def document_number_next(*, document_type: str, country_code: str, prefix: str) -> tuple[int, str]:
+    """Take the next number of a series, locking its row until the transaction ends (a rollback
+    gives the number back)."""
+    lookup = {"document_type": document_type, "country_code": country_code, "prefix": prefix}
+    sequence = DocumentSequence.objects.select_for_update().filter(**lookup).first()
+    if sequence is None:
+        DocumentSequence.objects.bulk_create([DocumentSequence(**lookup, next_number=1)], ignore_conflicts=True)
+        sequence = DocumentSequence.objects.select_for_update().get(**lookup)
+    number = sequence.next_number
+    sequence.next_number = number + 1
+    sequence.save(update_fields=["next_number", "updated_at"])
+    return number, f"{prefix}-{number:06d}"
+
+
+def invoice_prefix() -> str:
+    return getattr(settings, "INVOICE_NUMBER_PREFIX", "FA")
+
+
+def credit_note_prefix() -> str:
+    return getattr(settings, "CREDIT_NOTE_NUMBER_PREFIX", "AV")
+
+
+def _billing_fields(sale: Sale, country: str) -> dict:
+    patient = sale.sold_to_patient
+    if patient is not None:
+        return {
+            "billing_name": f"{patient.first_name} {patient.last_name}".strip(),
+            "billing_address_line1": patient.address_line1,
+            "billing_city": patient.city,
+            "billing_postal_code": patient.postal_code,
+            "billing_country_code": (patient.country_code or country).upper(),
+            "language": patient.preferred_language or "fr",
+        }
+    return {"billing_name": sale.sold_to_name, "billing_country_code": country, "language": "fr"}
+
+
+def _invoice_create(*, sale: Sale, country: str, issued_at) -> Invoice:
+    number, label = document_number_next(
+        document_type=DocumentType.INVOICE, country_code=country, prefix=invoice_prefix()
+    )
+    return Invoice.objects.create(
+        sale=sale, invoice_number=label, sequence_number=number, issued_at=issued_at, **_billing_fields(sale, country)
+    )
+
+
+def _journal_payments(payments: Sequence[Payment], document_number: str) -> None:
+    for payment in payments:
+        journal_append(
+            event_type=FiscalEventType.PAYMENT_RECORDED,
+            entity=payment,
+            amount_incl_tax=payment.amount_gross,
+            currency=payment.currency,
+            document_number=document_number,
+            occurred_at=payment.paid_at,
+            data={
+                "sale_id": str(payment.sale_id),
+                "method": payment.payment_method.code,
+                "fee_amount": str(payment.fee_amount),
+                "amount_net": str(payment.amount_net),
+            },
+        )
+
+
+def _vat_breakdown(lines: Sequence[SaleLine]) -> dict[str, dict[str, str]]:
+    rates: dict[str, list[Decimal]] = {}
+    for line in lines:
+        key = str(line.tax_rate_percent_snapshot)
+        base, tax = rates.get(key, [ZERO, ZERO])
+        rates[key] = [base + line.line_subtotal_excl_tax, tax + line.line_tax_amount]
+    return {rate: {"base": str(base), "tax": str(tax)} for rate, (base, tax) in sorted(rates.items())}
+
+
+def _schedule_pdf(kind: str, pk) -> None:
+    if not getattr(settings, "COMMERCE_RENDER_PDF_ON_COMMIT", True):
+        return
+
+    def render():
+        from . import tasks
+
+        if kind == "invoice":
+            tasks.invoice_pdf_task(str(pk))
+        else:
+            tasks.credit_note_pdf_task(str(pk))
+
+    transaction.on_commit(render)
+
+
+def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor, request=None) -> Invoice:
+    """Pay a draft sale (spec's atomic rule): stock out, payments with card fees, invoice with the
+    next number, fiscal journal entries; all or nothing. The PDF is rendered after commit."""
+    with transaction.atomic():
+        sale = (
+            Sale.objects.select_for_update(of=("self",)).select_related("location", "sold_to_patient").get(pk=sale.pk)
+        )
+        if sale.status != SaleStatus.DRAFT:
+            raise SaleNotDraft(f"This sale is {sale.get_status_display().lower()}: it cannot be paid.")
+        lines = list(sale.lines.select_related("product").prefetch_related("lots__lot"))
+        if not lines:
+            raise SaleEmpty("Add at least one line before taking payment.")
+        country = sale_country(sale)
+        planned = _plan_payments(sale.total_incl_tax, payments)
+        moves = _sale_out_moves(sale, lines)
+        stock_moves_record(moves=moves, actor=actor)
+        now = timezone.now().replace(microsecond=0)
+        created = _payments_create(sale=sale, planned=planned, paid_at=now, country=country, actor=actor)
+        sale.status = SaleStatus.PAID
+        sale.sold_at = now
+        sale.save(update_fields=["status", "sold_at", "updated_at"])
+        invoice = _invoice_create(sale=sale, country=country, issued_at=now)
+        journal_append(
+            event_type=FiscalEventType.INVOICE_ISSUED,
+            entity=invoice,
+            amount_incl_tax=sale.total_incl_tax,
+            tax_total=sale.tax_total,
+            currency=sale.currency,
+            document_number=invoice.invoice_number,
+            occurred_at=now,
+            data={
+                "sale_id": str(sale.pk),
+                "subtotal_excl_tax": str(sale.subtotal_excl_tax),
+                "vat": _vat_breakdown(lines),
+                "buyer": invoice.billing_name,
+            },
+        )
+        _journal_payments(created, invoice.invoice_number)
+        audit_record(
+            actor=actor,
+            action="update",
+            entity=sale,
+            request=request,
+            metadata={"status": "paid", "invoice": invoice.invoice_number, "total": str(sale.total_incl_tax)},
+        )
+        _schedule_pdf("invoice", invoice.pk)
+        return invoice
+
+
+# --- Refunds ------------------------------------------------------------------------------------
+
+
+def _return_cost(line: SaleLine, lot: InventoryLot | None) -> Decimal:
+    """Unit cost of a returned unit: that of the last receipt of the same product (and lot)."""
+    moves = StockMove.objects.filter(product=line.product, move_type=StockMoveType.IN)
+    if lot is not None:
+        moves = moves.filter(lot=lot)
+    cost = moves.exclude(unit_cost__isnull=True).order_by("-occurred_at").values_list("unit_cost", flat=True).first()
+    return cost if cost is not None else ZERO
+
+
+def sale_refund(*, sale: Sale, reason: str, actor, request=None) -> CreditNote:
+    """Refund a paid sale in full: a credit note from its own gapless series, refund payments
+    mirroring the original ones (negative), and ``in`` moves bringing returned products back to
+    the lots they left from (not services, not products consumed on the patient)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaymentInvalid("Say why the sale is refunded.", field="reason", code="refund_reason_required")
+    with transaction.atomic():
+        sale = (
+            Sale.objects.select_for_update(of=("self",)).select_related("location", "sold_to_patient").get(pk=sale.pk)
+        )
+        if sale.status != SaleStatus.PAID:
+            raise SaleNotPaid(f"Only a paid sale can be refunded (this one is {sale.get_status_display().lower()}).")
+        invoice = Invoice.objects.get(sale=sale)
+        lines = list(sale.lines.select_related("product").prefetch_related("lots__lot"))
+        moves = []
+        for line in lines:
+            if line.product_type_snapshot != ProductType.PRODUCT or line.consumed_on_patient:
+                continue
+            parts = (
+                [(a.lot, a.quantity) for a in line.lots.all()] if line.product.track_lots else [(None, line.quantity)]
+            )
+            for lot, quantity in parts:
+                moves.append(
+                    StockMoveInput(
+                        product=line.product,
+                        lot=lot,
+                        location=sale.location,
+                        move_type=StockMoveType.IN,
+                        quantity=quantity,
+                        unit_cost=_return_cost(line, lot),
+                        reason=f"Refund of {invoice.invoice_number}",
+                        reference_type=StockReferenceType.SALE,
+                        reference_id=sale.pk,
+                    )
+                )
+        stock_moves_record(moves=moves, actor=actor)
+        now = timezone.now().replace(microsecond=0)
+        country = sale_country(sale)
+        number, label = document_number_next(
+            document_type=DocumentType.CREDIT_NOTE, country_code=country, prefix=credit_note_prefix()
+        )
+        billing = {
+            field: getattr(invoice, field)
+            for field in (
+                "billing_name",
+                "billing_address_line1",
+                "billing_city",
+                "billing_postal_code",
+                "billing_country_code",
+                "language",
+            )
+        }
+        credit_note = CreditNote.objects.create(
+            sale=sale,
+            invoice=invoice,
+            credit_note_number=label,
+            sequence_number=number,
+            issued_at=now,
+            reason=reason,
+            subtotal_excl_tax=sale.subtotal_excl_tax,
+            tax_total=sale.tax_total,
+            total_incl_tax=sale.total_incl_tax,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            **billing,
+        )
+        refunds = []
+        for original in sale.payments.filter(kind=PaymentKind.PAYMENT).select_related("payment_method"):
+            refunds.append(
+                Payment.objects.create(
+                    sale=sale,
+                    payment_method=original.payment_method,
+                    kind=PaymentKind.REFUND,
+                    amount_gross=-original.amount_gross,
+                    fee_amount=ZERO,
+                    fee_percent=None,
+                    amount_net=-original.amount_gross,
+                    paid_at=now,
+                    currency=original.currency,
+                    provider=original.provider,
+                    credit_note=credit_note,
+                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                )
+            )
+        sale.status = SaleStatus.REFUNDED
+        sale.save(update_fields=["status", "updated_at"])
+        journal_append(
+            event_type=FiscalEventType.CREDIT_NOTE_ISSUED,
+            entity=credit_note,
+            amount_incl_tax=-credit_note.total_incl_tax,
+            tax_total=-credit_note.tax_total,
+            currency=sale.currency,
+            document_number=label,
+            occurred_at=now,
+            data={"sale_id": str(sale.pk), "invoice": invoice.invoice_number, "reason": reason},
+        )
+        _journal_payments(refunds, label)
+        audit_record(
+            actor=actor,
+            action="update",
+            entity=sale,
+            request=request,
+            metadata={"status": "refunded", "credit_note": label, "reason": reason},
+        )
+        _schedule_pdf("credit_note", credit_note.pk)
+        return credit_note

@@ -1,0 +1,236 @@
+"""Fiscal journal services: append a chained entry, verify the chain, close a period.
+
+Each entry's ``hash`` is SHA-256 over ``previous_hash`` followed by the canonical JSON (sorted
+keys, no spaces, UTF-8) of its key data; the first entry chains to 64 zeros. Appending takes a
+transaction-scoped advisory lock on PostgreSQL so that two transactions never chain to the same
+previous entry; it is always the last lock a payment or a refund takes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from .exceptions import ClosingInvalid
+from .models import ClosingPeriod, FiscalClosing, FiscalEventType, FiscalJournalEntry
+from .money import ZERO, quantize_money
+
+GENESIS_HASH = "0" * 64
+# Arbitrary constant key of the advisory lock serialising appends to the chain.
+JOURNAL_LOCK_KEY = 0x6A6F75726E616C
+
+
+def canonical_json(data: dict) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _entry_data(entry: FiscalJournalEntry) -> dict:
+    return {
+        "sequence": entry.sequence,
+        "event_type": entry.event_type,
+        "occurred_at": entry.occurred_at.astimezone(UTC).isoformat(),
+        "entity_type": entry.entity_type,
+        "entity_id": str(entry.entity_id),
+        "document_number": entry.document_number or "",
+        "amount_incl_tax": str(quantize_money(entry.amount_incl_tax)),
+        "tax_total": str(quantize_money(entry.tax_total)),
+        "currency": entry.currency,
+        "data": entry.data,
+    }
+
+
+def entry_hash(entry: FiscalJournalEntry) -> str:
+    payload = entry.previous_hash + canonical_json(_entry_data(entry))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _lock_journal() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [JOURNAL_LOCK_KEY])
+
+
+def journal_append(
+    *,
+    event_type: str,
+    entity,
+    amount_incl_tax: Decimal,
+    tax_total: Decimal = ZERO,
+    currency: str = "EUR",
+    document_number: str | None = None,
+    data: dict | None = None,
+    occurred_at: datetime | None = None,
+) -> FiscalJournalEntry:
+    """Append one fiscal event at the end of the chain (inside the caller's transaction)."""
+    if event_type not in FiscalEventType.values:
+        raise ValueError(f"Unknown fiscal event {event_type!r}")
+    with transaction.atomic():
+        _lock_journal()
+        last = FiscalJournalEntry.objects.order_by("-sequence").only("sequence", "hash").first()
+        entry = FiscalJournalEntry(
+            sequence=(last.sequence + 1) if last else 1,
+            event_type=event_type,
+            occurred_at=(occurred_at or timezone.now()).replace(microsecond=0),
+            entity_type=entity._meta.label_lower,
+            entity_id=entity.pk,
+            document_number=document_number,
+            amount_incl_tax=quantize_money(amount_incl_tax),
+            tax_total=quantize_money(tax_total),
+            currency=currency,
+            data=json.loads(canonical_json(data or {})),
+            previous_hash=last.hash if last else GENESIS_HASH,
+        )
+        entry.hash = entry_hash(entry)
+        entry.save()
+        return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    entries_checked: int
+    first_broken_sequence: int | None = None
+    first_broken_id: str | None = None
+    reason: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "entries_checked": self.entries_checked,
+            "first_broken_sequence": self.first_broken_sequence,
+            "first_broken_id": self.first_broken_id,
+            "reason": self.reason,
+        }
+
+
+def fiscal_journal_verify() -> ChainReport:
+    """Recompute the chain from the first entry; name the first entry that does not match."""
+    previous = GENESIS_HASH
+    expected_sequence = 1
+    checked = 0
+    for entry in FiscalJournalEntry.objects.order_by("sequence").iterator(chunk_size=2000):
+        reason = None
+        if entry.sequence != expected_sequence:
+            reason = f"sequence {entry.sequence} found where {expected_sequence} was expected (missing entry)"
+        elif entry.previous_hash != previous:
+            reason = "previous_hash does not match the hash of the entry before"
+        elif entry_hash(entry) != entry.hash:
+            reason = "hash does not match the entry's data (altered)"
+        if reason:
+            return ChainReport(False, checked, entry.sequence, str(entry.pk), reason)
+        previous = entry.hash
+        expected_sequence += 1
+        checked += 1
+    return ChainReport(True, checked)
+
+
+# --- Closings -----------------------------------------------------------------------------------
+
+
+def period_bounds(period_type: str, day: date) -> tuple[date, date]:
+    if period_type == ClosingPeriod.DAY:
+        return day, day
+    if period_type == ClosingPeriod.MONTH:
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if period_type == ClosingPeriod.YEAR:
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    raise ClosingInvalid(f"Unknown period “{period_type}”.", field="period_type")
+
+
+def _closing_hash(closing: FiscalClosing) -> str:
+    data = {
+        "period_type": closing.period_type,
+        "period_start": closing.period_start.isoformat(),
+        "period_end": closing.period_end.isoformat(),
+        "entries_count": closing.entries_count,
+        "sales_total_incl_tax": str(closing.sales_total_incl_tax),
+        "credit_notes_total_incl_tax": str(closing.credit_notes_total_incl_tax),
+        "payments_total": str(closing.payments_total),
+        "period_total_incl_tax": str(closing.period_total_incl_tax),
+        "tax_total": str(closing.tax_total),
+        "grand_total_incl_tax": str(closing.grand_total_incl_tax),
+        "last_entry_sequence": closing.last_entry_sequence,
+        "last_entry_hash": closing.last_entry_hash,
+    }
+    return hashlib.sha256((closing.previous_hash + canonical_json(data)).encode("utf-8")).hexdigest()
+
+
+def fiscal_period_close(*, period_type: str, day: date, actor=None) -> FiscalClosing:
+    """Close the day, month or year containing ``day``: store its totals and the running grand
+    total (the previous closing of the same kind plus this period). A period closes once, only
+    after it has ended, and in order."""
+    start, end = period_bounds(period_type, day)
+    if end >= timezone.localdate():
+        raise ClosingInvalid("A period is closed once it has ended.", field="day", code="period_not_ended")
+    tz = timezone.get_current_timezone()
+    since = timezone.make_aware(datetime.combine(start, time.min), tz)
+    until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz)
+    with transaction.atomic():
+        _lock_journal()
+        if FiscalClosing.objects.filter(period_type=period_type, period_start=start).exists():
+            raise ClosingInvalid("This period is already closed.", field="day", code="period_already_closed")
+        previous = FiscalClosing.objects.filter(period_type=period_type).order_by("-period_start").first()
+        if previous and previous.period_start > start:
+            raise ClosingInvalid("A later period is already closed.", field="day", code="period_out_of_order")
+        entries = FiscalJournalEntry.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
+        sums = entries.aggregate(
+            count=Count("id"),
+            sales=Sum("amount_incl_tax", filter=Q(event_type=FiscalEventType.INVOICE_ISSUED)),
+            credits=Sum("amount_incl_tax", filter=Q(event_type=FiscalEventType.CREDIT_NOTE_ISSUED)),
+            payments=Sum("amount_incl_tax", filter=Q(event_type=FiscalEventType.PAYMENT_RECORDED)),
+            tax=Sum(
+                "tax_total",
+                filter=Q(event_type__in=[FiscalEventType.INVOICE_ISSUED, FiscalEventType.CREDIT_NOTE_ISSUED]),
+            ),
+        )
+        last = entries.order_by("-sequence").first()
+        sales = sums["sales"] or ZERO
+        credits = sums["credits"] or ZERO
+        period_total = quantize_money(sales + credits)
+        closing = FiscalClosing(
+            period_type=period_type,
+            period_start=start,
+            period_end=end,
+            entries_count=sums["count"],
+            sales_total_incl_tax=quantize_money(sales),
+            credit_notes_total_incl_tax=quantize_money(credits),
+            payments_total=quantize_money(sums["payments"] or ZERO),
+            period_total_incl_tax=period_total,
+            tax_total=quantize_money(sums["tax"] or ZERO),
+            grand_total_incl_tax=quantize_money((previous.grand_total_incl_tax if previous else ZERO) + period_total),
+            last_entry_sequence=last.sequence if last else None,
+            last_entry_hash=last.hash if last else "",
+            previous_hash=previous.hash if previous else GENESIS_HASH,
+        )
+        closing.hash = _closing_hash(closing)
+        closing.save()
+        if actor is not None:
+            from erp.ops.audit import audit_record
+
+            audit_record(actor=actor, action="create", entity=closing, metadata={"period": period_type})
+        return closing
+
+
+def fiscal_close_due(*, today: date | None = None) -> list[FiscalClosing]:
+    """Close yesterday, and the previous month / year when they just ended (periodic task)."""
+    today = today or timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    closed = []
+    candidates = [(ClosingPeriod.DAY, yesterday)]
+    if today.day == 1:
+        candidates.append((ClosingPeriod.MONTH, yesterday))
+        if today.month == 1:
+            candidates.append((ClosingPeriod.YEAR, yesterday))
+    for period_type, day in candidates:
+        start, _end = period_bounds(period_type, day)
+        if not FiscalClosing.objects.filter(period_type=period_type, period_start=start).exists():
+            closed.append(fiscal_period_close(period_type=period_type, day=day))
+    return closed

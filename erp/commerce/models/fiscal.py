@@ -1,0 +1,111 @@
+"""Fiscal journal (French anti-fraud rules for till software: inalterability, security,
+conservation, archiving). Append-only, each entry chained to the previous one by SHA-256; on
+PostgreSQL a trigger refuses UPDATE and DELETE (migration 0005)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.models import BaseModel
+
+from ..exceptions import FiscalJournalImmutable
+from .inventory import ZERO, money_field
+
+
+class FiscalEventType(models.TextChoices):
+    INVOICE_ISSUED = "invoice_issued", _("Invoice issued")
+    CREDIT_NOTE_ISSUED = "credit_note_issued", _("Credit note issued")
+    PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise FiscalJournalImmutable("The fiscal journal is append-only.")
+
+    def delete(self):
+        raise FiscalJournalImmutable("The fiscal journal is append-only.")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise FiscalJournalImmutable("The fiscal journal is append-only.")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FiscalJournalImmutable("The fiscal journal is append-only.")
+
+
+class FiscalJournalEntry(BaseModel, AppendOnlyModel):
+    """One fiscal event. ``hash`` = SHA-256(previous_hash + canonical JSON of the key data)."""
+
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    event_type = models.CharField(max_length=30, choices=FiscalEventType.choices, editable=False)
+    occurred_at = models.DateTimeField(editable=False)
+    entity_type = models.CharField(max_length=50, editable=False)
+    entity_id = models.UUIDField(editable=False)
+    document_number = models.CharField(max_length=40, null=True, blank=True, editable=False)
+    # Signed: an invoice or a payment counts positive, a credit note or a refund negative.
+    amount_incl_tax = money_field(editable=False)
+    tax_total = money_field(default=ZERO, editable=False)
+    currency = models.CharField(max_length=3, default="EUR", editable=False)
+    data = models.JSONField(default=dict, editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name = _("fiscal journal entry")
+        verbose_name_plural = _("fiscal journal entries")
+        permissions = [("verify_fiscal_journal", "Can verify the fiscal journal chain")]
+        indexes = [
+            models.Index(fields=["event_type", "occurred_at"], name="commerce_fj_event_occurred"),
+            models.Index(fields=["occurred_at"], name="commerce_fj_occurred"),
+        ]
+        constraints = [models.CheckConstraint(condition=Q(sequence__gte=1), name="commerce_fj_sequence_gte_1")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.event_type} {self.amount_incl_tax}"
+
+
+class ClosingPeriod(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class FiscalClosing(BaseModel, AppendOnlyModel):
+    """Totals of a closed day, month or year, and the running grand total of its kind."""
+
+    period_type = models.CharField(max_length=5, choices=ClosingPeriod.choices, editable=False)
+    period_start = models.DateField(editable=False)
+    period_end = models.DateField(editable=False)
+    entries_count = models.PositiveIntegerField(editable=False)
+    sales_total_incl_tax = money_field(editable=False)
+    credit_notes_total_incl_tax = money_field(editable=False)
+    payments_total = money_field(editable=False)
+    period_total_incl_tax = money_field(editable=False)
+    tax_total = money_field(editable=False)
+    grand_total_incl_tax = money_field(editable=False)
+    last_entry_sequence = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    last_entry_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["period_type", "-period_start"]
+        verbose_name = _("fiscal closing")
+        constraints = [
+            models.UniqueConstraint(fields=["period_type", "period_start"], name="commerce_fiscalclosing_unique"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="commerce_fiscalclosing_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_type} {self.period_start}: {self.period_total_incl_tax}"

@@ -1,0 +1,329 @@
+"""Commerce II (spec 000 §8): sales, their lines and lots, payments with card fees, document
+sequences, invoices and credit notes."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.models import BaseModel, CreatedByModel, SoftDeleteModel, VersionedModel
+
+from .inventory import ZERO, InventoryLot, Product, ProductType, money_field, percent_field
+
+
+class SaleStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
+    """A sale to a patient or a named walk-in buyer. Edited only while ``draft``; paying it is
+    ``erp.commerce.billing.sale_pay``. Totals are a snapshot kept by the services."""
+
+    location = models.ForeignKey(
+        "core.ClinicLocation", null=True, blank=True, on_delete=models.PROTECT, related_name="sales"
+    )
+    sold_to_patient = models.ForeignKey(
+        "clinical.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="sales"
+    )
+    sold_to_name = models.CharField(max_length=255, null=True, blank=True)
+    referral_source = models.ForeignKey(
+        "clinical.ReferralSource", null=True, blank=True, on_delete=models.PROTECT, related_name="sales"
+    )
+    status = models.CharField(max_length=10, choices=SaleStatus.choices, default=SaleStatus.DRAFT, editable=False)
+    sold_at = models.DateTimeField(null=True, blank=True, editable=False)
+    currency = models.CharField(max_length=3, default="EUR")
+    subtotal_excl_tax = money_field(default=ZERO, editable=False)
+    tax_total = money_field(default=ZERO, editable=False)
+    total_incl_tax = money_field(default=ZERO, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sale")
+        permissions = [("pay_sale", "Can take payment for a sale"), ("cancel_sale", "Can cancel a draft sale")]
+        indexes = [
+            models.Index(fields=["status", "-sold_at"], name="commerce_sale_status_sold"),
+            models.Index(fields=["sold_to_patient", "-sold_at"], name="commerce_sale_patient_sold"),
+        ]
+        constraints = [
+            # Spec: a sale names its buyer, a patient or a free-text name.
+            models.CheckConstraint(
+                condition=Q(sold_to_patient__isnull=False) | (Q(sold_to_name__isnull=False) & ~Q(sold_to_name="")),
+                name="commerce_sale_has_buyer",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[SaleStatus.DRAFT, SaleStatus.CANCELLED]) | Q(sold_at__isnull=False),
+                name="commerce_sale_paid_has_sold_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(subtotal_excl_tax__gte=0) & Q(tax_total__gte=0) & Q(total_incl_tax__gte=0),
+                name="commerce_sale_totals_gte_0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sale {str(self.pk)[:8]} — {self.buyer_name} ({self.get_status_display()})"
+
+    @property
+    def buyer_name(self) -> str:
+        if self.sold_to_patient_id:
+            patient = self.sold_to_patient
+            return f"{patient.first_name} {patient.last_name}".strip()
+        return self.sold_to_name or ""
+
+
+class SaleLine(BaseModel):
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="sale_lines")
+    product_type_snapshot = models.CharField(max_length=10, choices=ProductType.choices, editable=False)
+    description_snapshot = models.TextField(null=True, blank=True)
+    unit_price_excl_tax_snapshot = money_field(validators=[MinValueValidator(ZERO)])
+    tax_rate_percent_snapshot = percent_field(editable=False)
+    quantity = money_field()
+    # Not in the spec's table: the per-line figures the invoice prints (VAT per rate) and the
+    # exemption mention of an exempt service, frozen with the line.
+    line_subtotal_excl_tax = money_field(default=ZERO, editable=False)
+    line_tax_amount = money_field(default=ZERO, editable=False)
+    line_total_incl_tax = money_field(default=ZERO, editable=False)
+    vat_exempt_snapshot = models.BooleanField(default=False, editable=False)
+    vat_exemption_mention_snapshot = models.CharField(max_length=255, blank=True, default="", editable=False)
+    # A product used on the patient during the visit (an injected filler) does not come back
+    # to stock on a refund.
+    consumed_on_patient = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("sale line")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="commerce_saleline_qty_gt_0"),
+            models.CheckConstraint(
+                condition=Q(unit_price_excl_tax_snapshot__gte=0), name="commerce_saleline_price_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(line_total_incl_tax=models.F("line_subtotal_excl_tax") + models.F("line_tax_amount")),
+                name="commerce_saleline_total_sum",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description_snapshot or self.product} × {self.quantity}"
+
+
+class SaleLineLot(BaseModel):
+    sale_line = models.ForeignKey(SaleLine, on_delete=models.CASCADE, related_name="lots")
+    lot = models.ForeignKey(InventoryLot, on_delete=models.PROTECT, related_name="sale_line_lots")
+    quantity = money_field()
+
+    class Meta:
+        ordering = ["lot__expires_at", "lot__lot_code"]
+        verbose_name = _("sale line lot")
+        constraints = [
+            models.UniqueConstraint(fields=["sale_line", "lot"], name="commerce_salelinelot_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="commerce_salelinelot_qty_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot} × {self.quantity}"
+
+
+# --- Payments -----------------------------------------------------------------------------------
+
+
+class PaymentMethodCode(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Card")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    OTHER = "other", _("Other")
+
+
+class PaymentMethod(BaseModel):
+    code = models.CharField(max_length=20, choices=PaymentMethodCode.choices, unique=True)
+    name = models.CharField(max_length=100)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("payment method")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CardFeeRule(BaseModel):
+    """What a card provider keeps on a payment, from ``effective_from`` to ``effective_to``
+    (inclusive, open-ended when empty)."""
+
+    provider = models.CharField(max_length=100)
+    country_code = models.CharField(max_length=2, null=True, blank=True)
+    fee_percent = percent_field(validators=[MinValueValidator(ZERO)])
+    fee_fixed_amount = money_field(default=ZERO, validators=[MinValueValidator(ZERO)])
+    currency = models.CharField(max_length=3, default="EUR")
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["provider", "country_code", "-effective_from"]
+        verbose_name = _("card fee rule")
+        indexes = [models.Index(fields=["provider", "country_code", "effective_from"], name="commerce_cardfee_lookup")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fee_percent__gte=0) & Q(fee_percent__lte=100), name="commerce_cardfee_percent_0_100"
+            ),
+            models.CheckConstraint(condition=Q(fee_fixed_amount__gte=0), name="commerce_cardfee_fixed_gte_0"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
+                name="commerce_cardfee_period_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.country_code or '*'} {self.fee_percent}% + {self.fee_fixed_amount}"
+
+
+class PaymentKind(models.TextChoices):
+    PAYMENT = "payment", _("Payment")
+    REFUND = "refund", _("Refund")
+
+
+class Payment(BaseModel, CreatedByModel):
+    """Money received for a sale (``amount_gross`` > 0) or given back on a refund (< 0).
+
+    ``amount_gross`` is what is applied to the sale; for cash, ``amount_tendered`` is what the
+    buyer handed over and ``change_given`` what was handed back (their difference is the gross).
+    """
+
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="payments")
+    payment_method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(max_length=10, choices=PaymentKind.choices, default=PaymentKind.PAYMENT)
+    amount_gross = money_field()
+    fee_amount = money_field(default=ZERO)
+    fee_percent = percent_field(null=True, blank=True)
+    amount_net = money_field()
+    amount_tendered = money_field(null=True, blank=True)
+    change_given = money_field(default=ZERO)
+    paid_at = models.DateTimeField(default=timezone.now)
+    currency = models.CharField(max_length=3, default="EUR")
+    provider = models.CharField(max_length=100, null=True, blank=True)
+    provider_reference = models.CharField(max_length=255, null=True, blank=True)
+    card_fee_rule = models.ForeignKey(
+        CardFeeRule, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    credit_note = models.ForeignKey(
+        "commerce.CreditNote", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+
+    class Meta:
+        ordering = ["paid_at", "created_at"]
+        verbose_name = _("payment")
+        indexes = [models.Index(fields=["-paid_at"], name="commerce_payment_paid_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=PaymentKind.PAYMENT) & Q(amount_gross__gt=0))
+                | (Q(kind=PaymentKind.REFUND) & Q(amount_gross__lt=0) & Q(credit_note__isnull=False)),
+                name="commerce_payment_sign_by_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_net=models.F("amount_gross") - models.F("fee_amount")),
+                name="commerce_payment_net_is_gross_minus_fee",
+            ),
+            models.CheckConstraint(condition=Q(change_given__gte=0), name="commerce_payment_change_gte_0"),
+            models.CheckConstraint(
+                condition=Q(amount_tendered__isnull=True)
+                | Q(amount_tendered=models.F("amount_gross") + models.F("change_given")),
+                name="commerce_payment_tendered_sum",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_method} {self.amount_gross} {self.currency}"
+
+
+# --- Invoicing ----------------------------------------------------------------------------------
+
+
+class DocumentType(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+    RECEIPT = "receipt", _("Receipt")
+
+
+class DocumentSequence(BaseModel):
+    """The next number of a (document type, country, prefix) series. Locked by the service that
+    issues a number, in the same transaction, so numbers are gapless and in order."""
+
+    document_type = models.CharField(max_length=20, choices=DocumentType.choices)
+    country_code = models.CharField(max_length=2)
+    prefix = models.CharField(max_length=20)
+    next_number = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["document_type", "country_code", "prefix"]
+        verbose_name = _("document sequence")
+        constraints = [
+            models.UniqueConstraint(fields=["document_type", "country_code", "prefix"], name="commerce_docseq_unique"),
+            models.CheckConstraint(condition=Q(next_number__gte=1), name="commerce_docseq_next_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_type} {self.country_code} {self.prefix}: next {self.next_number}"
+
+
+class BillingFields(models.Model):
+    billing_name = models.CharField(max_length=255)
+    billing_address_line1 = models.CharField(max_length=255, null=True, blank=True)
+    billing_city = models.CharField(max_length=120, null=True, blank=True)
+    billing_postal_code = models.CharField(max_length=20, null=True, blank=True)
+    billing_country_code = models.CharField(max_length=2)
+    language = models.CharField(max_length=2, default="fr")
+
+    class Meta:
+        abstract = True
+
+
+class Invoice(BaseModel, BillingFields):
+    """Issued when a sale is paid, never edited afterwards (a refund issues a credit note)."""
+
+    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="invoice")
+    invoice_number = models.CharField(max_length=40, unique=True, editable=False)
+    sequence_number = models.PositiveIntegerField(editable=False)
+    issued_at = models.DateTimeField(editable=False)
+    document = models.ForeignKey(
+        "clinical.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-sequence_number"]
+        verbose_name = _("invoice")
+        permissions = [("download_invoice", "Can download invoice and credit note PDFs")]
+
+    def __str__(self) -> str:
+        return self.invoice_number
+
+
+class CreditNote(BaseModel, BillingFields, CreatedByModel):
+    """A refund of a paid sale: cancels its invoice's amounts, with its own gapless series."""
+
+    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="credit_note")
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="credit_note")
+    credit_note_number = models.CharField(max_length=40, unique=True, editable=False)
+    sequence_number = models.PositiveIntegerField(editable=False)
+    issued_at = models.DateTimeField(editable=False)
+    reason = models.TextField()
+    subtotal_excl_tax = money_field(editable=False)
+    tax_total = money_field(editable=False)
+    total_incl_tax = money_field(editable=False)
+    document = models.ForeignKey(
+        "clinical.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-sequence_number"]
+        verbose_name = _("credit note")
+        permissions = [("refund_sale", "Can refund a paid sale with a credit note")]
+
+    def __str__(self) -> str:
+        return self.credit_note_number
