@@ -9,6 +9,7 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.images.forms import BaseImageForm
 
 from .models import PublicLead
 
@@ -95,3 +96,16 @@ FORMS: dict[str, type[LeadForm]] = {
     PublicLead.Type.APPOINTMENT_REQUEST: AppointmentRequestForm,
     PublicLead.Type.NEWSLETTER: NewsletterForm,
 }
+
+
+class MarketingImageForm(BaseImageForm):
+    """The admin's image form: the alt text (Wagtail's ``description``) is required.
+
+    Wired with ``WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.website.forms.MarketingImageForm"``.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "description" in self.fields:
+            self.fields["description"].required = True
+            self.fields["description"].label = _("Alt text (describe the image for people who cannot see it)")

@@ -83,18 +83,18 @@ def ensure_wagtail_roots() -> None:
         root = Page(title="Root", slug="root", path="0001", depth=1, numchild=0, url_path="/", locale=fr,
                     content_type=ContentType.objects.get_for_model(Page))
         root.save(clean=False)
-    if not Group.objects.filter(name="reception").exists():
-        from django.apps import apps
-        from django.contrib.auth.models import Permission
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
 
-        from erp.core.roles import create_all_permissions, sync_roles
+    from erp.core.roles import create_all_permissions, sync_roles
 
+    # wagtail-localize makes this permission in a data migration, not in a model's Meta.
+    _permission, created = Permission.objects.get_or_create(
+        content_type=ContentType.objects.get_or_create(app_label="wagtail_localize", model="translation")[0],
+        codename="submit_translation", defaults={"name": "Can submit translations"},
+    )
+    if created or not Group.objects.filter(name="reception").exists():
         create_all_permissions(apps)
-        # wagtail-localize makes this permission in a data migration, not in a model's Meta.
-        Permission.objects.get_or_create(
-            content_type=ContentType.objects.get_or_create(app_label="wagtail_localize", model="translation")[0],
-            codename="submit_translation", defaults={"name": "Can submit translations"},
-        )
         sync_roles(apps)
     grant_marketing_wagtail_permissions()
 

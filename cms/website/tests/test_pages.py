@@ -240,3 +240,50 @@ def test_pages_render_interface_in_their_language(client, site_tree):
     assert "Envoyez-nous un message" in client.get("/fr/contact/").text
     assert "Send us a message" in client.get("/en/contact/").text
     assert "Ir al contenido" in client.get("/es/").text
+
+
+def test_unknown_page_gets_a_friendly_404_in_the_language(client, site_tree):
+    response = client.get("/fr/nulle-part/")
+    assert response.status_code == 404
+    assert '<html lang="fr"' in response.text and "<h1>" in response.text
+
+
+def test_switcher_follows_the_enabled_languages_setting(client, site_tree):
+    from wagtail.models import Site
+
+    from cms.website.models import WebsiteSettings
+
+    values = WebsiteSettings.for_site(Site.objects.get(is_default_site=True))
+    values.enabled_languages = ["fr", "es"]
+    values.save()
+    assert switcher(client.get("/fr/").text) == ["fr", "es"]
+
+
+def test_enabled_languages_setting_is_validated(db):
+    from django.core.exceptions import ValidationError
+
+    from cms.website.models import WebsiteSettings
+
+    with pytest.raises(ValidationError):
+        WebsiteSettings(enabled_languages=["fr", "de"]).clean()
+    with pytest.raises(ValidationError):
+        WebsiteSettings(enabled_languages=["en"], default_language="fr").clean()
+    WebsiteSettings(enabled_languages=["fr", "hy"], default_language="fr").clean()
+
+
+def test_publishing_a_staff_member_purges_the_team_page(client, site_tree):
+    make_staff("fr", "Dr Premier")
+    assert "Dr Premier" in client.get("/fr/team/").text
+    second = make_staff("fr", "Dr Second", live=False)
+    assert "Dr Second" not in client.get("/fr/team/").text
+    second.save_revision().publish()
+    assert "Dr Second" in client.get("/fr/team/").text
+
+
+def test_image_form_requires_alt_text(settings):
+    from wagtail.images.forms import get_image_form
+    from wagtail.images.models import Image
+
+    settings.WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.website.forms.MarketingImageForm"
+    form_class = get_image_form(Image)
+    assert form_class().fields["description"].required
