@@ -159,12 +159,7 @@ class SocialPostAsset(BaseModel):
         verbose_name = _("social post asset")
         constraints = [
             models.UniqueConstraint(fields=["post", "asset"], name="social_post_asset_unique"),
-            # Deferred so a reorder can swap positions inside one transaction.
-            models.UniqueConstraint(
-                fields=["post", "order_index"],
-                name="social_post_asset_order_unique",
-                deferrable=models.Deferrable.DEFERRED,
-            ),
+            models.UniqueConstraint(fields=["post", "order_index"], name="social_post_asset_order_unique"),
         ]
 
     def __str__(self) -> str:

@@ -40,6 +40,7 @@ from .exceptions import (
 from .models import SocialMediaAsset, SocialPost, SocialPostAsset, SocialPostStatus
 
 MAX_CAROUSEL = 10
+_PARKING = 1000  # temporary order_index while a reorder moves images
 PACK_URL_TTL = 24 * 3600  # a day to post: presigned S3 URLs allow at most 7 days
 MIN_PACK_URL_TTL = 1
 MAX_PACK_URL_TTL = 7 * 24 * 3600
@@ -298,13 +299,18 @@ def post_set_assets(*, post: SocialPost, assets: list[SocialMediaAsset], actor, 
         links = {link.asset_id: link for link in post.post_assets.select_for_update().order_by("pk")}
         before = [link.asset_id for link in sorted(links.values(), key=lambda link: link.order_index)]
         SocialPostAsset.objects.filter(post=post).exclude(asset_id__in=ids).delete()
+        target = {asset_id: index for index, asset_id in enumerate(ids)}
+        moving = [link for aid, link in links.items() if aid in target and link.order_index != target[aid]]
+        # Two steps keep (post, order_index) unique at every statement: park the moved images on
+        # positions no carousel uses, then put them in place.
+        for parked, link in enumerate(moving, start=_PARKING):
+            SocialPostAsset.objects.filter(pk=link.pk).update(order_index=parked)
         result = []
         for index, asset_id in enumerate(ids):
             link = links.get(asset_id)
             if link is None:
                 link = SocialPostAsset.objects.create(post=post, asset=locked[asset_id], order_index=index)
             elif link.order_index != index:
-                # The (post, order_index) constraint is deferred to commit, so swaps pass.
                 link.order_index = index
                 link.save(update_fields=["order_index", "updated_at"])
             result.append(link)
