@@ -21,6 +21,8 @@ def browser(marketer):
 
 def test_social_menu_pages_open_for_marketing(browser, marketer):
     post = ready_post(marketer)
+    dashboard = browser.get("/admin/").content.decode()
+    assert "/admin/social/posts/" in dashboard and "/admin/social/takedown/" in dashboard
     for url in (
         "/admin/social/posts/",
         "/admin/social/posts/new/",
