@@ -290,3 +290,24 @@ def test_admin_role_may_do_everything(marketer):
 
 def test_unauthenticated_is_refused():
     assert APIClient().get("/api/v1/social/posts/").status_code in (401, 403)
+
+
+def test_asset_in_use_cannot_be_deleted_and_free_one_can(api, marketer):
+    post = SocialPostFactory(created_by=marketer)
+    used, free = make_asset(marketer), make_asset(marketer)
+    services.post_set_assets(post=post, assets=[used], actor=marketer)
+    refused = api.delete(f"/api/v1/social/assets/{used.pk}/")
+    assert refused.status_code == 409 and refused.data["code"] == "asset_in_use"
+    assert api.delete(f"/api/v1/social/assets/{free.pk}/").status_code == 204
+    assert list(SocialMediaAsset.objects.values_list("pk", flat=True)) == [used.pk]
+
+
+def test_published_post_is_locked(api, marketer):
+    post = SocialPostFactory(created_by=marketer)
+    services.post_set_assets(post=post, assets=[make_asset(marketer)], actor=marketer)
+    services.post_transition(post=post, to_status="ready", actor=marketer)
+    services.post_transition(post=post, to_status="published", published_external_id="ig-9", actor=marketer)
+    edit = api.patch(f"/api/v1/social/posts/{post.pk}/", {"caption": "changed"}, format="json")
+    assert edit.status_code == 409 and edit.data["code"] == "post_locked"
+    assert api.delete(f"/api/v1/social/posts/{post.pk}/").status_code == 409
+    assert SocialPost.objects.get(pk=post.pk).caption != "changed"
