@@ -51,7 +51,8 @@ class AddressSerializer(serializers.Serializer):
     postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
-        return _value(Address, attrs["street"], attrs["city"], attrs.get("postal_code", ""))
+        # A partial update sends the whole address again: Address refuses a missing street or city.
+        return _value(Address, attrs.get("street"), attrs.get("city"), attrs.get("postal_code", ""))
 
     def to_representation(self, instance):
         return {"street": instance.street, "city": instance.city, "postal_code": instance.postal_code}

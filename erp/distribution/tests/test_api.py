@@ -338,3 +338,17 @@ def test_products_are_read_only_here(manager, milk):
 def test_unused_factories_build(db):
     assert DistributorFactory().points_of_sale.count() == 0
     assert PointOfSaleFactory().distributors.count() == 0
+
+
+def test_patch_distributor_address_is_validated_as_a_whole(manager, distributor):
+    client = client_for(manager)
+    url = f"{BASE}/distributors/{distributor.pk}/"
+    response = client.patch(url, {"address": {"city": "Nantes"}}, format="json")
+    assert response.status_code == 400
+    response = client.patch(url, {"address": {"street": "5 quai de la Fosse", "city": "Nantes"}}, format="json")
+    assert response.status_code == 200, response.data
+    assert response.data["address"] == {"street": "5 quai de la Fosse", "city": "Nantes", "postal_code": ""}
+    response = client.patch(url, {"name": "Norte Ouest"}, format="json")
+    assert response.status_code == 200
+    distributor.refresh_from_db()
+    assert (distributor.name, distributor.address_city) == ("Norte Ouest", "Nantes")
