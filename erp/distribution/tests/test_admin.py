@@ -104,3 +104,20 @@ def test_admin_edits_a_distributor_with_audit(manager_client, distributor):
     distributor.refresh_from_db()
     assert (distributor.name, distributor.address_city) == ("Norte SA", "Lille")
     assert AuditLog.objects.filter(entity_id=distributor.pk, action="update").exists()
+
+
+def test_admin_links_points_of_sale_on_the_distributor_form(manager_client, distributor, shop, other_shop):
+    response = manager_client.post(reverse("distribution_distributor:edit", args=[distributor.pk]), {
+        "name": distributor.name, "phone_number": "", "address_street": distributor.address_street,
+        "address_city": distributor.address_city, "address_postal_code": "", "contact_email": "",
+        "contact_phone": "", "points_of_sale": [str(shop.pk), str(other_shop.pk)],
+    })
+    assert response.status_code == 302, response.content[:3000]
+    assert set(distributor.points_of_sale.all()) == {shop, other_shop}
+
+
+def test_manage_screen_of_another_role_is_refused(make_user, order):
+    client = Client()
+    client.force_login(make_user("reception", "reception-admin@distribution.test"))
+    response = client.get(reverse("distribution_order:manage", args=[order.pk]))
+    assert response.status_code in (302, 403)
