@@ -39,9 +39,24 @@ class ProductSerializer(serializers.ModelSerializer):
     class Meta:
         model = Product
         fields = [
-            "id", "sku", "barcode", "name", "category", "type", "description", "unit_price_excl_tax",
-            "tax_rate", "track_lots", "track_expiry", "vat_exempt", "vat_exemption_mention", "is_active",
-            "external_product_id", "currency", "created_at", "updated_at",
+            "id",
+            "sku",
+            "barcode",
+            "name",
+            "category",
+            "type",
+            "description",
+            "unit_price_excl_tax",
+            "tax_rate",
+            "track_lots",
+            "track_expiry",
+            "vat_exempt",
+            "vat_exemption_mention",
+            "is_active",
+            "external_product_id",
+            "currency",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
 
@@ -71,8 +86,20 @@ class SupplierSerializer(serializers.ModelSerializer):
     class Meta:
         model = Supplier
         fields = [
-            "id", "name", "legal_name", "vat_number", "email", "phone", "address_line1", "city", "postal_code",
-            "country_code", "notes", "is_active", "created_at", "updated_at",
+            "id",
+            "name",
+            "legal_name",
+            "vat_number",
+            "email",
+            "phone",
+            "address_line1",
+            "city",
+            "postal_code",
+            "country_code",
+            "notes",
+            "is_active",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
 
@@ -84,8 +111,17 @@ class PurchaseOrderLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = PurchaseOrderLine
         fields = [
-            "id", "purchase_order", "product", "product_name", "quantity_ordered", "unit_cost",
-            "tax_rate_percent", "quantity_received", "quantity_remaining", "created_at", "updated_at",
+            "id",
+            "purchase_order",
+            "product",
+            "product_name",
+            "quantity_ordered",
+            "unit_cost",
+            "tax_rate_percent",
+            "quantity_received",
+            "quantity_remaining",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["id", "tax_rate_percent", "quantity_received", "created_at", "updated_at"]
 
@@ -97,8 +133,20 @@ class PurchaseOrderSerializer(serializers.ModelSerializer):
     class Meta:
         model = PurchaseOrder
         fields = [
-            "id", "supplier", "supplier_name", "location", "status", "ordered_at", "expected_at", "reference",
-            "currency", "notes", "created_by", "lines", "created_at", "updated_at",
+            "id",
+            "supplier",
+            "supplier_name",
+            "location",
+            "status",
+            "ordered_at",
+            "expected_at",
+            "reference",
+            "currency",
+            "notes",
+            "created_by",
+            "lines",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["id", "status", "ordered_at", "created_by", "created_at", "updated_at"]
 
@@ -109,7 +157,13 @@ class GoodsReceiptLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = GoodsReceiptLine
         fields = [
-            "id", "purchase_order_line", "product", "lot", "lot_code", "quantity_received", "expires_at",
+            "id",
+            "purchase_order_line",
+            "product",
+            "lot",
+            "lot_code",
+            "quantity_received",
+            "expires_at",
             "unit_cost",
         ]
         read_only_fields = fields
@@ -159,8 +213,20 @@ class StockMoveSerializer(serializers.ModelSerializer):
     class Meta:
         model = StockMove
         fields = [
-            "id", "location", "product", "lot", "move_type", "quantity", "unit_cost", "reason", "adjustment_kind",
-            "occurred_at", "reference_type", "reference_id", "created_by", "created_at",
+            "id",
+            "location",
+            "product",
+            "lot",
+            "move_type",
+            "quantity",
+            "unit_cost",
+            "reason",
+            "adjustment_kind",
+            "occurred_at",
+            "reference_type",
+            "reference_id",
+            "created_by",
+            "created_at",
         ]
         read_only_fields = fields
 
@@ -174,8 +240,16 @@ class StockBalanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = StockBalance
         fields = [
-            "id", "product", "product_name", "lot", "lot_code", "expires_at", "location", "location_name",
-            "quantity", "updated_at",
+            "id",
+            "product",
+            "product_name",
+            "lot",
+            "lot_code",
+            "expires_at",
+            "location",
+            "location_name",
+            "quantity",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -189,8 +263,10 @@ class StockAdjustInputSerializer(serializers.Serializer):
     )
     lot = serializers.PrimaryKeyRelatedField(queryset=InventoryLot.objects.all(), required=False, allow_null=True)
     quantity = serializers.DecimalField(
-        **QUANTITY, required=False, allow_null=True, help_text="breakage/expiry_write_off: quantity removed (> 0); "
-        "other: signed change."
+        **QUANTITY,
+        required=False,
+        allow_null=True,
+        help_text="breakage/expiry_write_off: quantity removed (> 0); other: signed change.",
     )
     counted_quantity = serializers.DecimalField(
         **QUANTITY, required=False, allow_null=True, min_value=Decimal("0"), help_text="count: quantity found."

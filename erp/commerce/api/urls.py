@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import sales_views, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("tax-rates", views.TaxRateViewSet, basename="tax-rate")
@@ -13,5 +13,16 @@ router.register("goods-receipts", views.GoodsReceiptViewSet, basename="goods-rec
 router.register("lots", views.InventoryLotViewSet, basename="lot")
 router.register("stock-on-hand", views.StockBalanceViewSet, basename="stock-balance")
 router.register("stock-moves", views.StockMoveViewSet, basename="stock-move")
+router.register("sales", sales_views.SaleViewSet, basename="sale")
+router.register("sale-lines", sales_views.SaleLineViewSet, basename="sale-line")
+router.register("payments", sales_views.PaymentViewSet, basename="payment")
+router.register("payment-methods", sales_views.PaymentMethodViewSet, basename="payment-method")
+router.register("card-fee-rules", sales_views.CardFeeRuleViewSet, basename="card-fee-rule")
+router.register("invoices", sales_views.InvoiceViewSet, basename="invoice")
+router.register("credit-notes", sales_views.CreditNoteViewSet, basename="credit-note")
+router.register("fiscal-journal", sales_views.FiscalJournalViewSet, basename="fiscal-journal")
+router.register("fiscal-closings", sales_views.FiscalClosingViewSet, basename="fiscal-closing")
+router.register("recall", sales_views.RecallViewSet, basename="recall")
+router.register("sales-reports", sales_views.SalesReportViewSet, basename="sales-report")
 
 urlpatterns = router.urls

@@ -43,7 +43,11 @@ class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("sale")
-        permissions = [("pay_sale", "Can take payment for a sale"), ("cancel_sale", "Can cancel a draft sale")]
+        permissions = [
+            ("pay_sale", "Can take payment for a sale"),
+            ("cancel_sale", "Can cancel a draft sale"),
+            ("view_sales_reports", "Can see and export sales reports"),
+        ]
         indexes = [
             models.Index(fields=["status", "-sold_at"], name="commerce_sale_status_sold"),
             models.Index(fields=["sold_to_patient", "-sold_at"], name="commerce_sale_patient_sold"),

@@ -1,0 +1,224 @@
+"""Serializers of Commerce II: sales, payments, invoices, credit notes, fiscal journal, reports."""
+
+from rest_framework import serializers
+
+from erp.commerce.models import (
+    CardFeeRule,
+    CreditNote,
+    FiscalClosing,
+    FiscalJournalEntry,
+    InventoryLot,
+    Invoice,
+    Payment,
+    PaymentMethod,
+    Product,
+    Sale,
+    SaleLine,
+    SaleLineLot,
+)
+
+QUANTITY = {"max_digits": 10, "decimal_places": 2}
+
+
+class SaleLineLotSerializer(serializers.ModelSerializer):
+    lot_code = serializers.CharField(source="lot.lot_code", read_only=True)
+    expires_at = serializers.DateField(source="lot.expires_at", read_only=True)
+
+    class Meta:
+        model = SaleLineLot
+        fields = ["id", "lot", "lot_code", "expires_at", "quantity"]
+        read_only_fields = fields
+
+
+class SaleLineSerializer(serializers.ModelSerializer):
+    lots = SaleLineLotSerializer(many=True, read_only=True)
+    product_type_snapshot = serializers.CharField(read_only=True, help_text="product | service")
+
+    class Meta:
+        model = SaleLine
+        fields = [
+            "id", "sale", "product", "product_type_snapshot", "description_snapshot",
+            "unit_price_excl_tax_snapshot", "tax_rate_percent_snapshot", "quantity", "line_subtotal_excl_tax",
+            "line_tax_amount", "line_total_incl_tax", "vat_exempt_snapshot", "vat_exemption_mention_snapshot",
+            "consumed_on_patient", "lots", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    method = serializers.CharField(source="payment_method.code", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="payment | refund (negative amounts)")
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id", "sale", "payment_method", "method", "kind", "amount_gross", "fee_amount", "fee_percent",
+            "amount_net", "amount_tendered", "change_given", "paid_at", "currency", "provider",
+            "provider_reference", "card_fee_rule", "credit_note", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class SaleSerializer(serializers.ModelSerializer):
+    lines = SaleLineSerializer(many=True, read_only=True)
+    payments = PaymentSerializer(many=True, read_only=True)
+    invoice_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Sale
+        fields = [
+            "id", "location", "sold_to_patient", "sold_to_name", "referral_source", "status", "sold_at",
+            "currency", "subtotal_excl_tax", "tax_total", "total_incl_tax", "row_version", "lines", "payments",
+            "invoice_number", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "id", "status", "sold_at", "subtotal_excl_tax", "tax_total", "total_incl_tax", "row_version",
+            "lines", "payments", "invoice_number", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def get_invoice_number(self, sale) -> str | None:
+        invoice = getattr(sale, "invoice", None) if sale.status != "draft" else None
+        return invoice.invoice_number if invoice else None
+
+
+class SaleLineInputSerializer(serializers.Serializer):
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.filter(is_active=True))
+    quantity = serializers.DecimalField(**QUANTITY, min_value=0)
+    unit_price_excl_tax = serializers.DecimalField(**QUANTITY, min_value=0, required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=500)
+    consumed_on_patient = serializers.BooleanField(default=False)
+
+
+class SaleLineUpdateSerializer(serializers.Serializer):
+    quantity = serializers.DecimalField(**QUANTITY, min_value=0, required=False)
+    consumed_on_patient = serializers.BooleanField(required=False)
+
+
+class LotAllocationSerializer(serializers.Serializer):
+    lot = serializers.PrimaryKeyRelatedField(queryset=InventoryLot.objects.all())
+    quantity = serializers.DecimalField(**QUANTITY, min_value=0)
+
+
+class LotAllocationsInputSerializer(serializers.Serializer):
+    lots = LotAllocationSerializer(many=True)
+
+
+class PaymentInputSerializer(serializers.Serializer):
+    method = serializers.CharField(max_length=20, help_text="Payment method code: cash | card | bank_transfer | other")
+    amount = serializers.DecimalField(**QUANTITY, min_value=0)
+    provider = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=100)
+    provider_reference = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=255)
+
+
+class PayInputSerializer(serializers.Serializer):
+    payments = PaymentInputSerializer(many=True)
+
+
+class RefundInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Invoice
+        fields = [
+            "id", "sale", "invoice_number", "sequence_number", "issued_at", "billing_name",
+            "billing_address_line1", "billing_city", "billing_postal_code", "billing_country_code", "language",
+            "document", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class CreditNoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CreditNote
+        fields = [
+            "id", "sale", "invoice", "credit_note_number", "sequence_number", "issued_at", "reason",
+            "subtotal_excl_tax", "tax_total", "total_incl_tax", "billing_name", "billing_address_line1",
+            "billing_city", "billing_postal_code", "billing_country_code", "language", "document", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class DownloadSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    expires_in = serializers.IntegerField()
+    filename = serializers.CharField()
+
+
+class PaymentMethodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PaymentMethod
+        fields = ["id", "code", "name", "is_active", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class CardFeeRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CardFeeRule
+        fields = [
+            "id", "provider", "country_code", "fee_percent", "fee_fixed_amount", "currency", "effective_from",
+            "effective_to", "is_active", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def validate(self, attrs):
+        start = attrs.get("effective_from", getattr(self.instance, "effective_from", None))
+        end = attrs.get("effective_to", getattr(self.instance, "effective_to", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"effective_to": "The rule cannot end before it starts."})
+        return attrs
+
+
+class FiscalJournalEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FiscalJournalEntry
+        fields = [
+            "id", "sequence", "event_type", "occurred_at", "entity_type", "entity_id", "document_number",
+            "amount_incl_tax", "tax_total", "currency", "data", "previous_hash", "hash",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class FiscalClosingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FiscalClosing
+        fields = [
+            "id", "period_type", "period_start", "period_end", "entries_count", "sales_total_incl_tax",
+            "credit_notes_total_incl_tax", "payments_total", "period_total_incl_tax", "tax_total",
+            "grand_total_incl_tax", "last_entry_sequence", "last_entry_hash", "previous_hash", "hash",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ChainReportSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    entries_checked = serializers.IntegerField()
+    first_broken_sequence = serializers.IntegerField(allow_null=True)
+    first_broken_id = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_null=True)
+
+
+class RecallRowSerializer(serializers.ModelSerializer):
+    lot_code = serializers.CharField(source="lot.lot_code")
+    expires_at = serializers.DateField(source="lot.expires_at")
+    product = serializers.UUIDField(source="lot.product_id")
+    product_name = serializers.CharField(source="lot.product.name")
+    sale = serializers.UUIDField(source="sale_line.sale_id")
+    sold_at = serializers.DateTimeField(source="sale_line.sale.sold_at")
+    patient = serializers.UUIDField(source="sale_line.sale.sold_to_patient_id", allow_null=True)
+    buyer_name = serializers.CharField(source="sale_line.sale.buyer_name")
+
+    class Meta:
+        model = SaleLineLot
+        fields = [
+            "lot", "lot_code", "expires_at", "product", "product_name", "quantity", "sale", "sold_at", "patient",
+            "buyer_name",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ReportSerializer(serializers.Serializer):
+    report = serializers.CharField()
+    rows = serializers.ListField(child=serializers.DictField())

@@ -1,0 +1,380 @@
+"""Commerce II API: sales and their operations (lines, lots, pay, cancel, refund), payments,
+invoices and credit notes (read-only, signed downloads), card fee rules, the fiscal journal and
+its verification, batch recall and reports (CSV export audited)."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from erp.commerce import billing, fiscal, invoice_pdf, sales_selectors
+from erp.commerce.models import (
+    CardFeeRule,
+    CreditNote,
+    FiscalClosing,
+    FiscalJournalEntry,
+    Invoice,
+    Payment,
+    PaymentMethod,
+    Sale,
+    SaleLine,
+)
+from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
+from erp.core.api.permissions import has_perms
+from erp.core.exceptions import InvalidInput
+from erp.core.storage import signed_url
+from erp.ops.audit import audit_record
+
+from . import sales_serializers as s
+
+
+def _sale_queryset():
+    return Sale.objects.select_related("invoice").prefetch_related("lines__lots__lot", "payments__payment_method")
+
+
+class SaleViewSet(
+    VersionedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Sales. A draft is edited (If-Match with its ETag), then paid or cancelled; a paid sale is
+    never edited or deleted, only refunded with a credit note."""
+
+    serializer_class = s.SaleSerializer
+    queryset = _sale_queryset()
+    filterset_fields = ["status", "location", "sold_to_patient", "referral_source", "currency"]
+    ordering_fields = ["created_at", "sold_at", "total_incl_tax", "status"]
+
+    def perform_create(self, serializer):
+        serializer.instance = billing.sale_create(**serializer.validated_data, actor=self.request.user)
+        self._etag_instance = serializer.instance
+
+    def perform_update(self, serializer):
+        serializer.instance = billing.sale_update(
+            sale=serializer.instance, changes=serializer.validated_data, actor=self.request.user
+        )
+
+    def _respond(self, sale, code=status.HTTP_200_OK):
+        sale = _sale_queryset().get(pk=sale.pk)
+        self._etag_instance = sale
+        return Response(s.SaleSerializer(sale).data, status=code)
+
+    @extend_schema(request=s.SaleLineInputSerializer, responses={201: s.SaleSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[has_perms("commerce.change_sale")])
+    def lines(self, request, pk=None):
+        """Add a line; its product's type, description, price and tax rate are copied, and lots
+        are proposed first-expiry-first-out for a lot-tracked product."""
+        body = s.SaleLineInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        sale = self.get_object()
+        billing.sale_line_add(sale=sale, **body.validated_data, actor=request.user)
+        return self._respond(sale, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PayInputSerializer, responses={200: s.InvoiceSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[has_perms("commerce.pay_sale")])
+    def pay(self, request, pk=None):
+        """Pay the draft (mixed payments, cash may exceed with change): stock out, invoice with
+        the next number, fiscal journal entries, all or nothing. The PDF follows."""
+        body = s.PayInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payments = [billing.PaymentInput(**p) for p in body.validated_data["payments"]]
+        invoice = billing.sale_pay(sale=self.get_object(), payments=payments, actor=request.user, request=request)
+        return Response(s.InvoiceSerializer(invoice).data)
+
+    @extend_schema(request=None, responses={200: s.SaleSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[has_perms("commerce.cancel_sale")])
+    def cancel(self, request, pk=None):
+        """Cancel a draft."""
+        return self._respond(billing.sale_cancel(sale=self.get_object(), actor=request.user))
+
+    @extend_schema(request=s.RefundInputSerializer, responses={201: s.CreditNoteSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[has_perms("commerce.refund_sale")])
+    def refund(self, request, pk=None):
+        """Refund a paid sale: credit note, negative refund payments, returned stock."""
+        body = s.RefundInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        credit = billing.sale_refund(
+            sale=self.get_object(), reason=body.validated_data["reason"], actor=request.user, request=request
+        )
+        return Response(s.CreditNoteSerializer(credit).data, status=status.HTTP_201_CREATED)
+
+
+class SaleLineViewSet(
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Lines of sales; changed or removed while their sale is a draft."""
+
+    serializer_class = s.SaleLineSerializer
+    queryset = SaleLine.objects.select_related("sale").prefetch_related("lots__lot")
+    filterset_fields = ["sale", "product", "product_type_snapshot"]
+    ordering_fields = ["created_at"]
+    http_method_names = ["get", "patch", "delete", "put", "head", "options"]
+
+    @extend_schema(request=s.SaleLineUpdateSerializer, responses={200: s.SaleLineSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        body = s.SaleLineUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        line = billing.sale_line_update(line=self.get_object(), **body.validated_data, actor=request.user)
+        return Response(s.SaleLineSerializer(self.get_queryset().get(pk=line.pk)).data)
+
+    @extend_schema(exclude=True)
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        billing.sale_line_remove(line=instance, actor=self.request.user)
+
+    @extend_schema(request=s.LotAllocationsInputSerializer, responses={200: s.SaleLineSerializer})
+    @action(detail=True, methods=["put"], permission_classes=[has_perms("commerce.change_sale")])
+    def lots(self, request, pk=None):
+        """Replace the proposed lots; they must cover the line's quantity."""
+        body = s.LotAllocationsInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        line = self.get_object()
+        billing.sale_line_lots_set(
+            line=line,
+            allocations=[(a["lot"], a["quantity"]) for a in body.validated_data["lots"]],
+            actor=request.user,
+        )
+        return Response(s.SaleLineSerializer(self.get_queryset().get(pk=line.pk)).data)
+
+
+class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Payments and refund payments (read-only: they are made by paying or refunding a sale)."""
+
+    serializer_class = s.PaymentSerializer
+    queryset = Payment.objects.select_related("payment_method")
+    filterset_fields = ["sale", "payment_method", "kind", "currency", "provider", "credit_note"]
+    ordering_fields = ["paid_at", "amount_gross", "created_at"]
+
+
+def _download(request, obj, number: str):
+    if obj.document_id is None:
+        if isinstance(obj, Invoice):
+            invoice_pdf.invoice_pdf_store(invoice=obj)
+        else:
+            invoice_pdf.credit_note_pdf_store(credit_note=obj)
+        obj.refresh_from_db()
+    ttl = getattr(settings, "SIGNED_URL_TTL", 300)
+    url = signed_url("documents", obj.document.object_key, expires_in=ttl)
+    audit_record(actor=request.user, action="view", entity=obj, request=request, metadata={"download": number})
+    return Response({"url": url, "expires_in": ttl, "filename": f"{number}.pdf"})
+
+
+class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Invoices (never edited; a refund issues a credit note)."""
+
+    serializer_class = s.InvoiceSerializer
+    queryset = Invoice.objects.all()
+    filterset_fields = ["sale", "billing_country_code", "invoice_number"]
+    ordering_fields = ["issued_at", "sequence_number", "invoice_number"]
+
+    @extend_schema(request=None, responses={200: s.DownloadSerializer})
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[has_perms("commerce.view_invoice", "commerce.download_invoice")],
+    )
+    def download(self, request, pk=None):
+        """A short-lived signed URL to the Factur-X PDF (rendered now if still pending); audited."""
+        invoice = self.get_object()
+        return _download(request, invoice, invoice.invoice_number)
+
+
+class CreditNoteViewSet(viewsets.ReadOnlyModelViewSet):
+    """Credit notes (read-only)."""
+
+    serializer_class = s.CreditNoteSerializer
+    queryset = CreditNote.objects.select_related("invoice")
+    filterset_fields = ["sale", "invoice", "credit_note_number"]
+    ordering_fields = ["issued_at", "sequence_number"]
+
+    @extend_schema(request=None, responses={200: s.DownloadSerializer})
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[has_perms("commerce.view_creditnote", "commerce.download_invoice")],
+    )
+    def download(self, request, pk=None):
+        """A short-lived signed URL to the credit note PDF; audited."""
+        credit = self.get_object()
+        return _download(request, credit, credit.credit_note_number)
+
+
+class PaymentMethodViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
+    """Payment methods (cash, card, bank transfer, other)."""
+
+    serializer_class = s.PaymentMethodSerializer
+    queryset = PaymentMethod.objects.all()
+    filterset_fields = ["code", "is_active"]
+    ordering_fields = ["code", "name"]
+
+
+class CardFeeRuleViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
+    """What card providers keep, by country and period."""
+
+    serializer_class = s.CardFeeRuleSerializer
+    queryset = CardFeeRule.objects.all()
+    filterset_fields = ["provider", "country_code", "is_active", "currency"]
+    ordering_fields = ["provider", "effective_from", "created_at"]
+
+
+class FiscalJournalViewSet(viewsets.ReadOnlyModelViewSet):
+    """The append-only fiscal journal."""
+
+    serializer_class = s.FiscalJournalEntrySerializer
+    queryset = FiscalJournalEntry.objects.all()
+    filterset_fields = ["event_type", "entity_type", "document_number"]
+    ordering_fields = ["sequence", "occurred_at"]
+
+    @extend_schema(request=None, responses={200: s.ChainReportSerializer})
+    @action(detail=False, methods=["get"], permission_classes=[has_perms("commerce.verify_fiscal_journal")])
+    def verify(self, request):
+        """Recompute the hash chain; names the first broken entry (admin only)."""
+        report = fiscal.fiscal_journal_verify()
+        audit_record(
+            actor=request.user,
+            action="view",
+            entity_type="commerce.fiscaljournalentry",
+            entity_id=FiscalJournalEntry.objects.order_by("-sequence").values_list("id", flat=True).first()
+            or request.user.pk,
+            request=request,
+            metadata={"verify": report.as_dict()},
+        )
+        return Response(report.as_dict())
+
+
+class FiscalClosingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Daily, monthly and yearly closings with the running grand total."""
+
+    serializer_class = s.FiscalClosingSerializer
+    queryset = FiscalClosing.objects.all()
+    filterset_fields = ["period_type", "period_start"]
+    ordering_fields = ["period_start", "period_type"]
+
+
+LOT = OpenApiParameter("lot", OpenApiTypes.UUID, required=True, description="The recalled lot.")
+PATIENT = OpenApiParameter("patient", OpenApiTypes.UUID, required=True, description="The patient.")
+
+
+def _uuid_param(request, name):
+    import uuid
+
+    try:
+        return uuid.UUID(request.query_params.get(name, ""))
+    except ValueError as exc:
+        raise InvalidInput(f"Give a valid `{name}` id.", field=name) from exc
+
+
+class RecallViewSet(viewsets.GenericViewSet):
+    """Batch recall: who received a lot, and which lots a patient received."""
+
+    serializer_class = s.RecallRowSerializer
+    queryset = sales_selectors.lot_recall(lot=None)
+    pagination_class = None
+
+    @extend_schema(parameters=[LOT], responses={200: s.RecallRowSerializer(many=True)})
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="by-lot",
+        permission_classes=[has_perms("commerce.view_sale", "commerce.view_inventorylot")],
+    )
+    def by_lot(self, request):
+        rows = sales_selectors.lot_recall(lot=_uuid_param(request, "lot"))
+        return Response(s.RecallRowSerializer(rows, many=True).data)
+
+    @extend_schema(parameters=[PATIENT], responses={200: s.RecallRowSerializer(many=True)})
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="by-patient",
+        permission_classes=[has_perms("commerce.view_sale", "commerce.view_inventorylot")],
+    )
+    def by_patient(self, request):
+        rows = sales_selectors.patient_lots(patient=_uuid_param(request, "patient"))
+        return Response(s.RecallRowSerializer(rows, many=True).data)
+
+
+REPORT_PARAMS = [
+    OpenApiParameter("since", OpenApiTypes.DATE, required=False),
+    OpenApiParameter("until", OpenApiTypes.DATE, required=False),
+    OpenApiParameter("period", OpenApiTypes.STR, required=False, enum=["day", "month"], description="payments"),
+    OpenApiParameter("export", OpenApiTypes.STR, required=False, enum=["csv"], description="CSV download"),
+]
+
+
+def _date_param(request, name) -> date | None:
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"`{name}` is a date (YYYY-MM-DD).", field=name) from exc
+
+
+class SalesReportViewSet(viewsets.GenericViewSet):
+    """Sales reports: payments per day/month and method (gross, fees, net), VAT per rate, top
+    products and services, revenue by referral source. ``?export=csv`` downloads (audited)."""
+
+    serializer_class = s.ReportSerializer
+    pagination_class = None
+    permission_classes = [has_perms("commerce.view_sales_reports")]
+
+    def get_queryset(self):
+        return Sale.objects.none()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(sales_selectors.REPORTS)),
+            *REPORT_PARAMS,
+        ],
+        responses={200: s.ReportSerializer},
+    )
+    @action(detail=False, methods=["get"], url_path=r"(?P<name>[a-z-]+)")
+    def report(self, request, name=None):
+        builder = sales_selectors.REPORTS.get(name)
+        if builder is None:
+            raise InvalidInput(f"Unknown report “{name}”.", field="name", code="unknown_report")
+        kwargs = {"since": _date_param(request, "since"), "until": _date_param(request, "until")}
+        if name == "payments":
+            period = request.query_params.get("period", "day")
+            if period not in ("day", "month"):
+                raise InvalidInput("`period` is day or month.", field="period")
+            kwargs["period"] = period
+        # Money as strings (never floats), like every decimal of the API.
+        rows = [{k: str(v) if isinstance(v, Decimal) else v for k, v in row.items()} for row in builder(**kwargs)]
+        if request.query_params.get("export") == "csv":
+            buffer = io.StringIO()
+            if rows:
+                writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+            audit_record(
+                actor=request.user,
+                action="export",
+                entity_type="commerce.sale",
+                entity_id=request.user.pk,
+                request=request,
+                metadata={"report": name, "rows": len(rows), **{k: str(v) for k, v in kwargs.items() if v}},
+            )
+            response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="sales-{name}.csv"'
+            return response
+        return Response({"report": name, "rows": rows})

@@ -1,0 +1,120 @@
+"""Read queries of Commerce II: batch recall and sales reports."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncDay, TruncMonth
+
+from .models import Payment, SaleLine, SaleLineLot, SaleStatus
+
+_AMOUNT = DecimalField(max_digits=14, decimal_places=2)
+ZERO = Decimal("0.00")
+# A refunded sale was paid once: its payments and refunds both count, and cancel each other.
+COUNTED_STATUSES = [SaleStatus.PAID, SaleStatus.REFUNDED]
+
+
+def lot_recall(*, lot: uuid.UUID) -> QuerySet[SaleLineLot]:
+    """Every paid (or refunded) sale that received units of ``lot``: sale, buyer, date, quantity."""
+    return (
+        SaleLineLot.objects.filter(lot=lot, sale_line__sale__status__in=COUNTED_STATUSES)
+        .select_related("lot", "lot__product", "sale_line__sale", "sale_line__sale__sold_to_patient")
+        .order_by("sale_line__sale__sold_at")
+    )
+
+
+def patient_lots(*, patient: uuid.UUID) -> QuerySet[SaleLineLot]:
+    """Every lot a patient received through paid sales."""
+    return (
+        SaleLineLot.objects.filter(
+            sale_line__sale__sold_to_patient=patient, sale_line__sale__status__in=COUNTED_STATUSES
+        )
+        .select_related("lot", "lot__product", "sale_line__sale", "sale_line__sale__sold_to_patient")
+        .order_by("-sale_line__sale__sold_at")
+    )
+
+
+def _period(qs, field: str, period: str):
+    trunc = TruncMonth if period == "month" else TruncDay
+    return qs.annotate(period=trunc(field))
+
+
+def payments_by_method(*, since: date | None = None, until: date | None = None, period: str = "day") -> list[dict]:
+    """Gross, fees and net per day (or month) and payment method; refunds count negative."""
+    qs = Payment.objects.all()
+    if since:
+        qs = qs.filter(paid_at__date__gte=since)
+    if until:
+        qs = qs.filter(paid_at__date__lte=until)
+    rows = (
+        _period(qs, "paid_at", period)
+        .values("period", method=F("payment_method__code"))
+        .annotate(
+            gross=Coalesce(Sum("amount_gross"), Value(ZERO), output_field=_AMOUNT),
+            fees=Coalesce(Sum("fee_amount"), Value(ZERO), output_field=_AMOUNT),
+            net=Coalesce(Sum("amount_net"), Value(ZERO), output_field=_AMOUNT),
+            count=Count("id"),
+        )
+        .order_by("period", "method")
+    )
+    return [{**row, "period": row["period"].date().isoformat()} for row in rows]
+
+
+def _lines(since: date | None, until: date | None):
+    qs = SaleLine.objects.filter(sale__status=SaleStatus.PAID)
+    if since:
+        qs = qs.filter(sale__sold_at__date__gte=since)
+    if until:
+        qs = qs.filter(sale__sold_at__date__lte=until)
+    return qs
+
+
+def vat_by_rate(*, since: date | None = None, until: date | None = None) -> list[dict]:
+    """Net base and VAT per rate of the paid (not refunded) sales."""
+    rows = (
+        _lines(since, until)
+        .values(rate=F("tax_rate_percent_snapshot"), exempt=F("vat_exempt_snapshot"))
+        .annotate(
+            base=Coalesce(Sum("line_subtotal_excl_tax"), Value(ZERO), output_field=_AMOUNT),
+            vat=Coalesce(Sum("line_tax_amount"), Value(ZERO), output_field=_AMOUNT),
+        )
+        .order_by("rate", "exempt")
+    )
+    return list(rows)
+
+
+def top_products(*, since: date | None = None, until: date | None = None, limit: int = 10) -> list[dict]:
+    rows = (
+        _lines(since, until)
+        .values("product_id", name=F("product__name"), type=F("product_type_snapshot"))
+        .annotate(
+            quantity=Coalesce(Sum("quantity"), Value(ZERO), output_field=_AMOUNT),
+            revenue_excl_tax=Coalesce(Sum("line_subtotal_excl_tax"), Value(ZERO), output_field=_AMOUNT),
+        )
+        .order_by("-revenue_excl_tax", "name")[:limit]
+    )
+    return [{**row, "product_id": str(row["product_id"])} for row in rows]
+
+
+def revenue_by_referral_source(*, since: date | None = None, until: date | None = None) -> list[dict]:
+    rows = (
+        _lines(since, until)
+        .values(source=Coalesce(F("sale__referral_source__label"), Value("—")))
+        .annotate(
+            sales=Count("sale", distinct=True),
+            revenue_incl_tax=Coalesce(Sum("line_total_incl_tax"), Value(ZERO), output_field=_AMOUNT),
+        )
+        .order_by("-revenue_incl_tax", "source")
+    )
+    return list(rows)
+
+
+REPORTS = {
+    "payments": payments_by_method,
+    "vat": vat_by_rate,
+    "top-products": top_products,
+    "referral-sources": revenue_by_referral_source,
+}

@@ -1,0 +1,208 @@
+"""Commerce II API: sales with ETag/If-Match, lines, lots, pay, cancel, refund, invoices, roles,
+journal verify, recall and reports."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from erp.commerce.models import CreditNote, Invoice, Sale, SaleStatus
+from erp.ops.models import AuditLog
+
+from .factories import InjectableFactory, ProductFactory, ServiceFactory
+from .sales_fixtures import make_patient, payment_methods, stock_lot, stock_plain, sumup_rule
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def desk(make_user):
+    return client_for(make_user("reception", "desk@clinic.test"))
+
+
+@pytest.fixture
+def accountant(make_user):
+    return client_for(make_user("accounting", "books@clinic.test"))
+
+
+@pytest.fixture
+def stocked(location):
+    payment_methods()
+    sumup_rule()
+    cream = ProductFactory(name="Cream", unit_price_excl_tax=Decimal("10.00"))
+    stock_plain(cream, location, 10)
+    filler = InjectableFactory(name="Filler", unit_price_excl_tax=Decimal("100.00"))
+    soon = stock_lot(filler, location, "SOON", 1, timezone.localdate() + timedelta(days=10))
+    late = stock_lot(filler, location, "LATE", 5, timezone.localdate() + timedelta(days=200))
+    consult = ServiceFactory(name="Consultation", unit_price_excl_tax=Decimal("60.00"))
+    return {"cream": cream, "filler": filler, "soon": soon, "late": late, "consult": consult}
+
+
+def _new_sale(client, location, **body):
+    response = client.post(
+        "/api/v1/sales/", {"location": str(location.pk), "sold_to_name": "Walk-in", **body}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    return response
+
+
+def test_front_desk_sells_and_pays(desk, location, stocked):
+    created = _new_sale(desk, location)
+    sale_id = created.json()["id"]
+    assert created["ETag"] == '"1"'
+    lines = desk.post(
+        f"/api/v1/sales/{sale_id}/lines/",
+        {"product": str(stocked["filler"].pk), "quantity": "2"},
+        format="json",
+    )
+    assert lines.status_code == 201, lines.json()
+    line = lines.json()["lines"][0]
+    assert [(a["lot_code"], a["quantity"]) for a in line["lots"]] == [("SOON", "1.00"), ("LATE", "1.00")]
+    desk.post(
+        f"/api/v1/sales/{sale_id}/lines/", {"product": str(stocked["consult"].pk), "quantity": "1"}, format="json"
+    )
+    # Override: both units from LATE.
+    override = desk.put(
+        f"/api/v1/sale-lines/{line['id']}/lots/",
+        {"lots": [{"lot": str(stocked["late"].pk), "quantity": "2"}]},
+        format="json",
+    )
+    assert override.status_code == 200, override.json()
+    sale = desk.get(f"/api/v1/sales/{sale_id}/").json()
+    assert sale["total_incl_tax"] == "300.00"
+    short = desk.post(
+        f"/api/v1/sales/{sale_id}/pay/", {"payments": [{"method": "card", "amount": "299.99"}]}, format="json"
+    )
+    assert short.status_code == 422 and short.json()["code"] == "payments_do_not_cover_total"
+    paid = desk.post(
+        f"/api/v1/sales/{sale_id}/pay/",
+        {"payments": [{"method": "card", "amount": "200"}, {"method": "cash", "amount": "110"}]},
+        format="json",
+    )
+    assert paid.status_code == 200, paid.json()
+    assert paid.json()["invoice_number"] == "FA-000001"
+    sale = desk.get(f"/api/v1/sales/{sale_id}/").json()
+    assert sale["status"] == "paid" and sale["invoice_number"] == "FA-000001"
+    cash = next(p for p in sale["payments"] if p["method"] == "cash")
+    assert cash["change_given"] == "10.00" and cash["amount_gross"] == "100.00"
+    # Paid: no more edits.
+    edit = desk.patch(f"/api/v1/sales/{sale_id}/", {"sold_to_name": "X"}, format="json", HTTP_IF_MATCH=sale and '"2"')
+    assert edit.status_code in (409, 412)
+    # The front desk does not refund.
+    assert desk.post(f"/api/v1/sales/{sale_id}/refund/", {"reason": "x"}, format="json").status_code == 403
+
+
+def test_draft_edit_needs_the_current_etag(desk, location):
+    sale_id = _new_sale(desk, location).json()["id"]
+    assert desk.patch(f"/api/v1/sales/{sale_id}/", {"sold_to_name": "Marie"}, format="json").status_code == 428
+    stale = desk.patch(f"/api/v1/sales/{sale_id}/", {"sold_to_name": "Marie"}, format="json", HTTP_IF_MATCH='"9"')
+    assert stale.status_code == 412
+    ok = desk.patch(f"/api/v1/sales/{sale_id}/", {"sold_to_name": "Marie"}, format="json", HTTP_IF_MATCH='"1"')
+    assert ok.status_code == 200, ok.json()
+    assert ok.json()["sold_to_name"] == "Marie" and ok["ETag"] == '"2"'
+
+
+def test_sale_without_buyer_is_refused(desk, location):
+    response = desk.post("/api/v1/sales/", {"location": str(location.pk)}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "sale_buyer_required"
+
+
+def test_cancel_a_draft(desk, location):
+    sale_id = _new_sale(desk, location).json()["id"]
+    response = desk.post(f"/api/v1/sales/{sale_id}/cancel/")
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+
+
+def test_accounting_refunds_and_downloads_with_audit(desk, accountant, location, stocked):
+    sale_id = _new_sale(desk, location).json()["id"]
+    desk.post(f"/api/v1/sales/{sale_id}/lines/", {"product": str(stocked["cream"].pk), "quantity": "3"}, format="json")
+    desk.post(f"/api/v1/sales/{sale_id}/pay/", {"payments": [{"method": "cash", "amount": "36"}]}, format="json")
+    invoice = Invoice.objects.get(sale_id=sale_id)
+    download = accountant.get(f"/api/v1/invoices/{invoice.pk}/download/")
+    assert download.status_code == 200, download.json()
+    assert download.json()["filename"] == f"{invoice.invoice_number}.pdf"
+    assert AuditLog.objects.filter(entity_id=invoice.pk, action="view").exists()
+    refund = accountant.post(f"/api/v1/sales/{sale_id}/refund/", {"reason": "Returned unopened"}, format="json")
+    assert refund.status_code == 201, refund.json()
+    assert refund.json()["credit_note_number"] == "AV-000001"
+    assert Sale.objects.get(pk=sale_id).status == SaleStatus.REFUNDED
+    assert CreditNote.objects.count() == 1
+    payments = accountant.get(f"/api/v1/payments/?sale={sale_id}").json()["results"]
+    assert sorted(p["amount_gross"] for p in payments) == ["-36.00", "36.00"]
+    # Accounting reads but does not sell.
+    assert accountant.post("/api/v1/sales/", {"sold_to_name": "X"}, format="json").status_code == 403
+
+
+def test_marketing_sees_nothing_commercial(make_user, location):
+    marketing = client_for(make_user("marketing", "mk@clinic.test"))
+    for url in ("/api/v1/sales/", "/api/v1/invoices/", "/api/v1/payments/", "/api/v1/fiscal-journal/"):
+        assert marketing.get(url).status_code == 403, url
+    assert marketing.get("/api/v1/sales-reports/payments/").status_code == 403
+
+
+def test_journal_verify_is_admin_only(accountant, make_user, location, stocked, desk):
+    sale_id = _new_sale(desk, location).json()["id"]
+    desk.post(
+        f"/api/v1/sales/{sale_id}/lines/", {"product": str(stocked["consult"].pk), "quantity": "1"}, format="json"
+    )
+    desk.post(f"/api/v1/sales/{sale_id}/pay/", {"payments": [{"method": "cash", "amount": "60"}]}, format="json")
+    assert accountant.get("/api/v1/fiscal-journal/verify/").status_code == 403
+    assert accountant.get("/api/v1/fiscal-journal/").status_code == 200
+    admin = client_for(make_user("admin", "root@clinic.test"))
+    report = admin.get("/api/v1/fiscal-journal/verify/")
+    assert report.status_code == 200
+    assert report.json()["ok"] is True and report.json()["entries_checked"] == 2
+
+
+def test_recall_by_lot_and_by_patient(desk, accountant, location, stocked):
+    patient = make_patient("Анна", "Иванова", "ru")
+    sale_id = _new_sale(desk, location, sold_to_patient=str(patient.pk)).json()["id"]
+    desk.post(f"/api/v1/sales/{sale_id}/lines/", {"product": str(stocked["filler"].pk), "quantity": "1"}, format="json")
+    desk.post(f"/api/v1/sales/{sale_id}/pay/", {"payments": [{"method": "cash", "amount": "120"}]}, format="json")
+    # A draft with the same lot is not a delivery.
+    draft_id = _new_sale(desk, location).json()["id"]
+    desk.post(
+        f"/api/v1/sales/{draft_id}/lines/", {"product": str(stocked["filler"].pk), "quantity": "1"}, format="json"
+    )
+    rows = accountant.get(f"/api/v1/recall/by-lot/?lot={stocked['soon'].pk}").json()
+    assert [(r["sale"], r["patient"], r["quantity"]) for r in rows] == [(sale_id, str(patient.pk), "1.00")]
+    assert rows[0]["buyer_name"] == "Анна Иванова"
+    lots = accountant.get(f"/api/v1/recall/by-patient/?patient={patient.pk}").json()
+    assert [r["lot_code"] for r in lots] == ["SOON"]
+    assert accountant.get("/api/v1/recall/by-lot/?lot=nope").status_code == 400
+
+
+def test_reports_and_audited_csv_export(desk, accountant, location, stocked):
+    sale_id = _new_sale(desk, location).json()["id"]
+    desk.post(f"/api/v1/sales/{sale_id}/lines/", {"product": str(stocked["cream"].pk), "quantity": "2"}, format="json")
+    desk.post(
+        f"/api/v1/sales/{sale_id}/lines/", {"product": str(stocked["consult"].pk), "quantity": "1"}, format="json"
+    )
+    desk.post(
+        f"/api/v1/sales/{sale_id}/pay/",
+        {"payments": [{"method": "card", "amount": "50"}, {"method": "cash", "amount": "34"}]},
+        format="json",
+    )
+    payments = accountant.get("/api/v1/sales-reports/payments/").json()["rows"]
+    card = next(r for r in payments if r["method"] == "card")
+    assert (card["gross"], card["fees"], card["net"]) == ("50.00", "0.88", "49.12")
+    vat = accountant.get("/api/v1/sales-reports/vat/").json()["rows"]
+    assert {(r["rate"], r["base"], r["vat"]) for r in vat} == {("0.00", "60.00", "0.00"), ("20.00", "20.00", "4.00")}
+    top = accountant.get("/api/v1/sales-reports/top-products/").json()["rows"]
+    assert top[0]["name"] == "Consultation"
+    assert accountant.get("/api/v1/sales-reports/referral-sources/").status_code == 200
+    assert accountant.get("/api/v1/sales-reports/nope/").status_code == 400
+    csv_response = accountant.get("/api/v1/sales-reports/vat/?export=csv")
+    assert csv_response.status_code == 200
+    assert csv_response["Content-Type"].startswith("text/csv")
+    assert b"rate,exempt,base,vat" in csv_response.content
+    assert AuditLog.objects.filter(action="export", metadata_json__report="vat").exists()
+    assert desk.get("/api/v1/sales-reports/vat/").status_code == 403
