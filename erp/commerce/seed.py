@@ -1,4 +1,6 @@
-"""Demo data of Commerce I: French tax rates, catalog, a supplier and a received order. Idempotent."""
+"""Demo data of commerce: French tax rates, catalog, a supplier and a received order (Commerce I);
+payment methods, a SumUp card fee rule and a few paid sales with their invoices (Commerce II).
+Idempotent."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -42,6 +44,11 @@ DEMO_ORDER_REFERENCE = "DEMO-PO-0001"
 
 
 def seed(out) -> None:
+    _seed_catalog_and_purchasing(out)
+    _seed_sales(out)
+
+
+def _seed_catalog_and_purchasing(out) -> None:
     rates = {}
     for name, rate in TAX_RATES:
         rates[rate], _ = TaxRate.objects.update_or_create(
@@ -115,3 +122,46 @@ def seed(out) -> None:
         actor=actor,
     )
     out(f"  commerce: catalog, supplier and received purchase order {DEMO_ORDER_REFERENCE}")
+
+
+DEMO_SALE_PREFIX = "Démo — "
+# buyer, [(sku, quantity)], [(method, amount)]
+DEMO_SALES = [
+    ("Արամ Պետրոսյան", [("ACT-CONSULT", "1"), ("COS-SPF50", "1")], [("card", "83.88")]),
+    ("Анна Иванова", [("INJ-HA-1ML", "1"), ("COS-CICA", "2")], [("card", "200.00"), ("cash", "50.00")]),
+    ("Marie Dubois", [("EST-PEEL", "1")], [("bank_transfer", "144.00")]),
+]
+
+
+def _seed_sales(out) -> None:
+    from datetime import date
+
+    from . import billing
+    from .models import CardFeeRule, PaymentMethod, PaymentMethodCode, Sale
+
+    for code, label in PaymentMethodCode.choices:
+        PaymentMethod.objects.get_or_create(code=code, defaults={"name": str(label), "is_active": True})
+    CardFeeRule.objects.get_or_create(
+        provider="SumUp",
+        country_code="FR",
+        effective_from=date(2024, 1, 1),
+        defaults={"fee_percent": D("1.75"), "fee_fixed_amount": D("0.00"), "currency": "EUR", "is_active": True},
+    )
+    if Sale.all_objects.filter(sold_to_name__startswith=DEMO_SALE_PREFIX).exists():
+        out("  commerce: payment methods, card fee rule and demo sales already there")
+        return
+    actor = User.objects.filter(email="reception@clinic.test").first()
+    location = ClinicLocation.objects.filter(name="Paris Saint-Germain").first()
+    products = {p.sku: p for p in Product.objects.filter(sku__isnull=False)}
+    numbers = []
+    for buyer, lines, payments in DEMO_SALES:
+        sale = billing.sale_create(location=location, sold_to_name=DEMO_SALE_PREFIX + buyer, actor=actor)
+        for sku, quantity in lines:
+            billing.sale_line_add(sale=sale, product=products[sku], quantity=D(quantity), actor=actor)
+        invoice = billing.sale_pay(
+            sale=sale,
+            payments=[billing.PaymentInput(method, D(amount)) for method, amount in payments],
+            actor=actor,
+        )
+        numbers.append(invoice.invoice_number)
+    out(f"  commerce: payment methods, SumUp card fee rule, paid demo sales {', '.join(numbers)}")

@@ -16,7 +16,8 @@ def counts():
         for model in (
             models.TaxRate, models.ProductCategory, models.Product, models.Supplier, models.PurchaseOrder,
             models.PurchaseOrderLine, models.GoodsReceipt, models.GoodsReceiptLine, models.InventoryLot,
-            models.StockMove, models.StockBalance,
+            models.StockMove, models.StockBalance, models.PaymentMethod, models.CardFeeRule, models.Sale,
+            models.Payment, models.Invoice, models.FiscalJournalEntry,
         )
     }  # fmt: skip
 
@@ -34,6 +35,9 @@ def test_seed_is_idempotent_and_leaves_a_consistent_ledger():
     assert models.PurchaseOrder.objects.get().status == models.PurchaseOrderStatus.RECEIVED
     assert models.Product.objects.filter(type="service", vat_exempt=True).count() == 2
     assert models.InventoryLot.objects.filter(expires_at__isnull=False).count() == 2
-    assert first["StockMove"] == 5
+    assert first["StockMove"] == 5 + 3  # the receipt, then the products of the demo sales
+    assert first["PaymentMethod"] == 4 and first["CardFeeRule"] == 1
+    assert first["Invoice"] == first["Sale"] == 3
+    assert models.Sale.objects.filter(status="paid").count() == 3
     assert stock_ledger_differences() == []
     call_command("stock_check")
