@@ -401,7 +401,7 @@ def test_concurrent_copies_give_one_appointment():
     PractitionerFactory(user=user_with_role("practitioner", "doctor0@clinic.example"))
     document = envelope("invitee.created", invitee())
     body = json.dumps(document).encode()
-    copies = 12
+    copies = 30
     barrier = threading.Barrier(copies)
     statuses, errors = [], []
 
