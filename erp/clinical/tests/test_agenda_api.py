@@ -189,3 +189,29 @@ def test_role_matrix_for_agenda_reads(role):
     client = client_for(user_with_role(role, f"{role}@roles.example"))
     for url, expected in READS.values():
         assert client.get(url).status_code == expected.get(role, 403), (role, url)
+
+
+def test_no_show_rate_date_range_and_delete_needs_if_match(doctor, desk):
+    now = timezone.now()
+    old = AppointmentFactory(
+        practitioner=doctor,
+        scheduled_start=now - datetime.timedelta(days=60),
+        scheduled_end=now - datetime.timedelta(days=60) + datetime.timedelta(minutes=30),
+    )
+    services.appointment_mark_no_show(appointment=old, actor=None)
+    recent_day = timezone.localdate() - datetime.timedelta(days=10)
+    rows = desk.get(f"/api/v1/appointments/no-show-rate/?date_from={recent_day.isoformat()}").json()
+    assert sum(row["no_shows"] for row in rows) == 0
+    rows = desk.get("/api/v1/appointments/no-show-rate/").json()
+    assert sum(row["no_shows"] for row in rows) == 1 and rows[0]["rate"] == "1.0000"
+    upcoming = AppointmentFactory(practitioner=doctor)
+    url = f"/api/v1/appointments/{upcoming.pk}/"
+    assert desk.delete(url).status_code == 428
+    assert desk.delete(url, HTTP_IF_MATCH=desk.get(url)["ETag"]).status_code == 204
+    assert Appointment.all_objects.get(pk=upcoming.pk).is_deleted
+    assert (
+        desk.delete(
+            f"/api/v1/appointments/{old.pk}/", HTTP_IF_MATCH=desk.get(f"/api/v1/appointments/{old.pk}/")["ETag"]
+        ).status_code
+        == 409
+    )
