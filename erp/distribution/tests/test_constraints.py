@@ -68,10 +68,9 @@ def test_ordered_product_cannot_be_deleted(order):
 
 
 def _db_delete(table, pk):
-    # Django's foreign keys are deferred to commit; checking them now shows the database refusing.
+    # Plain SQL, no ORM: the foreign key itself is ON DELETE RESTRICT, refused at the statement.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 @pytest.mark.parametrize("target", ["distributor", "point_of_sale"])
@@ -91,6 +90,12 @@ def test_lines_are_deleted_with_their_order(order):
     line_ids = list(order.lines.values_list("pk", flat=True))
     assert line_ids
     order.delete()
+    assert not OrderLine.objects.filter(pk__in=line_ids).exists()
+
+
+def test_database_cascades_lines_with_their_order_bypassing_the_orm(order):
+    line_ids = list(order.lines.values_list("pk", flat=True))
+    _db_delete(order._meta.db_table, order.pk)
     assert not OrderLine.objects.filter(pk__in=line_ids).exists()
 
 
