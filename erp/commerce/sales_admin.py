@@ -1,0 +1,264 @@
+"""Front-desk screens of Commerce II in the Wagtail admin: the till (buyer, lines, proposed lots,
+payments, pay, invoice download), the fiscal journal check and the sales reports dashboard.
+
+They parse the form, call the service in ``billing`` and show its error; the rules live there.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from erp.core.exceptions import DomainError
+from erp.core.storage import signed_url
+from erp.ops.audit import audit_record
+
+from . import billing, fiscal, invoice_pdf, sales_selectors
+from .models import CreditNote, InventoryLot, Invoice, PaymentMethod, Product, Sale, SaleLine, SaleStatus
+
+SALE_INDEX = "commerce_sale:index"
+SALE_TILL = "commerce_sale:till"
+
+
+def _require(request, *perms: str) -> None:
+    if not request.user.has_perms(perms):
+        raise PermissionDenied
+
+
+class SaleCreateForm(forms.Form):
+    location = forms.ModelChoiceField(queryset=None, required=False, label=_("Location"))
+    sold_to_patient = forms.ModelChoiceField(queryset=None, required=False, label=_("Patient"))
+    sold_to_name = forms.CharField(max_length=255, required=False, label=_("Or the buyer's name"))
+
+    def __init__(self, *args, **kwargs):
+        from erp.clinical.models import Patient
+        from erp.clinical.viewsets import patient_chooser_viewset
+        from erp.core.models import ClinicLocation
+
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = ClinicLocation.objects.filter(is_active=True)
+        self.fields["sold_to_patient"].queryset = Patient.objects.all()
+        self.fields["sold_to_patient"].widget = patient_chooser_viewset.widget_class()
+
+
+class AddLineForm(forms.Form):
+    product = forms.ModelChoiceField(queryset=Product.objects.filter(is_active=True), label=_("Product or service"))
+    quantity = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"), initial=1)
+    consumed_on_patient = forms.BooleanField(required=False, label=_("Used on the patient (not returnable)"))
+
+
+class PaymentRowForm(forms.Form):
+    method = forms.ModelChoiceField(
+        queryset=PaymentMethod.objects.filter(is_active=True), to_field_name="code", required=False
+    )
+    amount = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False)
+    provider_reference = forms.CharField(max_length=255, required=False, label=_("Terminal reference"))
+
+
+PaymentFormSet = forms.formset_factory(PaymentRowForm, extra=3, max_num=6)
+
+
+class SaleNewView(WagtailAdminTemplateMixin, TemplateView):
+    """Open a draft for a patient (chooser) or a named buyer, then go to the till."""
+
+    template_name = "commerce/admin/sale_new.html"
+    page_title = _("New sale")
+    header_icon = "tag"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, "commerce.add_sale")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        initial = {"sold_to_patient": self.request.GET.get("patient")} if self.request.GET.get("patient") else None
+        context["form"] = kwargs.get("form") or SaleCreateForm(initial=initial)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = SaleCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                sale = billing.sale_create(**form.cleaned_data, actor=request.user)
+                return redirect(SALE_TILL, pk=sale.pk)
+            except DomainError as error:
+                form.add_error(None, error.message)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class SaleTillView(WagtailAdminTemplateMixin, TemplateView):
+    """One sale at the front desk: lines with their proposed lots, payments, pay, invoice."""
+
+    template_name = "commerce/admin/sale_till.html"
+    header_icon = "tag"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, "commerce.view_sale")
+        self.sale = get_object_or_404(
+            Sale.objects.select_related("location", "sold_to_patient", "referral_source"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"{_('Sale')} — {self.sale.buyer_name}"
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(SALE_INDEX), "label": _("Sales")},
+            {"url": "", "label": self.sale.buyer_name},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sale = self.sale
+        user = self.request.user
+        draft = sale.status == SaleStatus.DRAFT
+        invoice = Invoice.objects.filter(sale=sale).first()
+        context.update(
+            sale=sale,
+            lines=sale.lines.select_related("product").prefetch_related("lots__lot"),
+            payments=sale.payments.select_related("payment_method"),
+            invoice=invoice,
+            credit_note=CreditNote.objects.filter(sale=sale).first(),
+            add_line_form=kwargs.get("add_line_form") or AddLineForm(),
+            payment_formset=kwargs.get("payment_formset") or PaymentFormSet(prefix="pay"),
+            can_edit=draft and user.has_perm("commerce.change_sale"),
+            can_pay=draft and user.has_perm("commerce.pay_sale"),
+            can_cancel=draft and user.has_perm("commerce.cancel_sale"),
+            can_refund=sale.status == SaleStatus.PAID and user.has_perm("commerce.refund_sale"),
+            can_download=invoice is not None and user.has_perm("commerce.download_invoice"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        operation = request.POST.get("operation")
+        sale = self.sale
+        try:
+            if operation == "add_line":
+                _require(request, "commerce.change_sale")
+                form = AddLineForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(add_line_form=form))
+                billing.sale_line_add(sale=sale, **form.cleaned_data, actor=request.user)
+            elif operation == "remove_line":
+                _require(request, "commerce.change_sale")
+                line = get_object_or_404(SaleLine, pk=request.POST.get("line"), sale=sale)
+                billing.sale_line_remove(line=line, actor=request.user)
+            elif operation == "set_lots":
+                _require(request, "commerce.change_sale")
+                line = get_object_or_404(SaleLine, pk=request.POST.get("line"), sale=sale)
+                allocations = []
+                for lot in InventoryLot.objects.filter(product=line.product_id):
+                    raw = (request.POST.get(f"lot_{lot.pk}") or "").strip()
+                    if raw and Decimal(raw) > 0:
+                        allocations.append((lot, Decimal(raw)))
+                billing.sale_line_lots_set(line=line, allocations=allocations, actor=request.user)
+                messages.success(request, _("Lots updated."))
+            elif operation == "pay":
+                _require(request, "commerce.pay_sale")
+                formset = PaymentFormSet(request.POST, prefix="pay")
+                if not formset.is_valid():
+                    return self.render_to_response(self.get_context_data(payment_formset=formset))
+                payments = [
+                    billing.PaymentInput(
+                        method=row["method"].code,
+                        amount=row["amount"],
+                        provider_reference=row.get("provider_reference") or None,
+                    )
+                    for row in formset.cleaned_data
+                    if row.get("method") and row.get("amount")
+                ]
+                invoice = billing.sale_pay(sale=sale, payments=payments, actor=request.user, request=request)
+                messages.success(request, _("Paid. Invoice %(number)s issued.") % {"number": invoice.invoice_number})
+            elif operation == "cancel":
+                _require(request, "commerce.cancel_sale")
+                billing.sale_cancel(sale=sale, actor=request.user)
+                messages.success(request, _("The sale was cancelled."))
+            elif operation == "refund":
+                _require(request, "commerce.refund_sale")
+                credit = billing.sale_refund(
+                    sale=sale, reason=request.POST.get("reason", ""), actor=request.user, request=request
+                )
+                messages.success(
+                    request, _("Refunded. Credit note %(number)s issued.") % {"number": credit.credit_note_number}
+                )
+            else:
+                messages.error(request, _("Unknown operation."))
+        except DomainError as error:
+            messages.error(request, error.message)
+        except ArithmeticError:
+            messages.error(request, _("Enter quantities as numbers."))
+        return redirect(SALE_TILL, pk=sale.pk)
+
+
+class DocumentDownloadView(View):
+    """Redirect to a short-lived signed URL of an invoice or credit note PDF; audited."""
+
+    model = Invoice
+
+    def get(self, request, pk):
+        _require(request, "commerce.download_invoice")
+        obj = get_object_or_404(self.model, pk=pk)
+        if obj.document_id is None:
+            if isinstance(obj, Invoice):
+                invoice_pdf.invoice_pdf_store(invoice=obj)
+            else:
+                invoice_pdf.credit_note_pdf_store(credit_note=obj)
+            obj.refresh_from_db()
+        number = str(obj)
+        audit_record(actor=request.user, action="view", entity=obj, request=request, metadata={"download": number})
+        return HttpResponseRedirect(signed_url("documents", obj.document.object_key))
+
+
+class FiscalJournalCheckView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "commerce/admin/fiscal_check.html"
+    page_title = _("Fiscal journal check")
+    header_icon = "lock"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, "commerce.verify_fiscal_journal")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["report"] = fiscal.fiscal_journal_verify()
+        return context
+
+
+class SalesReportsView(WagtailAdminTemplateMixin, TemplateView):
+    """Payments per day and method, VAT per rate, top products, revenue by referral source, as
+    bar charts (plain HTML/CSS, no script), with CSV export links to the audited API."""
+
+    template_name = "commerce/admin/sales_reports.html"
+    page_title = _("Sales reports")
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, "commerce.view_sales_reports")
+        return super().dispatch(request, *args, **kwargs)
+
+    @staticmethod
+    def _bars(rows, key):
+        top = max((abs(Decimal(row[key])) for row in rows), default=Decimal("0")) or Decimal("1")
+        return [{**row, "width": int(abs(Decimal(row[key])) * 100 / top)} for row in rows]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = "month" if self.request.GET.get("period") == "month" else "day"
+        context.update(
+            period=period,
+            payments=self._bars(sales_selectors.payments_by_method(period=period), "gross"),
+            vat=self._bars(sales_selectors.vat_by_rate(), "vat"),
+            top=self._bars(sales_selectors.top_products(), "revenue_excl_tax"),
+            referrals=self._bars(sales_selectors.revenue_by_referral_source(), "revenue_incl_tax"),
+        )
+        return context

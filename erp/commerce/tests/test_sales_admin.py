@@ -1,0 +1,105 @@
+"""Wagtail admin of Commerce II: screens open for the right roles; the till sells and pays."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from erp.commerce.models import Invoice, Sale, SaleStatus
+from erp.ops.models import AuditLog
+
+from .factories import ServiceFactory
+from .sales_fixtures import payment_methods, sumup_rule
+
+pytestmark = pytest.mark.django_db
+
+INDEXES = [
+    "commerce_new_sale:index",
+    "commerce_sale:index",
+    "commerce_invoice:index",
+    "commerce_creditnote:index",
+    "commerce_payment:index",
+    "commerce_cardfeerule:index",
+    "commerce_fiscaljournalentry:index",
+    "commerce_fiscalclosing:index",
+    "commerce_fiscal_check:index",
+    "commerce_sales_reports:index",
+]
+
+
+def login(make_user, role):
+    client = Client()
+    client.force_login(make_user(role, f"{role}-sales-admin@clinic.test"))
+    return client
+
+
+@pytest.mark.parametrize("url_name", INDEXES)
+def test_admin_opens_every_screen(make_user, url_name):
+    assert login(make_user, "admin").get(reverse(url_name)).status_code == 200
+
+
+def test_marketing_is_refused(make_user):
+    client = login(make_user, "marketing")
+    for url_name in ("commerce_sale:index", "commerce_new_sale:index", "commerce_sales_reports:index"):
+        assert client.get(reverse(url_name)).status_code in (302, 403)
+
+
+def test_reception_cannot_verify_the_journal_or_edit_invoices(make_user):
+    client = login(make_user, "reception")
+    assert client.get(reverse("commerce_fiscal_check:index")).status_code in (302, 403)
+    assert client.get(reverse("commerce_sale:index")).status_code == 200
+
+
+def test_till_sells_pays_and_downloads(make_user, location):
+    payment_methods()
+    sumup_rule()
+    service = ServiceFactory(name="Consultation", unit_price_excl_tax=Decimal("60.00"))
+    client = login(make_user, "reception")
+    response = client.post(reverse("commerce_new_sale:index"), {"location": location.pk, "sold_to_name": "Walk-in"})
+    sale = Sale.objects.get()
+    assert response.status_code == 302 and response.url == reverse("commerce_sale:till", args=[sale.pk])
+    till = reverse("commerce_sale:till", args=[sale.pk])
+    client.post(till, {"operation": "add_line", "product": service.pk, "quantity": "1"})
+    assert client.get(till).status_code == 200
+    form = {
+        "operation": "pay",
+        "pay-TOTAL_FORMS": "3",
+        "pay-INITIAL_FORMS": "0",
+        "pay-MIN_NUM_FORMS": "0",
+        "pay-MAX_NUM_FORMS": "6",
+        "pay-0-method": "card",
+        "pay-0-amount": "40",
+        "pay-1-method": "cash",
+        "pay-1-amount": "30",
+    }
+    client.post(till, form)
+    sale.refresh_from_db()
+    assert sale.status == SaleStatus.PAID
+    assert sale.payments.get(payment_method__code="cash").change_given == Decimal("10.00")
+    page = client.get(till)
+    assert Invoice.objects.get(sale=sale).invoice_number.encode() in page.content
+    invoice = Invoice.objects.get(sale=sale)
+    download = client.get(reverse("commerce_invoice:download", args=[invoice.pk]))
+    assert download.status_code == 302
+    assert AuditLog.objects.filter(entity_id=invoice.pk, action="view").exists()
+    # Reception cannot refund.
+    client.post(till, {"operation": "refund", "reason": "x"})
+    sale.refresh_from_db()
+    assert sale.status == SaleStatus.PAID
+
+
+def test_till_shows_the_service_error(make_user, location):
+    payment_methods()
+    service = ServiceFactory(unit_price_excl_tax=Decimal("60.00"))
+    client = login(make_user, "reception")
+    client.post(reverse("commerce_new_sale:index"), {"location": location.pk, "sold_to_name": "Walk-in"})
+    sale = Sale.objects.get()
+    till = reverse("commerce_sale:till", args=[sale.pk])
+    client.post(till, {"operation": "add_line", "product": service.pk, "quantity": "1"})
+    form = {"operation": "pay", "pay-TOTAL_FORMS": "1", "pay-INITIAL_FORMS": "0", "pay-0-method": "cash",
+            "pay-0-amount": "10"}  # fmt: skip
+    response = client.post(till, form, follow=True)
+    assert "do not cover" in response.content.decode()
+    sale.refresh_from_db()
+    assert sale.status == SaleStatus.DRAFT
