@@ -121,3 +121,33 @@ def test_monthly_and_yearly_bounds():
 
     assert fiscal.period_bounds(ClosingPeriod.MONTH, date(2024, 2, 10)) == (date(2024, 2, 1), date(2024, 2, 29))
     assert fiscal.period_bounds(ClosingPeriod.YEAR, date(2024, 2, 10)) == (date(2024, 1, 1), date(2024, 12, 31))
+
+
+def test_close_due_closes_day_month_and_year_once(paid_sales):
+    from datetime import date
+    from unittest import mock
+
+    today = timezone.localdate()
+    new_year = date(today.year + 1, 1, 1)
+    with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=new_year):
+        closed = fiscal.fiscal_close_due()
+        assert [c.period_type for c in closed] == ["day", "month", "year"]
+        assert fiscal.fiscal_close_due() == []
+        # The sales of today are in the yearly closing only when today is in that year.
+        year = next(c for c in closed if c.period_type == "year")
+        assert year.period_start == date(today.year, 1, 1)
+        assert year.sales_total_incl_tax == Decimal("150.00")
+        # Closings come in order: an earlier day cannot be closed after a later one.
+        with pytest.raises(exceptions.ClosingInvalid):
+            fiscal.fiscal_period_close(period_type=ClosingPeriod.DAY, day=date(today.year, 1, 1) - timedelta(days=400))
+
+
+def test_close_command(paid_sales):
+    out = StringIO()
+    today = timezone.localdate()
+    tomorrow = today + timedelta(days=1)
+    from unittest import mock
+
+    with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=tomorrow):
+        call_command("fiscal_close", "--period", "day", "--day", today.isoformat(), stdout=out)
+    assert "150.00" in out.getvalue()
