@@ -519,6 +519,11 @@ class PublicLead(BaseModel):
     consent_text = models.TextField(_("consent wording"), blank=True)
     consent_at = models.DateTimeField(_("consent given at"), blank=True, null=True)
     handled_at = models.DateTimeField(_("handled at"), blank=True, null=True)
+    # The patient record reception made from this lead (public_lead_convert_to_patient).
+    patient = models.ForeignKey(
+        "clinical.Patient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("patient"), editable=False,
+    )
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         db_column="handled_by_user_id", verbose_name=_("handled by"),

@@ -76,3 +76,60 @@ def public_lead_set_status(*, lead: PublicLead, status: str, actor) -> PublicLea
     lead.save(update_fields=["status", "handled_at", "handled_by", "updated_at"])
     audit_record(actor=actor, action="update", entity=lead, metadata={"status": [previous, status]})
     return lead
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """First word as first name, the rest as last name; one word is taken as the last name."""
+    words = name.split()
+    if len(words) < 2:
+        return "", " ".join(words)
+    return words[0], " ".join(words[1:])
+
+
+def public_lead_convert_to_patient(*, lead: PublicLead, actor, request=None):
+    """Make a low-confidence patient from a lead, carrying a given newsletter consent (idempotent).
+
+    The lead is locked, so two clicks make one patient; a spam lead is refused. The duplicate tools
+    of the clinical app find the new record if the person was already known.
+    """
+    from erp.clinical.models import IdentityConfidence, ReferralSource
+    from erp.clinical.services import consent_grant, patient_create
+    from erp.core.exceptions import NotAllowed
+    from erp.ops.audit import audit_record
+
+    with transaction.atomic():
+        lead = PublicLead.objects.select_for_update().get(pk=lead.pk)
+        if lead.patient_id:
+            return lead.patient
+        if lead.status == PublicLead.Status.SPAM:
+            raise NotAllowed("A lead marked as spam cannot become a patient.", code="lead_is_spam")
+        first_name, last_name = _split_name(lead.name or "")
+        if not last_name:
+            raise NotAllowed("The lead has no name to start a patient record with.", code="lead_without_name")
+        source, _created = ReferralSource.objects.get_or_create(code="website", defaults={"label": "Website"})
+        patient = patient_create(
+            data={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": lead.email or None,
+                "phone": lead.phone or None,
+                "country_code": lead.country_code or None,
+                "preferred_language": lead.preferred_language or "fr",
+                "identity_confidence": IdentityConfidence.LOW,
+                "referral_source": source,
+                "referral_details": f"Website lead ({lead.get_type_display()})",
+            },
+            actor=actor,
+            request=request,
+        )
+        if lead.newsletter_consent:
+            consent_grant(patient=patient, consent_type="newsletter", actor=actor, request=request)
+        lead.patient = patient
+        lead.status = PublicLead.Status.HANDLED
+        lead.handled_at, lead.handled_by = timezone.now(), actor
+        lead.save(update_fields=["patient", "status", "handled_at", "handled_by", "updated_at"])
+        audit_record(
+            actor=actor, action="update", entity=lead, request=request,
+            metadata={"fields_changed": ["patient", "status"], "patient_id": str(patient.pk)},
+        )
+    return patient

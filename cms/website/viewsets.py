@@ -1,18 +1,25 @@
 """Wagtail admin screens of the website: leads, the translation status report, snippets."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.auth import user_has_any_page_permission
-from wagtail.admin.views.generic import EditView, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic import EditView, InspectView, WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Promotion, PublicLead, StaffMember
 from .selectors import translation_status
-from .services import public_lead_set_status
+from .services import public_lead_convert_to_patient, public_lead_set_status
+
+CONVERT_PERMISSIONS = ("clinical.add_patient", "website.change_publiclead")
 
 
 class PublicLeadEditView(EditView):
@@ -21,6 +28,48 @@ class PublicLeadEditView(EditView):
         return public_lead_set_status(
             lead=self.object, status=self.form.cleaned_data["status"], actor=self.request.user
         )
+
+
+class PublicLeadInspectView(InspectView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        lead = self.object
+        if lead.patient_id and self.request.user.has_perm("clinical.view_patient"):
+            url = reverse("clinical_patient:inspect", args=[lead.patient_id])
+            buttons.append(Button(_("Open the patient"), url=url, icon_name="user", priority=5))
+        elif not lead.patient_id and self.request.user.has_perms(CONVERT_PERMISSIONS):
+            url = reverse("leads:convert", args=[lead.pk])
+            buttons.append(Button(_("Create a patient"), url=url, icon_name="user", priority=5))
+        return buttons
+
+
+class PublicLeadConvertView(WagtailAdminTemplateMixin, TemplateView):
+    """Reception turns a lead into a (low-confidence) patient record: confirm, then create."""
+
+    template_name = "website/admin/lead_convert.html"
+    page_title = _("Create a patient from a lead")
+    header_icon = "user"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perms(CONVERT_PERMISSIONS):
+            raise PermissionDenied
+        self.lead = get_object_or_404(PublicLead, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "lead": self.lead}
+
+    def post(self, request, *args, **kwargs):
+        from erp.core.exceptions import DomainError
+
+        try:
+            patient = public_lead_convert_to_patient(lead=self.lead, actor=request.user, request=request)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(reverse("leads:inspect", args=[self.lead.pk]))
+        messages.success(request, _("Patient record created from the lead."))
+        return redirect(reverse("clinical_patient:inspect", args=[patient.pk]))
 
 
 class PublicLeadViewSet(ModelViewSet):
@@ -42,7 +91,14 @@ class PublicLeadViewSet(ModelViewSet):
     ]
     copy_view_enabled = False
     edit_view_class = PublicLeadEditView
+    inspect_view_class = PublicLeadInspectView
     ordering = ["-created_at"]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("convert/<uuid:pk>/", PublicLeadConvertView.as_view(), name="convert"),
+        ]
 
 
 class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
