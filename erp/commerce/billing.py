@@ -557,10 +557,8 @@ def _billing_fields(sale: Sale, country: str) -> dict:
     return {"billing_name": sale.sold_to_name, "billing_country_code": country, "language": "fr"}
 
 
-def _invoice_create(*, sale: Sale, country: str, issued_at) -> Invoice:
-    number, label = document_number_next(
-        document_type=DocumentType.INVOICE, country_code=country, prefix=invoice_prefix()
-    )
+def _invoice_create(*, sale: Sale, country: str, number: tuple[int, str], issued_at) -> Invoice:
+    number, label = number
     return Invoice.objects.create(
         sale=sale, invoice_number=label, sequence_number=number, issued_at=issued_at, **_billing_fields(sale, country)
     )
@@ -624,12 +622,15 @@ def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor, request=Non
         planned = _plan_payments(sale.total_incl_tax, payments)
         moves = _sale_out_moves(sale, lines)
         stock_moves_record(moves=moves, actor=actor)
+        # The number first, then the clock: whoever holds the series lock reads the time, so
+        # numbers and issue dates go up together.
+        number = document_number_next(document_type=DocumentType.INVOICE, country_code=country, prefix=invoice_prefix())
         now = timezone.now().replace(microsecond=0)
         created = _payments_create(sale=sale, planned=planned, paid_at=now, country=country, actor=actor)
         sale.status = SaleStatus.PAID
         sale.sold_at = now
         sale.save(update_fields=["status", "sold_at", "updated_at"])
-        invoice = _invoice_create(sale=sale, country=country, issued_at=now)
+        invoice = _invoice_create(sale=sale, country=country, number=number, issued_at=now)
         journal_append(
             event_type=FiscalEventType.INVOICE_ISSUED,
             entity=invoice,
@@ -706,11 +707,11 @@ def sale_refund(*, sale: Sale, reason: str, actor, request=None) -> CreditNote:
                     )
                 )
         stock_moves_record(moves=moves, actor=actor)
-        now = timezone.now().replace(microsecond=0)
         country = sale_country(sale)
         number, label = document_number_next(
             document_type=DocumentType.CREDIT_NOTE, country_code=country, prefix=credit_note_prefix()
         )
+        now = timezone.now().replace(microsecond=0)
         billing = {
             field: getattr(invoice, field)
             for field in (
