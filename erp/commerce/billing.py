@@ -344,6 +344,19 @@ def sale_cancel(*, sale: Sale, actor) -> Sale:
         return locked
 
 
+def sale_delete(*, sale: Sale, actor, request=None) -> None:
+    """Soft-delete a draft or cancelled sale (a paid or refunded sale is never deleted)."""
+    with transaction.atomic():
+        locked = Sale.objects.select_for_update().get(pk=sale.pk)
+        if locked.status not in (SaleStatus.DRAFT, SaleStatus.CANCELLED):
+            raise SaleNotDraft(
+                f"This sale is {locked.get_status_display().lower()}: it is kept for good (refund it instead).",
+                code="sale_not_deletable",
+            )
+        audit_record(actor=actor, action="delete", entity=locked, request=request)
+        sale.delete(actor=actor)
+
+
 # --- Paying -------------------------------------------------------------------------------------
 
 

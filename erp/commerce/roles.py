@@ -23,6 +23,7 @@ _FRONT_DESK_SALES = [
     *_view("sale", "saleline", "salelinelot", "payment", "paymentmethod", "invoice"),
     "commerce.add_sale",
     "commerce.change_sale",
+    "commerce.delete_sale",
     "commerce.change_saleline",
     "commerce.delete_saleline",
     "commerce.pay_sale",

@@ -45,11 +45,13 @@ class SaleViewSet(
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
     """Sales. A draft is edited (If-Match with its ETag), then paid or cancelled; a paid sale is
-    never edited or deleted, only refunded with a credit note."""
+    never edited or deleted, only refunded with a credit note. Drafts and cancelled sales may be
+    deleted (soft delete, If-Match)."""
 
     serializer_class = s.SaleSerializer
     queryset = _sale_queryset()
@@ -64,6 +66,9 @@ class SaleViewSet(
         serializer.instance = billing.sale_update(
             sale=serializer.instance, changes=serializer.validated_data, actor=self.request.user
         )
+
+    def perform_destroy(self, instance):
+        billing.sale_delete(sale=instance, actor=self.request.user, request=self.request)
 
     def _respond(self, sale, code=status.HTTP_200_OK):
         sale = _sale_queryset().get(pk=sale.pk)

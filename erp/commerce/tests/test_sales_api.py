@@ -206,3 +206,20 @@ def test_reports_and_audited_csv_export(desk, accountant, location, stocked):
     assert b"rate,exempt,base,vat" in csv_response.content
     assert AuditLog.objects.filter(action="export", metadata_json__report="vat").exists()
     assert desk.get("/api/v1/sales-reports/vat/").status_code == 403
+
+
+def test_draft_can_be_deleted_but_not_a_paid_sale(desk, location, stocked):
+    draft_id = _new_sale(desk, location).json()["id"]
+    assert desk.delete(f"/api/v1/sales/{draft_id}/").status_code == 428
+    assert desk.delete(f"/api/v1/sales/{draft_id}/", HTTP_IF_MATCH='"1"').status_code == 204
+    assert not Sale.objects.filter(pk=draft_id).exists()
+    assert Sale.all_objects.get(pk=draft_id).is_deleted
+    paid_id = _new_sale(desk, location).json()["id"]
+    desk.post(
+        f"/api/v1/sales/{paid_id}/lines/", {"product": str(stocked["consult"].pk), "quantity": "1"}, format="json"
+    )
+    desk.post(f"/api/v1/sales/{paid_id}/pay/", {"payments": [{"method": "cash", "amount": "60"}]}, format="json")
+    etag = desk.get(f"/api/v1/sales/{paid_id}/")["ETag"]
+    refused = desk.delete(f"/api/v1/sales/{paid_id}/", HTTP_IF_MATCH=etag)
+    assert refused.status_code == 409 and refused.json()["code"] == "sale_not_deletable"
+    assert Sale.objects.filter(pk=paid_id).exists()
