@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from erp.core.storage import bucket
 
@@ -261,6 +262,7 @@ def _context(*, kind: str, number: str, issued_at, billing, sale, reason=None, r
         for (rate, category), (base, tax, mention) in sorted(vat.items(), key=lambda item: (item[0][0], item[0][1]))
     ]
     issued_utc = issued_at.astimezone(UTC)
+    issued_local = timezone.localtime(issued_at)  # the date printed is the clinic's calendar day
     return {
         "lang": lang,
         "labels": labels,
@@ -268,8 +270,8 @@ def _context(*, kind: str, number: str, issued_at, billing, sale, reason=None, r
         "type_code": "380" if kind == "invoice" else "381",
         "number": number,
         "issued_iso": issued_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "issued_date": issued_at.date().isoformat(),
-        "issued_102": issued_at.strftime("%Y%m%d"),
+        "issued_date": issued_local.date().isoformat(),
+        "issued_102": issued_local.strftime("%Y%m%d"),
         "seller": seller_info(),
         "billing": billing,
         "lines": rows,
@@ -317,7 +319,9 @@ def _render(context: dict, filename: str, issued_at) -> RenderedDocument:
     html = render_to_string("commerce/invoice/document.html", context)
     xml = render_to_string("commerce/invoice/cii.xml", context).encode("utf-8")
     facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
-    base_pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/a-3b", pdf_identifier=b"x")
+    base_pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        pdf_variant="pdf/a-3b", pdf_identifier=hashlib.md5(context["number"].encode(), usedforsecurity=False).digest()
+    )
     seller = context["seller"]
     metadata = {
         "author": seller["name"],

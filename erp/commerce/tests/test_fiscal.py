@@ -151,3 +151,16 @@ def test_close_command(paid_sales):
     with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=tomorrow):
         call_command("fiscal_close", "--period", "day", "--day", today.isoformat(), stdout=out)
     assert "150.00" in out.getvalue()
+
+
+def test_database_refuses_to_rewrite_a_closing(paid_sales):
+    from unittest import mock
+
+    today = timezone.localdate()
+    with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=today + timedelta(days=1)):
+        fiscal.fiscal_period_close(period_type=ClosingPeriod.DAY, day=today)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE commerce_fiscalclosing SET grand_total_incl_tax = 0")
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM commerce_fiscalclosing")
+    assert FiscalClosing.objects.get().grand_total_incl_tax == Decimal("150.00")

@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from erp.commerce import billing, invoice_pdf
@@ -59,7 +60,7 @@ def test_pdf_has_the_legal_mentions_and_an_armenian_name(paid_invoice):
         "12345678900012",
         "FR12123456789",
         invoice.invoice_number,
-        invoice.issued_at.date().isoformat(),
+        timezone.localtime(invoice.issued_at).date().isoformat(),
         "Crème apaisante",
         "Consultation dermatologique",
         "article 261-4-1° du CGI",
