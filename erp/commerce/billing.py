@@ -8,6 +8,7 @@ no consumed number.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -683,10 +684,15 @@ def _return_cost(line: SaleLine, lot: InventoryLot | None) -> Decimal:
     return cost if cost is not None else ZERO
 
 
-def sale_refund(*, sale: Sale, reason: str, actor, request=None) -> CreditNote:
+def sale_refund(
+    *, sale: Sale, reason: str, returned_line_ids: Sequence | None = None, actor, request=None
+) -> CreditNote:
     """Refund a paid sale in full: a credit note from its own gapless series, refund payments
     mirroring the original ones (negative), and ``in`` moves bringing returned products back to
-    the lots they left from (not services, not products consumed on the patient)."""
+    the lots they left from (not services, not products consumed on the patient).
+
+    ``returned_line_ids`` names the product lines whose goods came back (default: every product
+    line not consumed on the patient); the others are refunded without returning stock."""
     reason = (reason or "").strip()
     if not reason:
         raise PaymentInvalid("Say why the sale is refunded.", field="reason", code="refund_reason_required")
@@ -698,9 +704,24 @@ def sale_refund(*, sale: Sale, reason: str, actor, request=None) -> CreditNote:
             raise SaleNotPaid(f"Only a paid sale can be refunded (this one is {sale.get_status_display().lower()}).")
         invoice = Invoice.objects.get(sale=sale)
         lines = list(sale.lines.select_related("product").prefetch_related("lots__lot"))
+        returnable = {
+            line.pk
+            for line in lines
+            if line.product_type_snapshot == ProductType.PRODUCT and not line.consumed_on_patient
+        }
+        if returned_line_ids is None:
+            returned = returnable
+        else:
+            returned = {uuid.UUID(str(pk)) for pk in returned_line_ids}
+            if not returned <= returnable:
+                raise PaymentInvalid(
+                    "Only product lines of this sale that were not used on the patient can come back to stock.",
+                    field="returned_lines",
+                    code="line_not_returnable",
+                )
         moves = []
         for line in lines:
-            if line.product_type_snapshot != ProductType.PRODUCT or line.consumed_on_patient:
+            if line.pk not in returned:
                 continue
             parts = (
                 [(a.lot, a.quantity) for a in line.lots.all()] if line.product.track_lots else [(None, line.quantity)]
@@ -785,7 +806,12 @@ def sale_refund(*, sale: Sale, reason: str, actor, request=None) -> CreditNote:
             action="update",
             entity=sale,
             request=request,
-            metadata={"status": "refunded", "credit_note": label, "reason": reason},
+            metadata={
+                "status": "refunded",
+                "credit_note": label,
+                "reason": reason,
+                "returned_lines": sorted(str(pk) for pk in returned),
+            },
         )
         _schedule_pdf("credit_note", credit_note.pk)
         return credit_note

@@ -116,6 +116,12 @@ class PayInputSerializer(serializers.Serializer):
 
 class RefundInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
+    returned_lines = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        allow_null=True,
+        help_text="Product lines whose goods came back to stock (default: every product line not used on the patient).",
+    )
 
 
 class InvoiceSerializer(serializers.ModelSerializer):

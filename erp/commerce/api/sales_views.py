@@ -110,7 +110,11 @@ class SaleViewSet(
         body = s.RefundInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         credit = billing.sale_refund(
-            sale=self.get_object(), reason=body.validated_data["reason"], actor=request.user, request=request
+            sale=self.get_object(),
+            reason=body.validated_data["reason"],
+            returned_line_ids=body.validated_data.get("returned_lines"),
+            actor=request.user,
+            request=request,
         )
         return Response(s.CreditNoteSerializer(credit).data, status=status.HTTP_201_CREATED)
 

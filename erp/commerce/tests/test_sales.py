@@ -444,3 +444,18 @@ def test_sale_line_lot_unique(clerk, shop, location):
         SaleLineLot.objects.create(sale_line=line, lot=line.lots.get().lot, quantity=Decimal("1"))
     assert SaleLine.objects.count() == 1
     assert TaxRate.objects.exists()
+
+
+def test_refund_returns_only_the_lines_named(clerk, shop, location):
+    sale = billing.sale_create(location=location, sold_to_name="Walk-in", actor=clerk)
+    opened = billing.sale_line_add(sale=sale, product=shop["cream"], quantity=Decimal("2"), actor=clerk)
+    sealed = billing.sale_line_add(sale=sale, product=shop["filler"], quantity=Decimal("1"), actor=clerk)
+    consult = billing.sale_line_add(sale=sale, product=shop["consult"], quantity=Decimal("1"), actor=clerk)
+    sale.refresh_from_db()
+    billing.sale_pay(sale=sale, payments=[PaymentInput("cash", sale.total_incl_tax)], actor=clerk)
+    with pytest.raises(exceptions.PaymentInvalid):
+        billing.sale_refund(sale=sale, reason="x", returned_line_ids=[consult.pk], actor=clerk)
+    billing.sale_refund(sale=sale, reason="Opened cream kept", returned_line_ids=[sealed.pk], actor=clerk)
+    assert stock_available(product=shop["cream"], location=location) == Decimal("18.00")
+    assert stock_available(product=shop["filler"], lot=shop["soon"], location=location) == Decimal("2.00")
+    assert opened.pk
