@@ -255,6 +255,10 @@ class AppSettings(BaseModel, VersionedModel):
     default_language = models.CharField(max_length=2, choices=LanguageChoices.choices, default=LanguageChoices.FR)
     enabled_languages = models.JSONField(default=all_language_codes)
     timezone = models.CharField(max_length=64, default="Europe/Paris")
+    # Where bookings that name no site (e.g. from Calendly) take place.
+    default_location = models.ForeignKey(
+        "core.ClinicLocation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("app settings")

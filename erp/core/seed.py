@@ -22,9 +22,12 @@ DEMO_PASSWORD = "demo-{role}-2026"
 
 
 def seed(out) -> None:
-    AppSettings.load()
     for data in LOCATIONS:
         ClinicLocation.objects.update_or_create(name=data["name"], defaults={**data, "country_code": "FR"})
+    app_settings = AppSettings.load()
+    if app_settings.default_location_id is None:
+        app_settings.default_location = ClinicLocation.objects.get(name=LOCATIONS[0]["name"])
+        app_settings.save()
 
     for role in CLINIC_ROLES:
         email, first_name, last_name = DEMO_USERS[role]

@@ -285,6 +285,25 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clinic@localhost")
 
+# --- Invoicing (legal mentions of a French invoice) -------------------------------------------
+# The defaults are placeholders for development: set the clinic's real identity before issuing
+# real invoices.
+SELLER_NAME = os.environ.get("SELLER_NAME", "Clinique Dermatologique")
+SELLER_ADDRESS_LINE1 = os.environ.get("SELLER_ADDRESS_LINE1", "1 rue de la Paix")
+SELLER_POSTAL_CODE = os.environ.get("SELLER_POSTAL_CODE", "75002")
+SELLER_CITY = os.environ.get("SELLER_CITY", "Paris")
+SELLER_COUNTRY_CODE = os.environ.get("SELLER_COUNTRY_CODE", "FR")
+SELLER_SIREN = os.environ.get("SELLER_SIREN", "000000000")
+SELLER_SIRET = os.environ.get("SELLER_SIRET", "00000000000000")
+SELLER_VAT_NUMBER = os.environ.get("SELLER_VAT_NUMBER", "FR00000000000")
+INVOICE_NUMBER_PREFIX = os.environ.get("INVOICE_NUMBER_PREFIX", "FA")
+CREDIT_NOTE_NUMBER_PREFIX = os.environ.get("CREDIT_NOTE_NUMBER_PREFIX", "AV")
+CARD_PAYMENT_PROVIDER = os.environ.get("CARD_PAYMENT_PROVIDER", "SumUp")
+
+# --- Integrations -------------------------------------------------------------------------------
+# Calendly's webhook signing key: deliveries whose signature does not match are refused (401).
+CALENDLY_WEBHOOK_SIGNING_KEY = os.environ.get("CALENDLY_WEBHOOK_SIGNING_KEY", "")
+
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -323,6 +342,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Marketing images need alt text (accessibility): the image form requires it.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.website.forms.MarketingImageForm"
 WAGTAILDOCS_SERVE_METHOD = "direct"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_PASSWORD_RESET_ENABLED = True

@@ -233,10 +233,10 @@ def test_duplicates_endpoint_lists_reasons(users):
     a = PatientFactory(phone="0611223344", email="same@example.com")
     b = PatientFactory(phone="+33611223344", email="same@example.com")
     body = client_for(users["reception"]).get(f"/api/v1/patients/{a.pk}/duplicates/").json()
-    assert body == [
-        {"patient": pytest.approx(body[0]["patient"]), "reasons": ["same_phone", "same_email"], "similarity": None}
-    ]
-    assert body[0]["patient"]["id"] == str(b.pk)
+    assert [candidate["patient"]["id"] for candidate in body] == [str(b.pk)]
+    # The factory's names are alike too: with pg_trgm the server adds "similar_name" and a score.
+    assert body[0]["reasons"][:2] == ["same_phone", "same_email"]
+    assert set(body[0]["reasons"]) <= {"same_phone", "same_email", "similar_name"}
 
 
 def test_encounter_etag_finalize_and_read_only(users):

@@ -152,7 +152,7 @@ class AppSettingsSerializer(serializers.ModelSerializer):
         model = AppSettings
         fields = [
             "id", "default_country_code", "default_currency", "default_language",
-            "enabled_languages", "timezone", "row_version", "updated_at",
+            "enabled_languages", "timezone", "default_location", "row_version", "updated_at",
         ]
         read_only_fields = ["id", "row_version", "updated_at"]
 
