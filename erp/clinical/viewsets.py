@@ -19,6 +19,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from erp.core.admin_audit import AuditedCreateView, AuditedDeleteView
+from erp.core.admin_audit import AuditedEditView as RecordAuditedEditView
 from erp.core.exceptions import DomainError
 from erp.ops.audit import audit_record
 
@@ -304,34 +306,6 @@ class EncounterViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
 # --- Guardians and referral sources -------------------------------------------------------------
 
 
-class AuditedCreateView(generic.CreateView):
-    """A plain record created in the admin: Wagtail's save, then the audit row (same transaction)."""
-
-    def save_instance(self):
-        instance = super().save_instance()
-        audit_record(actor=self.request.user, action="create", entity=instance, request=self.request)
-        return instance
-
-
-class AuditedUpdateView(generic.EditView):
-    def save_instance(self):
-        instance = super().save_instance()
-        audit_record(
-            actor=self.request.user,
-            action="update",
-            entity=instance,
-            request=self.request,
-            metadata={"fields_changed": sorted(self.form.changed_data)},
-        )
-        return instance
-
-
-class AuditedDeleteView(generic.DeleteView):
-    def delete_action(self):
-        audit_record(actor=self.request.user, action="delete", entity=self.object, request=self.request)
-        super().delete_action()
-
-
 class GuardianCreateView(PatientInitialMixin, AuditedCreateView):
     pass
 
@@ -347,7 +321,7 @@ class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
     list_filter = ["relationship"]
     search_fields = ["full_name", "patient__full_name_normalized"]
     add_view_class = GuardianCreateView
-    edit_view_class = AuditedUpdateView
+    edit_view_class = RecordAuditedEditView
     delete_view_class = AuditedDeleteView
     form_fields = [
         "patient",
@@ -375,7 +349,7 @@ class ReferralSourceViewSet(NoReferenceIndex, ModelViewSet):
     search_fields = ["label", "code"]
     form_fields = ["code", "label", "is_active"]
     add_view_class = AuditedCreateView
-    edit_view_class = AuditedUpdateView
+    edit_view_class = RecordAuditedEditView
     delete_view_class = AuditedDeleteView
     copy_view_enabled = False
 

@@ -6,8 +6,6 @@ stock on hand are read-only here.
 """
 
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import ProtectedError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +18,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from erp.core.admin_audit import AuditedModelViewSet
 from erp.core.exceptions import DomainError
-from erp.ops.audit import audit_record
 
 from . import admin_views, services
 from .models import (
@@ -49,48 +47,6 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 
 for _model in (StockBalance, StockMove, InventoryLot, GoodsReceipt):
     register_permission_policy(_model, ReadOnlyPermissionPolicy(_model))
-
-
-class AuditedCreateView(generic.CreateView):
-    def save_instance(self):
-        instance = super().save_instance()  # already inside the view's transaction
-        audit_record(actor=self.request.user, action="create", entity=instance, request=self.request)
-        return instance
-
-
-class AuditedEditView(generic.EditView):
-    def save_instance(self):
-        instance = super().save_instance()
-        audit_record(
-            actor=self.request.user,
-            action="update",
-            entity=instance,
-            request=self.request,
-            metadata={"fields_changed": sorted(self.form.changed_data)},
-        )
-        return instance
-
-
-class AuditedDeleteView(generic.DeleteView):
-    def delete_action(self):
-        with transaction.atomic():
-            audit_record(actor=self.request.user, action="delete", entity=self.object, request=self.request)
-            super().delete_action()
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ProtectedError:
-            messages.error(self.request, _("This record is still used by other records and cannot be deleted."))
-            return redirect(self.index_url_name)
-
-
-class AuditedModelViewSet(ModelViewSet):
-    """Admin writes of commercial records leave the same audit rows as the API."""
-
-    add_view_class = AuditedCreateView
-    edit_view_class = AuditedEditView
-    delete_view_class = AuditedDeleteView
 
 
 class TaxRateViewSet(AuditedModelViewSet):

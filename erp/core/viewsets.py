@@ -1,9 +1,10 @@
 """Wagtail admin screens of the core app: clinic sites, practitioners, clinic-wide settings."""
 
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from .admin_audit import AuditedModelViewSet
 from .models import AppSettings, ClinicLocation, Practitioner
 
 
@@ -20,7 +21,7 @@ class SingleRowPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(AppSettings, SingleRowPermissionPolicy(AppSettings))
 
 
-class ClinicLocationViewSet(ModelViewSet):
+class ClinicLocationViewSet(AuditedModelViewSet):
     model = ClinicLocation
     url_prefix = "clinic/locations"
     icon = "site"
@@ -33,7 +34,7 @@ class ClinicLocationViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class PractitionerViewSet(ModelViewSet):
+class PractitionerViewSet(AuditedModelViewSet):
     model = Practitioner
     url_prefix = "clinic/practitioners"
     icon = "user"
@@ -46,7 +47,7 @@ class PractitionerViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class AppSettingsViewSet(ModelViewSet):
+class AppSettingsViewSet(AuditedModelViewSet):
     model = AppSettings
     url_prefix = "clinic/settings"
     icon = "cogs"

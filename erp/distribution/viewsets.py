@@ -5,10 +5,6 @@ created through ``order_create`` and then changed only by the operations of thei
 (lines while created, lifecycle moves), never edited or deleted as rows.
 """
 
-from django.contrib import messages
-from django.db import transaction
-from django.db.models import RestrictedError
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
@@ -17,8 +13,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from erp.core.admin_audit import AuditedModelViewSet as CoreAuditedModelViewSet
 from erp.core.exceptions import DomainError
-from erp.ops.audit import audit_record
 
 from . import admin_views, services
 from .models import Distributor, DistributorMember, Order, PointOfSale
@@ -28,41 +24,7 @@ ADDRESS_AND_CONTACT = [
 ]  # fmt: skip
 
 
-class AuditedCreateView(generic.CreateView):
-    def save_instance(self):
-        instance = super().save_instance()
-        audit_record(actor=self.request.user, action="create", entity=instance, request=self.request)
-        return instance
-
-
-class AuditedEditView(generic.EditView):
-    def save_instance(self):
-        instance = super().save_instance()
-        audit_record(
-            actor=self.request.user, action="update", entity=instance, request=self.request,
-            metadata={"fields_changed": sorted(self.form.changed_data)},
-        )
-        return instance
-
-
-class AuditedDeleteView(generic.DeleteView):
-    def delete_action(self):
-        with transaction.atomic():
-            audit_record(actor=self.request.user, action="delete", entity=self.object, request=self.request)
-            super().delete_action()
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except RestrictedError:
-            messages.error(self.request, _("This record still has orders and cannot be deleted."))
-            return redirect(self.index_url_name)
-
-
-class AuditedModelViewSet(ModelViewSet):
-    add_view_class = AuditedCreateView
-    edit_view_class = AuditedEditView
-    delete_view_class = AuditedDeleteView
+class AuditedModelViewSet(CoreAuditedModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
 

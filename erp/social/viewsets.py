@@ -7,7 +7,6 @@ opens the Manual Publish Pack. "To take down" lists what a consent revocation wi
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -19,9 +18,9 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from erp.core.admin_audit import AuditedCreateView, AuditedDeleteView, AuditedEditView
 from erp.core.exceptions import DomainError
 from erp.core.storage import bucket
-from erp.ops.audit import audit_record
 
 from . import admin_views, services
 from .captions import compose_caption, count_caption
@@ -41,30 +40,6 @@ class DomainErrorsAsFormErrors:
 
 
 # --- Accounts -----------------------------------------------------------------------------------
-
-
-class AuditedCreateView(generic.CreateView):
-    def save_instance(self):
-        instance = super().save_instance()
-        audit_record(actor=self.request.user, action="create", entity=instance, request=self.request)
-        return instance
-
-
-class AuditedEditView(generic.EditView):
-    def save_instance(self):
-        instance = super().save_instance()
-        audit_record(
-            actor=self.request.user, action="update", entity=instance, request=self.request,
-            metadata={"fields_changed": sorted(self.form.changed_data)},
-        )
-        return instance
-
-
-class AuditedDeleteView(generic.DeleteView):
-    def delete_action(self):
-        with transaction.atomic():
-            audit_record(actor=self.request.user, action="delete", entity=self.object, request=self.request)
-            super().delete_action()
 
 
 class SocialAccountViewSet(ModelViewSet):

@@ -48,3 +48,16 @@ def test_settings_row_cannot_be_added_twice_from_the_admin():
     client = admin_client("admin")
     assert client.get("/admin/clinic/settings/").status_code == 200
     assert client.get("/admin/clinic/settings/new/").status_code in (302, 403)
+
+
+def test_admin_edits_are_audited_with_the_changed_fields():
+    from erp.ops.models import AuditLog
+
+    location = ClinicLocationFactory(name="Lyon", city="Lyon")
+    client = admin_client("admin")
+    form = {"name": "Lyon Bellecour", "city": "Lyon", "timezone": "Europe/Paris", "is_active": "on",
+            "address_line1": "", "postal_code": "", "country_code": "FR"}
+    response = client.post(f"/admin/clinic/locations/edit/{location.pk}/", form)
+    assert response.status_code == 302
+    entry = AuditLog.objects.get(entity_id=location.pk, action="update")
+    assert entry.metadata_json["fields_changed"] == ["name"]
