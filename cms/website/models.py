@@ -22,8 +22,10 @@ from taggit.models import TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import DraftStateMixin, Page, RevisionMixin, TranslatableMixin
 from wagtail.search import index
 
@@ -34,6 +36,43 @@ RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
 
 # --- Site settings (website_settings) -----------------------------------------------------------
 
+
+
+# --- Marketing media (spec §9 marketing_media_asset) --------------------------------------------
+# Wagtail's image and document models, stored in the public marketing bucket (the default
+# storage), with the language of the asset. The alt text of an image is Wagtail's own
+# ``description`` field, required by the admin form (forms.MarketingImageForm). Permissions stay
+# Wagtail's (wagtailimages.*_image, wagtaildocs.*_document).
+
+
+class MarketingImage(AbstractImage):
+    language = models.CharField(
+        _("language"), max_length=2, choices=LanguageChoices.choices, blank=True, null=True,
+        help_text=_("The language of the text in the image, if any."),
+    )
+
+    admin_form_fields = (*Image.admin_form_fields, "language")
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+
+class MarketingRendition(AbstractRendition):
+    image = models.ForeignKey(MarketingImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class MarketingDocument(AbstractDocument):
+    language = models.CharField(_("language"), max_length=2, choices=LanguageChoices.choices, blank=True, null=True)
+
+    admin_form_fields = (*Document.admin_form_fields, "language")
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Monday")
@@ -143,7 +182,7 @@ class SitePage(Page):
     shows that language's content (an untranslated alias of another locale is a 404)."""
 
     og_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("Open Graph image"), help_text=_("Shown when the page is shared (1200×630)."),
     )
 
@@ -199,7 +238,7 @@ class HomePage(SitePage):
     hero_title = models.CharField(_("hero title"), max_length=200, blank=True)
     hero_text = models.TextField(_("hero text"), blank=True)
     hero_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("hero image"),
     )
     body = StreamField(body_blocks(), blank=True)
@@ -292,7 +331,7 @@ class ServicePage(SitePage):
     order_index = models.IntegerField(_("order"), default=0)
     featured = models.BooleanField(_("featured on the home page"), default=False)
     image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("image"),
     )
 
@@ -359,7 +398,7 @@ class BlogPostTag(TaggedItemBase):
 class BlogPostPage(SitePage):
     excerpt = models.TextField(_("excerpt"), blank=True, null=True)
     cover_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("cover image"),
     )
     publication_date = models.DateField(_("publication date"), default=timezone.localdate)
@@ -388,7 +427,7 @@ class StaffMember(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Mode
     role = models.CharField(_("role"), max_length=200)
     bio = models.TextField(_("bio"), blank=True, null=True)
     photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("photo"),
     )
     order_index = models.IntegerField(_("order"), default=0)
@@ -430,7 +469,7 @@ class Promotion(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model)
     title = models.CharField(_("title"), max_length=200)
     content = RichTextField(_("content"), features=["bold", "italic", "link"], blank=True)
     image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("image"),
     )
     link_page = models.ForeignKey(

@@ -12,9 +12,10 @@ from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
-from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
+
+from cms.website.models import MarketingImage as Image
 
 from . import seed_content as C
 from .models import (

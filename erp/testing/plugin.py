@@ -23,7 +23,10 @@ def pytest_collection_modifyitems(items):
     """
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+        if marker is None and {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())):
+            # Live-server tests are transactional through their fixture, without a marker.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+        elif marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
             restoring = pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True)
             item.add_marker(restoring, append=False)
 

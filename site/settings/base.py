@@ -341,6 +341,8 @@ WAGTAIL_SITE_NAME = "Clinique"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAILIMAGES_IMAGE_MODEL = "website.MarketingImage"
+WAGTAILDOCS_DOCUMENT_MODEL = "website.MarketingDocument"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 # Marketing images need alt text (accessibility): the image form requires it.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.website.forms.MarketingImageForm"

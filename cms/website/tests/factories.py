@@ -9,7 +9,6 @@ from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
-from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
 
 from cms.website.models import (
@@ -24,6 +23,7 @@ from cms.website.models import (
     StaffMember,
     TeamPage,
 )
+from cms.website.models import MarketingImage as Image
 
 
 class PublicLeadFactory(factory.django.DjangoModelFactory):

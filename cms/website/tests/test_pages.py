@@ -282,7 +282,8 @@ def test_publishing_a_staff_member_purges_the_team_page(client, site_tree):
 
 def test_image_form_requires_alt_text(settings):
     from wagtail.images.forms import get_image_form
-    from wagtail.images.models import Image
+
+    from cms.website.models import MarketingImage as Image
 
     settings.WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.website.forms.MarketingImageForm"
     form_class = get_image_form(Image)

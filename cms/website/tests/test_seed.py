@@ -1,11 +1,11 @@
 import re
 
 import pytest
-from wagtail.images.models import Image
 from wagtail.models import Page, Revision
 
 from cms.website import seed as website_seed
 from cms.website.models import BlogPostPage, HomePage, Promotion, ServicePage, StaffMember
+from cms.website.models import MarketingImage as Image
 
 from .factories import ensure_wagtail_roots
 
