@@ -16,12 +16,15 @@ from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from erp.core.admin_audit import AuditedCreateView, AuditedDeleteView
-from erp.core.admin_audit import AuditedEditView as RecordAuditedEditView
-from erp.core.exceptions import DomainError
+from erp.core.wagtail_admin import (
+    AuditedCreateView,
+    AuditedDeleteView,
+    DomainErrorsAsFormErrors,
+    ReadOnlyPermissionPolicy,
+)
+from erp.core.wagtail_admin import AuditedEditView as RecordAuditedEditView
 from erp.ops.audit import audit_record
 
 from . import admin_views, agenda_admin, selectors, services
@@ -29,19 +32,6 @@ from .audit import audit_reads
 from .models import Appointment, CalendlyDelivery, Encounter, Patient, PatientGuardian, ReferralSource
 
 CONTACT_PERM = "clinical.view_patient_contact"
-
-
-class DomainErrorsAsFormErrors:
-    """A refusal of a service becomes a form error instead of a server error."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            # Wagtail sets this only when its own validation fails; form_invalid reads it.
-            self.produced_error_message = error.message
-            return self.form_invalid(form)
 
 
 class AuditedEditView(DomainErrorsAsFormErrors, generic.EditView):
@@ -436,19 +426,6 @@ class AppointmentViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
             *super().get_urlpatterns(),
             path("transition/<uuid:pk>/", agenda_admin.appointment_transition_view, name="transition"),
         ]
-
-
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Only ``view``: the admin offers no add, edit or delete of these records."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and super().user_has_permission(user, "view")
-
-    def users_with_any_permission(self, actions, **kwargs):
-        return super().users_with_any_permission(["view"] if "view" in actions else [], **kwargs)
 
 
 register_permission_policy(CalendlyDelivery, ReadOnlyPermissionPolicy(CalendlyDelivery), exact_class=True)

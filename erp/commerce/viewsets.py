@@ -18,8 +18,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from erp.core.admin_audit import AuditedModelViewSet
 from erp.core.exceptions import DomainError
+from erp.core.wagtail_admin import AuditedModelViewSet, ReadOnlyPermissionPolicy
 
 from . import admin_views, services
 from .models import (
@@ -33,17 +33,6 @@ from .models import (
     Supplier,
     TaxRate,
 )
-
-
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Records written only by services (ledger, balances, lots, receipts): viewed, never edited here."""
-
-    def user_has_permission(self, user, action):
-        return action not in ("add", "change", "delete") and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
 
 for _model in (StockBalance, StockMove, InventoryLot, GoodsReceipt):
     register_permission_policy(_model, ReadOnlyPermissionPolicy(_model))

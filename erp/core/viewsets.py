@@ -4,8 +4,8 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from .admin_audit import AuditedModelViewSet
 from .models import AppSettings, ClinicLocation, Practitioner
+from .wagtail_admin import AuditedModelViewSet
 
 
 class SingleRowPermissionPolicy(ModelPermissionPolicy):

@@ -13,8 +13,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from erp.core.admin_audit import AuditedModelViewSet as CoreAuditedModelViewSet
 from erp.core.exceptions import DomainError
+from erp.core.wagtail_admin import AuditedModelViewSet as CoreAuditedModelViewSet
 
 from . import admin_views, services
 from .models import Distributor, DistributorMember, Order, PointOfSale

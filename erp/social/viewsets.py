@@ -18,26 +18,13 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from erp.core.admin_audit import AuditedCreateView, AuditedDeleteView, AuditedEditView
 from erp.core.exceptions import DomainError
 from erp.core.storage import bucket
+from erp.core.wagtail_admin import AuditedCreateView, AuditedDeleteView, AuditedEditView, DomainErrorsAsFormErrors
 
 from . import admin_views, services
 from .captions import compose_caption, count_caption
 from .models import SocialAccount, SocialMediaAsset, SocialPost
-
-
-class DomainErrorsAsFormErrors:
-    """A refusal of a service becomes a form error instead of a server error."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            self.produced_error_message = error.message
-            return self.form_invalid(form)
-
 
 # --- Accounts -----------------------------------------------------------------------------------
 

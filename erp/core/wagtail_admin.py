@@ -1,4 +1,8 @@
-"""Wagtail admin writes leave the same audit rows as the API: one set of views for every app."""
+"""Shared Wagtail admin plumbing of the ERP apps.
+
+Admin writes leave the same audit rows as the API; a service's refusal is a form error, not a 500;
+records written only by services are read-only in the admin.
+"""
 
 from django.contrib import messages
 from django.db import transaction
@@ -7,8 +11,39 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from erp.core.exceptions import DomainError
 from erp.ops.audit import audit_record
+
+WRITE_ACTIONS = ("add", "change", "delete")
+
+
+class DomainErrorsAsFormErrors:
+    """A refusal of a service becomes a form error instead of a server error."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            # Wagtail sets this only when its own validation fails; form_invalid reads it.
+            self.produced_error_message = error.message
+            return self.form_invalid(form)
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Records written only by services (ledgers, deliveries, receipts): listed and inspected, never
+    added, edited or deleted in the admin."""
+
+    def user_has_permission(self, user, action):
+        return action not in WRITE_ACTIONS and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions, **kwargs):
+        return super().users_with_any_permission([a for a in actions if a not in WRITE_ACTIONS], **kwargs)
 
 
 class AuditedCreateView(generic.CreateView):
