@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("erp.commerce.api.urls")),
     path("", include("erp.social.api.urls")),
     path("", include("erp.distribution.api.urls")),
+    path("", include("erp.ops.api.urls")),
 ]

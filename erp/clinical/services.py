@@ -460,8 +460,10 @@ def clinical_photo_make_thumbnail(*, photo_id) -> ClinicalPhoto | None:
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=85)  # a fresh image: no EXIF, no GPS
     key = storage.save(photo.object_key.rsplit(".", 1)[0] + ".thumb.jpg", ContentFile(out.getvalue()))
-    ClinicalPhoto.all_objects.filter(pk=photo.pk).update(thumbnail_object_key=key)
-    photo.thumbnail_object_key = key
+    with transaction.atomic():
+        ClinicalPhoto.all_objects.filter(pk=photo.pk).update(thumbnail_object_key=key)
+        photo.thumbnail_object_key = key
+        audit_record(actor=None, action="update", entity=photo, metadata={"fields_changed": ["thumbnail_object_key"]})
     return photo
 
 

@@ -9,27 +9,22 @@ previous entry; it is always the last lock a payment or a refund takes.
 from __future__ import annotations
 
 import calendar
-import hashlib
 import json
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+
+from erp.core.chain import GENESIS_HASH, ChainReport, canonical_json, chain_hash, chain_lock, chain_verify
 
 from .exceptions import ClosingInvalid
 from .models import ClosingPeriod, FiscalClosing, FiscalEventType, FiscalJournalEntry
 from .money import ZERO, quantize_money
 
-GENESIS_HASH = "0" * 64
 # Arbitrary constant key of the advisory lock serialising appends to the chain.
 JOURNAL_LOCK_KEY = 0x6A6F75726E616C
-
-
-def canonical_json(data: dict) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def _entry_data(entry: FiscalJournalEntry) -> dict:
@@ -48,14 +43,11 @@ def _entry_data(entry: FiscalJournalEntry) -> dict:
 
 
 def entry_hash(entry: FiscalJournalEntry) -> str:
-    payload = entry.previous_hash + canonical_json(_entry_data(entry))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return chain_hash(entry.previous_hash, _entry_data(entry))
 
 
 def _lock_journal() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [JOURNAL_LOCK_KEY])
+    chain_lock(JOURNAL_LOCK_KEY)
 
 
 def journal_append(
@@ -93,43 +85,9 @@ def journal_append(
         return entry
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    ok: bool
-    entries_checked: int
-    first_broken_sequence: int | None = None
-    first_broken_id: str | None = None
-    reason: str | None = None
-
-    def as_dict(self) -> dict:
-        return {
-            "ok": self.ok,
-            "entries_checked": self.entries_checked,
-            "first_broken_sequence": self.first_broken_sequence,
-            "first_broken_id": self.first_broken_id,
-            "reason": self.reason,
-        }
-
-
 def fiscal_journal_verify() -> ChainReport:
     """Recompute the chain from the first entry; name the first entry that does not match."""
-    previous = GENESIS_HASH
-    expected_sequence = 1
-    checked = 0
-    for entry in FiscalJournalEntry.objects.order_by("sequence").iterator(chunk_size=2000):
-        reason = None
-        if entry.sequence != expected_sequence:
-            reason = f"sequence {entry.sequence} found where {expected_sequence} was expected (missing entry)"
-        elif entry.previous_hash != previous:
-            reason = "previous_hash does not match the hash of the entry before"
-        elif entry_hash(entry) != entry.hash:
-            reason = "hash does not match the entry's data (altered)"
-        if reason:
-            return ChainReport(False, checked, entry.sequence, str(entry.pk), reason)
-        previous = entry.hash
-        expected_sequence += 1
-        checked += 1
-    return ChainReport(True, checked)
+    return chain_verify(FiscalJournalEntry.objects.order_by("sequence").iterator(chunk_size=2000), data=_entry_data)
 
 
 # --- Closings -----------------------------------------------------------------------------------
@@ -160,7 +118,7 @@ def _closing_hash(closing: FiscalClosing) -> str:
         "last_entry_sequence": closing.last_entry_sequence,
         "last_entry_hash": closing.last_entry_hash,
     }
-    return hashlib.sha256((closing.previous_hash + canonical_json(data)).encode("utf-8")).hexdigest()
+    return chain_hash(closing.previous_hash, data)
 
 
 def fiscal_period_close(*, period_type: str, day: date, actor=None) -> FiscalClosing:
@@ -212,10 +170,9 @@ def fiscal_period_close(*, period_type: str, day: date, actor=None) -> FiscalClo
         )
         closing.hash = _closing_hash(closing)
         closing.save()
-        if actor is not None:
-            from erp.ops.audit import audit_record
+        from erp.ops.audit import audit_record
 
-            audit_record(actor=actor, action="create", entity=closing, metadata={"period": period_type})
+        audit_record(actor=actor, action="create", entity=closing, metadata={"period": period_type})
         return closing
 
 

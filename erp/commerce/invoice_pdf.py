@@ -372,12 +372,15 @@ def credit_note_render(credit_note: CreditNote) -> RenderedDocument:
     return _render(context, f"{credit_note.credit_note_number}.pdf", credit_note.issued_at)
 
 
-def _store(rendered: RenderedDocument, *, patient, title: str):
+def _store(rendered: RenderedDocument, *, patient, title: str, billed, actor):
+    """Keep the PDF as a patient document and attach it to ``billed`` (its invoice or credit note):
+    two audited writes, the document created and the invoice's ``document`` set."""
     from erp.clinical.models import Document, DocumentKind
+    from erp.ops.audit import audit_record
 
     key = f"documents/{uuid.uuid4()}.pdf"
     stored_key = bucket(Document.BUCKET).save(key, ContentFile(rendered.pdf))
-    return Document.objects.create(
+    document = Document.objects.create(
         object_key=stored_key,
         content_type="application/pdf",
         size_bytes=len(rendered.pdf),
@@ -386,9 +389,14 @@ def _store(rendered: RenderedDocument, *, patient, title: str):
         patient=patient,
         kind=DocumentKind.OTHER,
     )
+    type(billed).objects.filter(pk=billed.pk).update(document=document)
+    billed.document = document
+    audit_record(actor=actor, action="create", entity=document, metadata={"rendered_for": str(billed)})
+    audit_record(actor=actor, action="update", entity=billed, metadata={"fields_changed": ["document"]})
+    return document
 
 
-def invoice_pdf_store(*, invoice: Invoice):
+def invoice_pdf_store(*, invoice: Invoice, actor=None):
     """Render the invoice and keep it in the documents bucket (once: later calls return it)."""
     if invoice.document_id:
         return invoice.document
@@ -397,13 +405,12 @@ def invoice_pdf_store(*, invoice: Invoice):
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if locked.document_id:
             return locked.document
-        document = _store(rendered, patient=invoice.sale.sold_to_patient, title=rendered.filename)
-        Invoice.objects.filter(pk=invoice.pk).update(document=document)
-        invoice.document = document
-        return document
+        return _store(
+            rendered, patient=invoice.sale.sold_to_patient, title=rendered.filename, billed=invoice, actor=actor
+        )
 
 
-def credit_note_pdf_store(*, credit_note: CreditNote):
+def credit_note_pdf_store(*, credit_note: CreditNote, actor=None):
     if credit_note.document_id:
         return credit_note.document
     rendered = credit_note_render(credit_note)
@@ -411,7 +418,6 @@ def credit_note_pdf_store(*, credit_note: CreditNote):
         locked = CreditNote.objects.select_for_update().get(pk=credit_note.pk)
         if locked.document_id:
             return locked.document
-        document = _store(rendered, patient=credit_note.sale.sold_to_patient, title=rendered.filename)
-        CreditNote.objects.filter(pk=credit_note.pk).update(document=document)
-        credit_note.document = document
-        return document
+        return _store(
+            rendered, patient=credit_note.sale.sold_to_patient, title=rendered.filename, billed=credit_note, actor=actor
+        )

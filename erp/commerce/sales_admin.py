@@ -210,9 +210,9 @@ class DocumentDownloadView(View):
         obj = get_object_or_404(self.model, pk=pk)
         if obj.document_id is None:
             if isinstance(obj, Invoice):
-                invoice_pdf.invoice_pdf_store(invoice=obj)
+                invoice_pdf.invoice_pdf_store(invoice=obj, actor=request.user)
             else:
-                invoice_pdf.credit_note_pdf_store(credit_note=obj)
+                invoice_pdf.credit_note_pdf_store(credit_note=obj, actor=request.user)
             obj.refresh_from_db()
         number = str(obj)
         audit_record(actor=request.user, action="view", entity=obj, request=request, metadata={"download": number})

@@ -3,8 +3,11 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from erp.ops.audit import audited_task
+
 
 @db_task()
+@audited_task
 def invoice_pdf_task(invoice_id: str) -> None:
     from .invoice_pdf import invoice_pdf_store
     from .models import Invoice
@@ -13,6 +16,7 @@ def invoice_pdf_task(invoice_id: str) -> None:
 
 
 @db_task()
+@audited_task
 def credit_note_pdf_task(credit_note_id: str) -> None:
     from .invoice_pdf import credit_note_pdf_store
     from .models import CreditNote
@@ -21,6 +25,7 @@ def credit_note_pdf_task(credit_note_id: str) -> None:
 
 
 @db_periodic_task(crontab(hour="0", minute="15"))
+@audited_task
 def fiscal_closings_task() -> None:
     from .fiscal import fiscal_close_due
 

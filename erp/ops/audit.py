@@ -1,22 +1,187 @@
-"""One function records an audit entry; every app calls it inside its own transaction."""
+"""The one mechanism that writes the audit trail.
 
+``audit_record()`` (one entry) and ``audit_record_many()`` (one action on several records, e.g.
+the rows of a list page) append to the chain inside the caller's transaction: the audited
+operation and its entry commit or roll back together. Appends take a transaction-scoped advisory
+lock and read only the chain head (the last ``sequence``), so concurrent writers keep one linear
+chain and an append never scans history.
+
+Where the event comes from is filled in here, not by each caller: the IP and user agent of the
+current request (``AuditRequestMiddleware``, or an explicit ``request``), and for entries without
+an actor the name of the background task running them (``audited_task``).
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import json
 import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
+
+from erp.core.chain import GENESIS_HASH, ChainReport, canonical_json, chain_hash, chain_lock, chain_verify
 
 from .models import AuditAction, AuditLog
 
+# Arbitrary constant key of the advisory lock serialising appends to the audit chain ("audit").
+AUDIT_CHAIN_LOCK_KEY = 0x6175646974
+USER_AGENT_MAX = 500
 
-def client_metadata(request) -> dict[str, str]:
-    """The caller's IP and user agent, as kept in ``metadata_json``."""
-    if request is None:
-        return {}
-    meta = getattr(request, "META", {})
+_client: ContextVar[tuple[str | None, str] | None] = ContextVar("audit_client", default=None)
+_task: ContextVar[str | None] = ContextVar("audit_task", default=None)
+
+
+# --- Where an event comes from -----------------------------------------------------------------
+
+
+def _valid_ip(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
+def client_info(request) -> tuple[str | None, str]:
+    """The caller's IP and user agent (from ``request``, else from the request being served)."""
+    if request is not None:
+        meta = getattr(request, "META", {})
+        return _valid_ip(meta.get("REMOTE_ADDR")), meta.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
+    return _client.get() or (None, "")
+
+
+class AuditRequestMiddleware:
+    """Makes the IP and user agent of the request available to every audit entry it writes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _client.set(client_info(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _client.reset(token)
+
+
+@contextmanager
+def audit_context(*, task: str) -> Iterator[None]:
+    """Entries without an actor written inside this block name ``task`` as their origin."""
+    token = _task.set(task)
+    try:
+        yield
+    finally:
+        _task.reset(token)
+
+
+def audited_task(func):
+    """Decorate a huey task's function (under ``@db_task``): its audit entries name the task."""
+    name = f"{func.__module__}.{func.__name__}"
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with audit_context(task=name):
+            return func(*args, **kwargs)
+
+    wrapper.audit_task_name = name
+    return wrapper
+
+
+# --- Which patient an entry is about -----------------------------------------------------------
+
+# Records that reach their patient through another record: (foreign key, path on the target).
+_PATIENT_PATHS = {
+    "clinical.encounterdocument": ("encounter", "patient_id"),
+    "clinical.encounterphoto": ("encounter", "patient_id"),
+    "clinical.calendlydelivery": ("appointment", "patient_id"),
+    "commerce.saleline": ("sale", "sold_to_patient_id"),
+    "commerce.payment": ("sale", "sold_to_patient_id"),
+    "commerce.invoice": ("sale", "sold_to_patient_id"),
+    "commerce.creditnote": ("sale", "sold_to_patient_id"),
+}
+
+
+def patient_of(entity: models.Model | None) -> uuid.UUID | None:
+    """The patient a record is about: the patient itself, or the patient of an encounter, photo,
+    document, consent, appointment, sale (and its lines, payments, invoices)."""
+    if entity is None:
+        return None
+    label = entity._meta.label_lower
+    if label == "clinical.patient":
+        return entity.pk
+    for attname in ("patient_id", "sold_to_patient_id"):
+        if hasattr(entity, attname):
+            return getattr(entity, attname)
+    path = _PATIENT_PATHS.get(label)
+    if path is None:
+        return None
+    relation, target_attname = path
+    field = entity._meta.get_field(relation)
+    target_id = getattr(entity, field.attname)
+    if target_id is None:
+        return None
+    if field.is_cached(entity):
+        return getattr(getattr(entity, relation), target_attname)
+    manager = getattr(field.related_model, "all_objects", field.related_model._default_manager)
+    return manager.filter(pk=target_id).values_list(target_attname, flat=True).first()
+
+
+# --- The chain ---------------------------------------------------------------------------------
+
+
+def entry_data(entry: AuditLog) -> dict[str, Any]:
+    """What an entry's hash covers: every column but the hashes themselves."""
     return {
-        "ip": meta.get("REMOTE_ADDR", ""),
-        "user_agent": meta.get("HTTP_USER_AGENT", "")[:500],
+        "id": str(entry.id),
+        "sequence": entry.sequence,
+        "actor_id": str(entry.actor_id) if entry.actor_id is not None else None,
+        "action": entry.action,
+        "entity_type": entry.entity_type,
+        "entity_id": str(entry.entity_id),
+        "patient_id": str(entry.patient_id) if entry.patient_id is not None else None,
+        "timestamp": entry.timestamp.astimezone(UTC).isoformat(),
+        "ip": entry.ip,
+        "user_agent": entry.user_agent,
+        "metadata": entry.metadata_json,
     }
+
+
+def entry_hash(entry: AuditLog) -> str:
+    return chain_hash(entry.prev_hash, entry_data(entry))
+
+
+def _append(entries: list[AuditLog]) -> list[AuditLog]:
+    """Number, chain and insert ``entries`` at the end of the chain (one lock, one head read)."""
+    if not entries:
+        return entries
+    with transaction.atomic():
+        chain_lock(AUDIT_CHAIN_LOCK_KEY)
+        head = AuditLog.objects.order_by("-sequence").values_list("sequence", "hash").first()
+        sequence, previous = head or (0, GENESIS_HASH)
+        now = timezone.now()
+        for entry in entries:
+            sequence += 1
+            entry.sequence, entry.timestamp, entry.prev_hash = sequence, now, previous
+            entry.hash = previous = entry_hash(entry)
+        return AuditLog.objects.bulk_create(entries)
+
+
+def audit_record_many(
+    *,
+    actor,
+    action: AuditAction | str,
+    entities: Iterable[models.Model],
+    request=None,
+    metadata: dict[str, Any] | None = None,
+) -> list[AuditLog]:
+    """One entry per record in ``entities`` (same actor, action and metadata), in one insert."""
+    return _append([_entry(actor=actor, action=action, entity=e, request=request, metadata=metadata) for e in entities])
 
 
 def audit_record(
@@ -26,22 +191,53 @@ def audit_record(
     entity: models.Model | None = None,
     entity_type: str | None = None,
     entity_id: uuid.UUID | None = None,
+    patient_id: uuid.UUID | None = None,
     request=None,
     metadata: dict[str, Any] | None = None,
 ) -> AuditLog:
-    """Append one row to the audit log: who did what to which record, from where."""
+    """Append one entry: who did what to which record, from where."""
+    entry = _entry(
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        patient_id=patient_id,
+        request=request,
+        metadata=metadata,
+    )
+    return _append([entry])[0]
+
+
+def _entry(
+    *, actor, action, entity=None, entity_type=None, entity_id=None, patient_id=None, request=None, metadata=None
+) -> AuditLog:
     if entity is not None:
         entity_type = entity_type or entity._meta.label_lower
         entity_id = entity_id or entity.pk
+        patient_id = patient_id or patient_of(entity)
     if entity_type is None or entity_id is None:
         raise ValueError("An audit entry needs an entity or an entity type and id.")
-    data = {**client_metadata(request), **(metadata or {})}
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditLog.objects.create(
+    data = dict(metadata or {})
+    if actor is None and _task.get():
+        data.setdefault("task", _task.get())
+    ip, user_agent = client_info(request)
+    return AuditLog(
         actor=actor,
         action=AuditAction(action),
         entity_type=entity_type,
         entity_id=entity_id,
-        metadata_json=data or None,
+        patient_id=patient_id,
+        ip=ip,
+        user_agent=user_agent,
+        # Stored as it is hashed: what JSON gives back is what was chained.
+        metadata_json=json.loads(canonical_json(data)) if data else None,
     )
+
+
+def audit_chain_verify() -> ChainReport:
+    """Recompute the chain from the first entry; name the first entry that breaks it."""
+    entries = AuditLog.objects.order_by("sequence").iterator(chunk_size=2000)
+    return chain_verify(entries, data=entry_data, previous_hash="prev_hash")

@@ -55,6 +55,18 @@ def check_queue() -> dict:
     return {"backend": type(HUEY).__name__, "pending": HUEY.pending_count(), "immediate": HUEY.immediate}
 
 
+def check_audit_chain() -> dict:
+    """The audit log's hash chain recomputed end to end; a broken one names its first bad entry."""
+    from .audit import audit_chain_verify
+
+    report = audit_chain_verify()
+    if not report.ok:
+        raise RuntimeError(
+            f"broken at entry #{report.first_broken_sequence} ({report.first_broken_id}): {report.reason}"
+        )
+    return {"entries_checked": report.entries_checked}
+
+
 def _package_version(name: str) -> str:
     try:
         return version(name)
@@ -67,6 +79,7 @@ def run_diagnostics() -> dict:
     for name in BUCKETS:
         checks[f"bucket:{name}"] = _timed(lambda name=name: check_bucket(name))
     checks["queue"] = _timed(check_queue)
+    checks["audit_chain"] = _timed(check_audit_chain)
     failing = [name for name, result in checks.items() if not result["ok"]]
     return {
         "status": "fail" if failing else "ok",

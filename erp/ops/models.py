@@ -1,43 +1,81 @@
-"""The audit trail (spec 000 §11)."""
+"""The audit trail (spec 000 §11): append-only, chained by hash like the fiscal journal."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.chain import AppendOnlyModel
+from erp.core.exceptions import NotAllowed
+
+
+class AuditLogImmutable(NotAllowed):
+    default_code = "audit_log_immutable"
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create"
-    UPDATE = "update"
-    DELETE = "delete"
-    VIEW = "view"
-    EXPORT = "export"
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    VIEW = "view", _("View")
+    EXPORT = "export", _("Export")
 
 
-class AuditLog(models.Model):
+class AuditLog(AppendOnlyModel):
+    """One audited event: who (``actor``; none for the system, then ``metadata_json.task`` names
+    the background task) did what (``action``) to which record (``entity_type``/``entity_id``,
+    and ``patient_id`` when the record is about a patient), when and from where.
+
+    ``hash`` = SHA-256(``prev_hash`` + canonical JSON of the row, see ``erp.ops.audit``); rows are
+    numbered by ``sequence`` in chain order. On PostgreSQL a trigger refuses UPDATE, DELETE and
+    TRUNCATE (migration 0002).
+    """
+
+    append_only_error = AuditLogImmutable
+    append_only_message = "The audit log is append-only."
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    # Users are deactivated, never deleted: deleting one named here is refused (PROTECT), so the
+    # trail is never rewritten by a cascade.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         db_column="actor_user_id",
+        editable=False,
     )
-    action = models.CharField(max_length=10, choices=AuditAction.choices)
-    entity_type = models.CharField(max_length=100)
-    entity_id = models.UUIDField()
-    timestamp = models.DateTimeField(default=timezone.now)
-    metadata_json = models.JSONField(null=True, blank=True)
+    action = models.CharField(max_length=10, choices=AuditAction.choices, editable=False)
+    entity_type = models.CharField(max_length=100, editable=False)
+    entity_id = models.UUIDField(editable=False)
+    # The patient the entry is about (the patient, or their encounter, photo, sale, ...).
+    patient_id = models.UUIDField(null=True, blank=True, editable=False)
+    timestamp = models.DateTimeField(default=timezone.now, editable=False)
+    ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    user_agent = models.CharField(max_length=500, blank=True, default="", editable=False)
+    metadata_json = models.JSONField(null=True, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
 
     class Meta:
-        ordering = ["-timestamp"]
+        ordering = ["-sequence"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
         indexes = [
-            models.Index(fields=["entity_type", "entity_id", "timestamp"], name="ops_audit_entity_idx"),
-            models.Index(fields=["actor", "timestamp"], name="ops_audit_actor_idx"),
+            models.Index(fields=["entity_type", "entity_id", "-sequence"], name="ops_audit_entity_idx"),
+            models.Index(fields=["actor", "-sequence"], name="ops_audit_actor_idx"),
+            models.Index(fields=["patient_id", "-sequence"], name="ops_audit_patient_idx"),
+            models.Index(fields=["action", "-sequence"], name="ops_audit_action_idx"),
             models.Index(fields=["timestamp"], name="ops_audit_time_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.action} {self.entity_type} {self.entity_id}"
+        return f"#{self.sequence} {self.timestamp:%Y-%m-%d %H:%M} {self.action} {self.entity_type} {self.entity_id}"
+
+    @property
+    def fields_changed(self) -> list[str]:
+        return list((self.metadata_json or {}).get("fields_changed") or [])

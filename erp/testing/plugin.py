@@ -31,6 +31,35 @@ def pytest_collection_modifyitems(items):
             item.add_marker(restoring, append=False)
 
 
+def _flush_past_append_only_triggers():
+    """Let the test flush (TRUNCATE) empty the append-only tables.
+
+    Their PostgreSQL triggers refuse TRUNCATE; the flush runs with ``session_replication_role =
+    replica`` (superuser only, as the test database owner is), under which ordinary triggers do
+    not fire. Production code has no such path.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+    if getattr(original, "past_append_only_triggers", False):
+        return
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        if not statements:
+            return statements
+        # execute_sql_flush runs these in one transaction: SET LOCAL ends with it.
+        return ["SET LOCAL session_replication_role = replica", *statements]
+
+    sql_flush.past_append_only_triggers = True
+    DatabaseOperations.sql_flush = sql_flush
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    _flush_past_append_only_triggers()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

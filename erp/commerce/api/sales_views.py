@@ -175,9 +175,9 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
 def _download(request, obj, number: str):
     if obj.document_id is None:
         if isinstance(obj, Invoice):
-            invoice_pdf.invoice_pdf_store(invoice=obj)
+            invoice_pdf.invoice_pdf_store(invoice=obj, actor=request.user)
         else:
-            invoice_pdf.credit_note_pdf_store(credit_note=obj)
+            invoice_pdf.credit_note_pdf_store(credit_note=obj, actor=request.user)
         obj.refresh_from_db()
     ttl = getattr(settings, "SIGNED_URL_TTL", 300)
     url = signed_url("documents", obj.document.object_key, expires_in=ttl)

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from erp.core.chain import AppendOnlyModel as BaseAppendOnlyModel
 from erp.core.models import BaseModel
 
 from ..exceptions import FiscalJournalImmutable
@@ -18,27 +19,12 @@ class FiscalEventType(models.TextChoices):
     PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise FiscalJournalImmutable("The fiscal journal is append-only.")
-
-    def delete(self):
-        raise FiscalJournalImmutable("The fiscal journal is append-only.")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
+class AppendOnlyModel(BaseAppendOnlyModel):
+    append_only_error = FiscalJournalImmutable
+    append_only_message = "The fiscal journal is append-only."
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise FiscalJournalImmutable("The fiscal journal is append-only.")
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise FiscalJournalImmutable("The fiscal journal is append-only.")
 
 
 class FiscalJournalEntry(BaseModel, AppendOnlyModel):

@@ -1,0 +1,22 @@
+from rest_framework import viewsets
+
+from erp.core.api.permissions import IsAdminRole
+
+from ..filters import AuditLogFilterSet
+from ..models import AuditLog
+from .serializers import AuditLogSerializer
+
+
+class AuditLogViewSet(viewsets.ReadOnlyModelViewSet):
+    """The audit trail, newest first (administrators only; read-only: the log is append-only).
+
+    Filters: ``actor`` (user id), ``system`` (entries without an actor), ``patient`` (a patient id,
+    or a name, e-mail or phone to search for), ``entity_type``, ``entity_id``, ``action`` and the
+    date range ``timestamp_after`` / ``timestamp_before`` (dates, both included).
+    """
+
+    serializer_class = AuditLogSerializer
+    permission_classes = [IsAdminRole]
+    queryset = AuditLog.objects.select_related("actor").order_by("-sequence")
+    filterset_class = AuditLogFilterSet
+    ordering_fields = ["sequence", "timestamp"]

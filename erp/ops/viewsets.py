@@ -1,0 +1,220 @@
+"""The audit screen of the Wagtail admin: administrators only, read-only, filterable, exportable.
+
+The CSV export streams the filtered entries (UTF-8) and is itself audited as an ``export`` entry.
+"""
+
+import csv
+import json
+import uuid
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from erp.core.roles import ADMIN
+
+from .audit import audit_record
+from .filters import AuditLogFilterSet
+from .models import AuditAction, AuditLog
+
+EXPORT_COLUMNS = [
+    ("sequence", _("Sequence")),
+    ("timestamp", _("Time (UTC)")),
+    ("actor", _("Actor")),
+    ("action", _("Action")),
+    ("entity_type", _("Entity type")),
+    ("entity_id", _("Entity id")),
+    ("patient_id", _("Patient id")),
+    ("ip", _("IP")),
+    ("user_agent", _("User agent")),
+    ("fields_changed", _("Changed fields")),
+    ("metadata", _("Details")),
+    ("hash", _("Hash")),
+]
+# A cell starting with one of these would be run as a formula by a spreadsheet (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class AdminRoleReadOnlyPolicy(ModelPermissionPolicy):
+    """Members of the admin role may list and inspect; nobody adds, edits or deletes."""
+
+    def user_has_permission(self, user, action):
+        return action in ("view",) and bool(user.is_active and user.is_authenticated and user.has_role(ADMIN))
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects.filter(is_active=True)
+        if "view" not in actions:
+            return users.none()
+        return users.filter(groups__name=ADMIN) | users.filter(is_superuser=True)
+
+
+register_permission_policy(AuditLog, AdminRoleReadOnlyPolicy(AuditLog))
+
+
+class AfterBeforeDateRange(DateRangePickerWidget):
+    """Wagtail's date range picker, with the parameter names the API uses."""
+
+    suffixes = ["after", "before"]
+
+
+class AuditLogAdminFilterSet(WagtailFilterSet, AuditLogFilterSet):
+    timestamp = django_filters.DateFromToRangeFilter(label=_("Date"), widget=AfterBeforeDateRange)
+
+    class Meta(AuditLogFilterSet.Meta):
+        pass
+
+
+def _safe_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def export_row(entry: AuditLog) -> list[str]:
+    metadata = {k: v for k, v in (entry.metadata_json or {}).items() if k != "fields_changed"}
+    values = [
+        entry.sequence,
+        entry.timestamp.isoformat(),
+        entry.actor.email if entry.actor_id else "system",
+        entry.action,
+        entry.entity_type,
+        entry.entity_id,
+        entry.patient_id or "",
+        entry.ip or "",
+        entry.user_agent,
+        " ".join(entry.fields_changed),
+        json.dumps(metadata, ensure_ascii=False, sort_keys=True) if metadata else "",
+        entry.hash,
+    ]
+    return [_safe_cell(value) for value in values]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def stream_csv(queryset):
+    writer = csv.writer(_Echo())
+    yield writer.writerow([str(label) for _name, label in EXPORT_COLUMNS])
+    for entry in queryset.iterator(chunk_size=1000):
+        yield writer.writerow(export_row(entry))
+
+
+class AuditLogIndexView(generic.IndexView):
+    default_ordering = "-sequence"
+    paginate_by = 50
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("actor")
+
+    @property
+    def header_more_buttons(self):
+        # CSV only (one audited export path); Wagtail's XLSX button is not offered.
+        return [Button(_("Export CSV"), url=self.csv_export_url, icon_name="download", priority=90)]
+
+    @property
+    def csv_export_url(self):
+        params = self.request.GET.copy()
+        params.pop("p", None)
+        params["export"] = "csv"
+        return self.request.path + "?" + params.urlencode()
+
+    @property
+    def is_export(self):
+        return "export" in self.request.GET
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.is_export:
+            if self.request.GET.get("export") != "csv":
+                raise PermissionDenied("Only the CSV export is offered.")
+            return self.export_csv(context["object_list"])
+        return super().render_to_response(context, **response_kwargs)
+
+    def export_csv(self, queryset):
+        filters = {k: v for k, v in self.request.GET.items() if k not in ("export", "p") and v}
+        export_id = uuid.uuid4()
+        with transaction.atomic():
+            audit_record(
+                actor=self.request.user,
+                action=AuditAction.EXPORT,
+                entity_type=AuditLog._meta.label_lower,
+                entity_id=export_id,
+                request=self.request,
+                metadata={"format": "csv", "filters": filters, "rows": queryset.count()},
+            )
+        response = StreamingHttpResponse(stream_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="audit-log-{export_id.hex[:8]}.csv"'
+        return response
+
+
+class ChangedFieldsColumn(Column):
+    def get_value(self, instance):
+        return ", ".join(instance.fields_changed)
+
+
+class EntityColumn(Column):
+    def get_value(self, instance):
+        return f"{instance.entity_type} {instance.entity_id}"
+
+
+class ActorColumn(Column):
+    def get_value(self, instance):
+        return instance.actor.email if instance.actor_id else (instance.metadata_json or {}).get("task") or "system"
+
+
+class AuditLogViewSet(ModelViewSet):
+    model = AuditLog
+    name = "audit_log"
+    url_prefix = "ops/audit-log"
+    icon = "history"
+    menu_label = _("Audit log")
+    menu_order = 950
+    add_to_admin_menu = True
+    index_view_class = AuditLogIndexView
+    filterset_class = AuditLogAdminFilterSet
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 50
+    # Every column is non-editable: the add and edit forms are empty, and the policy refuses them.
+    exclude_form_fields = []
+    list_display = [
+        Column("sequence", label=_("#")),
+        DateColumn("timestamp", label=_("Time")),
+        ActorColumn("actor", label=_("Actor")),
+        Column("action", label=_("Action")),
+        EntityColumn("entity", label=_("Entity")),
+        Column("ip", label=_("IP")),
+        Column("user_agent", label=_("User agent")),
+        ChangedFieldsColumn("fields_changed", label=_("Changed fields")),
+    ]
+    inspect_view_fields = [
+        "sequence",
+        "timestamp",
+        "actor",
+        "action",
+        "entity_type",
+        "entity_id",
+        "patient_id",
+        "ip",
+        "user_agent",
+        "metadata_json",
+        "prev_hash",
+        "hash",
+    ]
+
+
+audit_log_viewset = AuditLogViewSet()
