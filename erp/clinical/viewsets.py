@@ -165,9 +165,10 @@ class PatientCreateView(DomainErrorsAsFormErrors, generic.CreateView):
 class PatientEditView(AuditedEditView):
     def save_instance(self):
         current = Patient.objects.get(pk=self.object.pk)
-        return services.patient_update(
-            patient=current, data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request
-        )
+        # Only what the user changed: an untouched blank field is not rewritten ("" over NULL),
+        # and the audit entry lists exactly the fields edited.
+        changed = {name: self.form.cleaned_data[name] for name in self.form.changed_data}
+        return services.patient_update(patient=current, data=changed, actor=self.request.user, request=self.request)
 
 
 class PatientDeleteView(generic.DeleteView):
@@ -240,7 +241,7 @@ class PatientViewSet(NoReferenceIndex, ModelViewSet):
 class EncounterEditView(AuditedEditView):
     def save_instance(self):
         current = Encounter.objects.get(pk=self.object.pk)
-        data = {name: self.form.cleaned_data[name] for name in self.form.cleaned_data}
+        data = {name: self.form.cleaned_data[name] for name in self.form.changed_data}  # as for patients
         return services.encounter_update(encounter=current, data=data, actor=self.request.user, request=self.request)
 
 
@@ -393,7 +394,10 @@ class AppointmentEditView(AuditedEditView):
     def save_instance(self):
         current = Appointment.objects.get(pk=self.object.pk)
         return services.appointment_update(
-            appointment=current, data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request
+            appointment=current,
+            data={name: self.form.cleaned_data[name] for name in self.form.changed_data},  # as for patients
+            actor=self.request.user,
+            request=self.request,
         )
 
 
