@@ -71,8 +71,12 @@ class AuditedEditView(generic.EditView):
 class AuditedDeleteView(generic.DeleteView):
     def delete_action(self):
         with transaction.atomic():
-            audit_record(actor=self.request.user, action="delete", entity=self.object, request=self.request)
+            pk = self.object.pk  # a hard delete clears it
             super().delete_action()
+            # Last: the audit chain's lock is the last lock a transaction takes.
+            audit_record(
+                actor=self.request.user, action="delete", entity=self.object, entity_id=pk, request=self.request
+            )
 
     def form_valid(self, form):
         try:

@@ -9,6 +9,9 @@ chain and an append never scans history.
 Where the event comes from is filled in here, not by each caller: the IP and user agent of the
 current request (``AuditRequestMiddleware``, or an explicit ``request``), and for entries without
 an actor the name of the background task running them (``audited_task``).
+
+Call it last in the transaction, after the audited write: the chain lock is then always the last
+lock a transaction takes (after the fiscal journal's), and it is held only until the commit.
 """
 
 from __future__ import annotations

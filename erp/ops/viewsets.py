@@ -209,5 +209,9 @@ class AuditLogViewSet(ModelViewSet):
         "hash",
     ]
 
+    def get_urlpatterns(self):
+        # Read-only: no add, edit, delete, history or usage screens at all.
+        return [url for url in super().get_urlpatterns() if url.name in ("index", "index_results", "inspect")]
+
 
 audit_log_viewset = AuditLogViewSet()

@@ -109,8 +109,10 @@ class AuditedViewSetMixin:
 
     @transaction.atomic
     def perform_destroy(self, instance):
-        audit_record(actor=self.request.user, action="delete", entity=instance, request=self.request)
+        pk = instance.pk  # a hard delete clears it
         if hasattr(instance, "is_deleted"):
             instance.delete(actor=self.request.user)
         else:
             instance.delete()
+        # Last: the audit chain's lock is the last lock a transaction takes.
+        audit_record(actor=self.request.user, action="delete", entity=instance, entity_id=pk, request=self.request)

@@ -179,3 +179,36 @@ def test_concurrent_writers_keep_one_linear_chain():
     prevs = [p for _s, p, _h in rows]
     assert len(set(prevs)) == len(prevs)  # no two entries chain to the same predecessor
     assert audit_chain_verify().ok
+
+
+@pytest.mark.django_db
+def test_the_admin_user_screen_deactivates_instead_of_deleting():
+    from django.test import Client
+
+    admin = UserFactory(roles=["admin"])
+    victim = UserFactory(roles=["reception"])
+    record(1, actor=victim)
+    client = Client()
+    client.force_login(admin)
+    from django.urls import reverse
+
+    for method in (client.get, client.post):
+        response = method(reverse("wagtailusers_users:delete", args=[victim.pk]))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("wagtailusers_users:edit", args=[victim.pk])
+    assert type(victim).objects.filter(pk=victim.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_entry_rolls_back_with_its_failing_operation_and_leaves_no_gap():
+    specimen = Specimen.objects.create(name="audited")
+    before = record(1)[0]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        specimen.name = "changed"
+        specimen.save()
+        audit_record(actor=None, action="update", entity=specimen)
+        raise RuntimeError("the operation fails after its entry was written")
+    assert not AuditLog.objects.filter(sequence__gt=before.sequence).exists()
+    after = audit_record(actor=None, action="view", entity=specimen)
+    assert (after.sequence, after.prev_hash) == (before.sequence + 1, before.hash)
+    assert audit_chain_verify().ok

@@ -162,8 +162,8 @@ def test_the_admin_cannot_add_edit_or_delete_entries(trail):
     client, _admin = admin_client()
     entry = AuditLog.objects.first()
     for url in (f"{SCREEN}new/", f"{SCREEN}edit/{entry.pk}/", f"{SCREEN}delete/{entry.pk}/"):
-        assert client.get(url).status_code in (302, 403, 404), url
-        assert client.post(url, {}).status_code in (302, 403, 404), url
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {}).status_code == 404, url
     assert client.get(f"{SCREEN}inspect/{entry.pk}/").status_code == 200
     api = api_client()
     assert api.post(API, {}).status_code == 405
