@@ -69,6 +69,8 @@ def test_admin_screen_lists_newest_first_with_every_column(trail):
     html = response.content.decode()
     for shown in ("alice@clinic.test", "203.0.113.5", "Firefox Édition", "plan", "clinical.encounter", "Export CSV"):
         assert shown in html
+    for name in ("actor", "patient", "entity_type", "action", "timestamp_after", "timestamp_before"):
+        assert f'name="{name}"' in html, name  # the screen's filters use the API's parameter names
 
 
 @pytest.mark.parametrize(
