@@ -137,6 +137,7 @@ def _exempt_paths() -> tuple[str, ...]:
         reverse("core_otp:enrol"),
         "/admin/password_reset/",
         "/admin/jsi18n/",
+        "/admin/sprite/",  # the icons, fetched by every admin page (the verify page too)
         "/api/v1/auth/",
     )
 
