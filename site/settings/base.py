@@ -447,8 +447,6 @@ CSP_PATH_OVERRIDES = {
         "img-src": [SELF, "data:", "blob:", *_media_sources],
         "frame-ancestors": [SELF],
     },
-    # Swagger UI sets inline styles and draws its icons from data: URIs.
-    "/api/docs/": {"style-src": [SELF, UNSAFE_INLINE]},
 }
 
 # The admin loads nothing from other sites: no Gravatar (staff e-mail hashes), no update check.

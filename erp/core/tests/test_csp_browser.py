@@ -91,6 +91,15 @@ def test_public_pages_and_a_lead_form_run_under_the_strict_policy(watched, live_
     assert "Merci" in page.locator(".messages").inner_text()
     assert violations == []
 
+    # An injected inline script (what a stored XSS would be) is blocked, and reported.
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.__pwned = 1';"
+        " document.body.appendChild(s); }"
+    )
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None
+    assert any("script-src" in violation for violation in violations)
+
 
 def admin_with_device():
     from erp.core.models import User
