@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
@@ -50,6 +51,14 @@ def _credentials(user) -> dict:
     return {"username": user.email}
 
 
+def failures_forget(user) -> None:
+    """A complete sign-in (password and, when owed, the code) clears the user's failed attempts.
+
+    Not the password alone: otherwise signing in again would grant fresh code guesses.
+    """
+    axes_reset(username=user.email)
+
+
 def code_check(request, user, device: TOTPDevice, code: str) -> bool:
     """Check ``code`` against ``device``; a wrong code is a failed sign-in for django-axes.
 
@@ -63,6 +72,7 @@ def code_check(request, user, device: TOTPDevice, code: str) -> bool:
         return False
     code = (code or "").strip().replace(" ", "")
     if code.isdigit() and device.verify_token(code):
+        failures_forget(user)
         return True
     user_login_failed.send(sender=__name__, credentials=credentials, request=request)
     return False

@@ -27,6 +27,16 @@ def session_clocks_start(sender, request, user, **kwargs):
         session_started(request)
 
 
+@receiver(user_logged_in)
+def failures_forgotten_when_nothing_more_is_owed(sender, request, user, **kwargs):
+    """django-axes forgets a user's failures at a complete sign-in only (AXES_RESET_ON_SUCCESS is
+    off): a user who still owes a second-factor code keeps them until the code is right."""
+    from .otp import OK, failures_forget, second_factor_state
+
+    if second_factor_state(user) == OK:
+        failures_forget(user)
+
+
 @receiver(post_save, sender="core.User")
 def disabled_user_loses_access(sender, instance, **kwargs):
     """Whatever saved it (admin, API, shell), a disabled account keeps no session and no token."""

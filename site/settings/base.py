@@ -405,7 +405,8 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Failures are forgotten at a complete sign-in (password and, when owed, the code): see otp.py.
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "erp.core.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "erp.core.security.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

@@ -143,6 +143,29 @@ def test_code_guessing_is_bounded_by_axes():
 
 
 @real
+def test_signing_in_again_with_the_password_grants_no_fresh_code_guesses():
+    user, device = with_device("reception")
+    client = password_login(user)
+    for _ in range(4):
+        assert client.post("/admin/two-factor/verify/", {"otp_token": wrong(device)}).status_code == 200
+    client = password_login(user)  # the password alone does not clear the failures
+    assert client.post("/admin/two-factor/verify/", {"otp_token": wrong(device)}).status_code == 429
+
+
+@real
+def test_a_right_code_clears_the_failures():
+    from axes.models import AccessAttempt
+
+    user, device = with_device("reception")
+    client = password_login(user)
+    for _ in range(4):
+        client.post("/admin/two-factor/verify/", {"otp_token": wrong(device)})
+    assert AccessAttempt.objects.filter(username=user.email).exists()
+    assert client.post("/admin/two-factor/verify/", {"otp_token": code(device)}).status_code == 302
+    assert not AccessAttempt.objects.filter(username=user.email).exists()
+
+
+@real
 def test_optional_factor_can_be_turned_off_but_not_by_an_admin():
     user, device = with_device("reception")
     client = password_login(user)
