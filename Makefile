@@ -58,7 +58,7 @@ seed: migrate
 run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo ""
-	@echo "Serving on http://$(HOST):$(PORT)/fr/  -  admin: http://$(HOST):$(PORT)/admin/ (admin@clinic.test / demo-admin-2026)"
+	@echo "Serving on http://$(HOST):$(PORT)/fr/  -  admin: http://$(HOST):$(PORT)/admin/ (admin@clinic.test / demo-admin-2026, code: manage.py totp_code admin@clinic.test)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install

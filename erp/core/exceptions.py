@@ -58,3 +58,17 @@ class DependencyUnavailable(DomainError):
 
     status_code = 503
     default_code = "dependency_unavailable"
+
+
+class AuthenticationRequired(DomainError):
+    """The caller must prove who they are (again), e.g. with a second-factor code (401)."""
+
+    status_code = 401
+    default_code = "not_authenticated"
+
+
+class Forbidden(DomainError):
+    """The caller is known but may not do this yet (403)."""
+
+    status_code = 403
+    default_code = "permission_denied"

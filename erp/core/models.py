@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -289,3 +290,20 @@ class ClinicLocation(BaseModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UserSession(AbstractBaseSession):
+    """A signed-in session, with its user: disabling the user deletes their rows (see sessions.py)."""
+
+    user_id = models.UUIDField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        db_table = "core_user_session"
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

@@ -19,6 +19,9 @@ DEMO_USERS = {
     "accounting": ("accounting@clinic.test", "Paul", "Moreau"),
 }
 DEMO_PASSWORD = "demo-{role}-2026"
+# The demo administrator's authenticator key (the admin role requires a second factor). Fixed and
+# public: development only. Add it to an app, or print the current code with `manage.py totp_code`.
+DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
 
 
 def seed(out) -> None:
@@ -39,6 +42,19 @@ def seed(out) -> None:
         user.save()
         user.groups.set([Group.objects.get(name=role)])
         out(f"  {role:<13} {email:<26} password: {DEMO_PASSWORD.format(role=role)}")
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .otp import base32_secret
+
+    admin = User.objects.get(email=DEMO_USERS["admin"][0])
+    device, _created = TOTPDevice.objects.update_or_create(
+        user=admin, name="demo", defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True}
+    )
+    out(
+        f"  admin second factor: TOTP key {base32_secret(device)} "
+        f"(or run: manage.py totp_code {admin.email})"
+    )
 
     doctor = User.objects.get(email=DEMO_USERS["practitioner"][0])
     Practitioner.objects.update_or_create(

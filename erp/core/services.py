@@ -56,3 +56,13 @@ def user_email_confirm(*, token: str, request=None) -> User:
                 metadata={"fields_changed": ["email_confirmed"]},
             )
     return user
+
+
+def user_access_revoke(*, user: User) -> None:
+    """End every session and delete every API token of ``user`` (a disabled account keeps none)."""
+    from rest_framework.authtoken.models import Token
+
+    from .models import UserSession
+
+    UserSession.objects.filter(user_id=user.pk).delete()
+    Token.objects.filter(user_id=user.pk).delete()

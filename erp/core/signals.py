@@ -1,5 +1,7 @@
 from django.apps import apps as global_apps
-from django.db.models.signals import post_migrate
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 
 from .roles import create_all_permissions, sync_roles
@@ -13,3 +15,32 @@ def roles_follow_the_table(sender, using="default", **kwargs):
         return
     create_all_permissions(global_apps, using=using)
     sync_roles(global_apps, using=using)
+
+
+@receiver(user_logged_in)
+def session_clocks_start(sender, request, user, **kwargs):
+    """A session login starts the idle and absolute clocks (API token logins have no session)."""
+    from .security import session_started
+
+    session = getattr(request, "session", None)
+    if session is not None and SESSION_KEY in session:
+        session_started(request)
+
+
+@receiver(user_logged_in)
+def failures_forgotten_when_nothing_more_is_owed(sender, request, user, **kwargs):
+    """django-axes forgets a user's failures at a complete sign-in only (AXES_RESET_ON_SUCCESS is
+    off): a user who still owes a second-factor code keeps them until the code is right."""
+    from .otp import OK, failures_forget, second_factor_state
+
+    if second_factor_state(user) == OK:
+        failures_forget(user)
+
+
+@receiver(post_save, sender="core.User")
+def disabled_user_loses_access(sender, instance, **kwargs):
+    """Whatever saved it (admin, API, shell), a disabled account keeps no session and no token."""
+    if not instance.is_active:
+        from .services import user_access_revoke
+
+        user_access_revoke(user=instance)

@@ -1,8 +1,27 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from . import otp_views
+from .otp import confirmed_device
 from .viewsets import CoreViewSetGroup
 
 
 @hooks.register("register_admin_viewset")
 def register_core_viewsets():
     return CoreViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_second_factor_urls():
+    return [path("two-factor/", include((otp_views.urlpatterns, "core_otp"), namespace="core_otp"))]
+
+
+@hooks.register("register_account_menu_item")
+def second_factor_account_item(request):
+    active = confirmed_device(request.user) is not None
+    return {
+        "url": reverse("core_otp:enrol"),
+        "label": _("Two-factor authentication"),
+        "help_text": _("On: replace your authenticator app.") if active else _("Add an authenticator app."),
+    }

@@ -60,6 +60,38 @@ def pytest_configure(config):
     _flush_past_append_only_triggers()
 
 
+@pytest.fixture(autouse=True)
+def second_factor_for_force_login(request, monkeypatch):
+    """``Client.force_login`` also verifies the second factor of a user whose role requires one.
+
+    The admin role must pass TOTP before any admin page; tests that sign in with ``force_login``
+    are about something else, so their session is verified as if the code had been entered (a
+    confirmed device is made when the user has none). Tests of the second factor itself opt out
+    with ``@pytest.mark.real_second_factor``.
+    """
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from erp.core import otp
+
+        device = otp.confirmed_device(user)
+        if device is None and otp.otp_required(user):
+            device = otp.TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

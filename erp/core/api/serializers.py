@@ -10,9 +10,19 @@ from erp.core.roles import role_permissions
 class LoginSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
+    otp_token = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=8,
+        write_only=True,
+        help_text="The current code of the account's authenticator app (required once it has one).",
+    )
 
     def validate(self, attrs):
-        user = authenticate(self.context.get("request"), email=attrs["email"].strip(), password=attrs["password"])
+        request = self.context.get("request")
+        # django-axes needs Django's HttpRequest: it marks it, and its middleware answers a lockout.
+        request = getattr(request, "_request", request)
+        user = authenticate(request, email=attrs["email"].strip(), password=attrs["password"])
         if user is None:
             # One answer for a wrong password, an unknown e-mail and a disabled account alike.
             raise serializers.ValidationError(

@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from erp.core import otp
 from erp.core.models import AppSettings, ClinicLocation, Practitioner, User
 from erp.core.services import user_email_confirm, user_email_confirmation_send
 from erp.ops.audit import audit_record
@@ -30,7 +31,11 @@ from .serializers import (
 
 
 class TokenLoginView(APIView):
-    """Exchange an e-mail and password for an API token."""
+    """Exchange an e-mail and password (and the two-factor code, once the account has an app) for an API token.
+
+    Errors: ``invalid_credentials`` (400), ``otp_required``/``otp_invalid`` (401),
+    ``otp_enrolment_required`` (403, an administrator without an app), ``locked_out`` (429).
+    """
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -40,6 +45,7 @@ class TokenLoginView(APIView):
         serializer = LoginSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
+        otp.api_login_check(request._request, user, serializer.validated_data.get("otp_token"))
         token, _created = Token.objects.get_or_create(user=user)
         user_logged_in.send(sender=type(user), request=request, user=user)
         return Response(TokenSerializer({"token": token.key}).data)
@@ -117,8 +123,8 @@ class UserViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         # Accounts are never removed (the audit trail points at them): they are deactivated.
         instance.is_active = False
+        # Saving a disabled account ends its sessions and tokens (signals.disabled_user_loses_access).
         instance.save(update_fields=["is_active", "updated_at"])
-        Token.objects.filter(user=instance).delete()
         audit_record(actor=self.request.user, action="delete", entity=instance, request=self.request)
 
 
