@@ -1,6 +1,5 @@
 """Domain operations of the clinical records. Each is one transaction with its audit row."""
 
-import contextlib
 import io
 import json
 import shutil
@@ -9,12 +8,11 @@ import zipfile
 from datetime import datetime
 from typing import IO, Any
 
-from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from erp.core.storage import bucket, signed_url
+from erp.core.storage import bucket, signed_url, storage_discard, storage_save
 from erp.ops.audit import audit_record
 
 from .exceptions import (
@@ -340,14 +338,10 @@ def consent_revoke(*, patient: Patient, consent_type: str, actor, request=None) 
 # --- Files: documents and clinical photos -------------------------------------------------------
 
 
-def _store(bucket_name: str, key: str, data: bytes) -> str:
-    return bucket(bucket_name).save(key, ContentFile(data))
-
-
-def _discard(bucket_name: str, key: str) -> None:
-    # Best effort: the object's row was never made, so nothing points at it.
-    with contextlib.suppress(Exception):
-        bucket(bucket_name).delete(key)
+# The object is written first, the rows in one transaction after it; if that transaction fails the
+# object is removed again, so a row never points at a missing object.
+_store = storage_save
+_discard = storage_discard
 
 
 def document_upload(
@@ -459,8 +453,12 @@ def clinical_photo_make_thumbnail(*, photo_id) -> ClinicalPhoto | None:
     clean.paste(image.convert("RGB"))
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=85)  # a fresh image: no EXIF, no GPS
-    key = storage.save(photo.object_key.rsplit(".", 1)[0] + ".thumb.jpg", ContentFile(out.getvalue()))
-    ClinicalPhoto.all_objects.filter(pk=photo.pk).update(thumbnail_object_key=key)
+    key = storage_save(ClinicalPhoto.BUCKET, photo.object_key.rsplit(".", 1)[0] + ".thumb.jpg", out.getvalue())
+    try:
+        ClinicalPhoto.all_objects.filter(pk=photo.pk).update(thumbnail_object_key=key)
+    except BaseException:
+        storage_discard(ClinicalPhoto.BUCKET, key)
+        raise
     photo.thumbnail_object_key = key
     return photo
 

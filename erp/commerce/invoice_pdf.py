@@ -21,12 +21,11 @@ from decimal import Decimal
 from unittest import mock
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from erp.core.storage import bucket
+from erp.core.storage import storage_discard, storage_save
 
 from .models import CreditNote, Invoice, PaymentKind, SaleLine
 
@@ -372,11 +371,9 @@ def credit_note_render(credit_note: CreditNote) -> RenderedDocument:
     return _render(context, f"{credit_note.credit_note_number}.pdf", credit_note.issued_at)
 
 
-def _store(rendered: RenderedDocument, *, patient, title: str):
+def _record(stored_key: str, rendered: RenderedDocument, *, patient, title: str):
     from erp.clinical.models import Document, DocumentKind
 
-    key = f"documents/{uuid.uuid4()}.pdf"
-    stored_key = bucket(Document.BUCKET).save(key, ContentFile(rendered.pdf))
     return Document.objects.create(
         object_key=stored_key,
         content_type="application/pdf",
@@ -388,30 +385,36 @@ def _store(rendered: RenderedDocument, *, patient, title: str):
     )
 
 
+def _pdf_store(record, rendered: RenderedDocument):
+    """Object first, then the Document row and the link in one transaction; the object is removed
+    again when that transaction fails or another worker linked a PDF first."""
+    from erp.clinical.models import Document
+
+    model = type(record)
+    stored_key = storage_save(Document.BUCKET, f"documents/{uuid.uuid4()}.pdf", rendered.pdf)
+    try:
+        with transaction.atomic():
+            locked = model.objects.select_for_update().get(pk=record.pk)
+            if locked.document_id:
+                storage_discard(Document.BUCKET, stored_key)
+                return locked.document
+            document = _record(stored_key, rendered, patient=record.sale.sold_to_patient, title=rendered.filename)
+            model.objects.filter(pk=record.pk).update(document=document)
+    except BaseException:
+        storage_discard(Document.BUCKET, stored_key)
+        raise
+    record.document = document
+    return document
+
+
 def invoice_pdf_store(*, invoice: Invoice):
     """Render the invoice and keep it in the documents bucket (once: later calls return it)."""
     if invoice.document_id:
         return invoice.document
-    rendered = invoice_render(invoice)
-    with transaction.atomic():
-        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if locked.document_id:
-            return locked.document
-        document = _store(rendered, patient=invoice.sale.sold_to_patient, title=rendered.filename)
-        Invoice.objects.filter(pk=invoice.pk).update(document=document)
-        invoice.document = document
-        return document
+    return _pdf_store(invoice, invoice_render(invoice))
 
 
 def credit_note_pdf_store(*, credit_note: CreditNote):
     if credit_note.document_id:
         return credit_note.document
-    rendered = credit_note_render(credit_note)
-    with transaction.atomic():
-        locked = CreditNote.objects.select_for_update().get(pk=credit_note.pk)
-        if locked.document_id:
-            return locked.document
-        document = _store(rendered, patient=credit_note.sale.sold_to_patient, title=rendered.filename)
-        CreditNote.objects.filter(pk=credit_note.pk).update(document=document)
-        credit_note.document = document
-        return document
+    return _pdf_store(credit_note, credit_note_render(credit_note))

@@ -58,3 +58,15 @@ class DependencyUnavailable(DomainError):
 
     status_code = 503
     default_code = "dependency_unavailable"
+
+
+class StorageUnavailable(DependencyUnavailable):
+    """A file bucket did not answer in time or refused the write (503); nothing was recorded."""
+
+    default_code = "storage_unavailable"
+
+
+class DatabaseUnavailable(DependencyUnavailable):
+    """The connection to PostgreSQL was lost (503); the transaction was rolled back whole."""
+
+    default_code = "database_unavailable"

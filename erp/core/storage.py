@@ -4,13 +4,25 @@ Private files are never served by a plain URL: ``url()`` refuses, and ``signed_u
 short-lived link only after the caller has checked permission (and audited the access).
 """
 
+import contextlib
+import logging
 from datetime import timedelta
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core import signing
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.urls import reverse
 from storages.backends.s3 import S3Storage
+
+from .exceptions import StorageUnavailable
+
+logger = logging.getLogger(__name__)
+
+# What a bucket raises when it is down, slow or refuses: connection refused, connect/read timeout
+# (BotoCoreError), an S3 error answer (ClientError), a full or unwritable local folder (OSError).
+STORAGE_ERRORS = (BotoCoreError, ClientError, OSError)
 
 BUCKETS = ("clinical", "documents", "marketing")
 PRIVATE_BUCKETS = ("clinical", "documents")
@@ -56,3 +68,22 @@ def unsign_local(token: str) -> tuple[str, str]:
     if data["b"] not in PRIVATE_BUCKETS:
         raise signing.BadSignature("not a private bucket")
     return data["b"], data["k"]
+
+
+def storage_save(bucket_name: str, key: str, data: bytes) -> str:
+    """Write ``data`` under ``key`` and return the stored key; a bucket that is down or too slow
+    raises ``StorageUnavailable`` (503) so that the caller records nothing."""
+    try:
+        return bucket(bucket_name).save(key, ContentFile(data, name=key))
+    except STORAGE_ERRORS as exc:
+        logger.warning("bucket %s refused %s: %s", bucket_name, key, exc)
+        raise StorageUnavailable(
+            "The file store is not answering; nothing was saved. Try again in a moment.", field="file"
+        ) from exc
+
+
+def storage_discard(bucket_name: str, key: str) -> None:
+    """Remove an object whose row was never committed. Best effort: ``reconcile_storage`` lists
+    what a bucket that is down at this moment keeps."""
+    with contextlib.suppress(Exception):
+        bucket(bucket_name).delete(key)

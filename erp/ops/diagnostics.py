@@ -55,6 +55,15 @@ def check_queue() -> dict:
     return {"backend": type(HUEY).__name__, "pending": HUEY.pending_count(), "immediate": HUEY.immediate}
 
 
+def _failed_tasks() -> dict:
+    from .queue import failed_tasks_summary
+
+    try:
+        return failed_tasks_summary()
+    except Exception as exc:  # a diagnostic reports every failure instead of raising it
+        return {"error": f"{type(exc).__name__}: {exc}"[:500]}
+
+
 def _package_version(name: str) -> str:
     try:
         return version(name)
@@ -72,6 +81,8 @@ def run_diagnostics() -> dict:
         "status": "fail" if failing else "ok",
         "failing": failing,
         "checks": checks,
+        # Tasks whose retries are used up: a warning for operators, not a readiness failure.
+        "failed_tasks": _failed_tasks(),
         "versions": {
             "python": platform.python_version(),
             **{pkg: _package_version(pkg) for pkg in ("django", "wagtail", "djangorestframework", "huey", "psycopg")},

@@ -192,7 +192,20 @@ BUCKET_NAMES = {
 SIGNED_URL_TTL = int(os.environ.get("SIGNED_URL_TTL", "300"))
 
 
-def bucket_storages(endpoint_url: str, media_root: Path) -> dict:
+# How long a bucket may take before an upload is refused with a 503 (seconds, and tries in all).
+S3_CONNECT_TIMEOUT = float(os.environ.get("S3_CONNECT_TIMEOUT", "3"))
+S3_READ_TIMEOUT = float(os.environ.get("S3_READ_TIMEOUT", "15"))
+S3_MAX_ATTEMPTS = int(os.environ.get("S3_MAX_ATTEMPTS", "2"))
+
+
+def bucket_storages(
+    endpoint_url: str,
+    media_root: Path,
+    *,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+    max_attempts: int | None = None,
+) -> dict:
     """The three named storages: S3 buckets when an endpoint is set, local folders otherwise."""
     if endpoint_url:
         common = {
@@ -206,7 +219,9 @@ def bucket_storages(endpoint_url: str, media_root: Path) -> dict:
             "addressing_style": "path",
             # Fail fast when the bucket server is down: a clear 503, never a hung worker.
             "client_config": BotoConfig(
-                connect_timeout=3, read_timeout=15, retries={"max_attempts": 2, "mode": "standard"},
+                connect_timeout=connect_timeout or S3_CONNECT_TIMEOUT,
+                read_timeout=read_timeout or S3_READ_TIMEOUT,
+                retries={"max_attempts": max_attempts or S3_MAX_ATTEMPTS, "mode": "standard"},
                 s3={"addressing_style": "path"}, signature_version="s3v4",
             ),
         }
