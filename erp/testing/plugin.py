@@ -4,6 +4,7 @@ It makes the ``site`` package importable and provides the real-S3 fixtures: a mo
 loopback and the three buckets wired into Django's storages through django-storages.
 """
 
+import contextlib
 import os
 import socket
 
@@ -165,10 +166,8 @@ class SlowProxy:
             pass
         finally:
             for sock in (source, target):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def _serve(self, client) -> None:
         import threading
