@@ -1,6 +1,5 @@
 """Domain operations of the clinical records. Each is one transaction with its audit row."""
 
-import io
 import json
 import shutil
 import tempfile
@@ -50,7 +49,7 @@ from .models import (
     new_feed_token,
 )
 from .selectors import consent_current, consent_is_granted
-from .uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, MAX_PHOTO_BYTES, PHOTO_TYPES, inspect_upload
+from .uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, MAX_PHOTO_BYTES, PHOTO_TYPES, inspect_upload, thumbnail_jpeg
 
 # --- Patients -----------------------------------------------------------------------------------
 
@@ -437,23 +436,14 @@ THUMBNAIL_SIZE = (512, 512)
 
 def clinical_photo_make_thumbnail(*, photo_id) -> ClinicalPhoto | None:
     """Write the photo's thumbnail beside it: orientation applied, metadata (EXIF, GPS) dropped."""
-    from PIL import Image, ImageOps
-
-    from . import uploads  # noqa: F401 - registers the HEIF opener
-
     photo = ClinicalPhoto.all_objects.filter(pk=photo_id).first()
     if photo is None or photo.thumbnail_object_key:
         return photo
     storage = bucket(ClinicalPhoto.BUCKET)
     with storage.open(photo.object_key, "rb") as handle:
-        image = Image.open(io.BytesIO(handle.read()))
-        image = ImageOps.exif_transpose(image)
-    image.thumbnail(THUMBNAIL_SIZE)
-    clean = Image.new("RGB", image.size)
-    clean.paste(image.convert("RGB"))
-    out = io.BytesIO()
-    clean.save(out, format="JPEG", quality=85)  # a fresh image: no EXIF, no GPS
-    key = storage_save(ClinicalPhoto.BUCKET, photo.object_key.rsplit(".", 1)[0] + ".thumb.jpg", out.getvalue())
+        data = handle.read(MAX_PHOTO_BYTES + 1)
+    thumbnail = thumbnail_jpeg(data, THUMBNAIL_SIZE)
+    key = storage_save(ClinicalPhoto.BUCKET, photo.object_key.rsplit(".", 1)[0] + ".thumb.jpg", thumbnail)
     try:
         ClinicalPhoto.all_objects.filter(pk=photo.pk).update(thumbnail_object_key=key)
     except BaseException:

@@ -6,6 +6,7 @@ short-lived link only after the caller has checked permission (and audited the a
 
 import contextlib
 import logging
+import mimetypes
 from datetime import timedelta
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -56,9 +57,17 @@ def signed_url(bucket_name: str, key: str, *, expires_in: int | None = None) -> 
     ttl = expires_in or settings.SIGNED_URL_TTL
     storage = bucket(bucket_name)
     if isinstance(storage, S3Storage):
-        return storage.url(key, expire=ttl)
+        # A stored original is always a download of the type read from its bytes (the key's
+        # extension), never rendered inline: a polyglot cannot become a page of this site.
+        return storage.url(key, expire=ttl, parameters=download_parameters(key))
     token = signing.dumps({"b": bucket_name, "k": key, "t": ttl}, salt=_SIGNING_SALT, compress=True)
     return reverse("signed-file", args=[token])
+
+
+def download_parameters(key: str) -> dict[str, str]:
+    """S3 response overrides for a private file: its sniffed type, as an attachment."""
+    content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+    return {"ResponseContentType": content_type, "ResponseContentDisposition": "attachment"}
 
 
 def unsign_local(token: str) -> tuple[str, str]:

@@ -359,7 +359,12 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILIMAGES_IMAGE_MODEL = "website.MarketingImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "website.MarketingDocument"
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # never "svg": it can carry scripts
+# Wagtail reads the dimensions from the header and refuses a pixel flood before decoding it.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
+# Marketing documents are price lists and brochures: PDF only, checked from the bytes too.
+WAGTAILDOCS_EXTENSIONS = ["pdf"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.website.forms.MarketingDocumentForm"
 # Marketing images need alt text (accessibility): the image form requires it.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.website.forms.MarketingImageForm"
 WAGTAILDOCS_SERVE_METHOD = "direct"
