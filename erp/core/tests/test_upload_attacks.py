@@ -277,7 +277,9 @@ def test_hostile_file_names_never_reach_a_key_or_a_stored_name(name, patient, s3
             "/api/v1/photos/", {"file": _file(jpeg(), name, "image/jpeg"), "patient": str(patient.pk)},
             format="multipart",
         ),
-        _api("marketing").post("/api/v1/social/assets/", {"file": _file(jpeg(), name, "image/jpeg")}, format="multipart"),
+        _api("marketing").post(
+            "/api/v1/social/assets/", {"file": _file(jpeg(), name, "image/jpeg")}, format="multipart"
+        ),
     ):
         assert response.status_code == 201, response.content
     uuid_key = re.compile(r"^(photos|social)/[0-9a-f-]{36}\.jpg$")
