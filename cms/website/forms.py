@@ -9,6 +9,7 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
 from .models import PublicLead
@@ -98,6 +99,35 @@ FORMS: dict[str, type[LeadForm]] = {
 }
 
 
+def _guard_pixel_check(field) -> None:
+    """Wagtail's pixel check, preceded by one that reads only the header, and turning any failure
+    to read the image (a truncated flood makes Willow raise OSError) into a form error, not a 500."""
+    wagtail_check = field.check_image_pixel_size
+
+    def check(upload):
+        from django.conf import settings
+        from PIL import Image
+
+        max_pixels = getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", 128_000_000)
+        try:
+            upload.seek(0)
+            width, height = Image.open(upload).size  # the header only
+            upload.seek(0)
+            if width * height > max_pixels:
+                raise forms.ValidationError(
+                    _("This image has %(pixels)s pixels; at most %(max)s are accepted.")
+                    % {"pixels": f"{width * height:,}", "max": f"{max_pixels:,}"},
+                    code="file_too_many_pixels",
+                )
+            wagtail_check(upload)
+        except forms.ValidationError:
+            raise
+        except Exception as exc:  # any other failure to read it means the file is not a usable image
+            raise forms.ValidationError(field.error_messages["invalid_image"], code="invalid_image") from exc
+
+    field.check_image_pixel_size = check
+
+
 class MarketingImageForm(BaseImageForm):
     """The admin's image form: the alt text (Wagtail's ``description``) is required.
 
@@ -106,6 +136,25 @@ class MarketingImageForm(BaseImageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "file" in self.fields:
+            _guard_pixel_check(self.fields["file"])
         if "description" in self.fields:
             self.fields["description"].required = True
             self.fields["description"].label = _("Alt text (describe the image for people who cannot see it)")
+
+
+class MarketingDocumentForm(BaseDocumentForm):
+    """The admin's document form: the file must be a PDF by its bytes, whatever its name says.
+
+    Wired with ``WAGTAILDOCS_DOCUMENT_FORM_BASE``; ``WAGTAILDOCS_EXTENSIONS`` checks the name.
+    """
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is not None and hasattr(upload, "read") and "file" in self.changed_data:
+            upload.seek(0)
+            head = upload.read(5)
+            upload.seek(0)
+            if head != b"%PDF-":
+                raise forms.ValidationError(_("This file is not a PDF."), code="upload_type_refused")
+        return upload

@@ -1,7 +1,5 @@
 """Domain operations of the clinical records. Each is one transaction with its audit row."""
 
-import contextlib
-import io
 import json
 import shutil
 import tempfile
@@ -9,12 +7,11 @@ import zipfile
 from datetime import datetime
 from typing import IO, Any
 
-from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from erp.core.storage import bucket, signed_url
+from erp.core.storage import bucket, signed_url, storage_discard, storage_save
 from erp.ops.audit import audit_record
 
 from .exceptions import (
@@ -52,7 +49,7 @@ from .models import (
     new_feed_token,
 )
 from .selectors import consent_current, consent_is_granted
-from .uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, MAX_PHOTO_BYTES, PHOTO_TYPES, inspect_upload
+from .uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, MAX_PHOTO_BYTES, PHOTO_TYPES, inspect_upload, thumbnail_jpeg
 
 # --- Patients -----------------------------------------------------------------------------------
 
@@ -340,14 +337,10 @@ def consent_revoke(*, patient: Patient, consent_type: str, actor, request=None) 
 # --- Files: documents and clinical photos -------------------------------------------------------
 
 
-def _store(bucket_name: str, key: str, data: bytes) -> str:
-    return bucket(bucket_name).save(key, ContentFile(data))
-
-
-def _discard(bucket_name: str, key: str) -> None:
-    # Best effort: the object's row was never made, so nothing points at it.
-    with contextlib.suppress(Exception):
-        bucket(bucket_name).delete(key)
+# The object is written first, the rows in one transaction after it; if that transaction fails the
+# object is removed again, so a row never points at a missing object.
+_store = storage_save
+_discard = storage_discard
 
 
 def document_upload(
@@ -443,27 +436,22 @@ THUMBNAIL_SIZE = (512, 512)
 
 def clinical_photo_make_thumbnail(*, photo_id) -> ClinicalPhoto | None:
     """Write the photo's thumbnail beside it: orientation applied, metadata (EXIF, GPS) dropped."""
-    from PIL import Image, ImageOps
-
-    from . import uploads  # noqa: F401 - registers the HEIF opener
-
     photo = ClinicalPhoto.all_objects.filter(pk=photo_id).first()
     if photo is None or photo.thumbnail_object_key:
         return photo
     storage = bucket(ClinicalPhoto.BUCKET)
     with storage.open(photo.object_key, "rb") as handle:
-        image = Image.open(io.BytesIO(handle.read()))
-        image = ImageOps.exif_transpose(image)
-    image.thumbnail(THUMBNAIL_SIZE)
-    clean = Image.new("RGB", image.size)
-    clean.paste(image.convert("RGB"))
-    out = io.BytesIO()
-    clean.save(out, format="JPEG", quality=85)  # a fresh image: no EXIF, no GPS
-    key = storage.save(photo.object_key.rsplit(".", 1)[0] + ".thumb.jpg", ContentFile(out.getvalue()))
-    with transaction.atomic():
-        ClinicalPhoto.all_objects.filter(pk=photo.pk).update(thumbnail_object_key=key)
-        photo.thumbnail_object_key = key
-        audit_record(actor=None, action="update", entity=photo, metadata={"fields_changed": ["thumbnail_object_key"]})
+        data = handle.read(MAX_PHOTO_BYTES + 1)
+    thumbnail = thumbnail_jpeg(data, THUMBNAIL_SIZE)
+    key = storage_save(ClinicalPhoto.BUCKET, photo.object_key.rsplit(".", 1)[0] + ".thumb.jpg", thumbnail)
+    try:
+        with transaction.atomic():
+            ClinicalPhoto.all_objects.filter(pk=photo.pk).update(thumbnail_object_key=key)
+            photo.thumbnail_object_key = key
+            audit_record(actor=None, action="update", entity=photo, metadata={"fields_changed": ["thumbnail_object_key"]})
+    except BaseException:
+        storage_discard(ClinicalPhoto.BUCKET, key)
+        raise
     return photo
 
 

@@ -103,3 +103,31 @@ def inspect_upload(upload, *, accepted: tuple[str, ...], max_bytes: int, max_pix
         width=width,
         height=height,
     )
+
+
+def thumbnail_jpeg(data: bytes, size: tuple[int, int], *, max_pixels: int = MAX_PIXELS) -> bytes:
+    """A metadata-free JPEG no larger than ``size``, orientation applied.
+
+    The worker's memory is bounded: the size and the pixel count in the header are checked before
+    anything is decoded, and JPEGs are decoded already scaled down (``draft``).
+    """
+    from PIL import ImageOps
+
+    if len(data) > MAX_PHOTO_BYTES:
+        raise UploadTooLarge("The photo is larger than the upload limit.", field="file")
+    try:
+        image = Image.open(io.BytesIO(data))  # reads the header only
+    except Image.DecompressionBombError:
+        raise UploadTooLarge("The image has too many pixels.", field="file")
+    width, height = image.size
+    if width * height > max_pixels:
+        raise UploadTooLarge(f"The image has {width * height:,} pixels; at most {max_pixels:,}.", field="file")
+    if image.format == "JPEG":
+        image.draft("RGB", (size[0] * 2, size[1] * 2))
+    image = ImageOps.exif_transpose(image)
+    image.thumbnail(size)
+    clean = Image.new("RGB", image.size)
+    clean.paste(image.convert("RGB"))
+    out = io.BytesIO()
+    clean.save(out, format="JPEG", quality=85)  # a fresh image: no EXIF, no GPS
+    return out.getvalue()

@@ -21,12 +21,11 @@ from decimal import Decimal
 from unittest import mock
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from erp.core.storage import bucket
+from erp.core.storage import storage_discard, storage_save
 
 from .models import CreditNote, Invoice, PaymentKind, SaleLine
 
@@ -372,27 +371,45 @@ def credit_note_render(credit_note: CreditNote) -> RenderedDocument:
     return _render(context, f"{credit_note.credit_note_number}.pdf", credit_note.issued_at)
 
 
-def _store(rendered: RenderedDocument, *, patient, title: str, billed, actor):
-    """Keep the PDF as a patient document and attach it to ``billed`` (its invoice or credit note):
-    two audited writes, the document created and the invoice's ``document`` set."""
+def _record(stored_key: str, rendered: RenderedDocument, *, billed, actor):
+    """The PDF's Document row (a patient document) and its link from ``billed`` (the invoice or
+    credit note): two audited writes, the document created and the ``document`` set."""
     from erp.clinical.models import Document, DocumentKind
     from erp.ops.audit import audit_record
 
-    key = f"documents/{uuid.uuid4()}.pdf"
-    stored_key = bucket(Document.BUCKET).save(key, ContentFile(rendered.pdf))
     document = Document.objects.create(
         object_key=stored_key,
         content_type="application/pdf",
         size_bytes=len(rendered.pdf),
         sha256=hashlib.sha256(rendered.pdf).hexdigest(),
-        title=title,
-        patient=patient,
+        title=rendered.filename,
+        patient=billed.sale.sold_to_patient,
         kind=DocumentKind.OTHER,
     )
     type(billed).objects.filter(pk=billed.pk).update(document=document)
-    billed.document = document
     audit_record(actor=actor, action="create", entity=document, metadata={"rendered_for": str(billed)})
     audit_record(actor=actor, action="update", entity=billed, metadata={"fields_changed": ["document"]})
+    return document
+
+
+def _pdf_store(record, rendered: RenderedDocument, *, actor):
+    """Object first, then the Document row and the link in one transaction; the object is removed
+    again when that transaction fails or another worker linked a PDF first."""
+    from erp.clinical.models import Document
+
+    model = type(record)
+    stored_key = storage_save(Document.BUCKET, f"documents/{uuid.uuid4()}.pdf", rendered.pdf)
+    try:
+        with transaction.atomic():
+            locked = model.objects.select_for_update().get(pk=record.pk)
+            if locked.document_id:
+                storage_discard(Document.BUCKET, stored_key)
+                return locked.document
+            document = _record(stored_key, rendered, billed=record, actor=actor)
+    except BaseException:
+        storage_discard(Document.BUCKET, stored_key)
+        raise
+    record.document = document
     return document
 
 
@@ -400,24 +417,10 @@ def invoice_pdf_store(*, invoice: Invoice, actor=None):
     """Render the invoice and keep it in the documents bucket (once: later calls return it)."""
     if invoice.document_id:
         return invoice.document
-    rendered = invoice_render(invoice)
-    with transaction.atomic():
-        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if locked.document_id:
-            return locked.document
-        return _store(
-            rendered, patient=invoice.sale.sold_to_patient, title=rendered.filename, billed=invoice, actor=actor
-        )
+    return _pdf_store(invoice, invoice_render(invoice), actor=actor)
 
 
 def credit_note_pdf_store(*, credit_note: CreditNote, actor=None):
     if credit_note.document_id:
         return credit_note.document
-    rendered = credit_note_render(credit_note)
-    with transaction.atomic():
-        locked = CreditNote.objects.select_for_update().get(pk=credit_note.pk)
-        if locked.document_id:
-            return locked.document
-        return _store(
-            rendered, patient=credit_note.sale.sold_to_patient, title=rendered.filename, billed=credit_note, actor=actor
-        )
+    return _pdf_store(credit_note, credit_note_render(credit_note), actor=actor)

@@ -1,13 +1,11 @@
 """Background work of commerce: invoice and credit note PDFs, fiscal closings."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
 
-from erp.ops.audit import audited_task
+from erp.ops.queue import clinic_periodic_task, clinic_task
 
 
-@db_task()
-@audited_task
+@clinic_task()
 def invoice_pdf_task(invoice_id: str) -> None:
     from .invoice_pdf import invoice_pdf_store
     from .models import Invoice
@@ -15,8 +13,7 @@ def invoice_pdf_task(invoice_id: str) -> None:
     invoice_pdf_store(invoice=Invoice.objects.get(pk=invoice_id))
 
 
-@db_task()
-@audited_task
+@clinic_task()
 def credit_note_pdf_task(credit_note_id: str) -> None:
     from .invoice_pdf import credit_note_pdf_store
     from .models import CreditNote
@@ -24,8 +21,7 @@ def credit_note_pdf_task(credit_note_id: str) -> None:
     credit_note_pdf_store(credit_note=CreditNote.objects.get(pk=credit_note_id))
 
 
-@db_periodic_task(crontab(hour="0", minute="15"))
-@audited_task
+@clinic_periodic_task(crontab(hour="0", minute="15"))
 def fiscal_closings_task() -> None:
     from .fiscal import fiscal_close_due
 

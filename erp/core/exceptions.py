@@ -72,3 +72,15 @@ class Forbidden(DomainError):
 
     status_code = 403
     default_code = "permission_denied"
+
+
+class StorageUnavailable(DependencyUnavailable):
+    """A file bucket did not answer in time or refused the write (503); nothing was recorded."""
+
+    default_code = "storage_unavailable"
+
+
+class DatabaseUnavailable(DependencyUnavailable):
+    """The connection to PostgreSQL was lost (503); the transaction was rolled back whole."""
+
+    default_code = "database_unavailable"

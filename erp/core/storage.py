@@ -4,13 +4,26 @@ Private files are never served by a plain URL: ``url()`` refuses, and ``signed_u
 short-lived link only after the caller has checked permission (and audited the access).
 """
 
+import contextlib
+import logging
+import mimetypes
 from datetime import timedelta
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core import signing
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.urls import reverse
 from storages.backends.s3 import S3Storage
+
+from .exceptions import StorageUnavailable
+
+logger = logging.getLogger(__name__)
+
+# What a bucket raises when it is down, slow or refuses: connection refused, connect/read timeout
+# (BotoCoreError), an S3 error answer (ClientError), a full or unwritable local folder (OSError).
+STORAGE_ERRORS = (BotoCoreError, ClientError, OSError)
 
 BUCKETS = ("clinical", "documents", "marketing")
 PRIVATE_BUCKETS = ("clinical", "documents")
@@ -44,9 +57,17 @@ def signed_url(bucket_name: str, key: str, *, expires_in: int | None = None) -> 
     ttl = expires_in or settings.SIGNED_URL_TTL
     storage = bucket(bucket_name)
     if isinstance(storage, S3Storage):
-        return storage.url(key, expire=ttl)
+        # A stored original is always a download of the type read from its bytes (the key's
+        # extension), never rendered inline: a polyglot cannot become a page of this site.
+        return storage.url(key, expire=ttl, parameters=download_parameters(key))
     token = signing.dumps({"b": bucket_name, "k": key, "t": ttl}, salt=_SIGNING_SALT, compress=True)
     return reverse("signed-file", args=[token])
+
+
+def download_parameters(key: str) -> dict[str, str]:
+    """S3 response overrides for a private file: its sniffed type, as an attachment."""
+    content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+    return {"ResponseContentType": content_type, "ResponseContentDisposition": "attachment"}
 
 
 def unsign_local(token: str) -> tuple[str, str]:
@@ -56,3 +77,22 @@ def unsign_local(token: str) -> tuple[str, str]:
     if data["b"] not in PRIVATE_BUCKETS:
         raise signing.BadSignature("not a private bucket")
     return data["b"], data["k"]
+
+
+def storage_save(bucket_name: str, key: str, data: bytes) -> str:
+    """Write ``data`` under ``key`` and return the stored key; a bucket that is down or too slow
+    raises ``StorageUnavailable`` (503) so that the caller records nothing."""
+    try:
+        return bucket(bucket_name).save(key, ContentFile(data, name=key))
+    except STORAGE_ERRORS as exc:
+        logger.warning("bucket %s refused %s: %s", bucket_name, key, exc)
+        raise StorageUnavailable(
+            "The file store is not answering; nothing was saved. Try again in a moment.", field="file"
+        ) from exc
+
+
+def storage_discard(bucket_name: str, key: str) -> None:
+    """Remove an object whose row was never committed. Best effort: ``reconcile_storage`` lists
+    what a bucket that is down at this moment keeps."""
+    with contextlib.suppress(Exception):
+        bucket(bucket_name).delete(key)

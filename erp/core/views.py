@@ -30,7 +30,8 @@ def signed_file(request, token: str):
     storage = bucket(bucket_name)
     if not storage.exists(key):
         return HttpResponseNotFound("File not found.")
-    response = FileResponse(storage.open(key, "rb"), as_attachment=False, filename=key.rsplit("/", 1)[-1])
+    # The key's extension is the type read from the bytes at upload; served as a download only.
+    response = FileResponse(storage.open(key, "rb"), as_attachment=True, filename=key.rsplit("/", 1)[-1])
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -67,6 +67,15 @@ def check_audit_chain() -> dict:
     return {"entries_checked": report.entries_checked}
 
 
+def _failed_tasks() -> dict:
+    from .queue import failed_tasks_summary
+
+    try:
+        return failed_tasks_summary()
+    except Exception as exc:  # a diagnostic reports every failure instead of raising it
+        return {"error": f"{type(exc).__name__}: {exc}"[:500]}
+
+
 def _package_version(name: str) -> str:
     try:
         return version(name)
@@ -85,6 +94,8 @@ def run_diagnostics() -> dict:
         "status": "fail" if failing else "ok",
         "failing": failing,
         "checks": checks,
+        # Tasks whose retries are used up: a warning for operators, not a readiness failure.
+        "failed_tasks": _failed_tasks(),
         "versions": {
             "python": platform.python_version(),
             **{pkg: _package_version(pkg) for pkg in ("django", "wagtail", "djangorestframework", "huey", "psycopg")},

@@ -79,3 +79,29 @@ class AuditLog(AppendOnlyModel):
     @property
     def fields_changed(self) -> list[str]:
         return list((self.metadata_json or {}).get("fields_changed") or [])
+
+
+# --- Failed background tasks (issue 10, faults) -------------------------------------------------
+# Kept apart from the audit trail above: written by erp.ops.queue when a huey task has used up its
+# retries, so that no failed task is lost; re-enqueued by ``manage.py retry_failed_tasks``.
+
+
+class FailedTask(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task_id = models.CharField(max_length=64, unique=True)
+    task_name = models.CharField(max_length=200)
+    args_json = models.JSONField(default=list)
+    kwargs_json = models.JSONField(default=dict)
+    error = models.TextField()
+    traceback = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField()
+    failed_at = models.DateTimeField(default=timezone.now)
+    retried_at = models.DateTimeField(null=True, blank=True)
+    retried_as_task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-failed_at"]
+        indexes = [models.Index(fields=["retried_at", "failed_at"], name="ops_failedtask_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} {self.task_id} ({self.attempts} attempts)"

@@ -5,7 +5,6 @@ Images reach the marketing bucket only through ``asset_upload`` and
 through ``post_transition``; the pack is read by ``post_manual_pack`` and ``post_pack_zip``.
 """
 
-import contextlib
 import io
 import uuid
 import zipfile
@@ -15,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +21,7 @@ from storages.backends.s3 import S3Storage
 
 from erp.clinical.models import ClinicalPhoto, Consent, ConsentStatus, ConsentType, Patient
 from erp.clinical.selectors import consent_current
-from erp.core.storage import bucket
+from erp.core.storage import bucket, storage_discard, storage_save
 from erp.ops.audit import audit_record
 
 from . import images
@@ -67,14 +65,12 @@ def _new_key() -> str:
 
 
 def _store(data: bytes) -> str:
-    key = _new_key()
-    return bucket(SocialMediaAsset.BUCKET).save(key, ContentFile(data, name=key))
+    return storage_save(SocialMediaAsset.BUCKET, _new_key(), data)
 
 
 def _discard(key: str) -> None:
-    # Best effort: the row was never made, so nothing points at the object.
-    with contextlib.suppress(Exception):
-        bucket(SocialMediaAsset.BUCKET).delete(key)
+    # The row was never made, so nothing points at the object.
+    storage_discard(SocialMediaAsset.BUCKET, key)
 
 
 def _create_asset(*, prepared: images.PreparedImage, actor, title: str | None, audit_metadata: dict, request,

@@ -4,6 +4,7 @@ It makes the ``site`` package importable and provides the real-S3 fixtures: a mo
 loopback and the three buckets wired into Django's storages through django-storages.
 """
 
+import contextlib
 import os
 import socket
 
@@ -182,3 +183,86 @@ def s3_buckets(s3_server, settings, monkeypatch):
     storages = bucket_storages(s3_server, settings.MEDIA_ROOT)
     settings.STORAGES = {**settings.STORAGES, **storages, "default": storages["marketing"]}
     yield type("S3", (), {"client": client, "names": names, "endpoint": s3_server})
+
+
+class SlowProxy:
+    """A TCP proxy on loopback that passes requests on at once and holds each answer for ``delay``
+    seconds: an S3 server that is up but too slow for the client's read timeout."""
+
+    def __init__(self, upstream_port: int, delay: float):
+        self.upstream_port = upstream_port
+        self.delay = delay
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "SlowProxy":
+        import threading
+
+        self._sock = socket.create_server(("127.0.0.1", self.port))
+        self._stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def _accept(self) -> None:
+        import threading
+
+        while not self._stop.is_set():
+            try:
+                client, _ = self._sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _pump(self, source, target, delay: float) -> None:
+        import time
+
+        try:
+            first = source.recv(65536)
+            if delay:
+                time.sleep(delay)
+            while first:
+                target.sendall(first)
+                first = source.recv(65536)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, target):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def _serve(self, client) -> None:
+        import threading
+
+        upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        threading.Thread(target=self._pump, args=(client, upstream, 0), daemon=True).start()
+        self._pump(upstream, client, self.delay)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._sock.close()
+
+
+def _storages_at(settings, endpoint: str, **timeouts) -> None:
+    from site.settings.base import bucket_storages
+
+    storages = bucket_storages(endpoint, settings.MEDIA_ROOT, **timeouts)
+    settings.STORAGES = {**settings.STORAGES, **storages, "default": storages["marketing"]}
+
+
+@pytest.fixture
+def s3_down(s3_buckets, settings):
+    """The app's buckets point at a closed port (the S3 server is down); ``s3_buckets`` still reaches
+    the real buckets, so a test can check that nothing landed in them."""
+    _storages_at(settings, f"http://127.0.0.1:{free_port()}", connect_timeout=0.5, max_attempts=1)
+    yield s3_buckets
+
+
+@pytest.fixture
+def s3_slow(s3_buckets, settings):
+    """The app's buckets answer through a proxy that holds every answer 2 s, past a 0.3 s read timeout."""
+    from urllib.parse import urlparse
+
+    proxy = SlowProxy(urlparse(s3_buckets.endpoint).port, delay=2.0).start()
+    _storages_at(settings, proxy.url, connect_timeout=0.5, read_timeout=0.3, max_attempts=1)
+    yield s3_buckets
+    proxy.stop()

@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "erp.core.middleware.DependencyErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "site.urls"
@@ -193,7 +194,20 @@ BUCKET_NAMES = {
 SIGNED_URL_TTL = int(os.environ.get("SIGNED_URL_TTL", "300"))
 
 
-def bucket_storages(endpoint_url: str, media_root: Path) -> dict:
+# How long a bucket may take before an upload is refused with a 503 (seconds, and tries in all).
+S3_CONNECT_TIMEOUT = float(os.environ.get("S3_CONNECT_TIMEOUT", "3"))
+S3_READ_TIMEOUT = float(os.environ.get("S3_READ_TIMEOUT", "15"))
+S3_MAX_ATTEMPTS = int(os.environ.get("S3_MAX_ATTEMPTS", "2"))
+
+
+def bucket_storages(
+    endpoint_url: str,
+    media_root: Path,
+    *,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+    max_attempts: int | None = None,
+) -> dict:
     """The three named storages: S3 buckets when an endpoint is set, local folders otherwise."""
     if endpoint_url:
         common = {
@@ -207,7 +221,9 @@ def bucket_storages(endpoint_url: str, media_root: Path) -> dict:
             "addressing_style": "path",
             # Fail fast when the bucket server is down: a clear 503, never a hung worker.
             "client_config": BotoConfig(
-                connect_timeout=3, read_timeout=15, retries={"max_attempts": 2, "mode": "standard"},
+                connect_timeout=connect_timeout or S3_CONNECT_TIMEOUT,
+                read_timeout=read_timeout or S3_READ_TIMEOUT,
+                retries={"max_attempts": max_attempts or S3_MAX_ATTEMPTS, "mode": "standard"},
                 s3={"addressing_style": "path"}, signature_version="s3v4",
             ),
         }
@@ -344,7 +360,12 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILIMAGES_IMAGE_MODEL = "website.MarketingImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "website.MarketingDocument"
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # never "svg": it can carry scripts
+# Wagtail reads the dimensions from the header and refuses a pixel flood before decoding it.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
+# Marketing documents are price lists and brochures: PDF only, checked from the bytes too.
+WAGTAILDOCS_EXTENSIONS = ["pdf"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.website.forms.MarketingDocumentForm"
 # Marketing images need alt text (accessibility): the image form requires it.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.website.forms.MarketingImageForm"
 WAGTAILDOCS_SERVE_METHOD = "direct"

@@ -2,15 +2,17 @@
 
 import logging
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from erp.core.exceptions import DomainError
+from erp.core.exceptions import DatabaseUnavailable, DomainError, StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +29,22 @@ def _first_code(codes) -> str:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # A dropped connection (server restart, failover, killed backend): the transaction was
+        # rolled back whole, so the client may retry. Logged because operators want to know.
+        logger.error("database unavailable: %s", exc)
+        exc = DatabaseUnavailable("The database is not answering; nothing was saved. Try again in a moment.")
+    elif isinstance(exc, (BotoCoreError, ClientError)):
+        logger.error("storage unavailable: %s", exc)
+        exc = StorageUnavailable("The file store is not answering; nothing was saved. Try again in a moment.")
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "detail": exc.message}
         if exc.field:
             body["field"] = exc.field
             body["errors"] = {exc.field: [exc.message]}
         body.update(exc.extra)
-        return Response(body, status=exc.status_code)
+        headers = {"Retry-After": "5"} if exc.status_code == 503 else None
+        return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(
