@@ -448,7 +448,8 @@ def clinical_photo_make_thumbnail(*, photo_id) -> ClinicalPhoto | None:
         with transaction.atomic():
             ClinicalPhoto.all_objects.filter(pk=photo.pk).update(thumbnail_object_key=key)
             photo.thumbnail_object_key = key
-            audit_record(actor=None, action="update", entity=photo, metadata={"fields_changed": ["thumbnail_object_key"]})
+            changed = {"fields_changed": ["thumbnail_object_key"]}
+            audit_record(actor=None, action="update", entity=photo, metadata=changed)
     except BaseException:
         storage_discard(ClinicalPhoto.BUCKET, key)
         raise
