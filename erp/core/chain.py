@@ -61,10 +61,13 @@ def chain_verify(
     sequence: str = "sequence",
     previous_hash: str = "previous_hash",
     hash_field: str = "hash",
+    start_sequence: int = 1,
+    start_hash: str = GENESIS_HASH,
 ) -> ChainReport:
-    """Walk ``links`` in chain order (sequence 1, 2, ...) and name the first one that breaks it."""
-    expected_previous = GENESIS_HASH
-    expected_sequence = 1
+    """Walk ``links`` in chain order (``start_sequence``, the next, ...) and name the first one that
+    breaks it; ``start_hash`` is the hash of the link before the first (genesis for a whole chain)."""
+    expected_previous = start_hash
+    expected_sequence = start_sequence
     checked = 0
     for link in links:
         number = getattr(link, sequence)

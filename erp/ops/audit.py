@@ -240,7 +240,21 @@ def _entry(
     )
 
 
-def audit_chain_verify() -> ChainReport:
-    """Recompute the chain from the first entry; name the first entry that breaks it."""
-    entries = AuditLog.objects.order_by("sequence").iterator(chunk_size=2000)
-    return chain_verify(entries, data=entry_data, previous_hash="prev_hash")
+def audit_chain_verify(*, last: int | None = None) -> ChainReport:
+    """Recompute the chain from the first entry (or over the ``last`` entries only, anchored on the
+    hash of the entry before them); name the first entry that breaks it."""
+    entries = AuditLog.objects.order_by("sequence")
+    start_sequence, start_hash = 1, GENESIS_HASH
+    if last is not None:
+        head = AuditLog.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+        if head > last:
+            anchor = AuditLog.objects.filter(sequence=head - last).values_list("hash", flat=True).first()
+            start_sequence, start_hash = head - last + 1, anchor or ""
+            entries = entries.filter(sequence__gte=start_sequence)
+    return chain_verify(
+        entries.iterator(chunk_size=2000),
+        data=entry_data,
+        previous_hash="prev_hash",
+        start_sequence=start_sequence,
+        start_hash=start_hash,
+    )

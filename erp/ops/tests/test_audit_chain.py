@@ -129,6 +129,24 @@ def test_tampering_is_detected_by_the_command_and_diagnostics():
 
 
 @pytest.mark.django_db
+def test_the_tail_check_recomputes_only_the_latest_entries_anchored_on_the_one_before():
+    entries = record(6)
+    first = entries[0].sequence
+    tamper("UPDATE ops_auditlog SET metadata_json = '{\"n\": 99}'::jsonb WHERE id = %s", [entries[1].pk])
+
+    tail = audit_chain_verify(last=3)  # the altered entry is older than the tail: not read
+    assert tail.ok and tail.entries_checked == 3
+    assert not audit_chain_verify().ok  # the end-to-end check (the command) finds it
+
+    tamper("UPDATE ops_auditlog SET metadata_json = '{\"n\": 98}'::jsonb WHERE id = %s", [entries[4].pk])
+    tail = audit_chain_verify(last=3)
+    assert not tail.ok and tail.first_broken_sequence == entries[4].sequence
+    # The anchor is the entry before the tail: a rewritten anchor hash breaks the tail's first link.
+    tamper("UPDATE ops_auditlog SET hash = %s WHERE id = %s", ["0" * 64, entries[2].pk])
+    assert audit_chain_verify(last=3).first_broken_sequence == first + 3
+
+
+@pytest.mark.django_db
 def test_a_removed_entry_breaks_the_chain_at_the_next_one():
     entries = record(4)
     tamper("DELETE FROM ops_auditlog WHERE id = %s", [entries[1].pk])
