@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "erp.core.middleware.AccessMatrixMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -311,6 +312,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
+        # The access matrix (erp/core/access.py) first, then the model permissions.
+        "erp.core.api.permissions.RoleAccess",
         "rest_framework.permissions.IsAuthenticated",
         "erp.core.api.permissions.ModelPermissions",
     ],
@@ -329,6 +332,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The ERP operations of the clinic: identity, locations, settings and the apps built on them.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["erp.core.api.permissions.RoleAccess"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,0 +1,375 @@
+"""The access matrix (erp/core/access.py) covers every route and is what the site enforces.
+
+- Every URL pattern and every operation of the OpenAPI schema has a row (fail closed otherwise).
+- Every DRF view checks the matrix (``RoleAccess`` is among the permissions of each action).
+- The walk: one user per role plus a visitor try every API operation (with a real object id and
+  empty bodies for writes) and the admin screens: 0 unauthorised 2xx; an authorised role is never
+  refused with 401/403 (except the few documented object- or field-level refusals below).
+- Other owners' objects: another distributor's order and its lines, patient files for roles that
+  may not see them, clinical documents for reception.
+"""
+
+import io
+import re
+import time
+import uuid
+from collections import Counter, defaultdict
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import NoReverseMatch, Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
+from rest_framework.views import APIView
+from wagtail.admin.viewsets import viewsets as admin_viewsets
+
+from erp.clinical import services as clinical_services
+from erp.clinical.models import ClinicalPhoto, Document, DocumentKind, Encounter, Patient
+from erp.clinical.tests.factories import PDF_BYTES
+from erp.core import access
+from erp.core.api.permissions import RoleAccess
+from erp.core.models import User
+from erp.distribution.models import Distributor, Order, OrderStatus, PointOfSale
+
+pytestmark = pytest.mark.django_db
+
+VISITOR = access.ANONYMOUS
+EVERY_ROLE = (*access.ROLES, VISITOR)
+WRITE_ORDER = {"get": 0, "post": 1, "put": 2, "patch": 3, "delete": 4}
+
+# A refusal by the matrix: a visitor is told to sign in (401, or 403 for session-only callers).
+REFUSAL_CODES = {True: {"not_authenticated"}, False: {"forbidden_role"}}
+# Authorised by the matrix, refused further in by a rule on the object or the body (documented).
+EXPECTED_INNER_REFUSALS = {
+    # Calendly's calls carry an HMAC signature: an unsigned call is refused whoever sends it.
+    ("calendly-webhook", "post"): "unsigned webhook",
+}
+
+
+# --- Walking the URL configuration ---------------------------------------------------------------
+
+
+def url_patterns(patterns=None, prefix="", namespace=None):
+    """(route text, view name, callback) of every URL pattern, namespaces included."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace if entry.namespace else None
+            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from url_patterns(entry.url_patterns, prefix + str(entry.pattern), full)
+        elif isinstance(entry, URLPattern):
+            if "(?P<format>" in str(entry.pattern):
+                continue  # DRF's format-suffix copies of the same routes
+            callback = entry.callback
+            if entry.name:
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+            else:
+                name = f"{callback.__module__}.{getattr(callback, '__name__', '')}"
+                view_class = getattr(callback, "view_class", None)
+                if view_class is not None:
+                    name = f"{view_class.__module__}.{view_class.__name__}"
+            yield prefix + str(entry.pattern), name, callback
+
+
+def is_drf(callback) -> bool:
+    view_class = getattr(callback, "cls", None)
+    return isinstance(view_class, type) and issubclass(view_class, APIView)
+
+
+def drf_methods(callback) -> dict[str, str | None]:
+    """HTTP method -> viewset action (None for a plain APIView) of a DRF route."""
+    if getattr(callback, "actions", None):
+        return dict(callback.actions)
+    return {m: None for m in ("get", "post", "put", "patch", "delete") if hasattr(callback.cls, m)}
+
+
+def drf_routes(prefixes=("api/", "ops/")):
+    """Our DRF routes (the API, the schema, diagnostics): view name -> (route, callback)."""
+    seen = {}
+    for route, name, callback in url_patterns():
+        if is_drf(callback) and route.startswith(prefixes) and name not in seen:
+            seen[name] = (route, callback)
+    return seen
+
+
+def django_view_name(callback) -> str:
+    """The view name Django gives a pattern without a name (what resolver_match.view_name says)."""
+    view_class = getattr(callback, "view_class", None)
+    func = view_class if view_class is not None else callback
+    return f"{func.__module__}.{func.__name__}"
+
+
+def test_every_url_pattern_has_a_row():
+    missing = []
+    for route, name, callback in url_patterns():
+        if access.lookup(name) is None:
+            missing.append(f"{route} ({name})")
+            continue
+        if is_drf(callback):
+            for method in drf_methods(callback):
+                if not access.allowed_roles(name, method) and name != "api-root":
+                    missing.append(f"{method.upper()} {route} ({name})")
+    assert not missing, "Routes missing from erp/core/access.py:\n" + "\n".join(sorted(missing))
+
+
+def test_every_schema_operation_has_a_row():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    missing, checked = [], 0
+    for path, operations in schema["paths"].items():
+        view_name = None
+        for sample in (str(uuid.uuid4()), "sample"):
+            try:
+                view_name = resolve(re.sub(r"\{[^}]+\}", sample, path)).view_name
+                break
+            except Resolver404:
+                continue
+        assert view_name, f"The schema names {path}, which the URL configuration does not resolve."
+        for method in operations:
+            if method in ("get", "post", "put", "patch", "delete"):
+                checked += 1
+                if not access.allowed_roles(view_name, method):
+                    missing.append(f"{method.upper()} {path} ({view_name})")
+    assert checked > 150
+    assert not missing, "Schema operations missing from erp/core/access.py:\n" + "\n".join(missing)
+
+
+def test_every_drf_view_and_action_of_the_api_checks_the_matrix():
+    """Our API authenticates tokens inside DRF: RoleAccess must be there (Wagtail's admin API,
+    session-only, is checked by the middleware instead)."""
+    unchecked = []
+    for name, (route, callback) in drf_routes().items():
+        for method, action in drf_methods(callback).items():
+            view = callback.cls(**getattr(callback, "initkwargs", {}))
+            view.action = action
+            if not any(isinstance(permission, RoleAccess) for permission in view.get_permissions()):
+                unchecked.append(f"{method.upper()} {route} ({name}, action {action})")
+    assert not unchecked, "DRF views that skip RoleAccess:\n" + "\n".join(unchecked)
+
+
+def test_the_table_names_only_existing_routes_and_known_roles():
+    names = {name for _route, name, _callback in url_patterns()}
+    namespaces = {":".join(name.split(":")[:depth]) for name in names for depth in range(1, name.count(":") + 1)}
+    development_only = {"django.views.static.serve"}  # /media/marketing/ when DEBUG without S3
+    stale = [
+        key
+        for key in access.MATRIX
+        if not (key in names or key in development_only or (key.endswith(":*") and key[:-2] in namespaces))
+    ]
+    assert not stale, f"Rows for routes that do not exist: {stale}"
+    known = {*access.ROLES, access.ANONYMOUS, access.AUTHENTICATED}
+    for key, row in access.MATRIX.items():
+        for method, allowed in row.items():
+            assert allowed <= known, (key, method, allowed - known)
+
+
+def test_lookup_is_fail_closed_and_follows_namespaces():
+    assert access.allowed_roles("no-such-route", "GET") == access.NOBODY
+    assert access.allowed_roles("patient-detail", "PUT") == access.FRONT_DESK
+    assert access.allowed_roles("patient-detail", "HEAD") == access.PATIENT_READERS
+    assert access.allowed_roles("role-list", "POST") == access.NOBODY  # a method that is not listed
+    assert access.allowed_roles("clinical_patient:edit", "POST") == access.PATIENT_READERS
+    assert access.allowed_roles("clinical_patient:export", "GET") == access.CLINICIANS
+    assert access.allowed_roles("unknown_namespace:index", "GET") == access.NOBODY
+
+
+# --- The data the walk uses ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(s3_buckets):
+    """The demo data of every app, one user per role, a document of each kind, a victim user."""
+    call_command("seed_demo", stdout=io.StringIO())
+    users = {role: User.objects.filter(groups__name=role).order_by("created_at").first() for role in access.ROLES}
+    assert all(users.values()), users
+    practitioner = users[access.PRACTITIONER]
+    patient = Patient.objects.filter(is_merged=False).order_by("created_at").first()
+    encounter = Encounter.objects.filter(patient=patient).first() or Encounter.objects.first()
+    patient = encounter.patient
+    consent_copy = clinical_services.document_upload(
+        patient=patient, upload=SimpleUploadedFile("consent.pdf", PDF_BYTES, "application/pdf"),
+        kind=DocumentKind.CONSENT_COPY, title="Signed consent", actor=practitioner,
+    )
+    lab_result = clinical_services.document_upload(
+        patient=patient, upload=SimpleUploadedFile("lab.pdf", PDF_BYTES, "application/pdf"),
+        kind=DocumentKind.LAB_RESULT, title="Biopsy", encounter=encounter, actor=practitioner,
+    )
+    own = Distributor.objects.get(members__user=users[access.DISTRIBUTOR])
+    other = Distributor.objects.exclude(pk=own.pk).first()
+    victim = User.objects.create_user(email="victim@clinic.test", first_name="Victor", last_name="Im")
+    return {
+        "users": users,
+        "patient": patient,
+        "encounter": encounter,
+        "consent_copy": consent_copy,
+        "lab_result": lab_result,
+        "photo": ClinicalPhoto.objects.filter(patient=patient).first() or ClinicalPhoto.objects.first(),
+        "own_distributor": own,
+        "other_distributor": other,
+        "own_order": Order.objects.filter(distributor=own, status=OrderStatus.CREATED).first(),
+        "other_order": Order.objects.filter(distributor=other).order_by("created_on_utc").first(),
+        "own_point_of_sale": PointOfSale.objects.filter(distributors=own).first(),
+        "victim": victim,
+    }
+
+
+def client_for(world, role):
+    client = APIClient()
+    if role != VISITOR:
+        client.force_authenticate(world["users"][role])
+    return client
+
+
+def model_of(callback, admin):
+    """The model behind a DRF route (its queryset, as the admin sees it), or None."""
+    view = callback.cls(**getattr(callback, "initkwargs", {}))
+    view.action = next(iter(drf_methods(callback).values()), None)
+    request = Request(APIRequestFactory().get("/"))
+    request.user = admin
+    view.request, view.args, view.kwargs, view.format_kwarg = request, (), {}, None
+    try:
+        return view.get_queryset().model
+    except (AssertionError, AttributeError):
+        return None
+
+
+def sample_pk(model, world):
+    """A real id: the scoped owner's object where scoping matters, else the first row."""
+    preferred = {
+        User: world["victim"],
+        Group: Group.objects.get(name=access.RECEPTION),
+        Document: world["consent_copy"],
+        Patient: world["patient"],
+        Encounter: world["encounter"],
+        ClinicalPhoto: world["photo"],
+        Order: world["own_order"],
+        Distributor: world["own_distributor"],
+        PointOfSale: world["own_point_of_sale"],
+    }
+    if model in preferred:
+        return preferred[model].pk
+    row = model._default_manager.order_by("pk").first()
+    return row.pk if row is not None else uuid.uuid4()
+
+
+def route_kwargs(route, callback, world):
+    kwargs = {}
+    names = set(re.findall(r"\(\?P<(\w+)>", route)) | set(re.findall(r"<(?:\w+:)?(\w+)>", route))
+    if "pk" in names:
+        model = model_of(callback, world["users"][access.ADMIN])
+        kwargs["pk"] = sample_pk(model, world) if model is not None else uuid.uuid4()
+    if "point_of_sale_id" in names:
+        kwargs["point_of_sale_id"] = world["own_point_of_sale"].pk
+    if "line_id" in names:
+        kwargs["line_id"] = world["own_order"].lines.first().pk
+    if "external_product_id" in names:
+        kwargs["external_product_id"] = "DIST-SPF50-50ML"
+    if "name" in names:
+        kwargs["name"] = "daily"
+    if "token" in names:
+        kwargs["token"] = "not-a-real-token"
+    return {key: str(value) for key, value in kwargs.items()}
+
+
+def response_code(response):
+    data = getattr(response, "data", None)
+    return data.get("code") if isinstance(data, dict) else None
+
+
+# --- The walk ------------------------------------------------------------------------------------
+
+
+def test_every_role_on_every_api_operation(world, capsys):
+    started = time.monotonic()
+    calls = []
+    for name, (route, callback) in drf_routes().items():
+        kwargs = route_kwargs(route, callback, world)
+        url = reverse(name, kwargs=kwargs)
+        for method in drf_methods(callback):
+            calls.append((WRITE_ORDER[method], name, method, url))
+    calls.sort()  # reads first, deletes last: a deleted sample does not hide later checks
+
+    clients = {role: client_for(world, role) for role in EVERY_ROLE}
+    unauthorised_2xx, wrongly_refused, bad_refusals = [], [], []
+    summary = defaultdict(Counter)
+    for _order, name, method, url in calls:
+        allowed = access.allowed_roles(name, method)
+        for role in EVERY_ROLE:
+            response = getattr(clients[role], method)(url, {}, format="json") if method != "get" else (
+                clients[role].get(url)
+            )
+            status = response.status_code
+            authorised = bool(access.user_roles(world["users"].get(role)) & allowed)
+            summary[role][f"{'ok' if authorised else 'refused'}:{status // 100}xx"] += 1
+            if not authorised:
+                if 200 <= status < 300:
+                    unauthorised_2xx.append(f"{role} {method.upper()} {url} -> {status}")
+                elif status not in (401, 403) or response_code(response) not in REFUSAL_CODES[role == VISITOR]:
+                    bad_refusals.append(f"{role} {method.upper()} {url} -> {status} {response_code(response)}")
+            elif status in (401, 403) and (name, method) not in EXPECTED_INNER_REFUSALS:
+                wrongly_refused.append(f"{role} {method.upper()} {url} -> {status} {response_code(response)}")
+    elapsed = time.monotonic() - started
+    with capsys.disabled():
+        print(f"\naccess matrix API walk: {len(calls)} operations x {len(EVERY_ROLE)} roles in {elapsed:.1f}s")
+        for role in EVERY_ROLE:
+            print(f"  {role:22} {dict(sorted(summary[role].items()))}")
+    assert not unauthorised_2xx, "Unauthorised 2xx:\n" + "\n".join(unauthorised_2xx)
+    assert not bad_refusals, "Refused other than by the matrix (401/403 forbidden_role):\n" + "\n".join(bad_refusals)
+    assert not wrongly_refused, "Authorised by the matrix, refused anyway:\n" + "\n".join(wrongly_refused)
+    assert len(calls) > 150
+
+
+def admin_screen_urls(world):
+    """(name, url, is_index) of the admin screens that can be reversed with a real object id."""
+    models = {viewset.url_namespace: getattr(viewset, "model", None) for viewset in admin_viewsets.viewsets}
+    screens = []
+    for route, name, _callback in url_patterns():
+        if not route.startswith("admin/") or ":" not in name and not name.startswith("wagtailadmin"):
+            continue
+        namespace = name.rpartition(":")[0]
+        kwargs = {}
+        if "<str:pk>" in route or "<int:pk>" in route or "(?P<pk>" in route or "<path:pk>" in route:
+            model = models.get(namespace)
+            row = model._default_manager.order_by("pk").first() if model is not None else None
+            if row is None:
+                continue
+            kwargs["pk"] = row.pk
+        try:
+            url = reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+        screens.append((name, url, name.endswith(":index") or name == "wagtailadmin_home"))
+    return screens
+
+
+def test_every_role_on_the_admin_screens(world, client, capsys):
+    started = time.monotonic()
+    screens = admin_screen_urls(world)
+    unauthorised_2xx, wrongly_refused = [], []
+    summary = Counter()
+    for role in EVERY_ROLE:
+        client.logout()
+        if role != VISITOR:
+            client.force_login(world["users"][role])
+        for name, url, is_index in screens:
+            allowed = access.allowed_roles(name, "GET")
+            authorised = bool(access.user_roles(world["users"].get(role)) & allowed)
+            if authorised and not is_index:
+                continue  # rendering every screen for every role is slow; the indexes stand for them
+            response = client.get(url)
+            status = response.status_code
+            summary[f"{'ok' if authorised else 'refused'}:{status}"] += 1
+            if not authorised:
+                to_login = status == 302 and response["Location"].startswith(reverse("wagtailadmin_login"))
+                if 200 <= status < 300 or not (status == 403 or (role == VISITOR and to_login)):
+                    unauthorised_2xx.append(f"{role} GET {url} -> {status}")
+            elif status in (401, 403) or (status == 302 and "login" in response["Location"]):
+                wrongly_refused.append(f"{role} GET {url} -> {status}")
+    elapsed = time.monotonic() - started
+    with capsys.disabled():
+        print(f"\naccess matrix admin walk: {len(screens)} screens x {len(EVERY_ROLE)} roles in {elapsed:.1f}s")
+        print(f"  {dict(sorted(summary.items()))}")
+    assert len(screens) > 200
+    assert not unauthorised_2xx, "Unauthorised admin screens:\n" + "\n".join(unauthorised_2xx)
+    assert not wrongly_refused, "Admin screens refused to an authorised role:\n" + "\n".join(wrongly_refused)
