@@ -1,4 +1,11 @@
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.urls import reverse
+from rest_framework.views import APIView
+
+from erp.core import access
+from erp.core.api.permissions import RoleAccess
 
 # Paths outside the public site: a 404 there is a 404, never a redirect to /<lang>/...
 NON_SITE_PREFIXES = (
@@ -37,15 +44,6 @@ class AccessMatrixMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from django.contrib.auth.views import redirect_to_login
-        from django.core.exceptions import PermissionDenied
-        from django.urls import reverse
-        from rest_framework.views import APIView
-
-        from erp.core import access
-
-        from erp.core.api.permissions import RoleAccess
-
         view_class = getattr(view_func, "cls", None)
         if isinstance(view_class, type) and issubclass(view_class, APIView):
             classes = getattr(view_func, "initkwargs", {}).get("permission_classes", view_class.permission_classes)

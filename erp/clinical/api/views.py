@@ -129,7 +129,9 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         services.patient_delete(patient=instance, actor=self.request.user, request=self.request)
 
     @extend_schema(request=None, responses={200: s.DuplicateCandidateSerializer(many=True)})
-    @action(detail=True, methods=["get"], permission_classes=[RoleAccess, has_perms("clinical.view_patient", CONTACT_PERM)])
+    @action(
+        detail=True, methods=["get"], permission_classes=[RoleAccess, has_perms("clinical.view_patient", CONTACT_PERM)]
+    )
     def duplicates(self, request, pk=None):
         """Patients that may be the same person, each with the reasons."""
         patient = self.get_object()
@@ -617,7 +619,9 @@ class CalendlyDeliveryViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-received_at"]
 
     @extend_schema(request=None, responses={200: s.CalendlyDeliverySerializer})
-    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("clinical.replay_calendlydelivery")])
+    @action(
+        detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("clinical.replay_calendlydelivery")]
+    )
     def replay(self, request, pk=None):
         """Apply the stored delivery again (idempotent)."""
         delivery = calendly.delivery_replay(delivery=self.get_object(), actor=request.user, request=request)

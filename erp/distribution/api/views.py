@@ -77,7 +77,9 @@ class DistributorViewSet(_DirectoryViewSet):
         return selectors.distributors_for(self.request.user).prefetch_related("points_of_sale")
 
     @extend_schema(request=s.PointOfSaleLinkSerializer, responses={200: s.DistributorSerializer})
-    @action(detail=True, methods=["post"], url_path="points-of-sale", permission_classes=[RoleAccess, has_perms(MANAGE)])
+    @action(
+        detail=True, methods=["post"], url_path="points-of-sale", permission_classes=[RoleAccess, has_perms(MANAGE)]
+    )
     def add_point_of_sale(self, request, pk=None):
         """The distributor serves this point of sale (idempotent)."""
         distributor = self.get_object()
@@ -249,8 +251,11 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = s.OrderLineInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.order_line_add(
-            order=order, product=self._product(data.validated_data), quantity=data.validated_data["quantity"],
-            actor=request.user, request=request,
+            order=order,
+            product=self._product(data.validated_data),
+            quantity=data.validated_data["quantity"],
+            actor=request.user,
+            request=request,
         )
         return self._output(order, status.HTTP_201_CREATED)
 
