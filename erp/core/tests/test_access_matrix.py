@@ -398,3 +398,97 @@ def test_every_role_on_the_admin_screens(world, client, capsys):
     assert len(screens) > 80
     assert not unauthorised_2xx, "Unauthorised admin screens:\n" + "\n".join(unauthorised_2xx)
     assert not wrongly_refused, "Admin screens refused to an authorised role:\n" + "\n".join(wrongly_refused)
+
+
+# --- Other owners' objects -----------------------------------------------------------------------
+
+
+def test_a_distributor_reaches_only_its_own_distributors_orders(world):
+    client = client_for(world, access.DISTRIBUTOR)
+    other, other_line = world["other_order"], world["other_order"].lines.first()
+    base = f"/api/v1/distribution/orders/{other.pk}/"
+    attempts = [
+        ("get", base),
+        ("post", base + "lines/"),
+        ("delete", f"{base}lines/{other_line.pk}/"),
+        ("post", base + "cancel/"),
+        ("post", base + "ship/"),
+        ("post", base + "deliver/"),
+        ("get", f"/api/v1/distribution/distributors/{world['other_distributor'].pk}/"),
+    ]
+    before = Order.objects.get(pk=other.pk)
+    for method, url in attempts:
+        response = getattr(client, method)(url, {"quantity": {"value": 1, "unit": "carton"}}, format="json")
+        assert response.status_code == 404, (method, url, response.status_code)
+    after = Order.objects.get(pk=other.pk)
+    assert (after.status, after.lines.count()) == (before.status, before.lines.count())
+    listed = client.get("/api/v1/distribution/orders/").json()["results"]
+    assert listed and {row["distributor"] for row in listed} == {str(world["own_distributor"].pk)}
+    hidden = PointOfSale.objects.exclude(distributors=world["own_distributor"]).first()
+    assert client.get(f"/api/v1/distribution/points-of-sale/{hidden.pk}/").status_code == 404
+
+    # Naming the other distributor in the body does not order on its behalf.
+    count = Order.objects.filter(distributor=world["other_distributor"]).count()
+    response = client.post(
+        "/api/v1/distribution/orders/",
+        {"distributor": str(world["other_distributor"].pk), "point_of_sale": str(world["own_point_of_sale"].pk)},
+        format="json",
+    )
+    assert response.status_code == 404
+    assert Order.objects.filter(distributor=world["other_distributor"]).count() == count
+
+
+def test_patient_files_are_refused_to_the_roles_that_may_not_see_them(world):
+    document, lab, photo = world["consent_copy"], world["lab_result"], world["photo"]
+    urls = [
+        f"/api/v1/documents/{document.pk}/",
+        f"/api/v1/documents/{document.pk}/url/",
+        f"/api/v1/documents/{lab.pk}/url/",
+        f"/api/v1/photos/{photo.pk}/",
+        f"/api/v1/photos/{photo.pk}/url/",
+        f"/api/v1/patients/{world['patient'].pk}/export/",
+        f"/api/v1/encounters/{world['encounter'].pk}/",
+    ]
+    for role in (access.MARKETING, access.ACCOUNTING, access.DISTRIBUTOR, access.DISTRIBUTION_MANAGER, VISITOR):
+        client = client_for(world, role)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (401, 403), (role, url, response.status_code)
+            assert "url" not in (response.json() if response.content else {})
+
+
+def test_reception_sees_consent_copies_and_no_other_clinical_document(world):
+    client = client_for(world, access.RECEPTION)
+    lab, consent_copy = world["lab_result"], world["consent_copy"]
+    assert client.get(f"/api/v1/documents/{lab.pk}/").status_code == 404
+    assert client.get(f"/api/v1/documents/{lab.pk}/url/").status_code == 404
+    kinds = {row["kind"] for row in client.get("/api/v1/documents/").json()["results"]}
+    assert kinds == {DocumentKind.CONSENT_COPY}
+    assert client.get(f"/api/v1/documents/{consent_copy.pk}/url/").json()["url"]
+    assert client.get(f"/api/v1/photos/{world['photo'].pk}/url/").status_code == 403
+    assert client.get(f"/api/v1/encounter-documents/?document={lab.pk}").status_code == 403
+    upload = SimpleUploadedFile("lab.pdf", PDF_BYTES, "application/pdf")
+    response = client.post(
+        "/api/v1/documents/", {"file": upload, "patient": str(world["patient"].pk), "kind": "lab_result"},
+        format="multipart",
+    )
+    assert response.status_code == 403
+    assert Document.objects.filter(patient=world["patient"], kind=DocumentKind.LAB_RESULT).count() == 1
+
+
+def test_accounting_reads_a_reduced_patient(world):
+    body = client_for(world, access.ACCOUNTING).get(f"/api/v1/patients/{world['patient'].pk}/").json()
+    assert body["last_name"] == world["patient"].last_name
+    assert not {"email", "phone", "notes", "birth_date"} & set(body)
+
+
+def test_the_admin_middleware_refuses_screens_outside_a_role(world, client):
+    client.force_login(world["users"][access.MARKETING])
+    assert client.get(reverse("clinical_patient:index")).status_code == 403
+    assert client.get(reverse("wagtailimages:index")).status_code == 200
+    client.force_login(world["users"][access.RECEPTION])
+    response = client.get(reverse("clinical_patient:export", args=[world["patient"].pk]))
+    assert response.status_code == 403
+    client.logout()
+    response = client.get(reverse("clinical_patient:index"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("wagtailadmin_login"))
