@@ -192,12 +192,19 @@ def world(s3_buckets):
     encounter = Encounter.objects.filter(patient=patient).first() or Encounter.objects.first()
     patient = encounter.patient
     consent_copy = clinical_services.document_upload(
-        patient=patient, upload=SimpleUploadedFile("consent.pdf", PDF_BYTES, "application/pdf"),
-        kind=DocumentKind.CONSENT_COPY, title="Signed consent", actor=practitioner,
+        patient=patient,
+        upload=SimpleUploadedFile("consent.pdf", PDF_BYTES, "application/pdf"),
+        kind=DocumentKind.CONSENT_COPY,
+        title="Signed consent",
+        actor=practitioner,
     )
     lab_result = clinical_services.document_upload(
-        patient=patient, upload=SimpleUploadedFile("lab.pdf", PDF_BYTES, "application/pdf"),
-        kind=DocumentKind.LAB_RESULT, title="Biopsy", encounter=encounter, actor=practitioner,
+        patient=patient,
+        upload=SimpleUploadedFile("lab.pdf", PDF_BYTES, "application/pdf"),
+        kind=DocumentKind.LAB_RESULT,
+        title="Biopsy",
+        encounter=encounter,
+        actor=practitioner,
     )
     own = Distributor.objects.get(members__user=users[access.DISTRIBUTOR])
     other = Distributor.objects.exclude(pk=own.pk).first()
@@ -300,8 +307,8 @@ def test_every_role_on_every_api_operation(world, capsys):
     for _order, name, method, url in calls:
         allowed = access.allowed_roles(name, method)
         for role in EVERY_ROLE:
-            response = getattr(clients[role], method)(url, {}, format="json") if method != "get" else (
-                clients[role].get(url)
+            response = (
+                getattr(clients[role], method)(url, {}, format="json") if method != "get" else (clients[role].get(url))
             )
             status = response.status_code
             authorised = bool(access.user_roles(world["users"].get(role)) & allowed)
@@ -469,7 +476,8 @@ def test_reception_sees_consent_copies_and_no_other_clinical_document(world):
     assert client.get(f"/api/v1/encounter-documents/?document={lab.pk}").status_code == 403
     upload = SimpleUploadedFile("lab.pdf", PDF_BYTES, "application/pdf")
     response = client.post(
-        "/api/v1/documents/", {"file": upload, "patient": str(world["patient"].pk), "kind": "lab_result"},
+        "/api/v1/documents/",
+        {"file": upload, "patient": str(world["patient"].pk), "kind": "lab_result"},
         format="multipart",
     )
     assert response.status_code == 403
