@@ -319,9 +319,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "erp.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Only the filters and ordering fields each view lists: anything else is a 400 (erp/core/api/filters.py).
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "erp.core.api.filters.StrictFilterBackend",
+        "erp.core.api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "erp.core.api.errors.exception_handler",

@@ -13,30 +13,29 @@ import re
 import time
 import uuid
 from collections import Counter, defaultdict
-from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import NoReverseMatch, Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.request import Request
-from rest_framework.test import APIClient, APIRequestFactory
-from rest_framework.views import APIView
+from rest_framework.test import APIRequestFactory
 from wagtail.admin.viewsets import viewsets as admin_viewsets
 
-from erp.clinical import services as clinical_services
 from erp.clinical.models import ClinicalPhoto, Document, DocumentKind, Encounter, Patient
 from erp.clinical.tests.factories import PDF_BYTES
 from erp.core import access
 from erp.core.api.permissions import RoleAccess
 from erp.core.models import User
-from erp.distribution.models import Distributor, Order, OrderStatus, PointOfSale
+from erp.distribution.models import Distributor, Order, PointOfSale
+
+from .conftest import VISITOR, client_for
+from .routes import drf_methods, drf_routes, is_drf, url_patterns
 
 pytestmark = pytest.mark.django_db
 
-VISITOR = access.ANONYMOUS
 EVERY_ROLE = (*access.ROLES, VISITOR)
 WRITE_ORDER = {"get": 0, "post": 1, "put": 2, "patch": 3, "delete": 4}
 
@@ -47,58 +46,6 @@ EXPECTED_INNER_REFUSALS = {
     # Calendly's calls carry an HMAC signature: an unsigned call is refused whoever sends it.
     ("calendly-webhook", "post"): "unsigned webhook",
 }
-
-
-# --- Walking the URL configuration ---------------------------------------------------------------
-
-
-def url_patterns(patterns=None, prefix="", namespace=None):
-    """(route text, view name, callback) of every URL pattern, namespaces included."""
-    for entry in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(entry, URLResolver):
-            inner = entry.namespace if entry.namespace else None
-            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
-            yield from url_patterns(entry.url_patterns, prefix + str(entry.pattern), full)
-        elif isinstance(entry, URLPattern):
-            if "(?P<format>" in str(entry.pattern):
-                continue  # DRF's format-suffix copies of the same routes
-            callback = entry.callback
-            if entry.name:
-                name = f"{namespace}:{entry.name}" if namespace else entry.name
-            else:
-                name = f"{callback.__module__}.{getattr(callback, '__name__', '')}"
-                view_class = getattr(callback, "view_class", None)
-                if view_class is not None:
-                    name = f"{view_class.__module__}.{view_class.__name__}"
-            yield prefix + str(entry.pattern), name, callback
-
-
-def is_drf(callback) -> bool:
-    view_class = getattr(callback, "cls", None)
-    return isinstance(view_class, type) and issubclass(view_class, APIView)
-
-
-def drf_methods(callback) -> dict[str, str | None]:
-    """HTTP method -> viewset action (None for a plain APIView) of a DRF route."""
-    if getattr(callback, "actions", None):
-        return dict(callback.actions)
-    return {m: None for m in ("get", "post", "put", "patch", "delete") if hasattr(callback.cls, m)}
-
-
-def drf_routes(prefixes=("api/", "ops/")):
-    """Our DRF routes (the API, the schema, diagnostics): view name -> (route, callback)."""
-    seen = {}
-    for route, name, callback in url_patterns():
-        if is_drf(callback) and route.startswith(prefixes) and name not in seen:
-            seen[name] = (route, callback)
-    return seen
-
-
-def django_view_name(callback) -> str:
-    """The view name Django gives a pattern without a name (what resolver_match.view_name says)."""
-    view_class = getattr(callback, "view_class", None)
-    func = view_class if view_class is not None else callback
-    return f"{func.__module__}.{func.__name__}"
 
 
 def test_every_url_pattern_has_a_row():
@@ -175,61 +122,6 @@ def test_lookup_is_fail_closed_and_follows_namespaces():
 
 
 # --- The data the walk uses ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def world(s3_buckets):
-    """The demo data of the ERP apps, one user per role, a document of each kind, a victim user.
-
-    The website's demo content is left out (it takes ~30 s and the walk needs no page of it).
-    """
-    for app in ("core", "clinical", "commerce", "social", "distribution"):
-        import_module(f"erp.{app}.seed").seed(lambda line: None)
-    users = {role: User.objects.filter(groups__name=role).order_by("created_at").first() for role in access.ROLES}
-    assert all(users.values()), users
-    practitioner = users[access.PRACTITIONER]
-    patient = Patient.objects.filter(is_merged=False).order_by("created_at").first()
-    encounter = Encounter.objects.filter(patient=patient).first() or Encounter.objects.first()
-    patient = encounter.patient
-    consent_copy = clinical_services.document_upload(
-        patient=patient,
-        upload=SimpleUploadedFile("consent.pdf", PDF_BYTES, "application/pdf"),
-        kind=DocumentKind.CONSENT_COPY,
-        title="Signed consent",
-        actor=practitioner,
-    )
-    lab_result = clinical_services.document_upload(
-        patient=patient,
-        upload=SimpleUploadedFile("lab.pdf", PDF_BYTES, "application/pdf"),
-        kind=DocumentKind.LAB_RESULT,
-        title="Biopsy",
-        encounter=encounter,
-        actor=practitioner,
-    )
-    own = Distributor.objects.get(members__user=users[access.DISTRIBUTOR])
-    other = Distributor.objects.exclude(pk=own.pk).first()
-    victim = User.objects.create_user(email="victim@clinic.test", first_name="Victor", last_name="Im")
-    return {
-        "users": users,
-        "patient": patient,
-        "encounter": encounter,
-        "consent_copy": consent_copy,
-        "lab_result": lab_result,
-        "photo": ClinicalPhoto.objects.filter(patient=patient).first() or ClinicalPhoto.objects.first(),
-        "own_distributor": own,
-        "other_distributor": other,
-        "own_order": Order.objects.filter(distributor=own, status=OrderStatus.CREATED).first(),
-        "other_order": Order.objects.filter(distributor=other).order_by("created_on_utc").first(),
-        "own_point_of_sale": PointOfSale.objects.filter(distributors=own).first(),
-        "victim": victim,
-    }
-
-
-def client_for(world, role):
-    client = APIClient()
-    if role != VISITOR:
-        client.force_authenticate(world["users"][role])
-    return client
 
 
 def model_of(callback, admin):
