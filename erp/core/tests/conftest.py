@@ -1,9 +1,15 @@
 """The seeded world the access matrix and mass-assignment tests share."""
 
+import uuid
+from contextlib import contextmanager
 from importlib import import_module
 
+import boto3
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from erp.clinical import services as clinical_services
@@ -16,12 +22,44 @@ from erp.distribution.models import Distributor, Order, OrderStatus, PointOfSale
 VISITOR = access.ANONYMOUS
 
 
-@pytest.fixture
-def world(s3_buckets):
+@contextmanager
+def module_buckets(s3_server):
+    """``s3_buckets`` for a whole module: fresh buckets of the moto server, the storages on them."""
+    from site.settings.base import bucket_storages
+
+    suffix = uuid.uuid4().hex[:8]
+    names = {alias: f"{alias}-{suffix}" for alias in ("clinical", "documents", "marketing")}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("S3_ACCESS_KEY_ID", "testing")
+        patch.setenv("S3_SECRET_ACCESS_KEY", "testing")
+        client = boto3.client(
+            "s3", endpoint_url=s3_server, aws_access_key_id="testing", aws_secret_access_key="testing",
+            region_name="us-east-1",
+        )  # fmt: skip
+        for name in names.values():
+            client.create_bucket(Bucket=name)
+        patch.setattr("site.settings.base.BUCKET_NAMES", names)
+        storages = bucket_storages(s3_server, settings.MEDIA_ROOT)
+        with override_settings(
+            BUCKET_NAMES=names, STORAGES={**settings.STORAGES, **storages, "default": storages["marketing"]}
+        ):
+            yield
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, s3_server):
     """The demo data of the ERP apps, one user per role, a document of each kind, a victim user.
 
-    The website's demo content is left out (it takes ~30 s and the walk needs no page of it).
+    Built once per module inside a transaction that is rolled back at the module's end; each test
+    runs in its own savepoint as usual. The website's demo content is left out (it takes ~30 s and
+    the walk needs no page of it).
     """
+    with django_db_blocker.unblock(), module_buckets(s3_server), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def build_world():
     for app in ("core", "clinical", "commerce", "social", "distribution"):
         import_module(f"erp.{app}.seed").seed(lambda line: None)
     users = {role: User.objects.filter(groups__name=role).order_by("created_at").first() for role in access.ROLES}

@@ -33,7 +33,8 @@ def is_drf(callback) -> bool:
 def drf_methods(callback) -> dict[str, str | None]:
     """HTTP method -> viewset action (None for a plain APIView) of a DRF route."""
     if getattr(callback, "actions", None):
-        return dict(callback.actions)
+        # DRF adds "head" to this mapping on the first GET: keep the methods the route declares.
+        return {m: a for m, a in callback.actions.items() if m in ("get", "post", "put", "patch", "delete")}
     return {m: None for m in ("get", "post", "put", "patch", "delete") if hasattr(callback.cls, m)}
 
 

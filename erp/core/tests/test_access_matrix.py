@@ -15,6 +15,7 @@ import uuid
 from collections import Counter, defaultdict
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -228,7 +229,8 @@ def admin_screen_urls(world):
     models = {}
     for viewset in admin_viewsets.viewsets:
         try:
-            models[viewset.url_namespace] = getattr(viewset, "model", None)
+            model = getattr(viewset, "model", None)
+            models[viewset.url_namespace] = apps.get_model(model) if isinstance(model, str) else model
         except ImproperlyConfigured:  # Wagtail's page viewset has no namespace of its own
             continue
     screens = []
