@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from cms.website.roles import grant_marketing_wagtail_permissions
 from erp.clinical import services as clinical_services
 from erp.clinical.models import ClinicalPhoto, DocumentKind, Encounter, Patient
 from erp.clinical.tests.factories import PDF_BYTES
@@ -62,6 +63,7 @@ def world(django_db_setup, django_db_blocker, s3_server):
 def build_world():
     for app in ("core", "clinical", "commerce", "social", "distribution"):
         import_module(f"erp.{app}.seed").seed(lambda line: None)
+    grant_marketing_wagtail_permissions()  # as after migrate (a reused test database may lack them)
     users = {role: User.objects.filter(groups__name=role).order_by("created_at").first() for role in access.ROLES}
     assert all(users.values()), users
     practitioner = users[access.PRACTITIONER]

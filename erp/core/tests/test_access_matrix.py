@@ -270,7 +270,7 @@ def matrix_key(name):
 def test_every_role_on_the_admin_screens(world, client, capsys):
     started = time.monotonic()
     screens = admin_screen_urls(world)
-    unauthorised_2xx, wrongly_refused = [], []
+    unauthorised_2xx, wrongly_refused, redirected = [], [], []
     summary = Counter()
     for role in EVERY_ROLE:
         client.logout()
@@ -292,10 +292,15 @@ def test_every_role_on_the_admin_screens(world, client, capsys):
                     unauthorised_2xx.append(f"{role} GET {url} -> {status}")
             elif status in (401, 403) or (status == 302 and "login" in response["Location"]):
                 wrongly_refused.append(f"{role} GET {url} -> {status}")
+            elif status == 302:
+                # Listed for the role, turned away by Wagtail's own permission policy (to the
+                # dashboard): the model permissions stay the finer rule inside a screen.
+                redirected.append(f"{role} {name}")
     elapsed = time.monotonic() - started
     with capsys.disabled():
         print(f"\naccess matrix admin walk: {len(screens)} screens x {len(EVERY_ROLE)} roles in {elapsed:.1f}s")
         print(f"  {dict(sorted(summary.items()))}")
+        print(f"  listed but redirected by Wagtail's permission policy: {redirected}")
     assert len(screens) > 80
     assert not unauthorised_2xx, "Unauthorised admin screens:\n" + "\n".join(unauthorised_2xx)
     assert not wrongly_refused, "Admin screens refused to an authorised role:\n" + "\n".join(wrongly_refused)
