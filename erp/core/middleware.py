@@ -1,7 +1,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from rest_framework.views import APIView
 
 from erp.core import access
@@ -54,7 +54,13 @@ class AccessMatrixMiddleware:
         user = getattr(request, "user", None)
         if access.permits(user, view_name, request.method):
             return None
-        admin_root = reverse("wagtailadmin_home")
-        if not (user and user.is_authenticated) and request.path_info.startswith(admin_root):
+        if not (user and user.is_authenticated) and _is_admin_path(request.path_info):
             return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
         raise PermissionDenied(f"Your role may not open {view_name or 'this page'}.")
+
+
+def _is_admin_path(path: str) -> bool:
+    try:
+        return path.startswith(reverse("wagtailadmin_home"))
+    except NoReverseMatch:  # a URL configuration without the admin
+        return False

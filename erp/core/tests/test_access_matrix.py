@@ -19,10 +19,13 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.http import HttpResponse
+from django.urls import NoReverseMatch, Resolver404, path, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.request import Request
-from rest_framework.test import APIRequestFactory
+from rest_framework.response import Response
+from rest_framework.test import APIClient, APIRequestFactory
+from rest_framework.views import APIView
 from wagtail.admin.viewsets import viewsets as admin_viewsets
 
 from erp.clinical.models import ClinicalPhoto, Document, DocumentKind, Encounter, Patient
@@ -65,20 +68,20 @@ def test_every_url_pattern_has_a_row():
 def test_every_schema_operation_has_a_row():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     missing, checked = [], 0
-    for path, operations in schema["paths"].items():
+    for schema_path, operations in schema["paths"].items():
         view_name = None
         for sample in (str(uuid.uuid4()), "sample"):
             try:
-                view_name = resolve(re.sub(r"\{[^}]+\}", sample, path)).view_name
+                view_name = resolve(re.sub(r"\{[^}]+\}", sample, schema_path)).view_name
                 break
             except Resolver404:
                 continue
-        assert view_name, f"The schema names {path}, which the URL configuration does not resolve."
+        assert view_name, f"The schema names {schema_path}, which the URL configuration does not resolve."
         for method in operations:
             if method in ("get", "post", "put", "patch", "delete"):
                 checked += 1
                 if not access.allowed_roles(view_name, method):
-                    missing.append(f"{method.upper()} {path} ({view_name})")
+                    missing.append(f"{method.upper()} {schema_path} ({view_name})")
     assert checked > 150
     assert not missing, "Schema operations missing from erp/core/access.py:\n" + "\n".join(missing)
 
@@ -399,3 +402,46 @@ def test_the_admin_middleware_refuses_screens_outside_a_role(world, client):
     client.logout()
     response = client.get(reverse("clinical_patient:index"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+# --- Fail closed ---------------------------------------------------------------------------------
+
+
+def _unlisted_page(request):
+    return HttpResponse("should never be served")
+
+
+class _UnlistedApi(APIView):
+    def get(self, request):
+        return Response({"served": True})
+
+
+urlpatterns = [
+    path("unlisted/", _unlisted_page, name="unlisted-page"),
+    path("api/v1/unlisted/", _UnlistedApi.as_view(), name="unlisted-api"),
+    path("healthz", lambda request: HttpResponse("ok"), name="healthz"),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_a_route_missing_from_the_table_is_refused_to_everyone(client):
+    admin = User.objects.create_superuser(email="closed@clinic.test", password="x-Closed-2026")
+    assert client.get("/healthz").status_code == 200  # a listed public route
+    assert client.get("/unlisted/").status_code == 403
+    client.force_login(admin)
+    assert client.get("/unlisted/").status_code == 403
+    api = APIClient()
+    api.force_authenticate(admin)
+    response = api.get("/api/v1/unlisted/")
+    assert (response.status_code, response.json()["code"]) == (403, "forbidden_role")
+
+
+def test_superusers_are_admins_and_inactive_users_nobody(world):
+    superuser = User.objects.create_superuser(email="root@clinic.test", password="x-Root-2026")
+    assert access.permits(superuser, "user-list", "GET")
+    assert not access.permits(world["users"][access.RECEPTION], "user-list", "GET")
+    both = world["users"][access.MARKETING]
+    both.groups.add(Group.objects.get(name=access.RECEPTION))  # several roles: the union
+    assert access.permits(both, "social-post-list", "GET") and access.permits(both, "patient-list", "GET")
+    both.is_active = False
+    assert not access.permits(both, "me", "GET")
