@@ -156,6 +156,7 @@ def test_sales_take_catalog_prices_and_the_service_decides_totals_and_numbers(wo
     assert response.status_code == 201, response.json()
     sale = Sale.objects.get(pk=response.json()["id"])
     assert sale.status == "draft" and sale.total_incl_tax == 0
+    assert sale.created_by == world["users"][access.RECEPTION]
     assert not Invoice.objects.filter(invoice_number="HACK-1").exists()
 
     product = Product.objects.filter(type="service", is_active=True).first()
