@@ -256,8 +256,9 @@ ADMIN_SCREENS = table(
     screen("wagtailadmin_home", STAFF),
     screen("wagtailadmin_account", STAFF),
     screen("wagtailadmin_dismissibles", STAFF),
-    screen("wagtailadmin_sprite", STAFF),
-    screen("wagtailadmin_javascript_catalog", STAFF),
+    # The icon sprite and the translations of the admin's scripts load on the sign-in page too.
+    screen("wagtailadmin_sprite", EVERYONE),
+    screen("wagtailadmin_javascript_catalog", EVERYONE),
     screen("wagtailadmin_tag_autocomplete", MARKETERS),
     screen("wagtailadmin_tag_model_autocomplete", MARKETERS),
     screen("wagtailadmin_block_preview", MARKETERS),
