@@ -402,6 +402,9 @@ def test_the_admin_middleware_refuses_screens_outside_a_role(world, client):
     client.logout()
     response = client.get(reverse("clinical_patient:index"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("wagtailadmin_login"))
+    # The sign-in page's own assets stay open to visitors.
+    assert client.get(reverse("wagtailadmin_sprite")).status_code == 200
+    assert client.get(reverse("wagtailadmin_javascript_catalog")).status_code == 200
 
 
 # --- Fail closed ---------------------------------------------------------------------------------
