@@ -32,6 +32,7 @@ from .exceptions import (
     PaymentInvalid,
     PaymentMethodUnavailable,
     PaymentsInsufficient,
+    PriceFromCatalog,
     SaleBuyerRequired,
     SaleEmpty,
     SaleNotDraft,
@@ -65,6 +66,8 @@ from .money import ZERO, quantize_money, quantize_quantity
 from .services import StockMoveInput, stock_moves_record
 
 HUNDRED = Decimal("100")
+# A sale line takes the catalog price; selling at another one needs the right to change prices.
+PRICE_EDITOR_PERM = "commerce.change_product"
 
 
 # --- Totals -------------------------------------------------------------------------------------
@@ -187,6 +190,13 @@ def sale_line_add(
     if not product.is_active:
         raise PaymentInvalid(f"“{product}” is no longer sold.", field="product", code="product_inactive")
     price = quantize_money(product.unit_price_excl_tax if unit_price_excl_tax is None else unit_price_excl_tax)
+    if price != quantize_money(product.unit_price_excl_tax) and not (
+        actor is not None and actor.has_perm(PRICE_EDITOR_PERM)
+    ):
+        raise PriceFromCatalog(
+            "The price comes from the catalog: only those who may change product prices sell at another price.",
+            field="unit_price_excl_tax",
+        )
     if price < 0:
         raise InvalidQuantity("A price cannot be negative.", field="unit_price_excl_tax")
     rate = ZERO if product.vat_exempt else product.tax_rate.rate_percent

@@ -61,6 +61,12 @@ class LotProductMismatch(InvalidInput):
     default_code = "lot_product_mismatch"
 
 
+class PriceFromCatalog(InvalidInput):
+    """A line sold at another price than the catalog's, by a user who may not set prices."""
+
+    default_code = "price_from_catalog"
+
+
 class InvalidQuantity(InvalidInput):
     default_code = "invalid_quantity"
 

@@ -1,6 +1,13 @@
 import logging
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.urls import NoReverseMatch, reverse
+from rest_framework.views import APIView
+
+from erp.core import access
+from erp.core.api.permissions import RoleAccess
 
 logger = logging.getLogger(__name__)
 
@@ -65,3 +72,43 @@ class DependencyErrorsMiddleware:
             messages.error(request, message)
             return HttpResponse(status=303, headers={"Location": request.get_full_path(), "Retry-After": "5"})
         return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8", headers={"Retry-After": "5"})
+
+
+class AccessMatrixMiddleware:
+    """The access matrix (``erp.core.access``) for every view that is not a DRF view.
+
+    DRF views that list ``erp.core.api.permissions.RoleAccess`` (all of ours) are checked by it
+    once DRF has authenticated the caller (token or session). Every other view (Wagtail's own
+    admin API included) (Wagtail admin screens, the public site,
+    signed links) is checked here, on the resolved URL name: a signed-in user whose roles are not
+    listed gets a 403 page; a visitor is sent to the admin sign-in page for an admin screen and
+    gets a 403 elsewhere. A route missing from the table is refused.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        view_class = getattr(view_func, "cls", None)
+        if isinstance(view_class, type) and issubclass(view_class, APIView):
+            classes = getattr(view_func, "initkwargs", {}).get("permission_classes", view_class.permission_classes)
+            if RoleAccess in classes:
+                return None  # checked by DRF once it has authenticated the caller
+        match = request.resolver_match
+        view_name = match.view_name if match else None
+        user = getattr(request, "user", None)
+        if access.permits(user, view_name, request.method):
+            return None
+        if not (user and user.is_authenticated) and _is_admin_path(request.path_info):
+            return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
+        raise PermissionDenied(f"Your role may not open {view_name or 'this page'}.")
+
+
+def _is_admin_path(path: str) -> bool:
+    try:
+        return path.startswith(reverse("wagtailadmin_home"))
+    except NoReverseMatch:  # a URL configuration without the admin
+        return False

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from erp.core.api.permissions import IsAdminRole
+from erp.core.api.permissions import IsAdminRole, RoleAccess
 
 from .diagnostics import run_diagnostics
 
@@ -16,7 +16,7 @@ def healthz(request):
 class DiagnosticsView(APIView):
     """Readiness of every dependency (administrators only); 503 names what is failing."""
 
-    permission_classes = [IsAdminRole]
+    permission_classes = [RoleAccess, IsAdminRole]
 
     @extend_schema(exclude=True)
     def get(self, request):

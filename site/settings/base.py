@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "erp.core.middleware.AccessMatrixMiddleware",
     "erp.ops.audit.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -328,14 +329,17 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
+        # The access matrix (erp/core/access.py) first, then the model permissions.
+        "erp.core.api.permissions.RoleAccess",
         "rest_framework.permissions.IsAuthenticated",
         "erp.core.api.permissions.ModelPermissions",
     ],
     "DEFAULT_PAGINATION_CLASS": "erp.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Only the filters and ordering fields each view lists: anything else is a 400 (erp/core/api/filters.py).
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "erp.core.api.filters.StrictFilterBackend",
+        "erp.core.api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "erp.core.api.errors.exception_handler",
@@ -346,6 +350,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The ERP operations of the clinic: identity, locations, settings and the apps built on them.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["erp.core.api.permissions.RoleAccess"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from erp.clinical import calendly, models, selectors, services
 from erp.clinical.audit import audit_reads
 from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
-from erp.core.api.permissions import has_perms
+from erp.core.api.permissions import RoleAccess, has_perms
 from erp.ops.audit import audit_record
 
 from . import serializers as s
@@ -129,7 +129,9 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         services.patient_delete(patient=instance, actor=self.request.user, request=self.request)
 
     @extend_schema(request=None, responses={200: s.DuplicateCandidateSerializer(many=True)})
-    @action(detail=True, methods=["get"], permission_classes=[has_perms("clinical.view_patient", CONTACT_PERM)])
+    @action(
+        detail=True, methods=["get"], permission_classes=[RoleAccess, has_perms("clinical.view_patient", CONTACT_PERM)]
+    )
     def duplicates(self, request, pk=None):
         """Patients that may be the same person, each with the reasons."""
         patient = self.get_object()
@@ -141,7 +143,7 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
     @action(
         detail=True,
         methods=["post"],
-        permission_classes=[has_perms("clinical.change_patient", "clinical.merge_patient")],
+        permission_classes=[RoleAccess, has_perms("clinical.change_patient", "clinical.merge_patient")],
     )
     def merge(self, request, pk=None):
         """Merge ``merged_patient`` into this patient: every record moves here (one transaction)."""
@@ -159,7 +161,7 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         return Response(s.PatientSerializer(survivor).data)
 
     @extend_schema(request=None, responses={200: s.ConsentStateSerializer(many=True)})
-    @action(detail=True, methods=["get"], permission_classes=[has_perms("clinical.view_consent")])
+    @action(detail=True, methods=["get"], permission_classes=[RoleAccess, has_perms("clinical.view_consent")])
     def consents(self, request, pk=None):
         """The current state of each consent type (the latest event of each)."""
         patient = self.get_object()
@@ -175,7 +177,7 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         request=None,
         responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="record.json + files")},
     )
-    @action(detail=True, methods=["get"], permission_classes=[has_perms("clinical.export_patient")])
+    @action(detail=True, methods=["get"], permission_classes=[RoleAccess, has_perms("clinical.export_patient")])
     def export(self, request, pk=None):
         """Right of access (GDPR art. 15/20): the whole record as JSON plus the files, in a ZIP. Audited."""
         patient = self.get_object()
@@ -232,7 +234,7 @@ class EncounterViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelView
         services.encounter_delete(encounter=instance, actor=self.request.user, request=self.request)
 
     @extend_schema(request=None, responses={200: s.EncounterSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("clinical.finalize_encounter")])
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("clinical.finalize_encounter")])
     def finalize(self, request, pk=None):
         """Finalize a draft: its chief complaint, assessment and plan are frozen from then on."""
         encounter = services.encounter_finalize(encounter=self.get_object(), actor=request.user, request=request)
@@ -240,7 +242,7 @@ class EncounterViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelView
         return Response(s.EncounterSerializer(encounter).data)
 
     @extend_schema(request=s.EncounterCancelSerializer, responses={200: s.EncounterSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("clinical.cancel_encounter")])
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("clinical.cancel_encounter")])
     def cancel(self, request, pk=None):
         """Cancel a draft or finalized encounter, with a reason."""
         encounter = self.get_object()
@@ -289,7 +291,7 @@ class ConsentViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["created_at", "granted_at"]
 
     @extend_schema(request=s.ConsentGrantSerializer, responses={201: s.ConsentSerializer})
-    @action(detail=False, methods=["post"], permission_classes=[has_perms("clinical.add_consent")])
+    @action(detail=False, methods=["post"], permission_classes=[RoleAccess, has_perms("clinical.add_consent")])
     def grant(self, request):
         data = s.ConsentGrantSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -297,7 +299,7 @@ class ConsentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ConsentRevokeSerializer, responses={201: s.ConsentSerializer})
-    @action(detail=False, methods=["post"], permission_classes=[has_perms("clinical.add_consent")])
+    @action(detail=False, methods=["post"], permission_classes=[RoleAccess, has_perms("clinical.add_consent")])
     def revoke(self, request):
         data = s.ConsentRevokeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -366,7 +368,7 @@ class DocumentViewSet(
         return [JSONParser()]
 
     @extend_schema(request=None, parameters=URL_PARAMETERS, responses={200: s.SignedUrlSerializer})
-    @action(detail=True, methods=["get"], permission_classes=[has_perms("clinical.view_document")])
+    @action(detail=True, methods=["get"], permission_classes=[RoleAccess, has_perms("clinical.view_document")])
     def url(self, request, pk=None):
         """A short-lived signed URL to the file (audited)."""
         return _signed_url_response(self.get_object(), request)
@@ -436,7 +438,7 @@ class ClinicalPhotoViewSet(
         ],
         responses={200: s.SignedUrlSerializer},
     )
-    @action(detail=True, methods=["get"], permission_classes=[has_perms("clinical.view_clinicalphoto")])
+    @action(detail=True, methods=["get"], permission_classes=[RoleAccess, has_perms("clinical.view_clinicalphoto")])
     def url(self, request, pk=None):
         """A short-lived signed URL to the original or the thumbnail (audited)."""
         variant = "thumbnail" if request.query_params.get("variant") == "thumbnail" else "original"
@@ -450,7 +452,7 @@ class ClinicalPhotoViewSet(
         ],
         responses={200: s.PhotoComparisonSerializer},
     )
-    @action(detail=False, methods=["get"], permission_classes=[has_perms("clinical.view_clinicalphoto")])
+    @action(detail=False, methods=["get"], permission_classes=[RoleAccess, has_perms("clinical.view_clinicalphoto")])
     def compare(self, request):
         """Before/after: two photos of the same patient and body area, with signed URLs (audited)."""
         ids = [request.query_params.get("before"), request.query_params.get("after")]
@@ -520,7 +522,7 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
         return Response(s.AppointmentSerializer(appointment).data)
 
     @extend_schema(request=None, responses={200: s.AppointmentSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("clinical.confirm_appointment")])
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("clinical.confirm_appointment")])
     def confirm(self, request, pk=None):
         """scheduled -> confirmed."""
         return self._done(
@@ -528,7 +530,7 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
         )
 
     @extend_schema(request=s.AppointmentAttendSerializer, responses={200: s.AppointmentSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("clinical.attend_appointment")])
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("clinical.attend_appointment")])
     def attend(self, request, pk=None):
         """confirmed -> attended; ``open_encounter`` opens a draft encounter linked to it."""
         appointment = self.get_object()
@@ -543,7 +545,7 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
         )
 
     @extend_schema(request=s.AppointmentCancelSerializer, responses={200: s.AppointmentSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("clinical.cancel_appointment")])
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("clinical.cancel_appointment")])
     def cancel(self, request, pk=None):
         """scheduled or confirmed -> cancelled (reason required)."""
         appointment = self.get_object()
@@ -560,7 +562,7 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
         detail=True,
         methods=["post"],
         url_path="no-show",
-        permission_classes=[has_perms("clinical.no_show_appointment")],
+        permission_classes=[RoleAccess, has_perms("clinical.no_show_appointment")],
     )
     def no_show(self, request, pk=None):
         """scheduled or confirmed -> no_show, once the start time has passed (reason optional)."""
@@ -580,7 +582,7 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
         url_path="no-show-rate",
         filter_backends=[],
         pagination_class=None,
-        permission_classes=[has_perms("clinical.view_agenda_report")],
+        permission_classes=[RoleAccess, has_perms("clinical.view_agenda_report")],
     )
     def no_show_rate(self, request):
         """No-show rate per practitioner and month: no-shows over appointments due (not cancelled, started)."""
@@ -617,7 +619,9 @@ class CalendlyDeliveryViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-received_at"]
 
     @extend_schema(request=None, responses={200: s.CalendlyDeliverySerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("clinical.replay_calendlydelivery")])
+    @action(
+        detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("clinical.replay_calendlydelivery")]
+    )
     def replay(self, request, pk=None):
         """Apply the stored delivery again (idempotent)."""
         delivery = calendly.delivery_replay(delivery=self.get_object(), actor=request.user, request=request)
@@ -632,7 +636,7 @@ class CalendlyWebhookView(APIView):
     """
 
     authentication_classes: list = []
-    permission_classes = [AllowAny]
+    permission_classes = [RoleAccess, AllowAny]
     parser_classes = [JSONParser]
 
     @extend_schema(
@@ -666,7 +670,7 @@ class CalendarFeedViewSet(viewsets.GenericViewSet):
 
     serializer_class = s.CalendarFeedSerializer
     queryset = models.PractitionerCalendarFeed.objects.none()
-    permission_classes = [has_perms("clinical.view_appointment")]
+    permission_classes = [RoleAccess, has_perms("clinical.view_appointment")]
 
     def _practitioner(self, practitioner_id=None):
         from erp.core.models import Practitioner

@@ -28,7 +28,7 @@ from erp.commerce.models import (
     SaleLine,
 )
 from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
-from erp.core.api.permissions import has_perms
+from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.exceptions import InvalidInput
 from erp.core.storage import signed_url
 from erp.ops.audit import audit_record
@@ -76,7 +76,7 @@ class SaleViewSet(
         return Response(s.SaleSerializer(sale).data, status=code)
 
     @extend_schema(request=s.SaleLineInputSerializer, responses={201: s.SaleSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("commerce.change_sale")])
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("commerce.change_sale")])
     def lines(self, request, pk=None):
         """Add a line; its product's type, description, price and tax rate are copied, and lots
         are proposed first-expiry-first-out for a lot-tracked product."""
@@ -87,7 +87,7 @@ class SaleViewSet(
         return self._respond(sale, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PayInputSerializer, responses={200: s.InvoiceSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("commerce.pay_sale")])
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("commerce.pay_sale")])
     def pay(self, request, pk=None):
         """Pay the draft (mixed payments, cash may exceed with change): stock out, invoice with
         the next number, fiscal journal entries, all or nothing. The PDF follows."""
@@ -98,13 +98,13 @@ class SaleViewSet(
         return Response(s.InvoiceSerializer(invoice).data)
 
     @extend_schema(request=None, responses={200: s.SaleSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("commerce.cancel_sale")])
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("commerce.cancel_sale")])
     def cancel(self, request, pk=None):
         """Cancel a draft."""
         return self._respond(billing.sale_cancel(sale=self.get_object(), actor=request.user))
 
     @extend_schema(request=s.RefundInputSerializer, responses={201: s.CreditNoteSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("commerce.refund_sale")])
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("commerce.refund_sale")])
     def refund(self, request, pk=None):
         """Refund a paid sale: credit note, negative refund payments, returned stock."""
         body = s.RefundInputSerializer(data=request.data)
@@ -149,7 +149,7 @@ class SaleLineViewSet(
         billing.sale_line_remove(line=instance, actor=self.request.user)
 
     @extend_schema(request=s.LotAllocationsInputSerializer, responses={200: s.SaleLineSerializer})
-    @action(detail=True, methods=["put"], permission_classes=[has_perms("commerce.change_sale")])
+    @action(detail=True, methods=["put"], permission_classes=[RoleAccess, has_perms("commerce.change_sale")])
     def lots(self, request, pk=None):
         """Replace the proposed lots; they must cover the line's quantity."""
         body = s.LotAllocationsInputSerializer(data=request.data)
@@ -197,7 +197,7 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True,
         methods=["get"],
-        permission_classes=[has_perms("commerce.view_invoice", "commerce.download_invoice")],
+        permission_classes=[RoleAccess, has_perms("commerce.view_invoice", "commerce.download_invoice")],
     )
     def download(self, request, pk=None):
         """A short-lived signed URL to the Factur-X PDF (rendered now if still pending); audited."""
@@ -217,7 +217,7 @@ class CreditNoteViewSet(viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True,
         methods=["get"],
-        permission_classes=[has_perms("commerce.view_creditnote", "commerce.download_invoice")],
+        permission_classes=[RoleAccess, has_perms("commerce.view_creditnote", "commerce.download_invoice")],
     )
     def download(self, request, pk=None):
         """A short-lived signed URL to the credit note PDF; audited."""
@@ -252,7 +252,7 @@ class FiscalJournalViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["sequence", "occurred_at"]
 
     @extend_schema(request=None, responses={200: s.ChainReportSerializer})
-    @action(detail=False, methods=["get"], permission_classes=[has_perms("commerce.verify_fiscal_journal")])
+    @action(detail=False, methods=["get"], permission_classes=[RoleAccess, has_perms("commerce.verify_fiscal_journal")])
     def verify(self, request):
         """Recompute the hash chain; names the first broken entry (admin only)."""
         report = fiscal.fiscal_journal_verify()
@@ -302,7 +302,7 @@ class RecallViewSet(viewsets.GenericViewSet):
         detail=False,
         methods=["get"],
         url_path="by-lot",
-        permission_classes=[has_perms("commerce.view_sale", "commerce.view_inventorylot")],
+        permission_classes=[RoleAccess, has_perms("commerce.view_sale", "commerce.view_inventorylot")],
     )
     def by_lot(self, request):
         rows = sales_selectors.lot_recall(lot=_uuid_param(request, "lot"))
@@ -313,7 +313,7 @@ class RecallViewSet(viewsets.GenericViewSet):
         detail=False,
         methods=["get"],
         url_path="by-patient",
-        permission_classes=[has_perms("commerce.view_sale", "commerce.view_inventorylot")],
+        permission_classes=[RoleAccess, has_perms("commerce.view_sale", "commerce.view_inventorylot")],
     )
     def by_patient(self, request):
         rows = sales_selectors.patient_lots(patient=_uuid_param(request, "patient"))
@@ -344,7 +344,7 @@ class SalesReportViewSet(viewsets.GenericViewSet):
 
     serializer_class = s.ReportSerializer
     pagination_class = None
-    permission_classes = [has_perms("commerce.view_sales_reports")]
+    permission_classes = [RoleAccess, has_perms("commerce.view_sales_reports")]
 
     def get_queryset(self):
         return Sale.objects.none()

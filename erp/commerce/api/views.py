@@ -24,7 +24,7 @@ from erp.commerce.models import (
     TaxRate,
 )
 from erp.core.api.mixins import AuditedViewSetMixin
-from erp.core.api.permissions import has_perms
+from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.exceptions import InvalidInput
 
 from . import filters as commerce_filters
@@ -101,21 +101,21 @@ class PurchaseOrderViewSet(
         return self.get_queryset().get(pk=order.pk)
 
     @extend_schema(request=None, responses={200: s.PurchaseOrderSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("commerce.change_purchaseorder")])
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("commerce.change_purchaseorder")])
     def order(self, request, pk=None):
         """Send the draft to the supplier (draft -> ordered)."""
         order = services.purchase_order_order(purchase_order=self.get_object(), actor=request.user)
         return Response(s.PurchaseOrderSerializer(self._fresh(order)).data)
 
     @extend_schema(request=None, responses={200: s.PurchaseOrderSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("commerce.change_purchaseorder")])
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("commerce.change_purchaseorder")])
     def cancel(self, request, pk=None):
         """Cancel a draft or ordered order."""
         order = services.purchase_order_cancel(purchase_order=self.get_object(), actor=request.user)
         return Response(s.PurchaseOrderSerializer(self._fresh(order)).data)
 
     @extend_schema(request=s.ReceiveInputSerializer, responses={201: s.GoodsReceiptSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("commerce.add_goodsreceipt")])
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("commerce.add_goodsreceipt")])
     def receive(self, request, pk=None):
         """Receive goods against the order: one receipt, its lots and stock moves, or nothing."""
         payload = s.ReceiveInputSerializer(data=request.data)
@@ -222,7 +222,7 @@ class StockBalanceViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["get"],
         filter_backends=[],
         pagination_class=None,
-        permission_classes=[has_perms("commerce.view_stockbalance", "commerce.view_purchaseorder")],
+        permission_classes=[RoleAccess, has_perms("commerce.view_stockbalance", "commerce.view_purchaseorder")],
     )
     def valuation(self, request):
         """Stock on hand valued at weighted average purchase cost, per product."""
@@ -238,7 +238,7 @@ class StockMoveViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["occurred_at", "created_at", "quantity"]
 
     @extend_schema(request=s.StockAdjustInputSerializer, responses={200: s.StockAdjustResultSerializer})
-    @action(detail=False, methods=["post"], permission_classes=[has_perms("commerce.adjust_stock")])
+    @action(detail=False, methods=["post"], permission_classes=[RoleAccess, has_perms("commerce.adjust_stock")])
     def adjust(self, request):
         """Adjust the stock (count, breakage, expiry write-off, other) with a reason."""
         payload = s.StockAdjustInputSerializer(data=request.data)

@@ -115,11 +115,11 @@ def test_reception_reads_stock_but_cannot_run_purchasing_operations(admin_client
     client = admin_client_for("reception")
     assert client.get(reverse("commerce_stockbalance:index")).status_code == 200
     assert client.get(reverse("commerce_expiring_lots:index")).status_code == 200
-    # Wagtail answers a refused permission with a redirect to the dashboard.
+    # Purchasing is not in reception's rows of the access matrix (erp/core/access.py): 403.
     denied = client.get(reverse("commerce_purchaseorder:manage", args=[ordered_po.pk]))
-    assert (denied.status_code, denied.url) == (302, "/admin/")
+    assert denied.status_code == 403
     denied = client.post(reverse("commerce_purchaseorder:manage", args=[ordered_po.pk]), {"operation": "cancel"})
-    assert (denied.status_code, denied.url) == (302, "/admin/")
+    assert denied.status_code == 403
     ordered_po.refresh_from_db()
     assert ordered_po.status == PurchaseOrderStatus.ORDERED
 
@@ -128,7 +128,7 @@ def test_marketing_cannot_open_commerce_screens(admin_client_for):
     client = admin_client_for("marketing")
     for url_name in INDEXES:
         response = client.get(reverse(url_name))
-        assert (response.status_code, response.url) == (302, "/admin/")
+        assert response.status_code == 403  # the access matrix
 
 
 def test_read_only_records_can_be_inspected_but_not_edited(admin_client_for, ordered_po, buyer):
@@ -167,7 +167,7 @@ def test_stock_valuation_screen_shows_the_figures_and_is_closed_to_reception(adm
     assert page.context["location"] == ordered_po.location
     assert page.context["valuation"].total_value == Decimal("18.00")
     denied = admin_client_for("reception").get(reverse("commerce_stock_valuation:index"))
-    assert (denied.status_code, denied.url) == (302, "/admin/")
+    assert denied.status_code == 403  # the access matrix
 
 
 def test_stock_adjust_screen_records_a_count_and_shows_refusals(admin_client_for, cream, location, buyer):
@@ -201,7 +201,7 @@ def test_stock_adjust_screen_records_a_count_and_shows_refusals(admin_client_for
     assert "quantity" in refused.context["form"].errors
     assert StockMove.objects.filter(move_type="adjustment").count() == 1
     denied = admin_client_for("reception").get(url)
-    assert (denied.status_code, denied.url) == (302, "/admin/")
+    assert denied.status_code == 403  # the access matrix
 
 
 def test_catalog_writes_in_the_admin_are_audited_and_protected_deletes_refused(admin_client_for, cream):

@@ -15,7 +15,7 @@ from erp.core.services import user_email_confirm, user_email_confirmation_send
 from erp.ops.audit import audit_record
 
 from .mixins import AuditedViewSetMixin, VersionedViewSetMixin
-from .permissions import IsAdminRole
+from .permissions import IsAdminRole, RoleAccess
 from .serializers import (
     AppSettingsSerializer,
     ClinicLocationSerializer,
@@ -37,7 +37,7 @@ class TokenLoginView(APIView):
     ``otp_enrolment_required`` (403, an administrator without an app), ``locked_out`` (429).
     """
 
-    permission_classes = [AllowAny]
+    permission_classes = [RoleAccess, AllowAny]
     authentication_classes: list = []
 
     @extend_schema(request=LoginSerializer, responses={200: TokenSerializer}, auth=[])
@@ -54,7 +54,7 @@ class TokenLoginView(APIView):
 class TokenLogoutView(APIView):
     """Revoke the caller's API token."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [RoleAccess, IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
@@ -65,7 +65,7 @@ class TokenLogoutView(APIView):
 class EmailConfirmView(APIView):
     """Confirm an e-mail address with the token of the confirmation link."""
 
-    permission_classes = [AllowAny]
+    permission_classes = [RoleAccess, AllowAny]
     authentication_classes: list = []
 
     @extend_schema(request=EmailConfirmSerializer, responses={200: EmailConfirmedSerializer}, auth=[])
@@ -79,7 +79,7 @@ class EmailConfirmView(APIView):
 class MeSendConfirmationView(APIView):
     """E-mail the signed-in user a link to confirm their address."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [RoleAccess, IsAuthenticated]
 
     @extend_schema(request=None, responses={202: None})
     def post(self, request):
@@ -91,7 +91,7 @@ class MeView(generics.RetrieveAPIView):
     """The signed-in user, their roles and permissions."""
 
     serializer_class = MeSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [RoleAccess, IsAuthenticated]
 
     def get_object(self):
         return self.request.user
@@ -101,7 +101,7 @@ class UserViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
     """Staff accounts and their roles (administrators only). Deleting deactivates."""
 
     serializer_class = UserSerializer
-    permission_classes = [IsAdminRole]
+    permission_classes = [RoleAccess, IsAdminRole]
     queryset = User.objects.prefetch_related("groups").order_by("email")
     filterset_fields = ["is_active", "email_confirmed", "groups__name"]
     ordering_fields = ["email", "last_name", "created_at", "last_login"]
@@ -132,7 +132,7 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     """The roles (groups) and the permissions each grants (administrators only)."""
 
     serializer_class = RoleSerializer
-    permission_classes = [IsAdminRole]
+    permission_classes = [RoleAccess, IsAdminRole]
     queryset = Group.objects.prefetch_related("permissions__content_type").order_by("name")
     filterset_fields = ["name"]
     ordering_fields = ["name"]

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from erp.commerce.models import Product
 from erp.core.api.mixins import AuditedViewSetMixin
-from erp.core.api.permissions import has_perms
+from erp.core.api.permissions import RoleAccess, has_perms
 from erp.distribution import selectors, services
 from erp.distribution.models import Distributor, DistributorMember, Order, OrderLine, OrderStatus, PointOfSale
 
@@ -43,7 +43,7 @@ class DirectoryPermission(permissions.BasePermission):
 
 
 class _DirectoryViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
-    permission_classes = [DirectoryPermission]
+    permission_classes = [RoleAccess, DirectoryPermission]
     ordering_fields = ["name", "created_at"]
     ordering = ["name"]
 
@@ -77,7 +77,9 @@ class DistributorViewSet(_DirectoryViewSet):
         return selectors.distributors_for(self.request.user).prefetch_related("points_of_sale")
 
     @extend_schema(request=s.PointOfSaleLinkSerializer, responses={200: s.DistributorSerializer})
-    @action(detail=True, methods=["post"], url_path="points-of-sale", permission_classes=[has_perms(MANAGE)])
+    @action(
+        detail=True, methods=["post"], url_path="points-of-sale", permission_classes=[RoleAccess, has_perms(MANAGE)]
+    )
     def add_point_of_sale(self, request, pk=None):
         """The distributor serves this point of sale (idempotent)."""
         distributor = self.get_object()
@@ -94,7 +96,7 @@ class DistributorViewSet(_DirectoryViewSet):
         detail=True,
         methods=["delete"],
         url_path=r"points-of-sale/(?P<point_of_sale_id>[0-9a-f-]{36})",
-        permission_classes=[has_perms(MANAGE)],
+        permission_classes=[RoleAccess, has_perms(MANAGE)],
     )
     def remove_point_of_sale(self, request, pk=None, point_of_sale_id=None):
         """The distributor stops serving this point of sale."""
@@ -131,7 +133,7 @@ class DistributorMemberViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
 
     serializer_class = s.DistributorMemberSerializer
     queryset = DistributorMember.objects.select_related("user", "distributor")
-    permission_classes = [has_perms(MANAGE)]
+    permission_classes = [RoleAccess, has_perms(MANAGE)]
     filterset_fields = ["distributor", "user"]
     ordering_fields = ["created_at"]
 
@@ -149,7 +151,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.DistributionProductSerializer
     queryset = Product.objects.select_related("category")
-    permission_classes = [has_perms("commerce.view_product")]
+    permission_classes = [RoleAccess, has_perms("commerce.view_product")]
     filterset_class = ProductFilter
     ordering_fields = ["name", "external_product_id", "unit_price_excl_tax", "created_at"]
 
@@ -188,7 +190,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     """Orders with their lines; created here, then moved through their lifecycle by operations."""
 
     serializer_class = s.OrderSerializer
-    permission_classes = [OrderPermission]
+    permission_classes = [RoleAccess, OrderPermission]
     filterset_class = OrderFilter
     ordering_fields = ["created_on_utc", "price_amount", "status"]
     ordering = ["-created_on_utc"]
@@ -249,8 +251,11 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = s.OrderLineInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.order_line_add(
-            order=order, product=self._product(data.validated_data), quantity=data.validated_data["quantity"],
-            actor=request.user, request=request,
+            order=order,
+            product=self._product(data.validated_data),
+            quantity=data.validated_data["quantity"],
+            actor=request.user,
+            request=request,
         )
         return self._output(order, status.HTTP_201_CREATED)
 

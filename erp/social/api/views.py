@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from erp.core.api.mixins import AuditedViewSetMixin
-from erp.core.api.permissions import has_perms
+from erp.core.api.permissions import RoleAccess, has_perms
 from erp.social import services
 from erp.social.models import SocialAccount, SocialMediaAsset, SocialPost, SocialPostAsset
 
@@ -74,7 +74,7 @@ class SocialMediaAssetViewSet(
         methods=["post"],
         url_path="from-clinical-photo",
         parser_classes=[JSONParser],
-        permission_classes=[has_perms("social.add_socialmediaasset", "social.copy_clinical_photo")],
+        permission_classes=[RoleAccess, has_perms("social.add_socialmediaasset", "social.copy_clinical_photo")],
     )
     def from_clinical_photo(self, request):
         """Copy a clinical photo whose patient granted marketing_photos (409 otherwise)."""
@@ -131,7 +131,7 @@ class SocialPostViewSet(viewsets.ModelViewSet):
         return self.get_queryset().get(pk=post.pk)
 
     @extend_schema(request=s.PostAssetsInputSerializer, responses={200: s.SocialPostSerializer})
-    @action(detail=True, methods=["put"], permission_classes=[has_perms("social.change_socialpost")])
+    @action(detail=True, methods=["put"], permission_classes=[RoleAccess, has_perms("social.change_socialpost")])
     def assets(self, request, pk=None):
         """Set the carousel: the images in order (adds, removes and reorders in one call)."""
         post = self.get_object()
@@ -146,7 +146,7 @@ class SocialPostViewSet(viewsets.ModelViewSet):
         return Response(s.SocialPostSerializer(self._fresh(post), context={"request": request}).data)
 
     @extend_schema(request=s.TransitionSerializer, responses={200: s.SocialPostSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[has_perms("social.transition_socialpost")])
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("social.transition_socialpost")])
     def transition(self, request, pk=None):
         """Move the post to another status; a refused move names the allowed ones (409)."""
         post = self.get_object()
@@ -165,7 +165,7 @@ class SocialPostViewSet(viewsets.ModelViewSet):
         return Response(s.SocialPostSerializer(self._fresh(post), context={"request": request}).data)
 
     @extend_schema(request=None, parameters=[EXPIRES_IN], responses={200: s.ManualPackSerializer})
-    @action(detail=True, methods=["get"], permission_classes=[has_perms("social.export_socialpost")])
+    @action(detail=True, methods=["get"], permission_classes=[RoleAccess, has_perms("social.export_socialpost")])
     def pack(self, request, pk=None):
         """The Manual Publish Pack of a ready or scheduled post: caption to paste, image URLs in order."""
         post = self.get_object()
@@ -183,7 +183,7 @@ class SocialPostViewSet(viewsets.ModelViewSet):
     )
     @action(
         detail=True, methods=["get"], url_path="pack-zip", url_name="pack-zip",
-        permission_classes=[has_perms("social.export_socialpost")],
+        permission_classes=[RoleAccess, has_perms("social.export_socialpost")],
     )
     def pack_zip(self, request, pk=None):
         """The pack as a ZIP: ``caption.txt`` and ``01.jpg``, ``02.jpg``... in carousel order."""

@@ -1,0 +1,90 @@
+"""Ordering and filtering that accept only what each view lists (the REST framework defaults).
+
+- ``ordering`` may name only the view's ``ordering_fields`` (an explicit list on every view; a
+  view without one cannot be ordered): anything else (``password``, ``user__password``, ``-foo``,
+  ``__``) is a 400 ``invalid_ordering``.
+- On a list, a query parameter that is neither one of the view's filters, nor ``ordering``, nor a
+  pagination parameter, nor ``q``/``format``, nor one of the view's ``extra_query_params``, is a
+  400 ``unknown_filter``.
+- A filter value the filter cannot read (a non-date on a date filter, a non-UUID on a foreign key)
+  is a 400 ``invalid_filter``: the database never sees it.
+"""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.filters import OrderingFilter, SearchFilter
+
+from erp.core.exceptions import InvalidInput
+
+ALWAYS_ALLOWED = {"q", "format"}
+
+
+class InvalidOrdering(InvalidInput):
+    default_code = "invalid_ordering"
+
+
+class UnknownFilter(InvalidInput):
+    default_code = "unknown_filter"
+
+
+def declared_ordering_fields(view) -> list[str]:
+    fields = getattr(view, "ordering_fields", None)
+    if not isinstance(fields, (list, tuple)):
+        return []  # none declared, or "__all__": nothing may be ordered on
+    return [field if isinstance(field, str) else field[0] for field in fields]
+
+
+class StrictOrderingFilter(OrderingFilter):
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
+            return self.get_default_ordering(view)
+        allowed = set(declared_ordering_fields(view))
+        terms = [term.strip() for term in raw.split(",")]
+        refused = [term for term in terms if not term or term.removeprefix("-") not in allowed]
+        if refused:
+            listed = ", ".join(sorted(allowed)) or "none"
+            raise InvalidOrdering(
+                f"Cannot order by {', '.join(repr(term) for term in refused)}; allowed: {listed}.",
+                field=self.ordering_param,
+            )
+        return terms
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", None) == "list":
+            unknown = sorted(set(request.query_params) - allowed_query_params(self, request, queryset, view))
+            if unknown:
+                raise UnknownFilter(
+                    f"Unknown query parameter(s): {', '.join(unknown)}.", field=unknown[0], extra={"unknown": unknown}
+                )
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise ValidationError(
+                {
+                    name: [ErrorDetail(str(message), code="invalid_filter") for message in messages]
+                    for name, messages in filterset.errors.items()
+                }
+            )
+        return filterset.qs
+
+
+def allowed_query_params(backend, request, queryset, view) -> set[str]:
+    allowed = set(ALWAYS_ALLOWED) | set(getattr(view, "extra_query_params", ()))
+    filterset_class = backend.get_filterset_class(view, queryset)
+    if filterset_class is not None:
+        allowed |= set(filterset_class.base_filters)
+    for filter_backend in getattr(view, "filter_backends", ()):
+        if issubclass(filter_backend, OrderingFilter):
+            allowed.add(filter_backend.ordering_param)
+        if issubclass(filter_backend, SearchFilter):
+            allowed.add(filter_backend.search_param)
+    paginator = getattr(view, "paginator", None)
+    if paginator is not None:
+        for name in ("page_query_param", "page_size_query_param", "limit_query_param", "offset_query_param"):
+            if getattr(paginator, name, None):
+                allowed.add(getattr(paginator, name))
+    return allowed

@@ -1,0 +1,141 @@
+"""Ordering and filtering accept only what each view lists; crafted keys and bad values are 400s."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django_filters import filters as f
+from rest_framework.test import APIClient
+
+from erp.core.api.filters import StrictFilterBackend, StrictOrderingFilter, declared_ordering_fields
+from erp.core.models import User
+
+from .routes import drf_routes
+
+pytestmark = pytest.mark.django_db
+
+CRAFTED_ORDERINGS = ["password", "user__password", "-foo", "__", "-", "created_at,password", "id;drop"]
+# Filters whose values are parsed: a value they cannot read must be refused before any query.
+PARSED = (f.DateFilter, f.DateTimeFilter, f.IsoDateTimeFilter, f.UUIDFilter, f.ModelChoiceFilter, f.NumberFilter,
+          f.ChoiceFilter, f.MultipleChoiceFilter, f.ModelMultipleChoiceFilter)  # fmt: skip
+
+
+def list_routes():
+    """(url name, view class) of every API route with a list action."""
+    for name, (_route, callback) in drf_routes().items():
+        if (getattr(callback, "actions", None) or {}).get("get") == "list":
+            yield name, callback.cls
+
+
+@pytest.fixture
+def admin_api():
+    user = User.objects.create_user(email="filters-admin@clinic.test", password="x-Filters-2026")
+    user.groups.set([Group.objects.get(name="admin")])
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_every_list_view_declares_its_ordering_fields_and_uses_the_strict_backends():
+    undeclared, lax = [], []
+    for name, view in list_routes():
+        if not isinstance(getattr(view, "ordering_fields", None), (list, tuple)) or not view.ordering_fields:
+            undeclared.append(name)
+        backends = set(view.filter_backends)
+        if not {StrictFilterBackend, StrictOrderingFilter} <= backends:
+            lax.append(name)
+    assert not undeclared, f"List views without explicit ordering_fields: {undeclared}"
+    assert not lax, f"List views without the strict filter backends: {lax}"
+
+
+def test_crafted_orderings_are_400_and_listed_ones_work_on_every_list(admin_api):
+    failures = []
+    for name, view in list_routes():
+        url = reverse(name)
+        for crafted in CRAFTED_ORDERINGS:
+            response = admin_api.get(url, {"ordering": crafted})
+            if response.status_code != 400 or response.json()["code"] != "invalid_ordering":
+                failures.append(f"{url}?ordering={crafted} -> {response.status_code}")
+        fields = declared_ordering_fields(view)
+        response = admin_api.get(url, {"ordering": ",".join(f"-{field}" for field in fields)})
+        if response.status_code != 200:
+            failures.append(f"{url}?ordering=-{fields} -> {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_unknown_query_parameters_are_400_on_every_list(admin_api):
+    failures = []
+    for name, _view in list_routes():
+        url = reverse(name)
+        for params in ({"foo": "bar"}, {"password": "x"}, {"user__password__startswith": "a"}):
+            response = admin_api.get(url, params)
+            if response.status_code != 400 or response.json()["code"] != "unknown_filter":
+                failures.append(f"{url}?{params} -> {response.status_code}")
+        response = admin_api.get(url, {"page": 1, "page_size": 10, "format": "json"})
+        if response.status_code != 200:
+            failures.append(f"{url} with pagination parameters -> {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def filterset_of(view):
+    if getattr(view, "filterset_class", None):
+        return view.filterset_class
+    if getattr(view, "filterset_fields", None) and view.queryset is not None:
+        return StrictFilterBackend().get_filterset_class(view(), view.queryset)
+    return None
+
+
+def test_bad_filter_values_are_400_never_500(admin_api):
+    failures, checked = [], 0
+    for name, view in list_routes():
+        url = reverse(name)
+        filterset_class = filterset_of(view)
+        if filterset_class is None:
+            continue
+        for filter_name, filter_ in filterset_class.base_filters.items():
+            for value in ("not-a-valid-value", "bad\x00value"):
+                checked += 1
+                response = admin_api.get(url, {filter_name: value})
+                parsed = isinstance(filter_, PARSED)
+                if response.status_code >= 500 or (parsed and response.status_code != 400):
+                    failures.append(f"{url}?{filter_name}={value!r} -> {response.status_code}")
+                elif response.status_code == 400 and response.json()["code"] != "invalid_filter":
+                    failures.append(f"{url}?{filter_name}={value!r} -> code {response.json()['code']}")
+    assert checked > 100
+    assert not failures, "\n".join(failures)
+
+
+def test_a_valid_filter_still_filters(admin_api):
+    today = datetime.date.today().isoformat()
+    assert admin_api.get(reverse("appointment-list"), {"date_from": today}).status_code == 200
+    response = admin_api.get(reverse("appointment-list"), {"date_from": "yesterday"})
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], list(body["errors"])) == ("invalid_filter", ["date_from"])
+    response = admin_api.get(reverse("patient-list"), {"ordering": "password"})
+    assert response.json()["code"] == "invalid_ordering" and response.json()["field"] == "ordering"
+
+
+ADMIN_LISTS = [
+    "clinical_patient:index", "clinical_appointment:index", "clinical_encounter:index", "commerce_sale:index",
+    "commerce_product:index", "commerce_invoice:index", "distribution_order:index", "social_post:index",
+    "cliniclocation:index", "leads:index",
+]  # fmt: skip
+
+
+def test_admin_list_screens_survive_crafted_ordering_and_filters(client):
+    user = User.objects.create_superuser(email="filters-super@clinic.test", password="x-Filters-2026")
+    client.force_login(user)
+    crafted = [
+        {"ordering": "password"}, {"ordering": "user__password"}, {"ordering": "-__"}, {"ordering": "-foo"},
+        {"status": "\x00"}, {"created_at__gte": "not-a-date"}, {"is_active": "maybe"}, {"p": "-1"},
+        {"patient": "not-a-uuid"}, {"q": "x" * 500},
+    ]  # fmt: skip
+    failures = []
+    for name in ADMIN_LISTS:
+        for params in crafted:
+            response = client.get(reverse(name), params)
+            if response.status_code >= 500:
+                failures.append(f"{name} {params} -> {response.status_code}")
+    assert not failures, "\n".join(failures)
