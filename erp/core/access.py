@@ -240,6 +240,8 @@ API = table(
     route("distribution-order-reject", POST=DISTRIBUTION),
     route("distribution-order-ship", POST=DISTRIBUTION_ALL),
     route("distribution-order-deliver", POST=DISTRIBUTION_ALL),
+    # Operations: the audit trail (read-only; the log is append-only).
+    resource("audit-log", read=ADMINS),
 )
 
 # --- The Wagtail admin (/admin/) ----------------------------------------------------------------
@@ -258,6 +260,13 @@ ADMIN_SCREENS = table(
     screen("wagtailadmin_dismissibles", STAFF),
     # The icon sprite and the translations of the admin's scripts load on the sign-in page too.
     screen("wagtailadmin_sprite", EVERYONE),
+    # The second factor: verifying a code, enrolling a device (admins are sent there first), and
+    # turning an optional one off (the view refuses it to roles that require it).
+    screen("core_otp:verify", STAFF),
+    screen("core_otp:enrol", STAFF),
+    screen("core_otp:remove", STAFF),
+    # The audit trail screen and its CSV export.
+    screen("audit_log:*", ADMINS),
     screen("wagtailadmin_javascript_catalog", EVERYONE),
     screen("wagtailadmin_tag_autocomplete", MARKETERS),
     screen("wagtailadmin_tag_model_autocomplete", MARKETERS),

@@ -1,6 +1,6 @@
 from rest_framework import viewsets
 
-from erp.core.api.permissions import IsAdminRole
+from erp.core.api.permissions import IsAdminRole, RoleAccess
 
 from ..filters import AuditLogFilterSet
 from ..models import AuditLog
@@ -16,7 +16,7 @@ class AuditLogViewSet(viewsets.ReadOnlyModelViewSet):
     """
 
     serializer_class = AuditLogSerializer
-    permission_classes = [IsAdminRole]
+    permission_classes = [RoleAccess, IsAdminRole]
     queryset = AuditLog.objects.select_related("actor").order_by("-sequence")
     filterset_class = AuditLogFilterSet
     ordering_fields = ["sequence", "timestamp"]
