@@ -76,7 +76,11 @@ def allowed_query_params(backend, request, queryset, view) -> set[str]:
     allowed = set(ALWAYS_ALLOWED) | set(getattr(view, "extra_query_params", ()))
     filterset_class = backend.get_filterset_class(view, queryset)
     if filterset_class is not None:
-        allowed |= set(filterset_class.base_filters)
+        for name, declared in filterset_class.base_filters.items():
+            allowed.add(name)
+            # A range filter reads ``<name>_after``/``<name>_before`` (``_min``/``_max``, ...).
+            suffixes = getattr(declared.field_class.widget, "suffixes", None)
+            allowed.update(f"{name}_{suffix}" if suffix else name for suffix in suffixes or ())
     for filter_backend in getattr(view, "filter_backends", ()):
         if issubclass(filter_backend, OrderingFilter):
             allowed.add(filter_backend.ordering_param)
