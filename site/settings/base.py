@@ -334,6 +334,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["erp.core.api.schema.only_the_public_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "erp.core.api.schema.document_errors",
+    ],
 }
 
 # --- Wagtail ------------------------------------------------------------------------------------

@@ -152,7 +152,7 @@ class PurchaseOrderSerializer(serializers.ModelSerializer):
 
 
 class GoodsReceiptLineSerializer(serializers.ModelSerializer):
-    lot_code = serializers.CharField(source="lot.lot_code", read_only=True, default=None)
+    lot_code = serializers.CharField(source="lot.lot_code", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = GoodsReceiptLine
@@ -233,9 +233,9 @@ class StockMoveSerializer(serializers.ModelSerializer):
 
 class StockBalanceSerializer(serializers.ModelSerializer):
     product_name = serializers.CharField(source="product.name", read_only=True)
-    lot_code = serializers.CharField(source="lot.lot_code", read_only=True, default=None)
-    expires_at = serializers.DateField(source="lot.expires_at", read_only=True, default=None)
-    location_name = serializers.CharField(source="location.name", read_only=True, default=None)
+    lot_code = serializers.CharField(source="lot.lot_code", read_only=True, default=None, allow_null=True)
+    expires_at = serializers.DateField(source="lot.expires_at", read_only=True, default=None, allow_null=True)
+    location_name = serializers.CharField(source="location.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = StockBalance

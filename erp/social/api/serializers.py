@@ -85,7 +85,9 @@ class AssetFromPhotoSerializer(serializers.Serializer):
 
 
 class PostAssetSerializer(serializers.ModelSerializer):
-    takedown_requested_at = serializers.DateTimeField(source="asset.takedown_requested_at", read_only=True)
+    takedown_requested_at = serializers.DateTimeField(
+        source="asset.takedown_requested_at", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = SocialPostAsset
