@@ -69,10 +69,6 @@ class FuzzIds:
     def __init__(self, limit: int = 5):
         self.limit = limit
 
-    @classmethod
-    def collect(cls) -> "FuzzIds":
-        return cls()
-
     @cache  # noqa: B019 - one instance per run, a handful of paths
     def ids_for(self, template: str) -> list:
         model = _model_of(template.replace("{id}", "1"))
@@ -81,24 +77,38 @@ class FuzzIds:
         return list(model._base_manager.order_by("pk").values_list("pk", flat=True)[: self.limit])
 
     def hook(self):
-        """A schemathesis ``flatmap_path_parameters`` hook (a plain function, as schemathesis wants)."""
+        """A schemathesis ``flatmap_case`` hook (a plain function, as schemathesis wants)."""
 
-        def flatmap_path_parameters(context, path_parameters):
-            return self.path_parameters(context, path_parameters)
+        def flatmap_case(context, case):
+            return self.cases(case)
 
-        return flatmap_path_parameters
+        return flatmap_case
 
-    def path_parameters(self, context, path_parameters):
-        """Keep the generated id or swap it for a real one (hypothesis chooses, so it shrinks)."""
-        if not path_parameters or "id" not in path_parameters or context.operation is None:
-            return st.just(path_parameters)
-        ids = self.ids_for(context.operation.path)
+    def cases(self, case):
+        """Keep the generated id or swap it for a real one (hypothesis chooses, so it shrinks).
+
+        A path generated to violate the schema (negative mode) keeps its invalid id.
+        """
+        params = case.path_parameters or {}
+        if "id" not in params or _path_is_negative(case):
+            return st.just(case)
+        ids = self.ids_for(case.operation.path)
         if not ids:
-            return st.just(path_parameters)
-        return st.one_of(
-            st.just(path_parameters),
-            st.sampled_from(ids).map(lambda pk: {**path_parameters, "id": pk}),
-        )
+            return st.just(case)
+        return st.one_of(st.just(case), st.sampled_from(ids).map(lambda pk: _with_id(case, pk)))
+
+
+def _path_is_negative(case) -> bool:
+    from schemathesis.core.parameters import ParameterLocation
+
+    meta = case.meta
+    component = meta.components.get(ParameterLocation.PATH) if meta is not None else None
+    return component is not None and not component.mode.is_positive
+
+
+def _with_id(case, pk):
+    case.path_parameters = {**case.path_parameters, "id": str(pk)}
+    return case
 
 
 @contextmanager
@@ -151,18 +161,27 @@ class RoleToken:
         case.headers = {**(case.headers or {}), "Authorization": f"Token {data}"}
 
 
-# DRF validation codes that refuse a well-formed request for the state of the data: a reference
-# to a record that does not exist (or is not selectable), a duplicate, wrong credentials.
-STATE_CODES = {"does_not_exist", "invalid_choice", "unique", "invalid_credentials"}
+# The codes of DRF's own field validation: a 400 with one of these says the request's shape is
+# wrong, which a schema-valid request must never get. Any other code is a rule about the data: a
+# reference to a record that does not exist (``does_not_exist``), a duplicate (``unique``), wrong
+# credentials, or a cross-field or domain rule the schema cannot express.
+# ``min_value``/``max_value`` are left out: on decimals (JSON strings) the schema cannot state bounds;
+# on integers drf-spectacular writes them as ``minimum``/``maximum``, so a schema-valid value never
+# breaks them.
+SHAPE_CODES = {
+    "invalid", "required", "null", "blank", "max_length", "min_length",
+    "max_digits", "max_decimal_places", "max_whole_digits", "not_a_list", "not_a_dict", "empty",
+    "parse_error", "date", "datetime", "make_aware", "overflow", "max_string_length",
+    "surrogate_characters_not_allowed", "null_characters_not_allowed", "no_name", "invalid_image", "incorrect_type",
+}
 DRF_VALIDATION_DETAIL = "The request contains invalid data."
 
 
 def refused_for_the_data(response) -> bool:
-    """A 400 about the data, not the request's shape: a domain rule (``DomainError``) or a state code.
+    """A 400 about the data, not the request's shape: a domain rule (``DomainError``) or a data code.
 
     Domain errors carry their own ``detail``; DRF's validation errors all carry the generic one and
-    their first error's code. A 400 whose code is a shape problem (``invalid``, ``required``,
-    ``max_length``...) is still a failure: the schema promised something the serializer refuses.
+    their first error's code.
     """
     try:
         body = response.json()
@@ -170,7 +189,7 @@ def refused_for_the_data(response) -> bool:
         return False
     if not isinstance(body, dict):
         return False
-    return body.get("detail") != DRF_VALIDATION_DETAIL or body.get("code") in STATE_CODES
+    return body.get("detail") != DRF_VALIDATION_DETAIL or body.get("code") not in SHAPE_CODES
 
 
 def filter_failure(context, failure, case, response):
@@ -188,9 +207,13 @@ def configure_checks(schema, *, coverage: bool) -> None:
     Besides schemathesis's defaults, the refusals that depend on the state of the data rather than
     on the request's shape: 412 (the ``If-Match`` version is not the current one) and 422 (a domain
     rule, e.g. stock too low, refused it). Both are documented on the operations that return them.
+    A schema-violating request refused with 412 is refused too: preconditions are evaluated before
+    the body (RFC 9110, 13.2.2), so a stale ``If-Match`` answers first.
     """
-    expected = schema.config.checks.positive_data_acceptance.expected_statuses
-    schema.config.checks.positive_data_acceptance.expected_statuses = [*expected, "412", "422"]
+    positive = schema.config.checks.positive_data_acceptance
+    positive.expected_statuses = [*positive.expected_statuses, "412", "422"]
+    negative = schema.config.checks.negative_data_rejection
+    negative.expected_statuses = [*negative.expected_statuses, "412"]
     schema.hook(filter_failure)
     # The coverage phase (boundary values of every parameter) is thorough but long: `make fuzz` only.
     schema.config.phases.coverage.enabled = coverage

@@ -314,13 +314,15 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "erp.core.api.permissions.ModelPermissions",
     ],
+    # JSON only; the upload actions read multipart (erp.core.api.mixins.UploadViewSetMixin).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "erp.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "erp.core.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "erp.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "erp.core.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from erp.clinical import models
 from erp.clinical.services import patient_require_live
+from erp.core.api.fields import DateTimeField
 from erp.core.models import Practitioner
 
 _AUDIT_FIELDS = ("created_at", "updated_at")
@@ -263,7 +264,7 @@ PHOTO_METADATA = ("taken_at", "photo_kind", "clinical_context", "body_area", "no
 class ClinicalPhotoUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JPEG, PNG or HEIC/HEIF, at most 20 MB and 50 megapixels.")
     patient = serializers.PrimaryKeyRelatedField(queryset=models.Patient.objects.all())
-    taken_at = serializers.DateTimeField(required=False, allow_null=True)
+    taken_at = DateTimeField(required=False, allow_null=True)
     photo_kind = serializers.ChoiceField(choices=models.PhotoKind.choices, default=models.PhotoKind.CLINICAL)
     clinical_context = serializers.ChoiceField(choices=models.ClinicalContext.choices, required=False, allow_null=True)
     body_area = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -416,7 +417,7 @@ class CalendlyReceiptSerializer(serializers.Serializer):
 class CalendarFeedSerializer(serializers.Serializer):
     practitioner = serializers.UUIDField()
     url = serializers.URLField(help_text="Subscribe to this URL from a phone calendar; keep it secret.")
-    rotated_at = serializers.DateTimeField(allow_null=True)
+    rotated_at = DateTimeField(allow_null=True)
 
 
 class CalendarFeedRotateSerializer(serializers.Serializer):

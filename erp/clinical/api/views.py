@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from erp.clinical import calendly, models, selectors, services
 from erp.clinical.audit import audit_reads
-from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
+from erp.core.api.mixins import AuditedViewSetMixin, UploadViewSetMixin, VersionedViewSetMixin
 from erp.core.api.permissions import has_perms
 from erp.ops.audit import audit_record
 
@@ -129,7 +129,13 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         services.patient_delete(patient=instance, actor=self.request.user, request=self.request)
 
     @extend_schema(request=None, responses={200: s.DuplicateCandidateSerializer(many=True)})
-    @action(detail=True, methods=["get"], permission_classes=[has_perms("clinical.view_patient", CONTACT_PERM)])
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[has_perms("clinical.view_patient", CONTACT_PERM)],
+        pagination_class=None,
+        filter_backends=[],
+    )
     def duplicates(self, request, pk=None):
         """Patients that may be the same person, each with the reasons."""
         patient = self.get_object()
@@ -159,7 +165,13 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         return Response(s.PatientSerializer(survivor).data)
 
     @extend_schema(request=None, responses={200: s.ConsentStateSerializer(many=True)})
-    @action(detail=True, methods=["get"], permission_classes=[has_perms("clinical.view_consent")])
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[has_perms("clinical.view_consent")],
+        pagination_class=None,
+        filter_backends=[],
+    )
     def consents(self, request, pk=None):
         """The current state of each consent type (the latest event of each)."""
         patient = self.get_object()
@@ -321,6 +333,7 @@ def _signed_url_response(obj, request, *, variant: str = "original") -> Response
 
 
 class DocumentViewSet(
+    UploadViewSetMixin,
     ReadAuditMixin,
     AuditedViewSetMixin,
     mixins.ListModelMixin,
@@ -384,6 +397,7 @@ class PhotoFilter(filters.FilterSet):
 
 
 class ClinicalPhotoViewSet(
+    UploadViewSetMixin,
     ReadAuditMixin,
     AuditedViewSetMixin,
     mixins.ListModelMixin,

@@ -16,6 +16,7 @@ from erp.commerce.models import (
     Supplier,
     TaxRate,
 )
+from erp.core.api.fields import DateTimeField
 from erp.core.models import ClinicLocation
 
 QUANTITY = {"max_digits": 10, "decimal_places": 2}
@@ -187,7 +188,7 @@ class ReceiptLineInputSerializer(serializers.Serializer):
 
 
 class ReceiveInputSerializer(serializers.Serializer):
-    received_at = serializers.DateTimeField(required=False, allow_null=True)
+    received_at = DateTimeField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     lines = ReceiptLineInputSerializer(many=True, allow_empty=False)
 
@@ -271,7 +272,7 @@ class StockAdjustInputSerializer(serializers.Serializer):
     counted_quantity = serializers.DecimalField(
         **QUANTITY, required=False, allow_null=True, min_value=Decimal("0"), help_text="count: quantity found."
     )
-    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    occurred_at = DateTimeField(required=False, allow_null=True)
 
 
 class StockAdjustResultSerializer(serializers.Serializer):

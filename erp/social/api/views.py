@@ -98,7 +98,10 @@ class PostFilter(filters.FilterSet):
 
 
 EXPIRES_IN = OpenApiParameter(
-    "expires_in", OpenApiTypes.INT, OpenApiParameter.QUERY, required=False,
+    "expires_in",
+    {"type": "integer", "minimum": services.MIN_PACK_URL_TTL, "maximum": services.MAX_PACK_URL_TTL},
+    OpenApiParameter.QUERY,
+    required=False,
     description=f"Seconds the image URLs stay valid (default {services.PACK_URL_TTL}, at most "
     f"{services.MAX_PACK_URL_TTL}).",
 )
