@@ -174,7 +174,9 @@ class CardFeeRuleSerializer(serializers.ModelSerializer):
         start = attrs.get("effective_from", getattr(self.instance, "effective_from", None))
         end = attrs.get("effective_to", getattr(self.instance, "effective_to", None))
         if start and end and end < start:
-            raise serializers.ValidationError({"effective_to": "The rule cannot end before it starts."})
+            raise serializers.ValidationError(
+                {"effective_to": "The rule cannot end before it starts."}, code="effective_range_invalid"
+            )
         return attrs
 
 

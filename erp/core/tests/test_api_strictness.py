@@ -93,3 +93,24 @@ def test_date_times_before_standard_time_are_written_in_utc():
     recent = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
     assert field.to_representation(recent) == "2026-01-15T10:00:00+01:00"
     assert serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] is DateTimeField
+
+
+def test_a_card_fee_above_100_percent_is_a_400_not_a_database_error():
+    client = admin_client()
+    rule = {"provider": "SumUp", "fee_percent": "150", "fee_fixed_amount": "0", "currency": "EUR",
+            "effective_from": "2026-01-01"}
+    response = client.post("/api/v1/card-fee-rules/", rule, format="json")
+    assert response.status_code == 400 and "fee_percent" in response.json()["errors"]
+    backwards = {**rule, "fee_percent": "1.5", "effective_to": "2025-01-01"}
+    response = client.post("/api/v1/card-fee-rules/", backwards, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "effective_range_invalid"
+
+
+def test_text_fields_refuse_numbers():
+    response = admin_client().post("/api/v1/product-categories/", {"name": -27}, format="json")
+    assert response.status_code == 400 and "name" in response.json()["errors"]
+
+
+def test_an_empty_value_for_a_non_text_filter_is_refused():
+    response = admin_client().get("/api/v1/sale-lines/", {"product": ""})
+    assert response.status_code == 400 and "product" in response.json()["errors"]
