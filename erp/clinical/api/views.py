@@ -267,7 +267,7 @@ class EncounterViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelView
 
 class EncounterDocumentViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = s.EncounterDocumentSerializer
-    queryset = models.EncounterDocument.objects.all()
+    queryset = models.EncounterDocument.objects.order_by("created_at", "pk")
     filterset_fields = ["encounter", "document", "kind"]
     ordering_fields = ["created_at"]
 
@@ -279,7 +279,7 @@ class EncounterDocumentViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
 
 class EncounterPhotoViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = s.EncounterPhotoSerializer
-    queryset = models.EncounterPhoto.objects.all()
+    queryset = models.EncounterPhoto.objects.order_by("created_at", "pk")
     filterset_fields = ["encounter", "photo", "relation_type"]
     ordering_fields = ["created_at"]
 
