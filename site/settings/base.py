@@ -314,7 +314,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "erp.core.api.permissions.ModelPermissions",
     ],
-    # JSON only; the upload actions read multipart (erp.core.api.mixins.UploadViewSetMixin).
+    # JSON only; the upload actions choose multipart themselves (their get_parsers).
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "erp.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from erp.clinical import models
@@ -366,11 +367,17 @@ class AppointmentNoShowSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+
+@extend_schema_field({"type": "string", "enum": list(models.EncounterType.values)})
+class EncounterTypeField(serializers.CharField):
+    pass
+
+
 class AppointmentAttendSerializer(serializers.Serializer):
     open_encounter = serializers.BooleanField(default=False, help_text="Open a draft encounter linked to it.")
     # A plain string (checked below): a second ChoiceField on EncounterType would give the schema
-    # two names for one enum.
-    encounter_type = serializers.CharField(
+    # two names for one enum. The schema still lists the allowed values.
+    encounter_type = EncounterTypeField(
         default=models.EncounterType.MEDICAL_CONSULT,
         help_text=f"Type of the encounter opened: {', '.join(models.EncounterType.values)}.",
     )

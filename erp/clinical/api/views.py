@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from erp.clinical import calendly, models, selectors, services
 from erp.clinical.audit import audit_reads
-from erp.core.api.mixins import AuditedViewSetMixin, UploadViewSetMixin, VersionedViewSetMixin
+from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
 from erp.core.api.permissions import has_perms
 from erp.ops.audit import audit_record
 
@@ -327,13 +327,12 @@ URL_PARAMETERS = [
 def _signed_url_response(obj, request, *, variant: str = "original") -> Response:
     purpose = request.query_params.get("purpose", "view")
     if purpose not in ("view", "export"):
-        purpose = "view"
+        raise ValidationError({"purpose": ["Choose view or export."]}, code="invalid_choice")
     url = services.file_signed_url(obj=obj, actor=request.user, variant=variant, purpose=purpose, request=request)
     return Response(s.SignedUrlSerializer({"url": url, "expires_in": settings.SIGNED_URL_TTL}).data)
 
 
 class DocumentViewSet(
-    UploadViewSetMixin,
     ReadAuditMixin,
     AuditedViewSetMixin,
     mixins.ListModelMixin,
@@ -397,7 +396,6 @@ class PhotoFilter(filters.FilterSet):
 
 
 class ClinicalPhotoViewSet(
-    UploadViewSetMixin,
     ReadAuditMixin,
     AuditedViewSetMixin,
     mixins.ListModelMixin,

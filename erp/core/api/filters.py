@@ -5,6 +5,8 @@ filter (``?product=``) into "no filter", so a typo silently lists everything. He
 with the API's error body, as any other invalid filter value.
 """
 
+from datetime import UTC, datetime
+
 from django_filters import filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
@@ -26,4 +28,13 @@ class FilterBackend(DjangoFilterBackend):
                     errors[name] = ["This filter needs a value."]
             if errors:
                 raise ValidationError(errors, code="invalid")
+            if filterset.is_valid():
+                _in_utc(filterset.form.cleaned_data)
         return filterset
+
+
+def _in_utc(cleaned_data: dict) -> None:
+    """Date-times compare in UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows."""
+    for name, value in cleaned_data.items():
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            cleaned_data[name] = value.astimezone(UTC)

@@ -115,20 +115,3 @@ class AuditedViewSetMixin:
         else:
             instance.delete()
 
-
-class UploadViewSetMixin:
-    """The API reads JSON; an upload action (``create`` by default) reads multipart instead.
-
-    Form encodings cannot say ``null`` nor nest, so the rest of the API takes JSON only.
-    """
-
-    upload_actions = ("create",)
-
-    def get_parsers(self):
-        from rest_framework.parsers import MultiPartParser
-
-        # Parsers are chosen before ``self.action`` is set: find the action from the method.
-        method = self.request.method.lower() if getattr(self, "request", None) else None
-        if getattr(self, "action_map", None) and self.action_map.get(method) in self.upload_actions:
-            return [MultiPartParser()]
-        return super().get_parsers()

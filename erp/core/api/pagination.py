@@ -1,5 +1,5 @@
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -21,6 +21,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
                     {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}, code="invalid"
                 )
         return super().get_page_size(request)
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.isdigit():
+            # DRF reads an empty `page` as the first page; a page is a whole number or a 404.
+            raise NotFound(self.invalid_page_message.format(page_number=raw, message="not a page number"))
+        return super().get_page_number(request, paginator)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -114,3 +114,15 @@ def test_text_fields_refuse_numbers():
 def test_an_empty_value_for_a_non_text_filter_is_refused():
     response = admin_client().get("/api/v1/sale-lines/", {"product": ""})
     assert response.status_code == 400 and "product" in response.json()["errors"]
+
+
+def test_a_date_time_filter_with_a_far_offset_is_compared_in_utc():
+    # ISO 8601 allows +23:44; PostgreSQL refuses offsets past ±15:59 (this was a 500).
+    response = admin_client().get("/api/v1/stock-moves/", {"occurred_before": "1505-07-10T10:29:07+23:44"})
+    assert response.status_code == 200 and response.json()["count"] == 0
+
+
+@pytest.mark.parametrize("page", ["", "x", "-1"])
+def test_a_page_that_is_not_a_page_number_is_a_404(page):
+    response = admin_client().get("/api/v1/locations/", {"page": page})
+    assert response.status_code == 404 and response.json()["code"] == "not_found"

@@ -144,7 +144,7 @@ class SocialPostViewSet(viewsets.ModelViewSet):
         found = {a.pk: a for a in SocialMediaAsset.objects.filter(pk__in=ids)}
         missing = [str(i) for i in ids if i not in found]
         if missing:
-            raise ValidationError({"asset_ids": [f"Unknown image: {', '.join(missing)}."]})
+            raise ValidationError({"asset_ids": [f"Unknown image: {', '.join(missing)}."]}, code="does_not_exist")
         services.post_set_assets(post=post, assets=[found[i] for i in ids], actor=request.user, request=request)
         return Response(s.SocialPostSerializer(self._fresh(post), context={"request": request}).data)
 
