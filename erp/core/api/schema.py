@@ -16,9 +16,8 @@ ERROR_SCHEMA = {
         "detail": {"type": "string", "description": "Human-readable explanation."},
         "field": {"type": "string", "description": "The field a domain rule refused, when there is one."},
         "errors": {
-            "type": "object",
-            "additionalProperties": {},
-            "description": "Validation errors by field (400), as DRF reports them.",
+            "anyOf": [{"type": "object", "additionalProperties": {}}, {"type": "array", "items": {}}],
+            "description": "Validation errors (400) as DRF reports them: by field, or a list when not about one field.",
         },
     },
     "required": ["code", "detail"],
