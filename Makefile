@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint worker migrate seed install install-dev system-deps browser-deps clean
+.PHONY: run test lint worker migrate seed install install-dev system-deps browser-deps clean schema fuzz
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -66,6 +66,18 @@ worker: install
 
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The committed API contract; a test fails when the code's schema differs from it.
+schema: install-dev
+	$(PY) manage.py spectacular --file schema/openapi.yaml --validate --fail-on-warn
+
+# A longer schemathesis run than the suite's: more examples, every role with API access, the
+# coverage phase (boundary values). Needs PostgreSQL as `make test` does.
+FUZZ_MAX_EXAMPLES ?= 40
+FUZZ_ROLES ?= admin,practitioner,reception,accounting,distribution_manager,distributor
+fuzz: install-dev
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_ROLES=$(FUZZ_ROLES) FUZZ_COVERAGE=1 \
+	  $(PY) -m pytest erp/core/tests/test_api_fuzz.py -p no:cacheprovider -q $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

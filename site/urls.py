@@ -11,6 +11,8 @@ from cms.website.urls import lead_urlpatterns, root_urlpatterns
 from erp.core.views import confirm_email, signed_file
 from erp.ops.views import DiagnosticsView, healthz
 
+handler404 = "erp.core.views.page_not_found"
+
 urlpatterns = [
     *root_urlpatterns,  # sitemap.xml, robots.txt
     path("healthz", healthz, name="healthz"),

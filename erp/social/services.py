@@ -21,6 +21,7 @@ from storages.backends.s3 import S3Storage
 
 from erp.clinical.models import ClinicalPhoto, Consent, ConsentStatus, ConsentType, Patient
 from erp.clinical.selectors import consent_current
+from erp.core.exceptions import InvalidInput
 from erp.core.storage import bucket, storage_discard, storage_save
 from erp.ops.audit import audit_record
 
@@ -452,7 +453,7 @@ def post_manual_pack(
 ) -> ManualPack:
     """The caption with its hashtags ready to paste and the images in order as download URLs."""
     if not MIN_PACK_URL_TTL <= expires_in <= MAX_PACK_URL_TTL:
-        raise PackUnavailable(
+        raise InvalidInput(
             f"expires_in must be between {MIN_PACK_URL_TTL} and {MAX_PACK_URL_TTL} seconds.",
             field="expires_in", code="pack_expiry_invalid",
         )

@@ -334,6 +334,8 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "erp.core.api.permissions.ModelPermissions",
     ],
+    # JSON only; the upload actions choose multipart themselves (their get_parsers).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "erp.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Only the filters and ordering fields each view lists: anything else is a 400 (erp/core/api/filters.py).
@@ -341,7 +343,7 @@ REST_FRAMEWORK = {
         "erp.core.api.filters.StrictFilterBackend",
         "erp.core.api.filters.StrictOrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "erp.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "erp.core.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -356,6 +358,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["erp.core.api.schema.only_the_public_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "erp.core.api.schema.document_errors",
+    ],
 }
 
 # --- Wagtail ------------------------------------------------------------------------------------

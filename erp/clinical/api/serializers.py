@@ -1,7 +1,9 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from erp.clinical import models
 from erp.clinical.services import patient_require_live
+from erp.core.api.fields import DateTimeField
 from erp.core.models import Practitioner
 
 _AUDIT_FIELDS = ("created_at", "updated_at")
@@ -263,7 +265,7 @@ PHOTO_METADATA = ("taken_at", "photo_kind", "clinical_context", "body_area", "no
 class ClinicalPhotoUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JPEG, PNG or HEIC/HEIF, at most 20 MB and 50 megapixels.")
     patient = serializers.PrimaryKeyRelatedField(queryset=models.Patient.objects.all())
-    taken_at = serializers.DateTimeField(required=False, allow_null=True)
+    taken_at = DateTimeField(required=False, allow_null=True)
     photo_kind = serializers.ChoiceField(choices=models.PhotoKind.choices, default=models.PhotoKind.CLINICAL)
     clinical_context = serializers.ChoiceField(choices=models.ClinicalContext.choices, required=False, allow_null=True)
     body_area = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -365,11 +367,17 @@ class AppointmentNoShowSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+
+@extend_schema_field({"type": "string", "enum": list(models.EncounterType.values)})
+class EncounterTypeField(serializers.CharField):
+    pass
+
+
 class AppointmentAttendSerializer(serializers.Serializer):
     open_encounter = serializers.BooleanField(default=False, help_text="Open a draft encounter linked to it.")
     # A plain string (checked below): a second ChoiceField on EncounterType would give the schema
-    # two names for one enum.
-    encounter_type = serializers.CharField(
+    # two names for one enum. The schema still lists the allowed values.
+    encounter_type = EncounterTypeField(
         default=models.EncounterType.MEDICAL_CONSULT,
         help_text=f"Type of the encounter opened: {', '.join(models.EncounterType.values)}.",
     )
@@ -416,7 +424,7 @@ class CalendlyReceiptSerializer(serializers.Serializer):
 class CalendarFeedSerializer(serializers.Serializer):
     practitioner = serializers.UUIDField()
     url = serializers.URLField(help_text="Subscribe to this URL from a phone calendar; keep it secret.")
-    rotated_at = serializers.DateTimeField(allow_null=True)
+    rotated_at = DateTimeField(allow_null=True)
 
 
 class CalendarFeedRotateSerializer(serializers.Serializer):

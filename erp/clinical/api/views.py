@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -130,7 +130,11 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
 
     @extend_schema(request=None, responses={200: s.DuplicateCandidateSerializer(many=True)})
     @action(
-        detail=True, methods=["get"], permission_classes=[RoleAccess, has_perms("clinical.view_patient", CONTACT_PERM)]
+        detail=True,
+        methods=["get"],
+        permission_classes=[RoleAccess, has_perms("clinical.view_patient", CONTACT_PERM)],
+        pagination_class=None,
+        filter_backends=[],
     )
     def duplicates(self, request, pk=None):
         """Patients that may be the same person, each with the reasons."""
@@ -161,7 +165,13 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         return Response(s.PatientSerializer(survivor).data)
 
     @extend_schema(request=None, responses={200: s.ConsentStateSerializer(many=True)})
-    @action(detail=True, methods=["get"], permission_classes=[RoleAccess, has_perms("clinical.view_consent")])
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[RoleAccess, has_perms("clinical.view_consent")],
+        pagination_class=None,
+        filter_backends=[],
+    )
     def consents(self, request, pk=None):
         """The current state of each consent type (the latest event of each)."""
         patient = self.get_object()
@@ -257,7 +267,7 @@ class EncounterViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelView
 
 class EncounterDocumentViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = s.EncounterDocumentSerializer
-    queryset = models.EncounterDocument.objects.all()
+    queryset = models.EncounterDocument.objects.order_by("created_at", "pk")
     filterset_fields = ["encounter", "document", "kind"]
     ordering_fields = ["created_at"]
 
@@ -269,7 +279,7 @@ class EncounterDocumentViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
 
 class EncounterPhotoViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = s.EncounterPhotoSerializer
-    queryset = models.EncounterPhoto.objects.all()
+    queryset = models.EncounterPhoto.objects.order_by("created_at", "pk")
     filterset_fields = ["encounter", "photo", "relation_type"]
     ordering_fields = ["created_at"]
 
@@ -317,7 +327,7 @@ URL_PARAMETERS = [
 def _signed_url_response(obj, request, *, variant: str = "original") -> Response:
     purpose = request.query_params.get("purpose", "view")
     if purpose not in ("view", "export"):
-        purpose = "view"
+        raise ValidationError({"purpose": ["Choose view or export."]}, code="invalid_choice")
     url = services.file_signed_url(obj=obj, actor=request.user, variant=variant, purpose=purpose, request=request)
     return Response(s.SignedUrlSerializer({"url": url, "expires_in": settings.SIGNED_URL_TTL}).data)
 

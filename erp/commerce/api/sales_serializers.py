@@ -167,12 +167,16 @@ class CardFeeRuleSerializer(serializers.ModelSerializer):
             "effective_to", "is_active", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "created_at", "updated_at"]
+        # The table's check constraint (0-100 %) as a validation error rather than a database error.
+        extra_kwargs = {"fee_percent": {"max_value": 100}}
 
     def validate(self, attrs):
         start = attrs.get("effective_from", getattr(self.instance, "effective_from", None))
         end = attrs.get("effective_to", getattr(self.instance, "effective_to", None))
         if start and end and end < start:
-            raise serializers.ValidationError({"effective_to": "The rule cannot end before it starts."})
+            raise serializers.ValidationError(
+                {"effective_to": "The rule cannot end before it starts."}, code="effective_range_invalid"
+            )
         return attrs
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -141,8 +141,9 @@ class SaleLineViewSet(
         line = billing.sale_line_update(line=self.get_object(), **body.validated_data, actor=request.user)
         return Response(s.SaleLineSerializer(self.get_queryset().get(pk=line.pk)).data)
 
-    @extend_schema(exclude=True)
+    @extend_schema(request=s.SaleLineUpdateSerializer, responses={200: s.SaleLineSerializer})
     def update(self, request, *args, **kwargs):
+        """The same as PATCH: the fields sent are changed."""
         return self.partial_update(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
@@ -354,7 +355,10 @@ class SalesReportViewSet(viewsets.GenericViewSet):
             OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(sales_selectors.REPORTS)),
             *REPORT_PARAMS,
         ],
-        responses={200: s.ReportSerializer},
+        responses={
+            (200, "application/json"): s.ReportSerializer,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="With `?export=csv`."),
+        },
     )
     @action(detail=False, methods=["get"], url_path=r"(?P<name>[a-z-]+)")
     def report(self, request, name=None):

@@ -16,6 +16,7 @@ from erp.commerce.models import (
     Supplier,
     TaxRate,
 )
+from erp.core.api.fields import DateTimeField
 from erp.core.models import ClinicLocation
 
 QUANTITY = {"max_digits": 10, "decimal_places": 2}
@@ -152,7 +153,7 @@ class PurchaseOrderSerializer(serializers.ModelSerializer):
 
 
 class GoodsReceiptLineSerializer(serializers.ModelSerializer):
-    lot_code = serializers.CharField(source="lot.lot_code", read_only=True, default=None)
+    lot_code = serializers.CharField(source="lot.lot_code", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = GoodsReceiptLine
@@ -187,7 +188,7 @@ class ReceiptLineInputSerializer(serializers.Serializer):
 
 
 class ReceiveInputSerializer(serializers.Serializer):
-    received_at = serializers.DateTimeField(required=False, allow_null=True)
+    received_at = DateTimeField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     lines = ReceiptLineInputSerializer(many=True, allow_empty=False)
 
@@ -233,9 +234,9 @@ class StockMoveSerializer(serializers.ModelSerializer):
 
 class StockBalanceSerializer(serializers.ModelSerializer):
     product_name = serializers.CharField(source="product.name", read_only=True)
-    lot_code = serializers.CharField(source="lot.lot_code", read_only=True, default=None)
-    expires_at = serializers.DateField(source="lot.expires_at", read_only=True, default=None)
-    location_name = serializers.CharField(source="location.name", read_only=True, default=None)
+    lot_code = serializers.CharField(source="lot.lot_code", read_only=True, default=None, allow_null=True)
+    expires_at = serializers.DateField(source="lot.expires_at", read_only=True, default=None, allow_null=True)
+    location_name = serializers.CharField(source="location.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = StockBalance
@@ -271,7 +272,7 @@ class StockAdjustInputSerializer(serializers.Serializer):
     counted_quantity = serializers.DecimalField(
         **QUANTITY, required=False, allow_null=True, min_value=Decimal("0"), help_text="count: quantity found."
     )
-    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    occurred_at = DateTimeField(required=False, allow_null=True)
 
 
 class StockAdjustResultSerializer(serializers.Serializer):

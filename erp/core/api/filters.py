@@ -7,9 +7,15 @@
   pagination parameter, nor ``q``/``format``, nor one of the view's ``extra_query_params``, is a
   400 ``unknown_filter``.
 - A filter value the filter cannot read (a non-date on a date filter, a non-UUID on a foreign key)
-  is a 400 ``invalid_filter``: the database never sees it.
+  is a 400 ``invalid_filter``: the database never sees it. So are the values django-filter would
+  silently ignore: an unknown boolean (``?is_active=null``) or an empty value of a non-text filter
+  (``?product=``), which would otherwise list everything.
+- Date-times compare in UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows.
 """
 
+from datetime import UTC, datetime
+
+from django_filters import filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -17,6 +23,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from erp.core.exceptions import InvalidInput
 
 ALWAYS_ALLOWED = {"q", "format"}
+BOOLEAN_VALUES = {"true", "false", "True", "False", "1", "0"}
 
 
 class InvalidOrdering(InvalidInput):
@@ -62,14 +69,36 @@ class StrictFilterBackend(DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
-        if not filterset.is_valid():
+        errors = {name: list(messages) for name, messages in filterset.errors.items()}
+        errors.update(ignored_values(request, filterset))
+        if errors:
             raise ValidationError(
                 {
                     name: [ErrorDetail(str(message), code="invalid_filter") for message in messages]
-                    for name, messages in filterset.errors.items()
+                    for name, messages in errors.items()
                 }
             )
+        _in_utc(filterset.form.cleaned_data)
         return filterset.qs
+
+
+def ignored_values(request, filterset) -> dict[str, list[str]]:
+    """The values django-filter would take as "no filter": not a boolean, or empty on a non-text filter."""
+    errors = {}
+    for name, filter_ in filterset.filters.items():
+        values = request.query_params.getlist(name)
+        if isinstance(filter_, filters.BooleanFilter):
+            if any(value not in BOOLEAN_VALUES for value in values):
+                errors[name] = ["Must be true or false."]
+        elif not isinstance(filter_, filters.CharFilter) and "" in values:
+            errors[name] = ["This filter needs a value."]
+    return errors
+
+
+def _in_utc(cleaned_data: dict) -> None:
+    for name, value in cleaned_data.items():
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            cleaned_data[name] = value.astimezone(UTC)
 
 
 def allowed_query_params(backend, request, queryset, view) -> set[str]:

@@ -14,7 +14,7 @@ from erp.core.models import AppSettings, ClinicLocation, Practitioner, User
 from erp.core.services import user_email_confirm, user_email_confirmation_send
 from erp.ops.audit import audit_record
 
-from .mixins import AuditedViewSetMixin, VersionedViewSetMixin
+from .mixins import IF_MATCH, AuditedViewSetMixin, VersionedViewSetMixin
 from .permissions import IsAdminRole, RoleAccess
 from .serializers import (
     AppSettingsSerializer,
@@ -152,6 +152,14 @@ class AppSettingsView(VersionedViewSetMixin, AuditedViewSetMixin, generics.Retri
 
     serializer_class = AppSettingsSerializer
     queryset = AppSettings.objects.all()
+
+    @extend_schema(parameters=[IF_MATCH])
+    def put(self, request, *args, **kwargs):
+        return super().put(request, *args, **kwargs)
+
+    @extend_schema(parameters=[IF_MATCH])
+    def patch(self, request, *args, **kwargs):
+        return super().patch(request, *args, **kwargs)
 
     def get_object(self):
         obj = AppSettings.load()

@@ -228,7 +228,10 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         own = selectors.member_distributor_id(user)
         distributor_id = values.get("distributor") or own
         if distributor_id is None:
-            raise ValidationError({"distributor": ["This field is required."]}, code="required")
+            # Whether it is needed depends on the caller (managers name it), not on the request's shape.
+            raise ValidationError(
+                {"distributor": ["A manager must name the distributor."]}, code="distributor_required"
+            )
         distributor = get_object_or_404(selectors.distributors_for(user), pk=distributor_id)
         point_of_sale = get_object_or_404(selectors.points_of_sale_for(user), pk=values["point_of_sale"])
         lines = [(self._product(line), line["quantity"]) for line in values["lines"]]

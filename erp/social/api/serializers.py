@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from erp.clinical.models import ClinicalPhoto
+from erp.core.api.fields import DateTimeField
 from erp.core.models import LanguageChoices
 from erp.core.storage import bucket
 from erp.social.captions import compose_caption, count_caption
@@ -85,7 +86,9 @@ class AssetFromPhotoSerializer(serializers.Serializer):
 
 
 class PostAssetSerializer(serializers.ModelSerializer):
-    takedown_requested_at = serializers.DateTimeField(source="asset.takedown_requested_at", read_only=True)
+    takedown_requested_at = DateTimeField(
+        source="asset.takedown_requested_at", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = SocialPostAsset
@@ -140,7 +143,7 @@ class PostAssetsInputSerializer(serializers.Serializer):
 
 class TransitionSerializer(serializers.Serializer):
     status = PostStatusField()
-    scheduled_at = serializers.DateTimeField(required=False, allow_null=True)
+    scheduled_at = DateTimeField(required=False, allow_null=True)
     published_external_id = serializers.CharField(max_length=200, required=False, allow_blank=True)
     error_log = serializers.CharField(required=False, allow_blank=True)
 
@@ -164,7 +167,7 @@ class ManualPackSerializer(serializers.Serializer):
     caption_counts = serializers.SerializerMethodField()
     assets = PackAssetSerializer(many=True)
     expires_in = serializers.IntegerField(allow_null=True, help_text="Seconds the URLs stay valid; null: no expiry.")
-    expires_at = serializers.DateTimeField(allow_null=True)
+    expires_at = DateTimeField(allow_null=True)
     url_note = serializers.CharField()
     zip_url = serializers.SerializerMethodField()
 

@@ -98,7 +98,10 @@ class PostFilter(filters.FilterSet):
 
 
 EXPIRES_IN = OpenApiParameter(
-    "expires_in", OpenApiTypes.INT, OpenApiParameter.QUERY, required=False,
+    "expires_in",
+    {"type": "integer", "minimum": services.MIN_PACK_URL_TTL, "maximum": services.MAX_PACK_URL_TTL},
+    OpenApiParameter.QUERY,
+    required=False,
     description=f"Seconds the image URLs stay valid (default {services.PACK_URL_TTL}, at most "
     f"{services.MAX_PACK_URL_TTL}).",
 )
@@ -141,7 +144,7 @@ class SocialPostViewSet(viewsets.ModelViewSet):
         found = {a.pk: a for a in SocialMediaAsset.objects.filter(pk__in=ids)}
         missing = [str(i) for i in ids if i not in found]
         if missing:
-            raise ValidationError({"asset_ids": [f"Unknown image: {', '.join(missing)}."]})
+            raise ValidationError({"asset_ids": [f"Unknown image: {', '.join(missing)}."]}, code="does_not_exist")
         services.post_set_assets(post=post, assets=[found[i] for i in ids], actor=request.user, request=request)
         return Response(s.SocialPostSerializer(self._fresh(post), context={"request": request}).data)
 

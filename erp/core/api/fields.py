@@ -1,0 +1,41 @@
+"""Serializer fields shared by the API."""
+
+from datetime import UTC, datetime
+
+from django.utils import timezone
+from rest_framework import serializers
+
+
+class DateTimeField(serializers.DateTimeField):
+    """An RFC 3339 date-time, as the schema's ``format: date-time`` promises.
+
+    DRF writes the clinic's local time. Before 1891 Paris time was the mean solar time, 9 min 21 s
+    ahead of UTC, and Python writes that offset as ``+00:09:21``, which is not RFC 3339: such
+    instants are written in UTC instead.
+    """
+
+    def to_representation(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            offset = self.enforce_timezone(value).utcoffset()
+            if offset is not None and offset.total_seconds() % 60:
+                return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: DRF's CharField also takes a JSON number or boolean and stores its digits."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def register() -> None:
+    """Model serializers map date-times and text to these fields (called once, from CoreConfig.ready)."""
+    from django.db import models
+
+    mapping = serializers.ModelSerializer.serializer_field_mapping
+    mapping[models.DateTimeField] = DateTimeField
+    mapping[models.CharField] = StrictCharField
+    mapping[models.TextField] = StrictCharField
