@@ -264,6 +264,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# No cache at all (the benchmarks' "page cache off" figures): every page is rendered cold.
+if env_bool("CACHE_DISABLED", False):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 HUEY = {
     "name": "clinic",
