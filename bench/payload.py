@@ -18,7 +18,8 @@ import time
 
 def main() -> None:
     mode, port, token, items_file, clients, out = sys.argv[1:7]
-    items = json.load(open(items_file))
+    with open(items_file) as handle:
+        items = json.load(handle)
     clients = int(clients)
     if mode == "get":
         count = int(sys.argv[7])
@@ -58,8 +59,18 @@ def main() -> None:
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
-    json.dump({"latencies": latencies, "failures": failures[:20], "failed": len(failures), "wall": wall,
-               "ok": len(latencies), "per_second": len(latencies) / wall if wall else 0.0}, open(out, "w"))
+    with open(out, "w") as handle:
+        json.dump(
+            {
+                "latencies": latencies,
+                "failures": failures[:20],
+                "failed": len(failures),
+                "wall": wall,
+                "ok": len(latencies),
+                "per_second": len(latencies) / wall if wall else 0.0,
+            },
+            handle,
+        )
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ PY = sys.executable
 GROUPS = ["healthz", "pages", "cold", "search", "lists", "queries", "pay", "history", "pdf", "thumb", "memory"]
 PAGES = ["home_fr", "service_fr", "blog_post_fr", "home_hy", "service_hy", "blog_post_hy"]
 LISTS = ["patients", "sales", "products", "orders"]
+PROFILE_NOTES = ROOT / "bench" / "profiling.md"
+SEED_RECORD = ROOT / "var" / "bench" / "seed-scale-seconds.json"
 
 
 def log(message: str) -> None:
@@ -107,7 +109,7 @@ def base_env(db_url: str, port: int, *, cache_disabled: bool = False) -> dict[st
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",
         "GUNICORN_THREADS": "1",
-        "CACHE_DISABLED": "1" if cache_disabled else "0",
+        "WEBSITE_PAGE_CACHE": "0" if cache_disabled else "1",
         "PYTHONUNBUFFERED": "1",
     })  # fmt: skip
     env.pop("REDIS_URL", None)
@@ -116,13 +118,13 @@ def base_env(db_url: str, port: int, *, cache_disabled: bool = False) -> dict[st
 
 
 def manage(env: dict, *args: str) -> None:
-    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
+    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 def task(env: dict, name: str, *args: str) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = Path(handle.name)
-    subprocess.run([PY, str(BENCH / "tasks.py"), name, str(out), *args], cwd=ROOT, env=env, check=True)
+    subprocess.run([PY, str(BENCH / "tasks.py"), name, str(out), *args], cwd=ROOT, env=env, check=True)  # noqa: S603
     data = json.loads(out.read_text() or "{}") if name != "makejpeg" else {}
     out.unlink(missing_ok=True)
     return data
@@ -144,7 +146,7 @@ class Server:
     def __enter__(self) -> Server:
         gunicorn = Path(PY).parent / "gunicorn"
         command = [str(gunicorn)] if gunicorn.exists() else [PY, "-m", "gunicorn"]
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603
             [*command, "-c", "site/gunicorn.conf.py", "site.wsgi:application"], cwd=ROOT, env=self.env
         )
         deadline = time.monotonic() + 90
@@ -196,8 +198,8 @@ def ensure_wrk() -> str:
     if os.geteuid() == 0 and shutil.which("apt-get"):
         log("installing wrk from Debian's packages (apt-get)")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)  # noqa: S607
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)  # noqa: S607
         return shutil.which("wrk") or "wrk"
     raise SystemExit("wrk is missing: install Debian's wrk package (apt-get install wrk) and run again.")
 
@@ -216,7 +218,7 @@ class Load:
             handle.write("\n".join(paths) + "\n")
             paths_file = handle.name
         env = {**os.environ, "BENCH_PATHS": paths_file, "BENCH_TOKEN": self.token if auth else ""}
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603
             [self.wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(BENCH / "wrk.lua"),
              f"http://127.0.0.1:{self.port}"],
             env=env, capture_output=True, text=True, check=True,
@@ -259,7 +261,7 @@ class Load:
         command = [PY, str(BENCH / "payload.py"), mode, str(self.port), self.token, items_file, str(clients), out]
         if count is not None:
             command.append(str(count))
-        subprocess.run(command, check=True)
+        subprocess.run(command, check=True)  # noqa: S603
         data = json.loads(Path(out).read_text())
         os.unlink(items_file)
         os.unlink(out)
@@ -313,6 +315,8 @@ def markdown(results: Results, meta: dict) -> str:
         lines.append(f"| {f['figure']}{note} | {value.strip()} | {ratio} | {f['target']} | {verdict} |")
     if meta.get("notes"):
         lines += ["", *meta["notes"]]
+    if PROFILE_NOTES.exists():  # what was profiled and fixed, with the figures before and after
+        lines += ["", PROFILE_NOTES.read_text().strip()]
     return "\n".join(lines) + "\n"
 
 
@@ -359,13 +363,16 @@ def main() -> None:
             manage(e, "seed_scale", "--scale", str(scale))
             if url == main_url:
                 meta["seed_seconds"] = round(time.monotonic() - seeded, 1)
+                SEED_RECORD.write_text(json.dumps({"seconds": meta["seed_seconds"], "scale": scale}))
         log("collectstatic")
         manage(env, "collectstatic", "--noinput", "-v", "0")
+
+    elif SEED_RECORD.exists():  # the last measured seed of this machine
+        meta["seed_seconds"] = json.loads(SEED_RECORD.read_text())["seconds"]
 
     results = Results()
     load = Load(args, wrk)
     load.port = port
-    need_pay = {"pay", "history"} & set(chosen)
     pay_total = args.repeats * (args.pay_sales + args.pay_sales_8) if "pay" in chosen else 0
     if "history" in chosen and "pay" not in chosen:
         pay_total = args.repeats * args.pay_sales
@@ -499,7 +506,8 @@ def main() -> None:
         growth = statistics.median(growths)
         results.add("memory_growth", "web workers' RSS after 10,000 mixed requests vs after 1,000", growth, "%",
                     "≤ 10%", growth <= 10, runs=details,
-                    note=f"{details[0]['after_1k_mb']:.0f} MB → {details[0]['after_10k_mb']:.0f} MB, 2 workers")  # fmt: skip
+                    note=f"{details[0]['after_1k_mb']:.0f} MB → {details[0]['after_10k_mb']:.0f} MB, 2 workers",
+                    )  # fmt: skip
 
     meta["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     meta["seconds"] = round(time.monotonic() - started, 1)

@@ -1,9 +1,9 @@
 """In-process work of the benchmarks, run by bench/run.py as subprocesses (production settings).
 
-    python bench/tasks.py prepare OUT.json [--pay-sales N]   token, URLs, drafts to pay
-    python bench/tasks.py pdf OUT.json [--count N]          invoice PDF render times (Factur-X)
-    python bench/tasks.py makejpeg -                         the 12-megapixel photo (once)
-    python bench/tasks.py thumb OUT.json                    its thumbnail: time, peak RSS
+python bench/tasks.py prepare OUT.json [--pay-sales N]   token, URLs, drafts to pay
+python bench/tasks.py pdf OUT.json [--count N]          invoice PDF render times (Factur-X)
+python bench/tasks.py makejpeg -                         the 12-megapixel photo (once)
+python bench/tasks.py thumb OUT.json                    its thumbnail: time, peak RSS
 """
 
 import argparse
@@ -191,9 +191,8 @@ def thumb(out: Path) -> None:
 
 
 def queries(out: Path) -> None:
-    """Queries of each public page with no cache at all, and of each API list's first page at
-    page_size 5 and 50 (the same counts the test suite asserts)."""
-    from django.core.cache import cache
+    """Queries of each public page with the page cache off (run with WEBSITE_PAGE_CACHE=0), and of
+    each API list's first page at page_size 5 and 50 (what the test suite asserts)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -202,8 +201,7 @@ def queries(out: Path) -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     result = {"pages": {}, "lists": {}}
     for name, url in page_urls().items():
-        client.get(url)  # the first request of a process loads Wagtail's site root and such
-        cache.clear()
+        client.get(url)  # the first request of a process loads Wagtail's site root paths and such
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)

@@ -57,11 +57,13 @@ LATIN_FIRST = ["Marie", "Camille", "Léa", "Chloé", "Manon", "Inès", "Élodie"
                "Lucas", "Hugo", "Louis", "Théo", "Jules", "Nathan", "Étienne", "Raphaël", "Gaël", "Noé"]  # fmt: skip
 LATIN_LAST = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
               "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
-              "Morel", "Girard", "André", "Lefebvre", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martínez"]  # fmt: skip
+              "Morel", "Girard", "André", "Lefebvre", "Mercier", "Dupont", "Lambert", "Bonnet", "François",
+              "Martínez"]  # fmt: skip
 CYRILLIC_FIRST = [("Анна", "anna"), ("Мария", "maria"), ("Елена", "elena"), ("Ольга", "olga"), ("Наталья", "natalia"),
                   ("Ирина", "irina"), ("Татьяна", "tatiana"), ("Юлия", "yulia"), ("Олена", "olena"),
                   ("Іванна", "ivanna"), ("Дмитрий", "dmitri"), ("Сергей", "sergei"), ("Андрій", "andrii"),
-                  ("Алексей", "alexei"), ("Тарас", "taras"), ("Богдан", "bohdan")]  # fmt: skip
+                  ("Алексей", "alexei"), ("Тарас", "taras"),
+                  ("Богдан", "bohdan")]  # fmt: skip
 CYRILLIC_LAST = [("Иванова", "ivanova"), ("Смирнова", "smirnova"), ("Кузнецова", "kuznetsova"),
                  ("Попова", "popova"), ("Соколова", "sokolova"), ("Лебедева", "lebedeva"), ("Шевченко", "shevchenko"),
                  ("Коваленко", "kovalenko"), ("Бондаренко", "bondarenko"), ("Ткаченко", "tkachenko"),
@@ -106,7 +108,7 @@ def rng(kind: str, index: int) -> random.Random:
 
 
 def _columns(model) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields]
+    return list(model._meta.concrete_fields)
 
 
 def copy_rows(model, rows: Iterable[dict]) -> int:
@@ -270,7 +272,7 @@ def _stage_patients(ctx: Context) -> None:
             continue
         created_base = ctx.anchor - timedelta(days=HISTORY_DAYS + 30)
 
-        def rows():
+        def rows(missing=missing, created_base=created_base):
             for i in sorted(missing):
                 p = patient_data(i)
                 # What Patient.refresh_derived_fields computes (country FR).
@@ -303,18 +305,18 @@ def _stage_patients(ctx: Context) -> None:
 
 def _stage_encounters(ctx: Context) -> None:
     from erp.clinical.models import Encounter
-    from erp.core.models import ClinicLocation, Practitioner
+    from erp.core.models import Practitioner
 
     total = ctx.counts["encounters"]
     patients = ctx.counts["patients"]
     practitioner = Practitioner.objects.order_by("display_name").values_list("pk", flat=True).first()
-    locations = list(ClinicLocation.objects.filter(name__in=LOCATION_NAMES).order_by("name").values_list("pk", flat=True))
+    locations = _locations()
     for start, end in _batches(total, BATCH):
         missing = _missing(Encounter, "encounter", start, end)
         if not missing:
             continue
 
-        def rows():
+        def rows(missing=missing):
             for i in sorted(missing):
                 r = rng("encounter", i)
                 at = _history_time(i, total, ctx.anchor)
@@ -405,7 +407,8 @@ def _stage_catalog(ctx: Context) -> None:
             copy_rows(Product, rows)
         lots = ctx.counts["lots"]
         if not _exists(InventoryLot, uid("lot", lots - 1)):
-            existing = set(InventoryLot.objects.filter(product__sku__startswith=SKU_PREFIX).values_list("pk", flat=True))
+            scale_lots = InventoryLot.objects.filter(product__sku__startswith=SKU_PREFIX)
+            existing = set(scale_lots.values_list("pk", flat=True))
             copy_rows(InventoryLot, (
                 {"id": uid("lot", k), "created_at": created, "updated_at": created,
                  "product_id": uid("product", lot_product(k, products)), "lot_code": f"SL{k:05d}",
@@ -433,7 +436,7 @@ def _stage_stock(ctx: Context) -> None:
         if not missing:
             continue
 
-        def rows():
+        def rows(missing=missing):
             for k in sorted(missing):
                 r = rng("move-in", k)
                 lot = k % lots
@@ -544,8 +547,10 @@ def _stage_sales(ctx: Context) -> None:
                     subtotal += totals.subtotal_excl_tax
                     tax += totals.tax_amount
                     if lot_index is not None:
-                        line_lots.append({"id": uid("sale-line-lot", i), "created_at": at, "updated_at": at,
-                                          "sale_line_id": line.id, "lot_id": uid("lot", lot_index), "quantity": qty})  # fmt: skip
+                        line_lots.append({
+                            "id": uid("sale-line-lot", i), "created_at": at, "updated_at": at,
+                            "sale_line_id": line.id, "lot_id": uid("lot", lot_index), "quantity": qty,
+                        })  # fmt: skip
                         moves.append({
                             "id": uid("move-out", i), "created_at": at, "updated_at": at, "location_id": location,
                             "product_id": prod.id, "lot_id": uid("lot", lot_index), "move_type": "out",
@@ -581,10 +586,14 @@ def _stage_sales(ctx: Context) -> None:
                     day = timezone.localdate(at)
                     key = (country, day)
                     if key not in rule_cache:
-                        rule_cache[key] = billing.card_fee_rule_in_force(provider=provider, country_code=country, day=day)
+                        rule_cache[key] = billing.card_fee_rule_in_force(
+                            provider=provider, country_code=country, day=day
+                        )
                     rule = rule_cache[key]
                     fee_percent = rule.fee_percent
-                    fee = billing.quantize_money(total_incl * rule.fee_percent / billing.HUNDRED + rule.fee_fixed_amount)
+                    fee = billing.quantize_money(
+                        total_incl * rule.fee_percent / billing.HUNDRED + rule.fee_fixed_amount
+                    )
                 payment_id = uid("payment", i)
                 payments.append({
                     "id": payment_id, "created_at": at, "updated_at": at, "sale_id": sale_id,
@@ -634,8 +643,7 @@ def _stage_balances(ctx: Context) -> None:
     """Balances of the scale products = the sum of their moves (what ``stock_check`` verifies)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "DELETE FROM commerce_stockbalance WHERE product_id IN "
-            "(SELECT id FROM commerce_product WHERE sku LIKE %s)",
+            "DELETE FROM commerce_stockbalance WHERE product_id IN (SELECT id FROM commerce_product WHERE sku LIKE %s)",
             [SKU_PREFIX + "%"],
         )
         cursor.execute(
@@ -689,5 +697,6 @@ def seed_scale(*, scale: float = 1.0, stages: Sequence[str] | None = None, out=p
         durations[stage] = round(time.monotonic() - started, 1)
         out(f"  {stage}: {durations[stage]} s")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # What autovacuum would do after such a load: planner statistics and the visibility map.
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
     return durations

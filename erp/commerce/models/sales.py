@@ -51,6 +51,8 @@ class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
         indexes = [
             models.Index(fields=["status", "-sold_at"], name="commerce_sale_status_sold"),
             models.Index(fields=["sold_to_patient", "-sold_at"], name="commerce_sale_patient_sold"),
+            # The list's default order: without it the first page sorts every sale (benchmarks).
+            models.Index(fields=["-created_at"], name="commerce_sale_created"),
         ]
         constraints = [
             # Spec: a sale names its buyer, a patient or a free-text name.

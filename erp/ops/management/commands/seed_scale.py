@@ -25,9 +25,7 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"Unknown stage(s): {', '.join(sorted(unknown))}.")
         counts = scaled(scale)
-        self.stdout.write(
-            "Scale data set: " + ", ".join(f"{counts[name]:,} {name.replace('_', ' ')}" for name in FULL)
-        )
+        self.stdout.write("Scale data set: " + ", ".join(f"{counts[name]:,} {name.replace('_', ' ')}" for name in FULL))
         started = time.monotonic()
         durations = seed_scale(scale=scale, stages=chosen or None, out=self.stdout.write)
         total = time.monotonic() - started
