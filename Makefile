@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint worker migrate seed install install-dev system-deps browser-deps clean schema fuzz
+.PHONY: run test lint worker migrate seed install install-dev system-deps browser-deps bench bench-deps clean schema fuzz
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -63,6 +63,21 @@ run: seed
 
 worker: install
 	$(PY) manage.py run_huey
+
+# Benchmarks (not part of `make test`): PostgreSQL from DATABASE_URL or embedded, gunicorn under
+# production settings, wrk from Debian's packages. BENCH_ARGS e.g. "--only pages,search --repeats 5".
+bench-deps:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing wrk for the benchmarks (apt-get)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "wrk not found: install Debian's wrk package (apt-get install wrk)."; exit 1; \
+	  fi; \
+	fi
+
+bench: install-dev bench-deps
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)

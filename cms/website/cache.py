@@ -9,7 +9,9 @@ so every variant (query strings, languages) is rebuilt on the next visit.
 import uuid
 
 from django.core.cache import cache
-from wagtail.models import Page
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Locale, Page, PageViewRestriction
 
 TIMEOUT = 60 * 60  # an hour; publishing purges sooner.
 KEY = "website:page-generation:{pk}"
@@ -41,3 +43,50 @@ def purge_locale_homes() -> None:
     of the depth-2 (home) level and its direct children."""
     pks = Page.objects.filter(depth__in=[2, 3]).values_list("pk", flat=True)
     cache.delete_many([KEY.format(pk=pk) for pk in pks])
+
+
+# --- What every public page asks: restricted sections and locale ids -----------------------------
+# Each rendering filtered four querysets with Wagtail's ``public()`` (one query for the view
+# restrictions each time) and looked the active locale up twice; both change almost never, so
+# they are kept in the cache and dropped when a restriction or a locale changes.
+
+RESTRICTED_KEY = "website:restricted-paths"
+LOCALE_KEY = "website:locale-id:{code}"
+
+
+def restricted_paths() -> list[str]:
+    """Tree paths of the pages with a view restriction (they and their descendants are private)."""
+    return cache.get_or_set(
+        RESTRICTED_KEY, lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True)), TIMEOUT
+    )
+
+
+def public(queryset):
+    """``queryset.public()`` without a query per call: pages under no view restriction."""
+    for path in restricted_paths():
+        queryset = queryset.exclude(path__startswith=path)
+    return queryset
+
+
+def locale_id(language_code: str) -> int | None:
+    key = LOCALE_KEY.format(code=language_code)
+    pk = cache.get(key)
+    if pk is None:
+        pk = Locale.objects.filter(language_code=language_code).values_list("pk", flat=True).first()
+        if pk is not None:
+            cache.set(key, pk, TIMEOUT)
+    return pk
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def _restrictions_changed(sender, **kwargs):
+    cache.delete(RESTRICTED_KEY)
+    # Pages listing a section that became private (menus, home cards) are rebuilt too.
+    purge_locale_homes()
+
+
+@receiver(post_save, sender=Locale)
+@receiver(post_delete, sender=Locale)
+def _locales_changed(sender, instance, **kwargs):
+    cache.delete(LOCALE_KEY.format(code=instance.language_code))

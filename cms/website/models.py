@@ -28,6 +28,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import DraftStateMixin, Page, RevisionMixin, TranslatableMixin
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from erp.core.models import BaseModel, LanguageChoices, all_language_codes
 
@@ -200,6 +201,16 @@ class SitePage(Page):
                 return image
         return None
 
+    def route(self, request, path_components):
+        """Find a page further down in one query (by its URL path) rather than one query per level
+        and per ``specific``; anything else (not found, not live) is Wagtail's own routing."""
+        if path_components:
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            found = Page.objects.filter(url_path=url_path, live=True).specific().first()
+            if found is not None and type(found).route is SitePage.route:
+                return RouteResult(found)
+        return super().route(request, path_components)
+
     def serve(self, request, *args, **kwargs):
         if not is_shown_in_its_language(self):
             raise Http404
@@ -215,7 +226,9 @@ class SitePage(Page):
 
 def is_shown_in_its_language(page: Page) -> bool:
     """True when ``page`` really is content of the active language (not an alias of a source)."""
-    if page.locale.language_code != translation.get_language():
+    from .cache import locale_id
+
+    if page.locale_id != locale_id(translation.get_language()):
         return False
     if page.alias_of_id is not None:
         source_locale_id = Page.objects.filter(pk=page.alias_of_id).values_list("locale_id", flat=True).first()
@@ -224,9 +237,25 @@ def is_shown_in_its_language(page: Page) -> bool:
     return True
 
 
+def localized_version(page_id: int | None) -> Page | None:
+    """The live version in the active language of the page ``page_id`` (itself when it has none
+    there), in one query: what ``page.localized`` gives, without loading the page first."""
+    from .cache import locale_id
+
+    if page_id is None:
+        return None
+    versions = Page.objects.filter(
+        translation_key__in=Page.objects.filter(pk=page_id).values("translation_key")
+    ).filter(models.Q(locale_id=locale_id(translation.get_language()), live=True) | models.Q(pk=page_id))
+    found = {page.pk == page_id: page for page in versions}
+    return found.get(False) or found.get(True)
+
+
 def localized_children(page: Page, model):
     """Live, real (non-alias) children of ``page`` of the given type."""
-    return model.objects.child_of(page).live().public().filter(alias_of__isnull=True)
+    from .cache import public
+
+    return public(model.objects.child_of(page).live()).filter(alias_of__isnull=True)
 
 
 # --- Home, standard pages, contact --------------------------------------------------------------
@@ -254,20 +283,25 @@ class HomePage(SitePage):
         verbose_name = _("home page")
 
     def featured_services(self):
+        from .cache import public
+
         return (
-            ServicePage.objects.descendant_of(self).live().public().filter(featured=True, alias_of__isnull=True)
-            .order_by("order_index", "title")[:6]
+            public(ServicePage.objects.descendant_of(self).live()).filter(featured=True, alias_of__isnull=True)
+            .select_related("image").order_by("order_index", "title")[:6]
         )
 
     def latest_posts(self):
+        from .cache import public
+
         return (
-            BlogPostPage.objects.descendant_of(self).live().public().filter(alias_of__isnull=True)
-            .order_by("-publication_date", "-first_published_at")[:3]
+            public(BlogPostPage.objects.descendant_of(self).live()).filter(alias_of__isnull=True)
+            .select_related("cover_image").order_by("-publication_date", "-first_published_at")[:3]
         )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["promotion"] = Promotion.current(self.locale)
+        promotion = context["promotion"] = Promotion.current(self.locale_id)
+        context["promotion_link"] = localized_version(promotion.link_page_id) if promotion else None
         return context
 
 
@@ -348,7 +382,9 @@ class ServicePage(SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["contact_page"] = ContactPage.objects.live().filter(locale=self.locale, alias_of__isnull=True).first()
+        context["contact_page"] = (
+            ContactPage.objects.live().filter(locale_id=self.locale_id, alias_of__isnull=True).first()
+        )
         return context
 
 

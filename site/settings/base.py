@@ -282,6 +282,11 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The page cache ({% wagtailpagecache %} fragments) goes to the "template_fragments" cache when
+# it exists: WEBSITE_PAGE_CACHE=0 turns it off (every page rendered cold, the benchmarks' "page
+# cache off" figures) while the framework's own caches (site root paths, settings) stay.
+if not env_bool("WEBSITE_PAGE_CACHE", True):
+    CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 HUEY = {
     "name": "clinic",

@@ -33,9 +33,11 @@ def page_translations(page: Page, request) -> list[dict]:
     """The languages ``page`` really exists in (live, not an alias), in the site's language order."""
     if page is None or not getattr(page, "pk", None):
         return []
+    from ..cache import public
+
     versions = {
         p.locale.language_code: p
-        for p in page.get_translations(inclusive=True).live().public().filter(alias_of__isnull=True)
+        for p in public(page.get_translations(inclusive=True).live()).filter(alias_of__isnull=True)
         .select_related("locale")
     }
     current = translation.get_language()
@@ -86,18 +88,18 @@ def locale_home(context):
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return None
-    root = site.root_page
-    localized = root.get_translations(inclusive=True).filter(
-        locale__language_code=translation.get_language()
-    ).live().first()
-    return localized or root
+    from ..models import localized_version
+
+    return localized_version(site.root_page_id)
 
 
 @register.simple_tag
 def menu_pages(home):
     if home is None:
         return []
-    return home.get_children().live().public().in_menu().filter(alias_of__isnull=True)
+    from ..cache import public
+
+    return public(home.get_children().live()).in_menu().filter(alias_of__isnull=True)
 
 
 @register.simple_tag

@@ -40,6 +40,10 @@ class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     tax_total = money_field(default=ZERO, editable=False)
     total_incl_tax = money_field(default=ZERO, editable=False)
 
+    # Kept out of Wagtail's reference index: indexing costs two queries per save on the payment
+    # path (profiled with the benchmarks), and a "usage" screen of a sale or payment says nothing.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("sale")
@@ -51,6 +55,8 @@ class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
         indexes = [
             models.Index(fields=["status", "-sold_at"], name="commerce_sale_status_sold"),
             models.Index(fields=["sold_to_patient", "-sold_at"], name="commerce_sale_patient_sold"),
+            # The list's default order: without it the first page sorts every sale (benchmarks).
+            models.Index(fields=["-created_at"], name="commerce_sale_created"),
         ]
         constraints = [
             # Spec: a sale names its buyer, a patient or a free-text name.
@@ -220,6 +226,10 @@ class Payment(BaseModel, CreatedByModel):
         "commerce.CreditNote", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
     )
 
+    # Kept out of Wagtail's reference index: indexing costs two queries per save on the payment
+    # path (profiled with the benchmarks), and a "usage" screen of a sale or payment says nothing.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["paid_at", "created_at"]
         verbose_name = _("payment")
@@ -299,6 +309,10 @@ class Invoice(BaseModel, BillingFields):
         "clinical.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
 
+    # Kept out of Wagtail's reference index: indexing costs two queries per save on the payment
+    # path (profiled with the benchmarks), and a "usage" screen of a sale or payment says nothing.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-issued_at", "-sequence_number"]
         verbose_name = _("invoice")
@@ -323,6 +337,10 @@ class CreditNote(BaseModel, BillingFields, CreatedByModel):
     document = models.ForeignKey(
         "clinical.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
+
+    # Kept out of Wagtail's reference index: indexing costs two queries per save on the payment
+    # path (profiled with the benchmarks), and a "usage" screen of a sale or payment says nothing.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["-issued_at", "-sequence_number"]

@@ -1,0 +1,61 @@
+"""The first page of the main API lists costs the same number of queries whatever its size: no
+query per row (patients, sales with their lines, lots and payments, products, distribution orders
+with their lines)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from erp.core.models import User
+from erp.ops.scale import seed_scale
+
+pytestmark = pytest.mark.django_db
+
+LISTS = {
+    "patients": "/api/v1/patients/",
+    "sales": "/api/v1/sales/",
+    "products": "/api/v1/products/",
+    "orders": "/api/v1/distribution/orders/",
+}
+
+
+@pytest.fixture
+def api(db):
+    # A tiny scale data set: patients, paid sales with lines, lots, payments and invoices, products.
+    seed_scale(scale=0.0001, stages=["base", "patients", "catalog", "stock", "sales"], out=lambda _line: None)
+    from erp.distribution import seed as distribution_seed
+    from erp.distribution import services as distribution_services
+    from erp.distribution.models import Order, PointOfSaleDistributor
+    from erp.distribution.values import Quantity
+
+    distribution_seed.seed(lambda _line: None)
+    products = distribution_seed._products()
+    manager = distribution_seed._user("distribution_manager")
+    links = list(PointOfSaleDistributor.objects.select_related("distributor", "point_of_sale"))
+    for n in range(8 - Order.objects.count()):
+        link = links[n % len(links)]
+        distribution_services.order_create(
+            distributor=link.distributor, point_of_sale=link.point_of_sale, actor=manager,
+            lines=[(product, Quantity(1 + n, "carton")) for product in list(products.values())[: 1 + n % 3]],
+        )  # fmt: skip
+    client = APIClient()
+    client.force_authenticate(User.objects.create_superuser("lists@clinic.test", password=None))
+    return client
+
+
+def _count(api, url, size):
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(url, {"page_size": size})
+    assert response.status_code == 200, response.content
+    return len(captured), len(response.json()["results"])
+
+
+@pytest.mark.parametrize("name", list(LISTS))
+def test_first_page_query_count_is_flat_in_page_size(api, name):
+    url = LISTS[name]
+    api.get(url, {"page_size": 5})  # per-process lookups (content types, permissions) out of the count
+    small, small_rows = _count(api, url, 5)
+    large, large_rows = _count(api, url, 50)
+    assert small_rows == 5 and large_rows > 5  # the two pages really differ in size
+    assert small == large, f"{name}: {small} queries for 5 rows, {large} for {large_rows}"
