@@ -114,4 +114,3 @@ class AuditedViewSetMixin:
             instance.delete(actor=self.request.user)
         else:
             instance.delete()
-
