@@ -198,7 +198,7 @@ def test_every_role_on_every_api_operation(world, capsys):
     calls.sort()  # reads first, deletes last: a deleted sample does not hide later checks
 
     clients = {role: client_for(world, role) for role in EVERY_ROLE}
-    unauthorised_2xx, wrongly_refused, bad_refusals = [], [], []
+    unauthorised_2xx, wrongly_refused, bad_refusals, server_errors = [], [], [], []
     summary = defaultdict(Counter)
     for _order, name, method, url in calls:
         allowed = access.allowed_roles(name, method)
@@ -209,6 +209,8 @@ def test_every_role_on_every_api_operation(world, capsys):
             status = response.status_code
             authorised = bool(access.user_roles(world["users"].get(role)) & allowed)
             summary[role][f"{'ok' if authorised else 'refused'}:{status // 100}xx"] += 1
+            if status >= 500:
+                server_errors.append(f"{role} {method.upper()} {url} -> {status} {response_code(response)}")
             if not authorised:
                 if 200 <= status < 300:
                     unauthorised_2xx.append(f"{role} {method.upper()} {url} -> {status}")
@@ -222,6 +224,7 @@ def test_every_role_on_every_api_operation(world, capsys):
         for role in EVERY_ROLE:
             print(f"  {role:22} {dict(sorted(summary[role].items()))}")
     assert not unauthorised_2xx, "Unauthorised 2xx:\n" + "\n".join(unauthorised_2xx)
+    assert not server_errors, "Server errors:\n" + "\n".join(server_errors)
     assert not bad_refusals, "Refused other than by the matrix (401/403 forbidden_role):\n" + "\n".join(bad_refusals)
     assert not wrongly_refused, "Authorised by the matrix, refused anyway:\n" + "\n".join(wrongly_refused)
     assert len(calls) > 150
