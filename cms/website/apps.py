@@ -17,6 +17,17 @@ class WebsiteConfig(AppConfig):
         global _LAST_APP_WITH_MODELS
         _LAST_APP_WITH_MODELS = [app for app in self.apps.get_app_configs() if app.models_module][-1]
         post_migrate.connect(_after_migrate, dispatch_uid="website-wagtail-permissions")
+        _localize_editor_parsers()
+
+
+def _localize_editor_parsers():
+    """wagtail-localize's translation editor saves each string as form data through two DRF views;
+    our API is JSON only (``DEFAULT_PARSER_CLASSES``), so those two keep DRF's own parsers."""
+    from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+    from wagtail_localize.views import edit_translation
+
+    for view in (edit_translation.edit_string_translation, edit_translation.edit_override):
+        view.cls.parser_classes = [JSONParser, FormParser, MultiPartParser]
 
 
 _LAST_APP_WITH_MODELS = None

@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
+from erp.testing.browser import admin_sign_in
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -76,12 +78,8 @@ def staff(role: str):
     return user
 
 
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/admin/$"))
+def log_in(page, live_server, user, password=PASSWORD):
+    admin_sign_in(page, live_server.url, user, password)
 
 
 def test_home_in_each_language_and_switching(page, live_server, demo_site):

@@ -12,6 +12,7 @@ import shutil
 import pytest
 from django.contrib.auth.models import Group
 
+from erp.testing.browser import admin_sign_in
 from erp.testing.xss import JS_URL, LINE, SHORT, assert_inert, watch
 
 pytestmark = [
@@ -114,11 +115,7 @@ def staff(role: str):
 
 
 def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    admin_sign_in(page, live_server.url, user, PASSWORD)
 
 
 def test_public_pages_show_the_payloads_as_text(page, live_server, poisoned_site):

@@ -33,7 +33,7 @@ def test_an_unknown_api_url_is_a_json_404_with_the_error_body():
 def test_a_boolean_filter_refuses_what_is_not_a_boolean(value):
     response = admin_client().get("/api/v1/locations/", {"is_active": value})
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid" and "is_active" in response.json()["errors"]
+    assert response.json()["code"] == "invalid_filter" and "is_active" in response.json()["errors"]
 
 
 def test_a_boolean_filter_still_filters():

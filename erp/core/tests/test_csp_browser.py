@@ -9,10 +9,10 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cms.website.tests.test_browser import PASSWORD, browser, demo_site, log_in, staff  # noqa: F401 (fixtures)
+from erp.testing.browser import admin_sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -110,15 +110,8 @@ def admin_with_device():
 
 
 def sign_in_with_code(page, live_server, user, device):
-    visit(page, f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.login-form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/admin/two-factor/verify/.*"))
-    token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
-    page.fill("input[name=otp_token]", f"{token:06d}")
-    page.click("form.login-form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/admin/$"))
+    visit(page, f"{live_server.url}/admin/login/")  # watched from the first page on
+    admin_sign_in(page, live_server.url, user, PASSWORD)
 
 
 def test_the_admin_and_the_api_docs_work_with_no_violation(watched, live_server, demo_site):  # noqa: F811

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import IntegrityError, models, transaction
 
+from erp.testing.browser import admin_sign_in
 from erp.testing.xss import SHORT, assert_inert, watch
 
 pytestmark = [
@@ -130,11 +131,9 @@ def test_admin_screens_show_poisoned_records_without_running_them(browser, live_
     page = context.new_page()
     page.set_default_timeout(20_000)
     dialogs = watch(page)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "admin@clinic.test")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    from erp.core.models import User
+
+    admin_sign_in(page, live_server.url, User.objects.get(email="admin@clinic.test"), PASSWORD)
     try:
         for url in screens:
             response = page.goto(f"{live_server.url}{url}")
