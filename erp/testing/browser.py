@@ -1,13 +1,47 @@
-"""Signing in to the Wagtail admin from a browser test, second factor included."""
+"""Browser tests: Debian's Chromium driven by Playwright, and signing in to the Wagtail admin
+with the second factor. ``browser`` is a fixture of the project's pytest plugin."""
 
+import os
 import re
+import shutil
 
-from django_otp.oath import TOTP
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def skip_without_chromium() -> None:
+    """Called at the top of a browser-test module: skip it where Chromium is not installed."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; Django's ORM calls made by the
+    # test itself are still synchronous, so its async guard is lifted while the browser is open.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def admin_sign_in(page, base_url: str, user, password: str) -> None:
     """Sign ``user`` in through the admin's login form; a user with a confirmed TOTP device (an
     admin-role user always gets one) then types the current code, as a person would."""
+    from django_otp.oath import TOTP
+
     from erp.core import otp
 
     device = otp.confirmed_device(user)

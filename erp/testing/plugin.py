@@ -13,6 +13,9 @@ import pytest
 from erp.bootstrap import make_site_importable
 
 make_site_importable()
+
+from erp.testing.browser import browser  # noqa: E402,F401 (a fixture of every browser test)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings.test")
 
 

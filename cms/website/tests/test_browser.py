@@ -3,16 +3,14 @@
 Screenshots of the home page in fr and hy are saved in ``test-artifacts/website/``.
 """
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from erp.testing.browser import admin_sign_in
+from erp.testing.browser import admin_sign_in, skip_without_chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,33 +20,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "website"
 PASSWORD = "browser-Pass-2026"
 
-if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-    pytest.skip("Chromium is not installed", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; Django's ORM calls made by the
-    # test itself are still synchronous, so its async guard is lifted while the browser is open.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+skip_without_chromium()
 
 
 @pytest.fixture

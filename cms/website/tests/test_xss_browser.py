@@ -6,13 +6,11 @@ Rich text is stored as the page editor stores it (Draftail contentstate converte
 """
 
 import json
-import os
-import shutil
 
 import pytest
 from django.contrib.auth.models import Group
 
-from erp.testing.browser import admin_sign_in
+from erp.testing.browser import admin_sign_in, skip_without_chromium
 from erp.testing.xss import JS_URL, LINE, SHORT, assert_inert, watch
 
 pytestmark = [
@@ -21,30 +19,9 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "browser-Pass-2026"
 
-if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-    pytest.skip("Chromium is not installed", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+skip_without_chromium()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cms.website.tests.test_browser import PASSWORD, browser, demo_site, log_in, staff  # noqa: F401 (fixtures)
+from cms.website.tests.test_browser import PASSWORD, demo_site, log_in, staff  # noqa: F401 (fixtures)
 from erp.testing.browser import admin_sign_in
 
 pytestmark = [

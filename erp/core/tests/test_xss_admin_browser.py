@@ -7,15 +7,13 @@ The screens are found from Wagtail's viewset registry, so a new screen is covere
 
 import contextlib
 import io
-import os
-import shutil
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import IntegrityError, models, transaction
 
-from erp.testing.browser import admin_sign_in
+from erp.testing.browser import admin_sign_in, skip_without_chromium
 from erp.testing.xss import SHORT, assert_inert, watch
 
 pytestmark = [
@@ -24,11 +22,9 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "demo-admin-2026"
 
-if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-    pytest.skip("Chromium is not installed", allow_module_level=True)
+skip_without_chromium()
 
 # Fields whose value is not free text a person types (identifiers, codes, enumerations, formats).
 NOT_FREE_TEXT = ("code", "number", "status", "language", "phone", "email", "url", "key", "hash", "token",
@@ -65,25 +61,6 @@ def poison_free_text() -> list[str]:
                 continue  # append-only journals (stock moves, fiscal journal) refuse updates by trigger
             poisoned += [f"{model._meta.label}.{name}" for name in fields]
     return poisoned
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def admin_screens() -> list[str]:
