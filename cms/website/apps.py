@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class WebsiteConfig(AppConfig):
@@ -8,11 +8,16 @@ class WebsiteConfig(AppConfig):
     verbose_name = "Website"
 
     def ready(self):
+        from wagtail.models import Page, Site
+
         from . import signals
-        from .models import Promotion, StaffMember
+        from .models import MarketingDocument, MarketingImage, Promotion, StaffMember, WebsiteSettings
 
         for model in (Promotion, StaffMember):
             post_delete.connect(signals.purge_on_snippet_delete, sender=model, dispatch_uid=f"purge-{model.__name__}")
+        for model in (WebsiteSettings, Site, MarketingImage, MarketingDocument, Page):
+            for signal in (post_save, post_delete) if model is not Page else (post_delete,):
+                signal.connect(signals.purge_on_site_change, sender=model, dispatch_uid=f"purge-site-{model.__name__}")
         # The last app with models, noted now: post_migrate handlers may clear ``models_module`` later.
         global _LAST_APP_WITH_MODELS
         _LAST_APP_WITH_MODELS = [app for app in self.apps.get_app_configs() if app.models_module][-1]

@@ -1,9 +1,14 @@
-"""The cache of published pages: fragments keyed by a per-page generation token.
+"""The cache of published pages, in two layers.
 
-A page's template caches its content under ``{% wagtailpagecache ... cache_generation %}``.
-Publishing, unpublishing or moving a page drops the generation of the page, of its ancestors
-(the listings that show it: home, index pages) and of the same pages in every other language,
-so every variant (query strings, languages) is rebuilt on the next visit.
+1. Whole pages (``middleware.PublicPageCacheMiddleware``): what a visitor who is not signed in
+   gets is kept as it was rendered, under the site's generation token. Any change an editor
+   publishes (a page, a snippet, the site settings, an image, a restriction) drops that token, so
+   no page can show a menu, a card or a footer older than the last publish.
+2. Fragments: a page's template caches its content under ``{% wagtailpagecache ...
+   cache_generation %}``. Publishing, unpublishing or moving a page drops the generation of the
+   page, of its ancestors (the listings that show it: home, index pages) and of the same pages in
+   every other language; pages that did not change keep their fragments, so rebuilding the whole
+   pages after a publish is cheap.
 """
 
 import uuid
@@ -15,6 +20,16 @@ from wagtail.models import Locale, Page, PageViewRestriction
 
 TIMEOUT = 60 * 60  # an hour; publishing purges sooner.
 KEY = "website:page-generation:{pk}"
+SITE_KEY = "website:site-generation"
+
+
+def site_generation() -> str:
+    """The token whole pages are kept under; ``purge_site()`` makes every kept page stale."""
+    return cache.get_or_set(SITE_KEY, lambda: uuid.uuid4().hex, timeout=None)
+
+
+def purge_site() -> None:
+    cache.delete(SITE_KEY)
 
 
 def page_cache_generation(page: Page) -> str:
@@ -35,6 +50,7 @@ def pages_to_purge(page: Page) -> set[int]:
 def purge_page(page: Page) -> set[int]:
     pks = pages_to_purge(page)
     cache.delete_many([KEY.format(pk=pk) for pk in pks])
+    purge_site()
     return pks
 
 
@@ -43,6 +59,26 @@ def purge_locale_homes() -> None:
     of the depth-2 (home) level and its direct children."""
     pks = Page.objects.filter(depth__in=[2, 3]).values_list("pk", flat=True)
     cache.delete_many([KEY.format(pk=pk) for pk in pks])
+    purge_site()
+
+
+def seconds_until_promotion_change(now=None) -> int | None:
+    """Seconds until a live promotion starts or ends (a page showing promotions must not be kept
+    past that moment), or None when none is due."""
+    from django.db.models import Min, Q
+    from django.utils import timezone
+
+    from .models import Promotion
+
+    now = now or timezone.now()
+    live = Promotion.objects.filter(live=True)
+    bounds = live.aggregate(
+        start=Min("starts_at", filter=Q(starts_at__gt=now)), end=Min("ends_at", filter=Q(ends_at__gt=now))
+    )
+    due = [moment for moment in bounds.values() if moment is not None]
+    if not due:
+        return None
+    return max(1, int((min(due) - now).total_seconds()))
 
 
 # --- What every public page asks: restricted sections and locale ids -----------------------------
@@ -90,3 +126,4 @@ def _restrictions_changed(sender, **kwargs):
 @receiver(post_delete, sender=Locale)
 def _locales_changed(sender, instance, **kwargs):
     cache.delete(LOCALE_KEY.format(code=instance.language_code))
+    purge_site()

@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move, published, unpublished
 
-from .cache import purge_locale_homes, purge_page
+from .cache import purge_locale_homes, purge_page, purge_site
 
 
 @receiver(page_published)
@@ -31,3 +31,8 @@ def purge_on_snippet_change(sender, instance, **kwargs):
 
 def purge_on_snippet_delete(sender, instance, **kwargs):
     purge_locale_homes()
+
+
+def purge_on_site_change(sender, **kwargs):
+    """Site settings, sites, images and documents show on every page: no kept page stays valid."""
+    purge_site()

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "erp.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "cms.website.middleware.PublicPageCacheMiddleware",  # whole pages for visitors not signed in
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "erp.core.middleware.AccessMatrixMiddleware",
     "erp.ops.audit.AuditRequestMiddleware",
@@ -282,10 +283,12 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The page cache ({% wagtailpagecache %} fragments) goes to the "template_fragments" cache when
-# it exists: WEBSITE_PAGE_CACHE=0 turns it off (every page rendered cold, the benchmarks' "page
-# cache off" figures) while the framework's own caches (site root paths, settings) stay.
-if not env_bool("WEBSITE_PAGE_CACHE", True):
+# The page cache: whole pages (cms.website.middleware) and {% wagtailpagecache %} fragments (in
+# the "template_fragments" cache when it exists). WEBSITE_PAGE_CACHE=0 turns both off (every page
+# rendered cold, the benchmarks' "page cache off" figures) while the framework's own caches (site
+# root paths, settings) stay.
+WEBSITE_PAGE_CACHE = env_bool("WEBSITE_PAGE_CACHE", True)
+if not WEBSITE_PAGE_CACHE:
     CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 HUEY = {

@@ -17,7 +17,8 @@ MAX_QUERIES = 15
 
 @pytest.fixture
 def page_cache_off(settings):
-    """What WEBSITE_PAGE_CACHE=0 does: the {% wagtailpagecache %} fragments are never kept."""
+    """What WEBSITE_PAGE_CACHE=0 does: no whole page and no {% wagtailpagecache %} fragment is kept."""
+    settings.WEBSITE_PAGE_CACHE = False
     settings.CACHES = {
         **settings.CACHES,
         "template_fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
