@@ -54,8 +54,9 @@ def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True)
     """Patients with a name word starting with each word of ``q`` (accents and case ignored), or
     whose e-mail or phone starts with it.
 
-    On PostgreSQL every branch is served by an index: the full-text GIN index of migration 0002
-    for name words, the pattern-ops b-trees for e-mail and phone. Elsewhere plain ``contains``.
+    On PostgreSQL every branch is served by an index: the GIN index of the stored full-text
+    vector ``name_search`` (migration 0005) for name words, the pattern-ops b-trees for e-mail and
+    phone. Elsewhere plain ``contains``.
     """
     q = (q or "").strip()
     if not q:
@@ -66,8 +67,7 @@ def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True)
         tsquery = " & ".join(f"{word}:*" for word in words)
         condition |= Q(
             RawSQL(
-                "to_tsvector('simple'::regconfig, coalesce(clinical_patient.full_name_normalized, ''))"
-                " @@ to_tsquery('simple'::regconfig, %s)",
+                "clinical_patient.name_search @@ to_tsquery('simple'::regconfig, %s)",
                 [tsquery],
                 output_field=BooleanField(),
             )

@@ -184,7 +184,8 @@ def audit_record_many(
     metadata: dict[str, Any] | None = None,
 ) -> list[AuditLog]:
     """One entry per record in ``entities`` (same actor, action and metadata), in one insert."""
-    return _append([_entry(actor=actor, action=action, entity=e, request=request, metadata=metadata) for e in entities])
+    client = client_info(request)
+    return _append([_entry(actor=actor, action=action, entity=e, metadata=metadata, client=client) for e in entities])
 
 
 def audit_record(
@@ -213,7 +214,16 @@ def audit_record(
 
 
 def _entry(
-    *, actor, action, entity=None, entity_type=None, entity_id=None, patient_id=None, request=None, metadata=None
+    *,
+    actor,
+    action,
+    entity=None,
+    entity_type=None,
+    entity_id=None,
+    patient_id=None,
+    request=None,
+    metadata=None,
+    client: tuple[str | None, str] | None = None,
 ) -> AuditLog:
     if entity is not None:
         entity_type = entity_type or entity._meta.label_lower
@@ -226,7 +236,7 @@ def _entry(
     data = dict(metadata or {})
     if actor is None and _task.get():
         data.setdefault("task", _task.get())
-    ip, user_agent = client_info(request)
+    ip, user_agent = client or client_info(request)
     return AuditLog(
         actor=actor,
         action=AuditAction(action),

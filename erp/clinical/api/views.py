@@ -108,6 +108,10 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
             queryset = selectors.order_search_results(queryset)
         return queryset
 
+    def count_with_page(self, request) -> bool:
+        """A search is sorted by name, so its page query reads every match: it counts them too."""
+        return bool(request.query_params.get("q"))
+
     def get_serializer_class(self):
         if self.action in ("list", "retrieve") and not self.request.user.has_perm(CONTACT_PERM):
             return s.PatientBillingSerializer

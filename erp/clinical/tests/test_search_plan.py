@@ -34,11 +34,14 @@ def test_search_uses_the_search_indexes_not_a_scan_of_the_name_order():
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE clinical_patient")
+        # At this test's 30,000 rows reading the whole table is the cheapest plan (at 200,000 it is
+        # not); what is checked is that every branch can use its index, never the name order.
+        cursor.execute("SET LOCAL enable_seqscan = off")
     for q in ("петров1999", "user1234@", "06 00 01 23", "lef hel"):
         page = order_search_results(patient_search(Patient.objects.filter(is_merged=False), q))[:50]
         plan = plan_of(page)
-        assert "Seq Scan" not in plan, plan
+        assert "Seq Scan" not in plan and "Bitmap Index Scan" in plan, plan
         assert "clinical_patient_name_idx" not in plan, plan
-        assert "clinical_patient_name_fts" in plan, plan
+        assert "clinical_patient_name_search" in plan, plan
     found = order_search_results(patient_search(Patient.objects.all(), "петров1999"))
     assert [p.last_name for p in found] == ["Петров19993", "Петров19997"]  # word-prefix match

@@ -79,7 +79,7 @@ def test_patient_search_name_uses_the_full_text_index(django_assert_num_queries)
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
-    assert "clinical_patient_name_fts" in plan
+    assert "clinical_patient_name_search" in plan
     assert "clinical_patient_email_idx" in plan
 
 

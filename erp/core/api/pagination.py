@@ -1,11 +1,58 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet, Window
+from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
+from erp.core.counts import exact_count
+
+
+class CountedPaginator(Paginator):
+    """Django's paginator, reading the kept number of live rows of a big table when the list is
+    all of them (``erp.core.counts``) rather than counting the table."""
+
+    @cached_property
+    def count(self):
+        if isinstance(self.object_list, QuerySet):
+            return exact_count(self.object_list)
+        return super().count
+
+
+class PageCountedPaginator(CountedPaginator):
+    """For lists whose page query reads every matching row anyway (a search sorted by name): the
+    page's rows and the total come from one query (``COUNT(*) OVER ()``), not a count and a page."""
+
+    def page(self, number):
+        queryset = self.object_list
+        if "count" not in self.__dict__ and isinstance(queryset, QuerySet) and not queryset.query.distinct:
+            try:
+                number = max(1, int(number))
+            except (TypeError, ValueError):
+                return super().page(number)
+            bottom = (number - 1) * self.per_page
+            rows = list(queryset.annotate(_matching=Window(Count("pk")))[bottom : bottom + self.per_page])
+            if rows:
+                self.__dict__["count"] = rows[0]._matching
+                return self._get_page(rows, number, self)
+        return super().page(number)
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """Pages of 50 by default; ``page_size`` from 1 to 200, anything else is a 400 (not a silent default)."""
+    """Pages of 50 by default; ``page_size`` from 1 to 200, anything else is a 400 (not a silent default).
 
+    A view whose page query reads every matching row (``count_with_page(request)`` true) gets the
+    total from the page query itself.
+    """
+
+    django_paginator_class = CountedPaginator
     page_size = 50
+
+    def paginate_queryset(self, queryset, request, view=None):
+        count_with_page = getattr(view, "count_with_page", None)
+        if count_with_page is not None and count_with_page(request):
+            self.django_paginator_class = PageCountedPaginator
+        return super().paginate_queryset(queryset, request, view)
+
     page_size_query_param = "page_size"
     max_page_size = 200
 

@@ -170,17 +170,23 @@ def test_every_task_names_itself_in_its_entries():
         assert getattr(wrapper.func, "audit_task_name", None) == name, name
 
 
-def test_fiscal_closing_task_writes_one_system_entry_naming_the_task():
+def test_fiscal_closing_task_writes_one_system_entry_per_closing_naming_the_task():
     from erp.commerce.models import FiscalClosing
     from erp.commerce.tasks import fiscal_closings_task
 
     start = head()
     fiscal_closings_task()  # huey runs it at once in the tests
-    closing = FiscalClosing.objects.get(period_type="day", period_start=timezone.localdate() - timedelta(days=1))
+    # Yesterday is closed; on the first of a month (and of a year) that month (and year) too.
+    closings = list(FiscalClosing.objects.order_by("created_at"))
+    assert FiscalClosing.objects.filter(period_type="day", period_start=timezone.localdate() - timedelta(days=1))
+    assert len(closings) == 1 + (timezone.localdate().day == 1) + (timezone.localdate().timetuple().tm_yday == 1)
     entries = [e for e in new_entries(start) if e.entity_type == "commerce.fiscalclosing"]
-    entry = assert_one(entries, actor=None, action="create", entity=closing)
-    assert entry.metadata_json["task"] == "erp.commerce.tasks.fiscal_closings_task"
-    assert entry.ip is None and entry.user_agent == ""
+    assert sorted(e.entity_id for e in entries) == sorted(c.pk for c in closings)
+    for closing in closings:
+        entry = assert_one([e for e in entries if e.entity_id == closing.pk], actor=None, action="create",
+                           entity=closing)  # fmt: skip
+        assert entry.metadata_json["task"] == "erp.commerce.tasks.fiscal_closings_task"
+        assert entry.ip is None and entry.user_agent == ""
 
 
 def test_thumbnail_task_writes_one_system_update_about_the_patient(s3_buckets, django_capture_on_commit_callbacks):

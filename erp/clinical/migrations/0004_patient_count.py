@@ -1,0 +1,24 @@
+"""PostgreSQL only: the number of live rows of clinical_patient is kept in core_rowcount by triggers
+(erp.core.counts), so the first page of a list does not count the whole table."""
+
+from django.db import migrations
+
+from erp.core.counts import counted_table_sql
+
+CREATE, DROP = counted_table_sql("clinical_patient", "NOT is_deleted AND NOT is_merged")
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("clinical", "0003_agenda")]
+
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
