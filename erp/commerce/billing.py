@@ -38,7 +38,7 @@ from .exceptions import (
     SaleNotDraft,
     SaleNotPaid,
 )
-from .fiscal import journal_append
+from .fiscal import JournalEvent, journal_append_many
 from .models import (
     CardFeeRule,
     CreditNote,
@@ -463,6 +463,7 @@ def _plan_payments(total: Decimal, payments: Sequence[PaymentInput]) -> list[_Pl
 
 def _payments_create(*, sale: Sale, planned: Sequence[_PlannedPayment], paid_at, country: str, actor) -> list[Payment]:
     created = []
+    rules: dict[str, CardFeeRule | None] = {}
     for item in planned:
         fee = ZERO
         fee_percent = None
@@ -470,7 +471,10 @@ def _payments_create(*, sale: Sale, planned: Sequence[_PlannedPayment], paid_at,
         provider = item.provider
         if item.method.code == PaymentMethodCode.CARD:
             provider = provider or card_provider_default()
-            rule = card_fee_rule_in_force(provider=provider, country_code=country, day=timezone.localdate(paid_at))
+            if provider not in rules:
+                day = timezone.localdate(paid_at)
+                rules[provider] = card_fee_rule_in_force(provider=provider, country_code=country, day=day)
+            rule = rules[provider]
             if rule is None:
                 raise CardFeeRuleMissing(
                     f"No {provider} card fee rule is in force for {country} on {timezone.localdate(paid_at)}.",
@@ -482,7 +486,7 @@ def _payments_create(*, sale: Sale, planned: Sequence[_PlannedPayment], paid_at,
             # Cash handed over and fully given back as change (another payment covered the total).
             continue
         created.append(
-            Payment.objects.create(
+            Payment(
                 sale=sale,
                 payment_method=item.method,
                 kind=PaymentKind.PAYMENT,
@@ -500,7 +504,7 @@ def _payments_create(*, sale: Sale, planned: Sequence[_PlannedPayment], paid_at,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
         )
-    return created
+    return Payment.objects.bulk_create(created)
 
 
 def _sale_out_moves(sale: Sale, lines: Sequence[SaleLine]) -> list[StockMoveInput]:
@@ -588,9 +592,9 @@ def _invoice_create(*, sale: Sale, country: str, number: tuple[int, str], issued
     )
 
 
-def _journal_payments(payments: Sequence[Payment], document_number: str) -> None:
-    for payment in payments:
-        journal_append(
+def _journal_payments(payments: Sequence[Payment], document_number: str) -> list[JournalEvent]:
+    return [
+        JournalEvent(
             event_type=FiscalEventType.PAYMENT_RECORDED,
             entity=payment,
             amount_incl_tax=payment.amount_gross,
@@ -604,6 +608,8 @@ def _journal_payments(payments: Sequence[Payment], document_number: str) -> None
                 "amount_net": str(payment.amount_net),
             },
         )
+        for payment in payments
+    ]
 
 
 def _vat_breakdown(lines: Sequence[SaleLine]) -> dict[str, dict[str, str]]:
@@ -655,7 +661,7 @@ def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor, request=Non
         sale.sold_at = now
         sale.save(update_fields=["status", "sold_at", "updated_at"])
         invoice = _invoice_create(sale=sale, country=country, number=number, issued_at=now)
-        journal_append(
+        invoice_issued = JournalEvent(
             event_type=FiscalEventType.INVOICE_ISSUED,
             entity=invoice,
             amount_incl_tax=sale.total_incl_tax,
@@ -670,7 +676,7 @@ def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor, request=Non
                 "buyer": invoice.billing_name,
             },
         )
-        _journal_payments(created, invoice.invoice_number)
+        journal_append_many([invoice_issued, *_journal_payments(created, invoice.invoice_number)])
         audit_record(
             actor=actor,
             action="update",
@@ -800,7 +806,7 @@ def sale_refund(
             )
         sale.status = SaleStatus.REFUNDED
         sale.save(update_fields=["status", "updated_at"])
-        journal_append(
+        credit_note_issued = JournalEvent(
             event_type=FiscalEventType.CREDIT_NOTE_ISSUED,
             entity=credit_note,
             amount_incl_tax=-credit_note.total_incl_tax,
@@ -810,7 +816,7 @@ def sale_refund(
             occurred_at=now,
             data={"sale_id": str(sale.pk), "invoice": invoice.invoice_number, "reason": reason},
         )
-        _journal_payments(refunds, label)
+        journal_append_many([credit_note_issued, *_journal_payments(refunds, label)])
         audit_record(
             actor=actor,
             action="update",

@@ -323,7 +323,7 @@ def test_empty_or_paid_sale_cannot_be_paid(clerk, shop, location):
         "_payments_create",
         "_invoice_create",
         "document_number_next",
-        "journal_append",
+        "journal_append_many",
         "_journal_payments",
         "audit_record",
         "_schedule_pdf",
