@@ -674,7 +674,7 @@ def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor, request=Non
         country = sale_country(sale)
         planned = _plan_payments(sale.total_incl_tax, payments)
         moves = _sale_out_moves(sale, lines)
-        stock_moves_record(moves=moves, actor=actor)
+        stock_moves_record(moves=moves, actor=actor, savepoint=False)
         # The number first, then the clock: whoever holds the series lock reads the time, so
         # numbers and issue dates go up together.
         number = document_number_next(document_type=DocumentType.INVOICE, country_code=country, prefix=invoice_prefix())
@@ -777,7 +777,7 @@ def sale_refund(
                         reference_id=sale.pk,
                     )
                 )
-        stock_moves_record(moves=moves, actor=actor)
+        stock_moves_record(moves=moves, actor=actor, savepoint=False)
         country = sale_country(sale)
         number, label = document_number_next(
             document_type=DocumentType.CREDIT_NOTE, country_code=country, prefix=credit_note_prefix()
