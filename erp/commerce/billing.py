@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
@@ -550,17 +550,27 @@ def _sale_out_moves(sale: Sale, lines: Sequence[SaleLine]) -> list[StockMoveInpu
     return moves
 
 
+def _sequence_take(lookup: dict) -> int | None:
+    """Move the series on by one and return the number taken, in one statement: the UPDATE locks
+    the row until the transaction ends, and a concurrent taker waits, then reads the moved row."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE commerce_documentsequence SET next_number = next_number + 1, updated_at = %s "
+            "WHERE document_type = %s AND country_code = %s AND prefix = %s RETURNING next_number - 1",
+            [timezone.now(), lookup["document_type"], lookup["country_code"], lookup["prefix"]],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def document_number_next(*, document_type: str, country_code: str, prefix: str) -> tuple[int, str]:
     """Take the next number of a series, locking its row until the transaction ends (a rollback
     gives the number back)."""
     lookup = {"document_type": document_type, "country_code": country_code, "prefix": prefix}
-    sequence = DocumentSequence.objects.select_for_update().filter(**lookup).first()
-    if sequence is None:
+    number = _sequence_take(lookup)
+    if number is None:
         DocumentSequence.objects.bulk_create([DocumentSequence(**lookup, next_number=1)], ignore_conflicts=True)
-        sequence = DocumentSequence.objects.select_for_update().get(**lookup)
-    number = sequence.next_number
-    sequence.next_number = number + 1
-    sequence.save(update_fields=["next_number", "updated_at"])
+        number = _sequence_take(lookup)
     return number, f"{prefix}-{number:06d}"
 
 
