@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import calendar
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -50,6 +53,56 @@ def _lock_journal() -> None:
     chain_lock(JOURNAL_LOCK_KEY)
 
 
+@dataclass(frozen=True)
+class JournalEvent:
+    """One fiscal event to append (see ``journal_append``)."""
+
+    event_type: str
+    entity: Any
+    amount_incl_tax: Decimal
+    tax_total: Decimal = ZERO
+    currency: str = "EUR"
+    document_number: str | None = None
+    data: dict | None = None
+    occurred_at: datetime | None = None
+
+
+def journal_append_many(events: Sequence[JournalEvent]) -> list[FiscalJournalEntry]:
+    """Append ``events`` in order at the end of the chain: one lock, one read of the head, one
+    insert (inside the caller's transaction, which a failure here aborts whole: no savepoint of
+    its own)."""
+    for event in events:
+        if event.event_type not in FiscalEventType.values:
+            raise ValueError(f"Unknown fiscal event {event.event_type!r}")
+    if not events:
+        return []
+    # Everything but the chaining is prepared before the lock, which serialises every payment.
+    now = timezone.now()
+    entries = [
+        FiscalJournalEntry(
+            event_type=event.event_type,
+            occurred_at=(event.occurred_at or now).replace(microsecond=0),
+            entity_type=event.entity._meta.label_lower,
+            entity_id=event.entity.pk,
+            document_number=event.document_number,
+            amount_incl_tax=quantize_money(event.amount_incl_tax),
+            tax_total=quantize_money(event.tax_total),
+            currency=event.currency,
+            data=json.loads(canonical_json(event.data or {})),
+        )
+        for event in events
+    ]
+    with transaction.atomic(savepoint=False):
+        _lock_journal()
+        last = FiscalJournalEntry.objects.order_by("-sequence").only("sequence", "hash").first()
+        sequence, previous = (last.sequence, last.hash) if last else (0, GENESIS_HASH)
+        for entry in entries:
+            sequence += 1
+            entry.sequence, entry.previous_hash = sequence, previous
+            entry.hash = previous = entry_hash(entry)
+        return FiscalJournalEntry.objects.bulk_create(entries)
+
+
 def journal_append(
     *,
     event_type: str,
@@ -62,27 +115,17 @@ def journal_append(
     occurred_at: datetime | None = None,
 ) -> FiscalJournalEntry:
     """Append one fiscal event at the end of the chain (inside the caller's transaction)."""
-    if event_type not in FiscalEventType.values:
-        raise ValueError(f"Unknown fiscal event {event_type!r}")
-    with transaction.atomic():
-        _lock_journal()
-        last = FiscalJournalEntry.objects.order_by("-sequence").only("sequence", "hash").first()
-        entry = FiscalJournalEntry(
-            sequence=(last.sequence + 1) if last else 1,
-            event_type=event_type,
-            occurred_at=(occurred_at or timezone.now()).replace(microsecond=0),
-            entity_type=entity._meta.label_lower,
-            entity_id=entity.pk,
-            document_number=document_number,
-            amount_incl_tax=quantize_money(amount_incl_tax),
-            tax_total=quantize_money(tax_total),
-            currency=currency,
-            data=json.loads(canonical_json(data or {})),
-            previous_hash=last.hash if last else GENESIS_HASH,
-        )
-        entry.hash = entry_hash(entry)
-        entry.save()
-        return entry
+    event = JournalEvent(
+        event_type=event_type,
+        entity=entity,
+        amount_incl_tax=amount_incl_tax,
+        tax_total=tax_total,
+        currency=currency,
+        document_number=document_number,
+        data=data,
+        occurred_at=occurred_at,
+    )
+    return journal_append_many([event])[0]
 
 
 def fiscal_journal_verify() -> ChainReport:

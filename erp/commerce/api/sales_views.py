@@ -34,6 +34,7 @@ from erp.core.storage import signed_url
 from erp.ops.audit import audit_record
 
 from . import sales_serializers as s
+from .filters import SaleFilter
 
 
 def _sale_queryset():
@@ -55,8 +56,17 @@ class SaleViewSet(
 
     serializer_class = s.SaleSerializer
     queryset = _sale_queryset()
-    filterset_fields = ["status", "location", "sold_to_patient", "referral_source", "currency"]
+    filterset_class = SaleFilter
     ordering_fields = ["created_at", "sold_at", "total_incl_tax", "status"]
+
+    # Operations that hand the sale to a service which reads it again under lock (and answer with
+    # their own document): the lines, lots and payments the detail shows would be read for nothing.
+    RELOCKING_ACTIONS = frozenset({"pay", "cancel", "refund"})
+
+    def get_queryset(self):
+        if self.action in self.RELOCKING_ACTIONS:
+            return Sale.objects.all()
+        return super().get_queryset()
 
     def perform_create(self, serializer):
         serializer.instance = billing.sale_create(**serializer.validated_data, actor=self.request.user)

@@ -298,6 +298,12 @@ def test_not_enough_stock_refuses_the_sale(clerk, shop, location):
     billing.sale_line_add(sale=sale2, product=shop["cream"], quantity=Decimal("21"), actor=clerk)
     with pytest.raises(exceptions.StockInsufficient):
         billing.sale_pay(sale=sale2, payments=[PaymentInput("cash", Decimal("1000"))], actor=clerk)
+    # The stock moves take no savepoint of their own inside paying: the refusal undoes the whole
+    # payment and leaves the caller's transaction usable.
+    sale2.refresh_from_db()
+    assert sale2.status == SaleStatus.DRAFT
+    assert not Payment.objects.filter(sale=sale2).exists()
+    assert not StockMove.objects.filter(reference_id=sale2.pk).exists()
 
 
 def test_empty_or_paid_sale_cannot_be_paid(clerk, shop, location):
@@ -323,7 +329,7 @@ def test_empty_or_paid_sale_cannot_be_paid(clerk, shop, location):
         "_payments_create",
         "_invoice_create",
         "document_number_next",
-        "journal_append",
+        "journal_append_many",
         "_journal_payments",
         "audit_record",
         "_schedule_pdf",
