@@ -163,7 +163,8 @@ def _append(entries: list[AuditLog]) -> list[AuditLog]:
     """Number, chain and insert ``entries`` at the end of the chain (one lock, one head read)."""
     if not entries:
         return entries
-    with transaction.atomic():
+    # No savepoint: an entry that cannot be written fails the audited operation with it.
+    with transaction.atomic(savepoint=False):
         chain_lock(AUDIT_CHAIN_LOCK_KEY)
         head = AuditLog.objects.order_by("-sequence").values_list("sequence", "hash").first()
         sequence, previous = head or (0, GENESIS_HASH)

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 # Token or session auth and the role lookup are per request and not counted here: the client is
 # force-authenticated. Inside the test's transaction each atomic block is a savepoint (two queries).
-PAY_QUERIES = 23
+PAY_QUERIES = 21
 
 
 @pytest.fixture
