@@ -282,7 +282,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per process. Room for every page of the site in six languages, its fragments and renditions
+    # (Django's default of 300 entries would cull them on a site of ~60 pages).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 3000}}}
 # The page cache: whole pages (cms.website.middleware) and {% wagtailpagecache %} fragments (in
 # the "template_fragments" cache when it exists). WEBSITE_PAGE_CACHE=0 turns both off (every page
 # rendered cold, the benchmarks' "page cache off" figures) while the framework's own caches (site

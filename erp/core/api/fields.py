@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from django.utils import timezone
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 
 class DateTimeField(serializers.DateTimeField):
@@ -15,11 +15,15 @@ class DateTimeField(serializers.DateTimeField):
     """
 
     def to_representation(self, value):
-        if isinstance(value, datetime) and timezone.is_aware(value):
-            offset = self.enforce_timezone(value).utcoffset()
-            if offset is not None and offset.total_seconds() % 60:
-                return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-        return super().to_representation(value)
+        output_format = getattr(self, "format", api_settings.DATETIME_FORMAT)
+        if not isinstance(value, datetime) or output_format is None or output_format.lower() != ISO_8601:
+            return super().to_representation(value)
+        value = self.enforce_timezone(value)  # once (DRF's own method converts twice)
+        offset = value.utcoffset()
+        if offset is not None and offset.total_seconds() % 60:
+            return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class StrictCharField(serializers.CharField):

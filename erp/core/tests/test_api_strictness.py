@@ -92,6 +92,8 @@ def test_date_times_before_standard_time_are_written_in_utc():
     assert field.to_representation(old) == "1335-04-02T22:10:06Z"
     recent = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
     assert field.to_representation(recent) == "2026-01-15T10:00:00+01:00"
+    for value in (recent, datetime(2026, 7, 1, 23, 59, 59, 123456, tzinfo=UTC), None, "2026-01-15T10:00:00Z"):
+        assert field.to_representation(value) == serializers.DateTimeField().to_representation(value)
     assert serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] is DateTimeField
 
 
