@@ -59,6 +59,19 @@ class StrictOrderingFilter(OrderingFilter):
 
 
 class StrictFilterBackend(DjangoFilterBackend):
+    # django-filter builds a new FilterSet class from ``filterset_fields`` at every call (twice a
+    # request here); the class only depends on the view, the model and the fields, so it is kept.
+    _auto_filtersets: dict = {}
+
+    def get_filterset_class(self, view, queryset=None):
+        fields = getattr(view, "filterset_fields", None)
+        if getattr(view, "filterset_class", None) or not fields or queryset is None:
+            return super().get_filterset_class(view, queryset)
+        key = (type(view), queryset.model, repr(fields))
+        if key not in self._auto_filtersets:
+            self._auto_filtersets[key] = super().get_filterset_class(view, queryset)
+        return self._auto_filtersets[key]
+
     def filter_queryset(self, request, queryset, view):
         if getattr(view, "action", None) == "list":
             unknown = sorted(set(request.query_params) - allowed_query_params(self, request, queryset, view))
