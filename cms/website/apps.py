@@ -10,6 +10,7 @@ class WebsiteConfig(AppConfig):
     def ready(self):
         from wagtail.models import Page, Site
 
+        from . import cache as website_cache
         from . import signals
         from .models import MarketingDocument, MarketingImage, Promotion, StaffMember, WebsiteSettings
 
@@ -18,6 +19,8 @@ class WebsiteConfig(AppConfig):
         for model in (WebsiteSettings, Site, MarketingImage, MarketingDocument, Page):
             for signal in (post_save, post_delete) if model is not Page else (post_delete,):
                 signal.connect(signals.purge_on_site_change, sender=model, dispatch_uid=f"purge-site-{model.__name__}")
+        for signal in (post_save, post_delete):
+            signal.connect(website_cache.settings_changed, sender=WebsiteSettings, dispatch_uid="website-settings-kept")
         # The last app with models, noted now: post_migrate handlers may clear ``models_module`` later.
         global _LAST_APP_WITH_MODELS
         _LAST_APP_WITH_MODELS = [app for app in self.apps.get_app_configs() if app.models_module][-1]

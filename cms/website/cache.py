@@ -14,9 +14,11 @@
 import uuid
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail.signals import post_page_move
 
 TIMEOUT = 60 * 60  # an hour; publishing purges sooner.
 KEY = "website:page-generation:{pk}"
@@ -88,13 +90,21 @@ def seconds_until_promotion_change(now=None) -> int | None:
 
 RESTRICTED_KEY = "website:restricted-paths"
 LOCALE_KEY = "website:locale-id:{code}"
+SETTINGS_KEY = "website:settings:{site}"
 
 
 def restricted_paths() -> list[str]:
-    """Tree paths of the pages with a view restriction (they and their descendants are private)."""
-    return cache.get_or_set(
-        RESTRICTED_KEY, lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True)), TIMEOUT
-    )
+    """Tree paths of the sections Wagtail treats as private: the pages with a view restriction and
+    the aliases of those pages (Wagtail checks an alias ancestor's source), they and their
+    descendants. Dropped when a restriction changes, a page moves, or an alias is made or deleted."""
+
+    def paths():
+        restricted = PageViewRestriction.objects.values("page_id")
+        return list(
+            Page.objects.filter(Q(pk__in=restricted) | Q(alias_of__in=restricted)).values_list("path", flat=True)
+        )
+
+    return cache.get_or_set(RESTRICTED_KEY, paths, TIMEOUT)
 
 
 def public(queryset):
@@ -122,8 +132,28 @@ def _restrictions_changed(sender, **kwargs):
     purge_locale_homes()
 
 
+@receiver(post_page_move)
+def _page_moved(sender, **kwargs):
+    # A moved page changes the tree paths below it: a restricted section moved elsewhere must
+    # not keep its old path here (its pages would be listed, cached and served as public).
+    cache.delete(RESTRICTED_KEY)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _page_saved_or_deleted(sender, instance, **kwargs):
+    # A new alias (or a deleted page) may add or drop a restricted section.
+    if isinstance(instance, Page) and (instance.alias_of_id is not None or kwargs.get("signal") is post_delete):
+        cache.delete(RESTRICTED_KEY)
+
+
 @receiver(post_save, sender=Locale)
 @receiver(post_delete, sender=Locale)
 def _locales_changed(sender, instance, **kwargs):
     cache.delete(LOCALE_KEY.format(code=instance.language_code))
     purge_site()
+
+
+def settings_changed(sender, instance, **kwargs):
+    """``WebsiteSettings.for_site`` keeps each site's settings: saving or deleting them drops them."""
+    cache.delete(SETTINGS_KEY.format(site=instance.site_id))

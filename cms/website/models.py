@@ -11,6 +11,7 @@ translation key; ``status`` draft|published is Wagtail's ``live`` flag with revi
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404
@@ -26,7 +27,7 @@ from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import DraftStateMixin, Page, RevisionMixin, TranslatableMixin
+from wagtail.models import DraftStateMixin, Page, PageViewRestriction, RevisionMixin, TranslatableMixin
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
@@ -134,6 +135,21 @@ class WebsiteSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("website settings")
 
+    @classmethod
+    def for_site(cls, site):
+        """Wagtail's ``for_site`` (a query on every request), kept in the cache; saving or deleting
+        the settings drops them (``cache.settings_changed``)."""
+        from .cache import SETTINGS_KEY, TIMEOUT, cache
+
+        if site is None:
+            return super().for_site(site)
+        key = SETTINGS_KEY.format(site=site.pk)
+        instance = cache.get(key)
+        if instance is None:
+            instance = super().for_site(site)
+            cache.set(key, instance, TIMEOUT)
+        return instance
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -202,14 +218,44 @@ class SitePage(Page):
         return None
 
     def route(self, request, path_components):
-        """Find a page further down in one query (by its URL path) rather than one query per level
-        and per ``specific``; anything else (not found, not live) is Wagtail's own routing."""
+        """Find a page further down by its URL path (two queries: its type, then the page with its
+        pictures) rather than one query per level and per ``specific``; anything else (not found,
+        not live) is Wagtail's own routing.
+
+        Wagtail routes from the site's root page in the active language: that page, noted on the
+        request, is the language's home page of the templates (``locale_home``)."""
+        if not hasattr(request, "_website_locale_home"):
+            request._website_locale_home = (translation.get_language(), self)
         if path_components:
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
-            found = Page.objects.filter(url_path=url_path, live=True).specific().first()
-            if found is not None and type(found).route is SitePage.route:
-                return RouteResult(found)
+            found = Page.objects.filter(url_path=url_path, live=True).values_list("pk", "content_type_id").first()
+            if found is not None:
+                model = ContentType.objects.get_for_id(found[1]).model_class()
+                if model is not None and issubclass(model, SitePage) and model.route is SitePage.route:
+                    page = model.objects.select_related(*model.image_fields()).filter(pk=found[0]).first()
+                    if page is not None:
+                        return RouteResult(page)
         return super().route(request, path_components)
+
+    @classmethod
+    def image_fields(cls) -> list[str]:
+        """The page's picture fields (loaded with the page when it is served)."""
+        return [
+            field.name
+            for field in cls._meta.concrete_fields
+            if field.is_relation and field.related_model is MarketingImage
+        ]
+
+    def get_view_restrictions(self):
+        """Wagtail's check on every request (two queries: the ancestors, then their restrictions),
+        answered from the cached restricted paths when no restriction can apply: a page that is
+        not an alias and has no restricted ancestor (nor is restricted itself). Anything else is
+        Wagtail's own lookup."""
+        from .cache import restricted_paths
+
+        if self.alias_of_id is None and not any(self.path.startswith(path) for path in restricted_paths()):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def serve(self, request, *args, **kwargs):
         if not is_shown_in_its_language(self):

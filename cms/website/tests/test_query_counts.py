@@ -1,5 +1,5 @@
-"""A public page rendered with the page cache off stays within 15 queries, whatever its number
-of cards (no query per card, per image or per ``public()`` filter)."""
+"""A public page rendered with the page cache off stays within 10 queries (the benchmark allows 15),
+whatever its number of cards (no query per card, per image or per ``public()`` filter)."""
 
 import pytest
 from django.db import connection
@@ -12,7 +12,7 @@ from .factories import add, make_image, make_promotion, translate
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 15
+MAX_QUERIES = 10  # measured: 9 / 8 / 9 in fr, 10 / 9 / 10 in hy
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def _urls(tree):
     }  # fmt: skip
 
 
-def test_cold_public_pages_render_in_at_most_15_queries_whatever_their_cards(client, rich_site, page_cache_off):
+def test_cold_public_pages_render_in_at_most_10_queries_whatever_their_cards(client, rich_site, page_cache_off):
     """Home, a service page and a blog post, in fr and hy (one site build for the six pages)."""
     counts = {}
     for name, url in _urls(rich_site).items():

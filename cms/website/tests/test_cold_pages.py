@@ -1,0 +1,59 @@
+"""What cold public pages (page cache off) keep between requests, and what drops it: the site
+settings, the restricted sections answering Wagtail's view check, and the routed home page."""
+
+import pytest
+from wagtail.models import Locale, PageViewRestriction, Site
+
+from cms.website.models import ServicePage, WebsiteSettings
+
+from .factories import add, translate
+from .test_query_counts import page_cache_off  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def _main(html: str) -> str:
+    return html.split("<main", 1)[-1]
+
+
+def test_site_settings_are_kept_and_a_save_shows_at_once(client, site_tree, page_cache_off):  # noqa: F811
+    assert "Clinique du Parc" not in client.get("/fr/").text
+    values = WebsiteSettings.for_site(Site.objects.get(is_default_site=True))
+    values.clinic_name = "Clinique du Parc"
+    values.save()
+    assert "Clinique du Parc" in client.get("/fr/team/").text
+    values.delete()
+    assert "Clinique du Parc" not in client.get("/fr/team/").text
+
+
+def test_a_new_restriction_denies_a_page_served_before(client, site_tree, page_cache_off):  # noqa: F811
+    assert "équipe</h1>" in _main(client.get("/fr/team/").text)
+    PageViewRestriction.objects.create(page=site_tree.team, restriction_type="password", password="secret")
+    assert "équipe</h1>" not in _main(client.get("/fr/team/").text)
+
+
+def test_a_restricted_section_moved_elsewhere_stays_restricted(client, site_tree, page_cache_off):  # noqa: F811
+    PageViewRestriction.objects.create(page=site_tree.team, restriction_type="password", password="secret")
+    assert "équipe</h1>" not in _main(client.get("/fr/team/").text)  # the restricted paths are now kept
+    site_tree.team.move(site_tree.contact, pos="last-child")
+    response = client.get("/fr/contact/team/")
+    assert response.status_code == 200 and "équipe</h1>" not in _main(response.text)
+    assert 'name="password"' in response.text
+
+
+def test_a_page_under_an_alias_of_a_restricted_section_is_restricted(client, site_tree, page_cache_off):  # noqa: F811
+    """Wagtail checks an alias ancestor's source for restrictions: so does the kept list."""
+    PageViewRestriction.objects.create(page=site_tree.services, restriction_type="password", password="secret")
+    hy_home = translate(site_tree.home, "hy", title="Գլխավոր")
+    client.get("/hy/")  # the restricted paths are now kept
+    alias = site_tree.services.create_alias(parent=hy_home, update_locale=Locale.objects.get(language_code="hy"),
+                                            recursive=False)  # fmt: skip
+    add(alias, ServicePage(title="Լազեր", slug="laser-hy"))
+    response = client.get("/hy/services/laser-hy/")
+    assert response.status_code == 200 and "Լազեր" not in _main(response.text)
+    assert 'name="password"' in response.text
+
+
+def test_the_header_links_the_home_page_of_the_language(client, site_tree, page_cache_off):  # noqa: F811
+    for url, home in (("/fr/services/laser/", "/fr/"), ("/en/services/laser/", "/en/"), ("/es/", "/es/")):
+        assert f'<a class="brand" href="{home}">' in client.get(url).text
