@@ -71,8 +71,25 @@ def search_queries() -> list[str]:
     return (names + phones + emails)[:50]
 
 
+def check_site_media() -> None:
+    """The site's pictures must be in this run's media folder: without their files Wagtail makes no
+    rendition, the pages show placeholders and every picture costs a query (wrong figures)."""
+    from django.core.files.storage import default_storage
+    from wagtail.images import get_image_model
+
+    missing = [i.file.name for i in get_image_model().objects.all() if not default_storage.exists(i.file.name)]
+    if missing:
+        raise SystemExit(
+            f"{len(missing)} site image file(s) missing from MEDIA_ROOT (e.g. {missing[0]}): the database was "
+            "seeded with another media folder; run the benchmark from the checkout that seeded it, or on a new "
+            "database."
+        )
+
+
 def prepare(out: Path, pay_sales: int) -> None:
     from rest_framework.authtoken.models import Token
+
+    check_site_media()
 
     from erp.commerce import billing
     from erp.commerce.models import Invoice, Product, StockBalance
