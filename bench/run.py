@@ -108,7 +108,7 @@ def base_env(db_url: str, port: int, *, cache_disabled: bool = False) -> dict[st
         "LOG_LEVEL": "WARNING",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",
-        "GUNICORN_THREADS": "1",
+        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "1"),
         "WEBSITE_PAGE_CACHE": "0" if cache_disabled else "1",
         "PYTHONUNBUFFERED": "1",
     })  # fmt: skip
