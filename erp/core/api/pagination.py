@@ -26,9 +26,11 @@ class PageCountedPaginator(CountedPaginator):
         queryset = self.object_list
         if "count" not in self.__dict__ and isinstance(queryset, QuerySet) and not queryset.query.distinct:
             try:
-                number = max(1, int(number))
+                number = int(number)
             except (TypeError, ValueError):
-                return super().page(number)
+                number = 0
+            if number < 1:
+                return super().page(number)  # Django's own refusal
             bottom = (number - 1) * self.per_page
             rows = list(queryset.annotate(_matching=Window(Count("pk")))[bottom : bottom + self.per_page])
             if rows:
@@ -46,15 +48,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     django_paginator_class = CountedPaginator
     page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
 
     def paginate_queryset(self, queryset, request, view=None):
         count_with_page = getattr(view, "count_with_page", None)
         if count_with_page is not None and count_with_page(request):
             self.django_paginator_class = PageCountedPaginator
         return super().paginate_queryset(queryset, request, view)
-
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
     def get_page_size(self, request):
         raw = request.query_params.getlist(self.page_size_query_param)

@@ -135,6 +135,7 @@ def test_the_patient_list_reads_the_kept_number_and_a_search_counts_with_its_pag
     second = api.get("/api/v1/patients/", {"q": "mart", "page_size": 4, "page": 2}).json()
     assert second["count"] == 7 and len(second["results"]) == 3 and second["next"] is None
     assert api.get("/api/v1/patients/", {"q": "mart", "page_size": 4, "page": 3}).status_code == 404
+    assert api.get("/api/v1/patients/", {"q": "mart", "page": 0}).status_code == 404
     assert api.get("/api/v1/patients/", {"q": "zzz"}).json() == {
         "count": 0, "next": None, "previous": None, "results": []
     }  # fmt: skip
