@@ -4,21 +4,12 @@
 from django.db import migrations
 
 from erp.core.counts import counted_table_sql
+from erp.core.migration_ops import postgresql_only
 
 CREATE, DROP = counted_table_sql("clinical_patient", "NOT is_deleted AND NOT is_merged")
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):
     dependencies = [("clinical", "0003_agenda")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [postgresql_only(CREATE, DROP)]

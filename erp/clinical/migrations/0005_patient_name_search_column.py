@@ -8,6 +8,8 @@ column is computed once, when the name is written. (Not a Django field: the mode
 
 from django.db import migrations
 
+from erp.core.migration_ops import postgresql_only
+
 FORWARDS = """
 ALTER TABLE clinical_patient ADD COLUMN IF NOT EXISTS name_search tsvector
     GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, coalesce(full_name_normalized, ''))) STORED;
@@ -22,17 +24,7 @@ ALTER TABLE clinical_patient DROP COLUMN IF EXISTS name_search;
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARDS)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARDS)
-
-
 class Migration(migrations.Migration):
     dependencies = [("clinical", "0004_patient_count")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [postgresql_only(FORWARDS, BACKWARDS)]

@@ -4,21 +4,12 @@
 from django.db import migrations
 
 from erp.core.counts import counted_table_sql
+from erp.core.migration_ops import postgresql_only
 
 CREATE, DROP = counted_table_sql("commerce_sale", "NOT is_deleted")
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):
     dependencies = [("commerce", "0007_sale_created_at_index")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [postgresql_only(CREATE, DROP)]

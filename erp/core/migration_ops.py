@@ -1,0 +1,18 @@
+"""Operations shared by migrations."""
+
+from django.db import migrations
+
+
+def postgresql_only(forwards_sql: str, backwards_sql: str) -> migrations.RunPython:
+    """Run ``forwards_sql`` (``backwards_sql`` when unapplied) on PostgreSQL; nothing elsewhere
+    (SQLite for ``make run`` has no triggers, stored vectors or GIN indexes)."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(forwards_sql)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(backwards_sql)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
