@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from erp.core.chain import GENESIS_HASH, ChainReport, canonical_json, chain_hash, chain_lock, chain_verify
+from erp.core.chain import GENESIS_HASH, ChainReport, canonical_json, chain_append, chain_hash, chain_lock, chain_verify
 
 from .exceptions import ClosingInvalid
 from .models import ClosingPeriod, FiscalClosing, FiscalEventType, FiscalJournalEntry
@@ -92,15 +92,9 @@ def journal_append_many(events: Sequence[JournalEvent]) -> list[FiscalJournalEnt
         )
         for event in events
     ]
-    with transaction.atomic(savepoint=False):
-        _lock_journal()
-        last = FiscalJournalEntry.objects.order_by("-sequence").only("sequence", "hash").first()
-        sequence, previous = (last.sequence, last.hash) if last else (0, GENESIS_HASH)
-        for entry in entries:
-            sequence += 1
-            entry.sequence, entry.previous_hash = sequence, previous
-            entry.hash = previous = entry_hash(entry)
-        return FiscalJournalEntry.objects.bulk_create(entries)
+    return chain_append(
+        FiscalJournalEntry, entries, lock_key=JOURNAL_LOCK_KEY, previous_field="previous_hash", link_hash=entry_hash
+    )
 
 
 def journal_append(

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 GENESIS_HASH = "0" * 64
 
@@ -34,6 +35,39 @@ def chain_lock(key: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def chain_append(
+    model: type[models.Model],
+    links: list,
+    *,
+    lock_key: int,
+    previous_field: str,
+    link_hash: Callable[[Any], str],
+    stamp_field: str | None = None,
+) -> list:
+    """Number ``links`` after the last link of ``model``'s chain, chain each to the one before and
+    insert them in one statement, under the chain's lock: one lock, one read of the head.
+
+    Runs inside the caller's transaction with no savepoint of its own: a link that cannot be
+    written fails the caller's operation with it. ``stamp_field`` is set to the time read under
+    the lock, so that times rise with the sequence.
+    """
+    if not links:
+        return links
+    with transaction.atomic(savepoint=False):
+        chain_lock(lock_key)
+        head = model._default_manager.order_by("-sequence").values_list("sequence", "hash").first()
+        sequence, previous = head or (0, GENESIS_HASH)
+        now = timezone.now()
+        for link in links:
+            sequence += 1
+            link.sequence = sequence
+            setattr(link, previous_field, previous)
+            if stamp_field:
+                setattr(link, stamp_field, now)
+            link.hash = previous = link_hash(link)
+        return model._default_manager.bulk_create(links)
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,9 @@ from contextvars import ContextVar
 from datetime import UTC
 from typing import Any
 
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
 
-from erp.core.chain import GENESIS_HASH, ChainReport, canonical_json, chain_hash, chain_lock, chain_verify
+from erp.core.chain import GENESIS_HASH, ChainReport, canonical_json, chain_append, chain_hash, chain_verify
 
 from .models import AuditAction, AuditLog
 
@@ -161,19 +160,14 @@ def entry_hash(entry: AuditLog) -> str:
 
 def _append(entries: list[AuditLog]) -> list[AuditLog]:
     """Number, chain and insert ``entries`` at the end of the chain (one lock, one head read)."""
-    if not entries:
-        return entries
-    # No savepoint: an entry that cannot be written fails the audited operation with it.
-    with transaction.atomic(savepoint=False):
-        chain_lock(AUDIT_CHAIN_LOCK_KEY)
-        head = AuditLog.objects.order_by("-sequence").values_list("sequence", "hash").first()
-        sequence, previous = head or (0, GENESIS_HASH)
-        now = timezone.now()
-        for entry in entries:
-            sequence += 1
-            entry.sequence, entry.timestamp, entry.prev_hash = sequence, now, previous
-            entry.hash = previous = entry_hash(entry)
-        return AuditLog.objects.bulk_create(entries)
+    return chain_append(
+        AuditLog,
+        entries,
+        lock_key=AUDIT_CHAIN_LOCK_KEY,
+        previous_field="prev_hash",
+        link_hash=entry_hash,
+        stamp_field="timestamp",
+    )
 
 
 def audit_record_many(
