@@ -16,10 +16,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from erp.core.exceptions import ConcurrencyConflict
 from erp.core.models import AppSettings, ClinicLocation
 from erp.ops.audit import audit_record
 
@@ -647,22 +646,6 @@ def _schedule_pdf(kind: str, pk) -> None:
     transaction.on_commit(render)
 
 
-def _sale_locked_update(sale: Sale, **fields) -> None:
-    """Set ``fields`` on a sale this transaction holds with ``select_for_update``, bumping its
-    ``row_version`` (``VersionedModel``) in the same single UPDATE: under the lock nobody can have
-    moved the version, so ``save()``'s savepoint and separate version UPDATE are not needed. Sales
-    have no save signal receivers (nor Wagtail reference index) that this would skip."""
-    fields["updated_at"] = timezone.now()
-    updated = Sale.all_objects.filter(pk=sale.pk, row_version=sale.row_version).update(
-        **fields, row_version=F("row_version") + 1
-    )
-    if updated != 1:
-        raise ConcurrencyConflict(f"The sale was changed by someone else (version {sale.row_version} is stale).")
-    for name, value in fields.items():
-        setattr(sale, name, value)
-    sale.row_version += 1
-
-
 def _sale_lines_with_lots(sale: Sale) -> list[SaleLine]:
     """The lines with their product, lot allocations and lots (two queries)."""
     lots = Prefetch("lots", queryset=SaleLineLot.objects.select_related("lot"))
@@ -690,7 +673,7 @@ def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor, request=Non
         number = document_number_next(document_type=DocumentType.INVOICE, country_code=country, prefix=invoice_prefix())
         now = timezone.now().replace(microsecond=0)
         created = _payments_create(sale=sale, planned=planned, paid_at=now, country=country, actor=actor)
-        _sale_locked_update(sale, status=SaleStatus.PAID, sold_at=now)
+        sale.update_locked(status=SaleStatus.PAID, sold_at=now)  # Sale has no save receivers
         invoice = _invoice_create(sale=sale, country=country, number=number, issued_at=now)
         invoice_issued = JournalEvent(
             event_type=FiscalEventType.INVOICE_ISSUED,
@@ -835,7 +818,7 @@ def sale_refund(
                     created_by=actor if getattr(actor, "is_authenticated", False) else None,
                 )
             )
-        _sale_locked_update(sale, status=SaleStatus.REFUNDED)
+        sale.update_locked(status=SaleStatus.REFUNDED)
         credit_note_issued = JournalEvent(
             event_type=FiscalEventType.CREDIT_NOTE_ISSUED,
             entity=credit_note,
