@@ -3,6 +3,8 @@ append-only). SQLite, used only for the demo database, relies on the model guard
 
 from django.db import migrations
 
+from erp.core.migration_ops import postgresql_only
+
 CREATE = """
 CREATE OR REPLACE FUNCTION commerce_stockmove_append_only() RETURNS trigger AS $$
 BEGIN
@@ -22,17 +24,7 @@ DROP FUNCTION IF EXISTS commerce_stockmove_append_only();
 """
 
 
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("commerce", "0001_initial")]
 
-    operations = [migrations.RunPython(create_trigger, drop_trigger)]
+    operations = [postgresql_only(CREATE, DROP)]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 from erp.core.chain import GENESIS_HASH, append_only_trigger_sql, chain_hash
+from erp.core.migration_ops import postgresql_only
 
 CREATE_TRIGGERS, DROP_TRIGGERS = append_only_trigger_sql(
     "ops_auditlog", "ops_auditlog is append-only: the audit trail is never rewritten"
@@ -33,16 +34,6 @@ def chain_existing_rows(apps, schema_editor):
         rows.append(row)
     fields = ["ip", "user_agent", "metadata_json", "patient_id", "sequence", "prev_hash", "hash"]
     AuditLog.objects.bulk_update(rows, fields, batch_size=1000)
-
-
-def create_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE_TRIGGERS)
-
-
-def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGERS)
 
 
 class Migration(migrations.Migration):
@@ -156,5 +147,5 @@ class Migration(migrations.Migration):
             model_name="auditlog",
             index=models.Index(fields=["action", "-sequence"], name="ops_audit_action_idx"),
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        postgresql_only(CREATE_TRIGGERS, DROP_TRIGGERS),
     ]
