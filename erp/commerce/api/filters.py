@@ -1,16 +1,6 @@
 import django_filters
-from django_filters import rest_framework as rest_filters
 
-from erp.commerce.models import GoodsReceipt, InventoryLot, Sale, StockBalance, StockMove
-
-
-class SaleFilter(rest_filters.FilterSet):
-    """What ``filterset_fields`` would build, declared once: django-filter builds that class anew on
-    every request (about a millisecond of CPU each, on the pay path too)."""
-
-    class Meta:
-        model = Sale
-        fields = ["status", "location", "sold_to_patient", "referral_source", "currency"]
+from erp.commerce.models import GoodsReceipt, InventoryLot, StockBalance, StockMove
 
 
 class GoodsReceiptFilter(django_filters.FilterSet):

@@ -34,7 +34,6 @@ from erp.core.storage import signed_url
 from erp.ops.audit import audit_record
 
 from . import sales_serializers as s
-from .filters import SaleFilter
 
 
 def _sale_queryset():
@@ -56,7 +55,7 @@ class SaleViewSet(
 
     serializer_class = s.SaleSerializer
     queryset = _sale_queryset()
-    filterset_class = SaleFilter
+    filterset_fields = ["status", "location", "sold_to_patient", "referral_source", "currency"]
     ordering_fields = ["created_at", "sold_at", "total_incl_tax", "status"]
 
     # Operations that hand the sale to a service which reads it again under lock (and answer with
