@@ -14,9 +14,10 @@
 import uuid
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.signals import post_page_move
 
@@ -67,14 +68,10 @@ def purge_locale_homes() -> None:
 def seconds_until_promotion_change(now=None) -> int | None:
     """Seconds until a live promotion starts or ends (a page showing promotions must not be kept
     past that moment), or None when none is due."""
-    from django.db.models import Min, Q
-    from django.utils import timezone
-
     from .models import Promotion
 
     now = now or timezone.now()
-    live = Promotion.objects.filter(live=True)
-    bounds = live.aggregate(
+    bounds = Promotion.objects.filter(live=True).aggregate(
         start=Min("starts_at", filter=Q(starts_at__gt=now)), end=Min("ends_at", filter=Q(ends_at__gt=now))
     )
     due = [moment for moment in bounds.values() if moment is not None]
@@ -105,6 +102,11 @@ def restricted_paths() -> list[str]:
         )
 
     return cache.get_or_set(RESTRICTED_KEY, paths, TIMEOUT)
+
+
+def under_restriction(path: str) -> bool:
+    """Is the page at tree ``path`` in a restricted section (``restricted_paths``)?"""
+    return any(path.startswith(restricted) for restricted in restricted_paths())
 
 
 def public(queryset):

@@ -66,7 +66,7 @@ def storable(request, response) -> bool:
     page = (getattr(response, "context_data", None) or {}).get("page")
     if page is None or getattr(page, "path", None) is None:
         return False
-    return not any(page.path.startswith(path) for path in page_cache.restricted_paths())
+    return not page_cache.under_restriction(page.path)
 
 
 def blank_visitor_values(content: bytes) -> bytes:

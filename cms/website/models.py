@@ -251,9 +251,9 @@ class SitePage(Page):
         answered from the cached restricted paths when no restriction can apply: a page that is
         not an alias and has no restricted ancestor (nor is restricted itself). Anything else is
         Wagtail's own lookup."""
-        from .cache import restricted_paths
+        from .cache import under_restriction
 
-        if self.alias_of_id is None and not any(self.path.startswith(path) for path in restricted_paths()):
+        if self.alias_of_id is None and not under_restriction(self.path):
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
 
