@@ -17,6 +17,8 @@ from erp.commerce.models import (
     SaleLineLot,
 )
 
+from erp.core.api.fields import PrefetchedList
+
 QUANTITY = {"max_digits": 10, "decimal_places": 2}
 
 
@@ -31,7 +33,7 @@ class SaleLineLotSerializer(serializers.ModelSerializer):
 
 
 class SaleLineSerializer(serializers.ModelSerializer):
-    lots = SaleLineLotSerializer(many=True, read_only=True)
+    lots = PrefetchedList(child=SaleLineLotSerializer(), read_only=True)
     product_type_snapshot = serializers.CharField(read_only=True, help_text="product | service")
 
     class Meta:
@@ -60,8 +62,8 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 
 class SaleSerializer(serializers.ModelSerializer):
-    lines = SaleLineSerializer(many=True, read_only=True)
-    payments = PaymentSerializer(many=True, read_only=True)
+    lines = PrefetchedList(child=SaleLineSerializer(), read_only=True)
+    payments = PrefetchedList(child=PaymentSerializer(), read_only=True)
     invoice_number = serializers.SerializerMethodField()
 
     class Meta:

@@ -26,7 +26,9 @@ from erp.commerce.models import (
     PaymentMethod,
     Sale,
     SaleLine,
+    SaleLineLot,
 )
+from erp.core.api.fields import prefetch_list
 from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.exceptions import InvalidInput
@@ -36,8 +38,15 @@ from erp.ops.audit import audit_record
 from . import sales_serializers as s
 
 
+def _line_lots():
+    return prefetch_list("lots", SaleLineLot.objects.select_related("lot"))
+
+
 def _sale_queryset():
-    return Sale.objects.select_related("invoice").prefetch_related("lines__lots__lot", "payments__payment_method")
+    return Sale.objects.select_related("invoice").prefetch_related(
+        prefetch_list("lines", SaleLine.objects.prefetch_related(_line_lots())),
+        prefetch_list("payments", Payment.objects.select_related("payment_method")),
+    )
 
 
 class SaleViewSet(
@@ -138,7 +147,7 @@ class SaleLineViewSet(
     """Lines of sales; changed or removed while their sale is a draft."""
 
     serializer_class = s.SaleLineSerializer
-    queryset = SaleLine.objects.select_related("sale").prefetch_related("lots__lot")
+    queryset = SaleLine.objects.select_related("sale").prefetch_related(_line_lots())
     filterset_fields = ["sale", "product", "product_type_snapshot"]
     ordering_fields = ["created_at"]
     http_method_names = ["get", "patch", "delete", "put", "head", "options"]

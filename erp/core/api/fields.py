@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from django.db.models import Prefetch, QuerySet
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
@@ -24,6 +25,31 @@ class DateTimeField(serializers.DateTimeField):
             return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
         text = value.isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def prefetch_list(relation: str, queryset: QuerySet | None = None) -> Prefetch:
+    """Prefetch a to-many relation into a plain list, for a ``PrefetchedList`` field to read.
+
+    Prefetching into the related manager (``prefetch_related("lines")``) makes Django build a
+    filtered queryset for every parent row, a query clone and a lookup resolution each: some
+    0.1-0.2 ms a row, 20 ms for a page of 50 sales with their lines and lots. A list costs nothing.
+    """
+    return Prefetch(relation, queryset=queryset, to_attr=_prefetched_attr(relation))
+
+
+def _prefetched_attr(relation: str) -> str:
+    return f"_prefetched_{relation}"
+
+
+class PrefetchedList(serializers.ListSerializer):
+    """A to-many relation in a serializer: the list ``prefetch_list`` left on the row when it was
+    loaded that way, otherwise the relation itself (a row just created or changed)."""
+
+    def get_attribute(self, instance):
+        try:
+            return getattr(instance, _prefetched_attr(self.source))
+        except AttributeError:
+            return super().get_attribute(instance)
 
 
 class StrictCharField(serializers.CharField):

@@ -59,3 +59,22 @@ def test_first_page_query_count_is_flat_in_page_size(api, name):
     large, large_rows = _count(api, url, 50)
     assert small_rows == 5 and large_rows > 5  # the two pages really differ in size
     assert small == large, f"{name}: {small} queries for 5 rows, {large} for {large_rows}"
+
+
+def test_sales_list_reads_prefetched_lists_like_the_relations(api):
+    """The list reads lines, lots and payments from ``prefetch_list``'s lists; a sale read without
+    them (as after a create or an update) goes through the relations: both give the same document."""
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    from erp.commerce.api.sales_serializers import SaleSerializer
+    from erp.commerce.models import Sale
+
+    listed = api.get(LISTS["sales"], {"page_size": 50}).json()["results"]
+    assert any(sale["lines"] and sale["payments"] for sale in listed)
+    assert any(line["lots"] for sale in listed for line in sale["lines"])
+    for sale in listed:
+        plain = Sale.objects.get(pk=sale["id"])
+        assert not hasattr(plain, "_prefetched_lines")
+        assert json.loads(JSONRenderer().render(SaleSerializer(plain).data)) == sale
