@@ -16,7 +16,6 @@ from erp.commerce.models import (
     SaleLine,
     SaleLineLot,
 )
-
 from erp.core.api.fields import PrefetchedList
 
 QUANTITY = {"max_digits": 10, "decimal_places": 2}
