@@ -39,7 +39,7 @@ class AuditLog(AppendOnlyModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     # Users are deactivated, never deleted: deleting one named here is refused (PROTECT), so the
-    # trail is never rewritten by a cascade.
+    # trail is never rewritten by a cascade. No index of its own: ops_audit_actor_idx leads with it.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -47,6 +47,7 @@ class AuditLog(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
         db_column="actor_user_id",
+        db_index=False,
         editable=False,
     )
     action = models.CharField(max_length=10, choices=AuditAction.choices, editable=False)
@@ -59,7 +60,9 @@ class AuditLog(AppendOnlyModel):
     user_agent = models.CharField(max_length=500, blank=True, default="", editable=False)
     metadata_json = models.JSONField(null=True, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Not indexed: nothing looks an entry up by its hash, and every index costs each append (the
+    # chain's order and uniqueness are ``sequence``'s; verification recomputes the hashes).
+    hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["-sequence"]

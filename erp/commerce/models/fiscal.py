@@ -42,7 +42,7 @@ class FiscalJournalEntry(BaseModel, AppendOnlyModel):
     currency = models.CharField(max_length=3, default="EUR", editable=False)
     data = models.JSONField(default=dict, editable=False)
     previous_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, unique=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False)  # not indexed: see AuditLog.hash
 
     class Meta:
         ordering = ["sequence"]
@@ -81,7 +81,7 @@ class FiscalClosing(BaseModel, AppendOnlyModel):
     last_entry_sequence = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     last_entry_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     previous_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, unique=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False)  # not indexed: see AuditLog.hash
 
     class Meta:
         ordering = ["period_type", "-period_start"]
