@@ -62,6 +62,11 @@ def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True)
     if not q:
         return queryset
     words = [w for w in _WORD_SPLIT.split(normalize_name(q)) if w]
+    if not all(any(c.isalpha() for c in word) for word in words):
+        # A word without a letter (``06 50``, ``1984``) is part of a phone number or an e-mail, not
+        # of a name: no name search. Matching it against every name costs a full-text test on
+        # each row the phone prefix finds (25,000 for a common prefix).
+        words = []
     condition = Q(pk__in=[])
     if words and is_postgresql():
         tsquery = " & ".join(f"{word}:*" for word in words)

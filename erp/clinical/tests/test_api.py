@@ -406,3 +406,21 @@ def test_role_matrix_for_operations(role, users, clinical_world):
         "accounting": dict.fromkeys(got, 403),
     }[role]
     assert got == expected
+
+
+def test_search_pages_are_in_name_order_with_the_count_of_every_match(users):
+    """A search's page keys and total come from one ranking query, its rows from a second: the
+    pages follow each other in name order, the count is every match's, past the end is a 404."""
+    client = client_for(users["reception"])
+    for n in range(7):
+        PatientFactory(first_name=f"Léa{'ABCDEFG'[6 - n]}", last_name="Martin", phone=f"06 11 22 33 {n:02d}")
+    PatientFactory(first_name="Paul", last_name="Other", phone="06 99 88 77 66")
+    seen = []
+    for page in (1, 2, 3):
+        body = client.get("/api/v1/patients/", {"q": "06 11 22", "page_size": 3, "page": page}).json()
+        assert body["count"] == 7
+        seen += [row["first_name"] for row in body["results"]]
+    assert seen == [f"Léa{c}" for c in "ABCDEFG"]
+    past = client.get("/api/v1/patients/", {"q": "06 11 22", "page_size": 3, "page": 4})
+    assert status_of(past) == 404
+    assert client.get("/api/v1/patients/", {"q": "martin léa"}).json()["count"] == 7

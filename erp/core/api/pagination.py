@@ -20,7 +20,12 @@ class CountedPaginator(Paginator):
 
 class PageCountedPaginator(CountedPaginator):
     """For lists whose page query reads every matching row anyway (a search sorted by name): the
-    page's rows and the total come from one query (``COUNT(*) OVER ()``), not a count and a page."""
+    page's keys and the total come from one query (``COUNT(*) OVER ()``), not a count and a page,
+    then the page's rows by key.
+
+    The ranking query selects only the keys (and the sort columns): with whole rows, PostgreSQL
+    keeps every match's row for the window and spills to disk past a few thousand matches.
+    """
 
     def page(self, number):
         queryset = self.object_list
@@ -32,10 +37,12 @@ class PageCountedPaginator(CountedPaginator):
             if number < 1:
                 return super().page(number)  # Django's own refusal
             bottom = (number - 1) * self.per_page
-            rows = list(queryset.annotate(_matching=Window(Count("pk")))[bottom : bottom + self.per_page])
-            if rows:
-                self.__dict__["count"] = rows[0]._matching
-                return self._get_page(rows, number, self)
+            ranked = queryset.annotate(_matching=Window(Count("pk"))).values_list("pk", "_matching")
+            ranked = list(ranked[bottom : bottom + self.per_page])
+            if ranked:
+                self.__dict__["count"] = ranked[0][1]
+                rows = queryset.order_by().in_bulk([pk for pk, _ in ranked])
+                return self._get_page([rows[pk] for pk, _ in ranked if pk in rows], number, self)
         return super().page(number)
 
 
