@@ -15,7 +15,7 @@
 
 from datetime import UTC, datetime
 
-from django_filters import filters
+from django_filters import FilterSet, filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -79,6 +79,8 @@ class StrictFilterBackend(DjangoFilterBackend):
                 raise UnknownFilter(
                     f"Unknown query parameter(s): {', '.join(unknown)}.", field=unknown[0], extra={"unknown": unknown}
                 )
+        if not self._may_filter(request, queryset, view):
+            return queryset
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
@@ -93,6 +95,28 @@ class StrictFilterBackend(DjangoFilterBackend):
             )
         _in_utc(filterset.form.cleaned_data)
         return filterset.qs
+
+    def _may_filter(self, request, queryset, view) -> bool:
+        """Whether the filter set could change ``queryset``: not when no query parameter names one of
+        its filters and it adds no rule of its own (``qs``, ``filter_queryset``), as on a detail or
+        a plain list. Building it costs a deep copy of every filter and a form validation."""
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return False
+        if filterset_class.qs is not FilterSet.qs or filterset_class.filter_queryset is not FilterSet.filter_queryset:
+            return True
+        return not filter_query_params(filterset_class).isdisjoint(request.query_params)
+
+
+def filter_query_params(filterset_class) -> set[str]:
+    """The query parameters the filters of ``filterset_class`` read."""
+    params = set()
+    for name, declared in filterset_class.base_filters.items():
+        params.add(name)
+        # A range filter reads ``<name>_after``/``<name>_before`` (``_min``/``_max``, ...).
+        suffixes = getattr(declared.field_class.widget, "suffixes", None)
+        params.update(f"{name}_{suffix}" if suffix else name for suffix in suffixes or ())
+    return params
 
 
 def ignored_values(request, filterset) -> dict[str, list[str]]:
@@ -118,11 +142,7 @@ def allowed_query_params(backend, request, queryset, view) -> set[str]:
     allowed = set(ALWAYS_ALLOWED) | set(getattr(view, "extra_query_params", ()))
     filterset_class = backend.get_filterset_class(view, queryset)
     if filterset_class is not None:
-        for name, declared in filterset_class.base_filters.items():
-            allowed.add(name)
-            # A range filter reads ``<name>_after``/``<name>_before`` (``_min``/``_max``, ...).
-            suffixes = getattr(declared.field_class.widget, "suffixes", None)
-            allowed.update(f"{name}_{suffix}" if suffix else name for suffix in suffixes or ())
+        allowed |= filter_query_params(filterset_class)
     for filter_backend in getattr(view, "filter_backends", ()):
         if issubclass(filter_backend, OrderingFilter):
             allowed.add(filter_backend.ordering_param)

@@ -139,3 +139,39 @@ def test_admin_list_screens_survive_crafted_ordering_and_filters(client):
             if response.status_code >= 500:
                 failures.append(f"{name} {params} -> {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+def test_a_filter_set_with_a_rule_of_its_own_applies_it_without_parameters(admin_api):
+    """A list or detail with no filter parameter skips building its filter set, unless the set adds a
+    rule of its own: stock on hand leaves the empty balances out by default. A range filter's
+    ``_after`` parameter is a filter parameter too."""
+    from decimal import Decimal
+
+    from erp.commerce import services
+    from erp.commerce.models import StockMoveType
+    from erp.commerce.services import StockMoveInput
+    from erp.commerce.tests.factories import InjectableFactory
+    from erp.commerce.tests.sales_fixtures import stock_lot
+    from erp.core.models import ClinicLocation
+
+    location = ClinicLocation.objects.create(name="Filters")
+    product = InjectableFactory(name="Filler")
+    stock_lot(product, location, "FULL", 5)
+    empty = stock_lot(product, location, "EMPTY", 2)
+    services.stock_move_record(
+        move=StockMoveInput(
+            product=product, lot=empty, location=location, move_type=StockMoveType.OUT, quantity=Decimal(-2)
+        ),
+        actor=None,
+    )
+    on_hand = admin_api.get("/api/v1/stock-on-hand/", {"product": str(product.pk)}).json()["results"]
+    assert [row["lot"] for row in on_hand] == [str(product.lots.get(lot_code="FULL").pk)]
+    assert admin_api.get("/api/v1/stock-on-hand/").json()["count"] == 1
+    assert admin_api.get("/api/v1/stock-on-hand/", {"include_empty": "true"}).json()["count"] == 2
+
+    from erp.ops.audit import audit_record
+
+    audit_record(actor=None, action="view", entity=product)
+    assert admin_api.get("/api/v1/audit-log/").json()["count"] > 0
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    assert admin_api.get("/api/v1/audit-log/", {"timestamp_after": tomorrow}).json()["count"] == 0
