@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from erp.clinical import models
 from erp.clinical.services import patient_require_live
-from erp.core.api.fields import DateTimeField
+from erp.core.api.fields import DateTimeField, ListedRows
 from erp.core.models import Practitioner
 
 _AUDIT_FIELDS = ("created_at", "updated_at")
@@ -16,7 +16,7 @@ class ReferralSourceSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", *_AUDIT_FIELDS]
 
 
-class PatientSerializer(serializers.ModelSerializer):
+class PatientSerializer(ListedRows, serializers.ModelSerializer):
     """The whole patient (roles with ``view_patient_contact``). Merged records say where they went."""
 
     class Meta:
@@ -63,7 +63,7 @@ class PatientSerializer(serializers.ModelSerializer):
         ]
 
 
-class PatientBillingSerializer(serializers.ModelSerializer):
+class PatientBillingSerializer(ListedRows, serializers.ModelSerializer):
     """What accounting sees of a patient: the name and the billing address."""
 
     class Meta:

@@ -16,12 +16,12 @@ from erp.commerce.models import (
     SaleLine,
     SaleLineLot,
 )
-from erp.core.api.fields import PrefetchedList
+from erp.core.api.fields import ListedRows, PrefetchedList
 
 QUANTITY = {"max_digits": 10, "decimal_places": 2}
 
 
-class SaleLineLotSerializer(serializers.ModelSerializer):
+class SaleLineLotSerializer(ListedRows, serializers.ModelSerializer):
     lot_code = serializers.CharField(source="lot.lot_code", read_only=True)
     expires_at = serializers.DateField(source="lot.expires_at", read_only=True)
 
@@ -31,7 +31,7 @@ class SaleLineLotSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SaleLineSerializer(serializers.ModelSerializer):
+class SaleLineSerializer(ListedRows, serializers.ModelSerializer):
     lots = PrefetchedList(child=SaleLineLotSerializer(), read_only=True)
     product_type_snapshot = serializers.CharField(read_only=True, help_text="product | service")
 
@@ -46,7 +46,7 @@ class SaleLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(ListedRows, serializers.ModelSerializer):
     method = serializers.CharField(source="payment_method.code", read_only=True)
     kind = serializers.CharField(read_only=True, help_text="payment | refund (negative amounts)")
 
@@ -60,7 +60,7 @@ class PaymentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SaleSerializer(serializers.ModelSerializer):
+class SaleSerializer(ListedRows, serializers.ModelSerializer):
     lines = PrefetchedList(child=SaleLineSerializer(), read_only=True)
     payments = PrefetchedList(child=PaymentSerializer(), read_only=True)
     invoice_number = serializers.SerializerMethodField()

@@ -16,7 +16,7 @@ from erp.commerce.models import (
     Supplier,
     TaxRate,
 )
-from erp.core.api.fields import DateTimeField
+from erp.core.api.fields import DateTimeField, ListedRows
 from erp.core.models import ClinicLocation
 
 QUANTITY = {"max_digits": 10, "decimal_places": 2}
@@ -36,7 +36,7 @@ class ProductCategorySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ListedRows, serializers.ModelSerializer):
     class Meta:
         model = Product
         fields = [

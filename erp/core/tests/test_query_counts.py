@@ -78,3 +78,38 @@ def test_sales_list_reads_prefetched_lists_like_the_relations(api):
         plain = Sale.objects.get(pk=sale["id"])
         assert not hasattr(plain, "_prefetched_lines")
         assert json.loads(JSONRenderer().render(SaleSerializer(plain).data)) == sale
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_listed_rows_write_the_documents_drf_writes(api):
+    """Every serializer with ``ListedRows`` writes, row for row, what DRF's own
+    ``ModelSerializer.to_representation`` writes."""
+    import json
+
+    from rest_framework import serializers
+    from rest_framework.renderers import JSONRenderer
+
+    from erp.clinical.api import serializers as _clinical  # noqa: F401  (the modules that use it)
+    from erp.commerce.api import sales_serializers as _sales  # noqa: F401
+    from erp.commerce.api import serializers as _commerce  # noqa: F401
+    from erp.core.api.fields import ListedRows
+    from erp.distribution.api import serializers as _distribution  # noqa: F401
+
+    def document(serializer, rows):
+        return json.loads(JSONRenderer().render(serializer(rows, many=True).data))
+
+    classes = list(_subclasses(ListedRows))
+    for cls in classes:
+        rows = list(cls.Meta.model._default_manager.all()[:30])
+        assert rows, cls
+        drf = type(f"Plain{cls.__name__}", (cls,), {"to_representation": serializers.ModelSerializer.to_representation})
+        assert document(cls, rows) == document(drf, rows), cls
+    names = {cls.__name__ for cls in classes}
+    assert {"PatientSerializer", "SaleSerializer", "SaleLineSerializer", "ProductSerializer", "OrderSerializer"} <= (
+        names
+    )

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from erp.commerce.models import Product
+from erp.core.api.fields import ListedRows
 from erp.distribution.exceptions import InvalidValue
 from erp.distribution.models import (
     Currency,
@@ -155,7 +156,7 @@ class DistributionProductSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderLineSerializer(serializers.ModelSerializer):
+class OrderLineSerializer(ListedRows, serializers.ModelSerializer):
     quantity = QuantitySerializer(read_only=True)
     sub_total = MoneySerializer(read_only=True)
     product_external_id = serializers.CharField(source="product.external_product_id", read_only=True)
@@ -167,7 +168,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(ListedRows, serializers.ModelSerializer):
     delivery_address = AddressSerializer(read_only=True)
     price = MoneySerializer(read_only=True)
     lines = OrderLineSerializer(many=True, read_only=True)
