@@ -17,8 +17,10 @@ from django.core.cache import cache
 from django.db.models import Min, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http.request import split_domain_port
 from django.utils import timezone
-from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.models.sites import get_site_for_hostname
 from wagtail.signals import post_page_move
 
 TIMEOUT = 60 * 60  # an hour; publishing purges sooner.
@@ -86,6 +88,8 @@ def seconds_until_promotion_change(now=None) -> int | None:
 # they are kept in the cache and dropped when a restriction or a locale changes.
 
 RESTRICTED_KEY = "website:restricted-paths"
+SITES_KEY = "website:sites-by-host"
+MAX_KEPT_HOSTS = 20  # CommonMiddleware has checked the host against ALLOWED_HOSTS; ports may vary
 LOCALE_KEY = "website:locale-id:{code}"
 SETTINGS_KEY = "website:settings:{site}"
 
@@ -126,6 +130,30 @@ def locale_id(language_code: str) -> int | None:
     return pk
 
 
+def site_for_request(request) -> Site | None:
+    """What ``Site.find_for_request`` answers (its query, with a CASE per site, ran on every
+    request), kept per host and port with the site's root page. Dropped when a site or any page
+    is saved, deleted or moved (a root page's own fields change only then)."""
+    hostname = split_domain_port(request._get_raw_host())[0]
+    where = (hostname, request.get_port())
+    kept = cache.get(SITES_KEY) or {}
+    if where in kept:
+        return kept[where]
+    try:
+        site = get_site_for_hostname(*where)
+    except Site.DoesNotExist:
+        site = None
+    if len(kept) < MAX_KEPT_HOSTS:
+        cache.set(SITES_KEY, {**kept, where: site}, TIMEOUT)
+    return site
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+def _sites_changed(sender, **kwargs):
+    cache.delete(SITES_KEY)
+
+
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
 def _restrictions_changed(sender, **kwargs):
@@ -138,14 +166,18 @@ def _restrictions_changed(sender, **kwargs):
 def _page_moved(sender, **kwargs):
     # A moved page changes the tree paths below it: a restricted section moved elsewhere must
     # not keep its old path here (its pages would be listed, cached and served as public).
-    cache.delete(RESTRICTED_KEY)
+    cache.delete_many([RESTRICTED_KEY, SITES_KEY])
 
 
 @receiver(post_save)
 @receiver(post_delete)
 def _page_saved_or_deleted(sender, instance, **kwargs):
+    if not isinstance(instance, Page):
+        return
+    # The kept sites carry their root page.
+    cache.delete(SITES_KEY)
     # A new alias (or a deleted page) may add or drop a restricted section.
-    if isinstance(instance, Page) and (instance.alias_of_id is not None or kwargs.get("signal") is post_delete):
+    if instance.alias_of_id is not None or kwargs.get("signal") is post_delete:
         cache.delete(RESTRICTED_KEY)
 
 

@@ -23,6 +23,8 @@ from django.core.cache import cache as default_cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
+from erp.core.middleware import NON_SITE_PREFIXES
+
 from . import cache as page_cache
 
 CACHEABLE_QUERY_KEYS = frozenset({"tag", "page"})
@@ -114,3 +116,18 @@ class PublicPageCacheMiddleware:
             default_cache.set(key, entry, timeout)
             response[HEADER] = "miss"
         return response
+
+
+class KeptSiteMiddleware:
+    """Answers Wagtail's ``Site.find_for_request`` from the cache (``cache.site_for_request``):
+    Wagtail looks a request's site up once per request, with a query. Sits after
+    ``CommonMiddleware``, which has refused hosts outside ALLOWED_HOSTS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(NON_SITE_PREFIXES):
+            # Wagtail keeps the site it found on the request under this name (Site.find_for_request).
+            request._wagtail_site = page_cache.site_for_request(request)
+        return self.get_response(request)

@@ -2,6 +2,8 @@
 settings, the restricted sections answering Wagtail's view check, and the routed home page."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale, PageViewRestriction, Site
 
 from cms.website.models import ServicePage, WebsiteSettings
@@ -57,3 +59,25 @@ def test_a_page_under_an_alias_of_a_restricted_section_is_restricted(client, sit
 def test_the_header_links_the_home_page_of_the_language(client, site_tree, page_cache_off):  # noqa: F811
     for url, home in (("/fr/services/laser/", "/fr/"), ("/en/services/laser/", "/en/"), ("/es/", "/es/")):
         assert f'<a class="brand" href="{home}">' in client.get(url).text
+
+
+def _site_queries(captured) -> int:
+    return sum('FROM "wagtailcore_site"' in query["sql"] for query in captured)
+
+
+def test_the_site_of_a_request_is_kept_and_a_site_change_shows_at_once(client, site_tree, page_cache_off):  # noqa: F811
+    assert client.get("/fr/").status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/fr/services/laser/").status_code == 200
+    assert _site_queries(captured) == 0  # kept from the first request
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = site_tree.services
+    site.save()
+    assert "Nos soins</h1>" in _main(client.get("/fr/").text)  # the new root page is served
+    site.hostname, site.is_default_site = "elsewhere.example", False
+    site.save()
+    assert client.get("/fr/").status_code == 404  # no site for this host any more
+    site.delete()
+    Site.objects.create(hostname="testserver", port=80, root_page=site_tree.home, is_default_site=True)
+    assert "Bienvenue" in _main(client.get("/fr/").text)
+
