@@ -12,10 +12,12 @@ translation key; ``status`` draft|published is Wagtail's ``live`` flag with revi
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -80,6 +82,12 @@ class MarketingImage(AbstractImage):
 
 class MarketingRendition(AbstractRendition):
     image = models.ForeignKey(MarketingImage, on_delete=models.CASCADE, related_name="renditions")
+
+    @classproperty
+    def cache_backend(cls):
+        """Wagtail's choice (the "renditions" cache, else the default one), without raising and
+        catching ``InvalidCacheBackendError`` at every picture when there is no "renditions" cache."""
+        return caches["renditions" if "renditions" in settings.CACHES else DEFAULT_CACHE_ALIAS]
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
@@ -315,6 +323,18 @@ def localized_version(page_id: int | None) -> Page | None:
     return found.get(False) or found.get(True)
 
 
+def localized_page(page: Page | None) -> Page | None:
+    """``localized_version`` of a page already loaded: itself, without a query, when it is in the
+    active language (a locale holds one version of a page), else found by its translation key."""
+    from .cache import locale_id
+
+    active = locale_id(translation.get_language())
+    if page is None or page.locale_id == active:
+        return page
+    found = Page.objects.filter(translation_key=page.translation_key, locale_id=active, live=True).order_by()[:1]
+    return next(iter(found), page)
+
+
 def localized_children(page: Page, model):
     """Live, real (non-alias) children of ``page`` of the given type."""
     from .cache import public
@@ -347,11 +367,13 @@ class HomePage(SitePage):
         verbose_name = _("home page")
 
     def featured_services(self):
+        """The cards of the home page, with what they show (not every column of the pages)."""
         from .cache import public
 
         return (
             public(ServicePage.objects.descendant_of(self).live()).filter(featured=True, alias_of__isnull=True)
-            .select_related("image").order_by("order_index", "title")[:6]
+            .select_related("image").only("title", "url_path", "summary", "price_hint", "image")
+            .order_by("order_index", "title")[:6]
         )
 
     def latest_posts(self):
@@ -359,13 +381,14 @@ class HomePage(SitePage):
 
         return (
             public(BlogPostPage.objects.descendant_of(self).live()).filter(alias_of__isnull=True)
-            .select_related("cover_image").order_by("-publication_date", "-first_published_at")[:3]
+            .select_related("cover_image").only("title", "url_path", "excerpt", "publication_date", "cover_image")
+            .order_by("-publication_date", "-first_published_at")[:3]
         )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         promotion = context["promotion"] = Promotion.current(self.locale_id)
-        context["promotion_link"] = localized_version(promotion.link_page_id) if promotion else None
+        context["promotion_link"] = localized_page(promotion.link_page) if promotion else None
         return context
 
 
@@ -447,7 +470,7 @@ class ServicePage(SitePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["contact_page"] = (
-            ContactPage.objects.live().filter(locale_id=self.locale_id, alias_of__isnull=True).first()
+            ContactPage.objects.live().filter(locale_id=self.locale_id, alias_of__isnull=True).only("url_path").first()
         )
         return context
 
@@ -617,11 +640,17 @@ class Promotion(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model)
         at = at or timezone.now()
         return (
             cls.objects.filter(locale=locale, live=True)
+            # The linked page with what its URL and its translations need (its other columns unread).
+            .select_related("link_page")
+            .only(*PROMOTION_FIELDS, "link_page__url_path", "link_page__locale", "link_page__translation_key")
             .filter(models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at))
             .filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at))
             .order_by(models.F("starts_at").desc(nulls_last=True), "-pk")
             .first()
         )
+
+
+PROMOTION_FIELDS = [field.name for field in Promotion._meta.concrete_fields]
 
 
 # --- Leads (public_lead) ------------------------------------------------------------------------
