@@ -89,6 +89,7 @@ def seconds_until_promotion_change(now=None) -> int | None:
 
 RESTRICTED_KEY = "website:restricted-paths"
 SITES_KEY = "website:sites-by-host"
+LOCALE_ROOTS_KEY = "website:locale-roots"
 MAX_KEPT_HOSTS = 20  # CommonMiddleware has checked the host against ALLOWED_HOSTS; ports may vary
 LOCALE_KEY = "website:locale-id:{code}"
 SETTINGS_KEY = "website:settings:{site}"
@@ -148,10 +149,24 @@ def site_for_request(request) -> Site | None:
     return site
 
 
+def locale_root(site: Site, language_code: str) -> tuple[int, int]:
+    """``(pk, content type id)`` of the page Wagtail routes a language's requests from: the site's
+    root page in that language when it is live there, else the root page itself (what
+    ``site.root_page.localized`` answers, with two queries on every request). Dropped with the
+    kept sites, when a site, a locale or any page is saved, deleted or moved."""
+    kept = cache.get(LOCALE_ROOTS_KEY) or {}
+    where = (site.pk, language_code)
+    if where not in kept:
+        root = site.root_page.localized
+        kept = {**kept, where: (root.pk, root.content_type_id)}
+        cache.set(LOCALE_ROOTS_KEY, kept, TIMEOUT)
+    return kept[where]
+
+
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 def _sites_changed(sender, **kwargs):
-    cache.delete(SITES_KEY)
+    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY])
 
 
 @receiver(post_save, sender=PageViewRestriction)
@@ -166,7 +181,7 @@ def _restrictions_changed(sender, **kwargs):
 def _page_moved(sender, **kwargs):
     # A moved page changes the tree paths below it: a restricted section moved elsewhere must
     # not keep its old path here (its pages would be listed, cached and served as public).
-    cache.delete_many([RESTRICTED_KEY, SITES_KEY])
+    cache.delete_many([RESTRICTED_KEY, SITES_KEY, LOCALE_ROOTS_KEY])
 
 
 @receiver(post_save)
@@ -174,8 +189,8 @@ def _page_moved(sender, **kwargs):
 def _page_saved_or_deleted(sender, instance, **kwargs):
     if not isinstance(instance, Page):
         return
-    # The kept sites carry their root page.
-    cache.delete(SITES_KEY)
+    # The kept sites carry their root page; a language's root may be published, unpublished or deleted.
+    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY])
     # A new alias (or a deleted page) may add or drop a restricted section.
     if instance.alias_of_id is not None or kwargs.get("signal") is post_delete:
         cache.delete(RESTRICTED_KEY)
@@ -184,7 +199,7 @@ def _page_saved_or_deleted(sender, instance, **kwargs):
 @receiver(post_save, sender=Locale)
 @receiver(post_delete, sender=Locale)
 def _locales_changed(sender, instance, **kwargs):
-    cache.delete(LOCALE_KEY.format(code=instance.language_code))
+    cache.delete_many([LOCALE_KEY.format(code=instance.language_code), LOCALE_ROOTS_KEY])
     purge_site()
 
 

@@ -19,13 +19,18 @@ import hashlib
 import re
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache as default_cache
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import translation
+from wagtail.models import Site
+from wagtail.views import serve as wagtail_serve
 
 from erp.core.middleware import NON_SITE_PREFIXES
 
 from . import cache as page_cache
+from .models import SitePage
 
 CACHEABLE_QUERY_KEYS = frozenset({"tag", "page"})
 HEADER = "X-Page-Cache"
@@ -119,9 +124,15 @@ class PublicPageCacheMiddleware:
 
 
 class KeptSiteMiddleware:
-    """Answers Wagtail's ``Site.find_for_request`` from the cache (``cache.site_for_request``):
-    Wagtail looks a request's site up once per request, with a query. Sits after
-    ``CommonMiddleware``, which has refused hosts outside ALLOWED_HOSTS."""
+    """Routes public pages from what is kept in the cache instead of Wagtail's queries.
+
+    Wagtail looks a request's site up (a query with a CASE per site), then finds the site's root
+    page in the active language (the locale, then the translation: two queries) and loads it
+    whole before routing from it. The site and the root page of each language are kept
+    (``cache.site_for_request``, ``cache.locale_root``): the root page is loaded once, with its
+    pictures when it is the page served, and routed from as Wagtail does (``page.route``), the
+    result left where Wagtail's view looks for it. Sits after ``CommonMiddleware``, which has
+    refused hosts outside ALLOWED_HOSTS."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -131,3 +142,30 @@ class KeptSiteMiddleware:
             # Wagtail keeps the site it found on the request under this name (Site.find_for_request).
             request._wagtail_site = page_cache.site_for_request(request)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is not wagtail_serve or hasattr(request, "_wagtail_route_for_request") or not view_args:
+            return None
+        site = Site.find_for_request(request)
+        if site is None:
+            return None
+        pk, content_type_id = page_cache.locale_root(site, translation.get_language())
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None or not issubclass(model, SitePage):
+            return None  # Wagtail's own routing
+        path_components = [component for component in view_args[0].split("/") if component]
+        pages = model.objects.filter(pk=pk)
+        if path_components:
+            # Routed through: what SitePage.route and the templates' home links and menu read.
+            pages = pages.only("url_path", "path", "depth", "numchild", "live", "locale", "translation_key", "title")
+        else:
+            pages = pages.select_related(*model.image_fields())
+        root = pages.first()
+        if root is None:
+            return None
+        try:
+            # Where Wagtail's view (Page.route_for_request) finds the route of the request.
+            request._wagtail_route_for_request = root.route(request, path_components)
+        except Http404:
+            request._wagtail_route_for_request = None
+        return None

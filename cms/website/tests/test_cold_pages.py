@@ -81,3 +81,27 @@ def test_the_site_of_a_request_is_kept_and_a_site_change_shows_at_once(client, s
     Site.objects.create(hostname="testserver", port=80, root_page=site_tree.home, is_default_site=True)
     assert "Bienvenue" in _main(client.get("/fr/").text)
 
+
+
+def test_a_language_home_published_or_unpublished_routes_its_requests_at_once(client, site_tree, page_cache_off):  # noqa: F811
+    """The page each language is routed from is kept (cache.locale_root): a new or unpublished
+    home page of a language drops it."""
+    assert client.get("/hy/").status_code == 404  # routed from the fr home, which is not hy content
+    hy_home = translate(site_tree.home, "hy", title="Գլխավոր", hero_title="Բարի գալուստ")
+    response = client.get("/hy/")
+    assert response.status_code == 200 and "Բարի գալուստ" in _main(response.text)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/hy/")
+    assert not any('FROM "wagtailcore_locale"' in query["sql"] for query in captured)  # the root is kept
+    hy_home.unpublish()
+    assert client.get("/hy/").status_code == 404
+
+
+def test_pages_below_a_language_home_are_routed_from_it(client, site_tree, page_cache_off):  # noqa: F811
+    """Routing from the kept root is Wagtail's: its pages, its 404s, its language's home link."""
+    assert "Laser treatments</h1>" in _main(client.get("/en/services/laser/").text)
+    assert '<a class="brand" href="/en/">' in client.get("/en/services/laser/").text
+    assert client.get("/en/services/nowhere/").status_code == 404
+    assert client.get("/es/services/laser/").status_code == 404  # es has a home only
+    site_tree.en_service.unpublish()
+    assert client.get("/en/services/laser/").status_code == 404
