@@ -11,6 +11,7 @@
    pages after a publish is cheap.
 """
 
+import hashlib
 import uuid
 
 from django.core.cache import cache
@@ -90,6 +91,10 @@ def seconds_until_promotion_change(now=None) -> int | None:
 RESTRICTED_KEY = "website:restricted-paths"
 SITES_KEY = "website:sites-by-host"
 LOCALE_ROOTS_KEY = "website:locale-roots"
+ROUTES_KEY = "website:routes-generation"
+ROUTE_KEY = "website:route:{generation}:{path}"
+# What a language's root page is routed through with (SitePage.route, the home link, the menu).
+ROOT_FIELDS = ("id", "url_path", "path", "depth", "numchild", "live", "locale_id", "translation_key", "title")
 MAX_KEPT_HOSTS = 20  # CommonMiddleware has checked the host against ALLOWED_HOSTS; ports may vary
 LOCALE_KEY = "website:locale-id:{code}"
 SETTINGS_KEY = "website:settings:{site}"
@@ -149,18 +154,34 @@ def site_for_request(request) -> Site | None:
     return site
 
 
-def locale_root(site: Site, language_code: str) -> tuple[int, int]:
-    """``(pk, content type id)`` of the page Wagtail routes a language's requests from: the site's
-    root page in that language when it is live there, else the root page itself (what
-    ``site.root_page.localized`` answers, with two queries on every request). Dropped with the
-    kept sites, when a site, a locale or any page is saved, deleted or moved."""
+def locale_root(site: Site, language_code: str) -> tuple[int, int, tuple]:
+    """``(pk, content type id, ROOT_FIELDS values)`` of the page Wagtail routes a language's
+    requests from: the site's root page in that language when it is live there, else the root
+    page itself (what ``site.root_page.localized`` answers, with two queries on every request,
+    before loading that page whole). Dropped with the kept sites, when a site, a locale or any
+    page is saved, deleted or moved."""
     kept = cache.get(LOCALE_ROOTS_KEY) or {}
     where = (site.pk, language_code)
     if where not in kept:
         root = site.root_page.localized
-        kept = {**kept, where: (root.pk, root.content_type_id)}
+        values = Page.objects.filter(pk=root.pk).values_list(*ROOT_FIELDS).first()
+        kept = {**kept, where: (root.pk, root.content_type_id, values)}
         cache.set(LOCALE_ROOTS_KEY, kept, TIMEOUT)
     return kept[where]
+
+
+def page_at(url_path: str) -> tuple[int, int] | None:
+    """``(pk, content type id)`` of the live page at ``url_path`` (Wagtail's tree path of URLs),
+    kept once found; every kept route is dropped when any page is saved, deleted or moved (a
+    slug, a move or an unpublish changes what lives where)."""
+    generation = cache.get_or_set(ROUTES_KEY, lambda: uuid.uuid4().hex, timeout=None)
+    key = ROUTE_KEY.format(generation=generation, path=hashlib.sha256(url_path.encode()).hexdigest())
+    found = cache.get(key)
+    if found is None:
+        found = Page.objects.filter(url_path=url_path, live=True).values_list("pk", "content_type_id").first()
+        if found is not None:
+            cache.set(key, tuple(found), TIMEOUT)
+    return found
 
 
 @receiver(post_save, sender=Site)
@@ -181,7 +202,7 @@ def _restrictions_changed(sender, **kwargs):
 def _page_moved(sender, **kwargs):
     # A moved page changes the tree paths below it: a restricted section moved elsewhere must
     # not keep its old path here (its pages would be listed, cached and served as public).
-    cache.delete_many([RESTRICTED_KEY, SITES_KEY, LOCALE_ROOTS_KEY])
+    cache.delete_many([RESTRICTED_KEY, SITES_KEY, LOCALE_ROOTS_KEY, ROUTES_KEY])
 
 
 @receiver(post_save)
@@ -190,7 +211,7 @@ def _page_saved_or_deleted(sender, instance, **kwargs):
     if not isinstance(instance, Page):
         return
     # The kept sites carry their root page; a language's root may be published, unpublished or deleted.
-    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY])
+    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY, ROUTES_KEY])
     # A new alias (or a deleted page) may add or drop a restricted section.
     if instance.alias_of_id is not None or kwargs.get("signal") is post_delete:
         cache.delete(RESTRICTED_KEY)

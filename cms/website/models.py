@@ -244,21 +244,23 @@ class SitePage(Page):
         return None
 
     def route(self, request, path_components):
-        """Find a page further down by its URL path (two queries: its type, then the page with its
-        pictures) rather than one query per level and per ``specific``; anything else (not found,
-        not live) is Wagtail's own routing.
+        """Find a page further down by its URL path (its id and type kept, ``cache.page_at``, then
+        one query: the page with its pictures) rather than one query per level and per
+        ``specific``; anything else (not found, not live) is Wagtail's own routing.
 
         Wagtail routes from the site's root page in the active language: that page, noted on the
         request, is the language's home page of the templates (``locale_home``)."""
+        from .cache import page_at
+
         if not hasattr(request, "_website_locale_home"):
             request._website_locale_home = (translation.get_language(), self)
         if path_components:
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
-            found = Page.objects.filter(url_path=url_path, live=True).values_list("pk", "content_type_id").first()
+            found = page_at(url_path)
             if found is not None:
                 model = ContentType.objects.get_for_id(found[1]).model_class()
                 if model is not None and issubclass(model, SitePage) and model.route is SitePage.route:
-                    page = model.objects.select_related(*model.image_fields()).filter(pk=found[0]).first()
+                    page = model.objects.select_related(*model.image_fields()).filter(pk=found[0], live=True).first()
                     if page is not None:
                         return RouteResult(page)
         return super().route(request, path_components)

@@ -105,3 +105,25 @@ def test_pages_below_a_language_home_are_routed_from_it(client, site_tree, page_
     assert client.get("/es/services/laser/").status_code == 404  # es has a home only
     site_tree.en_service.unpublish()
     assert client.get("/en/services/laser/").status_code == 404
+
+
+def test_a_page_renamed_moved_or_unpublished_is_routed_at_once(client, site_tree, page_cache_off):  # noqa: F811
+    """Where each page lives is kept once found (cache.page_at): a new slug, a move or an unpublish
+    drops it."""
+    assert "Laser</h1>" in _main(client.get("/fr/services/laser/").text)
+    service = site_tree.service
+    service.slug = "laser-2"
+    service.save_revision().publish()
+    assert client.get("/fr/services/laser/").status_code in (301, 404)
+    assert "Laser</h1>" in _main(client.get("/fr/services/laser-2/").text)
+    site_tree.services.slug = "soins"
+    site_tree.services.save_revision().publish()  # the service's URL changes with its parent's
+    assert client.get("/fr/services/laser-2/").status_code in (301, 404)
+    assert "Laser</h1>" in _main(client.get("/fr/soins/laser-2/").text)
+    service.refresh_from_db()
+    service.move(site_tree.home, pos="last-child")
+    assert client.get("/fr/soins/laser-2/").status_code in (301, 404)
+    assert "Laser</h1>" in _main(client.get("/fr/laser-2/").text)
+    service.refresh_from_db()
+    service.unpublish()
+    assert client.get("/fr/laser-2/").status_code in (301, 404)
