@@ -15,7 +15,7 @@ import hashlib
 import uuid
 
 from django.core.cache import cache
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http.request import split_domain_port
@@ -92,6 +92,7 @@ RESTRICTED_KEY = "website:restricted-paths"
 SITES_KEY = "website:sites-by-host"
 LOCALE_ROOTS_KEY = "website:locale-roots"
 ROUTES_KEY = "website:routes-generation"
+PROMOTIONS_KEY = "website:promotions"
 ROUTE_KEY = "website:route:{generation}:{path}"
 # What a language's root page is routed through with (SitePage.route, the home link, the menu).
 ROOT_FIELDS = ("id", "url_path", "path", "depth", "numchild", "live", "locale_id", "translation_key", "title")
@@ -184,6 +185,38 @@ def page_at(url_path: str) -> tuple[int, int] | None:
     return found
 
 
+def promotions_of(locale_id: int) -> list[tuple]:
+    """``(promotion, link)`` for the live promotions of a locale not ended yet, in the order of
+    ``Promotion.current`` (the latest started first), each with its link page in that locale
+    (``localized_page``). Which one runs is decided at each request (``current_promotion``), so
+    a start or an end needs no purge; dropped when any promotion or page is saved or deleted."""
+    kept = cache.get(PROMOTIONS_KEY) or {}
+    if locale_id not in kept:
+        from .models import PROMOTION_FIELDS, Promotion, localized_page
+
+        promotions = (
+            Promotion.objects.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()), locale_id=locale_id,
+                                     live=True)  # fmt: skip
+            .select_related("link_page")
+            .only(*PROMOTION_FIELDS, "link_page__url_path", "link_page__locale", "link_page__translation_key")
+            .order_by(F("starts_at").desc(nulls_last=True), "-pk")
+        )
+        kept = {**kept, locale_id: [(p, localized_page(p.link_page, locale_id)) for p in promotions]}
+        cache.set(PROMOTIONS_KEY, kept, TIMEOUT)
+    return kept[locale_id]
+
+
+def current_promotion(locale_id: int, at=None) -> tuple:
+    """``(promotion, link)`` of what ``Promotion.current`` answers (``(None, None)`` if none), from
+    the kept promotions."""
+    at = at or timezone.now()
+    return next(((p, link) for p, link in promotions_of(locale_id) if p.is_running(at)), (None, None))
+
+
+def _promotions_changed(sender, **kwargs):
+    cache.delete(PROMOTIONS_KEY)
+
+
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 def _sites_changed(sender, **kwargs):
@@ -202,7 +235,7 @@ def _restrictions_changed(sender, **kwargs):
 def _page_moved(sender, **kwargs):
     # A moved page changes the tree paths below it: a restricted section moved elsewhere must
     # not keep its old path here (its pages would be listed, cached and served as public).
-    cache.delete_many([RESTRICTED_KEY, SITES_KEY, LOCALE_ROOTS_KEY, ROUTES_KEY])
+    cache.delete_many([RESTRICTED_KEY, SITES_KEY, LOCALE_ROOTS_KEY, ROUTES_KEY, PROMOTIONS_KEY])
 
 
 @receiver(post_save)
@@ -210,8 +243,9 @@ def _page_moved(sender, **kwargs):
 def _page_saved_or_deleted(sender, instance, **kwargs):
     if not isinstance(instance, Page):
         return
-    # The kept sites carry their root page; a language's root may be published, unpublished or deleted.
-    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY, ROUTES_KEY])
+    # The kept sites carry their root page; a language's root may be published, unpublished or
+    # deleted; a promotion's link may move or get a translation.
+    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY, ROUTES_KEY, PROMOTIONS_KEY])
     # A new alias (or a deleted page) may add or drop a restricted section.
     if instance.alias_of_id is not None or kwargs.get("signal") is post_delete:
         cache.delete(RESTRICTED_KEY)

@@ -325,12 +325,11 @@ def localized_version(page_id: int | None) -> Page | None:
     return found.get(False) or found.get(True)
 
 
-def localized_page(page: Page | None) -> Page | None:
-    """``localized_version`` of a page already loaded: itself, without a query, when it is in the
-    active language (a locale holds one version of a page), else found by its translation key."""
-    from .cache import locale_id
-
-    active = locale_id(translation.get_language())
+def localized_page(page: Page | None, locale_pk: int) -> Page | None:
+    """``localized_version`` of a page already loaded, in the locale ``locale_pk`` (the home page's:
+    the active language's when it is served): itself, without a query, when it is in that locale
+    (a locale holds one version of a page), else found by its translation key."""
+    active = locale_pk
     if page is None or page.locale_id == active:
         return page
     found = Page.objects.filter(translation_key=page.translation_key, locale_id=active, live=True).order_by()[:1]
@@ -389,8 +388,14 @@ class HomePage(SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        promotion = context["promotion"] = Promotion.current(self.locale_id)
-        context["promotion_link"] = localized_page(promotion.link_page) if promotion else None
+        if getattr(request, "is_preview", False):  # editors see the database as it is
+            promotion = Promotion.current(self.locale_id)
+            link = localized_page(promotion.link_page, self.locale_id) if promotion else None
+        else:
+            from .cache import current_promotion
+
+            promotion, link = current_promotion(self.locale_id)
+        context["promotion"], context["promotion_link"] = promotion, link
         return context
 
 

@@ -1,14 +1,17 @@
 """What cold public pages (page cache off) keep between requests, and what drops it: the site
 settings, the restricted sections answering Wagtail's view check, and the routed home page."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.models import Locale, PageViewRestriction, Site
 
 from cms.website.models import ServicePage, WebsiteSettings
 
-from .factories import add, translate
+from .factories import add, make_promotion, translate
 from .test_query_counts import page_cache_off  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +130,16 @@ def test_a_page_renamed_moved_or_unpublished_is_routed_at_once(client, site_tree
     service.refresh_from_db()
     service.unpublish()
     assert client.get("/fr/laser-2/").status_code in (301, 404)
+
+
+def test_the_kept_promotions_follow_their_publishing_and_their_link(client, site_tree, page_cache_off):  # noqa: F811
+    """The live promotions of each locale are kept with their links (cache.promotions_of): an
+    unpublished link translation or promotion drops them."""
+    promotion = make_promotion("en", title="PromoEN", starts_at=timezone.now() - datetime.timedelta(days=1))
+    promotion.link_page = site_tree.service  # the fr page: the en home links its en translation
+    promotion.save()
+    assert 'class="button" href="/en/services/laser/"' in client.get("/en/").text
+    site_tree.en_service.unpublish()
+    assert 'class="button" href="/fr/services/laser/"' in client.get("/en/").text
+    promotion.unpublish()
+    assert "PromoEN" not in client.get("/en/").text
