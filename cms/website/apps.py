@@ -21,6 +21,7 @@ class WebsiteConfig(AppConfig):
                 signal.connect(signals.purge_on_site_change, sender=model, dispatch_uid=f"purge-site-{model.__name__}")
         for signal in (post_save, post_delete):
             signal.connect(website_cache.settings_changed, sender=WebsiteSettings, dispatch_uid="website-settings-kept")
+            signal.connect(website_cache._promotions_changed, sender=Promotion, dispatch_uid="website-promotions-kept")
         # The last app with models, noted now: post_migrate handlers may clear ``models_module`` later.
         global _LAST_APP_WITH_MODELS
         _LAST_APP_WITH_MODELS = [app for app in self.apps.get_app_configs() if app.models_module][-1]

@@ -11,14 +11,17 @@
    pages after a publish is cheap.
 """
 
+import hashlib
 import uuid
 
 from django.core.cache import cache
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http.request import split_domain_port
 from django.utils import timezone
-from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.models.sites import get_site_for_hostname
 from wagtail.signals import post_page_move
 
 TIMEOUT = 60 * 60  # an hour; publishing purges sooner.
@@ -86,6 +89,14 @@ def seconds_until_promotion_change(now=None) -> int | None:
 # they are kept in the cache and dropped when a restriction or a locale changes.
 
 RESTRICTED_KEY = "website:restricted-paths"
+SITES_KEY = "website:sites-by-host"
+LOCALE_ROOTS_KEY = "website:locale-roots"
+ROUTES_KEY = "website:routes-generation"
+PROMOTIONS_KEY = "website:promotions"
+ROUTE_KEY = "website:route:{generation}:{path}"
+# What a language's root page is routed through with (SitePage.route, the home link, the menu).
+ROOT_FIELDS = ("id", "url_path", "path", "depth", "numchild", "live", "locale_id", "translation_key", "title")
+MAX_KEPT_HOSTS = 20  # CommonMiddleware has checked the host against ALLOWED_HOSTS; ports may vary
 LOCALE_KEY = "website:locale-id:{code}"
 SETTINGS_KEY = "website:settings:{site}"
 
@@ -126,6 +137,92 @@ def locale_id(language_code: str) -> int | None:
     return pk
 
 
+def site_for_request(request) -> Site | None:
+    """What ``Site.find_for_request`` answers (its query, with a CASE per site, ran on every
+    request), kept per host and port with the site's root page. Dropped when a site or any page
+    is saved, deleted or moved (a root page's own fields change only then)."""
+    hostname = split_domain_port(request._get_raw_host())[0]
+    where = (hostname, request.get_port())
+    kept = cache.get(SITES_KEY) or {}
+    if where in kept:
+        return kept[where]
+    try:
+        site = get_site_for_hostname(*where)
+    except Site.DoesNotExist:
+        site = None
+    if len(kept) < MAX_KEPT_HOSTS:
+        cache.set(SITES_KEY, {**kept, where: site}, TIMEOUT)
+    return site
+
+
+def locale_root(site: Site, language_code: str) -> tuple[int, int, tuple]:
+    """``(pk, content type id, ROOT_FIELDS values)`` of the page Wagtail routes a language's
+    requests from: the site's root page in that language when it is live there, else the root
+    page itself (what ``site.root_page.localized`` answers, with two queries on every request,
+    before loading that page whole). Dropped with the kept sites, when a site, a locale or any
+    page is saved, deleted or moved."""
+    kept = cache.get(LOCALE_ROOTS_KEY) or {}
+    where = (site.pk, language_code)
+    if where not in kept:
+        root = site.root_page.localized
+        values = Page.objects.filter(pk=root.pk).values_list(*ROOT_FIELDS).first()
+        kept = {**kept, where: (root.pk, root.content_type_id, values)}
+        cache.set(LOCALE_ROOTS_KEY, kept, TIMEOUT)
+    return kept[where]
+
+
+def page_at(url_path: str) -> tuple[int, int] | None:
+    """``(pk, content type id)`` of the live page at ``url_path`` (Wagtail's tree path of URLs),
+    kept once found; every kept route is dropped when any page is saved, deleted or moved (a
+    slug, a move or an unpublish changes what lives where)."""
+    generation = cache.get_or_set(ROUTES_KEY, lambda: uuid.uuid4().hex, timeout=None)
+    key = ROUTE_KEY.format(generation=generation, path=hashlib.sha256(url_path.encode()).hexdigest())
+    found = cache.get(key)
+    if found is None:
+        found = Page.objects.filter(url_path=url_path, live=True).values_list("pk", "content_type_id").first()
+        if found is not None:
+            cache.set(key, tuple(found), TIMEOUT)
+    return found
+
+
+def promotions_of(locale_id: int) -> list[tuple]:
+    """``(promotion, link)`` for the live promotions of a locale not ended yet, in the order of
+    ``Promotion.current`` (the latest started first), each with its link page in that locale
+    (``localized_page``). Which one runs is decided at each request (``current_promotion``), so
+    a start or an end needs no purge; dropped when any promotion or page is saved or deleted."""
+    kept = cache.get(PROMOTIONS_KEY) or {}
+    if locale_id not in kept:
+        from .models import PROMOTION_FIELDS, Promotion, localized_page
+
+        promotions = (
+            Promotion.objects.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()), locale_id=locale_id,
+                                     live=True)  # fmt: skip
+            .select_related("link_page")
+            .only(*PROMOTION_FIELDS, "link_page__url_path", "link_page__locale", "link_page__translation_key")
+            .order_by(F("starts_at").desc(nulls_last=True), "-pk")
+        )
+        kept = {**kept, locale_id: [(p, localized_page(p.link_page, locale_id)) for p in promotions]}
+        cache.set(PROMOTIONS_KEY, kept, TIMEOUT)
+    return kept[locale_id]
+
+
+def current_promotion(locale_id: int, at=None) -> tuple:
+    """``(promotion, link)`` of what ``Promotion.current`` answers (``(None, None)`` if none), from
+    the kept promotions."""
+    at = at or timezone.now()
+    return next(((p, link) for p, link in promotions_of(locale_id) if p.is_running(at)), (None, None))
+
+
+def _promotions_changed(sender, **kwargs):
+    cache.delete(PROMOTIONS_KEY)
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+def _sites_changed(sender, **kwargs):
+    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY])
+
+
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
 def _restrictions_changed(sender, **kwargs):
@@ -138,21 +235,26 @@ def _restrictions_changed(sender, **kwargs):
 def _page_moved(sender, **kwargs):
     # A moved page changes the tree paths below it: a restricted section moved elsewhere must
     # not keep its old path here (its pages would be listed, cached and served as public).
-    cache.delete(RESTRICTED_KEY)
+    cache.delete_many([RESTRICTED_KEY, SITES_KEY, LOCALE_ROOTS_KEY, ROUTES_KEY, PROMOTIONS_KEY])
 
 
 @receiver(post_save)
 @receiver(post_delete)
 def _page_saved_or_deleted(sender, instance, **kwargs):
+    if not isinstance(instance, Page):
+        return
+    # The kept sites carry their root page; a language's root may be published, unpublished or
+    # deleted; a promotion's link may move or get a translation.
+    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY, ROUTES_KEY, PROMOTIONS_KEY])
     # A new alias (or a deleted page) may add or drop a restricted section.
-    if isinstance(instance, Page) and (instance.alias_of_id is not None or kwargs.get("signal") is post_delete):
+    if instance.alias_of_id is not None or kwargs.get("signal") is post_delete:
         cache.delete(RESTRICTED_KEY)
 
 
 @receiver(post_save, sender=Locale)
 @receiver(post_delete, sender=Locale)
 def _locales_changed(sender, instance, **kwargs):
-    cache.delete(LOCALE_KEY.format(code=instance.language_code))
+    cache.delete_many([LOCALE_KEY.format(code=instance.language_code), LOCALE_ROOTS_KEY])
     purge_site()
 
 

@@ -12,10 +12,12 @@ translation key; ``status`` draft|published is Wagtail's ``live`` flag with revi
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -55,6 +57,24 @@ class MarketingImage(AbstractImage):
 
     admin_form_fields = (*Image.admin_form_fields, "language")
 
+    def find_existing_renditions(self, *filters):
+        """Wagtail's lookup, with the renditions found in the cache marked as such. Wagtail marks only
+        prefetched ones, so ``get_renditions`` wrote every cached rendition back to the cache (a
+        pickle and a cache write per picture size: 36 on the home page). Same renditions."""
+        if self._get_prefetched_renditions() is not None:
+            return super().find_existing_renditions(*filters)
+        Rendition = self.get_rendition_model()
+        by_key = {Rendition.construct_cache_key(self, f.get_cache_key(self), f.spec): f for f in filters}
+        found = {}
+        for key, rendition in Rendition.cache_backend.get_many(list(by_key)).items():
+            rendition.image = self  # as Wagtail does: this image's contextual alt text applies
+            rendition._from_cache = True
+            found[by_key[key]] = rendition
+        missing = [f for f in filters if f not in found]
+        if missing:
+            found.update(super().find_existing_renditions(*missing))
+        return found
+
     class Meta(AbstractImage.Meta):
         verbose_name = _("image")
         verbose_name_plural = _("images")
@@ -62,6 +82,12 @@ class MarketingImage(AbstractImage):
 
 class MarketingRendition(AbstractRendition):
     image = models.ForeignKey(MarketingImage, on_delete=models.CASCADE, related_name="renditions")
+
+    @classproperty
+    def cache_backend(cls):
+        """Wagtail's choice (the "renditions" cache, else the default one), without raising and
+        catching ``InvalidCacheBackendError`` at every picture when there is no "renditions" cache."""
+        return caches["renditions" if "renditions" in settings.CACHES else DEFAULT_CACHE_ALIAS]
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
@@ -218,21 +244,23 @@ class SitePage(Page):
         return None
 
     def route(self, request, path_components):
-        """Find a page further down by its URL path (two queries: its type, then the page with its
-        pictures) rather than one query per level and per ``specific``; anything else (not found,
-        not live) is Wagtail's own routing.
+        """Find a page further down by its URL path (its id and type kept, ``cache.page_at``, then
+        one query: the page with its pictures) rather than one query per level and per
+        ``specific``; anything else (not found, not live) is Wagtail's own routing.
 
         Wagtail routes from the site's root page in the active language: that page, noted on the
         request, is the language's home page of the templates (``locale_home``)."""
+        from .cache import page_at
+
         if not hasattr(request, "_website_locale_home"):
             request._website_locale_home = (translation.get_language(), self)
         if path_components:
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
-            found = Page.objects.filter(url_path=url_path, live=True).values_list("pk", "content_type_id").first()
+            found = page_at(url_path)
             if found is not None:
                 model = ContentType.objects.get_for_id(found[1]).model_class()
                 if model is not None and issubclass(model, SitePage) and model.route is SitePage.route:
-                    page = model.objects.select_related(*model.image_fields()).filter(pk=found[0]).first()
+                    page = model.objects.select_related(*model.image_fields()).filter(pk=found[0], live=True).first()
                     if page is not None:
                         return RouteResult(page)
         return super().route(request, path_components)
@@ -297,6 +325,17 @@ def localized_version(page_id: int | None) -> Page | None:
     return found.get(False) or found.get(True)
 
 
+def localized_page(page: Page | None, locale_pk: int) -> Page | None:
+    """``localized_version`` of a page already loaded, in the locale ``locale_pk`` (the home page's:
+    the active language's when it is served): itself, without a query, when it is in that locale
+    (a locale holds one version of a page), else found by its translation key."""
+    active = locale_pk
+    if page is None or page.locale_id == active:
+        return page
+    found = Page.objects.filter(translation_key=page.translation_key, locale_id=active, live=True).order_by()[:1]
+    return next(iter(found), page)
+
+
 def localized_children(page: Page, model):
     """Live, real (non-alias) children of ``page`` of the given type."""
     from .cache import public
@@ -329,11 +368,13 @@ class HomePage(SitePage):
         verbose_name = _("home page")
 
     def featured_services(self):
+        """The cards of the home page, with what they show (not every column of the pages)."""
         from .cache import public
 
         return (
             public(ServicePage.objects.descendant_of(self).live()).filter(featured=True, alias_of__isnull=True)
-            .select_related("image").order_by("order_index", "title")[:6]
+            .select_related("image").only("title", "url_path", "summary", "price_hint", "image")
+            .order_by("order_index", "title")[:6]
         )
 
     def latest_posts(self):
@@ -341,13 +382,20 @@ class HomePage(SitePage):
 
         return (
             public(BlogPostPage.objects.descendant_of(self).live()).filter(alias_of__isnull=True)
-            .select_related("cover_image").order_by("-publication_date", "-first_published_at")[:3]
+            .select_related("cover_image").only("title", "url_path", "excerpt", "publication_date", "cover_image")
+            .order_by("-publication_date", "-first_published_at")[:3]
         )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        promotion = context["promotion"] = Promotion.current(self.locale_id)
-        context["promotion_link"] = localized_version(promotion.link_page_id) if promotion else None
+        if getattr(request, "is_preview", False):  # editors see the database as it is
+            promotion = Promotion.current(self.locale_id)
+            link = localized_page(promotion.link_page, self.locale_id) if promotion else None
+        else:
+            from .cache import current_promotion
+
+            promotion, link = current_promotion(self.locale_id)
+        context["promotion"], context["promotion_link"] = promotion, link
         return context
 
 
@@ -429,7 +477,7 @@ class ServicePage(SitePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["contact_page"] = (
-            ContactPage.objects.live().filter(locale_id=self.locale_id, alias_of__isnull=True).first()
+            ContactPage.objects.live().filter(locale_id=self.locale_id, alias_of__isnull=True).only("url_path").first()
         )
         return context
 
@@ -599,11 +647,17 @@ class Promotion(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model)
         at = at or timezone.now()
         return (
             cls.objects.filter(locale=locale, live=True)
+            # The linked page with what its URL and its translations need (its other columns unread).
+            .select_related("link_page")
+            .only(*PROMOTION_FIELDS, "link_page__url_path", "link_page__locale", "link_page__translation_key")
             .filter(models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at))
             .filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at))
             .order_by(models.F("starts_at").desc(nulls_last=True), "-pk")
             .first()
         )
+
+
+PROMOTION_FIELDS = [field.name for field in Promotion._meta.concrete_fields]
 
 
 # --- Leads (public_lead) ------------------------------------------------------------------------

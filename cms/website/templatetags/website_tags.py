@@ -35,10 +35,11 @@ def page_translations(page: Page, request) -> list[dict]:
         return []
     from ..cache import public
 
+    # Plain pages with what their URLs need (not the page type's table and its body).
+    translations = Page.objects.filter(translation_key=page.translation_key).live().filter(alias_of__isnull=True)
     versions = {
         p.locale.language_code: p
-        for p in public(page.get_translations(inclusive=True).live()).filter(alias_of__isnull=True)
-        .select_related("locale")
+        for p in public(translations).select_related("locale").only("url_path", "locale__language_code")
     }
     current = translation.get_language()
     links = []
@@ -103,7 +104,11 @@ def menu_pages(home):
         return []
     from ..cache import public
 
-    return public(home.get_children().live()).in_menu().filter(alias_of__isnull=True)
+    # What the menu shows and compares (title, URL, tree path), not every column of the page.
+    return (
+        public(home.get_children().live()).in_menu().filter(alias_of__isnull=True)
+        .only("title", "url_path", "path")
+    )
 
 
 @register.simple_tag

@@ -1,12 +1,17 @@
 """What cold public pages (page cache off) keep between requests, and what drops it: the site
 settings, the restricted sections answering Wagtail's view check, and the routed home page."""
 
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.models import Locale, PageViewRestriction, Site
 
 from cms.website.models import ServicePage, WebsiteSettings
 
-from .factories import add, translate
+from .factories import add, make_promotion, translate
 from .test_query_counts import page_cache_off  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +62,84 @@ def test_a_page_under_an_alias_of_a_restricted_section_is_restricted(client, sit
 def test_the_header_links_the_home_page_of_the_language(client, site_tree, page_cache_off):  # noqa: F811
     for url, home in (("/fr/services/laser/", "/fr/"), ("/en/services/laser/", "/en/"), ("/es/", "/es/")):
         assert f'<a class="brand" href="{home}">' in client.get(url).text
+
+
+def _site_queries(captured) -> int:
+    return sum('FROM "wagtailcore_site"' in query["sql"] for query in captured)
+
+
+def test_the_site_of_a_request_is_kept_and_a_site_change_shows_at_once(client, site_tree, page_cache_off):  # noqa: F811
+    assert client.get("/fr/").status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/fr/services/laser/").status_code == 200
+    assert _site_queries(captured) == 0  # kept from the first request
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = site_tree.services
+    site.save()
+    assert "Nos soins</h1>" in _main(client.get("/fr/").text)  # the new root page is served
+    site.hostname, site.is_default_site = "elsewhere.example", False
+    site.save()
+    assert client.get("/fr/").status_code == 404  # no site for this host any more
+    site.delete()
+    Site.objects.create(hostname="testserver", port=80, root_page=site_tree.home, is_default_site=True)
+    assert "Bienvenue" in _main(client.get("/fr/").text)
+
+
+
+def test_a_language_home_published_or_unpublished_routes_its_requests_at_once(client, site_tree, page_cache_off):  # noqa: F811
+    """The page each language is routed from is kept (cache.locale_root): a new or unpublished
+    home page of a language drops it."""
+    assert client.get("/hy/").status_code == 404  # routed from the fr home, which is not hy content
+    hy_home = translate(site_tree.home, "hy", title="Գլխավոր", hero_title="Բարի գալուստ")
+    response = client.get("/hy/")
+    assert response.status_code == 200 and "Բարի գալուստ" in _main(response.text)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/hy/")
+    assert not any('FROM "wagtailcore_locale"' in query["sql"] for query in captured)  # the root is kept
+    hy_home.unpublish()
+    assert client.get("/hy/").status_code == 404
+
+
+def test_pages_below_a_language_home_are_routed_from_it(client, site_tree, page_cache_off):  # noqa: F811
+    """Routing from the kept root is Wagtail's: its pages, its 404s, its language's home link."""
+    assert "Laser treatments</h1>" in _main(client.get("/en/services/laser/").text)
+    assert '<a class="brand" href="/en/">' in client.get("/en/services/laser/").text
+    assert client.get("/en/services/nowhere/").status_code == 404
+    assert client.get("/es/services/laser/").status_code == 404  # es has a home only
+    site_tree.en_service.unpublish()
+    assert client.get("/en/services/laser/").status_code == 404
+
+
+def test_a_page_renamed_moved_or_unpublished_is_routed_at_once(client, site_tree, page_cache_off):  # noqa: F811
+    """Where each page lives is kept once found (cache.page_at): a new slug, a move or an unpublish
+    drops it."""
+    assert "Laser</h1>" in _main(client.get("/fr/services/laser/").text)
+    service = site_tree.service
+    service.slug = "laser-2"
+    service.save_revision().publish()
+    assert client.get("/fr/services/laser/").status_code in (301, 404)
+    assert "Laser</h1>" in _main(client.get("/fr/services/laser-2/").text)
+    site_tree.services.slug = "soins"
+    site_tree.services.save_revision().publish()  # the service's URL changes with its parent's
+    assert client.get("/fr/services/laser-2/").status_code in (301, 404)
+    assert "Laser</h1>" in _main(client.get("/fr/soins/laser-2/").text)
+    service.refresh_from_db()
+    service.move(site_tree.home, pos="last-child")
+    assert client.get("/fr/soins/laser-2/").status_code in (301, 404)
+    assert "Laser</h1>" in _main(client.get("/fr/laser-2/").text)
+    service.refresh_from_db()
+    service.unpublish()
+    assert client.get("/fr/laser-2/").status_code in (301, 404)
+
+
+def test_the_kept_promotions_follow_their_publishing_and_their_link(client, site_tree, page_cache_off):  # noqa: F811
+    """The live promotions of each locale are kept with their links (cache.promotions_of): an
+    unpublished link translation or promotion drops them."""
+    promotion = make_promotion("en", title="PromoEN", starts_at=timezone.now() - datetime.timedelta(days=1))
+    promotion.link_page = site_tree.service  # the fr page: the en home links its en translation
+    promotion.save()
+    assert 'class="button" href="/en/services/laser/"' in client.get("/en/").text
+    site_tree.en_service.unpublish()
+    assert 'class="button" href="/fr/services/laser/"' in client.get("/en/").text
+    promotion.unpublish()
+    assert "PromoEN" not in client.get("/en/").text
