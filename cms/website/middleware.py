@@ -16,6 +16,7 @@ never past the next start or end of a live promotion.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from django.core.cache import cache as default_cache
 from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import translation
+from django.utils import timezone, translation
 from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
@@ -111,12 +112,19 @@ class PublicPageCacheMiddleware:
                 response[name] = value
             response[HEADER] = "hit"
             return response
+        started = timezone.now()
         response = self.get_response(request)
         if storable(request, response):
             timeout = page_cache.TIMEOUT
-            promotion_change = page_cache.seconds_until_promotion_change()
+            # Counted from when the rendering started: a promotion that started while the page was
+            # being rendered (without it) must not leave that page kept.
+            promotion_change = page_cache.seconds_until_promotion_change(started)
             if promotion_change is not None:
-                timeout = min(timeout, promotion_change)
+                elapsed = math.ceil((timezone.now() - started).total_seconds())
+                timeout = min(timeout, promotion_change - elapsed)
+            if timeout <= 0:
+                response[HEADER] = "miss"
+                return response
             headers = [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS]
             entry = {"generation": generation, "content": blank_visitor_values(response.content), "headers": headers}
             default_cache.set(key, entry, timeout)

@@ -147,6 +147,16 @@ def test_a_promotion_shows_when_it_starts_even_on_a_kept_page(site_tree):
     assert page["X-Page-Cache"] == "miss" and "Offre de printemps" in page.text
 
 
+def test_a_page_is_not_kept_past_a_promotion_starting_within_the_second(site_tree):
+    """The keeping time counts from when the rendering started: a promotion due within the next
+    second leaves nothing kept that could be served after it started without it."""
+    make_promotion("fr", title="Offre flash", starts_at=timezone.now() + datetime.timedelta(milliseconds=500))
+    assert "Offre flash" not in visit("/fr/").text
+    assert visit("/fr/")["X-Page-Cache"] == "miss"
+    time.sleep(0.6)
+    assert "Offre flash" in visit("/fr/").text
+
+
 def test_pages_are_kept_no_longer_than_the_next_promotion_change(site_tree):
     from cms.website.cache import seconds_until_promotion_change
 
