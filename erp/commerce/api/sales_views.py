@@ -113,6 +113,7 @@ class SaleViewSet(
         body.is_valid(raise_exception=True)
         payments = [billing.PaymentInput(**p) for p in body.validated_data["payments"]]
         invoice = billing.sale_pay(sale=self.get_object(), payments=payments, actor=request.user, request=request)
+        self._etag_instance = invoice.sale  # the sale as paid (its version moved on), not as it was read
         return Response(s.InvoiceSerializer(invoice).data)
 
     @extend_schema(request=None, responses={200: s.SaleSerializer})

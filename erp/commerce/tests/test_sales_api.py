@@ -89,6 +89,7 @@ def test_front_desk_sells_and_pays(desk, location, stocked):
     )
     assert paid.status_code == 200, paid.json()
     assert paid.json()["invoice_number"] == "FA-000001"
+    assert paid["ETag"] == desk.get(f"/api/v1/sales/{sale_id}/")["ETag"]  # the paid sale's version
     sale = desk.get(f"/api/v1/sales/{sale_id}/").json()
     assert sale["status"] == "paid" and sale["invoice_number"] == "FA-000001"
     cash = next(p for p in sale["payments"] if p["method"] == "cash")
