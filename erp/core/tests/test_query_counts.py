@@ -61,11 +61,23 @@ def test_first_page_query_count_is_flat_in_page_size(api, name):
     assert small == large, f"{name}: {small} queries for 5 rows, {large} for {large_rows}"
 
 
-def test_sales_list_reads_prefetched_lists_like_the_relations(api):
-    """The list reads lines, lots and payments from ``prefetch_list``'s lists; a sale read without
-    them (as after a create or an update) goes through the relations: both give the same document."""
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_the_lists_write_the_documents_drf_writes(api):
+    """The lists' shortcuts change no document (one test: the data set takes a minute to load).
+
+    - The sales list reads lines, lots and payments from ``prefetch_list``'s lists; a sale read
+      without them (as after a create or an update) goes through the relations: same document.
+    - Every serializer with ``ListedRows`` writes, row for row, what DRF's own
+      ``ModelSerializer.to_representation`` writes.
+    """
     import json
 
+    from rest_framework import serializers
     from rest_framework.renderers import JSONRenderer
 
     from erp.commerce.api.sales_serializers import SaleSerializer
@@ -78,21 +90,6 @@ def test_sales_list_reads_prefetched_lists_like_the_relations(api):
         plain = Sale.objects.get(pk=sale["id"])
         assert not hasattr(plain, "_prefetched_lines")
         assert json.loads(JSONRenderer().render(SaleSerializer(plain).data)) == sale
-
-
-def _subclasses(cls):
-    for sub in cls.__subclasses__():
-        yield sub
-        yield from _subclasses(sub)
-
-
-def test_listed_rows_write_the_documents_drf_writes(api):
-    """Every serializer with ``ListedRows`` writes, row for row, what DRF's own
-    ``ModelSerializer.to_representation`` writes."""
-    import json
-
-    from rest_framework import serializers
-    from rest_framework.renderers import JSONRenderer
 
     from erp.clinical.api import serializers as _clinical  # noqa: F401  (the modules that use it)
     from erp.commerce.api import sales_serializers as _sales  # noqa: F401
