@@ -15,7 +15,7 @@ import hashlib
 import uuid
 
 from django.core.cache import cache
-from django.db.models import F, Min, Q
+from django.db.models import Min, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http.request import split_domain_port
@@ -192,15 +192,9 @@ def promotions_of(locale_id: int) -> list[tuple]:
     a start or an end needs no purge; dropped when any promotion or page is saved or deleted."""
     kept = cache.get(PROMOTIONS_KEY) or {}
     if locale_id not in kept:
-        from .models import PROMOTION_FIELDS, Promotion, localized_page
+        from .models import Promotion, localized_page
 
-        promotions = (
-            Promotion.objects.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()), locale_id=locale_id,
-                                     live=True)  # fmt: skip
-            .select_related("link_page")
-            .only(*PROMOTION_FIELDS, "link_page__url_path", "link_page__locale", "link_page__translation_key")
-            .order_by(F("starts_at").desc(nulls_last=True), "-pk")
-        )
+        promotions = Promotion.not_ended(locale_id, timezone.now())
         kept = {**kept, locale_id: [(p, localized_page(p.link_page, locale_id)) for p in promotions]}
         cache.set(PROMOTIONS_KEY, kept, TIMEOUT)
     return kept[locale_id]

@@ -329,10 +329,9 @@ def localized_page(page: Page | None, locale_pk: int) -> Page | None:
     """``localized_version`` of a page already loaded, in the locale ``locale_pk`` (the home page's:
     the active language's when it is served): itself, without a query, when it is in that locale
     (a locale holds one version of a page), else found by its translation key."""
-    active = locale_pk
-    if page is None or page.locale_id == active:
+    if page is None or page.locale_id == locale_pk:
         return page
-    found = Page.objects.filter(translation_key=page.translation_key, locale_id=active, live=True).order_by()[:1]
+    found = Page.objects.filter(translation_key=page.translation_key, locale_id=locale_pk, live=True).order_by()[:1]
     return next(iter(found), page)
 
 
@@ -642,19 +641,22 @@ class Promotion(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model)
         )
 
     @classmethod
-    def current(cls, locale, at=None) -> "Promotion | None":
-        """The live promotion of ``locale`` whose window contains ``at`` (the latest started)."""
-        at = at or timezone.now()
+    def not_ended(cls, locale, at):
+        """The live promotions of ``locale`` not ended at ``at``, the latest started first."""
         return (
             cls.objects.filter(locale=locale, live=True)
             # The linked page with what its URL and its translations need (its other columns unread).
             .select_related("link_page")
             .only(*PROMOTION_FIELDS, "link_page__url_path", "link_page__locale", "link_page__translation_key")
-            .filter(models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at))
             .filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at))
             .order_by(models.F("starts_at").desc(nulls_last=True), "-pk")
-            .first()
         )
+
+    @classmethod
+    def current(cls, locale, at=None) -> "Promotion | None":
+        """The live promotion of ``locale`` whose window contains ``at`` (the latest started)."""
+        at = at or timezone.now()
+        return cls.not_ended(locale, at).filter(models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at)).first()
 
 
 PROMOTION_FIELDS = [field.name for field in Promotion._meta.concrete_fields]
