@@ -79,8 +79,11 @@ bench-deps:
 bench: install-dev bench-deps
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; each has its own test database): the
+# machine's CPUs, at most 4. TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 4 ] && n=4; echo $$n)
 test: install-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The committed API contract; a test fails when the code's schema differs from it.
 schema: install-dev

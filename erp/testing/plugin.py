@@ -70,6 +70,20 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def no_language_left_active():
+    """Each test starts in the default language, as a new process does.
+
+    A request through ``LocaleMiddleware`` leaves its language active in the thread after the
+    response; the next test would otherwise run in whatever language the previous one ended in,
+    and which test comes before another depends on how the suite is split across workers.
+    """
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def second_factor_for_force_login(request, monkeypatch):
     """``Client.force_login`` also verifies the second factor of a user whose role requires one.
 
