@@ -337,7 +337,7 @@ CALENDLY_WEBHOOK_SIGNING_KEY = os.environ.get("CALENDLY_WEBHOOK_SIGNING_KEY", ""
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "erp.core.api.authentication.TokenAuthentication",  # with the user's roles
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         # The access matrix (erp/core/access.py) first, then the model permissions.

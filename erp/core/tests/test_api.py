@@ -29,6 +29,32 @@ def test_token_login_gives_the_same_answer_for_wrong_password_and_unknown_email(
     assert me.status_code == 200 and me.json()["email"] == "claire@clinic.test"
 
 
+def test_a_token_caller_gets_the_roles_it_has_now_read_with_the_token():
+    """The roles come with the token and its user (one query, no separate read of the groups):
+    the access matrix applies them, and a role taken away applies from the next request."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+
+    user = UserFactory(roles=["reception", "accounting"])
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    with CaptureQueriesContext(connection) as captured:
+        me = client.get("/api/v1/me/")
+    assert me.status_code == 200 and me.json()["roles"] == ["accounting", "reception"]
+    assert not [q for q in captured if q["sql"].startswith('SELECT "auth_group".')]  # groups read with the token
+    assert client.get("/api/v1/patients/").status_code == 200  # reception may list patients
+
+    user.groups.remove(Group.objects.get(name="reception"))
+    assert client.get("/api/v1/me/").json()["roles"] == ["accounting"]
+    assert client.get("/api/v1/patients/").status_code == 200  # accounting reads billing names
+
+    user.groups.remove(Group.objects.get(name="accounting"))
+    assert client.get("/api/v1/me/").json()["roles"] == []
+    refused = client.get("/api/v1/patients/")
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden_role"
+
+
 def test_me_lists_roles_and_permissions():
     response = client_for("reception").get("/api/v1/me/")
     assert response.status_code == 200
