@@ -111,6 +111,7 @@ class Product(BaseModel):
         indexes = [
             models.Index(fields=["type", "is_active"], name="commerce_product_type_active"),
             models.Index(fields=["category", "is_active"], name="commerce_product_cat_active"),
+            models.Index(fields=["name"], name="commerce_product_name"),  # the catalog's order
         ]
         constraints = [
             models.CheckConstraint(condition=Q(unit_price_excl_tax__gte=0), name="commerce_product_price_gte_0"),

@@ -65,6 +65,24 @@ def test_product_list_filters_by_type_and_searches(accounting):
     assert [p["name"] for p in response.json()["results"]] == ["Crème apaisante"]
 
 
+def test_the_catalog_list_reads_products_in_name_order_from_an_index(accounting):
+    """The catalog's first page comes in name order from the name index: no sort of every product."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(60):
+        ProductFactory(name=f"Product {59 - n:02d}")
+    with CaptureQueriesContext(connection) as captured:
+        names = [p["name"] for p in accounting.get("/api/v1/products/").json()["results"]]
+    assert names == [f"Product {n:02d}" for n in range(50)]
+    page = next(q["sql"] for q in captured if q["sql"].startswith('SELECT "commerce_product"."id"'))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # 60 rows: a scan would be cheapest
+        cursor.execute("EXPLAIN " + page)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "commerce_product_name" in plan and "Sort" not in plan, plan
+
+
 def test_purchase_order_flow_through_the_api(accounting, location, cream, filler):
     supplier = SupplierFactory()
     created = accounting.post(
