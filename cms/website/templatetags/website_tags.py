@@ -2,6 +2,9 @@
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.loader import render_to_string
 from django.utils import translation
 from wagtail.models import Page, Site
 
@@ -114,6 +117,39 @@ def menu_pages(home):
 @register.simple_tag
 def newsletter_form():
     return NewsletterForm(auto_id="newsletter_%s")
+
+
+# The visible fields of an unbound lead form, as rendered, per (form class, auto_id, language).
+_kept_lead_form_fields: dict[tuple, str] = {}
+
+
+@register.simple_tag
+def lead_form_fields(form):
+    """The visible fields of a lead form (``lead_form_fields.html``).
+
+    Django renders each widget and label through a template: two thirds of the footer's
+    newsletter form on every page. An unbound form with no initial value renders the same for
+    every visitor of a language (its per-visit values, the CSRF token and the signed time, are
+    outside these fields), so it is rendered once per process and language: it depends on the
+    code and the translation catalogs only, which Django itself loads once per process (the kept
+    fields are dropped with them when a test changes the languages or the templates). A bound
+    form (with what the visitor typed and its errors) is rendered each time."""
+    key = None
+    if not form.is_bound and not form.initial and form.prefix is None:
+        key = (type(form), form.auto_id, translation.get_language())
+        kept = _kept_lead_form_fields.get(key)
+        if kept is not None:
+            return kept
+    html = render_to_string("website/includes/lead_form_fields.html", {"form": form})
+    if key is not None:
+        _kept_lead_form_fields[key] = html
+    return html
+
+
+@receiver(setting_changed)
+def _drop_kept_lead_form_fields(setting, **kwargs):
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "TEMPLATES", "FORM_RENDERER", "INSTALLED_APPS"}:
+        _kept_lead_form_fields.clear()
 
 
 @register.filter
