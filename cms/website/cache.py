@@ -91,9 +91,14 @@ def seconds_until_promotion_change(now=None) -> int | None:
 RESTRICTED_KEY = "website:restricted-paths"
 SITES_KEY = "website:sites-by-host"
 LOCALE_ROOTS_KEY = "website:locale-roots"
-ROUTES_KEY = "website:routes-generation"
+# The tree's generation: what is kept of where pages live (routes), of each home's menu and of
+# each page's translations is kept under it; dropped when any page is saved, deleted or moved, a
+# view restriction changes (menus and language links list public pages only) or a locale changes.
+TREE_KEY = "website:tree-generation"
 PROMOTIONS_KEY = "website:promotions"
 ROUTE_KEY = "website:route:{generation}:{path}"
+MENU_KEY = "website:menu:{generation}:{pk}"
+TRANSLATIONS_KEY = "website:translations:{generation}:{key}"
 # What a language's root page is routed through with (SitePage.route, the home link, the menu).
 ROOT_FIELDS = ("id", "url_path", "path", "depth", "numchild", "live", "locale_id", "translation_key", "title")
 MAX_KEPT_HOSTS = 20  # CommonMiddleware has checked the host against ALLOWED_HOSTS; ports may vary
@@ -171,18 +176,50 @@ def locale_root(site: Site, language_code: str) -> tuple[int, int, tuple]:
     return kept[where]
 
 
+def tree_generation() -> str:
+    """The token routes, menus and page translations are kept under (``TREE_KEY``)."""
+    return cache.get_or_set(TREE_KEY, lambda: uuid.uuid4().hex, timeout=None)
+
+
 def page_at(url_path: str) -> tuple[int, int] | None:
     """``(pk, content type id)`` of the live page at ``url_path`` (Wagtail's tree path of URLs),
-    kept once found; every kept route is dropped when any page is saved, deleted or moved (a
-    slug, a move or an unpublish changes what lives where)."""
-    generation = cache.get_or_set(ROUTES_KEY, lambda: uuid.uuid4().hex, timeout=None)
-    key = ROUTE_KEY.format(generation=generation, path=hashlib.sha256(url_path.encode()).hexdigest())
+    kept once found under the tree's generation (a slug, a move or an unpublish changes what
+    lives where)."""
+    key = ROUTE_KEY.format(generation=tree_generation(), path=hashlib.sha256(url_path.encode()).hexdigest())
     found = cache.get(key)
     if found is None:
         found = Page.objects.filter(url_path=url_path, live=True).values_list("pk", "content_type_id").first()
         if found is not None:
             cache.set(key, tuple(found), TIMEOUT)
     return found
+
+
+def menu_of(home: Page) -> list[Page]:
+    """The pages of the main menu under ``home``: its live, public children shown in menus, not
+    aliases, with what the menu shows and compares (title, URL, tree path). Kept per home page
+    under the tree's generation (any publish, move or restriction changes it)."""
+    key = MENU_KEY.format(generation=tree_generation(), pk=home.pk)
+    menu = cache.get(key)
+    if menu is None:
+        menu = list(
+            public(home.get_children().live()).in_menu().filter(alias_of__isnull=True).only("title", "url_path", "path")
+        )
+        cache.set(key, menu, TIMEOUT)
+    return menu
+
+
+def translations_of(page: Page) -> dict[str, Page]:
+    """The live, public, non-alias versions of ``page`` in each language, by language code, with
+    what their URLs need (their URL path). Kept per translation key under the tree's generation
+    (a version published, unpublished, moved or restricted changes it, as does a locale)."""
+    key = TRANSLATIONS_KEY.format(generation=tree_generation(), key=page.translation_key)
+    versions = cache.get(key)
+    if versions is None:
+        translations = Page.objects.filter(translation_key=page.translation_key, live=True, alias_of__isnull=True)
+        codes = {pk: code for code, pk in Locale.objects.values_list("language_code", "pk")}
+        versions = {codes[p.locale_id]: p for p in public(translations).only("url_path", "locale_id")}
+        cache.set(key, versions, TIMEOUT)
+    return versions
 
 
 def promotions_of(locale_id: int) -> list[tuple]:
@@ -220,7 +257,7 @@ def _sites_changed(sender, **kwargs):
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
 def _restrictions_changed(sender, **kwargs):
-    cache.delete(RESTRICTED_KEY)
+    cache.delete_many([RESTRICTED_KEY, TREE_KEY])
     # Pages listing a section that became private (menus, home cards) are rebuilt too.
     purge_locale_homes()
 
@@ -229,7 +266,7 @@ def _restrictions_changed(sender, **kwargs):
 def _page_moved(sender, **kwargs):
     # A moved page changes the tree paths below it: a restricted section moved elsewhere must
     # not keep its old path here (its pages would be listed, cached and served as public).
-    cache.delete_many([RESTRICTED_KEY, SITES_KEY, LOCALE_ROOTS_KEY, ROUTES_KEY, PROMOTIONS_KEY])
+    cache.delete_many([RESTRICTED_KEY, SITES_KEY, LOCALE_ROOTS_KEY, TREE_KEY, PROMOTIONS_KEY])
 
 
 @receiver(post_save)
@@ -239,7 +276,7 @@ def _page_saved_or_deleted(sender, instance, **kwargs):
         return
     # The kept sites carry their root page; a language's root may be published, unpublished or
     # deleted; a promotion's link may move or get a translation.
-    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY, ROUTES_KEY, PROMOTIONS_KEY])
+    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY, TREE_KEY, PROMOTIONS_KEY])
     # A new alias (or a deleted page) may add or drop a restricted section.
     if instance.alias_of_id is not None or kwargs.get("signal") is post_delete:
         cache.delete(RESTRICTED_KEY)
@@ -248,7 +285,7 @@ def _page_saved_or_deleted(sender, instance, **kwargs):
 @receiver(post_save, sender=Locale)
 @receiver(post_delete, sender=Locale)
 def _locales_changed(sender, instance, **kwargs):
-    cache.delete_many([LOCALE_KEY.format(code=instance.language_code), LOCALE_ROOTS_KEY])
+    cache.delete_many([LOCALE_KEY.format(code=instance.language_code), LOCALE_ROOTS_KEY, TREE_KEY])
     purge_site()
 
 

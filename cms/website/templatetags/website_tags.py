@@ -36,14 +36,9 @@ def page_translations(page: Page, request) -> list[dict]:
     """The languages ``page`` really exists in (live, not an alias), in the site's language order."""
     if page is None or not getattr(page, "pk", None):
         return []
-    from ..cache import public
+    from ..cache import translations_of
 
-    # Plain pages with what their URLs need (not the page type's table and its body).
-    translations = Page.objects.filter(translation_key=page.translation_key).live().filter(alias_of__isnull=True)
-    versions = {
-        p.locale.language_code: p
-        for p in public(translations).select_related("locale").only("url_path", "locale__language_code")
-    }
+    versions = translations_of(page)
     current = translation.get_language()
     links = []
     for code in _enabled_languages(request):
@@ -105,13 +100,9 @@ def locale_home(context):
 def menu_pages(home):
     if home is None:
         return []
-    from ..cache import public
+    from ..cache import menu_of
 
-    # What the menu shows and compares (title, URL, tree path), not every column of the page.
-    return (
-        public(home.get_children().live()).in_menu().filter(alias_of__isnull=True)
-        .only("title", "url_path", "path")
-    )
+    return menu_of(home)
 
 
 @register.simple_tag
