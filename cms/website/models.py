@@ -83,6 +83,15 @@ class MarketingImage(AbstractImage):
 class MarketingRendition(AbstractRendition):
     image = models.ForeignKey(MarketingImage, on_delete=models.CASCADE, related_name="renditions")
 
+    def __getstate__(self):
+        """Kept in the cache without its image: every rendition read from the cache is given the
+        image it was looked up for (``MarketingImage.find_existing_renditions``, as Wagtail does),
+        so a pickled copy of the image only made each read slower (a second model instance and
+        file to rebuild, 29 renditions on the home page)."""
+        state = super().__getstate__()
+        state["_state"].fields_cache.pop("image", None)
+        return state
+
     @classproperty
     def cache_backend(cls):
         """Wagtail's choice (the "renditions" cache, else the default one), without raising and

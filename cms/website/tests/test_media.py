@@ -1,4 +1,5 @@
 import io
+import pickle
 
 import pytest
 from django.core.files.images import ImageFile
@@ -49,3 +50,23 @@ def test_the_admin_image_form_asks_for_language_and_requires_alt_text(client):
     assert response.status_code == 200  # the form comes back with an error: alt text is required
     image.refresh_from_db()
     assert image.language is None
+
+
+@pytest.mark.django_db
+def test_a_rendition_is_kept_without_its_image_and_read_back_with_the_image_asked(django_assert_num_queries):
+    """The cache keeps renditions without a copy of their image (MarketingRendition.__getstate__):
+    a rendition read from it is given the image it was looked up for, with no query."""
+    from django.core.cache import cache
+
+    from .factories import make_image
+
+    cache.clear()
+    image = make_image("Hero", alt="The waiting room")
+    rendition = image.get_rendition("fill-80x60")
+    kept = pickle.loads(pickle.dumps(rendition))
+    assert "image" not in kept._state.fields_cache and kept.image_id == image.pk
+    assert kept.file.name == rendition.file.name and (kept.width, kept.height) == (80, 60)
+    again = MarketingImage.objects.get(pk=image.pk)
+    with django_assert_num_queries(0):
+        read = again.get_rendition("fill-80x60")
+        assert read.image is again and read.alt == "The waiting room" and read.url == rendition.url
