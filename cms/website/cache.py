@@ -244,6 +244,55 @@ def current_promotion(locale_id: int, at=None) -> tuple:
     return next(((p, link) for p, link in promotions_of(locale_id) if p.is_running(at)), (None, None))
 
 
+# --- Pictures ------------------------------------------------------------------------------------
+# A ``{% picture %}`` is built from its image's renditions (four cache reads) into a <picture>
+# element (a few dozen escaped attributes and storage URLs): the same for every page and visitor
+# showing that image with those filters and attributes. The element is kept under a key of
+# what it is made of (the image, its file's hash, its alt text, each filter with its focal point,
+# the attributes: an image changed in any of these gets new keys in every process, as Wagtail's
+# rendition keys do) and the image's picture generation, dropped when the image is saved or
+# deleted or one of its renditions is deleted (the element would name a file that is gone).
+
+PICTURE_GENERATION_KEY = "website:picture-generation:{pk}"
+PICTURE_KEY = "website:picture:{generation}:{digest}"
+
+
+def picture_generation(image_pk) -> str:
+    return cache.get_or_set(PICTURE_GENERATION_KEY.format(pk=image_pk), lambda: uuid.uuid4().hex, timeout=None)
+
+
+def kept_picture(image, filters, attrs: dict, build) -> str:
+    """The <picture> element of ``image`` with ``filters`` and the resolved ``attrs``, kept (see
+    above); ``build()`` makes it, returning ``(html, keep)``: an element made of placeholder
+    renditions (the image's file is missing) is not kept."""
+    parts = [
+        str(image.pk), image.file_hash, str(image.default_alt_text),
+        str(getattr(image, "contextual_alt_text", "")), str(getattr(image, "decorative", "")),
+        *(f"{f.spec}:{f.get_cache_key(image)}" for f in filters),
+        repr(sorted((name, str(value)) for name, value in attrs.items())),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    key = PICTURE_KEY.format(generation=picture_generation(image.pk), digest=digest)
+    html = cache.get(key)
+    if html is None:
+        html, keep = build()
+        if keep:
+            cache.set(key, html, TIMEOUT)
+    return html
+
+
+@receiver(post_save, sender="website.MarketingImage")
+@receiver(post_delete, sender="website.MarketingImage")
+def _image_changed(sender, instance, **kwargs):
+    cache.delete(PICTURE_GENERATION_KEY.format(pk=instance.pk))
+
+
+@receiver(post_save, sender="website.MarketingRendition")
+@receiver(post_delete, sender="website.MarketingRendition")
+def _rendition_changed(sender, instance, **kwargs):
+    cache.delete(PICTURE_GENERATION_KEY.format(pk=instance.image_id))
+
+
 def _promotions_changed(sender, **kwargs):
     cache.delete(PROMOTIONS_KEY)
 
