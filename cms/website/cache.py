@@ -91,9 +91,14 @@ def seconds_until_promotion_change(now=None) -> int | None:
 RESTRICTED_KEY = "website:restricted-paths"
 SITES_KEY = "website:sites-by-host"
 LOCALE_ROOTS_KEY = "website:locale-roots"
-ROUTES_KEY = "website:routes-generation"
+# The tree's generation: what is kept of where pages live (routes), of each home's menu and of
+# each page's translations is kept under it; dropped when any page is saved, deleted or moved, a
+# view restriction changes (menus and language links list public pages only) or a locale changes.
+TREE_KEY = "website:tree-generation"
 PROMOTIONS_KEY = "website:promotions"
 ROUTE_KEY = "website:route:{generation}:{path}"
+MENU_KEY = "website:menu:{generation}:{pk}"
+TRANSLATIONS_KEY = "website:translations:{generation}:{key}"
 # What a language's root page is routed through with (SitePage.route, the home link, the menu).
 ROOT_FIELDS = ("id", "url_path", "path", "depth", "numchild", "live", "locale_id", "translation_key", "title")
 MAX_KEPT_HOSTS = 20  # CommonMiddleware has checked the host against ALLOWED_HOSTS; ports may vary
@@ -171,18 +176,50 @@ def locale_root(site: Site, language_code: str) -> tuple[int, int, tuple]:
     return kept[where]
 
 
+def tree_generation() -> str:
+    """The token routes, menus and page translations are kept under (``TREE_KEY``)."""
+    return cache.get_or_set(TREE_KEY, lambda: uuid.uuid4().hex, timeout=None)
+
+
 def page_at(url_path: str) -> tuple[int, int] | None:
     """``(pk, content type id)`` of the live page at ``url_path`` (Wagtail's tree path of URLs),
-    kept once found; every kept route is dropped when any page is saved, deleted or moved (a
-    slug, a move or an unpublish changes what lives where)."""
-    generation = cache.get_or_set(ROUTES_KEY, lambda: uuid.uuid4().hex, timeout=None)
-    key = ROUTE_KEY.format(generation=generation, path=hashlib.sha256(url_path.encode()).hexdigest())
+    kept once found under the tree's generation (a slug, a move or an unpublish changes what
+    lives where)."""
+    key = ROUTE_KEY.format(generation=tree_generation(), path=hashlib.sha256(url_path.encode()).hexdigest())
     found = cache.get(key)
     if found is None:
         found = Page.objects.filter(url_path=url_path, live=True).values_list("pk", "content_type_id").first()
         if found is not None:
             cache.set(key, tuple(found), TIMEOUT)
     return found
+
+
+def menu_of(home: Page) -> list[Page]:
+    """The pages of the main menu under ``home``: its live, public children shown in menus, not
+    aliases, with what the menu shows and compares (title, URL, tree path). Kept per home page
+    under the tree's generation (any publish, move or restriction changes it)."""
+    key = MENU_KEY.format(generation=tree_generation(), pk=home.pk)
+    menu = cache.get(key)
+    if menu is None:
+        menu = list(
+            public(home.get_children().live()).in_menu().filter(alias_of__isnull=True).only("title", "url_path", "path")
+        )
+        cache.set(key, menu, TIMEOUT)
+    return menu
+
+
+def translations_of(page: Page) -> dict[str, Page]:
+    """The live, public, non-alias versions of ``page`` in each language, by language code, with
+    what their URLs need (their URL path). Kept per translation key under the tree's generation
+    (a version published, unpublished, moved or restricted changes it, as does a locale)."""
+    key = TRANSLATIONS_KEY.format(generation=tree_generation(), key=page.translation_key)
+    versions = cache.get(key)
+    if versions is None:
+        translations = Page.objects.filter(translation_key=page.translation_key, live=True, alias_of__isnull=True)
+        codes = {pk: code for code, pk in Locale.objects.values_list("language_code", "pk")}
+        versions = {codes[p.locale_id]: p for p in public(translations).only("url_path", "locale_id")}
+        cache.set(key, versions, TIMEOUT)
+    return versions
 
 
 def promotions_of(locale_id: int) -> list[tuple]:
@@ -207,6 +244,55 @@ def current_promotion(locale_id: int, at=None) -> tuple:
     return next(((p, link) for p, link in promotions_of(locale_id) if p.is_running(at)), (None, None))
 
 
+# --- Pictures ------------------------------------------------------------------------------------
+# A ``{% picture %}`` is built from its image's renditions (four cache reads) into a <picture>
+# element (a few dozen escaped attributes and storage URLs): the same for every page and visitor
+# showing that image with those filters and attributes. The element is kept under a key of
+# what it is made of (the image, its file's hash, its alt text, each filter with its focal point,
+# the attributes: an image changed in any of these gets new keys in every process, as Wagtail's
+# rendition keys do) and the image's picture generation, dropped when the image is saved or
+# deleted or one of its renditions is deleted (the element would name a file that is gone).
+
+PICTURE_GENERATION_KEY = "website:picture-generation:{pk}"
+PICTURE_KEY = "website:picture:{generation}:{digest}"
+
+
+def picture_generation(image_pk) -> str:
+    return cache.get_or_set(PICTURE_GENERATION_KEY.format(pk=image_pk), lambda: uuid.uuid4().hex, timeout=None)
+
+
+def kept_picture(image, filters, attrs: dict, build) -> str:
+    """The <picture> element of ``image`` with ``filters`` and the resolved ``attrs``, kept (see
+    above); ``build()`` makes it, returning ``(html, keep)``: an element made of placeholder
+    renditions (the image's file is missing) is not kept."""
+    parts = [
+        str(image.pk), image.file_hash, str(image.default_alt_text),
+        str(getattr(image, "contextual_alt_text", "")), str(getattr(image, "decorative", "")),
+        *(f"{f.spec}:{f.get_cache_key(image)}" for f in filters),
+        repr(sorted((name, str(value)) for name, value in attrs.items())),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    key = PICTURE_KEY.format(generation=picture_generation(image.pk), digest=digest)
+    html = cache.get(key)
+    if html is None:
+        html, keep = build()
+        if keep:
+            cache.set(key, html, TIMEOUT)
+    return html
+
+
+@receiver(post_save, sender="website.MarketingImage")
+@receiver(post_delete, sender="website.MarketingImage")
+def _image_changed(sender, instance, **kwargs):
+    cache.delete(PICTURE_GENERATION_KEY.format(pk=instance.pk))
+
+
+@receiver(post_save, sender="website.MarketingRendition")
+@receiver(post_delete, sender="website.MarketingRendition")
+def _rendition_changed(sender, instance, **kwargs):
+    cache.delete(PICTURE_GENERATION_KEY.format(pk=instance.image_id))
+
+
 def _promotions_changed(sender, **kwargs):
     cache.delete(PROMOTIONS_KEY)
 
@@ -220,7 +306,7 @@ def _sites_changed(sender, **kwargs):
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
 def _restrictions_changed(sender, **kwargs):
-    cache.delete(RESTRICTED_KEY)
+    cache.delete_many([RESTRICTED_KEY, TREE_KEY])
     # Pages listing a section that became private (menus, home cards) are rebuilt too.
     purge_locale_homes()
 
@@ -229,7 +315,7 @@ def _restrictions_changed(sender, **kwargs):
 def _page_moved(sender, **kwargs):
     # A moved page changes the tree paths below it: a restricted section moved elsewhere must
     # not keep its old path here (its pages would be listed, cached and served as public).
-    cache.delete_many([RESTRICTED_KEY, SITES_KEY, LOCALE_ROOTS_KEY, ROUTES_KEY, PROMOTIONS_KEY])
+    cache.delete_many([RESTRICTED_KEY, SITES_KEY, LOCALE_ROOTS_KEY, TREE_KEY, PROMOTIONS_KEY])
 
 
 @receiver(post_save)
@@ -239,7 +325,7 @@ def _page_saved_or_deleted(sender, instance, **kwargs):
         return
     # The kept sites carry their root page; a language's root may be published, unpublished or
     # deleted; a promotion's link may move or get a translation.
-    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY, ROUTES_KEY, PROMOTIONS_KEY])
+    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY, TREE_KEY, PROMOTIONS_KEY])
     # A new alias (or a deleted page) may add or drop a restricted section.
     if instance.alias_of_id is not None or kwargs.get("signal") is post_delete:
         cache.delete(RESTRICTED_KEY)
@@ -248,7 +334,7 @@ def _page_saved_or_deleted(sender, instance, **kwargs):
 @receiver(post_save, sender=Locale)
 @receiver(post_delete, sender=Locale)
 def _locales_changed(sender, instance, **kwargs):
-    cache.delete_many([LOCALE_KEY.format(code=instance.language_code), LOCALE_ROOTS_KEY])
+    cache.delete_many([LOCALE_KEY.format(code=instance.language_code), LOCALE_ROOTS_KEY, TREE_KEY])
     purge_site()
 
 

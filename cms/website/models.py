@@ -83,6 +83,15 @@ class MarketingImage(AbstractImage):
 class MarketingRendition(AbstractRendition):
     image = models.ForeignKey(MarketingImage, on_delete=models.CASCADE, related_name="renditions")
 
+    def __getstate__(self):
+        """Kept in the cache without its image: every rendition read from the cache is given the
+        image it was looked up for (``MarketingImage.find_existing_renditions``, as Wagtail does),
+        so a pickled copy of the image only made each read slower (a second model instance and
+        file to rebuild, 29 renditions on the home page)."""
+        state = super().__getstate__()
+        state["_state"].fields_cache.pop("image", None)
+        return state
+
     @classproperty
     def cache_backend(cls):
         """Wagtail's choice (the "renditions" cache, else the default one), without raising and
@@ -335,6 +344,14 @@ def localized_page(page: Page | None, locale_pk: int) -> Page | None:
     return next(iter(found), page)
 
 
+# What a card's picture reads of its image: the file and its size, what the renditions are looked
+# up by (the file's hash and the focal point) and the alt text (description, else title).
+CARD_IMAGE_FIELDS = (
+    "file", "width", "height", "file_hash", "description", "title",
+    "focal_point_x", "focal_point_y", "focal_point_width", "focal_point_height",
+)
+
+
 def localized_children(page: Page, model):
     """Live, real (non-alias) children of ``page`` of the given type."""
     from .cache import public
@@ -366,22 +383,32 @@ class HomePage(SitePage):
     class Meta:
         verbose_name = _("home page")
 
-    def featured_services(self):
-        """The cards of the home page, with what they show (not every column of the pages)."""
+    def _cards(self, model, fields: tuple[str, ...], image: str, **filters):
+        """Live, public, non-alias pages of ``model`` below this page (and ``filters``), with the
+        card's ``fields`` and its picture's ``image``: only the image columns a picture reads (its file, its rendition
+        cache key, its alt text), not every column of the page or the image. Below this page is
+        written as Wagtail's ``descendant_of`` means it, a deeper tree path under its path
+        (fewer clauses to build on every render)."""
         from .cache import public
 
         return (
-            public(ServicePage.objects.descendant_of(self).live()).filter(featured=True, alias_of__isnull=True)
-            .select_related("image").only("title", "url_path", "summary", "price_hint", "image")
+            public(model.objects.filter(
+                path__startswith=self.path, depth__gt=self.depth, live=True, alias_of__isnull=True, **filters
+            ))
+            .select_related(image).only("title", "url_path", *fields, *(f"{image}__{f}" for f in CARD_IMAGE_FIELDS))
+        )
+
+    def featured_services(self):
+        """The service cards of the home page."""
+        return (
+            self._cards(ServicePage, ("summary", "price_hint"), "image", featured=True)
             .order_by("order_index", "title")[:6]
         )
 
     def latest_posts(self):
-        from .cache import public
-
+        """The article cards of the home page."""
         return (
-            public(BlogPostPage.objects.descendant_of(self).live()).filter(alias_of__isnull=True)
-            .select_related("cover_image").only("title", "url_path", "excerpt", "publication_date", "cover_image")
+            self._cards(BlogPostPage, ("excerpt", "publication_date"), "cover_image")
             .order_by("-publication_date", "-first_published_at")[:3]
         )
 

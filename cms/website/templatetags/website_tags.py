@@ -2,6 +2,9 @@
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.loader import render_to_string
 from django.utils import translation
 from wagtail.models import Page, Site
 
@@ -33,14 +36,9 @@ def page_translations(page: Page, request) -> list[dict]:
     """The languages ``page`` really exists in (live, not an alias), in the site's language order."""
     if page is None or not getattr(page, "pk", None):
         return []
-    from ..cache import public
+    from ..cache import translations_of
 
-    # Plain pages with what their URLs need (not the page type's table and its body).
-    translations = Page.objects.filter(translation_key=page.translation_key).live().filter(alias_of__isnull=True)
-    versions = {
-        p.locale.language_code: p
-        for p in public(translations).select_related("locale").only("url_path", "locale__language_code")
-    }
+    versions = translations_of(page)
     current = translation.get_language()
     links = []
     for code in _enabled_languages(request):
@@ -102,18 +100,47 @@ def locale_home(context):
 def menu_pages(home):
     if home is None:
         return []
-    from ..cache import public
+    from ..cache import menu_of
 
-    # What the menu shows and compares (title, URL, tree path), not every column of the page.
-    return (
-        public(home.get_children().live()).in_menu().filter(alias_of__isnull=True)
-        .only("title", "url_path", "path")
-    )
+    return menu_of(home)
 
 
 @register.simple_tag
 def newsletter_form():
     return NewsletterForm(auto_id="newsletter_%s")
+
+
+# The visible fields of an unbound lead form, as rendered, per (form class, auto_id, language).
+_kept_lead_form_fields: dict[tuple, str] = {}
+
+
+@register.simple_tag
+def lead_form_fields(form):
+    """The visible fields of a lead form (``lead_form_fields.html``).
+
+    Django renders each widget and label through a template: two thirds of the footer's
+    newsletter form on every page. An unbound form with no initial value renders the same for
+    every visitor of a language (its per-visit values, the CSRF token and the signed time, are
+    outside these fields), so it is rendered once per process and language: it depends on the
+    code and the translation catalogs only, which Django itself loads once per process (the kept
+    fields are dropped with them when a test changes the languages or the templates). A bound
+    form (with what the visitor typed and its errors) is rendered each time."""
+    key = None
+    if not form.is_bound and not form.initial and form.prefix is None:
+        key = (type(form), form.auto_id, translation.get_language())
+        kept = _kept_lead_form_fields.get(key)
+        if kept is not None:
+            return kept
+    html = render_to_string("website/includes/lead_form_fields.html", {"form": form})
+    if key is not None:
+        _kept_lead_form_fields[key] = html
+    return html
+
+
+@receiver(setting_changed)
+def _drop_kept_lead_form_fields(setting, **kwargs):
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "TEMPLATES", "FORM_RENDERER", "INSTALLED_APPS"}:
+        _kept_lead_form_fields.clear()
 
 
 @register.filter

@@ -2,6 +2,7 @@
 settings, the restricted sections answering Wagtail's view check, and the routed home page."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -9,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Locale, PageViewRestriction, Site
 
-from cms.website.models import ServicePage, WebsiteSettings
+from cms.website.models import ServicePage, StandardPage, WebsiteSettings
 
 from .factories import add, make_promotion, translate
 from .test_query_counts import page_cache_off  # noqa: F401  (fixture)
@@ -143,3 +144,59 @@ def test_the_kept_promotions_follow_their_publishing_and_their_link(client, site
     assert 'class="button" href="/fr/services/laser/"' in client.get("/en/").text
     promotion.unpublish()
     assert "PromoEN" not in client.get("/en/").text
+
+
+def _menu(html: str) -> str:
+    return html.split('<nav class="main-nav"', 1)[1].split("</nav>", 1)[0]
+
+
+def _alternates(html: str) -> list[str]:
+    return re.findall(r'<link rel="alternate" hreflang="([a-z-]+)" href="([^"]+)">', html)
+
+
+def test_the_menu_is_kept_and_a_new_title_page_move_or_unpublish_shows_at_once(client, site_tree, page_cache_off):  # noqa: F811
+    """Each home's menu is kept (cache.menu_of) under the tree's generation: any page saved,
+    moved or deleted drops it (a restriction too: test_query_counts)."""
+    assert 'href="/fr/team/">L&#x27;équipe</a>' in _menu(client.get("/fr/").text)
+    with CaptureQueriesContext(connection) as captured:
+        assert 'href="/fr/team/"' in _menu(client.get("/fr/services/laser/").text)
+    assert not any(re.search(r'WHERE .*"show_in_menus"', query["sql"]) for query in captured)  # kept
+    team = site_tree.team
+    team.title = "Notre équipe"
+    team.save_revision().publish()
+    assert 'href="/fr/team/">Notre équipe</a>' in _menu(client.get("/fr/").text)
+    about = add(site_tree.home, StandardPage(title="À propos", slug="about", show_in_menus=True))
+    assert 'href="/fr/about/">À propos</a>' in _menu(client.get("/fr/blog/").text)
+    about.move(site_tree.services, pos="last-child")
+    assert "about" not in _menu(client.get("/fr/").text)
+    team.refresh_from_db()
+    team.show_in_menus = False
+    team.save_revision().publish()
+    assert "team" not in _menu(client.get("/fr/").text)
+    site_tree.contact.unpublish()
+    assert "contact" not in _menu(client.get("/fr/").text)
+    assert 'href="/en/contact/">Contact us</a>' in _menu(client.get("/en/").text)  # each home its own
+
+
+def test_the_language_links_are_kept_and_a_translation_published_unpublished_or_restricted_shows_at_once(
+    client, site_tree, page_cache_off  # noqa: F811
+):
+    """The versions of each page are kept (cache.translations_of) under the tree's generation."""
+    client.get("/en/")  # the en root is kept (its lookups are by translation key too)
+    links = dict(_alternates(client.get("/fr/services/laser/").text))
+    assert links["en"] == "http://testserver/en/services/laser/" and "hy" not in links
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/en/services/laser/")
+    assert not any(re.search(r'WHERE .*"translation_key" = ', query["sql"]) for query in captured)  # kept
+    translate(site_tree.home, "hy", title="Գլխավոր")
+    hy_services = translate(site_tree.services, "hy", title="Ծառայություններ")
+    translate(site_tree.service, "hy", title="Լազեր")
+    links = dict(_alternates(client.get("/fr/services/laser/").text))
+    assert links["hy"] == "http://testserver/hy/services/laser/"
+    site_tree.en_service.unpublish()
+    assert "en" not in dict(_alternates(client.get("/fr/services/laser/").text))
+    restriction = PageViewRestriction.objects.create(page=hy_services, restriction_type="login")
+    assert "hy" not in dict(_alternates(client.get("/fr/services/laser/").text))
+    restriction.delete()
+    assert "hy" in dict(_alternates(client.get("/fr/services/laser/").text))
+

@@ -1,12 +1,14 @@
+import re
 import time
 
 import pytest
 from django.core import signing
 from django.test import Client
 
-from cms.website.forms import STARTED_SALT
+from cms.website.forms import STARTED_SALT, AppointmentRequestForm, ContactForm, NewsletterForm
 from cms.website.models import PublicLead
 from cms.website.services import country_from_phone
+from cms.website.templatetags import website_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +163,45 @@ def test_contact_page_forms_post_to_the_language_route(client, site_tree):
 )
 def test_country_from_phone(phone, country):
     assert country_from_phone(phone) == country
+
+
+def _footer(html: str) -> str:
+    footer = html.split('<footer class="site-footer">', 1)[1]
+    footer = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]*', r"\1", footer)
+    return re.sub(r'(name="started" value=")[^"]*', r"\1", footer)
+
+
+def test_lead_form_fields_are_rendered_once_per_language_as_they_would_be_each_time(client, site_tree):
+    """The unbound newsletter form's fields are kept per language (website_tags.lead_form_fields)."""
+    kept = website_tags._kept_lead_form_fields
+    kept.clear()
+    fr, en = client.get("/fr/").text, client.get("/en/").text
+    assert {(form_class, language) for form_class, _auto_id, language in kept} == {
+        (NewsletterForm, "fr"), (NewsletterForm, "en")
+    }
+    assert 'for="newsletter_email">E-mail' in fr and 'for="newsletter_email">Email:' in en
+    assert _footer(client.get("/fr/").text) == _footer(fr)  # from the kept fields
+    kept.clear()
+    assert _footer(client.get("/fr/").text) == _footer(fr)  # rendered afresh: the same
+    # The contact page's two forms are unbound too: kept under their own class and ids.
+    assert 'id="contact_email"' in client.get("/fr/contact/").text
+    assert {(form_class, auto_id) for form_class, auto_id, _language in kept} >= {
+        (ContactForm, "contact_%s"), (AppointmentRequestForm, "appointment_%s")
+    }
+
+
+def test_a_form_shown_again_with_errors_is_rendered_each_time(client, site_tree):
+    """A bound form (what the visitor typed, its errors) is not kept: the next page's form is blank."""
+    website_tags._kept_lead_form_fields.clear()
+    response = client.post("/fr/leads/newsletter/", {"email": "a@example.test", "started": started(), "website": ""})
+    assert response.status_code == 400 and 'value="a@example.test"' in response.text and "has-error" in response.text
+    home = client.get("/fr/").text
+    assert 'value="a@example.test"' not in home and "has-error" not in home
+
+
+def test_the_kept_lead_form_fields_are_dropped_when_languages_or_templates_change(client, site_tree, settings):
+    kept = website_tags._kept_lead_form_fields
+    client.get("/fr/")
+    assert kept
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]
+    assert not kept

@@ -12,7 +12,7 @@ from .factories import add, make_image, make_promotion, translate
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 6  # measured: 5 / 4 / 5 in fr and in hy (home, service, blog post)
+MAX_QUERIES = 6  # measured on the scale database: 3 / 2 / 3 in fr and in hy (home, service, blog post)
 
 
 @pytest.fixture
