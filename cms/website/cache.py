@@ -29,9 +29,15 @@ KEY = "website:page-generation:{pk}"
 SITE_KEY = "website:site-generation"
 
 
+def _generation(key: str) -> str:
+    """The token stored at ``key`` (made when missing): what is kept under it goes stale when the
+    key is deleted."""
+    return cache.get_or_set(key, lambda: uuid.uuid4().hex, timeout=None)
+
+
 def site_generation() -> str:
     """The token whole pages are kept under; ``purge_site()`` makes every kept page stale."""
-    return cache.get_or_set(SITE_KEY, lambda: uuid.uuid4().hex, timeout=None)
+    return _generation(SITE_KEY)
 
 
 def purge_site() -> None:
@@ -39,7 +45,7 @@ def purge_site() -> None:
 
 
 def page_cache_generation(page: Page) -> str:
-    return cache.get_or_set(KEY.format(pk=page.pk), lambda: uuid.uuid4().hex, timeout=None)
+    return _generation(KEY.format(pk=page.pk))
 
 
 def pages_to_purge(page: Page) -> set[int]:
@@ -178,7 +184,7 @@ def locale_root(site: Site, language_code: str) -> tuple[int, int, tuple]:
 
 def tree_generation() -> str:
     """The token routes, menus and page translations are kept under (``TREE_KEY``)."""
-    return cache.get_or_set(TREE_KEY, lambda: uuid.uuid4().hex, timeout=None)
+    return _generation(TREE_KEY)
 
 
 def page_at(url_path: str) -> tuple[int, int] | None:
@@ -198,28 +204,26 @@ def menu_of(home: Page) -> list[Page]:
     """The pages of the main menu under ``home``: its live, public children shown in menus, not
     aliases, with what the menu shows and compares (title, URL, tree path). Kept per home page
     under the tree's generation (any publish, move or restriction changes it)."""
-    key = MENU_KEY.format(generation=tree_generation(), pk=home.pk)
-    menu = cache.get(key)
-    if menu is None:
-        menu = list(
-            public(home.get_children().live()).in_menu().filter(alias_of__isnull=True).only("title", "url_path", "path")
-        )
-        cache.set(key, menu, TIMEOUT)
-    return menu
+
+    def pages() -> list[Page]:
+        children = public(home.get_children().live()).in_menu().filter(alias_of__isnull=True)
+        return list(children.only("title", "url_path", "path"))
+
+    return cache.get_or_set(MENU_KEY.format(generation=tree_generation(), pk=home.pk), pages, TIMEOUT)
 
 
 def translations_of(page: Page) -> dict[str, Page]:
     """The live, public, non-alias versions of ``page`` in each language, by language code, with
     what their URLs need (their URL path). Kept per translation key under the tree's generation
     (a version published, unpublished, moved or restricted changes it, as does a locale)."""
-    key = TRANSLATIONS_KEY.format(generation=tree_generation(), key=page.translation_key)
-    versions = cache.get(key)
-    if versions is None:
+
+    def versions() -> dict[str, Page]:
         translations = Page.objects.filter(translation_key=page.translation_key, live=True, alias_of__isnull=True)
         codes = {pk: code for code, pk in Locale.objects.values_list("language_code", "pk")}
-        versions = {codes[p.locale_id]: p for p in public(translations).only("url_path", "locale_id")}
-        cache.set(key, versions, TIMEOUT)
-    return versions
+        return {codes[p.locale_id]: p for p in public(translations).only("url_path", "locale_id")}
+
+    key = TRANSLATIONS_KEY.format(generation=tree_generation(), key=page.translation_key)
+    return cache.get_or_set(key, versions, TIMEOUT)
 
 
 def promotions_of(locale_id: int) -> list[tuple]:
@@ -258,7 +262,7 @@ PICTURE_KEY = "website:picture:{generation}:{digest}"
 
 
 def picture_generation(image_pk) -> str:
-    return cache.get_or_set(PICTURE_GENERATION_KEY.format(pk=image_pk), lambda: uuid.uuid4().hex, timeout=None)
+    return _generation(PICTURE_GENERATION_KEY.format(pk=image_pk))
 
 
 def kept_picture(image, filters, attrs: dict, build) -> str:

@@ -11,13 +11,14 @@ class TokenAuthentication(authentication.TokenAuthentication):
     and the user (every API call checks the caller's roles: one query fewer a request)."""
 
     def authenticate_credentials(self, key):
-        tokens = self.get_model().objects.select_related("user")
+        model = self.get_model()
+        tokens = model.objects.select_related("user")
         if connection.vendor == "postgresql":
             names = Group.objects.filter(user=OuterRef("user_id")).order_by("name").values("name")
             tokens = tokens.annotate(role_names=ArraySubquery(names))
         try:
             token = tokens.get(key=key)
-        except self.get_model().DoesNotExist:
+        except model.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
