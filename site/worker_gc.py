@@ -1,0 +1,44 @@
+"""Python's garbage collector in a web worker (used by ``site/gunicorn.conf.py``).
+
+A request leaves a few thousand objects in reference cycles (request, resolver, serializer fields,
+query clones) that only the cyclic collector frees. Left to itself, the collector runs when enough
+of them have piled up, in the middle of whichever request crosses the threshold: on this project's
+2-core machine a young-generation pass took 6-10 ms and a middle-generation pass 35-48 ms, and they
+fell in 5-20 % of API list requests, the whole difference between their median and their p95.
+
+So a worker first freezes what loading the application left (it lives as long as the process), and
+then collects after each response has been sent, while no client waits on it: one generation at a
+time, as the collector itself would, each pass small because it runs often. The automatic collector
+stays on, for a request that alone makes more cycles than its threshold.
+"""
+
+import gc
+
+# Young objects (allocations less deallocations) below which a finished request leaves nothing worth
+# a pass: /healthz and cached pages stay free of it.
+AFTER_RESPONSE_MIN_YOUNG = 1_000
+# Passes of a generation before the next older one is collected (CPython's own default is 10).
+OLDER_EVERY = 10
+# The automatic collector's thresholds, for a request that makes many cycles by itself.
+AUTOMATIC_THRESHOLDS = (20_000, 20, 20)
+
+
+def freeze_loaded_application() -> None:
+    """Move every object loading the application made out of the collector's reach."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018  (load the URL configuration before freezing it)
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*AUTOMATIC_THRESHOLDS)
+
+
+def collect_after_response() -> int | None:
+    """Collect the youngest generation due, once the response is out; the generation collected
+    (None when too little was left to be worth it)."""
+    young, middle_passes, old_passes = gc.get_count()
+    if young < AFTER_RESPONSE_MIN_YOUNG:
+        return None
+    generation = 2 if old_passes >= OLDER_EVERY else 1 if middle_passes >= OLDER_EVERY else 0
+    gc.collect(generation)
+    return generation
