@@ -4,11 +4,11 @@ response is sent (gunicorn's ``post_request``), one generation at a time."""
 import gc
 import runpy
 import weakref
+from site import worker_gc
 
 import pytest
 
 from erp.bootstrap import PROJECT_DIR
-from site import worker_gc
 
 
 class Node:
