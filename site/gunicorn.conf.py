@@ -9,13 +9,16 @@ from erp.bootstrap import make_site_importable  # noqa: E402
 
 make_site_importable()
 
-from site.worker_gc import collect_after_response, freeze_loaded_application  # noqa: E402
+from site.worker_gc import freeze_loaded_application  # noqa: E402
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", None)
 timeout = 60
+if threads == 1:
+    # The sync worker, collecting each request's garbage once it is over (site/worker_gc.py).
+    worker_class = "site.worker_gc.CollectingSyncWorker"
 
 
 def post_worker_init(worker):
@@ -23,8 +26,3 @@ def post_worker_init(worker):
     collector's passes (``site/worker_gc.py``)."""
     freeze_loaded_application()
 
-
-def post_request(worker, req, environ, resp):
-    """The response has been sent (the socket is closed right after): collect the request's
-    garbage cycles now rather than in the middle of a later request (``site/worker_gc.py``)."""
-    collect_after_response()

@@ -373,6 +373,8 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "erp.core.api.schema.document_errors",
     ],
+    # A sale's status is shown by the sale and by the sales list: one enum, named after it.
+    "ENUM_NAME_OVERRIDES": {"SaleStatusEnum": "erp.commerce.models.sales.SaleStatus"},
 }
 
 # --- Wagtail ------------------------------------------------------------------------------------

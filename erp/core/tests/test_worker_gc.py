@@ -1,5 +1,5 @@
-"""The web worker's garbage collection: a request's reference cycles are collected after its
-response is sent (gunicorn's ``post_request``), one generation at a time."""
+"""The web worker's garbage collection: a request's reference cycles are collected once the request
+is over (gunicorn's sync worker, ``site/worker_gc.py``), one generation at a time."""
 
 import gc
 import runpy
@@ -7,6 +7,8 @@ import weakref
 from site import worker_gc
 
 import pytest
+from gunicorn.util import load_class
+from gunicorn.workers.sync import SyncWorker
 
 from erp.bootstrap import PROJECT_DIR
 
@@ -39,16 +41,16 @@ def test_a_finished_request_s_cycles_are_collected(no_automatic_gc):
     witness = leave_cycles()
     assert witness() is not None  # nothing freed it yet
 
-    assert worker_gc.collect_after_response() == 0
+    assert worker_gc.collect_after_request() == 0
 
     assert witness() is None
-    assert gc.get_count()[0] < worker_gc.AFTER_RESPONSE_MIN_YOUNG
+    assert gc.get_count()[0] < worker_gc.AFTER_REQUEST_MIN_YOUNG
 
 
 def test_a_request_that_left_little_costs_no_pass(no_automatic_gc):
     witness = leave_cycles(10)
 
-    assert worker_gc.collect_after_response() is None
+    assert worker_gc.collect_after_request() is None
 
     assert witness() is not None
     gc.collect()
@@ -59,22 +61,41 @@ def test_older_generations_are_collected_in_turn(no_automatic_gc):
     for _ in range(worker_gc.OLDER_EVERY):
         gc.collect(0)
     leave_cycles()
-    assert worker_gc.collect_after_response() == 1
+    assert worker_gc.collect_after_request() == 1
 
     for _ in range(worker_gc.OLDER_EVERY - 1):
         gc.collect(1)
     leave_cycles()
-    assert worker_gc.collect_after_response() == 2
+    assert worker_gc.collect_after_request() == 2
     assert gc.get_count()[1:] == (0, 0)
 
 
-def test_gunicorn_collects_after_each_response(no_automatic_gc):
+def test_gunicorn_s_worker_collects_once_a_request_is_over(no_automatic_gc, monkeypatch):
     config = runpy.run_path(str(PROJECT_DIR / "site" / "gunicorn.conf.py"))
-    witness = leave_cycles()
+    worker_class = load_class(config["worker_class"])
+    assert issubclass(worker_class, SyncWorker)
+    witnesses = []
 
-    config["post_request"](None, None, {}, None)
+    def handle(self, listener, client, addr):  # the request: served, answered, its socket closed
+        witnesses.append(leave_cycles())
+        assert witnesses[-1]() is not None
+        if client == "fails":
+            raise OSError("connection reset")
 
-    assert witness() is None
+    monkeypatch.setattr(SyncWorker, "handle", handle)
+    worker = object.__new__(worker_class)
+    worker.handle(None, "client", None)
+    assert witnesses[-1]() is None
+
+    with pytest.raises(OSError):
+        worker.handle(None, "fails", None)
+    assert witnesses[-1]() is None
+
+
+def test_threaded_workers_keep_gunicorn_s_own_worker(monkeypatch):
+    monkeypatch.setenv("GUNICORN_THREADS", "4")
+    config = runpy.run_path(str(PROJECT_DIR / "site" / "gunicorn.conf.py"))
+    assert "worker_class" not in config  # gunicorn picks its threaded worker
 
 
 def test_the_worker_freezes_the_loaded_application():
