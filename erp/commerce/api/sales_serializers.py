@@ -16,19 +16,27 @@ from erp.commerce.models import (
     SaleLine,
     SaleLineLot,
 )
-from erp.core.api.fields import ListedRows, PrefetchedList
+from erp.core.api.fields import JoinedCharField, JoinedDateField, ListedRows, PrefetchedList
 
 QUANTITY = {"max_digits": 10, "decimal_places": 2}
 
 
 class SaleLineLotSerializer(ListedRows, serializers.ModelSerializer):
-    lot_code = serializers.CharField(source="lot.lot_code", read_only=True)
-    expires_at = serializers.DateField(source="lot.expires_at", read_only=True)
+    lot_code = JoinedCharField(source="lot.lot_code", annotation="lot_code", read_only=True)
+    expires_at = JoinedDateField(source="lot.expires_at", annotation="expires_at", read_only=True)
 
     class Meta:
         model = SaleLineLot
         fields = ["id", "lot", "lot_code", "expires_at", "quantity"]
         read_only_fields = fields
+
+
+LINE_FIELDS = [
+    "id", "sale", "product", "product_type_snapshot", "description_snapshot", "unit_price_excl_tax_snapshot",
+    "tax_rate_percent_snapshot", "quantity", "line_subtotal_excl_tax", "line_tax_amount", "line_total_incl_tax",
+    "vat_exempt_snapshot", "vat_exemption_mention_snapshot", "consumed_on_patient", "lots", "created_at",
+    "updated_at",
+]  # fmt: skip
 
 
 class SaleLineSerializer(ListedRows, serializers.ModelSerializer):
@@ -37,17 +45,21 @@ class SaleLineSerializer(ListedRows, serializers.ModelSerializer):
 
     class Meta:
         model = SaleLine
-        fields = [
-            "id", "sale", "product", "product_type_snapshot", "description_snapshot",
-            "unit_price_excl_tax_snapshot", "tax_rate_percent_snapshot", "quantity", "line_subtotal_excl_tax",
-            "line_tax_amount", "line_total_incl_tax", "vat_exempt_snapshot", "vat_exemption_mention_snapshot",
-            "consumed_on_patient", "lots", "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = LINE_FIELDS
+        read_only_fields = fields
+
+
+class ListedSaleLineSerializer(SaleLineSerializer):
+    """A line in the sales list: without the lots it took (the sale itself and the batch recall show
+    them)."""
+
+    class Meta(SaleLineSerializer.Meta):
+        fields = [name for name in LINE_FIELDS if name != "lots"]
         read_only_fields = fields
 
 
 class PaymentSerializer(ListedRows, serializers.ModelSerializer):
-    method = serializers.CharField(source="payment_method.code", read_only=True)
+    method = JoinedCharField(source="payment_method.code", annotation="method_code", read_only=True)
     kind = serializers.CharField(read_only=True, help_text="payment | refund (negative amounts)")
 
     class Meta:
@@ -78,8 +90,18 @@ class SaleSerializer(ListedRows, serializers.ModelSerializer):
         ]  # fmt: skip
 
     def get_invoice_number(self, sale) -> str | None:
-        invoice = getattr(sale, "invoice", None) if sale.status != "draft" else None
+        if sale.status == "draft":
+            return None
+        if "invoice_number" in sale.__dict__:
+            return sale.invoice_number  # joined by the API's sale queries
+        invoice = getattr(sale, "invoice", None)
         return invoice.invoice_number if invoice else None
+
+
+class ListedSaleSerializer(SaleSerializer):
+    """A sale in the sales list: its lines without their lots."""
+
+    lines = PrefetchedList(child=ListedSaleLineSerializer(), read_only=True)
 
 
 class SaleLineInputSerializer(serializers.Serializer):

@@ -38,7 +38,6 @@ class DateTimeField(serializers.DateTimeField):
 # quarter less time on a page of 50 sales. (A comment, not a docstring: drf-spectacular would take
 # a docstring as the description of every serializer that has none of its own.)
 class ListedRows:
-
     def to_representation(self, instance):
         plan = self.__dict__.get("_listed_plan")
         if plan is None:
@@ -104,6 +103,30 @@ class PrefetchedList(serializers.ListSerializer):
             return getattr(instance, _prefetched_attr(self.source))
         except AttributeError:
             return super().get_attribute(instance)
+
+
+class JoinedColumn:
+    """A field mixin for a column of a related row (``source="lot.lot_code"``): a list's query
+    annotates it on each row (``annotate(lot_code=F("lot__lot_code"))``: one join, no related
+    model instance built per row); a row loaded otherwise reads it through the relation."""
+
+    def __init__(self, *args, annotation: str, **kwargs):
+        self.annotation = annotation
+        super().__init__(*args, **kwargs)
+
+    def get_attribute(self, instance):
+        try:
+            return instance.__dict__[self.annotation]
+        except KeyError:
+            return super().get_attribute(instance)
+
+
+class JoinedCharField(JoinedColumn, serializers.CharField):
+    pass
+
+
+class JoinedDateField(JoinedColumn, serializers.DateField):
+    pass
 
 
 class StrictCharField(serializers.CharField):

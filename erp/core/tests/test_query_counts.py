@@ -70,8 +70,10 @@ def _subclasses(cls):
 def test_the_lists_write_the_documents_drf_writes(api):
     """The lists' shortcuts change no document (one test: the data set takes a minute to load).
 
-    - The sales list reads lines, lots and payments from ``prefetch_list``'s lists; a sale read
-      without them (as after a create or an update) goes through the relations: same document.
+    - The sales list reads lines and payments from ``prefetch_list``'s lists, and the lots' codes,
+      payment methods and invoice numbers from the columns its query adds; a sale read without them
+      (as after a create or an update) goes through the relations: same document. The list's lines
+      leave out their lots; the sale's own document shows them, and otherwise the same lines.
     - Every serializer with ``ListedRows`` writes, row for row, what DRF's own
       ``ModelSerializer.to_representation`` writes.
     """
@@ -80,16 +82,24 @@ def test_the_lists_write_the_documents_drf_writes(api):
     from rest_framework import serializers
     from rest_framework.renderers import JSONRenderer
 
-    from erp.commerce.api.sales_serializers import SaleSerializer
+    from erp.commerce.api.sales_serializers import ListedSaleSerializer, SaleSerializer
     from erp.commerce.models import Sale
 
+    def plain_document(serializer, sale_id):
+        plain = Sale.objects.get(pk=sale_id)
+        assert not hasattr(plain, "_prefetched_lines") and "invoice_number" not in plain.__dict__
+        return json.loads(JSONRenderer().render(serializer(plain).data))
+
     listed = api.get(LISTS["sales"], {"page_size": 50}).json()["results"]
-    assert any(sale["lines"] and sale["payments"] for sale in listed)
-    assert any(line["lots"] for sale in listed for line in sale["lines"])
+    assert any(sale["lines"] and sale["payments"] and sale["invoice_number"] for sale in listed)
+    with_lots = 0
     for sale in listed:
-        plain = Sale.objects.get(pk=sale["id"])
-        assert not hasattr(plain, "_prefetched_lines")
-        assert json.loads(JSONRenderer().render(SaleSerializer(plain).data)) == sale
+        assert plain_document(ListedSaleSerializer, sale["id"]) == sale
+        detail = api.get(f"{LISTS['sales']}{sale['id']}/").json()
+        assert detail == plain_document(SaleSerializer, sale["id"])
+        assert [{k: v for k, v in line.items() if k != "lots"} for line in detail["lines"]] == sale["lines"]
+        with_lots += sum(bool(line["lots"]) for line in detail["lines"])
+    assert with_lots
 
     from erp.clinical.api import serializers as _clinical  # noqa: F401  (the modules that use it)
     from erp.commerce.api import sales_serializers as _sales  # noqa: F401
