@@ -8,7 +8,7 @@ from django.db import models
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
-from erp.core.api.fields import DateTimeField
+from erp.core.api.fields import DateTimeField, DecimalField
 from erp.core.api.schema import decimal_pattern
 from erp.core.tests.factories import ClinicLocationFactory, UserFactory
 
@@ -70,8 +70,11 @@ def test_the_api_reads_json_only_and_uploads_read_multipart():
 @pytest.mark.parametrize(
     ("field", "valid", "invalid"),
     [
-        (serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0")), ["0", "1.5", "999.99", ".5"],
-         ["", "-1", ".", "1000", "-"]),
+        (
+            serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0")),
+            ["0", "1.5", "999.99", ".5"],
+            ["", "-1", ".", "1000", "-"],
+        ),
         (serializers.DecimalField(max_digits=10, decimal_places=2), ["-12.50", "3"], ["", "-", "."]),
     ],
 )
@@ -97,10 +100,44 @@ def test_date_times_before_standard_time_are_written_in_utc():
     assert serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] is DateTimeField
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"max_digits": 10, "decimal_places": 2},
+        {"max_digits": None, "decimal_places": 2},
+        {"max_digits": 10, "decimal_places": 0},
+        {"max_digits": 5, "decimal_places": 2},
+        {"max_digits": 10, "decimal_places": None},
+        {"max_digits": 10, "decimal_places": 2, "coerce_to_string": False},
+        {"max_digits": 10, "decimal_places": 2, "normalize_output": True},
+    ],
+)
+def test_decimals_are_written_as_drf_writes_them(options):
+    """The shortcut for an amount that already has its decimal places writes what DRF writes."""
+    ours, drf = DecimalField(**options), serializers.DecimalField(**options)
+    values = ["12.30", "0.00", "-0.00", "-5.10", "12.3", "12.345", "1E+2", "0E-2", "99999999.99", "123456.78", "NaN"]
+    for value in [*(Decimal(v) for v in values), 5, 2.5, None]:
+        try:
+            expected = drf.to_representation(value)
+        except Exception as error:  # noqa: BLE001  (the same refusal is expected)
+            with pytest.raises(type(error)):
+                ours.to_representation(value)
+            continue
+        written = ours.to_representation(value)
+        assert (type(written), str(written)) == (type(expected), str(expected)), value
+    assert DecimalField(max_digits=10, decimal_places=2).to_representation(Decimal("12.30")) == "12.30"
+    assert serializers.ModelSerializer.serializer_field_mapping[models.DecimalField] is DecimalField
+
+
 def test_a_card_fee_above_100_percent_is_a_400_not_a_database_error():
     client = admin_client()
-    rule = {"provider": "SumUp", "fee_percent": "150", "fee_fixed_amount": "0", "currency": "EUR",
-            "effective_from": "2026-01-01"}
+    rule = {
+        "provider": "SumUp",
+        "fee_percent": "150",
+        "fee_fixed_amount": "0",
+        "currency": "EUR",
+        "effective_from": "2026-01-01",
+    }
     response = client.post("/api/v1/card-fee-rules/", rule, format="json")
     assert response.status_code == 400 and "fee_percent" in response.json()["errors"]
     backwards = {**rule, "fee_percent": "1.5", "effective_to": "2025-01-01"}
