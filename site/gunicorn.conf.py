@@ -25,4 +25,3 @@ def post_worker_init(worker):
     """The application is loaded in this worker: keep what it loaded out of the garbage
     collector's passes (``site/worker_gc.py``)."""
     freeze_loaded_application()
-

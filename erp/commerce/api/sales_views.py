@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -29,7 +29,7 @@ from erp.commerce.models import (
     SaleLine,
     SaleLineLot,
 )
-from erp.core.api.fields import prefetch_list
+from erp.core.api.fields import joined_columns, prefetch_list
 from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.exceptions import InvalidInput
@@ -44,13 +44,11 @@ from . import sales_serializers as s
 
 
 def _line_lots():
-    return prefetch_list(
-        "lots", SaleLineLot.objects.annotate(lot_code=F("lot__lot_code"), expires_at=F("lot__expires_at"))
-    )
+    return prefetch_list("lots", SaleLineLot.objects.annotate(**joined_columns(s.SaleLineLotSerializer)))
 
 
 def _payments():
-    return Payment.objects.annotate(method_code=F("payment_method__code"))
+    return Payment.objects.annotate(**joined_columns(s.PaymentSerializer))
 
 
 def _sales():

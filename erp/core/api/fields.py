@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import Field, SkipField
 from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
@@ -125,8 +125,8 @@ class PrefetchedList(serializers.ListSerializer):
 
 
 class JoinedColumn:
-    """A field mixin for a column of a related row (``source="lot.lot_code"``): a list's query
-    annotates it on each row (``annotate(lot_code=F("lot__lot_code"))``: one join, no related
+    """A field mixin for a column of a related row (``source="lot.lot_code"``): the API's query
+    annotates it on each row (``annotate(**joined_columns(Serializer))``: one join, no related
     model instance built per row); a row loaded otherwise reads it through the relation."""
 
     def __init__(self, *args, annotation: str, **kwargs):
@@ -138,6 +138,15 @@ class JoinedColumn:
             return instance.__dict__[self.annotation]
         except KeyError:
             return super().get_attribute(instance)
+
+
+def joined_columns(serializer_class) -> dict[str, F]:
+    """The annotations a queryset adds for the ``JoinedColumn`` fields of ``serializer_class``."""
+    return {
+        field.annotation: F(field.source.replace(".", "__"))
+        for field in serializer_class._declared_fields.values()
+        if isinstance(field, JoinedColumn)
+    }
 
 
 class JoinedCharField(JoinedColumn, serializers.CharField):
