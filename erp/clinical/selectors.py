@@ -18,7 +18,9 @@ from .models import ClinicalPhoto, Consent, ConsentStatus, ConsentType, Patient,
 SIMILAR_NAME_THRESHOLD = 0.5
 SIMILAR_NAME_FALLBACK_RATIO = 0.8
 _NON_DIGITS = re.compile(r"\D")
-_WORD_SPLIT = re.compile(r"[^\w]+")
+# A name word of a search is letters and digits: what PostgreSQL's text-search parser keeps as one
+# word (it splits at "_" too), so a word of ``q`` is compared with whole words of the name.
+_WORD_SPLIT = re.compile(r"[\W_]+")
 
 
 def is_postgresql() -> bool:
@@ -50,23 +52,27 @@ def _phone_prefix(q: str) -> str | None:
     return "+" + digits
 
 
+def _search_words(q: str) -> list[str]:
+    """The name words of a search, or none when one of its words has no letter: such a word
+    (``06 50``, ``1984``) is part of a phone number or an e-mail, not of a name, and matching it
+    against every name would cost a test on each row the phone prefix finds."""
+    words = [w for w in _WORD_SPLIT.split(normalize_name(q)) if w]
+    return words if all(any(c.isalpha() for c in word) for word in words) else []
+
+
 def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True) -> QuerySet[Patient]:
     """Patients with a name word starting with each word of ``q`` (accents and case ignored), or
     whose e-mail or phone starts with it.
 
     On PostgreSQL every branch is served by an index: the GIN index of the stored full-text
     vector ``name_search`` (migration 0005) for name words, the pattern-ops b-trees for e-mail and
-    phone. Elsewhere plain ``contains``.
+    phone. Elsewhere plain ``contains``. ``patient_search_page`` ranks the same matches from the
+    search terms' table.
     """
     q = (q or "").strip()
     if not q:
         return queryset
-    words = [w for w in _WORD_SPLIT.split(normalize_name(q)) if w]
-    if not all(any(c.isalpha() for c in word) for word in words):
-        # A word without a letter (``06 50``, ``1984``) is part of a phone number or an e-mail, not
-        # of a name: no name search. Matching it against every name costs a full-text test on
-        # each row the phone prefix finds (25,000 for a common prefix).
-        words = []
+    words = _search_words(q)
     condition = Q(pk__in=[])
     if words and is_postgresql():
         tsquery = " & ".join(f"{word}:*" for word in words)
@@ -88,6 +94,60 @@ def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True)
         if prefix:
             condition |= Q(phone_e164__startswith=prefix)
     return queryset.filter(condition)
+
+
+# One branch of a search: the live patients with a term of a kind starting with a prefix. Every
+# piece of SQL below is one of these constants; the search's text only ever goes in parameters.
+_TERMS = "SELECT {columns} FROM clinical_patient_search_term WHERE live AND kind = %s AND term LIKE %s"  # noqa: S608
+
+
+def patient_search_page(q: str, *, contact: bool, bottom: int, top: int) -> tuple[list, int] | None:
+    """Rows ``bottom`` to ``top`` of ``order_search_results(patient_search(live patients, q))``, as
+    ``(patient ids, how many match)``, read from ``clinical_patient_search_term`` (migration 0006)
+    alone: each branch of the search (a name word, the e-mail, the phone) is a range of its index,
+    which carries the sort key, so a prefix matching 25,000 patients never reads their rows.
+
+    ``None`` on SQLite, or when ``q`` has several name words (the full-text index intersects their
+    matches faster than these ranges can): the caller ranks the search on the patients' rows.
+    """
+    q = (q or "").strip()
+    words = _search_words(q)
+    if not q or len(words) > 1 or not is_postgresql():
+        return None
+    like = connection.ops.prep_for_like_query
+    branches = [("n", like(word) + "%") for word in words]  # a patient may have two words matching
+    if contact:
+        branches.append(("e", like(q.lower()) + "%"))  # one e-mail and one phone a patient
+        if prefix := _phone_prefix(q):
+            branches.append(("p", like(prefix) + "%"))
+    if not branches:
+        return [], 0
+    params = [p for branch in branches for p in branch]
+    ids_of, ranked_of = _TERMS.format(columns="patient_id"), _TERMS.format(columns="patient_id, sort_last, sort_first")
+    # Each branch is counted apart (a name's: its distinct patients); a patient found by two
+    # branches is counted once, by the union's distinct count, only when two branches found some.
+    counts = ", ".join(
+        f"(SELECT count({'DISTINCT ' if kind == 'n' else ''}patient_id) FROM ({ids_of}) AS b)"  # noqa: S608
+        for kind, _ in branches
+    )
+    matches = " UNION ALL ".join([ids_of] * len(branches))
+    ranked = " UNION ALL ".join([ranked_of] * len(branches))
+    page = f"ARRAY(SELECT patient_id FROM ({ranked}) AS m ORDER BY sort_last, sort_first, patient_id LIMIT %s)"  # noqa: S608
+    # A patient found twice has neighbouring rows in the name order (same sort key and id): the
+    # page is deduplicated in order, and read again longer in the rare case that left it short.
+    limit = top + (top - bottom)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}, {page}", [*params, *params, limit])  # noqa: S608
+        *found, ids = cursor.fetchone()
+        total = sum(found)
+        if sum(1 for n in found if n) > 1:
+            cursor.execute(f"SELECT count(DISTINCT patient_id) FROM ({matches}) AS m", params)  # noqa: S608
+            total = cursor.fetchone()[0]
+        while len(ids) == limit and len(set(ids)) < top:
+            limit *= 2
+            cursor.execute(f"SELECT {page}", [*params, limit])  # noqa: S608
+            ids = cursor.fetchone()[0]
+    return list(dict.fromkeys(ids))[bottom:top], total
 
 
 def order_search_results(queryset: QuerySet[Patient]) -> QuerySet[Patient]:

@@ -84,6 +84,9 @@ class PatientFilter(filters.FilterSet):
         return queryset  # read by PatientViewSet.filter_queryset
 
 
+# The parameters of a plain search: anything else (a filter, an ordering, merged patients) is
+# ranked on the patients' rows.
+PLAIN_SEARCH_PARAMS = {"q", "page", "page_size", "format"}
 PATIENT_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
@@ -111,6 +114,16 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
     def count_with_page(self, request) -> bool:
         """A search is sorted by name, so its page query reads every match: it counts them too."""
         return bool(request.query_params.get("q"))
+
+    def rank_page(self, queryset, bottom: int, top: int):
+        """A search of the live patients and nothing else (no other filter, no ordering) is ranked
+        on the search terms' index (``selectors.patient_search_page``); any other list on its
+        rows (``None``)."""
+        if self.action != "list" or set(self.request.query_params) - PLAIN_SEARCH_PARAMS:
+            return None
+        contact = self.request.user.has_perm(CONTACT_PERM)
+        q = self.request.query_params.get("q", "")
+        return selectors.patient_search_page(q, contact=contact, bottom=bottom, top=top)
 
     def get_serializer_class(self):
         if self.action in ("list", "retrieve") and not self.request.user.has_perm(CONTACT_PERM):

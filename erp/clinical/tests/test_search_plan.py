@@ -2,9 +2,10 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from erp.clinical.models import Patient, normalize_name
-from erp.clinical.selectors import order_search_results, patient_search
+from erp.clinical.selectors import order_search_results, patient_search, patient_search_page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -34,6 +35,7 @@ def test_search_uses_the_search_indexes_not_a_scan_of_the_name_order():
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE clinical_patient")
+        cursor.execute("ANALYZE clinical_patient_search_term")
         # At this test's 30,000 rows reading the whole table is the cheapest plan (at 200,000 it is
         # not); what is checked is that every branch can use its index, never the name order.
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -51,3 +53,20 @@ def test_search_uses_the_search_indexes_not_a_scan_of_the_name_order():
     assert [p.last_name for p in found] == ["Петров19993", "Петров19997"]  # word-prefix match
     by_phone = patient_search(Patient.objects.all(), "06 00 01 23")
     assert sorted(p.phone_e164 for p in by_phone) == [f"+336000123{d:02d}" for d in range(100)]
+    # Ranked on the search terms: ranges of their prefix index, never the patients' rows.
+    for q in ("петров1999", "user1234@", "06 00 01 23", "lef"):
+        with CaptureQueriesContext(connection) as queries:
+            ids, total = patient_search_page(q, contact=True, bottom=0, top=50)
+        assert ids and total >= len(ids)
+        ranking = [x["sql"] for x in queries.captured_queries if "clinical_patient_search_term" in x["sql"]]
+        assert ranking, q
+        for sql in ranking:
+            plan = plan_of_sql(sql)
+            assert "Seq Scan" not in plan and "clinical_patient_search_term_prefix" in plan, plan
+            assert "clinical_patient " not in plan, plan  # no scan of the patients
+
+
+def plan_of_sql(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
@@ -25,7 +27,14 @@ class PageCountedPaginator(CountedPaginator):
 
     The ranking query selects only the keys (and the sort columns): with whole rows, PostgreSQL
     keeps every match's row for the window and spills to disk past a few thousand matches.
+
+    ``rank(queryset, bottom, top)``, when given, may rank the page itself: it returns ``(keys,
+    total)``, or ``None`` to leave it to the window query.
     """
+
+    def __init__(self, *args, rank=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rank = rank
 
     def page(self, number):
         queryset = self.object_list
@@ -37,12 +46,18 @@ class PageCountedPaginator(CountedPaginator):
             if number < 1:
                 return super().page(number)  # Django's own refusal
             bottom = (number - 1) * self.per_page
-            ranked = queryset.annotate(_matching=Window(Count("pk"))).values_list("pk", "_matching")
-            ranked = list(ranked[bottom : bottom + self.per_page])
-            if ranked:
-                self.__dict__["count"] = ranked[0][1]
-                rows = queryset.order_by().in_bulk([pk for pk, _ in ranked])
-                return self._get_page([rows[pk] for pk, _ in ranked if pk in rows], number, self)
+            ranked = self.rank(queryset, bottom, bottom + self.per_page) if self.rank else None
+            if ranked is not None:
+                keys, self.__dict__["count"] = ranked
+            else:
+                ranked = queryset.annotate(_matching=Window(Count("pk"))).values_list("pk", "_matching")
+                ranked = list(ranked[bottom : bottom + self.per_page])
+                if ranked:
+                    self.__dict__["count"] = ranked[0][1]
+                keys = [pk for pk, _ in ranked]
+            if keys:
+                rows = queryset.order_by().in_bulk(keys)
+                return self._get_page([rows[pk] for pk in keys if pk in rows], number, self)
         return super().page(number)
 
 
@@ -50,7 +65,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     """Pages of 50 by default; ``page_size`` from 1 to 200, anything else is a 400 (not a silent default).
 
     A view whose page query reads every matching row (``count_with_page(request)`` true) gets the
-    total from the page query itself.
+    total from the page query itself, or from its own ``rank_page(queryset, bottom, top)``.
     """
 
     django_paginator_class = CountedPaginator
@@ -61,7 +76,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         count_with_page = getattr(view, "count_with_page", None)
         if count_with_page is not None and count_with_page(request):
-            self.django_paginator_class = PageCountedPaginator
+            self.django_paginator_class = partial(PageCountedPaginator, rank=getattr(view, "rank_page", None))
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):

@@ -130,9 +130,17 @@ def test_the_patient_list_reads_the_kept_number_and_a_search_counts_with_its_pag
     with CaptureQueriesContext(connection) as captured:
         found = api.get("/api/v1/patients/", {"q": "mart", "page_size": 4}).json()
     assert found["count"] == 7 and len(found["results"]) == 4 and found["next"]
+    # A plain search: keys and total from the search terms (one query), then the page's rows by key.
+    ranking = [q["sql"] for q in captured if "clinical_patient_search_term" in q["sql"]]
+    (rows,) = [q["sql"] for q in captured if 'FROM "clinical_patient"' in q["sql"]]
+    assert len(ranking) == 1 and "OVER ()" not in rows and '"clinical_patient"."id" IN (' in rows, rows
+
+    with CaptureQueriesContext(connection) as captured:
+        filtered = api.get("/api/v1/patients/", {"q": "mart", "page_size": 4, "include_merged": "false"}).json()
+    assert (filtered["count"], filtered["results"]) == (found["count"], found["results"])
     patient_queries = [q["sql"] for q in captured if 'FROM "clinical_patient"' in q["sql"]]
-    # The ranking query reads the keys and the total only (no window over whole rows), then the
-    # page's rows by key: no COUNT query of its own.
+    # Any other search: the ranking query reads the keys and the total only (no window over whole
+    # rows), then the page's rows by key: no COUNT query of its own.
     ranking, rows = patient_queries
     assert "OVER ()" in ranking and ranking.split(" FROM ")[0].count('"clinical_patient".') == 2, ranking
     assert "OVER ()" not in rows and '"clinical_patient"."id" IN (' in rows, rows
