@@ -8,8 +8,10 @@ Every read of a patient or encounter screen writes a ``view`` audit row.
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.urls import path
+from django.utils.functional import cached_property
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
@@ -137,9 +139,57 @@ class AuditedIndexView(generic.IndexView):
         return context
 
 
+class RankedSearchPaginator(WagtailPaginator):
+    """The admin's pages of a patient search ranked on the search terms, as the API's
+    (``selectors.patient_search_page``): the total and each page's keys from its index, then the
+    page's rows by key. A search it does not rank (several name words) is paginated as any list."""
+
+    def __init__(self, object_list, per_page, *, search: str, contact: bool, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.search, self.contact = search, contact
+        self.ranked: dict[int, tuple[list, int] | None] = {}
+
+    def ranked_page(self, bottom: int):
+        if bottom not in self.ranked:
+            top = bottom + self.per_page
+            self.ranked[bottom] = selectors.patient_search_page(
+                self.search, contact=self.contact, bottom=bottom, top=top
+            )
+        return self.ranked[bottom]
+
+    @cached_property
+    def count(self):
+        ranked = self.ranked_page(0)
+        return super().count if ranked is None else ranked[1]
+
+    def page(self, number):
+        number = self.validate_number(number)
+        ranked = self.ranked_page((number - 1) * self.per_page)
+        if ranked is None or self.orphans:
+            return super().page(number)
+        keys = ranked[0]
+        rows = self.object_list.order_by().in_bulk(keys)
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+
 class PatientIndexView(AuditedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().filter(is_merged=False)
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        """A search of the live patients and nothing else (no filter, no ordering of the user's)
+        is ranked on the search terms' index; any other list is paginated on its rows."""
+        if not self.is_searching or self.is_filtering or self.is_explicitly_ordered:
+            return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
+        return RankedSearchPaginator(
+            queryset,
+            per_page,
+            search=self.search_query,
+            contact=self.request.user.has_perm(CONTACT_PERM),
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            **kwargs,
+        )
 
     def search_queryset(self, queryset):
         if not self.is_searching:
