@@ -79,8 +79,8 @@ ALTER TABLE clinical_patient ENABLE ALWAYS TRIGGER {TERMS}_truncate;
 -- A prefix is a range of (kind, term); the sort key, the patient and liveness are read from the
 -- index itself (index-only scan).
 CREATE INDEX {TERMS}_prefix ON {TERMS} (kind, term text_pattern_ops) INCLUDE (sort_last, sort_first, patient_id, live);
--- A patient's own terms: the triggers' deletes, and the other words of a search of several.
-CREATE INDEX {TERMS}_patient ON {TERMS} (patient_id, kind, term);
+-- A patient's own terms: the triggers' deletes.
+CREATE INDEX {TERMS}_patient ON {TERMS} (patient_id);
 -- Index-only scans need the visibility map current: vacuum after 2 percent of the rows changed, not 20.
 ALTER TABLE {TERMS} SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_insert_scale_factor = 0.02);
 ANALYZE {TERMS};
