@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -57,8 +60,7 @@ def chain_append(
         return links
     with transaction.atomic(savepoint=False):
         chain_lock(lock_key)
-        head = model._default_manager.order_by("-sequence").values_list("sequence", "hash").first()
-        sequence, previous = head or (0, GENESIS_HASH)
+        sequence, previous = _chain_head(model) or (0, GENESIS_HASH)
         now = timezone.now()
         for link in links:
             sequence += 1
@@ -67,7 +69,51 @@ def chain_append(
             if stamp_field:
                 setattr(link, stamp_field, now)
             link.hash = previous = link_hash(link)
+        return _insert_links(model, links)
+
+
+def _chain_head(model: type[models.Model]) -> tuple[int, str] | None:
+    """The last link's ``(sequence, hash)``, read after the lock (its own statement, so that it
+    sees what the transaction before released)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT sequence, hash FROM {table} ORDER BY sequence DESC LIMIT 1")  # noqa: S608
+        return cursor.fetchone()
+
+
+def _json_value(value):
+    """A column value JSON has no type for, as the text PostgreSQL reads back the same."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not a column value of a chain link")
+
+
+def _insert_links(model: type[models.Model], links: list) -> list:
+    """Insert ``links`` (new rows of ``model``) in one statement.
+
+    On PostgreSQL the rows go as one JSON document that ``json_to_recordset`` reads into typed
+    columns: ``bulk_create`` prepares each of a page's 650 audit values in Python and has the
+    driver adapt 13 arrays, some 5 ms for 50 links on a slow core against 1 for this.
+    """
+    if connection.vendor != "postgresql":
         return model._default_manager.bulk_create(links)
+    fields = model._meta.concrete_fields
+    rows = [{f.column: f.pre_save(link, True) for f in fields} for link in links]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    types = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in fields)
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM json_to_recordset(%s::json) AS r({types})",  # noqa: S608
+            [json.dumps(rows, default=_json_value, ensure_ascii=False)],
+        )
+    for link in links:
+        link._state.adding = False
+        link._state.db = connection.alias
+    return links
 
 
 @dataclass(frozen=True)

@@ -179,8 +179,8 @@ def audit_record_many(
     metadata: dict[str, Any] | None = None,
 ) -> list[AuditLog]:
     """One entry per record in ``entities`` (same actor, action and metadata), in one insert."""
-    client = client_info(request)
-    return _append([_entry(actor=actor, action=action, entity=e, metadata=metadata, client=client) for e in entities])
+    targets = [(e._meta.label_lower, e.pk, patient_of(e)) for e in entities]
+    return _append(_entries(actor=actor, action=action, targets=targets, request=request, metadata=metadata))
 
 
 def audit_record(
@@ -195,54 +195,41 @@ def audit_record(
     metadata: dict[str, Any] | None = None,
 ) -> AuditLog:
     """Append one entry: who did what to which record, from where."""
-    entry = _entry(
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        patient_id=patient_id,
-        request=request,
-        metadata=metadata,
-    )
-    return _append([entry])[0]
-
-
-def _entry(
-    *,
-    actor,
-    action,
-    entity=None,
-    entity_type=None,
-    entity_id=None,
-    patient_id=None,
-    request=None,
-    metadata=None,
-    client: tuple[str | None, str] | None = None,
-) -> AuditLog:
     if entity is not None:
         entity_type = entity_type or entity._meta.label_lower
         entity_id = entity_id or entity.pk
         patient_id = patient_id or patient_of(entity)
     if entity_type is None or entity_id is None:
         raise ValueError("An audit entry needs an entity or an entity type and id.")
+    targets = [(entity_type, entity_id, patient_id)]
+    return _append(_entries(actor=actor, action=action, targets=targets, request=request, metadata=metadata))[0]
+
+
+def _entries(*, actor, action, targets: list[tuple], request=None, metadata=None) -> list[AuditLog]:
+    """The entries (not yet chained) of one event on each ``(entity type, entity id, patient id)``:
+    what they share (who, from where, the metadata as it is hashed) is worked out once."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     data = dict(metadata or {})
     if actor is None and _task.get():
         data.setdefault("task", _task.get())
-    ip, user_agent = client or client_info(request)
-    return AuditLog(
-        actor=actor,
-        action=AuditAction(action),
-        entity_type=entity_type,
-        entity_id=entity_id,
-        patient_id=patient_id,
-        ip=ip,
-        user_agent=user_agent,
-        # Stored as it is hashed: what JSON gives back is what was chained.
-        metadata_json=json.loads(canonical_json(data)) if data else None,
-    )
+    # Stored as it is hashed: what JSON gives back is what was chained.
+    stored = json.loads(canonical_json(data)) if data else None
+    ip, user_agent = client_info(request)
+    action = AuditAction(action)
+    return [
+        AuditLog(
+            actor=actor,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            patient_id=patient_id,
+            ip=ip,
+            user_agent=user_agent,
+            metadata_json=stored,
+        )
+        for entity_type, entity_id, patient_id in targets
+    ]
 
 
 def audit_chain_verify(*, last: int | None = None) -> ChainReport:

@@ -90,7 +90,7 @@ def test_appending_reads_only_the_chain_head():
             audit_record(actor=None, action="view", entity=specimen)
         counts.append(len(queries))
         head = [q["sql"] for q in queries if 'FROM "ops_auditlog"' in q["sql"]]
-        assert len(head) == 1 and "LIMIT 1" in head[0] and "ORDER BY 1 DESC" in head[0]
+        assert len(head) == 1 and head[0].endswith("ORDER BY sequence DESC LIMIT 1"), head
     assert counts[0] == counts[1]
 
 
