@@ -97,7 +97,7 @@ PATIENT_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
     """Patients. Accounting sees the name and billing address only."""
 
-    queryset = models.Patient.objects.select_related("referral_source")
+    queryset = models.Patient.objects.all()
     filterset_class = PatientFilter
     ordering_fields = ["last_name", "first_name", "birth_date", "created_at", "updated_at"]
     ordering = ["last_name", "first_name", "id"]
