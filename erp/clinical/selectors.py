@@ -101,6 +101,17 @@ def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True)
 _TERMS = "SELECT {columns} FROM clinical_patient_search_term WHERE live AND kind = %s AND term LIKE %s"  # noqa: S608
 
 
+# The live patients, as kept by ``erp.core.counts`` (for the phone walk's estimate).
+_LIVE_PATIENTS = "SELECT live_rows FROM core_rowcount WHERE table_name = 'clinical_patient'"
+
+
+def _walk_phones(matches: int, patients: int | None, limit: int) -> bool:
+    """Walk the phones in name order rather than sort the matches? Phones are spread evenly over
+    the names, so the walk reads about ``limit * patients / matches`` rows to find ``limit``; the
+    range reads ``matches``. Walk when that is fewer (``06 10``: 800 rows against 25,000)."""
+    return bool(patients) and matches * matches > limit * patients
+
+
 def patient_search_page(q: str, *, contact: bool, bottom: int, top: int) -> tuple[list, int] | None:
     """Rows ``bottom`` to ``top`` of ``order_search_results(patient_search(live patients, q))``, as
     ``(patient ids, how many match)``, read from ``clinical_patient_search_term`` (migration 0006)
@@ -131,21 +142,47 @@ def patient_search_page(q: str, *, contact: bool, bottom: int, top: int) -> tupl
         for kind, _ in branches
     )
     matches = " UNION ALL ".join([ids_of] * len(branches))
-    ranked = " UNION ALL ".join([ranked_of] * len(branches))
-    page = f"ARRAY(SELECT patient_id FROM ({ranked}) AS m ORDER BY sort_last, sort_first, patient_id LIMIT %s)"  # noqa: S608
+
+    def page(limit: int, walked: bool) -> tuple[str, list]:
+        """The first ``limit`` matches in name order; a ``walked`` phone branch is read along its
+        name-ordered index (migration 0007), stopping at ``limit``, instead of sorted whole."""
+        parts, values = [], []
+        for kind, pattern in branches:
+            if walked and kind == "p":
+                parts.append(f"({ranked_of} ORDER BY sort_last, sort_first, patient_id LIMIT %s)")
+                values += [kind, pattern, limit]
+            else:
+                parts.append(ranked_of)
+                values += [kind, pattern]
+        union = " UNION ALL ".join(parts)
+        sql = f"ARRAY(SELECT patient_id FROM ({union}) AS m ORDER BY sort_last, sort_first, patient_id LIMIT %s)"  # noqa: S608
+        return sql, [*values, limit]
+
     # A patient found twice has neighbouring rows in the name order (same sort key and id): the
     # page is deduplicated in order, and read again longer in the rare case that left it short.
     limit = top + (top - bottom)
+    phone = next((i for i, (kind, _) in enumerate(branches) if kind == "p"), None)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {counts}, {page}", [*params, *params, limit])  # noqa: S608
-        *found, ids = cursor.fetchone()
+        if phone is None:  # counts and page in one statement
+            walked = False
+            sql, values = page(limit, walked)
+            cursor.execute(f"SELECT {counts}, {sql}", [*params, *values])  # noqa: S608
+            *found, ids = cursor.fetchone()
+        else:  # counted first: the phone's count decides how its page is read
+            cursor.execute(f"SELECT {counts}, ({_LIVE_PATIENTS})", params)  # noqa: S608
+            *found, patients = cursor.fetchone()
+            walked = _walk_phones(found[phone], patients, limit)
+            sql, values = page(limit, walked)
+            cursor.execute(f"SELECT {sql}", values)  # noqa: S608
+            ids = cursor.fetchone()[0]
         total = sum(found)
         if sum(1 for n in found if n) > 1:
             cursor.execute(f"SELECT count(DISTINCT patient_id) FROM ({matches}) AS m", params)  # noqa: S608
             total = cursor.fetchone()[0]
         while len(ids) == limit and len(set(ids)) < top:
             limit *= 2
-            cursor.execute(f"SELECT {page}", [*params, limit])  # noqa: S608
+            sql, values = page(limit, walked)
+            cursor.execute(f"SELECT {sql}", values)  # noqa: S608
             ids = cursor.fetchone()[0]
     return list(dict.fromkeys(ids))[bottom:top], total
 

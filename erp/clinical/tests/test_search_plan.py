@@ -54,16 +54,20 @@ def test_search_uses_the_search_indexes_not_a_scan_of_the_name_order():
     by_phone = patient_search(Patient.objects.all(), "06 00 01 23")
     assert sorted(p.phone_e164 for p in by_phone) == [f"+336000123{d:02d}" for d in range(100)]
     # Ranked on the search terms: ranges of their prefix index, never the patients' rows.
-    for q in ("петров1999", "user1234@", "06 00 01 23", "lef"):
+    for q in ("петров1999", "user1234@", "06 00 01 23", "lef", "06 00"):
         with CaptureQueriesContext(connection) as queries:
             ids, total = patient_search_page(q, contact=True, bottom=0, top=50)
         assert ids and total >= len(ids)
         ranking = [x["sql"] for x in queries.captured_queries if "clinical_patient_search_term" in x["sql"]]
         assert ranking, q
-        for sql in ranking:
-            plan = plan_of_sql(sql)
+        plans = [plan_of_sql(sql) for sql in ranking]
+        for plan in plans:
             assert "Seq Scan" not in plan and "clinical_patient_search_term_prefix" in plan, plan
             assert "clinical_patient " not in plan, plan  # no scan of the patients
+        # A phone prefix that all 30,000 match walks the phones in name order for its page; one
+        # that 100 match sorts them.
+        walked = any("clinical_patient_search_term_phone_order" in plan for plan in plans)
+        assert walked == (q == "06 00"), plans
 
 
 def plan_of_sql(sql: str) -> str:
