@@ -57,7 +57,11 @@ def _search_words(q: str) -> list[str]:
     (``06 50``, ``1984``) is part of a phone number or an e-mail, not of a name, and matching it
     against every name would cost a test on each row the phone prefix finds."""
     words = [w for w in _WORD_SPLIT.split(normalize_name(q)) if w]
-    return words if all(any(c.isalpha() for c in word) for word in words) else []
+    if not all(any(c.isalpha() for c in word) for word in words):
+        return []
+    # A word that starts another word of the search (or repeats one) asks nothing more: the name
+    # word that the longer one matches starts with it too. ``Mar Ma`` is ``mar``, one range.
+    return [w for i, w in enumerate(words) if w not in words[:i] and not any(o != w and o.startswith(w) for o in words)]
 
 
 def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True) -> QuerySet[Patient]:
