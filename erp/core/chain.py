@@ -94,8 +94,9 @@ def _insert_links(model: type[models.Model], links: list) -> list:
     """Insert ``links`` (new rows of ``model``) in one statement.
 
     On PostgreSQL the rows go as one JSON document that ``json_to_recordset`` reads into typed
-    columns: ``bulk_create`` prepares each of a page's 650 audit values in Python and has the
-    driver adapt 13 arrays, some 5 ms for 50 links on a slow core against 1 for this.
+    columns. ``bulk_create`` prepares each value in Python and has the driver adapt an array a
+    column: appending a page's 50 audit entries took 15.5 ms with it, 11.7 ms this way (in process,
+    on a slow core). Elsewhere (SQLite) ``bulk_create``.
     """
     if connection.vendor != "postgresql":
         return model._default_manager.bulk_create(links)

@@ -199,8 +199,6 @@ def audit_record(
         entity_type = entity_type or entity._meta.label_lower
         entity_id = entity_id or entity.pk
         patient_id = patient_id or patient_of(entity)
-    if entity_type is None or entity_id is None:
-        raise ValueError("An audit entry needs an entity or an entity type and id.")
     targets = [(entity_type, entity_id, patient_id)]
     return _append(_entries(actor=actor, action=action, targets=targets, request=request, metadata=metadata))[0]
 
@@ -208,6 +206,8 @@ def audit_record(
 def _entries(*, actor, action, targets: list[tuple], request=None, metadata=None) -> list[AuditLog]:
     """The entries (not yet chained) of one event on each ``(entity type, entity id, patient id)``:
     what they share (who, from where, the metadata as it is hashed) is worked out once."""
+    if any(entity_type is None or entity_id is None for entity_type, entity_id, _ in targets):
+        raise ValueError("An audit entry needs an entity or an entity type and id.")
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     data = dict(metadata or {})
