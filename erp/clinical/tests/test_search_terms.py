@@ -113,6 +113,7 @@ def crowd(admin_user):
         ("Արամ", "Պետրոսյան", "aram@example.am", "+374 10 123456"),
         ("Anne_Sophie", "Mar%tin", "a_s@example.com", None),  # LIKE's wildcards are plain letters
         ("Zoé", "martin", None, "06 10 00 00 04"),  # the order ignores case
+        ("Ab123x", "Ab123y", None, None),  # "ab123": two name words and a phone prefix (+123)
     ]
     made = [PatientFactory(first_name=f, last_name=last, email=email, phone=phone) for f, last, email, phone in people]
     for n in range(130):  # more duplicates than a page: the page is read again longer
@@ -128,7 +129,8 @@ QUERIES = [
     "mar", "MAR", "ma", "m", "marie", "jean", "pierre", "dupont", "hele", "HÉLÈNE", "иван", "петр", "Արամ", "պետ",
     "0610", "06 10", "06 10 00 00 0", "+33 6 10", "0033610", "+44 20", "+3741", "0610@", "jm@",
     "mar%", "mar_", "anne_", "\\", "%", "_", "zzz", "06", "marion12", "marais3",
-    "06 30", "0630 00", "06 30 00 01",  # 130, 130 and 30 of the crowd's 141 patients: phones walked
+    "06 30", "0630 00", "06 30 00 01",  # 130, 130 and 30 of the crowd's 142 patients: phones walked
+    "ab123", "ab12", "mar0610",
 ]  # fmt: skip
 
 
