@@ -10,6 +10,7 @@ from django.db.models import BooleanField, F, OuterRef, Q, QuerySet, Subquery, W
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, RowNumber
 
+from erp.core.counts import KEPT_ROWS
 from erp.core.models import AppSettings
 
 from .models import ClinicalPhoto, Consent, ConsentStatus, ConsentType, Patient, normalize_name
@@ -105,15 +106,11 @@ def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True)
 _TERMS = "SELECT {columns} FROM clinical_patient_search_term WHERE live AND kind = %s AND term LIKE %s"  # noqa: S608
 
 
-# The live patients, as kept by ``erp.core.counts`` (for the phone walk's estimate).
-_LIVE_PATIENTS = "SELECT live_rows FROM core_rowcount WHERE table_name = 'clinical_patient'"
-
-
 def _walk_phones(matches: int, patients: int | None, limit: int) -> bool:
     """Walk the phones in name order rather than sort the matches? Phones are spread evenly over
     the names, so the walk reads about ``limit * patients / matches`` rows to find ``limit``; the
     range reads ``matches``. Walk when that is fewer (``06 10``: 800 rows against 25,000)."""
-    return bool(patients) and matches * matches > limit * patients
+    return patients is not None and patients > 0 and matches * matches > limit * patients
 
 
 def patient_search_page(q: str, *, contact: bool, bottom: int, top: int) -> tuple[list, int] | None:
@@ -176,7 +173,8 @@ def patient_search_page(q: str, *, contact: bool, bottom: int, top: int) -> tupl
             cursor.execute(f"SELECT {union_count}, {sql}", [*params, *values])  # noqa: S608
             total, ids = cursor.fetchone()
         else:  # counted first: the phone's count decides how its page is read
-            cursor.execute(f"SELECT {counts}, ({_LIVE_PATIENTS})", params)  # noqa: S608
+            # The live patients as ``erp.core.counts`` keeps them: the walk's estimate.
+            cursor.execute(f"SELECT {counts}, {KEPT_ROWS}", [*params, Patient._meta.db_table])  # noqa: S608
             *found, patients = cursor.fetchone()
             walked = _walk_phones(found[phone], patients, limit)
             sql, values = page(limit, walked)

@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS {COUNTS_TABLE} (
     live_rows bigint NOT NULL
 )"""
 
+# The kept number of live rows of the table named by its one parameter (a scalar subquery: NULL
+# when the table is not counted), for a statement that needs it beside what it reads.
+KEPT_ROWS = f"(SELECT live_rows FROM {COUNTS_TABLE} WHERE table_name = %s)"  # noqa: S608
+
 # table name -> the queryset of its live rows
 _LIVE: dict[str, Callable[[], QuerySet]] = {}
 
@@ -106,7 +110,7 @@ def kept_count(queryset: QuerySet) -> int | None:
     if live is None or connection.vendor != "postgresql" or _sql(queryset) != _sql(live().using(queryset.db)):
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT live_rows FROM core_rowcount WHERE table_name = %s", [queryset.model._meta.db_table])
+        cursor.execute(f"SELECT {KEPT_ROWS}", [queryset.model._meta.db_table])  # noqa: S608
         row = cursor.fetchone()
     # No row, or a negative number (it can't be, but a count must never be wrong): count instead.
     return row[0] if row and row[0] >= 0 else None
