@@ -127,37 +127,57 @@ def patient_search_page(q: str, *, contact: bool, bottom: int, top: int) -> tupl
     if not q or len(words) > 1 or not is_postgresql():
         return None
     like = connection.ops.prep_for_like_query
-    branches = [("n", like(word) + "%") for word in words]  # a patient may have two words matching
+    word, email = (words[0] if words else ""), q.lower()
+    # Each branch: its kind, its LIKE pattern, and the length from which a row's ``shared_prefix``
+    # (migration 0008) says a branch before found its patient (None: none did, or the row cannot
+    # tell). A patient's name words matching a prefix are neighbours: the first of them counts. An
+    # e-mail starting with the word shares it with the name word that matched (``lea.`` and
+    # ``lea``); one that does not (``léa`` and ``lea``) cannot ``tell``: then the union's distinct
+    # count, and the page's duplicates dropped in order.
+    branches = [("n", like(word) + "%", len(word))] if word else []
+    tell = True
     if contact:
-        branches.append(("e", like(q.lower()) + "%"))  # one e-mail and one phone a patient
+        tell = not word or email.startswith(word)
+        branches.append(("e", like(email) + "%", len(word) if word and tell else None))  # one e-mail a patient
         if prefix := _phone_prefix(q):
-            branches.append(("p", like(prefix) + "%"))
+            branches.append(("p", like(prefix) + "%", None))  # one phone a patient
     if not branches:
         return [], 0
-    params = [p for branch in branches for p in branch]
     ids_of, ranked_of = _TERMS.format(columns="patient_id"), _TERMS.format(columns="patient_id, sort_last, sort_first")
-    # A patient found by two branches (a name word and the e-mail) is counted once: by the union's
-    # distinct count. A phone search counts each branch apart (a name's: its distinct patients; one
-    # e-mail and one phone a patient: a plain count, half the time of a distinct one over 25,000),
-    # and the union only when two branches found some.
-    matches = " UNION ALL ".join([ids_of] * len(branches))
-    union_count = f"(SELECT count(DISTINCT patient_id) FROM ({matches}) AS m)"  # noqa: S608
-    counts = ", ".join(
-        f"(SELECT count({'DISTINCT ' if kind == 'n' else ''}patient_id) FROM ({ids_of}) AS b)"  # noqa: S608
-        for kind, _ in branches
-    )
+
+    def new_rows(select: str, kind: str, pattern: str, found_from: int | None) -> tuple[str, list]:
+        """The rows of a branch whose patients no branch before it found."""
+        if found_from is None:
+            return select, [kind, pattern]
+        return f"{select} AND shared_prefix < %s", [kind, pattern, found_from]
+
+    def new_patients(kind: str, pattern: str, found_from: int | None) -> tuple[str, list]:
+        """How many patients of a branch no branch before it found: a plain count of its rows."""
+        rows, values = new_rows(ids_of, kind, pattern, found_from)
+        return f"(SELECT count(*) FROM ({rows}) AS b)", values  # noqa: S608
+
+    def count(parts: list[tuple[str, list]], join: str) -> tuple[str, list]:
+        return join.join(sql for sql, _ in parts), [p for _, values in parts for p in values]
+
+    def union_count() -> tuple[str, list]:
+        """The distinct count of every branch's patients (sorting all their ids)."""
+        matches = " UNION ALL ".join([ids_of] * len(branches))
+        return f"(SELECT count(DISTINCT patient_id) FROM ({matches}) AS m)", [  # noqa: S608
+            p for kind, pattern, _ in branches for p in (kind, pattern)
+        ]
 
     def page(limit: int, walked: bool) -> tuple[str, list]:
         """The first ``limit`` matches in name order; a ``walked`` phone branch is read along its
         name-ordered index (migration 0007), stopping at ``limit``, instead of sorted whole."""
         parts, values = [], []
-        for kind, pattern in branches:
+        for kind, pattern, found_from in branches:
             if walked and kind == "p":
                 parts.append(f"({ranked_of} ORDER BY sort_last, sort_first, patient_id LIMIT %s)")
                 values += [kind, pattern, limit]
             else:
-                parts.append(ranked_of)
-                values += [kind, pattern]
+                rows, row_values = new_rows(ranked_of, kind, pattern, found_from)
+                parts.append(rows)
+                values += row_values
         union = " UNION ALL ".join(parts)
         sql = f"ARRAY(SELECT patient_id FROM ({union}) AS m ORDER BY sort_last, sort_first, patient_id LIMIT %s)"  # noqa: S608
         return sql, [*values, limit]
@@ -165,16 +185,26 @@ def patient_search_page(q: str, *, contact: bool, bottom: int, top: int) -> tupl
     # A patient found twice has neighbouring rows in the name order (same sort key and id): the
     # page is deduplicated in order, and read again longer in the rare case that left it short.
     limit = top + (top - bottom)
-    phone = next((i for i, (kind, _) in enumerate(branches) if kind == "p"), None)
+    phone = next((i for i, (kind, _, _) in enumerate(branches) if kind == "p"), None)
     with connection.cursor() as cursor:
         if phone is None:  # count and page in one statement
             walked = False
+            total_sql, total_values = (
+                count([new_patients(*branch) for branch in branches], " + ") if tell else union_count()
+            )
             sql, values = page(limit, walked)
-            cursor.execute(f"SELECT {union_count}, {sql}", [*params, *values])  # noqa: S608
+            cursor.execute(f"SELECT {total_sql}, {sql}", [*total_values, *values])  # noqa: S608
             total, ids = cursor.fetchone()
         else:  # counted first: the phone's count decides how its page is read
-            # The live patients as ``erp.core.counts`` keeps them: the walk's estimate.
-            cursor.execute(f"SELECT {counts}, {KEPT_ROWS}", [*params, Patient._meta.db_table])  # noqa: S608
+            # Each branch's own patients apart (a phone search rarely matches anything else): a
+            # name's first words matching, the e-mails and phones (one a patient); and the live
+            # patients as ``erp.core.counts`` keeps them: the walk's estimate.
+            own = [
+                new_patients(kind, pattern, found_from if kind == "n" else None)
+                for kind, pattern, found_from in branches
+            ]
+            apart, values = count(own, ", ")
+            cursor.execute(f"SELECT {apart}, {KEPT_ROWS}", [*values, Patient._meta.db_table])  # noqa: S608
             *found, patients = cursor.fetchone()
             walked = _walk_phones(found[phone], patients, limit)
             sql, values = page(limit, walked)
@@ -182,7 +212,8 @@ def patient_search_page(q: str, *, contact: bool, bottom: int, top: int) -> tupl
             ids = cursor.fetchone()[0]
             total = sum(found)
             if sum(1 for n in found if n) > 1:
-                cursor.execute(f"SELECT {union_count}", params)  # noqa: S608
+                total_sql, total_values = union_count()
+                cursor.execute(f"SELECT {total_sql}", total_values)  # noqa: S608
                 total = cursor.fetchone()[0]
         while len(ids) == limit and len(set(ids)) < top:
             limit *= 2

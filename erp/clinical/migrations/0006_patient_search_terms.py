@@ -36,6 +36,28 @@ CHANGED = """(o.full_name_normalized, o.email, o.phone_e164, o.last_name, o.firs
     IS DISTINCT FROM
     (p.full_name_normalized, p.email, p.phone_e164, p.last_name, p.first_name, p.is_deleted, p.is_merged)"""
 
+
+def sync_function(insert_terms: str, *, replace: bool = False) -> str:
+    """The trigger function writing the terms with ``insert_terms`` (a ``{source}`` template)."""
+    return f"""
+CREATE {'OR REPLACE ' if replace else ''}FUNCTION {TERMS}_sync() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE {TERMS};
+    ELSIF TG_OP = 'INSERT' THEN
+        {insert_terms.format(source="new_rows AS p")};
+    ELSIF TG_OP = 'UPDATE' THEN
+        DELETE FROM {TERMS} AS s USING old_rows AS o JOIN new_rows AS p ON p.id = o.id
+            WHERE s.patient_id = o.id AND {CHANGED};
+        {insert_terms.format(source="new_rows AS p JOIN old_rows AS o ON o.id = p.id")} WHERE {CHANGED};
+    ELSE
+        DELETE FROM {TERMS} AS s USING old_rows AS o WHERE s.patient_id = o.id;
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;"""
+
+
 FORWARDS = f"""
 CREATE TABLE {TERMS} (
     patient_id uuid NOT NULL,
@@ -47,22 +69,7 @@ CREATE TABLE {TERMS} (
 );
 COMMENT ON TABLE {TERMS} IS
     'Kept by triggers on clinical_patient (migration clinical 0006): n = a name word, e = e-mail, p = E.164 phone.';
-CREATE FUNCTION {TERMS}_sync() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'TRUNCATE' THEN
-        TRUNCATE {TERMS};
-    ELSIF TG_OP = 'INSERT' THEN
-        {INSERT_TERMS.format(source="new_rows AS p")};
-    ELSIF TG_OP = 'UPDATE' THEN
-        DELETE FROM {TERMS} AS s USING old_rows AS o JOIN new_rows AS p ON p.id = o.id
-            WHERE s.patient_id = o.id AND {CHANGED};
-        {INSERT_TERMS.format(source="new_rows AS p JOIN old_rows AS o ON o.id = p.id")} WHERE {CHANGED};
-    ELSE
-        DELETE FROM {TERMS} AS s USING old_rows AS o WHERE s.patient_id = o.id;
-    END IF;
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
+{sync_function(INSERT_TERMS)}
 CREATE TRIGGER {TERMS}_insert AFTER INSERT ON clinical_patient
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {TERMS}_sync();
 CREATE TRIGGER {TERMS}_update AFTER UPDATE ON clinical_patient

@@ -49,6 +49,26 @@ def test_a_patient_has_a_term_for_each_name_word_its_email_and_its_phone():
     }
 
 
+def test_each_term_says_how_much_it_shares_with_the_patients_name_words_before_it():
+    """A name word: its common prefix with the patient's previous word in byte order; an e-mail:
+    with the closest name word; a phone: nothing (migration 0008)."""
+    patient = PatientFactory(
+        first_name="Jean-Pierre", last_name="Jeanneau", email="jeanne.p@example.com", phone="06 12 34 56 78"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT kind, term, shared_prefix FROM clinical_patient_search_term WHERE patient_id = %s", [patient.pk]
+        )
+        assert set(cursor.fetchall()) == {
+            ("n", "jean", 0),
+            ("n", "jean-pierre", 4),
+            ("n", "jeanneau", 4),  # "jean-pierre" < "jeanneau": "-" comes before "n"
+            ("n", "pierre", 0),
+            ("e", "jeanne.p@example.com", 6),  # "jeanne" with "jeanneau"
+            ("p", "+33612345678", 0),
+        }
+
+
 def test_the_terms_follow_every_change_and_only_changes_rewrite_them(admin_user):
     patient = PatientFactory(first_name="Marie", last_name="Dupont", email="marie@example.com")
     with connection.cursor() as cursor:
@@ -114,6 +134,8 @@ def crowd(admin_user):
         ("Anne_Sophie", "Mar%tin", "a_s@example.com", None),  # LIKE's wildcards are plain letters
         ("Zoé", "martin", None, "06 10 00 00 04"),  # the order ignores case
         ("Ab123x", "Ab123y", None, None),  # "ab123": two name words and a phone prefix (+123)
+        ("Léa", "Lemaire", "léa.lemaire@example.com", None),  # "léa": the e-mail cannot tell the name found her
+        ("Léandre", "Marlow", "leandre@example.com", None),  # "lea": the e-mail shares more than the word
     ]
     made = [PatientFactory(first_name=f, last_name=last, email=email, phone=phone) for f, last, email, phone in people]
     for n in range(130):  # more duplicates than a page: the page is read again longer
@@ -131,6 +153,7 @@ QUERIES = [
     "mar%", "mar_", "anne_", "\\", "%", "_", "zzz", "06", "marion12", "marais3",
     "06 30", "0630 00", "06 30 00 01",  # 130, 130 and 30 of the crowd's 142 patients: phones walked
     "ab123", "ab12", "mar0610",
+    "marie.", "marc@", "léa", "Léa", "lea", "lea.", "leandre@", "le",  # name words and e-mails of the same patients
 ]  # fmt: skip
 
 
