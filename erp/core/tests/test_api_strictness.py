@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import models
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
@@ -165,3 +166,12 @@ def test_a_date_time_filter_with_a_far_offset_is_compared_in_utc():
 def test_a_page_that_is_not_a_page_number_is_a_404(page):
     response = admin_client().get("/api/v1/locations/", {"page": page})
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_each_field_writes_in_the_time_zone_current_when_it_first_writes():
+    recent = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+    paris = DateTimeField()
+    assert paris.to_representation(recent) == "2026-01-15T10:00:00+01:00"
+    with timezone.override("Asia/Yerevan"):
+        assert DateTimeField().to_representation(recent) == "2026-01-15T13:00:00+04:00"
+        assert paris.to_representation(recent) == "2026-01-15T10:00:00+01:00"  # one response, one zone
