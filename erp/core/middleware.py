@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from erp.core import access
 from erp.core.api.permissions import RoleAccess
+from erp.core.models import settings_read_once
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,17 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         if request.path_info.startswith(NON_SITE_PREFIXES):
             return response
         return super().process_response(request, response)
+
+
+class SettingsMiddleware:
+    """A request reads the clinic's settings (``AppSettings``) at most once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with settings_read_once():
+            return self.get_response(request)
 
 
 class DependencyErrorsMiddleware:

@@ -1,6 +1,8 @@
 """Base mixins, identity, app settings and clinic locations (spec 000 §0-2)."""
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -289,10 +291,37 @@ class AppSettings(BaseModel, VersionedModel):
     def __str__(self) -> str:
         return "App settings"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        kept = _request_settings.get()
+        if kept is not None:
+            kept[:] = [self]  # what the rest of the request reads
+
     @classmethod
     def load(cls) -> "AppSettings":
+        """The settings; read once a request (``settings_read_once``), each call elsewhere."""
+        kept = _request_settings.get()
+        if kept:
+            return kept[0]
         obj, _created = cls.objects.get_or_create(singleton=True)
+        if kept is not None:
+            kept.append(obj)
         return obj
+
+
+# The settings as the request being served read them: a phone search read them twice (its filter
+# and its ranking), a query each.
+_request_settings: ContextVar[list | None] = ContextVar("request_app_settings", default=None)
+
+
+@contextmanager
+def settings_read_once():
+    """Inside the block, ``AppSettings.load()`` reads the row once and then answers from memory."""
+    token = _request_settings.set([])
+    try:
+        yield
+    finally:
+        _request_settings.reset(token)
 
 
 class ClinicLocation(BaseModel, VersionedModel):
