@@ -106,6 +106,12 @@ def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True)
 _TERMS = "SELECT {columns} FROM clinical_patient_search_term WHERE live AND kind = %s AND term LIKE %s"  # noqa: S608
 
 
+# The longest prefixes whose patients the triggers keep counted, by kind (migration 0009); the
+# count of a prefix is the sum of its deltas.
+KEPT_PREFIX_LENGTH = {"n": 5, "e": 5, "p": 7}
+_KEPT_COUNT = "(SELECT coalesce(sum(patients), 0) FROM clinical_patient_search_count WHERE kind = %s AND prefix = %s)"
+
+
 def _walk_phones(matches: int, patients: int | None, limit: int) -> bool:
     """Walk the phones in name order rather than sort the matches? Phones are spread evenly over
     the names, so the walk reads about ``limit * patients / matches`` rows to find ``limit``; the
@@ -134,15 +140,23 @@ def patient_search_page(q: str, *, contact: bool, bottom: int, top: int) -> tupl
     # e-mail starting with the word shares it with the name word that matched (``lea.`` and
     # ``lea``); one that does not (``léa`` and ``lea``) cannot ``tell``: then the union's distinct
     # count, and the page's duplicates dropped in order.
-    branches = [("n", like(word) + "%", len(word))] if word else []
+    searched = [("n", word, len(word))] if word else []
     tell = True
     if contact:
         tell = not word or email.startswith(word)
-        branches.append(("e", like(email) + "%", len(word) if word and tell else None))  # one e-mail a patient
+        searched.append(("e", email, len(word) if word and tell else None))  # one e-mail a patient
         if prefix := _phone_prefix(q):
-            branches.append(("p", like(prefix) + "%", None))  # one phone a patient
-    if not branches:
+            searched.append(("p", prefix, None))  # one phone a patient
+    if not searched:
         return [], 0
+    branches = [(kind, like(text) + "%", found_from) for kind, text, found_from in searched]
+    # The prefixes whose count the triggers keep: a name word, an e-mail that is the word itself
+    # (counted as the name word is, by ``shared_prefix``), a phone (``shared_prefix`` 0).
+    kept = {
+        kind: text
+        for kind, text, found_from in searched
+        if len(text) <= KEPT_PREFIX_LENGTH[kind] and (kind == "p" or found_from == len(text))
+    }
     ids_of, ranked_of = _TERMS.format(columns="patient_id"), _TERMS.format(columns="patient_id, sort_last, sort_first")
 
     def new_rows(select: str, kind: str, pattern: str, found_from: int | None) -> tuple[str, list]:
@@ -152,7 +166,10 @@ def patient_search_page(q: str, *, contact: bool, bottom: int, top: int) -> tupl
         return f"{select} AND shared_prefix < %s", [kind, pattern, found_from]
 
     def new_patients(kind: str, pattern: str, found_from: int | None) -> tuple[str, list]:
-        """How many patients of a branch no branch before it found: a plain count of its rows."""
+        """How many patients of a branch no branch before it found: the kept count of a short
+        prefix, otherwise a plain count of its rows."""
+        if kind in kept and (kind == "p" or found_from is not None):
+            return _KEPT_COUNT, [kind, kept[kind]]
         rows, values = new_rows(ids_of, kind, pattern, found_from)
         return f"(SELECT count(*) FROM ({rows}) AS b)", values  # noqa: S608
 

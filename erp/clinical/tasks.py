@@ -1,6 +1,8 @@
 """Background work of the clinical records (huey)."""
 
-from erp.ops.queue import clinic_task
+from huey import crontab
+
+from erp.ops.queue import clinic_periodic_task, clinic_task
 
 
 @clinic_task()
@@ -8,3 +10,11 @@ def make_photo_thumbnail(photo_id: str) -> None:
     from .services import clinical_photo_make_thumbnail
 
     clinical_photo_make_thumbnail(photo_id=photo_id)
+
+
+@clinic_periodic_task(crontab(minute="7"))
+def search_counts_fold_task() -> None:
+    """Hourly: a prefix's count stays one row to read plus the hour's deltas."""
+    from .services import search_counts_fold
+
+    search_counts_fold()

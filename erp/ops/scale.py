@@ -264,6 +264,7 @@ def patient_data(index: int) -> PatientData:
 
 def _stage_patients(ctx: Context) -> None:
     from erp.clinical.models import Patient, normalize_name, phone_to_e164
+    from erp.clinical.services import search_counts_fold
 
     total = ctx.counts["patients"]
     for start, end in _batches(total, BATCH):
@@ -301,6 +302,7 @@ def _stage_patients(ctx: Context) -> None:
         with transaction.atomic():
             copy_rows(Patient, rows())
         ctx.out(f"    patients {end}/{total}")
+    search_counts_fold()  # each batch appended its deltas to the search counts
 
 
 def _stage_encounters(ctx: Context) -> None:

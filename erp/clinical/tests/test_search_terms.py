@@ -8,7 +8,12 @@ from django.db import connection, transaction
 from django.db.models import Count, Window
 
 from erp.clinical.models import Patient, normalize_name
-from erp.clinical.selectors import order_search_results, patient_search, patient_search_page
+from erp.clinical.selectors import (
+    KEPT_PREFIX_LENGTH,
+    order_search_results,
+    patient_search,
+    patient_search_page,
+)
 
 from .factories import PatientFactory
 
@@ -106,12 +111,14 @@ def test_a_bulk_insert_writes_every_patients_terms_and_truncate_empties_them():
         Patient(first_name="Anna", last_name=f"Bulk{i}", full_name_normalized=f"anna bulk{i}") for i in range(20)
     )
     assert all_terms() == before + 40
+    assert kept_counts()[("n", "anna")] == 20 == kept_counts()[("n", "bulk")]
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET LOCAL session_replication_role = replica")  # how the test suite flushes
         cursor.execute("TRUNCATE clinical_patient CASCADE")
         cursor.execute("SET LOCAL session_replication_role = origin")
     assert all_terms() == 0
+    assert kept_counts() == {}
 
 
 def window_ranked(q: str, *, contact: bool, bottom: int, top: int):
@@ -199,3 +206,67 @@ def test_a_word_that_starts_another_word_of_the_search_asks_nothing_more(crowd):
         != ([], 0)
     )
     assert patient_search_page("ma du", contact=True, bottom=0, top=50) is None  # two words: the full-text index
+
+
+def range_count(kind: str, prefix: str) -> int:
+    """The live patients a prefix finds, counted over the terms (what the kept count keeps)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM clinical_patient_search_term"
+            " WHERE live AND kind = %s AND left(term, %s) = %s AND shared_prefix < %s",
+            [kind, len(prefix), prefix, len(prefix)],
+        )
+        return cursor.fetchone()[0]
+
+
+def kept_counts() -> dict[tuple[str, str], int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT kind, prefix, sum(patients) FROM clinical_patient_search_count"
+            " GROUP BY 1, 2 HAVING sum(patients) <> 0"
+        )
+        return {(kind, prefix): total for kind, prefix, total in cursor.fetchall()}
+
+
+def every_short_prefix() -> dict[tuple[str, str], int]:
+    """What the kept counts must be: every prefix of up to the kept length of every live term."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT kind, term FROM clinical_patient_search_term WHERE live")
+        prefixes = {
+            (kind, term[:n]) for kind, term in cursor.fetchall() for n in range(1, KEPT_PREFIX_LENGTH[kind] + 1)
+        }
+    return {key: count for key in sorted(prefixes) if (count := range_count(*key))}
+
+
+def test_the_short_prefixes_counts_follow_every_change_and_survive_a_fold(crowd, admin_user):
+    from erp.clinical.services import patient_merge, search_counts_fold
+
+    assert kept_counts() == every_short_prefix()
+    marie, marc = crowd[0], crowd[1]
+    marc.first_name, marc.email = "Luc", "luc@example.com"
+    marc.save()
+    crowd[3].delete(actor=admin_user)
+    patient_merge(survivor=marie, merged=crowd[8], reason="same person", actor=admin_user)
+    PatientFactory(first_name="Marie", last_name="Marais", email="marie.marais@example.com", phone="06 10 99 99 99")
+    expected = every_short_prefix()
+    assert kept_counts() == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM clinical_patient_search_count")
+        deltas = cursor.fetchone()[0]
+    assert search_counts_fold() < deltas
+    assert kept_counts() == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) = count(DISTINCT (kind, prefix)) FROM clinical_patient_search_count")
+        assert cursor.fetchone()[0]  # one row a prefix
+
+
+def test_a_short_prefix_is_counted_from_the_kept_counts_and_a_longer_one_over_the_terms(crowd):
+    from django.test.utils import CaptureQueriesContext
+
+    def counted_from_kept(q: str) -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            patient_search_page(q, contact=True, bottom=0, top=50)
+        return any("clinical_patient_search_count" in x["sql"] for x in queries.captured_queries)
+
+    assert counted_from_kept("mar") and counted_from_kept("06 10") and counted_from_kept("marie")
+    assert not counted_from_kept("marion") and not counted_from_kept("06 10 00 00 0")
