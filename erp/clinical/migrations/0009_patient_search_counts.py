@@ -8,7 +8,7 @@ than the prefix. A search asks that number instead of counting (``selectors.pati
 
 The number is kept as signed deltas appended by each statement, never as a row updated in
 place: two transactions writing patients never wait on, nor deadlock over, a counter. A search
-sums a prefix's deltas; ``fold_search_counts`` (an hourly task, and the scale seed) folds them
+sums a prefix's deltas; ``services.search_counts_fold`` (an hourly task, and the scale seed) folds them
 into one row per prefix.
 """
 
@@ -26,8 +26,8 @@ RETURNED = "RETURNING kind, term, shared_prefix, live"
 BOTH = "old_rows AS o JOIN new_rows AS p ON p.id = o.id"
 INSERT_CHANGED = shared.INSERT_TERMS.format(source="new_rows AS p JOIN old_rows AS o ON o.id = p.id")
 
-# The deltas of the term rows of ``{source}`` (kind, term, shared_prefix, live): each kept prefix of
-# a live term that is its patient's first for that prefix, counted ``{sign}`` 1.
+# The deltas of the term rows of ``{source}`` (kind, term, shared_prefix, live): one for each kept
+# prefix of a live term that is its patient's first for that prefix (``{sign}``: "-" for rows gone).
 DELTAS = f"""
 INSERT INTO {COUNTS} (kind, prefix, patients)
 SELECT t.kind, left(t.term, l), {{sign}}count(*)
