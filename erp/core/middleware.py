@@ -14,15 +14,7 @@ logger = logging.getLogger(__name__)
 
 # Paths outside the public site: a 404 there is a 404, never a redirect to /<lang>/...
 NON_SITE_PREFIXES = (
-    "/api/",
-    "/admin/",
-    "/ops/",
-    "/files/",
-    "/healthz",
-    "/documents/",
-    "/media/",
-    "/static/",
-    "/accounts/",
+    "/api/", "/admin/", "/ops/", "/files/", "/healthz", "/documents/", "/media/", "/static/", "/accounts/",
 )
 
 

@@ -96,7 +96,9 @@ class SoftDeleteModel(models.Model):
         self.is_deleted = True
         self.deleted_at = timezone.now()
         self.deleted_by = actor
-        type(self).all_objects.filter(pk=self.pk).update(is_deleted=True, deleted_at=self.deleted_at, deleted_by=actor)
+        type(self).all_objects.filter(pk=self.pk).update(
+            is_deleted=True, deleted_at=self.deleted_at, deleted_by=actor
+        )
         return 1, {self._meta.label: 1}
 
     def hard_delete(self):
@@ -118,7 +120,9 @@ class VersionedModel(models.Model):
         with transaction.atomic(using=kwargs.get("using")):
             # The conditional UPDATE takes the row lock, so concurrent savers serialise here and
             # the loser finds the version already moved on.
-            bumped = type(self)._base_manager.filter(pk=self.pk, row_version=expected).update(row_version=expected + 1)
+            bumped = type(self)._base_manager.filter(pk=self.pk, row_version=expected).update(
+                row_version=expected + 1
+            )
             if not bumped:
                 raise ConcurrencyConflict(
                     f"{self._meta.verbose_name} was changed by someone else (version {expected} is stale).",
@@ -139,8 +143,8 @@ class VersionedModel(models.Model):
         for field in self._meta.concrete_fields:
             if getattr(field, "auto_now", False):
                 values.setdefault(field.attname, timezone.now())
-        bumped = (
-            type(self)._base_manager.filter(pk=self.pk, row_version=expected).update(**values, row_version=expected + 1)
+        bumped = type(self)._base_manager.filter(pk=self.pk, row_version=expected).update(
+            **values, row_version=expected + 1
         )
         if not bumped:
             raise ConcurrencyConflict(

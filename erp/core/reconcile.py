@@ -102,9 +102,8 @@ def file_references() -> Iterator[tuple[str, FileReference]]:
             for row in manager.values("pk", "storage_bucket", *key_fields).iterator():
                 for key_field in key_fields:
                     if row[key_field]:
-                        yield (
-                            row["storage_bucket"],
-                            FileReference(opts.label_lower, str(row["pk"]), key_field, row[key_field]),
+                        yield row["storage_bucket"], FileReference(
+                            opts.label_lower, str(row["pk"]), key_field, row[key_field]
                         )
         for file_field in opts.concrete_fields:
             if isinstance(file_field, models.FileField):

@@ -51,7 +51,10 @@ def seed(out) -> None:
     device, _created = TOTPDevice.objects.update_or_create(
         user=admin, name="demo", defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True}
     )
-    out(f"  admin second factor: TOTP key {base32_secret(device)} (or run: manage.py totp_code {admin.email})")
+    out(
+        f"  admin second factor: TOTP key {base32_secret(device)} "
+        f"(or run: manage.py totp_code {admin.email})"
+    )
 
     doctor = User.objects.get(email=DEMO_USERS["practitioner"][0])
     Practitioner.objects.update_or_create(

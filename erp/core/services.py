@@ -52,10 +52,7 @@ def user_email_confirm(*, token: str, request=None) -> User:
             user.email_confirmed = True
             user.save(update_fields=["email_confirmed", "updated_at"])
             audit_record(
-                actor=user,
-                action="update",
-                entity=user,
-                request=request,
+                actor=user, action="update", entity=user, request=request,
                 metadata={"fields_changed": ["email_confirmed"]},
             )
     return user

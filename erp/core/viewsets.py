@@ -54,11 +54,7 @@ class AppSettingsViewSet(AuditedModelViewSet):
     menu_label = "Clinic settings"
     list_display = ["default_country_code", "default_currency", "default_language", "timezone", "updated_at"]
     form_fields = [
-        "default_country_code",
-        "default_currency",
-        "default_language",
-        "enabled_languages",
-        "timezone",
+        "default_country_code", "default_currency", "default_language", "enabled_languages", "timezone",
         "default_location",
     ]
     copy_view_enabled = False

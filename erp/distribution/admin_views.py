@@ -90,9 +90,9 @@ class OrderManageView(WagtailAdminTemplateMixin, TemplateView):
                 service, perm, _label = MOVES[operation]
                 self._require(perm)
                 services_result = service(order=self.order, actor=request.user, request=request)
-                messages.success(
-                    request, _("Order is now %(status)s.") % {"status": services_result.get_status_display()}
-                )
+                messages.success(request, _("Order is now %(status)s.") % {
+                    "status": services_result.get_status_display()
+                })
             else:
                 messages.error(request, _("Unknown operation."))
         except DomainError as error:
@@ -111,10 +111,7 @@ class OrderManageView(WagtailAdminTemplateMixin, TemplateView):
         try:
             quantity = Quantity(form.cleaned_data["quantity_value"], form.cleaned_data["quantity_unit"])
             services.order_line_add(
-                order=self.order,
-                product=form.cleaned_data["product"],
-                quantity=quantity,
-                actor=request.user,
+                order=self.order, product=form.cleaned_data["product"], quantity=quantity, actor=request.user,
                 request=request,
             )
         except DomainError as error:

@@ -188,7 +188,9 @@ class Order(BaseModel):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price_amount__gte=0), name="distribution_order_price_gte_0"),
-            models.CheckConstraint(condition=Q(status__in=OrderStatus.values), name="distribution_order_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="distribution_order_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(price_currency__in=Currency.values), name="distribution_order_currency_valid"
             ),

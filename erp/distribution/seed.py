@@ -28,20 +28,13 @@ PRODUCTS = [
 
 DISTRIBUTORS = {
     "Pharma Distribution Île-de-France": {
-        "phone_number": "+33 1 44 00 10 10",
-        "address_street": "8 rue du Commerce",
-        "address_city": "Paris",
-        "address_postal_code": "75015",
-        "contact_email": "commandes@pdidf.example",
+        "phone_number": "+33 1 44 00 10 10", "address_street": "8 rue du Commerce", "address_city": "Paris",
+        "address_postal_code": "75015", "contact_email": "commandes@pdidf.example",
         "contact_phone": "+33 1 44 00 10 11",
     },
     "Rhône Santé Logistique": {
-        "phone_number": "+33 4 72 00 20 20",
-        "address_street": "25 quai Perrache",
-        "address_city": "Lyon",
-        "address_postal_code": "69002",
-        "contact_email": "contact@rsl.example",
-        "contact_phone": "+33 4 72 00 20 21",
+        "phone_number": "+33 4 72 00 20 20", "address_street": "25 quai Perrache", "address_city": "Lyon",
+        "address_postal_code": "69002", "contact_email": "contact@rsl.example", "contact_phone": "+33 4 72 00 20 21",
     },
 }
 
@@ -52,7 +45,8 @@ RSL = "Rhône Santé Logistique"
 POINTS_OF_SALE = [
     ("Pharmacie Saint-Germain", ("40 boulevard Saint-Germain", "Paris", "75005"), [IDF]),
     ("Parapharmacie Montparnasse", ("3 rue de l'Arrivée", "Paris", "75015"), [IDF]),
-    ("Pharmacie Bellecour", ("2 place Bellecour", "Lyon", "69002"), [RSL, IDF]),
+    ("Pharmacie Bellecour", ("2 place Bellecour", "Lyon", "69002"),
+     [RSL, IDF]),
     ("Pharmacie de la Croix-Rousse", ("10 boulevard de la Croix-Rousse", "Lyon", "69004"), [RSL]),
 ]
 
@@ -61,7 +55,8 @@ ORDERS = [
     (IDF, "Pharmacie Saint-Germain", [("DIST-SPF50-50ML", 2)], []),
     (IDF, "Parapharmacie Montparnasse", [("DIST-CICA-40ML", 1)], ["confirm"]),
     (RSL, "Pharmacie Bellecour", [("DIST-SERUM-VC", 3)], ["reject"]),
-    (RSL, "Pharmacie de la Croix-Rousse", [("DIST-SPF50-50ML", 1), ("DIST-SERUM-VC", 1)], ["confirm", "ship"]),
+    (RSL, "Pharmacie de la Croix-Rousse",
+     [("DIST-SPF50-50ML", 1), ("DIST-SERUM-VC", 1)], ["confirm", "ship"]),
     (IDF, "Pharmacie Bellecour", [("DIST-CICA-40ML", 4)], ["confirm", "ship", "deliver"]),
     (RSL, "Pharmacie Bellecour", [("DIST-SPF50-50ML", 5)], ["confirm", "cancel"]),
 ]
@@ -84,12 +79,8 @@ def _products() -> dict[str, Product]:
         products[external_id], _ = Product.objects.get_or_create(
             external_product_id=external_id,
             defaults={
-                "name": name,
-                "category": category,
-                "unit_price_excl_tax": Decimal(price),
-                "currency": "EUR",
-                "tax_rate": rate,
-                "is_active": True,
+                "name": name, "category": category, "unit_price_excl_tax": Decimal(price), "currency": "EUR",
+                "tax_rate": rate, "is_active": True,
             },
         )
     return products
@@ -124,7 +115,9 @@ def seed(out) -> None:
 
     manager = _user("distribution_manager")
     member = _user("distributor")
-    DistributorMember.objects.update_or_create(user=member, defaults={"distributor": distributors[IDF]})
+    DistributorMember.objects.update_or_create(
+        user=member, defaults={"distributor": distributors[IDF]}
+    )
 
     demo_distributors = list(distributors.values())
     if Order.objects.filter(distributor__in=demo_distributors).exists():

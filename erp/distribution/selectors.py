@@ -17,7 +17,9 @@ def member_distributor_id(user):
     cached = getattr(user, "_distribution_member_cache", False)
     if cached is not False:
         return cached
-    distributor_id = DistributorMember.objects.filter(user_id=user.pk).values_list("distributor_id", flat=True).first()
+    distributor_id = (
+        DistributorMember.objects.filter(user_id=user.pk).values_list("distributor_id", flat=True).first()
+    )
     user._distribution_member_cache = distributor_id
     return distributor_id
 

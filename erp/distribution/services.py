@@ -35,9 +35,7 @@ def distributor_point_of_sale_add(*, distributor: Distributor, point_of_sale: Po
     _link, created = PointOfSaleDistributor.objects.get_or_create(distributor=distributor, point_of_sale=point_of_sale)
     if created:
         audit_record(
-            actor=actor,
-            action="update",
-            entity=distributor,
+            actor=actor, action="update", entity=distributor,
             metadata={"point_of_sale_added": str(point_of_sale.pk)},
         )
 
@@ -49,9 +47,7 @@ def distributor_point_of_sale_remove(*, distributor: Distributor, point_of_sale:
     removed, _ = PointOfSaleDistributor.objects.filter(distributor=distributor, point_of_sale=point_of_sale).delete()
     if removed:
         audit_record(
-            actor=actor,
-            action="update",
-            entity=distributor,
+            actor=actor, action="update", entity=distributor,
             metadata={"point_of_sale_removed": str(point_of_sale.pk)},
         )
 
@@ -134,10 +130,7 @@ def order_line_add(*, order: Order, product, quantity: Quantity, actor, request=
     order.price_amount = price.amount
     order.save(update_fields=["price_amount", "updated_at"])
     audit_record(
-        actor=actor,
-        action="update",
-        entity=order,
-        request=request,
+        actor=actor, action="update", entity=order, request=request,
         metadata={"line_added": str(line.pk), "product": str(product.pk), "quantity": str(quantity)},
     )
     return line
@@ -152,7 +145,9 @@ def order_line_remove(*, line: OrderLine, actor, request=None) -> Order:
     OrderLine.objects.filter(pk=line.pk, order=order).delete()
     order.price_amount = _recompute_price(order).amount
     order.save(update_fields=["price_amount", "updated_at"])
-    audit_record(actor=actor, action="update", entity=order, request=request, metadata={"line_removed": str(line.pk)})
+    audit_record(
+        actor=actor, action="update", entity=order, request=request, metadata={"line_removed": str(line.pk)}
+    )
     return order
 
 
@@ -170,10 +165,7 @@ def _transition(order: Order, target: str, *, actor, request=None) -> Order:
     setattr(order, field, timezone.now())
     order.save(update_fields=["status", field, "updated_at"])
     audit_record(
-        actor=actor,
-        action="update",
-        entity=order,
-        request=request,
+        actor=actor, action="update", entity=order, request=request,
         metadata={"status_from": previous, "status_to": target},
     )
     return order

@@ -125,15 +125,8 @@ class OrderViewSet(ModelViewSet):
     menu_label = _("Orders")
     index_view_class = OrderIndexView
     add_view_class = OrderCreateView
-    list_display = [
-        "__str__",
-        "distributor",
-        "point_of_sale",
-        "status",
-        "price_amount",
-        "price_currency",
-        "created_on_utc",
-    ]
+    list_display = ["__str__", "distributor", "point_of_sale", "status", "price_amount", "price_currency",
+                    "created_on_utc"]
     list_filter = ["status", "distributor", "point_of_sale", "created_on_utc"]
     search_fields = ["distributor__name", "point_of_sale__name"]
     form_fields = ["distributor", "point_of_sale", "price_currency"]

@@ -25,23 +25,16 @@ RETRY_BACKOFF = 2
 PERIODIC_RETRIES = 2
 
 
-def clinic_task(
-    *, retries: int = RETRIES, retry_delay: int = RETRY_DELAY, retry_backoff: float = RETRY_BACKOFF, **settings
-):
+def clinic_task(*, retries: int = RETRIES, retry_delay: int = RETRY_DELAY, retry_backoff: float = RETRY_BACKOFF,
+                **settings):
     """``db_task`` with the platform's retry policy (huey doubles ``retry_delay`` after each try);
     the audit entries the task writes name it (``audited_task``)."""
     queued = db_task(retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff, **settings)
     return lambda func: queued(audited_task(func))
 
 
-def clinic_periodic_task(
-    validate_datetime,
-    *,
-    retries: int = PERIODIC_RETRIES,
-    retry_delay: int = RETRY_DELAY,
-    retry_backoff: float = RETRY_BACKOFF,
-    **settings,
-):
+def clinic_periodic_task(validate_datetime, *, retries: int = PERIODIC_RETRIES, retry_delay: int = RETRY_DELAY,
+                         retry_backoff: float = RETRY_BACKOFF, **settings):
     queued = db_periodic_task(
         validate_datetime, retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff, **settings
     )

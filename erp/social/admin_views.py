@@ -84,8 +84,7 @@ class PostManageView(WagtailAdminTemplateMixin, TemplateView):
             allowed=services.TRANSITIONS[post.status],
             transition_form=kwargs.get("transition_form") or TransitionForm(),
             pack_url=reverse(POST_PACK, args=[post.pk])
-            if post.status in services.PACK_STATUSES and user.has_perm("social.export_socialpost")
-            else None,
+            if post.status in services.PACK_STATUSES and user.has_perm("social.export_socialpost") else None,
             edit_url=reverse(POST_EDIT, args=[post.pk]),
         )
         return context

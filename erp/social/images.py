@@ -63,7 +63,8 @@ def check_dimensions(width: int, height: int) -> None:
     ratio = Fraction(width, height)
     if not MIN_ASPECT <= ratio <= MAX_ASPECT:
         raise AssetRefused(
-            f"The aspect ratio {width}x{height} ({float(ratio):.3f}:1) is outside Instagram's 4:5 (0.8:1) to 1.91:1.",
+            f"The aspect ratio {width}x{height} ({float(ratio):.3f}:1) is outside Instagram's "
+            f"4:5 (0.8:1) to 1.91:1.",
             field="file",
             code="asset_aspect_ratio",
         )

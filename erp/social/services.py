@@ -74,16 +74,9 @@ def _discard(key: str) -> None:
     storage_discard(SocialMediaAsset.BUCKET, key)
 
 
-def _create_asset(
-    *,
-    prepared: images.PreparedImage,
-    actor,
-    title: str | None,
-    audit_metadata: dict,
-    request,
-    source_photo: ClinicalPhoto | None = None,
-    source_consent: Consent | None = None,
-) -> SocialMediaAsset:
+def _create_asset(*, prepared: images.PreparedImage, actor, title: str | None, audit_metadata: dict, request,
+                  source_photo: ClinicalPhoto | None = None, source_consent: Consent | None = None,
+                  ) -> SocialMediaAsset:
     key = _store(prepared.data)
     try:
         with transaction.atomic():
@@ -119,11 +112,8 @@ def asset_upload(*, upload, actor, title: str | None = None, request=None) -> So
         actor=actor,
         title=title,
         request=request,
-        audit_metadata={
-            "original_name": getattr(upload, "name", None) or "",
-            "width": prepared.width,
-            "height": prepared.height,
-        },
+        audit_metadata={"original_name": getattr(upload, "name", None) or "", "width": prepared.width,
+                        "height": prepared.height},
     )
 
 
@@ -185,9 +175,8 @@ def assets_takedown_for_patient(*, patient: Patient, consent: Consent | None = N
     with transaction.atomic():
         # Locks in the same order as post_set_assets (posts, then assets).
         asset_ids = list(
-            SocialMediaAsset.objects.filter(
-                source_photo__patient=patient, takedown_requested_at__isnull=True
-            ).values_list("pk", flat=True)
+            SocialMediaAsset.objects.filter(source_photo__patient=patient, takedown_requested_at__isnull=True)
+            .values_list("pk", flat=True)
         )
         if not asset_ids:
             return []
@@ -204,11 +193,8 @@ def assets_takedown_for_patient(*, patient: Patient, consent: Consent | None = N
                 actor=actor,
                 action="update",
                 entity=asset,
-                metadata={
-                    "takedown": True,
-                    "patient_id": str(patient.pk),
-                    "consent_id": str(consent.pk) if consent else None,
-                },
+                metadata={"takedown": True, "patient_id": str(patient.pk),
+                          "consent_id": str(consent.pk) if consent else None},
             )
         for post in posts:
             previous = post.status
@@ -394,8 +380,7 @@ def post_transition(
         if to_status == S.FAILED:
             if not (error_log or "").strip():
                 raise PostTransitionRefused(
-                    "Say what went wrong (error_log) to mark the post failed.",
-                    field="error_log",
+                    "Say what went wrong (error_log) to mark the post failed.", field="error_log",
                     code="error_log_required",
                 )
             post.error_log = error_log.strip()
@@ -463,13 +448,14 @@ def _pack_post(post: SocialPost) -> tuple[SocialPost, list[SocialPostAsset]]:
     return post, links
 
 
-def post_manual_pack(*, post: SocialPost, actor, expires_in: int = PACK_URL_TTL, request=None) -> ManualPack:
+def post_manual_pack(
+    *, post: SocialPost, actor, expires_in: int = PACK_URL_TTL, request=None
+) -> ManualPack:
     """The caption with its hashtags ready to paste and the images in order as download URLs."""
     if not MIN_PACK_URL_TTL <= expires_in <= MAX_PACK_URL_TTL:
         raise InvalidInput(
             f"expires_in must be between {MIN_PACK_URL_TTL} and {MAX_PACK_URL_TTL} seconds.",
-            field="expires_in",
-            code="pack_expiry_invalid",
+            field="expires_in", code="pack_expiry_invalid",
         )
     post, links = _pack_post(post)
     signed_at = timezone.now()
@@ -480,18 +466,13 @@ def post_manual_pack(*, post: SocialPost, actor, expires_in: int = PACK_URL_TTL,
         items.append(PackAsset(order_index=link.order_index, asset=link.asset, url=url, filename=f"{position:02d}.jpg"))
     caption = compose_caption(post.caption, post.hashtags)
     if expiring or not items:
-        note = (
-            f"The image links are valid for {expires_in // 3600} h {expires_in % 3600 // 60} min "
-            f"({expires_in} s), until {signed_at + timedelta(seconds=expires_in):%Y-%m-%d %H:%M} UTC."
-        )
+        note = f"The image links are valid for {expires_in // 3600} h {expires_in % 3600 // 60} min " \
+               f"({expires_in} s), until {signed_at + timedelta(seconds=expires_in):%Y-%m-%d %H:%M} UTC."
     else:
         note = "The image links are public links of the marketing folder: they do not expire."
     with transaction.atomic():
         audit_record(
-            actor=actor,
-            action="export",
-            entity=post,
-            request=request,
+            actor=actor, action="export", entity=post, request=request,
             metadata={"pack": "urls", "assets": [str(item.asset.pk) for item in items]},
         )
     return ManualPack(
@@ -517,10 +498,7 @@ def post_pack_zip(*, post: SocialPost, actor, request=None) -> bytes:
                 archive.writestr(f"{position:02d}.jpg", handle.read(), compress_type=zipfile.ZIP_STORED)
     with transaction.atomic():
         audit_record(
-            actor=actor,
-            action="export",
-            entity=post,
-            request=request,
+            actor=actor, action="export", entity=post, request=request,
             metadata={"pack": "zip", "assets": [str(link.asset_id) for link in links]},
         )
     return out.getvalue()

@@ -55,10 +55,8 @@ def asset_thumbnail(asset: SocialMediaAsset, height: int = 60):
 class AssetUploadForm(forms.ModelForm):
     file = forms.FileField(
         label=_("Image"),
-        help_text=_(
-            "JPEG, PNG, WebP or HEIC; at most 8 MB, 320 to 1440 px wide, aspect ratio 4:5 to 1.91:1. "
-            "Converted to JPEG; location and camera data are removed."
-        ),
+        help_text=_("JPEG, PNG, WebP or HEIC; at most 8 MB, 320 to 1440 px wide, aspect ratio 4:5 to 1.91:1. "
+                    "Converted to JPEG; location and camera data are removed."),
     )
 
     class Meta:
@@ -72,10 +70,8 @@ class AssetCreateView(DomainErrorsAsFormErrors, generic.CreateView):
 
     def save_instance(self):
         return services.asset_upload(
-            upload=self.form.cleaned_data["file"],
-            title=self.form.cleaned_data.get("title"),
-            actor=self.request.user,
-            request=self.request,
+            upload=self.form.cleaned_data["file"], title=self.form.cleaned_data.get("title"),
+            actor=self.request.user, request=self.request,
         )
 
 

@@ -170,26 +170,9 @@ class RoleToken:
 # breaks them. So are the NUL and lone-surrogate refusals: PostgreSQL cannot store those characters
 # and the schema does not spell that out for every string.
 SHAPE_CODES = {
-    "invalid",
-    "required",
-    "null",
-    "blank",
-    "max_length",
-    "min_length",
-    "max_digits",
-    "max_decimal_places",
-    "max_whole_digits",
-    "not_a_list",
-    "not_a_dict",
-    "empty",
-    "parse_error",
-    "date",
-    "datetime",
-    "make_aware",
-    "overflow",
-    "max_string_length",
-    "no_name",
-    "invalid_image",
+    "invalid", "required", "null", "blank", "max_length", "min_length",
+    "max_digits", "max_decimal_places", "max_whole_digits", "not_a_list", "not_a_dict", "empty",
+    "parse_error", "date", "datetime", "make_aware", "overflow", "max_string_length", "no_name", "invalid_image",
     "incorrect_type",
 }
 DRF_VALIDATION_DETAIL = "The request contains invalid data."

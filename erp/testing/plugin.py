@@ -195,10 +195,7 @@ def s3_buckets(s3_server, settings, monkeypatch):
     suffix = uuid.uuid4().hex[:8]
     names = {alias: f"{alias}-{suffix}" for alias in ("clinical", "documents", "marketing")}
     client = boto3.client(
-        "s3",
-        endpoint_url=s3_server,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
+        "s3", endpoint_url=s3_server, aws_access_key_id="testing", aws_secret_access_key="testing",
         region_name="us-east-1",
     )
     for name in names.values():

@@ -367,6 +367,7 @@ class AppointmentNoShowSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+
 @extend_schema_field({"type": "string", "enum": list(models.EncounterType.values)})
 class EncounterTypeField(serializers.CharField):
     pass

@@ -70,3 +70,5 @@ def test_api_lost_database_connection_is_a_503_with_a_stable_code():
     assert response["Retry-After"] == "5"
     # The next request opens a new connection and works again.
     assert client.get("/api/v1/patients/").status_code == 200
+
+

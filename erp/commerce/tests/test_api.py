@@ -337,62 +337,25 @@ def test_product_external_id_and_currency_for_distribution(db):
     admin.groups.add(Group.objects.get(name="admin"))
     client = APIClient()
     client.force_authenticate(admin)
-    tax = client.post(
-        "/api/v1/tax-rates/",
-        {"name": "TVA 20", "rate_percent": "20.00", "country_code": "FR", "is_active": True},
-        format="json",
-    ).json()
-    created = client.post(
-        "/api/v1/products/",
-        {
-            "name": "Crème",
-            "type": "product",
-            "unit_price_excl_tax": "12.00",
-            "tax_rate": tax["id"],
-            "external_product_id": " ERP-001 ",
-            "currency": "UYU",
-        },
-        format="json",
-    )
+    tax = client.post("/api/v1/tax-rates/", {"name": "TVA 20", "rate_percent": "20.00", "country_code": "FR",
+                                              "is_active": True}, format="json").json()
+    created = client.post("/api/v1/products/", {
+        "name": "Crème", "type": "product", "unit_price_excl_tax": "12.00", "tax_rate": tax["id"],
+        "external_product_id": " ERP-001 ", "currency": "UYU",
+    }, format="json")
     assert created.status_code == 201, created.json()
     product = Product.objects.get(pk=created.json()["id"])
     assert (product.external_product_id, product.currency) == ("ERP-001", "UYU")
-    blank = client.post(
-        "/api/v1/products/",
-        {
-            "name": "Gel",
-            "type": "product",
-            "unit_price_excl_tax": "5.00",
-            "tax_rate": tax["id"],
-            "external_product_id": "",
-            "currency": "EUR",
-        },
-        format="json",
-    )
+    blank = client.post("/api/v1/products/", {
+        "name": "Gel", "type": "product", "unit_price_excl_tax": "5.00", "tax_rate": tax["id"],
+        "external_product_id": "", "currency": "EUR",
+    }, format="json")
     assert blank.status_code == 201 and Product.objects.get(pk=blank.json()["id"]).external_product_id is None
-    duplicate = client.post(
-        "/api/v1/products/",
-        {
-            "name": "Gel 2",
-            "type": "product",
-            "unit_price_excl_tax": "5.00",
-            "tax_rate": tax["id"],
-            "external_product_id": "ERP-001",
-        },
-        format="json",
-    )
+    duplicate = client.post("/api/v1/products/", {
+        "name": "Gel 2", "type": "product", "unit_price_excl_tax": "5.00", "tax_rate": tax["id"],
+        "external_product_id": "ERP-001",
+    }, format="json")
     assert duplicate.status_code == 400
-    assert (
-        client.post(
-            "/api/v1/products/",
-            {
-                "name": "Gel 3",
-                "type": "product",
-                "unit_price_excl_tax": "5.00",
-                "tax_rate": tax["id"],
-                "currency": "GBP",
-            },
-            format="json",
-        ).status_code
-        == 400
-    )
+    assert client.post("/api/v1/products/", {
+        "name": "Gel 3", "type": "product", "unit_price_excl_tax": "5.00", "tax_rate": tax["id"], "currency": "GBP",
+    }, format="json").status_code == 400

@@ -25,7 +25,9 @@ class LoginSerializer(serializers.Serializer):
         user = authenticate(request, email=attrs["email"].strip(), password=attrs["password"])
         if user is None:
             # One answer for a wrong password, an unknown e-mail and a disabled account alike.
-            raise serializers.ValidationError("Unable to sign in with these credentials.", code="invalid_credentials")
+            raise serializers.ValidationError(
+                "Unable to sign in with these credentials.", code="invalid_credentials"
+            )
         attrs["user"] = user
         return attrs
 
@@ -51,15 +53,8 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id",
-            "email",
-            "first_name",
-            "last_name",
-            "email_confirmed",
-            "roles",
-            "permissions",
-            "practitioner_id",
-            "last_login",
+            "id", "email", "first_name", "last_name", "email_confirmed",
+            "roles", "permissions", "practitioner_id", "last_login",
         ]
         read_only_fields = fields
 
@@ -100,17 +95,8 @@ class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id",
-            "email",
-            "first_name",
-            "last_name",
-            "email_confirmed",
-            "is_active",
-            "roles",
-            "password",
-            "last_login",
-            "created_at",
-            "updated_at",
+            "id", "email", "first_name", "last_name", "email_confirmed", "is_active",
+            "roles", "password", "last_login", "created_at", "updated_at",
         ]
         read_only_fields = ["id", "email_confirmed", "last_login", "created_at", "updated_at"]
 
@@ -157,17 +143,8 @@ class ClinicLocationSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClinicLocation
         fields = [
-            "id",
-            "name",
-            "address_line1",
-            "city",
-            "postal_code",
-            "country_code",
-            "timezone",
-            "is_active",
-            "row_version",
-            "created_at",
-            "updated_at",
+            "id", "name", "address_line1", "city", "postal_code", "country_code",
+            "timezone", "is_active", "row_version", "created_at", "updated_at",
         ]
         read_only_fields = ["id", "row_version", "created_at", "updated_at"]
 
@@ -184,15 +161,8 @@ class AppSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = AppSettings
         fields = [
-            "id",
-            "default_country_code",
-            "default_currency",
-            "default_language",
-            "enabled_languages",
-            "timezone",
-            "default_location",
-            "row_version",
-            "updated_at",
+            "id", "default_country_code", "default_currency", "default_language",
+            "enabled_languages", "timezone", "default_location", "row_version", "updated_at",
         ]
         read_only_fields = ["id", "row_version", "updated_at"]
 

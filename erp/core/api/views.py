@@ -174,3 +174,4 @@ class PractitionerViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
     queryset = Practitioner.objects.select_related("user")
     filterset_fields = ["is_active", "specialty"]
     ordering_fields = ["display_name", "created_at"]
+

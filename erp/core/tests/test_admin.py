@@ -55,15 +55,8 @@ def test_admin_edits_are_audited_with_the_changed_fields():
 
     location = ClinicLocationFactory(name="Lyon", city="Lyon")
     client = admin_client("admin")
-    form = {
-        "name": "Lyon Bellecour",
-        "city": "Lyon",
-        "timezone": "Europe/Paris",
-        "is_active": "on",
-        "address_line1": "",
-        "postal_code": "",
-        "country_code": "FR",
-    }
+    form = {"name": "Lyon Bellecour", "city": "Lyon", "timezone": "Europe/Paris", "is_active": "on",
+            "address_line1": "", "postal_code": "", "country_code": "FR"}
     response = client.post(f"/admin/clinic/locations/edit/{location.pk}/", form)
     assert response.status_code == 302
     entry = AuditLog.objects.get(entity_id=location.pk, action="update")

@@ -144,13 +144,8 @@ def test_admin_creates_a_user_with_roles_and_deletion_deactivates():
     client = client_for("admin")
     created = client.post(
         "/api/v1/users/",
-        {
-            "email": "New.Person@Clinic.test",
-            "first_name": "New",
-            "last_name": "Person",
-            "roles": ["reception"],
-            "password": "a-long-passphrase-2026",
-        },
+        {"email": "New.Person@Clinic.test", "first_name": "New", "last_name": "Person",
+         "roles": ["reception"], "password": "a-long-passphrase-2026"},
         format="json",
     )
     assert created.status_code == 201, created.json()

@@ -66,11 +66,7 @@ print(json.dumps({
 def test_check_deploy_reports_nothing_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR,
-        env=production_env(),
-        capture_output=True,
-        text=True,
-        timeout=240,
+        cwd=settings.BASE_DIR, env=production_env(), capture_output=True, text=True, timeout=240,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -85,11 +81,7 @@ def test_production_responses_carry_the_security_headers():
     }
     result = subprocess.run(
         [sys.executable, "-c", HEADERS_SCRIPT],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=240,
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout.strip().splitlines()[-1])
@@ -110,7 +102,9 @@ def test_production_responses_carry_the_security_headers():
 def test_session_cookie_is_secure_and_httponly_after_login(settings):
     settings.SESSION_COOKIE_SECURE = True
     UserFactory(email="cookie@clinic.test", roles=["reception"])
-    response = Client().post("/admin/login/", {"username": "cookie@clinic.test", "password": PASSWORD}, secure=True)
+    response = Client().post(
+        "/admin/login/", {"username": "cookie@clinic.test", "password": PASSWORD}, secure=True
+    )
     assert response.status_code == 302
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["secure"] and cookie["httponly"]
@@ -286,12 +280,8 @@ def test_disabling_in_the_wagtail_admin_ends_sessions_and_tokens():
     response = admin.post(
         reverse("wagtailusers_users:edit", args=[victim.pk]),
         {
-            "email": victim.email,
-            "first_name": victim.first_name,
-            "last_name": victim.last_name,
-            "password1": "",
-            "password2": "",
-            "groups": [Group.objects.get(name="marketing").pk],
+            "email": victim.email, "first_name": victim.first_name, "last_name": victim.last_name,
+            "password1": "", "password2": "", "groups": [Group.objects.get(name="marketing").pk],
             # "is_active" left unticked
         },
     )

@@ -131,7 +131,9 @@ def test_a_device_cannot_be_replaced_without_its_current_code():
 def test_code_guessing_is_bounded_by_axes():
     user, device = with_device("accounting")
     client = password_login(user)
-    answers = [client.post("/admin/two-factor/verify/", {"otp_token": wrong(device)}).status_code for _ in range(5)]
+    answers = [
+        client.post("/admin/two-factor/verify/", {"otp_token": wrong(device)}).status_code for _ in range(5)
+    ]
     assert answers == [200, 200, 200, 200, 429]
     locked = client.post("/admin/two-factor/verify/", {"otp_token": code(device)})
     assert locked.status_code == 429

@@ -59,8 +59,7 @@ def api_document(patient):
 
 def api_photo(patient):
     return _api("practitioner").post(
-        "/api/v1/photos/",
-        {"file": _file(_image(), "p.jpg", "image/jpeg"), "patient": str(patient.pk)},
+        "/api/v1/photos/", {"file": _file(_image(), "p.jpg", "image/jpeg"), "patient": str(patient.pk)},
         format="multipart",
     )
 
@@ -105,8 +104,6 @@ def fresh_content_types():
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
-
-
 ROWS = (Document, ClinicalPhoto, SocialMediaAsset, MarketingImage, MarketingDocument, UploadedFile)
 
 
@@ -155,7 +152,9 @@ def test_upload_with_the_s3_server_down_is_refused_and_leaves_nothing(upload, pa
 
 
 @pytest.mark.parametrize("upload", SLOW_UPLOAD_POINTS, ids=lambda f: f.__name__)
-def test_upload_with_a_slow_s3_server_is_refused_and_leaves_no_row_without_object(upload, patient, s3_slow, settings):
+def test_upload_with_a_slow_s3_server_is_refused_and_leaves_no_row_without_object(
+    upload, patient, s3_slow, settings
+):
     from erp.testing.plugin import _storages_at
 
     response = upload(patient)

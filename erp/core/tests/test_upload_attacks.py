@@ -274,8 +274,7 @@ def test_social_polyglots_are_re_encoded_without_their_payload(polyglot, s3_buck
 def test_hostile_file_names_never_reach_a_key_or_a_stored_name(name, patient, s3_buckets):
     for response in (
         _api("practitioner").post(
-            "/api/v1/photos/",
-            {"file": _file(jpeg(), name, "image/jpeg"), "patient": str(patient.pk)},
+            "/api/v1/photos/", {"file": _file(jpeg(), name, "image/jpeg"), "patient": str(patient.pk)},
             format="multipart",
         ),
         _api("marketing").post(
@@ -326,10 +325,7 @@ def _thumbnail_peak(tmp_path, data: bytes) -> dict:
     path.write_bytes(data)
     done = subprocess.run(
         [sys.executable, "-c", _RSS_PROBE, str(settings.BASE_DIR), str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
+        capture_output=True, text=True, timeout=120, check=True,
     )
     return json.loads(done.stdout)
 

@@ -27,39 +27,10 @@ PASSWORD = "demo-admin-2026"
 skip_without_chromium()
 
 # Fields whose value is not free text a person types (identifiers, codes, enumerations, formats).
-NOT_FREE_TEXT = (
-    "code",
-    "number",
-    "status",
-    "language",
-    "phone",
-    "email",
-    "url",
-    "key",
-    "hash",
-    "token",
-    "currency",
-    "iban",
-    "siren",
-    "siret",
-    "vat",
-    "type",
-    "path",
-    "file",
-    "mime",
-    "external",
-    "slug",
-    "timezone",
-    "provider",
-    "country",
-    "storage",
-    "content_type",
-    "sequence",
-    "signature",
-    "password",
-    "sha",
-    "normalized",
-)
+NOT_FREE_TEXT = ("code", "number", "status", "language", "phone", "email", "url", "key", "hash", "token",
+                 "currency", "iban", "siren", "siret", "vat", "type", "path", "file", "mime", "external", "slug",
+                 "timezone", "provider", "country", "storage", "content_type", "sequence", "signature", "password",
+                 "sha", "normalized")
 
 
 def free_text_fields(model):
@@ -123,13 +94,8 @@ def test_admin_screens_show_poisoned_records_without_running_them(browser, live_
     ensure_wagtail_roots()
     call_command("seed_demo", stdout=io.StringIO())
     poisoned = poison_free_text()
-    for field in (
-        "clinical.Patient.notes",
-        "commerce.Product.name",
-        "commerce.SaleLine.description_snapshot",
-        "social.SocialPost.caption",
-        "distribution.Order.delivery_address_street",
-    ):
+    for field in ("clinical.Patient.notes", "commerce.Product.name", "commerce.SaleLine.description_snapshot",
+                  "social.SocialPost.caption", "distribution.Order.delivery_address_street"):
         assert field in poisoned, f"{field} was not poisoned: {sorted(poisoned)}"
     from erp.commerce.models import Sale
 

@@ -104,15 +104,8 @@ class DistributorSerializer(_AddressModelSerializer):
     class Meta:
         model = Distributor
         fields = [
-            "id",
-            "name",
-            "phone_number",
-            "address",
-            "contact_email",
-            "contact_phone",
-            "points_of_sale",
-            "created_at",
-            "updated_at",
+            "id", "name", "phone_number", "address", "contact_email", "contact_phone", "points_of_sale",
+            "created_at", "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -123,15 +116,8 @@ class PointOfSaleSerializer(_AddressModelSerializer):
     class Meta:
         model = PointOfSale
         fields = [
-            "id",
-            "name",
-            "phone_number",
-            "address",
-            "contact_email",
-            "contact_phone",
-            "distributors",
-            "created_at",
-            "updated_at",
+            "id", "name", "phone_number", "address", "contact_email", "contact_phone", "distributors",
+            "created_at", "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -164,16 +150,8 @@ class DistributionProductSerializer(serializers.ModelSerializer):
         model = Product
         ref_name = "DistributionProduct"
         fields = [
-            "id",
-            "name",
-            "description",
-            "external_product_id",
-            "category",
-            "price",
-            "currency",
-            "is_active",
-            "created_at",
-            "updated_at",
+            "id", "name", "description", "external_product_id", "category", "price", "currency", "is_active",
+            "created_at", "updated_at",
         ]
         read_only_fields = fields
 
@@ -200,20 +178,9 @@ class OrderSerializer(ListedRows, serializers.ModelSerializer):
     class Meta:
         model = Order
         fields = [
-            "id",
-            "distributor",
-            "point_of_sale",
-            "delivery_address",
-            "status",
-            "allowed_transitions",
-            "price",
-            "lines",
-            "created_on_utc",
-            "confirmed_on_utc",
-            "rejected_on_utc",
-            "delivery_on_utc",
-            "canceled_on_utc",
-            "delivered_on_utc",
+            "id", "distributor", "point_of_sale", "delivery_address", "status", "allowed_transitions", "price",
+            "lines", "created_on_utc", "confirmed_on_utc", "rejected_on_utc", "delivery_on_utc",
+            "canceled_on_utc", "delivered_on_utc",
         ]
         read_only_fields = fields
 

@@ -51,9 +51,8 @@ def test_admin_creates_order_then_adds_line_and_moves_it(manager_client, distrib
     assert response.url == manage
     assert order.delivery_address_street == shop.address_street
 
-    manager_client.post(
-        manage, {"operation": "add_line", "product": milk.pk, "quantity_value": 4, "quantity_unit": "unit"}
-    )
+    manager_client.post(manage, {"operation": "add_line", "product": milk.pk, "quantity_value": 4,
+                                 "quantity_unit": "unit"})
     order.refresh_from_db()
     assert str(order.price_amount) == "5.00"
     page = manager_client.get(manage)
@@ -97,18 +96,10 @@ def test_distributor_with_orders_is_not_deleted_from_admin(manager_client, order
 
 
 def test_admin_edits_a_distributor_with_audit(manager_client, distributor):
-    response = manager_client.post(
-        reverse("distribution_distributor:edit", args=[distributor.pk]),
-        {
-            "name": "Norte SA",
-            "phone_number": "1",
-            "address_street": distributor.address_street,
-            "address_city": "Lille",
-            "address_postal_code": "59000",
-            "contact_email": "",
-            "contact_phone": "",
-        },
-    )
+    response = manager_client.post(reverse("distribution_distributor:edit", args=[distributor.pk]), {
+        "name": "Norte SA", "phone_number": "1", "address_street": distributor.address_street,
+        "address_city": "Lille", "address_postal_code": "59000", "contact_email": "", "contact_phone": "",
+    })
     assert response.status_code == 302, response.content[:3000]
     distributor.refresh_from_db()
     assert (distributor.name, distributor.address_city) == ("Norte SA", "Lille")
@@ -116,19 +107,11 @@ def test_admin_edits_a_distributor_with_audit(manager_client, distributor):
 
 
 def test_admin_links_points_of_sale_on_the_distributor_form(manager_client, distributor, shop, other_shop):
-    response = manager_client.post(
-        reverse("distribution_distributor:edit", args=[distributor.pk]),
-        {
-            "name": distributor.name,
-            "phone_number": "",
-            "address_street": distributor.address_street,
-            "address_city": distributor.address_city,
-            "address_postal_code": "",
-            "contact_email": "",
-            "contact_phone": "",
-            "points_of_sale": [str(shop.pk), str(other_shop.pk)],
-        },
-    )
+    response = manager_client.post(reverse("distribution_distributor:edit", args=[distributor.pk]), {
+        "name": distributor.name, "phone_number": "", "address_street": distributor.address_street,
+        "address_city": distributor.address_city, "address_postal_code": "", "contact_email": "",
+        "contact_phone": "", "points_of_sale": [str(shop.pk), str(other_shop.pk)],
+    })
     assert response.status_code == 302, response.content[:3000]
     assert set(distributor.points_of_sale.all()) == {shop, other_shop}
 

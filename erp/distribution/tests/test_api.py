@@ -34,18 +34,14 @@ def foreign_order(other_distributor, other_shop, milk, manager):
 
 
 def test_manager_creates_order_with_lines_by_external_id(manager, distributor, shop, milk, butter):
-    response = client_for(manager).post(
-        f"{BASE}/orders/",
-        {
-            "distributor": str(distributor.pk),
-            "point_of_sale": str(shop.pk),
-            "lines": [
-                {"external_product_id": "MILK-1L", "quantity": {"value": 4, "unit": "unit"}},
-                {"product": str(butter.pk), "quantity": {"value": 3, "unit": "box"}},
-            ],
-        },
-        format="json",
-    )
+    response = client_for(manager).post(f"{BASE}/orders/", {
+        "distributor": str(distributor.pk),
+        "point_of_sale": str(shop.pk),
+        "lines": [
+            {"external_product_id": "MILK-1L", "quantity": {"value": 4, "unit": "unit"}},
+            {"product": str(butter.pk), "quantity": {"value": 3, "unit": "box"}},
+        ],
+    }, format="json")
     assert response.status_code == 201, response.data
     body = response.data
     assert body["status"] == "created"
@@ -65,50 +61,34 @@ def test_create_refuses_point_of_sale_not_served(manager, distributor, other_sho
 
 def test_create_refuses_currency_mixing(manager, distributor, shop, milk):
     ProductFactory(external_product_id="DULCE-USD", currency="USD")
-    response = client_for(manager).post(
-        f"{BASE}/orders/",
-        {
-            "distributor": str(distributor.pk),
-            "point_of_sale": str(shop.pk),
-            "lines": [
-                {"external_product_id": "MILK-1L", "quantity": {"value": 1, "unit": "unit"}},
-                {"external_product_id": "DULCE-USD", "quantity": {"value": 1, "unit": "unit"}},
-            ],
-        },
-        format="json",
-    )
+    response = client_for(manager).post(f"{BASE}/orders/", {
+        "distributor": str(distributor.pk), "point_of_sale": str(shop.pk),
+        "lines": [
+            {"external_product_id": "MILK-1L", "quantity": {"value": 1, "unit": "unit"}},
+            {"external_product_id": "DULCE-USD", "quantity": {"value": 1, "unit": "unit"}},
+        ],
+    }, format="json")
     assert response.status_code == 422
     assert response.data["code"] == "currency_mismatch"
     assert not Order.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("quantity", "field"), [({"value": 0, "unit": "box"}, "quantity_value"), ({"value": 2, "unit": " "}, "unit")]
-)
+@pytest.mark.parametrize(("quantity", "field"), [({"value": 0, "unit": "box"}, "quantity_value"),
+                                                  ({"value": 2, "unit": " "}, "unit")])
 def test_create_refuses_invalid_quantity(manager, distributor, shop, milk, quantity, field):
-    response = client_for(manager).post(
-        f"{BASE}/orders/",
-        {
-            "distributor": str(distributor.pk),
-            "point_of_sale": str(shop.pk),
-            "lines": [{"product": str(milk.pk), "quantity": quantity}],
-        },
-        format="json",
-    )
+    response = client_for(manager).post(f"{BASE}/orders/", {
+        "distributor": str(distributor.pk), "point_of_sale": str(shop.pk),
+        "lines": [{"product": str(milk.pk), "quantity": quantity}],
+    }, format="json")
     assert response.status_code == 400
     assert not Order.objects.exists()
 
 
 def test_create_refuses_address_without_city(manager, distributor, shop):
-    response = client_for(manager).post(
-        f"{BASE}/orders/",
-        {
-            "distributor": str(distributor.pk),
-            "point_of_sale": str(shop.pk),
-            "delivery_address": {"street": "1 rue X", "city": "  "},
-        },
-        format="json",
-    )
+    response = client_for(manager).post(f"{BASE}/orders/", {
+        "distributor": str(distributor.pk), "point_of_sale": str(shop.pk),
+        "delivery_address": {"street": "1 rue X", "city": "  "},
+    }, format="json")
     assert response.status_code == 400
 
 
@@ -137,8 +117,7 @@ def test_illegal_move_is_409_with_allowed_moves(manager, order):
 def test_lines_add_and_remove_only_while_created(manager, order, butter):
     client = client_for(manager)
     response = client.post(
-        f"{BASE}/orders/{order.pk}/lines/",
-        {"product": str(butter.pk), "quantity": {"value": 1, "unit": "box"}},
+        f"{BASE}/orders/{order.pk}/lines/", {"product": str(butter.pk), "quantity": {"value": 1, "unit": "box"}},
         format="json",
     )
     assert response.status_code == 201
@@ -149,8 +128,7 @@ def test_lines_add_and_remove_only_while_created(manager, order, butter):
     assert response.data["price"]["amount"] == "5.00"
     client.post(f"{BASE}/orders/{order.pk}/confirm/")
     response = client.post(
-        f"{BASE}/orders/{order.pk}/lines/",
-        {"product": str(butter.pk), "quantity": {"value": 1, "unit": "box"}},
+        f"{BASE}/orders/{order.pk}/lines/", {"product": str(butter.pk), "quantity": {"value": 1, "unit": "box"}},
         format="json",
     )
     assert response.status_code == 409
@@ -165,15 +143,12 @@ def test_orders_are_filtered(manager, order, foreign_order, distributor, other_d
     ids = lambda r: {row["id"] for row in r.data["results"]}  # noqa: E731
     assert ids(client.get(f"{BASE}/orders/", {"status": "confirmed"})) == {str(order.pk)}
     assert ids(client.get(f"{BASE}/orders/", {"status": ["confirmed", "created"]})) == {
-        str(order.pk),
-        str(foreign_order.pk),
-    }
+        str(order.pk), str(foreign_order.pk)}
     assert ids(client.get(f"{BASE}/orders/", {"distributor": str(other_distributor.pk)})) == {str(foreign_order.pk)}
     assert ids(client.get(f"{BASE}/orders/", {"point_of_sale": str(order.point_of_sale_id)})) == {str(order.pk)}
     Order.objects.filter(pk=foreign_order.pk).update(created_on_utc="2024-03-01T10:00:00Z")
-    assert ids(
-        client.get(f"{BASE}/orders/", {"created_from": "2024-01-01T00:00:00Z", "created_to": "2024-12-31T00:00:00Z"})
-    ) == {str(foreign_order.pk)}
+    assert ids(client.get(f"{BASE}/orders/", {"created_from": "2024-01-01T00:00:00Z",
+                                              "created_to": "2024-12-31T00:00:00Z"})) == {str(foreign_order.pk)}
     assert ids(client.get(f"{BASE}/orders/", {"created_from": "2025-01-01T00:00:00Z"})) == {str(order.pk)}
 
 
@@ -189,18 +164,10 @@ def test_distributor_user_lists_only_its_orders(member, order, foreign_order):
     assert response.data["results"] == []
 
 
-@pytest.mark.parametrize(
-    ("method", "suffix"),
-    [
-        ("get", ""),
-        ("post", "confirm/"),
-        ("post", "reject/"),
-        ("post", "ship/"),
-        ("post", "deliver/"),
-        ("post", "cancel/"),
-        ("post", "lines/"),
-    ],
-)
+@pytest.mark.parametrize(("method", "suffix"), [
+    ("get", ""), ("post", "confirm/"), ("post", "reject/"), ("post", "ship/"), ("post", "deliver/"),
+    ("post", "cancel/"), ("post", "lines/"),
+])
 def test_distributor_user_gets_404_on_another_distributors_order(member, foreign_order, milk, method, suffix):
     client = client_for(member)
     payload = {"product": str(milk.pk), "quantity": {"value": 1, "unit": "unit"}}
@@ -220,14 +187,9 @@ def test_distributor_user_cannot_remove_another_distributors_line(member, foreig
 
 
 def test_distributor_user_creates_for_its_own_distributor(member, distributor, shop, milk):
-    response = client_for(member).post(
-        f"{BASE}/orders/",
-        {
-            "point_of_sale": str(shop.pk),
-            "lines": [{"product": str(milk.pk), "quantity": {"value": 2, "unit": "unit"}}],
-        },
-        format="json",
-    )
+    response = client_for(member).post(f"{BASE}/orders/", {
+        "point_of_sale": str(shop.pk), "lines": [{"product": str(milk.pk), "quantity": {"value": 2, "unit": "unit"}}],
+    }, format="json")
     assert response.status_code == 201, response.data
     assert response.data["distributor"] == distributor.pk
 
@@ -235,8 +197,7 @@ def test_distributor_user_creates_for_its_own_distributor(member, distributor, s
 def test_distributor_user_cannot_order_for_another_distributor(member, other_distributor, other_shop, shop):
     client = client_for(member)
     response = client.post(
-        f"{BASE}/orders/",
-        {"distributor": str(other_distributor.pk), "point_of_sale": str(other_shop.pk)},
+        f"{BASE}/orders/", {"distributor": str(other_distributor.pk), "point_of_sale": str(other_shop.pk)},
         format="json",
     )
     assert response.status_code == 404
@@ -259,9 +220,8 @@ def test_distributor_user_ships_and_cancels_its_own_order(member, manager, order
     assert client.post(f"{BASE}/orders/{order.pk}/cancel/").data["status"] == "cancelled"
 
 
-def test_distributor_user_sees_only_its_distributor_and_points_of_sale(
-    member, distributor, other_distributor, shop, other_shop
-):
+def test_distributor_user_sees_only_its_distributor_and_points_of_sale(member, distributor, other_distributor, shop,
+                                                                       other_shop):
     client = client_for(member)
     response = client.get(f"{BASE}/distributors/")
     assert [row["id"] for row in response.data["results"]] == [str(distributor.pk)]
@@ -303,31 +263,20 @@ def test_distributor_role_without_membership_sees_no_order(make_user, order):
 
 def test_manager_manages_distributors_and_links(manager):
     client = client_for(manager)
-    response = client.post(
-        f"{BASE}/distributors/",
-        {
-            "name": "Este",
-            "phone_number": "+598 2 000 0000",
-            "address": {"street": "Av. 18 de Julio 1000", "city": "Montevideo", "postal_code": "11100"},
-            "contact_email": "este@distribution.test",
-        },
-        format="json",
-    )
+    response = client.post(f"{BASE}/distributors/", {
+        "name": "Este", "phone_number": "+598 2 000 0000",
+        "address": {"street": "Av. 18 de Julio 1000", "city": "Montevideo", "postal_code": "11100"},
+        "contact_email": "este@distribution.test",
+    }, format="json")
     assert response.status_code == 201, response.data
     distributor_id = response.data["id"]
-    response = client.post(
-        f"{BASE}/points-of-sale/",
-        {
-            "name": "Kiosko",
-            "address": {"street": "Rambla 1", "city": "Montevideo"},
-        },
-        format="json",
-    )
+    response = client.post(f"{BASE}/points-of-sale/", {
+        "name": "Kiosko", "address": {"street": "Rambla 1", "city": "Montevideo"},
+    }, format="json")
     assert response.status_code == 201, response.data
     pos_id = response.data["id"]
-    response = client.post(
-        f"{BASE}/distributors/{distributor_id}/points-of-sale/", {"point_of_sale": pos_id}, format="json"
-    )
+    response = client.post(f"{BASE}/distributors/{distributor_id}/points-of-sale/", {"point_of_sale": pos_id},
+                           format="json")
     assert response.status_code == 200
     assert [str(p) for p in response.data["points_of_sale"]] == [pos_id]
     response = client.delete(f"{BASE}/distributors/{distributor_id}/points-of-sale/{pos_id}/")
@@ -336,14 +285,9 @@ def test_manager_manages_distributors_and_links(manager):
 
 
 def test_distributor_address_requires_city(manager):
-    response = client_for(manager).post(
-        f"{BASE}/distributors/",
-        {
-            "name": "Oeste",
-            "address": {"street": "Calle 1", "city": ""},
-        },
-        format="json",
-    )
+    response = client_for(manager).post(f"{BASE}/distributors/", {
+        "name": "Oeste", "address": {"street": "Calle 1", "city": ""},
+    }, format="json")
     assert response.status_code == 400
 
 
@@ -370,12 +314,8 @@ def test_products_by_external_id(member, milk):
     assert response.status_code == 200
     assert response.data == {
         **response.data,
-        "name": "Milk 1L",
-        "external_product_id": "MILK-1L",
-        "category": "Dairy",
-        "price": "1.25",
-        "currency": "EUR",
-        "is_active": True,
+        "name": "Milk 1L", "external_product_id": "MILK-1L", "category": "Dairy", "price": "1.25",
+        "currency": "EUR", "is_active": True,
     }
     assert client.get(f"{BASE}/products/by-external-id/NOPE/").status_code == 404
     response = client.get(f"{BASE}/products/", {"external_product_id": "MILK-1L"})

@@ -31,12 +31,8 @@ def test_distribution_manager_holds_every_spec_permission():
 def test_distributor_role_reads_writes_and_delivers_only():
     perms = _perms("distributor")
     assert {"distribution.read_orders", "distribution.write_orders", "distribution.deliver_orders"} <= perms
-    assert not perms & {
-        "distribution.confirm_orders",
-        "distribution.manage_distributors",
-        "commerce.change_product",
-        "core.view_user",
-    }
+    assert not perms & {"distribution.confirm_orders", "distribution.manage_distributors", "commerce.change_product",
+                        "core.view_user"}
 
 
 def test_admin_role_holds_the_distribution_permissions():
@@ -57,13 +53,8 @@ def _indexed_columns(table: str) -> list[list[str]]:
 
 def test_order_indexes_of_the_spec():
     columns = _indexed_columns(Order._meta.db_table)
-    for expected in (
-        ["distributor_id"],
-        ["point_of_sale_id"],
-        ["status"],
-        ["created_on_utc"],
-        ["distributor_id", "created_on_utc"],
-    ):
+    for expected in (["distributor_id"], ["point_of_sale_id"], ["status"], ["created_on_utc"],
+                     ["distributor_id", "created_on_utc"]):
         assert expected in columns, (expected, columns)
 
 

@@ -9,19 +9,13 @@ def test_seed_is_idempotent_and_has_every_status():
     lines = []
     seed.seed(lines.append)
     counts = (
-        Distributor.objects.count(),
-        PointOfSale.objects.count(),
-        Order.objects.count(),
-        OrderLine.objects.count(),
+        Distributor.objects.count(), PointOfSale.objects.count(), Order.objects.count(), OrderLine.objects.count()
     )
     assert counts[:3] == (2, 4, 6)
     assert set(Order.objects.values_list("status", flat=True)) == set(OrderStatus.values)
     seed.seed(lines.append)
     assert (
-        Distributor.objects.count(),
-        PointOfSale.objects.count(),
-        Order.objects.count(),
-        OrderLine.objects.count(),
+        Distributor.objects.count(), PointOfSale.objects.count(), Order.objects.count(), OrderLine.objects.count()
     ) == counts
     member = DistributorMember.objects.get()
     assert member.user.groups.filter(name="distributor").exists()

@@ -51,9 +51,7 @@ def test_order_create_freezes_delivery_address(distributor, shop, manager):
 
 def test_order_create_with_explicit_address(distributor, shop, manager):
     order = services.order_create(
-        distributor=distributor,
-        point_of_sale=shop,
-        delivery_address=Address("Dock 4", "Marseille", "13002"),
+        distributor=distributor, point_of_sale=shop, delivery_address=Address("Dock 4", "Marseille", "13002"),
         actor=manager,
     )
     assert (order.delivery_address_street, order.delivery_address_city) == ("Dock 4", "Marseille")
@@ -70,10 +68,8 @@ def test_order_create_refused_line_leaves_no_order(distributor, shop, milk, mana
     dollars = ProductFactory(currency="USD")
     with pytest.raises(CurrencyMismatch):
         services.order_create(
-            distributor=distributor,
-            point_of_sale=shop,
-            lines=[(milk, Quantity(1, "unit")), (dollars, Quantity(1, "unit"))],
-            actor=manager,
+            distributor=distributor, point_of_sale=shop,
+            lines=[(milk, Quantity(1, "unit")), (dollars, Quantity(1, "unit"))], actor=manager,
         )
     assert not Order.objects.exists()
     assert not OrderLine.objects.exists()
@@ -91,10 +87,7 @@ def test_line_add_refuses_other_currency(order, manager):
 def test_order_in_other_currency_accepts_its_products(distributor, shop, manager):
     pesos = ProductFactory(currency="UYU", unit_price_excl_tax=Decimal("40"))
     order = services.order_create(
-        distributor=distributor,
-        point_of_sale=shop,
-        currency="UYU",
-        lines=[(pesos, Quantity(2, "unit"))],
+        distributor=distributor, point_of_sale=shop, currency="UYU", lines=[(pesos, Quantity(2, "unit"))],
         actor=manager,
     )
     assert (order.price_amount, order.price_currency) == (Decimal("80.00"), "UYU")
@@ -117,15 +110,12 @@ def test_line_remove_recomputes_price(order, butter, manager):
     assert order.lines.count() == 1
 
 
-@pytest.mark.parametrize(
-    "move",
-    [
-        [services.order_confirm],
-        [services.order_reject],
-        [services.order_confirm, services.order_ship],
-        [services.order_confirm, services.order_cancel],
-    ],
-)
+@pytest.mark.parametrize("move", [
+    [services.order_confirm],
+    [services.order_reject],
+    [services.order_confirm, services.order_ship],
+    [services.order_confirm, services.order_cancel],
+])
 def test_lines_are_frozen_after_created(order, butter, manager, move):
     for service in move:
         service(order=order, actor=manager)

@@ -52,16 +52,13 @@ def test_money_times_quantity():
     assert Money(Decimal("1.25"), "EUR").times(3) == Money(Decimal("3.75"), "EUR")
 
 
-@pytest.mark.parametrize(
-    ("street", "city", "code"),
-    [
-        ("", "Paris", "address_street_required"),
-        ("   ", "Paris", "address_street_required"),
-        (None, "Paris", "address_street_required"),
-        ("1 rue X", "", "address_city_required"),
-        ("1 rue X", " ", "address_city_required"),
-    ],
-)
+@pytest.mark.parametrize(("street", "city", "code"), [
+    ("", "Paris", "address_street_required"),
+    ("   ", "Paris", "address_street_required"),
+    (None, "Paris", "address_street_required"),
+    ("1 rue X", "", "address_city_required"),
+    ("1 rue X", " ", "address_city_required"),
+])
 def test_address_requires_street_and_city(street, city, code):
     with pytest.raises(InvalidValue) as exc:
         Address(street, city, "75001")

@@ -47,7 +47,6 @@ class AccountStatusField(serializers.ChoiceField):
 
 class SocialAccountSerializer(serializers.ModelSerializer):
     status = AccountStatusField(required=False)
-
     class Meta:
         model = SocialAccount
         fields = ["id", "provider", "display_name", "status", "token_expires_at", "created_at", "updated_at"]
@@ -61,19 +60,8 @@ class SocialMediaAssetSerializer(serializers.ModelSerializer):
     class Meta:
         model = SocialMediaAsset
         fields = [
-            "id",
-            "title",
-            "storage_bucket",
-            "object_key",
-            "content_type",
-            "size_bytes",
-            "width",
-            "height",
-            "url",
-            "from_clinical_photo",
-            "takedown_requested_at",
-            "created_at",
-            "updated_at",
+            "id", "title", "storage_bucket", "object_key", "content_type", "size_bytes", "width", "height",
+            "url", "from_clinical_photo", "takedown_requested_at", "created_at", "updated_at",
         ]
         read_only_fields = fields
 
@@ -98,7 +86,9 @@ class AssetFromPhotoSerializer(serializers.Serializer):
 
 
 class PostAssetSerializer(serializers.ModelSerializer):
-    takedown_requested_at = DateTimeField(source="asset.takedown_requested_at", read_only=True, allow_null=True)
+    takedown_requested_at = DateTimeField(
+        source="asset.takedown_requested_at", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = SocialPostAsset
@@ -125,33 +115,13 @@ class SocialPostSerializer(serializers.ModelSerializer):
     class Meta:
         model = SocialPost
         fields = [
-            "id",
-            "language",
-            "caption",
-            "hashtags",
-            "status",
-            "scheduled_at",
-            "published_external_id",
-            "published_at",
-            "error_log",
-            "takedown_requested_at",
-            "reminder_sent_at",
-            "assets",
-            "caption_counts",
-            "created_by",
-            "created_at",
-            "updated_at",
+            "id", "language", "caption", "hashtags", "status", "scheduled_at", "published_external_id",
+            "published_at", "error_log", "takedown_requested_at", "reminder_sent_at", "assets", "caption_counts",
+            "created_by", "created_at", "updated_at",
         ]
         read_only_fields = [
-            "status",
-            "published_external_id",
-            "published_at",
-            "error_log",
-            "takedown_requested_at",
-            "reminder_sent_at",
-            "created_by",
-            "created_at",
-            "updated_at",
+            "status", "published_external_id", "published_at", "error_log", "takedown_requested_at",
+            "reminder_sent_at", "created_by", "created_at", "updated_at",
         ]
 
     @extend_schema_field(PostAssetSerializer(many=True))
@@ -166,8 +136,7 @@ class SocialPostSerializer(serializers.ModelSerializer):
 
 class PostAssetsInputSerializer(serializers.Serializer):
     asset_ids = serializers.ListField(
-        child=serializers.UUIDField(),
-        allow_empty=True,
+        child=serializers.UUIDField(), allow_empty=True,
         help_text="The carousel in order (at most 10); replaces the current list.",
     )
 

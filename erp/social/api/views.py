@@ -30,9 +30,7 @@ class SocialAccountViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
 
 class AssetFilter(filters.FilterSet):
     takedown = filters.BooleanFilter(
-        field_name="takedown_requested_at",
-        lookup_expr="isnull",
-        exclude=True,
+        field_name="takedown_requested_at", lookup_expr="isnull", exclude=True,
         help_text="true: only images to take down (their patient revoked the marketing consent).",
     )
     from_clinical_photo = filters.BooleanFilter(field_name="source_photo", lookup_expr="isnull", exclude=True)
@@ -62,9 +60,7 @@ class SocialMediaAssetViewSet(
         data = s.AssetUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         asset = services.asset_upload(
-            upload=data.validated_data["file"],
-            title=data.validated_data.get("title"),
-            actor=request.user,
+            upload=data.validated_data["file"], title=data.validated_data.get("title"), actor=request.user,
             request=request,
         )
         return Response(s.SocialMediaAssetSerializer(asset, context={"request": request}).data, status=201)
@@ -85,9 +81,7 @@ class SocialMediaAssetViewSet(
         data = s.AssetFromPhotoSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         asset = services.asset_copy_from_clinical_photo(
-            photo=data.validated_data["photo"],
-            title=data.validated_data.get("title"),
-            actor=request.user,
+            photo=data.validated_data["photo"], title=data.validated_data.get("title"), actor=request.user,
             request=request,
         )
         return Response(s.SocialMediaAssetSerializer(asset, context={"request": request}).data, status=201)
@@ -191,10 +185,7 @@ class SocialPostViewSet(viewsets.ModelViewSet):
         responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="caption.txt + images")},
     )
     @action(
-        detail=True,
-        methods=["get"],
-        url_path="pack-zip",
-        url_name="pack-zip",
+        detail=True, methods=["get"], url_path="pack-zip", url_name="pack-zip",
         permission_classes=[RoleAccess, has_perms("social.export_socialpost")],
     )
     def pack_zip(self, request, pk=None):

@@ -101,8 +101,7 @@ def test_set_assets_orders_and_limits_the_carousel(api, marketer):
     assert refused.status_code == 400 and refused.data["code"] == "carousel_refused"
     reordered = api.put(url, {"asset_ids": [str(assets[2].pk), str(assets[0].pk)]}, format="json")
     assert [(row["asset"], row["order_index"]) for row in reordered.data["assets"]] == [
-        (assets[2].pk, 0),
-        (assets[0].pk, 1),
+        (assets[2].pk, 0), (assets[0].pk, 1)
     ]
 
 
@@ -268,9 +267,9 @@ def test_other_roles_are_refused_everywhere(role, marketer):
         ("get", f"/api/v1/social/posts/{post.pk}/pack-zip/", None),
     ]
     for method, url, body in calls:
-        response = (
-            getattr(client, method)(url, body, format="json") if body is not None else getattr(client, method)(url)
-        )
+        response = getattr(client, method)(url, body, format="json") if body is not None else getattr(
+            client, method
+        )(url)
         assert response.status_code == 403, (method, url, response.status_code)
     post.refresh_from_db()
     assert post.status == "ready" and post.post_assets.count() == 1
@@ -284,10 +283,9 @@ def test_admin_role_may_do_everything(marketer):
     client = client_for(admin)
     assert client.get("/api/v1/social/posts/").status_code == 200
     assert client.get(f"/api/v1/social/posts/{post.pk}/pack/").status_code == 200
-    assert (
-        client.post(f"/api/v1/social/posts/{post.pk}/transition/", {"status": "draft"}, format="json").status_code
-        == 200
-    )
+    assert client.post(
+        f"/api/v1/social/posts/{post.pk}/transition/", {"status": "draft"}, format="json"
+    ).status_code == 200
 
 
 def test_unauthenticated_is_refused():

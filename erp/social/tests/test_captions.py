@@ -16,7 +16,7 @@ def test_caption_of_2200_characters_is_accepted_2201_refused():
 
 
 def test_emoji_count_as_code_points_not_utf16_units():
-    smiley = "\U0001f600"  # two UTF-16 units, one code point
+    smiley = "\U0001F600"  # two UTF-16 units, one code point
     assert len(smiley.encode("utf-16-le")) // 2 == 2
     assert count_caption(smiley).characters == 1
     assert count_caption("👍🏽").characters == 2  # thumbs up + skin tone modifier

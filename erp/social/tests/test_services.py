@@ -38,10 +38,7 @@ def test_asset_upload_stores_a_clean_jpeg_under_a_uuid_key(marketer):
     assert asset.object_key.startswith("social/") and asset.object_key.endswith(".jpg")
     assert "IMG_0001" not in asset.object_key
     assert (asset.storage_bucket, asset.content_type, asset.width, asset.height) == (
-        "marketing",
-        "image/jpeg",
-        1080,
-        1350,
+        "marketing", "image/jpeg", 1080, 1350
     )
     with bucket("marketing").open(asset.object_key, "rb") as handle:
         stored = handle.read()
