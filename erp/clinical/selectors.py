@@ -150,13 +150,8 @@ def patient_search_page(q: str, *, contact: bool, bottom: int, top: int) -> tupl
     if not searched:
         return [], 0
     branches = [(kind, like(text) + "%", found_from) for kind, text, found_from in searched]
-    # The prefixes whose count the triggers keep: a name word, an e-mail that is the word itself
-    # (counted as the name word is, by ``shared_prefix``), a phone (``shared_prefix`` 0).
-    kept = {
-        kind: text
-        for kind, text, found_from in searched
-        if len(text) <= KEPT_PREFIX_LENGTH[kind] and (kind == "p" or found_from == len(text))
-    }
+    # The prefixes short enough for the triggers to keep their count (migration 0009).
+    short = {kind: text for kind, text, _ in searched if len(text) <= KEPT_PREFIX_LENGTH[kind]}
     ids_of, ranked_of = _TERMS.format(columns="patient_id"), _TERMS.format(columns="patient_id, sort_last, sort_first")
 
     def new_rows(select: str, kind: str, pattern: str, found_from: int | None) -> tuple[str, list]:
@@ -166,10 +161,13 @@ def patient_search_page(q: str, *, contact: bool, bottom: int, top: int) -> tupl
         return f"{select} AND shared_prefix < %s", [kind, pattern, found_from]
 
     def new_patients(kind: str, pattern: str, found_from: int | None) -> tuple[str, list]:
-        """How many patients of a branch no branch before it found: the kept count of a short
-        prefix, otherwise a plain count of its rows."""
-        if kind in kept and (kind == "p" or found_from is not None):
-            return _KEPT_COUNT, [kind, kept[kind]]
+        """How many patients of a branch no branch before it found: a plain count of its rows, or
+        the kept count of a short prefix when that is what the branch asks (the rows whose
+        ``shared_prefix`` is shorter than the prefix: a name word, an e-mail that is the word
+        itself; or every row: a phone, ``shared_prefix`` 0)."""
+        text = short.get(kind)
+        if text is not None and (kind == "p" or found_from == len(text)):
+            return _KEPT_COUNT, [kind, text]
         rows, values = new_rows(ids_of, kind, pattern, found_from)
         return f"(SELECT count(*) FROM ({rows}) AS b)", values  # noqa: S608
 

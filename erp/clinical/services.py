@@ -150,9 +150,6 @@ def patient_delete(*, patient: Patient, actor, request=None) -> None:
         patient.delete(actor=actor)
 
 
-# --- Encounters ---------------------------------------------------------------------------------
-
-
 # Arbitrary constant key of the advisory lock of a fold of the search counts ("counts").
 SEARCH_COUNTS_FOLD_LOCK_KEY = 0x636F756E7473
 
@@ -171,6 +168,9 @@ def search_counts_fold() -> int | None:
             "SELECT kind, prefix, sum(patients) FROM gone GROUP BY kind, prefix HAVING sum(patients) <> 0"
         )
         return cursor.rowcount
+
+
+# --- Encounters ---------------------------------------------------------------------------------
 
 
 def _lock_encounter(encounter: Encounter) -> Encounter:
