@@ -69,6 +69,7 @@ def _conninfo(url: str) -> str:
     config = dj_database_url.parse(url)
     parts = {"dbname": config["NAME"], "user": config["USER"], "password": config["PASSWORD"],
              "host": config["HOST"], "port": config["PORT"]}  # fmt: skip
+    parts.update(config.get("OPTIONS", {}))  # the embedded server's socket folder is `?host=`
     return " ".join(f"{k}='{v}'" for k, v in parts.items() if v not in (None, ""))
 
 
@@ -81,7 +82,9 @@ def database_urls(args) -> tuple[str, str, object | None]:
     else:
         import pgserver
 
-        server = pgserver.get_server(ROOT / "var" / "pgbench", cleanup_mode="stop")
+        pgdata = ROOT / "var" / "pgbench"
+        pgdata.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")
         main = _with_dbname(server.get_uri(), "clinic_bench")
         log(f"embedded PostgreSQL under var/pgbench ({main})")
     small = _with_dbname(main, _dbname(main) + "_small")
