@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import db, signals  # noqa: F401
         from .api import fields
 
         fields.register()
