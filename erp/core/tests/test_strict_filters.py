@@ -175,3 +175,37 @@ def test_a_filter_set_with_a_rule_of_its_own_applies_it_without_parameters(admin
     assert admin_api.get("/api/v1/audit-log/").json()["count"] > 0
     tomorrow = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
     assert admin_api.get("/api/v1/audit-log/", {"timestamp_after": tomorrow}).json()["count"] == 0
+
+
+def test_a_requests_filter_set_holds_only_the_filters_its_query_names(admin_api):
+    """The filters a query does not name would not filter (django-filter skips an empty value), so
+    the set built for a request leaves them out rather than copying and validating each one; the
+    ones it names still filter, together, and a range filter is named by its ``_after`` parameter."""
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    from erp.commerce.api.sales_views import SaleViewSet
+    from erp.ops.api.views import AuditLogViewSet
+
+    def built(view_class, params):
+        request = Request(RequestFactory().get("/", params))
+        view = view_class(request=request, action="list", args=(), kwargs={}, format_kwarg=None)
+        return StrictFilterBackend()._named_filterset(request, view_class.queryset, view)
+
+    named = built(SaleViewSet, {"status": "paid", "currency": "EUR", "page": "2"})
+    assert set(named.filters) == set(named.form.fields) == {"status", "currency"}
+    assert type(named) is type(built(SaleViewSet, {"currency": "USD", "status": "draft"}))  # kept per names
+    assert set(built(SaleViewSet, {"location": "x"}).filters) == {"location"}
+    assert set(built(AuditLogViewSet, {"timestamp_after": "2026-01-01"}).filters) == {"timestamp"}
+
+    from erp.commerce.billing import sale_create
+    from erp.commerce.models import Sale
+
+    sale_create(sold_to_name="Walk-in", actor=None)
+    sale_create(sold_to_name="Walk-in", currency="USD", actor=None)
+    cancelled_usd = sale_create(sold_to_name="Walk-in", currency="USD", actor=None)
+    Sale.objects.filter(pk=cancelled_usd.pk).update(status="cancelled")
+    listed = admin_api.get("/api/v1/sales/", {"status": "cancelled", "currency": "USD"}).json()["results"]
+    assert [row["id"] for row in listed] == [str(cancelled_usd.pk)]
+    assert admin_api.get("/api/v1/sales/", {"status": "draft", "currency": "USD"}).json()["count"] == 1
+    assert admin_api.get("/api/v1/sales/", {"status": "cancelled", "currency": "EUR"}).json()["count"] == 0
