@@ -11,7 +11,7 @@ from pathlib import Path
 os.environ.setdefault("DEBUG", "1")
 
 from .base import *  # noqa: E402,F403
-from .base import VAR_DIR, bucket_storages  # noqa: E402
+from .base import VAR_DIR, bucket_storages, prepared_statements  # noqa: E402
 
 
 def _embedded_postgres_url() -> str:
@@ -24,7 +24,7 @@ def _embedded_postgres_url() -> str:
 if not os.environ.get("DATABASE_URL"):
     import dj_database_url
 
-    DATABASES = {"default": dj_database_url.parse(_embedded_postgres_url())}
+    DATABASES = {"default": prepared_statements(dj_database_url.parse(_embedded_postgres_url()))}
 
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405
     raise RuntimeError("The test suite runs on PostgreSQL only; set DATABASE_URL to a postgres:// URL.")
