@@ -29,7 +29,7 @@ from erp.commerce.models import (
     SaleLine,
     SaleLineLot,
 )
-from erp.core.api.fields import joined_columns, prefetch_list
+from erp.core.api.fields import attach_lists, joined_columns, prefetch_list
 from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.exceptions import InvalidInput
@@ -65,11 +65,10 @@ def _sale_queryset():
     )
 
 
-def _sale_list_queryset():
-    """Sales as the list shows them: lines without their lots, payments."""
-    return _sales().prefetch_related(
-        prefetch_list("lines", SaleLine.objects.all()), prefetch_list("payments", _payments())
-    )
+def _attach_list_lines_and_payments(sales: list) -> None:
+    """What the list shows of each sale of a page: its lines without their lots, its payments."""
+    attach_lists(sales, "lines", SaleLine.objects.all(), key="sale_id")
+    attach_lists(sales, "payments", _payments(), key="sale_id")
 
 
 @extend_schema_view(
@@ -103,8 +102,14 @@ class SaleViewSet(
         if self.action in self.RELOCKING_ACTIONS:
             return Sale.objects.all()
         if self.action == "list":
-            return _sale_list_queryset()
+            return _sales()  # the page's lines and payments are attached to it (paginate_queryset)
         return super().get_queryset()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if self.action == "list" and page is not None:
+            _attach_list_lines_and_payments(page)
+        return page
 
     def get_serializer_class(self):
         return s.ListedSaleSerializer if self.action == "list" else s.SaleSerializer
