@@ -17,6 +17,7 @@ queryset); ``erp/core/tests/test_counts.py`` checks that the two agree.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from django.db import connections
@@ -41,6 +42,7 @@ _LIVE: dict[str, Callable[[], QuerySet]] = {}
 def register(model, live: Callable[[], QuerySet]) -> None:
     """Declare that ``model``'s table is counted; ``live()`` is the queryset of its live rows."""
     _LIVE[model._meta.db_table] = live
+    _live_sql.cache_clear()
 
 
 def counted_table_sql(table: str, live_condition: str) -> tuple[str, str]:
@@ -103,11 +105,17 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
     return query.sql_with_params()
 
 
+@functools.cache
+def _live_sql(table: str, alias: str) -> tuple[str, tuple]:
+    """The SQL of a counted table's live rows: the same at every call, so built once."""
+    return _sql(_LIVE[table]().using(alias))
+
+
 def kept_count(queryset: QuerySet) -> int | None:
     """The kept number of rows of ``queryset`` when it selects exactly a counted table's live rows."""
-    live = _LIVE.get(queryset.model._meta.db_table)
+    table = queryset.model._meta.db_table
     connection = connections[queryset.db]
-    if live is None or connection.vendor != "postgresql" or _sql(queryset) != _sql(live().using(queryset.db)):
+    if table not in _LIVE or connection.vendor != "postgresql" or _sql(queryset) != _live_sql(table, queryset.db):
         return None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {KEPT_ROWS}", [queryset.model._meta.db_table])  # noqa: S608
