@@ -19,7 +19,7 @@ from django.db.models import Min, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http.request import split_domain_port
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.models.sites import get_site_for_hostname
 from wagtail.signals import post_page_move
@@ -105,6 +105,7 @@ PROMOTIONS_KEY = "website:promotions"
 ROUTE_KEY = "website:route:{generation}:{path}"
 MENU_KEY = "website:menu:{generation}:{pk}"
 TRANSLATIONS_KEY = "website:translations:{generation}:{key}"
+LINKS_KEY = "website:translation-links:{generation}:{site}:{language}:{key}"
 # What a language's root page is routed through with (SitePage.route, the home link, the menu).
 ROOT_FIELDS = ("id", "url_path", "path", "depth", "numchild", "live", "locale_id", "translation_key", "title")
 MAX_KEPT_HOSTS = 20  # CommonMiddleware has checked the host against ALLOWED_HOSTS; ports may vary
@@ -226,6 +227,26 @@ def translations_of(page: Page) -> dict[str, Page]:
     return cache.get_or_set(key, versions, TIMEOUT)
 
 
+def translation_links(page: Page, request) -> dict[str, tuple[str, str]]:
+    """``{language code: (URL, full URL)}`` of the versions of ``page`` (``translations_of``),
+    kept with them under the tree's generation, per site of the request and active language:
+    each URL is a ``reverse()`` under the version's language, twelve of them a page in six
+    languages. A site saved drops the tree's generation too (its host makes the full URLs)."""
+    site = Site.find_for_request(request) if request is not None else None
+
+    def links() -> dict[str, tuple[str, str]]:
+        return {
+            code: (version.get_url(request), version.get_full_url(request))
+            for code, version in translations_of(page).items()
+        }
+
+    key = LINKS_KEY.format(
+        generation=tree_generation(), site=getattr(site, "pk", None), language=translation.get_language(),
+        key=page.translation_key,
+    )  # fmt: skip
+    return cache.get_or_set(key, links, TIMEOUT)
+
+
 def promotions_of(locale_id: int) -> list[tuple]:
     """``(promotion, link)`` for the live promotions of a locale not ended yet, in the order of
     ``Promotion.current`` (the latest started first), each with its link page in that locale
@@ -304,7 +325,7 @@ def _promotions_changed(sender, **kwargs):
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 def _sites_changed(sender, **kwargs):
-    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY])
+    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY, TREE_KEY])
 
 
 @receiver(post_save, sender=PageViewRestriction)

@@ -36,20 +36,20 @@ def page_translations(page: Page, request) -> list[dict]:
     """The languages ``page`` really exists in (live, not an alias), in the site's language order."""
     if page is None or not getattr(page, "pk", None):
         return []
-    from ..cache import translations_of
+    from ..cache import translation_links
 
-    versions = translations_of(page)
+    versions = translation_links(page, request)
     current = translation.get_language()
     links = []
     for code in _enabled_languages(request):
-        version = versions.get(code)
-        if version is None:
+        if code not in versions:
             continue
+        url, full_url = versions[code]
         links.append({
             "code": code,
             "name": NATIVE_NAMES.get(code, code),
-            "url": version.get_url(request),
-            "full_url": version.get_full_url(request),
+            "url": url,
+            "full_url": full_url,
             "is_current": code == current,
             "og_locale": OG_LOCALES.get(code, code),
         })

@@ -200,3 +200,26 @@ def test_the_language_links_are_kept_and_a_translation_published_unpublished_or_
     restriction.delete()
     assert "hy" in dict(_alternates(client.get("/fr/services/laser/").text))
 
+
+def test_the_language_links_urls_are_kept_and_a_new_slug_or_site_host_shows_at_once(
+    client, site_tree, page_cache_off  # noqa: F811
+):
+    """The versions' URLs are kept with them (cache.translation_links): a version's new slug, or
+    the site's new host, is in the links of the next page."""
+    from django.test.utils import override_settings
+    from wagtail.models import Site
+
+    assert dict(_alternates(client.get("/fr/services/laser/").text))["en"] == "http://testserver/en/services/laser/"
+    en_service = site_tree.en_service
+    en_service.slug = "laser-care"
+    en_service.save_revision().publish()
+    links = dict(_alternates(client.get("/fr/services/laser/").text))
+    assert links["en"] == "http://testserver/en/services/laser-care/"
+    assert 'href="/en/services/laser-care/" lang="en"' in client.get("/fr/services/laser/").text  # the switcher
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "www.clinic.test", 443
+    site.save()
+    with override_settings(ALLOWED_HOSTS=["www.clinic.test", "testserver"]):
+        links = dict(_alternates(client.get("/fr/services/laser/", HTTP_HOST="www.clinic.test").text))
+    assert links["en"] == "https://www.clinic.test/en/services/laser-care/"
+
