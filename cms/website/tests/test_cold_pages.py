@@ -222,4 +222,3 @@ def test_the_language_links_urls_are_kept_and_a_new_slug_or_site_host_shows_at_o
     with override_settings(ALLOWED_HOSTS=["www.clinic.test", "testserver"]):
         links = dict(_alternates(client.get("/fr/services/laser/", HTTP_HOST="www.clinic.test").text))
     assert links["en"] == "https://www.clinic.test/en/services/laser-care/"
-

@@ -1,5 +1,6 @@
-"""Date-times are read by psycopg's C loader on a UTC session, with the values Django's own
-loader gives (``erp.core.db``)."""
+"""How the project reads PostgreSQL: date-times by psycopg's C loader on a UTC session, with the
+values Django's own loader gives (``erp.core.db``); statements a connection keeps running
+prepared (``site.settings.base.prepared_statements``)."""
 
 from datetime import UTC, datetime, timedelta
 
