@@ -118,7 +118,7 @@ def kept_count(queryset: QuerySet) -> int | None:
     if table not in _LIVE or connection.vendor != "postgresql" or _sql(queryset) != _live_sql(table, queryset.db):
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {KEPT_ROWS}", [queryset.model._meta.db_table])  # noqa: S608
+        cursor.execute(f"SELECT {KEPT_ROWS}", [table])  # noqa: S608
         row = cursor.fetchone()
     # No row, or a negative number (it can't be, but a count must never be wrong): count instead.
     return row[0] if row and row[0] >= 0 else None

@@ -62,6 +62,8 @@ class StrictFilterBackend(DjangoFilterBackend):
     # django-filter builds a new FilterSet class from ``filterset_fields`` at every call (twice a
     # request here); the class only depends on the view, the model and the fields, so it is kept.
     _auto_filtersets: dict = {}
+    # The same set narrowed to the filters a query names, kept per set and names (``_named_filterset``).
+    _named_filtersets: dict = {}
 
     def get_filterset_class(self, view, queryset=None):
         fields = getattr(view, "filterset_fields", None)
@@ -93,8 +95,6 @@ class StrictFilterBackend(DjangoFilterBackend):
             )
         _in_utc(filterset.form.cleaned_data)
         return filterset.qs
-
-    _named_filtersets: dict = {}
 
     def _named_filterset(self, request, queryset, view):
         """The view's filter set with only the filters the query names: the others would not
