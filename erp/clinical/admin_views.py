@@ -7,6 +7,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.views import generic
 
@@ -53,6 +54,8 @@ IDENTITY_FIELDS = [
     "is_merged",
     "merged_into_patient",
     "merge_reason",
+    "possible_duplicate_of",
+    "possible_duplicate_reason",
 ]
 
 
@@ -215,6 +218,20 @@ def patient_merge_view(request, pk):
             request=request,
         ),
         f"{merged} was merged into this patient.",
+    )
+
+
+@require_POST
+def patient_not_a_duplicate_view(request, pk):
+    _require(request.user, "clinical.merge_patient", "clinical.change_patient")
+    patient = get_object_or_404(Patient, pk=pk)
+    return _run(
+        request,
+        patient,
+        lambda: services.patient_duplicate_dismiss(
+            patient=patient, note=request.POST.get("note"), actor=request.user, request=request
+        ),
+        _("Marked as not a duplicate."),
     )
 
 

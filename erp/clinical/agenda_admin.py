@@ -20,7 +20,7 @@ from erp.ops.audit import audit_record
 
 from . import calendly, selectors, services
 from .audit import audit_reads
-from .models import Appointment, AppointmentStatus, CalendlyDelivery, EncounterType
+from .models import Appointment, AppointmentStatus, CalendlyDelivery, CalendlyOutcome, EncounterType
 
 
 def _appointment_page(appointment) -> str:
@@ -187,8 +187,16 @@ class CalendlyDeliveryPageView(generic.InspectView):
         context = super().get_context_data(**kwargs)
         import json
 
-        context["payload_text"] = json.dumps(self.object.payload, indent=2, ensure_ascii=False)
-        context["can_replay"] = self.request.user.has_perm("clinical.replay_calendlydelivery")
+        delivery = self.object
+        if delivery.payload is None and delivery.raw_body is not None:
+            # A refused body, shown as received: undecodable bytes and NULs escaped, cut short.
+            raw = bytes(delivery.raw_body).decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
+            context["payload_text"] = raw[:20000]
+        else:
+            context["payload_text"] = json.dumps(delivery.payload, indent=2, ensure_ascii=False)
+        context["can_replay"] = self.request.user.has_perm("clinical.replay_calendlydelivery") and (
+            delivery.outcome != CalendlyOutcome.INVALID
+        )
         return context
 
 

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import os
 import time
 from datetime import datetime
@@ -20,22 +21,27 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from erp.core.models import AppSettings, ClinicLocation, Practitioner
 from erp.ops.audit import audit_record
 
-from .exceptions import CalendlyPayloadInvalid, InvalidPhoneNumber
+from .exceptions import CalendlyPayloadInvalid, CalendlyPayloadRefused, InvalidPhoneNumber
 from .models import (
     Appointment,
     AppointmentSource,
     AppointmentStatus,
     CalendlyDelivery,
     CalendlyOutcome,
+    DuplicateReason,
     IdentityConfidence,
     Patient,
     ReferralSource,
+    normalize_email,
+    normalize_name,
     phone_to_e164,
 )
+from .services import patient_identity_lock
 
 logger = logging.getLogger("erp.clinical.calendly")
 
@@ -95,19 +101,81 @@ def dedup_key(body: dict[str, Any]) -> str:
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def delivery_store(*, body: bytes) -> CalendlyDelivery:
-    """Keep the delivery as received (committed on its own, before any processing)."""
+# Calendly's envelopes nest about six levels deep; anything far deeper is not one of them.
+MAX_PAYLOAD_DEPTH = 32
+
+
+def _unstorable(document: Any) -> str | None:
+    """Why PostgreSQL's jsonb cannot hold ``document`` (too deep, a NUL, a lone surrogate, a
+    number out of range), or None. Walked without recursion, so any depth is safe to check."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_PAYLOAD_DEPTH:
+                return _("The body is nested more than %(depth)d levels deep.") % {"depth": MAX_PAYLOAD_DEPTH}
+            if isinstance(value, dict):
+                stack.extend((key, depth) for key in value)
+                stack.extend((item, depth + 1) for item in value.values())
+            else:
+                stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                return _("The body holds a NUL character (\\u0000), which cannot be stored.")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return _("The body holds a lone UTF-16 surrogate (such as \\ud800), which is not text.")
+        elif isinstance(value, float) and not math.isfinite(value):
+            return _("The body holds a number out of range (NaN or infinite).")
+    return None
+
+
+def payload_parse(body: bytes) -> dict[str, Any]:
+    """The delivery's body as a JSON object PostgreSQL can store; ``CalendlyPayloadRefused`` else."""
     try:
         document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        document = None
+    except UnicodeDecodeError as error:
+        raise CalendlyPayloadRefused(_("The body is not UTF-8 text.")) from error
+    except RecursionError as error:
+        raise CalendlyPayloadRefused(
+            _("The body is nested more than %(depth)d levels deep.") % {"depth": MAX_PAYLOAD_DEPTH}
+        ) from error
+    except ValueError as error:
+        raise CalendlyPayloadRefused(_("The body is not JSON: %(error)s.") % {"error": error}) from error
     if not isinstance(document, dict):
-        document = {"unparsed_body": body.decode("utf-8", "replace")}
+        raise CalendlyPayloadRefused(_("The body is JSON but not an object."))
+    problem = _unstorable(document)
+    if problem is not None:
+        raise CalendlyPayloadRefused(problem)
+    return document
+
+
+def delivery_store(*, body: bytes) -> CalendlyDelivery:
+    """Keep the delivery as received (committed on its own, before any processing): its bytes
+    always, its parsed payload when the body is a JSON object PostgreSQL can store. Otherwise the
+    delivery is ``invalid`` (its error says why) and is not processed."""
+    now = timezone.now()
+    try:
+        document = payload_parse(body)
+    except CalendlyPayloadRefused as refusal:
+        with transaction.atomic():
+            return CalendlyDelivery.objects.create(
+                event_type="unknown",
+                payload=None,
+                raw_body=body,
+                received_at=now,
+                dedup_key=hashlib.sha256(body).hexdigest(),
+                outcome=CalendlyOutcome.INVALID,
+                error=refusal.message,
+                processed_at=now,
+            )
     with transaction.atomic():
         return CalendlyDelivery.objects.create(
             event_type=str(document.get("event") or "unknown")[:100],
             payload=document,
-            received_at=timezone.now(),
+            raw_body=body,
+            received_at=now,
             dedup_key=dedup_key(document),
         )
 
@@ -161,33 +229,55 @@ def _e164(phone: str | None) -> str | None:
         return None
 
 
+def _by_email(live, email: str, name: str) -> Patient | None:
+    """The live patient with this e-mail; when a family shares it, the one of the same name, else
+    the oldest."""
+    found = list(live.filter(email=email)[:20])
+    same_name = [p for p in found if name and p.full_name_normalized == name]
+    return (same_name or found or [None])[0]
+
+
 def patient_match_or_create(*, payload: dict[str, Any]) -> Patient:
-    """The invitee's patient: same e-mail, else same phone (E.164), else a new low-confidence
-    patient from the website (the duplicate tools will find it if it is someone we know)."""
-    email = (payload.get("email") or "").strip().lower() or None
+    """The invitee's patient, found by e-mail only (case-insensitive). A phone is not proof of
+    identity (families share one, numbers change hands): a known phone with another e-mail gives a
+    new low-confidence patient flagged as a possible duplicate of the phone's patient, for
+    reception to merge or dismiss; never a booking on someone else's record.
+
+    Runs inside the delivery's transaction and locks the e-mail first, so two bookings with the
+    same new e-mail at the same moment give one patient."""
+    email = normalize_email(payload.get("email"))
     phone = _phone(payload)
     e164 = _e164(phone)
-    live = Patient.objects.filter(is_merged=False).order_by("created_at")
-    if email and (found := live.filter(email=email).first()):
-        return found
-    if e164 and (found := live.filter(phone_e164=e164).first()):
-        return found
     name = (payload.get("name") or "").strip()
     first_name = (payload.get("first_name") or "").strip()
     last_name = (payload.get("last_name") or "").strip()
     if not (first_name or last_name):
         first_name, _sep, last_name = name.partition(" ")
+    first_name, last_name = first_name[:150] or "?", last_name[:150] or "?"
+    if email or e164:
+        patient_identity_lock(f"email:{email}" if email else f"phone:{e164}")
+    live = Patient.objects.filter(is_merged=False).order_by("created_at", "id")
+    if email and (found := _by_email(live, email, normalize_name(f"{first_name} {last_name}"))):
+        return found
+    same_phone = live.filter(phone_e164=e164).first() if e164 else None
     website, _created = ReferralSource.objects.get_or_create(code="website", defaults={"label": "Website"})
     patient = Patient.objects.create(
-        first_name=first_name[:150] or "?",
-        last_name=last_name[:150] or "?",
+        first_name=first_name,
+        last_name=last_name,
         email=email,
         phone=phone if e164 else None,
         identity_confidence=IdentityConfidence.LOW,
         referral_source=website,
         referral_details="Calendly booking",
+        possible_duplicate_of=same_phone,
+        possible_duplicate_reason=DuplicateReason.SAME_PHONE_OTHER_EMAIL if same_phone else None,
     )
-    audit_record(actor=None, action="create", entity=patient, metadata={"via": "calendly"})
+    metadata = {"via": "calendly"}
+    if same_phone is not None:
+        metadata["possible_duplicate_of"] = str(same_phone.pk)
+        metadata["possible_duplicate_reason"] = DuplicateReason.SAME_PHONE_OTHER_EMAIL.value
+        logger.info("Calendly patient %s may be the same person as %s (same phone)", patient.pk, same_phone.pk)
+    audit_record(actor=None, action="create", entity=patient, metadata=metadata)
     return patient
 
 
@@ -373,6 +463,9 @@ def delivery_process(*, delivery: CalendlyDelivery, actor=None, request=None) ->
     try:
         with transaction.atomic():
             locked = CalendlyDelivery.objects.select_for_update().get(pk=delivery.pk)
+            if locked.outcome == CalendlyOutcome.INVALID:
+                # Its body was refused on receipt: there is nothing to apply, now or on a replay.
+                return locked
             body = locked.payload if isinstance(locked.payload, dict) else {}
             handler = HANDLERS.get(locked.event_type)
             payload = body.get("payload")

@@ -81,3 +81,19 @@ class CalendlyPayloadInvalid(Unprocessable):
     """A signed Calendly delivery that cannot be applied (missing invitee, times...)."""
 
     default_code = "calendly_payload_invalid"
+
+
+class CalendlyPayloadRefused(InvalidInput):
+    """A signed Calendly delivery whose body is not a JSON object PostgreSQL can store (400)."""
+
+    default_code = "payload_invalid"
+
+
+class BirthDateInFuture(InvalidInput):
+    default_code = "birth_date_in_future"
+
+
+class DuplicateReviewRefused(NotAllowed):
+    """The patient is not flagged as a possible duplicate (nothing to review)."""
+
+    default_code = "duplicate_not_flagged"

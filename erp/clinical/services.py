@@ -10,6 +10,7 @@ from typing import IO, Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from erp.core.storage import bucket, signed_url, storage_discard, storage_save
 from erp.ops.audit import audit_record
@@ -19,8 +20,10 @@ from .exceptions import (
     AppointmentOverlap,
     AppointmentTimesInvalid,
     AppointmentTransitionRefused,
+    BirthDateInFuture,
     ConsentMissing,
     ConsentStateRefused,
+    DuplicateReviewRefused,
     EncounterLocked,
     EncounterTransitionRefused,
     MergeRefused,
@@ -62,8 +65,30 @@ def patient_require_live(patient: Patient) -> None:
         )
 
 
+def patient_check_birth_date(birth_date) -> None:
+    """A birth date is today (the clinic's day) at the latest: the one rule for every form and API."""
+    if birth_date is not None and birth_date > timezone.localdate():
+        raise BirthDateInFuture(_("The birth date cannot be in the future."), field="birth_date")
+
+
+# Namespace (first key) of the advisory locks taken on a patient's identity ("pati"); the second
+# key is a hash of the normalized e-mail. The two-key form never meets the one-key locks.
+PATIENT_IDENTITY_LOCK_NAMESPACE = 0x70617469
+
+
+def patient_identity_lock(key: str) -> None:
+    """Serialize, until the current transaction ends, the finding-or-creating of the patient known
+    by ``key`` (a normalized e-mail): a second booking made at the same moment waits, then finds
+    the patient the first one created. A hash collision only makes two e-mails wait for each other."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("patient_identity_lock() must run inside a transaction.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [PATIENT_IDENTITY_LOCK_NAMESPACE, key])
+
+
 def patient_create(*, data: dict[str, Any], actor, request=None) -> Patient:
     """A new patient; name, e-mail and phone are normalized by the model (bad phone: 400)."""
+    patient_check_birth_date(data.get("birth_date"))
     with transaction.atomic():
         patient = Patient(**data, created_by=actor)
         patient.save()
@@ -73,6 +98,8 @@ def patient_create(*, data: dict[str, Any], actor, request=None) -> Patient:
 
 def patient_update(*, patient: Patient, data: dict[str, Any], actor, request=None) -> Patient:
     """Change a live patient's identity or contact details (a merged record is frozen)."""
+    if "birth_date" in data:
+        patient_check_birth_date(data["birth_date"])
     with transaction.atomic():
         patient_require_live(patient)
         changed = sorted(name for name, value in data.items() if getattr(patient, name) != value)
@@ -123,6 +150,14 @@ def patient_merge(*, survivor: Patient, merged: Patient, reason: str, actor, req
             )
         if survivor.is_deleted or merged.is_deleted:
             raise MergeRefused("A deleted patient cannot take part in a merge.", code="merge_deleted")
+        # The merge ends the duplicate review of the pair, and the merged record keeps no flag. The
+        # survivor's flag on the merged one goes first: the move below would point it at itself.
+        resolved = survivor.possible_duplicate_of_id == merged.pk or merged.possible_duplicate_of_id == survivor.pk
+        if survivor.possible_duplicate_of_id == merged.pk:
+            cleared = {"possible_duplicate_of": None, "possible_duplicate_reason": None}
+            Patient.all_objects.filter(pk=survivor.pk).update(**cleared)
+            survivor.possible_duplicate_of, survivor.possible_duplicate_reason = None, None
+        merged.possible_duplicate_of, merged.possible_duplicate_reason = None, None
         moved: dict[str, int] = {}
         for model, field_name in _patient_relations():
             count = model._base_manager.filter(**{field_name: merged}).update(**{field_name: survivor})
@@ -138,10 +173,33 @@ def patient_merge(*, survivor: Patient, merged: Patient, reason: str, actor, req
             "surviving_patient_id": str(survivor.pk),
             "reason": reason,
             "moved": moved,
+            "duplicate_review_resolved": resolved,
         }
         audit_record(actor=actor, action="update", entity=survivor, request=request, metadata={"merge": metadata})
         audit_record(actor=actor, action="update", entity=merged, request=request, metadata={"merged_into": metadata})
     return survivor
+
+
+def patient_duplicate_dismiss(*, patient: Patient, actor, note: str | None = None, request=None) -> Patient:
+    """Reception's answer to a possible duplicate: not the same person. The flag is cleared, the
+    two records stay apart and the audit row keeps which pair was reviewed. (The other answer is
+    ``patient_merge``.)"""
+    with transaction.atomic():
+        locked = Patient.all_objects.select_for_update().get(pk=patient.pk)
+        patient_require_live(locked)
+        if locked.possible_duplicate_of_id is None:
+            raise DuplicateReviewRefused(_("This patient is not flagged as a possible duplicate."))
+        review = {
+            "decision": "not_a_duplicate",
+            "possible_duplicate_of": str(locked.possible_duplicate_of_id),
+            "reason": locked.possible_duplicate_reason,
+            "note": (note or "").strip() or None,
+        }
+        locked.possible_duplicate_of, locked.possible_duplicate_reason = None, None
+        locked.save()
+        metadata = {"duplicate_review": review}
+        audit_record(actor=actor, action="update", entity=locked, request=request, metadata=metadata)
+    return locked
 
 
 def patient_delete(*, patient: Patient, actor, request=None) -> None:

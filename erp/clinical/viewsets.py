@@ -9,10 +9,13 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_filters import BooleanFilter
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.paginator import WagtailPaginator
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, StatusFlagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.base import ViewSet
@@ -172,6 +175,19 @@ class RankedSearchPaginator(WagtailPaginator):
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
+class PatientFilterSet(WagtailFilterSet):
+    needs_duplicate_review = BooleanFilter(
+        field_name="possible_duplicate_of",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("Possible duplicate to review"),
+    )
+
+    class Meta:
+        model = Patient
+        fields = ["country_code", "identity_confidence", "contact_opt_out"]
+
+
 class PatientIndexView(AuditedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().filter(is_merged=False)
@@ -240,8 +256,11 @@ class PatientViewSet(NoReferenceIndex, ModelViewSet):
         "email",
         "city",
         "postal_code",
+        StatusFlagColumn(
+            "needs_duplicate_review", label=_("Duplicate review"), true_label=_("Possible duplicate")
+        ),
     ]
-    list_filter = ["country_code", "identity_confidence", "contact_opt_out"]
+    filterset_class = PatientFilterSet
     search_fields = ["full_name_normalized"]  # the search itself is selectors.patient_search
     form_fields = [
         "first_name",
@@ -275,6 +294,7 @@ class PatientViewSet(NoReferenceIndex, ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("page/<uuid:pk>/merge/", admin_views.patient_merge_view, name="merge"),
+            path("page/<uuid:pk>/not-a-duplicate/", admin_views.patient_not_a_duplicate_view, name="not_a_duplicate"),
             path("page/<uuid:pk>/consent/", admin_views.patient_consent_view, name="consent"),
             path("page/<uuid:pk>/guardian/", admin_views.patient_guardian_view, name="guardian"),
             path("page/<uuid:pk>/upload-document/", admin_views.patient_document_upload_view, name="upload_document"),

@@ -17,7 +17,13 @@ class ReferralSourceSerializer(serializers.ModelSerializer):
 
 
 class PatientSerializer(ListedRows, serializers.ModelSerializer):
-    """The whole patient (roles with ``view_patient_contact``). Merged records say where they went."""
+    """The whole patient (roles with ``view_patient_contact``). Merged records say where they went;
+    a patient flagged as a possible duplicate names the other one, until reception merges the two
+    or marks them as not duplicates."""
+
+    needs_duplicate_review = serializers.BooleanField(
+        read_only=True, help_text="Flagged as possibly the same person as `possible_duplicate_of`, not yet reviewed."
+    )
 
     class Meta:
         model = models.Patient
@@ -43,6 +49,9 @@ class PatientSerializer(ListedRows, serializers.ModelSerializer):
             "is_merged",
             "merged_into_patient",
             "merge_reason",
+            "needs_duplicate_review",
+            "possible_duplicate_of",
+            "possible_duplicate_reason",
             "referral_source",
             "referral_details",
             "notes",
@@ -57,6 +66,8 @@ class PatientSerializer(ListedRows, serializers.ModelSerializer):
             "is_merged",
             "merged_into_patient",
             "merge_reason",
+            "possible_duplicate_of",
+            "possible_duplicate_reason",
             "row_version",
             "created_by",
             *_AUDIT_FIELDS,
@@ -77,6 +88,12 @@ class PatientMergeSerializer(serializers.Serializer):
         queryset=models.Patient.objects.all(), help_text="The duplicate that disappears into this patient."
     )
     reason = serializers.CharField(max_length=2000)
+
+
+class PatientDuplicateDismissSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text="Why the two are different people."
+    )
 
 
 class DuplicateCandidateSerializer(serializers.Serializer):

@@ -71,6 +71,12 @@ class ReferralSourceViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
 class PatientFilter(filters.FilterSet):
     q = filters.CharFilter(method="search", label="Name words, e-mail or phone (prefix)")
     include_merged = filters.BooleanFilter(method="merged", label="Also list merged patients")
+    needs_duplicate_review = filters.BooleanFilter(
+        field_name="possible_duplicate_of",
+        lookup_expr="isnull",
+        exclude=True,
+        label="Flagged as a possible duplicate, not yet reviewed",
+    )
 
     class Meta:
         model = models.Patient
@@ -180,6 +186,25 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         )
         self._etag_instance = survivor
         return Response(s.PatientSerializer(survivor).data)
+
+    @extend_schema(request=s.PatientDuplicateDismissSerializer, responses={200: s.PatientSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="not-a-duplicate",
+        permission_classes=[RoleAccess, has_perms("clinical.change_patient", "clinical.merge_patient")],
+    )
+    def not_a_duplicate(self, request, pk=None):
+        """Review of a possible duplicate: not the same person. The flag is cleared (409 when the
+        patient is not flagged); the other answer is ``merge``."""
+        patient = self.get_object()
+        data = s.PatientDuplicateDismissSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        patient = services.patient_duplicate_dismiss(
+            patient=patient, note=data.validated_data.get("note"), actor=request.user, request=request
+        )
+        self._etag_instance = patient
+        return Response(s.PatientSerializer(patient).data)
 
     @extend_schema(request=None, responses={200: s.ConsentStateSerializer(many=True)})
     @action(
@@ -659,7 +684,9 @@ class CalendlyWebhookView(APIView):
     """Calendly's webhook. Signed (``Calendly-Webhook-Signature``); refused with 401 otherwise.
 
     Every signed delivery is stored before it is processed; a failed one answers 422 (Calendly
-    retries) and stays replayable from the admin.
+    retries) and stays replayable from the admin. A signed body that is not a JSON object
+    PostgreSQL can store (not JSON, not an object, nested too deep, a NUL or a lone surrogate in
+    its text) is kept as bytes and answered 400 ``payload_invalid``.
     """
 
     authentication_classes: list = []
@@ -686,6 +713,10 @@ class CalendlyWebhookView(APIView):
             )
             return Response({"code": "signature_invalid", "detail": "The signature was refused."}, status=401)
         delivery = calendly.delivery_store(body=body)
+        if delivery.outcome == models.CalendlyOutcome.INVALID:
+            # Kept (as bytes) for a look in the admin, but there is nothing to apply.
+            calendly.logger.warning("Calendly delivery %s refused: %s", delivery.pk, delivery.error)
+            return Response({"code": "payload_invalid", "detail": delivery.error, "delivery": delivery.pk}, status=400)
         delivery = calendly.delivery_process(delivery=delivery)
         failed = delivery.outcome == models.CalendlyOutcome.FAILED
         receipt = {"delivery": delivery.pk, "outcome": delivery.outcome, "appointment": delivery.appointment_id}

@@ -30,6 +30,11 @@ def normalize_name(value: str | None) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", bare)).strip()
 
 
+def normalize_email(value: str | None) -> str | None:
+    """How patients' e-mails are kept and compared: trimmed and lower-cased (None when empty)."""
+    return (value or "").strip().lower() or None
+
+
 def phone_to_e164(phone: str | None, region: str | None) -> str | None:
     """The E.164 form of ``phone`` read in ``region``; an unreadable number is refused, never blanked."""
     if not phone or not phone.strip():
@@ -93,6 +98,12 @@ class IdentityConfidence(models.TextChoices):
     HIGH = "high", _("High")
 
 
+class DuplicateReason(models.TextChoices):
+    """Why a patient was flagged as possibly the same person as another (for reception to review)."""
+
+    SAME_PHONE_OTHER_EMAIL = "same_phone_other_email", _("Same phone, another e-mail (Calendly booking)")
+
+
 class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     first_name = models.CharField(max_length=150)
     last_name = models.CharField(max_length=150)
@@ -120,6 +131,14 @@ class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_patients", editable=False
     )
     merge_reason = models.TextField(null=True, blank=True, editable=False)
+    # Set when a patient was created beside one that may be the same person (never merged
+    # silently): reception merges the two or marks them as not duplicates, which clears it.
+    possible_duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="possible_duplicates", editable=False
+    )
+    possible_duplicate_reason = models.CharField(
+        max_length=30, choices=DuplicateReason.choices, null=True, blank=True, editable=False
+    )
     referral_source = models.ForeignKey(
         ReferralSource, null=True, blank=True, on_delete=models.PROTECT, related_name="patients"
     )
@@ -149,6 +168,14 @@ class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
                 condition=~Q(merged_into_patient=models.F("id")), name="clinical_patient_not_merged_into_self"
             ),
             models.CheckConstraint(condition=Q(email=Lower("email")), name="clinical_patient_email_lowercase"),
+            models.CheckConstraint(
+                condition=Q(possible_duplicate_of__isnull=True, possible_duplicate_reason__isnull=True)
+                | Q(possible_duplicate_of__isnull=False, possible_duplicate_reason__isnull=False),
+                name="clinical_patient_duplicate_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(possible_duplicate_of=models.F("id")), name="clinical_patient_not_duplicate_of_self"
+            ),
         ]
         permissions = [
             ("view_patient_contact", "Can view a patient's identity and contact details"),
@@ -163,12 +190,17 @@ class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def needs_duplicate_review(self) -> bool:
+        """Flagged as possibly the same person as another patient, not yet reviewed."""
+        return self.possible_duplicate_of_id is not None
+
     def refresh_derived_fields(self) -> None:
         """Recompute what the model keeps from other fields (raises InvalidPhoneNumber)."""
         from erp.core.models import AppSettings
 
         self.full_name_normalized = normalize_name(self.full_name)[:301] or None
-        self.email = (self.email or "").strip().lower() or None
+        self.email = normalize_email(self.email)
         self.country_code = (self.country_code or "").strip().upper() or None
         region = self.country_code or AppSettings.load().default_country_code
         self.phone_e164 = phone_to_e164(self.phone, region)

@@ -104,13 +104,18 @@ class CalendlyOutcome(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate")
     IGNORED = "ignored", _("Ignored")
     FAILED = "failed", _("Failed")
+    # Signed, but not a JSON object PostgreSQL can store: kept as bytes only, answered 400.
+    INVALID = "invalid", _("Invalid payload")
 
 
 class CalendlyDelivery(BaseModel):
     """One signed webhook delivery as received, stored before it is processed (replayable)."""
 
     event_type = models.CharField(max_length=100)
-    payload = models.JSONField()
+    # The parsed body; None when the body is not a JSON object PostgreSQL can store (``invalid``).
+    payload = models.JSONField(null=True, blank=True)
+    # The body's bytes exactly as received (whatever they hold); None on deliveries stored before.
+    raw_body = models.BinaryField(null=True, blank=True, editable=False)
     received_at = models.DateTimeField()
     outcome = models.CharField(max_length=10, choices=CalendlyOutcome.choices, default=CalendlyOutcome.PENDING)
     error = models.TextField(null=True, blank=True)

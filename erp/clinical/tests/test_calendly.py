@@ -19,9 +19,11 @@ from erp.clinical.models import (
     AppointmentStatus,
     CalendlyDelivery,
     CalendlyOutcome,
+    DuplicateReason,
     IdentityConfidence,
     Patient,
 )
+from erp.ops.models import AuditLog
 
 from .factories import LocationFactory, PatientFactory, PractitionerFactory, user_with_role
 
@@ -133,6 +135,7 @@ def test_valid_signature_is_accepted_and_stored(doctor):
     delivery = CalendlyDelivery.objects.get()
     assert delivery.event_type == "invitee.created"
     assert delivery.payload == document
+    assert bytes(delivery.raw_body) == json.dumps(document).encode()
     assert delivery.outcome == CalendlyOutcome.PROCESSED and delivery.processed_at and delivery.received_at
     assert response.json()["appointment"] == str(delivery.appointment_id)
 
@@ -349,17 +352,63 @@ def test_patient_matched_by_email(doctor):
     assert Patient.objects.count() == 1
 
 
-def test_patient_matched_by_phone(doctor):
+def test_patient_matched_by_email_trimmed_and_in_any_case(doctor):
+    known = PatientFactory(email="anna.petrova@example.com", phone="0611111111")
+    post(envelope("invitee.created", invitee(email="  ANNA.Petrova@EXAMPLE.com ", phone="+33 6 99 99 99 99")))
+    assert Appointment.objects.get().patient == known
+    assert Patient.objects.count() == 1
+    known.refresh_from_db()
+    assert known.possible_duplicate_of is None
+
+
+def test_family_sharing_an_email_books_on_the_patient_of_that_name(doctor):
+    PatientFactory(first_name="Anna", last_name="Petrova", email="family@example.com")
+    child = PatientFactory(first_name="Lev", last_name="Petrov", email="family@example.com")
+    post(envelope("invitee.created", invitee(email="family@example.com", name="Lev Petrov")))
+    assert Appointment.objects.get().patient == child
+    assert Patient.objects.count() == 2
+
+
+def flagged_for(known):
+    new = Patient.objects.exclude(pk=known.pk).get()
+    assert new.possible_duplicate_of == known and new.needs_duplicate_review
+    assert new.possible_duplicate_reason == DuplicateReason.SAME_PHONE_OTHER_EMAIL
+    assert new.identity_confidence == IdentityConfidence.LOW
+    return new
+
+
+def test_known_phone_with_another_email_makes_a_new_flagged_patient(doctor):
+    """The booking never lands on the record of the patient who owns the phone."""
+    known = PatientFactory(phone="06 12 34 56 78", email="known@example.com")
+    booking = invitee(email="new@example.com", name="Zoé Martin", phone="+33 6 12 34 56 78")
+    response = post(envelope("invitee.created", booking))
+    assert response.status_code == 200, response.content
+    new = flagged_for(known)
+    assert Appointment.objects.get().patient == new
+    assert (new.first_name, new.last_name, new.email) == ("Zoé", "Martin", "new@example.com")
+    assert new.phone_e164 == "+33612345678"
+    known.refresh_from_db()
+    assert known.possible_duplicate_of is None and not known.appointments.exists()
+    created = AuditLog.objects.get(entity_id=new.pk, action="create")
+    assert created.metadata_json["possible_duplicate_of"] == str(known.pk)
+    assert created.metadata_json["possible_duplicate_reason"] == "same_phone_other_email"
+    # The next booking with that e-mail is the new patient's, not flagged again.
+    post(envelope("invitee.created", invitee(email="NEW@example.com", phone="+33 6 12 34 56 78")))
+    assert Patient.objects.count() == 2
+    assert {a.patient for a in Appointment.objects.all()} == {new}
+
+
+def test_known_phone_without_email_on_file_is_still_not_proof(doctor):
     known = PatientFactory(phone="06 12 34 56 78", email=None)
     post(envelope("invitee.created", invitee(email="new@example.com", phone="+33 6 12 34 56 78")))
-    assert Appointment.objects.get().patient == known
+    assert Appointment.objects.get().patient == flagged_for(known)
 
 
-def test_patient_matched_by_phone_from_questions(doctor):
+def test_known_phone_from_the_questions_makes_a_flagged_patient(doctor):
     known = PatientFactory(phone="+33612345678")
     questions = [{"question": "Numéro de téléphone", "answer": "06 12 34 56 78", "position": 0}]
     post(envelope("invitee.created", invitee(email="other@example.com", questions_and_answers=questions)))
-    assert Appointment.objects.get().patient == known
+    assert Appointment.objects.get().patient == flagged_for(known)
 
 
 def test_patient_created_when_no_match(doctor):
@@ -465,3 +514,137 @@ def test_webhook_needs_no_csrf_token_and_only_accepts_post(doctor):
     response = client.post(URL, data=body, content_type="application/json", HTTP_CALENDLY_WEBHOOK_SIGNATURE=sign(body))
     assert response.status_code == 200
     assert client.get(URL).status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_bookings_with_the_same_new_email_give_one_patient():
+    """20 pairs of bookings (two invitees each, one new e-mail a pair), each pair delivered at the
+    same moment in real transactions: one patient per e-mail."""
+    PractitionerFactory(user=user_with_role("practitioner", "doctor0@clinic.example"))
+    statuses, errors = [], []
+
+    def deliver(body, barrier):
+        try:
+            barrier.wait()
+            response = APIClient().post(
+                URL, data=body, content_type="application/json", HTTP_CALENDLY_WEBHOOK_SIGNATURE=sign(body)
+            )
+            statuses.append(response.status_code)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    pairs = 20
+    for number in range(pairs):
+        email = f"new.patient.{number}@example.com"
+        bodies = [
+            json.dumps(envelope("invitee.created", invitee(email=email, start=START + timedelta(hours=h)))).encode()
+            for h in (number * 2, number * 2 + 1)
+        ]
+        barrier = threading.Barrier(len(bodies))
+        threads = [threading.Thread(target=deliver, args=(body, barrier)) for body in bodies]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert not errors
+    assert statuses == [200] * (2 * pairs)
+    assert Appointment.objects.count() == 2 * pairs
+    assert Patient.objects.count() == pairs
+    for number in range(pairs):
+        patient = Patient.objects.get(email=f"new.patient.{number}@example.com")
+        assert patient.appointments.count() == 2
+    assert not CalendlyDelivery.objects.filter(outcome=CalendlyOutcome.FAILED).exists()
+
+
+# --- bodies PostgreSQL cannot store -------------------------------------------------------------
+
+
+def _deep(levels: int) -> bytes:
+    inner = b"[" * levels + b"]" * levels
+    return b'{"event": "invitee.created", "payload": ' + inner + b"}"
+
+
+INVALID_BODIES = {
+    "nul_in_a_value": b'{"event": "invitee.created", "payload": {"name": "Anna\\u0000"}}',
+    "nul_in_a_key": b'{"event": "invitee.created", "payload": {"na\\u0000me": "Anna"}}',
+    "lone_surrogate": b'{"event": "invitee.created", "payload": {"name": "\\ud800"}}',
+    "lone_low_surrogate_in_event": b'{"event": "invitee.\\udc00created", "payload": {}}',
+    "nesting_5000_deep": _deep(5000),
+    "nesting_40_deep": _deep(40),
+    "not_json": b"event=invitee.created&payload=x",
+    "truncated_json": b'{"event": "invitee.created", "payload": {',
+    "json_array": b'[{"event": "invitee.created"}]',
+    "json_string": b'"invitee.created"',
+    "json_null": b"null",
+    "not_utf8": b'{"event": "invitee.created", "payload": {"name": "\xff\xfe"}}',
+    "nan": b'{"event": "invitee.created", "payload": {"n": NaN}}',
+    "number_out_of_range": b'{"event": "invitee.created", "payload": {"n": 1e400}}',
+    "empty": b"",
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVALID_BODIES))
+def test_signed_body_postgresql_cannot_store_is_400_and_kept_as_bytes(doctor, case):
+    body = INVALID_BODIES[case]
+    response = post({}, body=body)
+    assert response.status_code == 400, response.content
+    answer = response.json()
+    assert answer["code"] == "payload_invalid" and answer["detail"]
+    delivery = CalendlyDelivery.objects.get()
+    assert str(delivery.pk) == answer["delivery"]
+    assert bytes(delivery.raw_body) == body
+    assert delivery.payload is None and delivery.outcome == CalendlyOutcome.INVALID
+    assert delivery.error == answer["detail"]
+    assert Appointment.objects.count() == 0 and Patient.objects.count() == 0
+
+
+@pytest.mark.parametrize("case", ["nul_in_a_value", "lone_surrogate", "nesting_5000_deep", "not_json"])
+def test_unsigned_invalid_body_is_still_401_and_not_stored(doctor, case):
+    response = post({}, body=INVALID_BODIES[case], signature="")
+    assert response.status_code == 401
+    assert response.json()["code"] == "signature_invalid"
+    assert CalendlyDelivery.objects.count() == 0
+
+
+def test_a_valid_body_nested_a_few_levels_is_processed(doctor):
+    payload = invitee(tracking={"a": {"b": {"c": {"d": [[["deep enough"]]]}}}})
+    assert post(envelope("invitee.created", payload)).status_code == 200
+    assert CalendlyDelivery.objects.get().outcome == CalendlyOutcome.PROCESSED
+
+
+def test_payload_depth_limit_is_exact():
+    nested: dict = {}
+    for _level in range(calendly.MAX_PAYLOAD_DEPTH - 1):
+        nested = {"x": nested}
+    assert calendly.payload_parse(json.dumps(nested).encode()) == nested
+    with pytest.raises(calendly.CalendlyPayloadRefused):
+        calendly.payload_parse(json.dumps({"x": nested}).encode())
+
+
+def test_invalid_delivery_replays_as_invalid(doctor):
+    post({}, body=INVALID_BODIES["nul_in_a_value"])
+    delivery = CalendlyDelivery.objects.get()
+    client = APIClient()
+    client.force_authenticate(user_with_role("reception", "desk@x.example"))
+    response = client.post(f"/api/v1/integrations/calendly/deliveries/{delivery.pk}/replay/")
+    assert response.status_code == 200, response.content
+    assert response.json()["outcome"] == "invalid" and response.json()["payload"] is None
+    listed = client.get("/api/v1/integrations/calendly/deliveries/?outcome=invalid")
+    assert listed.status_code == 200 and listed.json()["count"] == 1
+    delivery.refresh_from_db()
+    assert delivery.outcome == CalendlyOutcome.INVALID and delivery.attempts == 0
+
+
+def test_admin_shows_an_invalid_delivery_as_received(doctor):
+    from django.test import Client
+
+    post({}, body=INVALID_BODIES["nul_in_a_value"])
+    delivery = CalendlyDelivery.objects.get()
+    reception = Client()
+    reception.force_login(user_with_role("reception", "desk@x.example"))
+    page = reception.get(f"/admin/clinical/calendly-deliveries/inspect/{delivery.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Anna\\u0000" in text and "Replay this delivery" not in text
