@@ -146,6 +146,7 @@ API = table(
     route("patient-consents", GET=FRONT_DESK),
     route("patient-duplicates", GET=FRONT_DESK),
     route("patient-merge", POST=FRONT_DESK),
+    route("patient-not-a-duplicate", POST=FRONT_DESK),
     route("patient-export", GET=CLINICIANS),
     resource("guardian", read=FRONT_DESK, write=FRONT_DESK),
     resource("encounter", read=CLINICIANS, write=CLINICIANS),
