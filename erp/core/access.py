@@ -330,6 +330,7 @@ ADMIN_SCREENS = table(
     screen("clinical_patient:consent", FRONT_DESK),
     screen("clinical_patient:guardian", FRONT_DESK),
     screen("clinical_patient:merge", FRONT_DESK),
+    screen("clinical_patient:not_a_duplicate", FRONT_DESK),
     screen("clinical_patient:export", CLINICIANS),
     screen("clinical_patient_chooser:*", FRONT_DESK),
     screen("clinical_guardian:*", FRONT_DESK),
