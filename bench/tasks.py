@@ -13,6 +13,7 @@ import os
 import resource
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -87,7 +88,8 @@ def check_site_media() -> None:
 
 
 def prepare(out: Path, pay_sales: int) -> None:
-    from rest_framework.authtoken.models import Token
+    from django.conf import settings
+    from knox.models import AuthToken
 
     check_site_media()
 
@@ -97,7 +99,9 @@ def prepare(out: Path, pay_sales: int) -> None:
     from erp.ops.scale import LOCATION_NAMES, SKU_PREFIX, uid
 
     user = bench_user()
-    token, _ = Token.objects.get_or_create(user=user)
+    # A whole run may go longer than the idle limit between two API calls (the pages come first):
+    # the bench's token lives the absolute limit from the start.
+    _token, key = AuthToken.objects.create(user=user, expiry=timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT))
     location = ClinicLocation.objects.get(name=LOCATION_NAMES[0])
     # Products with stock at the location, spread so that concurrent payments rarely share a lot.
     stocked = list(
@@ -117,7 +121,7 @@ def prepare(out: Path, pay_sales: int) -> None:
             drafts.append({"id": str(sale.pk), "total": str(sale.total_incl_tax)})
     invoices = list(Invoice.objects.order_by("-issued_at").values_list("pk", flat=True)[:5])
     data = {
-        "token": token.key,
+        "token": key,
         "pages": page_urls(),
         "search": ["/api/v1/patients/?q=" + quote(q) for q in search_queries()],
         "lists": {
@@ -213,7 +217,8 @@ def queries(out: Path) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from rest_framework.authtoken.models import Token
+
+    from erp.core.services import api_token_create
 
     client = Client(HTTP_HOST="127.0.0.1")
     result = {"pages": {}, "lists": {}}
@@ -223,8 +228,8 @@ def queries(out: Path) -> None:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         result["pages"][name] = len(captured)
-    token, _ = Token.objects.get_or_create(user=bench_user())
-    api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_create(user=bench_user())
+    api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {key}")
     lists = {"patients": "/api/v1/patients/", "sales": "/api/v1/sales/", "products": "/api/v1/products/",
              "orders": "/api/v1/distribution/orders/"}  # fmt: skip
     for name, url in lists.items():

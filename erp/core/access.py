@@ -131,6 +131,7 @@ API = table(
     route("auth-token", POST=EVERYONE),
     route("auth-confirm-email", POST=EVERYONE),
     route("auth-logout", POST=SIGNED_IN),
+    route("auth-logout-all", POST=SIGNED_IN),
     route("me", GET=SIGNED_IN),
     route("me-send-confirmation", POST=SIGNED_IN),
     route("app-settings", GET=CLINIC_SETTINGS_READERS, PUT=ADMINS, PATCH=ADMINS),

@@ -5,6 +5,8 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
+from knox.models import AuthToken
 
 from erp.ops.audit import audit_record
 
@@ -58,11 +60,27 @@ def user_email_confirm(*, token: str, request=None) -> User:
     return user
 
 
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new API token for one client of ``user`` (their other clients keep theirs); returns the
+    stored token and the raw key, which is shown once: only its hash is kept."""
+    now = timezone.now()
+    AuthToken.objects.filter(user_id=user.pk, expiry__lte=now).delete()  # this user's dead tokens
+    return AuthToken.objects.create(user=user)
+
+
+def api_token_revoke(*, token: AuthToken) -> None:
+    """Sign one client out: delete its token, and only that one."""
+    AuthToken.objects.filter(pk=token.pk).delete()
+
+
+def user_api_tokens_revoke(*, user: User) -> None:
+    """Sign every API client of ``user`` out (after a password change, a deactivation)."""
+    AuthToken.objects.filter(user_id=user.pk).delete()
+
+
 def user_access_revoke(*, user: User) -> None:
     """End every session and delete every API token of ``user`` (a disabled account keeps none)."""
-    from rest_framework.authtoken.models import Token
-
     from .models import UserSession
 
     UserSession.objects.filter(user_id=user.pk).delete()
-    Token.objects.filter(user_id=user.pk).delete()
+    user_api_tokens_revoke(user=user)

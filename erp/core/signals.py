@@ -1,7 +1,7 @@
 from django.apps import apps as global_apps
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_migrate, post_save, pre_save
 from django.dispatch import receiver
 
 from .roles import create_all_permissions, sync_roles
@@ -37,10 +37,27 @@ def failures_forgotten_when_nothing_more_is_owed(sender, request, user, **kwargs
         failures_forget(user)
 
 
+@receiver(pre_save, sender="core.User")
+def password_change_noted(sender, instance, update_fields=None, **kwargs):
+    """Note whether this save changes the stored password (compared with the row, so every path
+    counts: the API, the admin, a password reset, ``changepassword``, a shell)."""
+    if update_fields is not None and "password" not in update_fields:
+        instance.password_changed_by_save = False
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).values_list("password", flat=True).first()
+    instance.password_changed_by_save = stored is not None and stored != instance.password
+
+
 @receiver(post_save, sender="core.User")
 def disabled_user_loses_access(sender, instance, **kwargs):
-    """Whatever saved it (admin, API, shell), a disabled account keeps no session and no token."""
+    """Whatever saved it (admin, API, shell), a disabled account keeps no session and no token,
+    and a new password signs every API client out (sessions end by Django's session hash)."""
+    password_changed = instance.__dict__.pop("password_changed_by_save", False)
     if not instance.is_active:
         from .services import user_access_revoke
 
         user_access_revoke(user=instance)
+    elif password_changed:
+        from .services import user_api_tokens_revoke
+
+        user_api_tokens_revoke(user=instance)

@@ -9,7 +9,6 @@ from functools import cache
 
 from django.urls import Resolver404, resolve
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 
 ROLE_USERS = {
     "admin": "admin@clinic.test",
@@ -42,11 +41,12 @@ def in_test_transaction():
 
 
 def role_token(role: str) -> str:
-    """The API token of the demo user of ``role`` (seed_demo must have run)."""
+    """A new API token (its raw key) of the demo user of ``role`` (seed_demo must have run)."""
     from erp.core.models import User
+    from erp.core.services import api_token_create
 
     user = User.objects.get(email=ROLE_USERS[role])
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_token_create(user=user)[1]
 
 
 def _model_of(path: str):

@@ -7,6 +7,7 @@ settings harden themselves and refuse to start without a real ``SECRET_KEY``.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -80,7 +81,7 @@ INSTALLED_APPS = [
     "taggit",
     # API
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: one per client, hashed at rest, expiring (erp/core/api/authentication.py)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -353,8 +354,9 @@ CALENDLY_WEBHOOK_SIGNING_KEY = os.environ.get("CALENDLY_WEBHOOK_SIGNING_KEY", ""
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: DRF takes the first class's WWW-Authenticate, so a refused call is a 401.
+        "erp.core.api.authentication.TokenAuthentication",  # knox's, with the user's roles
         "rest_framework.authentication.SessionAuthentication",
-        "erp.core.api.authentication.TokenAuthentication",  # with the user's roles
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         # The access matrix (erp/core/access.py) first, then the model permissions.
@@ -462,6 +464,15 @@ SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(12 * 3600)))
 SESSION_ACTIVITY_WRITE_INTERVAL = 60
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# API tokens (django-rest-knox) live like a staff session: each call moves the expiry to
+# SESSION_IDLE_TIMEOUT ahead (written at most once a minute), never past SESSION_ABSOLUTE_TIMEOUT
+# after the sign-in.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(seconds=SESSION_IDLE_TIMEOUT),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(seconds=SESSION_ABSOLUTE_TIMEOUT),
+    "MIN_REFRESH_INTERVAL": SESSION_ACTIVITY_WRITE_INTERVAL,
+}
 
 # Brute force: 5 failures for one e-mail from one address lock both out for 15 minutes; the
 # answer is the same whether the account exists or not. Second-factor codes count as failures.

@@ -42,7 +42,11 @@ class EmailConfirmedSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(read_only=True, help_text="Send as `Authorization: Token <token>`; shown once.")
+    expiry = serializers.DateTimeField(
+        read_only=True,
+        help_text="When the token ends unless used: each call moves it on, up to the absolute limit.",
+    )
 
 
 class MeSerializer(serializers.ModelSerializer):

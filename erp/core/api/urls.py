@@ -12,6 +12,7 @@ router.register("practitioners", views.PractitionerViewSet, basename="practition
 urlpatterns = [
     path("auth/token/", views.TokenLoginView.as_view(), name="auth-token"),
     path("auth/logout/", views.TokenLogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-all/", views.TokenLogoutAllView.as_view(), name="auth-logout-all"),
     path("auth/confirm-email/", views.EmailConfirmView.as_view(), name="auth-confirm-email"),
     path("me/", views.MeView.as_view(), name="me"),
     path("me/send-confirmation/", views.MeSendConfirmationView.as_view(), name="me-send-confirmation"),

@@ -1,9 +1,9 @@
-from django.contrib.auth import user_logged_in
+from django.contrib.auth import logout, user_logged_in
 from django.contrib.auth.models import Group
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from knox.models import AuthToken
 from rest_framework import generics, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -11,11 +11,18 @@ from rest_framework.views import APIView
 
 from erp.core import otp
 from erp.core.models import AppSettings, ClinicLocation, Practitioner, User
-from erp.core.services import user_email_confirm, user_email_confirmation_send
+from erp.core.services import (
+    api_token_create,
+    api_token_revoke,
+    user_api_tokens_revoke,
+    user_email_confirm,
+    user_email_confirmation_send,
+)
 from erp.ops.audit import audit_record
 
 from .mixins import IF_MATCH, AuditedViewSetMixin, VersionedViewSetMixin
 from .permissions import IsAdminRole, RoleAccess
+from .schema import ERROR_COMPONENT
 from .serializers import (
     AppSettingsSerializer,
     ClinicLocationSerializer,
@@ -30,8 +37,20 @@ from .serializers import (
 )
 
 
+def _error_responses(**descriptions: str) -> dict:
+    """Schema responses with the shared ``Error`` body (components/schemas/Error), by status."""
+    ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
+    return {int(status_code): OpenApiResponse(ref, description=text) for status_code, text in descriptions.items()}
+
+
 class TokenLoginView(APIView):
     """Exchange an e-mail and password (and the two-factor code, once the account has an app) for an API token.
+
+    Each call makes a new token for one client (signing in again elsewhere leaves the others alone).
+    It expires after ``SESSION_IDLE_TIMEOUT`` seconds without a call, and ``SESSION_ABSOLUTE_TIMEOUT``
+    seconds after the sign-in in any case (``expiry`` is the current end; each call moves it); a new
+    password or a disabled account revokes every token of the user.
+    Send it as ``Authorization: Token <token>``.
 
     Errors: ``invalid_credentials`` (400), ``otp_required``/``otp_invalid`` (401),
     ``otp_enrolment_required`` (403, an administrator without an app), ``locked_out`` (429).
@@ -40,25 +59,60 @@ class TokenLoginView(APIView):
     permission_classes = [RoleAccess, AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=LoginSerializer, responses={200: TokenSerializer}, auth=[])
+    @extend_schema(
+        request=LoginSerializer,
+        responses={
+            200: TokenSerializer,
+            **_error_responses(**{
+                "401": "`otp_required` or `otp_invalid`: the second factor is missing or wrong.",
+                "403": "`otp_enrolment_required`: this account must set up two-factor authentication first.",
+                "429": "`locked_out`: too many failed sign-ins for this e-mail from this address.",
+            }),
+        },
+        auth=[],
+    )
     def post(self, request):
         serializer = LoginSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
         otp.api_login_check(request._request, user, serializer.validated_data.get("otp_token"))
-        token, _created = Token.objects.get_or_create(user=user)
+        token, key = api_token_create(user=user)
         user_logged_in.send(sender=type(user), request=request, user=user)
-        return Response(TokenSerializer({"token": token.key}).data)
+        return Response(TokenSerializer({"token": key, "expiry": token.expiry}).data)
+
+
+_SIGNED_OUT_ERRORS = _error_responses(**{
+    "401": "`not_authenticated`, `token_invalid` or `token_expired`: no valid credentials "
+    "(the answer carries `WWW-Authenticate: Token`).",
+})
 
 
 class TokenLogoutView(APIView):
-    """Revoke the caller's API token."""
+    """Sign this client out: revoke the API token of the call (the user's other clients keep theirs);
+    called with a session, end that session."""
 
     permission_classes = [RoleAccess, IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, **_SIGNED_OUT_ERRORS})
     def post(self, request):
-        Token.objects.filter(user=request.user).delete()
+        if isinstance(request.auth, AuthToken):
+            api_token_revoke(token=request.auth)
+        else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenLogoutAllView(APIView):
+    """Sign every API client of the caller out: revoke all their tokens (this one too); called with a
+    session, end that session as well."""
+
+    permission_classes = [RoleAccess, IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None, **_SIGNED_OUT_ERRORS})
+    def post(self, request):
+        user_api_tokens_revoke(user=request.user)
+        if not isinstance(request.auth, AuthToken):
+            logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -35,10 +35,10 @@ def test_a_token_caller_gets_the_roles_it_has_now_read_with_the_token():
     from django.contrib.auth.models import Group
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     user = UserFactory(roles=["reception", "accounting"])
-    client = APIClient(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=user)[1]}")
     with CaptureQueriesContext(connection) as captured:
         me = client.get("/api/v1/me/")
     assert me.status_code == 200 and me.json()["roles"] == ["accounting", "reception"]

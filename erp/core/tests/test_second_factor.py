@@ -8,7 +8,8 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from .factories import UserFactory
@@ -192,16 +193,16 @@ def test_api_token_needs_the_code_of_a_user_with_a_device():
     assert missing.status_code == 401 and missing.json()["code"] == "otp_required"
     bad = token_login(user.email, otp_token=wrong(device))
     assert bad.status_code == 401 and bad.json()["code"] == "otp_invalid"
-    assert not Token.objects.filter(user=user).exists()
+    assert not AuthToken.objects.filter(user=user).exists()
     ok = token_login(user.email, otp_token=code(device))
-    assert ok.status_code == 200 and Token.objects.get(user=user).key == ok.json()["token"]
+    assert ok.status_code == 200 and AuthToken.objects.get(user=user).digest == hash_token(ok.json()["token"])
 
 
 def test_api_token_of_an_admin_without_a_device_requires_enrolment():
     admin = UserFactory(roles=["admin"])
     response = token_login(admin.email)
     assert response.status_code == 403 and response.json()["code"] == "otp_enrolment_required"
-    assert not Token.objects.filter(user=admin).exists()
+    assert not AuthToken.objects.filter(user=admin).exists()
 
 
 def test_api_token_of_staff_without_a_device_needs_no_code():
