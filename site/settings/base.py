@@ -8,10 +8,12 @@ settings harden themselves and refuse to start without a real ``SECRET_KEY``.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from botocore.config import Config as BotoConfig
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -396,7 +398,33 @@ SPECTACULAR_SETTINGS = {
 
 # --- Wagtail ------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Clinique"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+
+
+def _admin_base_url() -> str:
+    """``WAGTAILADMIN_BASE_URL``: the links in the admin's e-mails (password reset, notifications) start with it.
+
+    Required when DEBUG is off: a scheme and a host that ``ALLOWED_HOSTS`` accepts, HTTPS unless
+    ``SECURE_SSL_REDIRECT=0``; never a guess from a request's Host header.
+    """
+    url = os.environ.get("WAGTAILADMIN_BASE_URL", "").strip().rstrip("/")
+    if not url:
+        if not DEBUG:
+            raise ImproperlyConfigured("WAGTAILADMIN_BASE_URL must be set when DEBUG is off (e.g. https://clinic.example).")
+        return "http://127.0.0.1:8000"
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"WAGTAILADMIN_BASE_URL must be a scheme and a host (e.g. https://clinic.example), not {url!r}."
+        )
+    if not DEBUG:
+        if parts.scheme != "https" and env_bool("SECURE_SSL_REDIRECT", True):
+            raise ImproperlyConfigured("WAGTAILADMIN_BASE_URL must be an https:// URL when DEBUG is off.")
+        if ALLOWED_HOSTS and not validate_host(parts.hostname, ALLOWED_HOSTS):
+            raise ImproperlyConfigured(f"WAGTAILADMIN_BASE_URL's host {parts.hostname!r} is not in ALLOWED_HOSTS.")
+    return url
+
+
+WAGTAILADMIN_BASE_URL = _admin_base_url()
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILIMAGES_IMAGE_MODEL = "website.MarketingImage"
