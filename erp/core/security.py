@@ -1,5 +1,6 @@
-"""Hardening pieces wired in settings: the per-path CSP, session limits and django-axes callables."""
+"""Hardening pieces wired in settings: the per-path CSP, session limits, the client's address and django-axes."""
 
+import ipaddress
 import time
 
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import render
+from ipware import get_client_ip
 
 # Keys of the session that hold when the user signed in and when they were last seen (epoch seconds).
 LOGIN_AT = "_auth_login_at"
@@ -87,3 +89,64 @@ def lockout_response(request, original_response=None, credentials=None):
     if request.path_info.startswith("/api/"):
         return JsonResponse({"code": LOCKOUT_CODE, "detail": LOCKOUT_MESSAGE}, status=429)
     return render(request, "core/locked_out.html", {"message": LOCKOUT_MESSAGE}, status=429)
+
+# --- The client's address ------------------------------------------------------------------------
+
+
+def _address(value) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(str(value or "").strip())
+    except ValueError:
+        return None
+    return getattr(address, "ipv4_mapped", None) or address
+
+
+def _trusted(address, networks) -> bool:
+    return any(address.version == network.version and address in network for network in networks)
+
+
+def client_ip(request) -> str | None:
+    """The address of the client that sent ``request``, as far as ``TRUSTED_PROXIES`` lets us know it.
+
+    Used by django-axes, the website's rate limits and the audit rows, so that they all agree.
+
+    - No ``TRUSTED_PROXIES``: the connection's address (``REMOTE_ADDR``); ``X-Forwarded-For`` is
+      ignored, since anyone can send one.
+    - A number N: the app is reached only through N proxies, each appending to ``X-Forwarded-For``;
+      the client is the N-th address from the right of that header and the connection's address
+      (django-ipware's proxy count). A shorter header: the connection's address.
+    - Networks: a connection from one of them may speak for a client; the client is the right-most
+      address of ``X-Forwarded-For`` + ``REMOTE_ADDR`` outside them. A connection from anywhere else
+      is the client itself.
+    """
+    meta = request.META
+    remote = _address(meta.get("REMOTE_ADDR"))
+    trusted = settings.TRUSTED_PROXIES
+    if not trusted or remote is None:
+        return str(remote) if remote else None
+    if isinstance(trusted, int):
+        # ipware counts the proxies named in the header, the last one (REMOTE_ADDR) is not.
+        found, _routable = get_client_ip(
+            request,
+            proxy_count=trusted - 1,
+            request_header_order=["HTTP_X_FORWARDED_FOR"],
+            strict=False,
+        )
+        return str(_address(found) or remote)
+    if not _trusted(remote, trusted):
+        return str(remote)
+    client = remote
+    for hop in reversed(meta.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(hop)
+        if address is None:
+            break  # junk the proxies did not write: the last good hop is the client
+        client = address
+        if not _trusted(address, trusted):
+            break
+    return str(client)
+
+
+def client_ip_key(group, request) -> str:
+    """django-ratelimit's key: the client's address (one bucket for requests without one)."""
+    return client_ip(request) or "unknown"
+

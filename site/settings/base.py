@@ -5,6 +5,7 @@ an SQLite-backed task queue and a secret key made once and kept in ``var/``. Wit
 settings harden themselves and refuse to start without a real ``SECRET_KEY``.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -502,7 +503,24 @@ AXES_USERNAME_CALLABLE = "erp.core.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "erp.core.security.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
-# The client's address is REMOTE_ADDR (a forwarded header could be forged to dodge the limit).
+def _trusted_proxies(value: str) -> int | tuple:
+    """``TRUSTED_PROXIES``: empty, a number of proxies, or their addresses and networks (CIDR)."""
+    value = value.strip()
+    if not value:
+        return ()
+    if value.isdigit():
+        return int(value)
+    try:
+        return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in value.split(",") if item.strip())
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error} (a number, or addresses and CIDR networks).") from error
+
+
+# The client's address (erp.core.security.client_ip, for axes, the rate limits and the audit
+# rows): REMOTE_ADDR unless TRUSTED_PROXIES names the reverse proxies in front of the app, whose
+# X-Forwarded-For is then believed (a header from anyone else could be forged to dodge a limit).
+TRUSTED_PROXIES = _trusted_proxies(os.environ.get("TRUSTED_PROXIES", ""))
+AXES_CLIENT_IP_CALLABLE = "erp.core.security.client_ip"
 
 # Second factor (TOTP): optional for staff, required for the roles below.
 OTP_REQUIRED_ROLES = ["admin"]
