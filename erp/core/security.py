@@ -1,14 +1,20 @@
 """Hardening pieces wired in settings: the per-path CSP, session limits, the client's address and django-axes."""
 
 import ipaddress
+import math
 import time
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from csp.middleware import PolicyParts
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db.models import Max, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from ipware import get_client_ip
 
 # Keys of the session that hold when the user signed in and when they were last seen (epoch seconds).
@@ -85,10 +91,19 @@ def axes_username(request, credentials=None) -> str | None:
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """One answer to a locked-out attempt, whether the account exists or not (429)."""
+    """One answer to a locked-out attempt, whether the account exists or not (429).
+
+    ``Retry-After`` is the account's delay (see ``AxesHandler``), else the whole cool-off period
+    (every attempt during the lock starts it again).
+    """
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"code": LOCKOUT_CODE, "detail": LOCKOUT_MESSAGE}, status=429)
-    return render(request, "core/locked_out.html", {"message": LOCKOUT_MESSAGE}, status=429)
+        response = JsonResponse({"code": LOCKOUT_CODE, "detail": LOCKOUT_MESSAGE}, status=429)
+    else:
+        response = render(request, "core/locked_out.html", {"message": LOCKOUT_MESSAGE}, status=429)
+    wait = getattr(request, "axes_account_wait", 0) or get_cool_off(request).total_seconds()
+    response["Retry-After"] = str(math.ceil(wait))
+    return response
+
 
 # --- The client's address ------------------------------------------------------------------------
 
@@ -150,3 +165,63 @@ def client_ip_key(group, request) -> str:
     """django-ratelimit's key: the client's address (one bucket for requests without one)."""
     return client_ip(request) or "unknown"
 
+
+# --- Brute force: django-axes' lock by (e-mail, address), and a soft delay by account ----------
+
+
+def account_delay(failures: int) -> int:
+    """Seconds an account waits between attempts after ``failures`` failures (0: no wait).
+
+    ``ACCOUNT_DELAY_AFTER`` failures from any addresses start it at ``ACCOUNT_DELAY_BASE``
+    seconds, doubling with each further failure up to ``ACCOUNT_DELAY_MAX``.
+    """
+    extra = failures - settings.ACCOUNT_DELAY_AFTER
+    if extra < 0:
+        return 0
+    return min(settings.ACCOUNT_DELAY_BASE * 2 ** min(extra, 20), settings.ACCOUNT_DELAY_MAX)
+
+
+def account_wait(request, username: str | None) -> int:
+    """Seconds left before ``username`` may be tried again (0: now).
+
+    Its failures are those django-axes keeps (every address, the cool-off period, forgotten at a
+    complete sign-in).
+    """
+    if not username:
+        return 0
+    since = timezone.now() - get_cool_off(request)
+    seen = AccessAttempt.objects.filter(username=username, attempt_time__gte=since).aggregate(
+        failures=Sum("failures_since_start"), last=Max("attempt_time")
+    )
+    delay = account_delay(seen["failures"] or 0)
+    if not delay:
+        return 0
+    left = delay - (timezone.now() - seen["last"]).total_seconds()
+    return max(0, math.ceil(left))
+
+
+class AxesHandler(AxesDatabaseHandler):
+    """django-axes' database handler plus a soft delay per account.
+
+    The lock by (e-mail, address) stays. On top, an account failed ``ACCOUNT_DELAY_AFTER`` times
+    from any addresses answers each attempt that comes too soon with the lockout response (429)
+    and a ``Retry-After``, without trying the password and without counting it as a failure:
+    a spread-out guessing attack slows to one guess every ``ACCOUNT_DELAY_MAX`` seconds, and the
+    real user is at worst asked to wait that long, never locked out.
+    """
+
+    def is_locked(self, request, credentials=None) -> bool:
+        if super().is_locked(request, credentials):
+            return True
+        wait = account_wait(request, axes_username(request, credentials))
+        if wait and request is not None:
+            request.axes_account_wait = wait
+        return bool(wait)
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        if getattr(request, "axes_account_wait", 0):
+            # Refused before the password was tried: not a guess, it neither counts nor resets anything.
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            return
+        super().user_login_failed(sender, credentials, request, **kwargs)

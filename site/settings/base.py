@@ -503,6 +503,16 @@ AXES_USERNAME_CALLABLE = "erp.core.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "erp.core.security.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+# On top of that lock, a soft delay per account (erp.core.security.AxesHandler): 10 failures of
+# one e-mail from any addresses within the cool-off period make it wait 2 s before the next
+# attempt, then 4, 8, 16, 32 and at most 60 s; an attempt too soon is answered 429 with
+# Retry-After and is not counted. Nobody can lock a real user out for longer than a minute.
+AXES_HANDLER = "erp.core.security.AxesHandler"
+ACCOUNT_DELAY_AFTER = 10
+ACCOUNT_DELAY_BASE = 2  # seconds
+ACCOUNT_DELAY_MAX = 60  # seconds
+
+
 def _trusted_proxies(value: str) -> int | tuple:
     """``TRUSTED_PROXIES``: empty, a number of proxies, or their addresses and networks (CIDR)."""
     value = value.strip()
