@@ -532,6 +532,12 @@ def _trusted_proxies(value: str) -> int | tuple:
 TRUSTED_PROXIES = _trusted_proxies(os.environ.get("TRUSTED_PROXIES", ""))
 AXES_CLIENT_IP_CALLABLE = "erp.core.security.client_ip"
 
+# Rate limits (django-ratelimit, on the default cache: shared between processes when REDIS_URL
+# is set). Website lead forms: 5 a minute from one address. django_ratelimit is not an installed
+# app: its only use there is a system check that refuses the per-process cache of a development
+# machine.
+LEAD_FORM_RATE = "5/m"
+
 # Second factor (TOTP): optional for staff, required for the roles below.
 OTP_REQUIRED_ROLES = ["admin"]
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
