@@ -533,10 +533,12 @@ TRUSTED_PROXIES = _trusted_proxies(os.environ.get("TRUSTED_PROXIES", ""))
 AXES_CLIENT_IP_CALLABLE = "erp.core.security.client_ip"
 
 # Rate limits (django-ratelimit, on the default cache: shared between processes when REDIS_URL
-# is set). Website lead forms: 5 a minute from one address. django_ratelimit is not an installed
-# app: its only use there is a system check that refuses the per-process cache of a development
-# machine.
+# is set). Website lead forms: 5 a minute from one address. Password-reset requests: 3 an hour
+# for one e-mail, 10 an hour from one address. django_ratelimit is not an installed app: its only
+# use there is a system check that refuses the per-process cache of a development machine.
 LEAD_FORM_RATE = "5/m"
+PASSWORD_RESET_RATE_PER_EMAIL = "3/h"
+PASSWORD_RESET_RATE_PER_IP = "10/h"
 
 # Second factor (TOTP): optional for staff, required for the roles below.
 OTP_REQUIRED_ROLES = ["admin"]

@@ -1,9 +1,10 @@
-"""Throttles: the soft delay of an account failed from many addresses."""
+"""Throttles: the soft delay of an account failed from many addresses, password-reset requests."""
 
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
@@ -110,3 +111,27 @@ def test_axes_hard_lock_says_when_to_come_back(settings):
     assert response.status_code == 429
     assert int(response["Retry-After"]) == int(settings.AXES_COOLOFF_TIME * 3600)
 
+
+# --- Password-reset requests ------------------------------------------------------------------------
+
+
+def reset(email, address="203.0.113.5"):
+    return Client(REMOTE_ADDR=address).post("/admin/password_reset/", {"email": email})
+
+
+def test_password_reset_is_throttled_per_email_alike_for_unknown_addresses(settings):
+    UserFactory(email="forgetful@clinic.test", roles=["reception"])
+    for email in ("forgetful@clinic.test", "nobody@clinic.test"):
+        for number in range(3):
+            assert reset(email, f"198.51.100.{number}").status_code == 302
+        refused = reset(email.upper(), "192.0.2.1")
+        assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+        assert "Too many password reset requests" in refused.content.decode()
+    assert len(mail.outbox) == 3  # nothing sent past the limit
+
+
+def test_password_reset_is_throttled_per_address(settings):
+    for number in range(10):
+        assert reset(f"someone{number}@clinic.test").status_code == 302
+    assert reset("someone-else@clinic.test").status_code == 429
+    assert reset("someone-else@clinic.test", "198.51.100.7").status_code == 302
