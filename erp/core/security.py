@@ -1,5 +1,6 @@
 """Hardening pieces wired in settings: the per-path CSP, session limits, the client's address and django-axes."""
 
+import hashlib
 import ipaddress
 import math
 import time
@@ -11,6 +12,7 @@ from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from csp.middleware import PolicyParts
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.cache import cache
 from django.db.models import Max, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -181,11 +183,13 @@ def account_delay(failures: int) -> int:
     return min(settings.ACCOUNT_DELAY_BASE * 2 ** min(extra, 20), settings.ACCOUNT_DELAY_MAX)
 
 
-def account_wait(request, username: str | None) -> int:
+def account_wait(request, username: str | None, *, claim: bool = False) -> int:
     """Seconds left before ``username`` may be tried again (0: now).
 
     Its failures are those django-axes keeps (every address, the cool-off period, forgotten at a
-    complete sign-in).
+    complete sign-in). With ``claim`` (a password about to be tried), the attempt also takes the
+    one turn its delay allows, in the shared cache: a burst of concurrent guesses the moment the
+    delay ends gets one guess through, not all of them.
     """
     if not username:
         return 0
@@ -197,7 +201,12 @@ def account_wait(request, username: str | None) -> int:
     if not delay:
         return 0
     left = delay - (timezone.now() - seen["last"]).total_seconds()
-    return max(0, math.ceil(left))
+    if left > 0:
+        return math.ceil(left)
+    turn = hashlib.sha256(f"{username}|{seen['last'].isoformat()}".encode()).hexdigest()
+    if claim and not cache.add(f"security:account-turn:{turn}", 1, delay):
+        return delay
+    return 0
 
 
 class AxesHandler(AxesDatabaseHandler):
@@ -213,7 +222,8 @@ class AxesHandler(AxesDatabaseHandler):
     def is_locked(self, request, credentials=None) -> bool:
         if super().is_locked(request, credentials):
             return True
-        wait = account_wait(request, axes_username(request, credentials))
+        # Only a password attempt takes the turn: the second-factor step after a right password must not lose it.
+        wait = account_wait(request, axes_username(request, credentials), claim="password" in (credentials or {}))
         if wait and request is not None:
             request.axes_account_wait = wait
         return bool(wait)

@@ -1,15 +1,17 @@
 """Throttles: the soft delay of an account failed from many addresses, password-reset requests."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
 from django.core.cache import cache
-from django.test import Client
+from django.db import connection
+from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
-from erp.core.security import account_delay
+from erp.core.security import account_delay, account_wait
 
 from .factories import UserFactory
 
@@ -79,6 +81,41 @@ def test_the_delay_grows_with_each_further_failure_up_to_its_cap(small_delays):
         assert admin_login("ghost@clinic.test", "wrong", f"198.51.100.{number}").status_code == 200
         waits.append(int(admin_login("ghost@clinic.test", "wrong", "192.0.2.1")["Retry-After"]))
     assert waits == [4, 8, 8, 8]
+
+
+def test_once_the_delay_is_over_one_password_attempt_takes_the_turn(small_delays):
+    for number in range(3):
+        admin_login("ghost@clinic.test", "wrong", f"203.0.113.{number}")
+    rewind_failures("ghost@clinic.test", 2)
+    request = RequestFactory().post("/admin/login/")
+    assert account_wait(request, "ghost@clinic.test", claim=True) == 0
+    assert account_wait(request, "ghost@clinic.test", claim=True) == 2  # a second guess in the same turn
+    # The second-factor step after a right password does not need the turn.
+    assert account_wait(request, "ghost@clinic.test") == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_concurrent_guesses_gets_one_through(small_delays):
+    for number in range(3):
+        admin_login("ghost@clinic.test", "wrong", f"203.0.113.{number}")
+    rewind_failures("ghost@clinic.test", 2)
+    start, answers = threading.Barrier(6), []
+
+    def guess(number):
+        try:
+            client = Client(REMOTE_ADDR=f"198.51.100.{number}")
+            start.wait()
+            answers.append(client.post("/admin/login/", {"username": "ghost@clinic.test", "password": "wrong"}))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(number,)) for number in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answer.status_code for answer in answers) == [200, 429, 429, 429, 429, 429]
+    assert failures("ghost@clinic.test") == 4
 
 
 def test_other_accounts_and_old_failures_are_not_delayed(small_delays, settings):
