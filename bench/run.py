@@ -104,6 +104,7 @@ def base_env(db_url: str, port: int, *, cache_disabled: bool = False) -> dict[st
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}",
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
         "VAR_DIR": str(var),

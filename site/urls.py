@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.website.urls import lead_urlpatterns, root_urlpatterns
+from erp.core.password_reset import ThrottledPasswordResetView
 from erp.core.views import confirm_email, signed_file
 from erp.ops.views import DiagnosticsView, healthz
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("files/signed/<str:token>", signed_file, name="signed-file"),
     path("accounts/confirm-email/<str:token>/", confirm_email, name="confirm-email"),
+    # Before Wagtail's own view of the same name: the throttled one answers.
+    path("admin/password_reset/", ThrottledPasswordResetView.as_view(), name="wagtailadmin_password_reset"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -1,11 +1,9 @@
 """Public views of the website outside the page tree: lead forms, sitemap.xml, robots.txt."""
 
-import time
 from collections import defaultdict
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -13,28 +11,27 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
 from wagtail.models import Page, Site
+
+from erp.core.security import client_ip_key
 
 from .forms import FORMS, NEWSLETTER_CONSENT
 from .models import PublicLead
 from .services import public_lead_create
 
-RATE_LIMIT = 5  # submissions per address...
-RATE_WINDOW = 60  # ...per this many seconds
 
+def lead_rate_wait(request) -> int:
+    """Count this submission; the seconds to wait when the address is over ``LEAD_FORM_RATE`` (0: none).
 
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def over_rate_limit(request) -> bool:
-    """Count this submission; True when the address sent more than RATE_LIMIT in RATE_WINDOW."""
-    key = f"website:lead-rate:{client_address(request)}"
-    now = time.time()
-    recent = [t for t in cache.get(key, []) if now - t < RATE_WINDOW]
-    recent.append(now)
-    cache.set(key, recent, RATE_WINDOW)
-    return len(recent) > RATE_LIMIT
+    One limit for every lead form, keyed by the client's address, on the shared cache.
+    """
+    usage = get_usage(
+        request, group="website:leads", key=client_ip_key, rate=settings.LEAD_FORM_RATE, method="POST", increment=True
+    )
+    if usage is None or not usage["should_limit"]:
+        return 0
+    return max(usage["time_left"] + 1, 1)  # the window's last second still counts
 
 
 def _back_url(request) -> str:
@@ -61,9 +58,10 @@ def lead_submit(request, lead_type: str):
     form_class = FORMS.get(lead_type)
     if form_class is None:
         return HttpResponse(status=404)
-    if over_rate_limit(request):
+    wait = lead_rate_wait(request)
+    if wait:
         response = render(request, "website/too_many_requests.html", status=429)
-        response["Retry-After"] = str(RATE_WINDOW)
+        response["Retry-After"] = str(wait)
         return response
     form = form_class(request.POST, auto_id=f"{lead_type}_%s")
     if not form.is_valid():

@@ -1,13 +1,23 @@
-"""Hardening pieces wired in settings: the per-path CSP, session limits and django-axes callables."""
+"""Hardening pieces wired in settings: the per-path CSP, session limits, the client's address and django-axes."""
 
+import hashlib
+import ipaddress
+import math
 import time
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from csp.middleware import PolicyParts
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.cache import cache
+from django.db.models import Max, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from ipware import get_client_ip
 
 # Keys of the session that hold when the user signed in and when they were last seen (epoch seconds).
 LOGIN_AT = "_auth_login_at"
@@ -83,7 +93,145 @@ def axes_username(request, credentials=None) -> str | None:
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """One answer to a locked-out attempt, whether the account exists or not (429)."""
+    """One answer to a locked-out attempt, whether the account exists or not (429).
+
+    ``Retry-After`` is the account's delay (see ``AxesHandler``), else the whole cool-off period
+    (every attempt during the lock starts it again).
+    """
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"code": LOCKOUT_CODE, "detail": LOCKOUT_MESSAGE}, status=429)
-    return render(request, "core/locked_out.html", {"message": LOCKOUT_MESSAGE}, status=429)
+        response = JsonResponse({"code": LOCKOUT_CODE, "detail": LOCKOUT_MESSAGE}, status=429)
+    else:
+        response = render(request, "core/locked_out.html", {"message": LOCKOUT_MESSAGE}, status=429)
+    wait = getattr(request, "axes_account_wait", 0) or get_cool_off(request).total_seconds()
+    response["Retry-After"] = str(math.ceil(wait))
+    return response
+
+
+# --- The client's address ------------------------------------------------------------------------
+
+
+def _address(value) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(str(value or "").strip())
+    except ValueError:
+        return None
+    return getattr(address, "ipv4_mapped", None) or address
+
+
+def _trusted(address, networks) -> bool:
+    return any(address.version == network.version and address in network for network in networks)
+
+
+def client_ip(request) -> str | None:
+    """The address of the client that sent ``request``, as far as ``TRUSTED_PROXIES`` lets us know it.
+
+    Used by django-axes, the website's rate limits and the audit rows, so that they all agree.
+
+    - No ``TRUSTED_PROXIES``: the connection's address (``REMOTE_ADDR``); ``X-Forwarded-For`` is
+      ignored, since anyone can send one.
+    - A number N: the app is reached only through N proxies, each appending to ``X-Forwarded-For``;
+      the client is the N-th address from the right of that header and the connection's address
+      (django-ipware's proxy count). A shorter header: the connection's address.
+    - Networks: a connection from one of them may speak for a client; the client is the right-most
+      address of ``X-Forwarded-For`` + ``REMOTE_ADDR`` outside them. A connection from anywhere else
+      is the client itself.
+    """
+    meta = request.META
+    remote = _address(meta.get("REMOTE_ADDR"))
+    trusted = settings.TRUSTED_PROXIES
+    if not trusted or remote is None:
+        return str(remote) if remote else None
+    if isinstance(trusted, int):
+        # ipware counts the proxies named in the header, the last one (REMOTE_ADDR) is not.
+        found, _routable = get_client_ip(
+            request,
+            proxy_count=trusted - 1,
+            request_header_order=["HTTP_X_FORWARDED_FOR"],
+            strict=False,
+        )
+        return str(_address(found) or remote)
+    if not _trusted(remote, trusted):
+        return str(remote)
+    client = remote
+    for hop in reversed(meta.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(hop)
+        if address is None:
+            break  # junk the proxies did not write: the last good hop is the client
+        client = address
+        if not _trusted(address, trusted):
+            break
+    return str(client)
+
+
+def client_ip_key(group, request) -> str:
+    """django-ratelimit's key: the client's address (one bucket for requests without one)."""
+    return client_ip(request) or "unknown"
+
+
+# --- Brute force: django-axes' lock by (e-mail, address), and a soft delay by account ----------
+
+
+def account_delay(failures: int) -> int:
+    """Seconds an account waits between attempts after ``failures`` failures (0: no wait).
+
+    ``ACCOUNT_DELAY_AFTER`` failures from any addresses start it at ``ACCOUNT_DELAY_BASE``
+    seconds, doubling with each further failure up to ``ACCOUNT_DELAY_MAX``.
+    """
+    extra = failures - settings.ACCOUNT_DELAY_AFTER
+    if extra < 0:
+        return 0
+    return min(settings.ACCOUNT_DELAY_BASE * 2 ** min(extra, 20), settings.ACCOUNT_DELAY_MAX)
+
+
+def account_wait(request, username: str | None, *, claim: bool = False) -> int:
+    """Seconds left before ``username`` may be tried again (0: now).
+
+    Its failures are those django-axes keeps (every address, the cool-off period, forgotten at a
+    complete sign-in). With ``claim`` (a password about to be tried), the attempt also takes the
+    one turn its delay allows, in the shared cache: a burst of concurrent guesses the moment the
+    delay ends gets one guess through, not all of them.
+    """
+    if not username:
+        return 0
+    since = timezone.now() - get_cool_off(request)
+    seen = AccessAttempt.objects.filter(username=username, attempt_time__gte=since).aggregate(
+        failures=Sum("failures_since_start"), last=Max("attempt_time")
+    )
+    delay = account_delay(seen["failures"] or 0)
+    if not delay:
+        return 0
+    left = delay - (timezone.now() - seen["last"]).total_seconds()
+    if left > 0:
+        return math.ceil(left)
+    turn = hashlib.sha256(f"{username}|{seen['last'].isoformat()}".encode()).hexdigest()
+    if claim and not cache.add(f"security:account-turn:{turn}", 1, delay):
+        return delay
+    return 0
+
+
+class AxesHandler(AxesDatabaseHandler):
+    """django-axes' database handler plus a soft delay per account.
+
+    The lock by (e-mail, address) stays. On top, an account failed ``ACCOUNT_DELAY_AFTER`` times
+    from any addresses answers each attempt that comes too soon with the lockout response (429)
+    and a ``Retry-After``, without trying the password and without counting it as a failure:
+    a spread-out guessing attack slows to one guess every ``ACCOUNT_DELAY_MAX`` seconds, and the
+    real user is at worst asked to wait that long, never locked out.
+    """
+
+    def is_locked(self, request, credentials=None) -> bool:
+        if super().is_locked(request, credentials):
+            return True
+        # Only a password attempt takes the turn: the second-factor step after a right password must not lose it.
+        wait = account_wait(request, axes_username(request, credentials), claim="password" in (credentials or {}))
+        if wait and request is not None:
+            request.axes_account_wait = wait
+        return bool(wait)
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        if getattr(request, "axes_account_wait", 0):
+            # Refused before the password was tried: not a guess, it neither counts nor resets anything.
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            return
+        super().user_login_failed(sender, credentials, request, **kwargs)

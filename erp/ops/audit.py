@@ -17,7 +17,6 @@ lock a transaction takes (after the fiscal journal's), and it is held only until
 from __future__ import annotations
 
 import functools
-import ipaddress
 import json
 import uuid
 from collections.abc import Iterable, Iterator
@@ -29,6 +28,7 @@ from typing import Any
 from django.db import models
 
 from erp.core.chain import GENESIS_HASH, ChainReport, canonical_json, chain_append, chain_hash, chain_verify
+from erp.core.security import client_ip
 
 from .models import AuditAction, AuditLog
 
@@ -43,18 +43,15 @@ _task: ContextVar[str | None] = ContextVar("audit_task", default=None)
 # --- Where an event comes from -----------------------------------------------------------------
 
 
-def _valid_ip(value: str | None) -> str | None:
-    try:
-        return str(ipaddress.ip_address((value or "").strip()))
-    except ValueError:
-        return None
-
-
 def client_info(request) -> tuple[str | None, str]:
-    """The caller's IP and user agent (from ``request``, else from the request being served)."""
+    """The caller's IP and user agent (from ``request``, else from the request being served).
+
+    The IP is the one the brute-force lock and the rate limits see (``TRUSTED_PROXIES``).
+    """
     if request is not None:
-        meta = getattr(request, "META", {})
-        return _valid_ip(meta.get("REMOTE_ADDR")), meta.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
+        if not hasattr(request, "META"):
+            return None, ""
+        return client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
     return _client.get() or (None, "")
 
 

@@ -5,14 +5,17 @@ an SQLite-backed task queue and a secret key made once and kept in ``var/``. Wit
 settings harden themselves and refuse to start without a real ``SECRET_KEY``.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from botocore.config import Config as BotoConfig
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -398,7 +401,33 @@ SPECTACULAR_SETTINGS = {
 
 # --- Wagtail ------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Clinique"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+
+
+def _admin_base_url() -> str:
+    """``WAGTAILADMIN_BASE_URL``: the links in the admin's e-mails (password reset, notifications) start with it.
+
+    Required when DEBUG is off: a scheme and a host that ``ALLOWED_HOSTS`` accepts, HTTPS unless
+    ``SECURE_SSL_REDIRECT=0``; never a guess from a request's Host header.
+    """
+    url = os.environ.get("WAGTAILADMIN_BASE_URL", "").strip().rstrip("/")
+    if not url:
+        if not DEBUG:
+            raise ImproperlyConfigured("WAGTAILADMIN_BASE_URL must be set when DEBUG is off (e.g. https://clinic.example).")
+        return "http://127.0.0.1:8000"
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"WAGTAILADMIN_BASE_URL must be a scheme and a host (e.g. https://clinic.example), not {url!r}."
+        )
+    if not DEBUG:
+        if parts.scheme != "https" and env_bool("SECURE_SSL_REDIRECT", True):
+            raise ImproperlyConfigured("WAGTAILADMIN_BASE_URL must be an https:// URL when DEBUG is off.")
+        if ALLOWED_HOSTS and not validate_host(parts.hostname, ALLOWED_HOSTS):
+            raise ImproperlyConfigured(f"WAGTAILADMIN_BASE_URL's host {parts.hostname!r} is not in ALLOWED_HOSTS.")
+    return url
+
+
+WAGTAILADMIN_BASE_URL = _admin_base_url()
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILIMAGES_IMAGE_MODEL = "website.MarketingImage"
@@ -485,7 +514,42 @@ AXES_USERNAME_CALLABLE = "erp.core.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "erp.core.security.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
-# The client's address is REMOTE_ADDR (a forwarded header could be forged to dodge the limit).
+# On top of that lock, a soft delay per account (erp.core.security.AxesHandler): 10 failures of
+# one e-mail from any addresses within the cool-off period make it wait 2 s before the next
+# attempt, then 4, 8, 16, 32 and at most 60 s; an attempt too soon is answered 429 with
+# Retry-After and is not counted. Nobody can lock a real user out for longer than a minute.
+AXES_HANDLER = "erp.core.security.AxesHandler"
+ACCOUNT_DELAY_AFTER = 10
+ACCOUNT_DELAY_BASE = 2  # seconds
+ACCOUNT_DELAY_MAX = 60  # seconds
+
+
+def _trusted_proxies(value: str) -> int | tuple:
+    """``TRUSTED_PROXIES``: empty, a number of proxies, or their addresses and networks (CIDR)."""
+    value = value.strip()
+    if not value:
+        return ()
+    if value.isdigit():
+        return int(value)
+    try:
+        return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in value.split(",") if item.strip())
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error} (a number, or addresses and CIDR networks).") from error
+
+
+# The client's address (erp.core.security.client_ip, for axes, the rate limits and the audit
+# rows): REMOTE_ADDR unless TRUSTED_PROXIES names the reverse proxies in front of the app, whose
+# X-Forwarded-For is then believed (a header from anyone else could be forged to dodge a limit).
+TRUSTED_PROXIES = _trusted_proxies(os.environ.get("TRUSTED_PROXIES", ""))
+AXES_CLIENT_IP_CALLABLE = "erp.core.security.client_ip"
+
+# Rate limits (django-ratelimit, on the default cache: shared between processes when REDIS_URL
+# is set). Website lead forms: 5 a minute from one address. Password-reset requests: 3 an hour
+# for one e-mail, 10 an hour from one address. django_ratelimit is not an installed app: its only
+# use there is a system check that refuses the per-process cache of a development machine.
+LEAD_FORM_RATE = "5/m"
+PASSWORD_RESET_RATE_PER_EMAIL = "3/h"
+PASSWORD_RESET_RATE_PER_IP = "10/h"
 
 # Second factor (TOTP): optional for staff, required for the roles below.
 OTP_REQUIRED_ROLES = ["admin"]

@@ -33,6 +33,7 @@ def production_env() -> dict:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "clinic.example",
+        "WAGTAILADMIN_BASE_URL": "https://clinic.example",
         "DJANGO_SETTINGS_MODULE": "site.settings.base",
     }
     return env
