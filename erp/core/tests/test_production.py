@@ -1,0 +1,222 @@
+"""The production package: WSGI/ASGI entry points without gunicorn, the local marketing folder
+served with DEBUG off, SMTP and HTTPS settings from the environment, docker/ and the README's
+configuration table."""
+
+import ast
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+
+from .test_hardening import production_subprocess_env
+
+PROJECT_DIR = Path(settings.BASE_DIR)
+DOCKER_DIR = PROJECT_DIR / "docker"
+
+
+def run_python(script: str, *args: str, env: dict, cwd: Path | None = None, isolated: bool = False) -> dict:
+    """Run ``script`` in a fresh interpreter; its last line of output is JSON."""
+    command = [sys.executable, *(["-I"] if isolated else []), "-c", script, *args]
+    result = subprocess.run(command, cwd=cwd or PROJECT_DIR, env=env, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- Settings read from the environment ---------------------------------------------------------
+
+SETTINGS_SCRIPT = """
+import json
+from erp.bootstrap import make_site_importable
+make_site_importable()
+from django.conf import settings
+names = ["EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL",
+         "EMAIL_TIMEOUT", "DEFAULT_FROM_EMAIL", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+         "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SECURE_REDIRECT_EXEMPT"]
+print(json.dumps({name: getattr(settings, name) for name in names}))
+"""
+
+
+def production_settings(**overrides) -> dict:
+    from .test_hardening import production_env
+
+    env = {k: v for k, v in production_env().items() if not k.startswith(("EMAIL_", "SECURE_"))}
+    return run_python(SETTINGS_SCRIPT, env=env | {"DATABASE_URL": "sqlite:///:memory:"} | overrides)
+
+
+def test_production_defaults_keep_https_strict():
+    current = production_settings()
+    assert current["SECURE_SSL_REDIRECT"] is True
+    assert current["SECURE_HSTS_SECONDS"] == 31536000
+    assert current["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True and current["SECURE_HSTS_PRELOAD"] is True
+    assert current["SECURE_REDIRECT_EXEMPT"] == [r"^healthz$"]  # the container's probe only
+    assert current["EMAIL_USE_TLS"] is False and current["EMAIL_USE_SSL"] is False
+
+
+def test_https_and_smtp_settings_come_from_the_environment():
+    current = production_settings(
+        SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="3600", SECURE_HSTS_INCLUDE_SUBDOMAINS="0",
+        SECURE_HSTS_PRELOAD="0", EMAIL_HOST="smtp.clinic.example", EMAIL_PORT="587",
+        EMAIL_HOST_USER="mailer", EMAIL_HOST_PASSWORD="s3cret", EMAIL_USE_TLS="1", EMAIL_TIMEOUT="7",
+        DEFAULT_FROM_EMAIL="clinique@clinic.example",
+    )
+    assert current == current | {
+        "SECURE_SSL_REDIRECT": False, "SECURE_HSTS_SECONDS": 3600, "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False, "EMAIL_HOST": "smtp.clinic.example", "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "mailer", "EMAIL_HOST_PASSWORD": "s3cret", "EMAIL_USE_TLS": True,
+        "EMAIL_USE_SSL": False, "EMAIL_TIMEOUT": 7, "DEFAULT_FROM_EMAIL": "clinique@clinic.example",
+    }
+
+
+def test_empty_smtp_variables_keep_their_defaults():
+    """docker/compose.yaml passes optional variables through empty: an empty value is the default."""
+    current = production_settings(EMAIL_HOST="", EMAIL_PORT="", EMAIL_USE_TLS="", DEFAULT_FROM_EMAIL="")
+    assert (current["EMAIL_HOST"], current["EMAIL_PORT"], current["EMAIL_USE_TLS"]) == ("localhost", 25, False)
+    assert current["DEFAULT_FROM_EMAIL"] == "clinic@localhost"
+
+
+def test_tls_and_ssl_together_are_refused():
+    from .test_hardening import production_env
+
+    result = subprocess.run(
+        [sys.executable, "-c", SETTINGS_SCRIPT], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120,
+        env=production_env() | {"DATABASE_URL": "sqlite:///:memory:", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"},
+    )
+    assert result.returncode != 0 and "EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive" in result.stderr
+
+
+# --- The README's configuration table -----------------------------------------------------------
+
+# Where the running application reads its environment (tests and test tooling excluded).
+RUNTIME_SOURCES = ["manage.py", "site", "erp", "cms"]
+ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def runtime_modules():
+    for source in RUNTIME_SOURCES:
+        path = PROJECT_DIR / source
+        files = [path] if path.is_file() else sorted(path.rglob("*.py"))
+        for file in files:
+            parts = file.relative_to(PROJECT_DIR).parts
+            if "tests" in parts or parts[:2] == ("erp", "testing") or "migrations" in parts:
+                continue
+            yield file
+
+
+def _is_environ(node) -> bool:
+    """``os.environ`` (or a bare ``environ`` imported from os)."""
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
+        isinstance(node, ast.Name) and node.id == "environ"
+    )
+
+
+def _reads_environment(func) -> bool:
+    """A call whose first argument names a variable."""
+    if isinstance(func, ast.Attribute):
+        return (
+            (_is_environ(func.value) and func.attr in {"get", "setdefault", "pop"})
+            or func.attr == "getenv"
+            or (isinstance(func.value, ast.Name) and func.value.id == "env")
+        )
+    return isinstance(func, ast.Name) and (func.id == "env" or func.id.startswith("env_"))
+
+
+def environment_reads(file: Path) -> tuple[set[str], list[str]]:
+    """The variable names a module reads: ``os.environ.get/[]/setdefault``, ``os.getenv`` and the
+    settings' ``env*`` helpers (``env_bool``, ``env_list``, ``env(...)``, ``env.int(...)``).
+    A name given by a module-level constant is resolved; a helper's own parameter is not a read."""
+    tree = ast.parse(file.read_text(), filename=str(file))
+    constants = {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    parameters = {
+        arg.arg
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+    }
+    names, unresolved = set(), []
+
+    def record(argument, where):
+        if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+            names.add(argument.value)
+        elif isinstance(argument, ast.Name) and argument.id in constants:
+            names.add(constants[argument.id])
+        elif not (isinstance(argument, ast.Name) and argument.id in parameters):
+            unresolved.append(f"{file}:{where.lineno}")
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _is_environ(node.value) and isinstance(node.ctx, ast.Load):
+            record(node.slice, node)
+        elif isinstance(node, ast.Call) and node.args and _reads_environment(node.func):
+            record(node.args[0], node)
+    return names, unresolved
+
+
+def variables_read() -> dict[str, list[str]]:
+    """Every environment variable the application reads, with the modules reading it."""
+    readers: dict[str, list[str]] = {}
+    unresolved = []
+    for file in runtime_modules():
+        names, unknown = environment_reads(file)
+        unresolved += unknown
+        for name in names:
+            readers.setdefault(name, []).append(str(file.relative_to(PROJECT_DIR)))
+    assert not unresolved, f"environment reads whose variable name is not a literal or a constant: {unresolved}"
+    return readers
+
+
+def variables_documented() -> set[str]:
+    """The names in the first column of the tables under the README's "## Configuration"."""
+    readme = (PROJECT_DIR / "README.md").read_text()
+    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    names = set()
+    for line in section.splitlines():
+        if line.startswith("|") and not line.startswith("|---"):
+            first_column = line.split("|")[1]
+            names |= {name for name in re.findall(r"`([^`]+)`", first_column) if ENV_NAME.match(name)}
+    return names
+
+
+def test_the_collector_finds_the_reads_it_is_meant_to(tmp_path):
+    module = tmp_path / "reads.py"
+    module.write_text(
+        "import os\nKEY = 'CONSTANT_NAME'\n"
+        "def env_bool(name, default):\n    return os.environ.get(name)\n"
+        "A = os.environ.get('GET_NAME', 'x')\nB = os.environ['ITEM_NAME']\nC = os.getenv('GETENV_NAME')\n"
+        "D = env_bool('BOOL_NAME', True)\nE = os.environ.get(KEY)\nos.environ.setdefault('DEFAULT_NAME', '1')\n"
+    )
+    names, unresolved = environment_reads(module)
+    assert names == {"GET_NAME", "ITEM_NAME", "GETENV_NAME", "BOOL_NAME", "CONSTANT_NAME", "DEFAULT_NAME"}
+    assert unresolved == []
+
+
+def test_every_environment_variable_is_in_the_readme_table_and_every_row_is_read():
+    """Both ways: a variable the code reads is documented; a documented one is read by something.
+    When two branches each add variables, this names what the merge still has to reconcile."""
+    read = variables_read()
+    documented = variables_documented()
+    undocumented = {name: read[name] for name in sorted(set(read) - documented)}
+    unread = sorted(documented - set(read))
+    assert not undocumented and not unread, (
+        f"read but missing from the README's configuration table: {undocumented}; "
+        f"in the table but read by nothing: {unread}"
+    )
+
+
+def test_the_https_settings_are_documented():
+    documented = variables_documented()
+    https = {"SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD"}
+    assert https <= documented
+    assert {"EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL"} <= documented
