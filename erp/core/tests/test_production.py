@@ -30,6 +30,96 @@ def run_python(script: str, *args: str, env: dict, cwd: Path | None = None, isol
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+# --- WSGI and ASGI without gunicorn's config ----------------------------------------------------
+
+SERVE_HEALTHZ = """
+import asyncio, importlib.util, io, json, sys
+
+kind, how, target = sys.argv[1:4]
+if how == "file":  # uwsgi --wsgi-file site/wsgi.py, mod_wsgi: the file is loaded by its path
+    spec = importlib.util.spec_from_file_location(f"served_{kind}", target)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    application = module.application
+else:  # daphne/uvicorn erp.bootstrap:asgi_application: a dotted path, the project on sys.path
+    sys.path.insert(0, target)
+    import erp.bootstrap
+    application = getattr(erp.bootstrap, f"{kind}_application")
+
+
+def call_wsgi():
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "QUERY_STRING": "", "SERVER_NAME": "clinic.example",
+        "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "clinic.example",
+        "REMOTE_ADDR": "127.0.0.1", "wsgi.version": (1, 0), "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr, "wsgi.multithread": False,
+        "wsgi.multiprocess": True, "wsgi.run_once": False,
+    }
+    started = []
+    body = b"".join(application(environ, lambda status, headers, exc_info=None: started.append(status)))
+    return int(started[0].split()[0]), body
+
+
+async def call_asgi():
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": "/healthz", "raw_path": b"/healthz", "query_string": b"", "root_path": "",
+        "headers": [(b"host", b"clinic.example")], "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
+    }
+    requested = False
+    sent = []
+
+    async def receive():
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # the client stays connected
+
+    async def send(message):
+        sent.append(message)
+
+    await application(scope, receive, send)
+    start = next(message for message in sent if message["type"] == "http.response.start")
+    return start["status"], b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+
+status, body = call_wsgi() if kind == "wsgi" else asyncio.run(call_asgi())
+from django.conf import settings
+print(json.dumps({"status": status, "body": body.decode(), "settings": settings.SETTINGS_MODULE}))
+"""
+
+
+def bare_server_env(tmp_path) -> dict:
+    """What a server's unit file would set: no DJANGO_SETTINGS_MODULE, no PYTHONPATH."""
+    from django.db import connection
+
+    from .test_hardening import database_url
+
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "clinic.example",
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "VAR_DIR": str(tmp_path / "var"),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "kind, how",
+    [("wsgi", "file"), ("asgi", "file"), ("wsgi", "dotted"), ("asgi", "dotted")],
+)
+def test_the_application_serves_healthz_in_a_fresh_interpreter_without_gunicorn(tmp_path, kind, how):
+    target = str(PROJECT_DIR / "site" / f"{kind}.py") if how == "file" else str(PROJECT_DIR)
+    # -I: neither the working directory (elsewhere) nor PYTHONPATH puts the project on the path.
+    data = run_python(SERVE_HEALTHZ, kind, how, target, env=bare_server_env(tmp_path), cwd=tmp_path, isolated=True)
+    assert data["status"] == 200, data["body"][:2000]
+    assert json.loads(data["body"]) == {"status": "ok"}
+    assert data["settings"] == "site.settings.base"
+
+
 # --- Settings read from the environment ---------------------------------------------------------
 
 SETTINGS_SCRIPT = """
