@@ -120,6 +120,61 @@ def test_the_application_serves_healthz_in_a_fresh_interpreter_without_gunicorn(
     assert data["settings"] == "site.settings.base"
 
 
+# --- The local marketing folder with DEBUG off --------------------------------------------------
+
+MEDIA_SCRIPT = """
+import json
+from erp.bootstrap import make_site_importable
+make_site_importable()
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client, override_settings
+override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+answers = {}
+for path in json.loads(__import__("sys").argv[1]):
+    response = Client().get(path, secure=True, HTTP_HOST="clinic.example")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    answers[path] = {
+        "status": response.status_code, "body": body.decode("latin-1"),
+        "type": response.headers.get("Content-Type"), "cache": response.headers.get("Cache-Control"),
+    }
+print(json.dumps({"debug": settings.DEBUG, "answers": answers}))
+"""
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"marketing image"
+
+
+@pytest.mark.django_db
+def test_production_without_s3_serves_the_marketing_folder_and_never_the_private_ones(tmp_path):
+    media = tmp_path / "media"
+    (media / "marketing" / "original_images").mkdir(parents=True)
+    (media / "marketing" / "original_images" / "hero.png").write_bytes(PNG)
+    (media / "clinical" / "photos").mkdir(parents=True)
+    (media / "clinical" / "photos" / "face.png").write_bytes(b"clinical secret")
+    (media / "documents" / "invoices").mkdir(parents=True)
+    (media / "documents" / "invoices" / "FA-1.pdf").write_bytes(b"documents secret")
+    private = {
+        "/media/clinical/photos/face.png", "/media/documents/invoices/FA-1.pdf",
+        "/media/marketing/../clinical/photos/face.png", "/media/marketing/%2e%2e/documents/invoices/FA-1.pdf",
+    }
+    folders = {"/media/marketing/", "/media/marketing/original_images/", "/media/"}
+    paths = ["/media/marketing/original_images/hero.png", *sorted(private), *sorted(folders)]
+    env = production_subprocess_env() | {"MEDIA_ROOT": str(media), "VAR_DIR": str(tmp_path / "var")}
+    data = run_python(MEDIA_SCRIPT, json.dumps(paths), env=env)
+
+    assert data["debug"] is False
+    image = data["answers"]["/media/marketing/original_images/hero.png"]
+    assert image["status"] == 200 and image["body"].encode("latin-1") == PNG
+    assert image["type"] == "image/png"
+    assert "public" in image["cache"] and "max-age=86400" in image["cache"]
+    for path in private | folders:
+        answer = data["answers"][path]
+        assert answer["status"] in (400, 404), (path, answer["status"])
+        assert "secret" not in answer["body"] and "hero.png" not in answer["body"], path  # no file, no listing
+
+
 # --- Settings read from the environment ---------------------------------------------------------
 
 SETTINGS_SCRIPT = """
