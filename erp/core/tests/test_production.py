@@ -365,3 +365,113 @@ def test_the_https_settings_are_documented():
     https = {"SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD"}
     assert https <= documented
     assert {"EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL"} <= documented
+
+
+# --- docker/ --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((DOCKER_DIR / "compose.yaml").read_text())
+
+
+def one_shot_services(compose: dict) -> set[str]:
+    """Services others wait for to complete (``service_completed_successfully``)."""
+    return {
+        name
+        for service in compose["services"].values()
+        for name, condition in (service.get("depends_on") or {}).items()
+        if isinstance(condition, dict) and condition.get("condition") == "service_completed_successfully"
+    }
+
+
+def test_every_service_restarts_and_has_a_healthcheck(compose):
+    one_shots = one_shot_services(compose)
+    assert {"migrate", "buckets"} <= one_shots
+    for name, service in compose["services"].items():
+        assert service.get("restart"), f"{name}: no restart policy"
+        check = service.get("healthcheck")
+        assert check, f"{name}: no healthcheck"
+        if name in one_shots:
+            # A job that runs to completion has nothing to probe; it must not restart forever.
+            assert check == {"disable": True} and service["restart"].startswith("on-failure"), name
+        else:
+            assert check.get("test") and check["test"][0] in {"CMD", "CMD-SHELL"}, name
+            assert service["restart"] in {"always", "unless-stopped"}, name
+    checks = {name: " ".join(service["healthcheck"].get("test", [])) for name, service in compose["services"].items()}
+    assert "/healthz" in checks["web"]
+    assert "pg_isready" in checks["postgres"] and "redis-cli ping" in checks["redis"]
+    assert "mc ready local" in checks["minio"] and "2019" in checks["caddy"] and checks["worker"]
+
+
+def test_images_are_pinned_to_exact_versions(compose):
+    for name, service in compose["services"].items():
+        if "build" in service:
+            continue  # the app's own image, built from docker/Dockerfile
+        image = service["image"]
+        repository, _, tag = image.rpartition(":")
+        assert repository and tag and tag != "latest", f"{name}: {image} is not pinned"
+        # PostgreSQL numbers its releases major.minor (16.6); the others major.minor.patch or a date.
+        exact = r"^\d+\.\d+(-|$)" if repository == "postgres" else r"^\d+\.\d+\.\d+|^RELEASE\.\d{4}-\d{2}-\d{2}T"
+        assert re.search(exact, tag), f"{name}: {image} has no exact version"
+    base = re.search(r"^FROM (\S+)", (DOCKER_DIR / "Dockerfile").read_text(), re.MULTILINE).group(1)
+    assert re.search(r":\d+\.\d+\.\d+", base), f"Dockerfile base image {base} is not pinned"
+
+
+def test_migrations_run_once_before_web_and_worker(compose):
+    services = compose["services"]
+    assert "migrate" in " ".join(services["migrate"]["command"])
+    for name in ("web", "worker"):
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+        assert "migrate" not in " ".join(services[name]["command"]), f"{name} migrates at start"
+
+
+def test_only_the_proxy_publishes_ports(compose):
+    published = {name for name, service in compose["services"].items() if service.get("ports")}
+    assert published == {"caddy"}
+    assert "8000" in [str(port) for port in compose["services"]["web"]["expose"]]
+    caddyfile = (DOCKER_DIR / "Caddyfile").read_text()
+    assert re.search(r"reverse_proxy \{\s+dynamic a web 8000", caddyfile)  # every replica
+    assert "{$SITE_DOMAIN}" in caddyfile  # automatic TLS for the site's name
+
+
+@pytest.mark.skipif(not shutil.which("caddy"), reason="caddy is not installed")
+def test_the_caddyfile_is_valid():
+    result = subprocess.run(
+        ["caddy", "adapt", "--config", str(DOCKER_DIR / "Caddyfile"), "--adapter", "caddyfile", "--validate"],
+        env={"PATH": os.environ["PATH"], "SITE_DOMAIN": "clinic.example", "ACME_EMAIL": "ops@clinic.example"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_credentials_come_from_the_env_file(compose):
+    text = (DOCKER_DIR / "compose.yaml").read_text()
+    interpolated = set(re.findall(r"\$\{([A-Z0-9_]+)", text))
+    required = set(re.findall(r"\$\{([A-Z0-9_]+):\?", text))
+    example = (DOCKER_DIR / ".env.example").read_text()
+    in_example = set(re.findall(r"^([A-Z0-9_]+)=", example, re.MULTILINE))
+    assert required <= in_example, f"required but not in docker/.env.example: {required - in_example}"
+    assert in_example <= interpolated, f"in docker/.env.example but unused: {in_example - interpolated}"
+    assert {"SECRET_KEY", "POSTGRES_PASSWORD", "REDIS_PASSWORD", "MINIO_ROOT_PASSWORD"} <= required
+    # No secret written in the file itself.
+    for name, service in compose["services"].items():
+        for key, value in (service.get("environment") or {}).items():
+            if re.search(r"PASSWORD|SECRET|_KEY$|AUTH", key) and value:
+                assert "${" in str(value), f"{name}: {key} is written in compose.yaml"
+    ignored = (PROJECT_DIR / ".gitignore").read_text().splitlines()
+    assert "/docker/.env" in ignored
+
+
+def test_the_app_gets_smtp_settings_and_only_variables_it_reads(compose):
+    app = compose["services"]["web"]["environment"]
+    assert {"EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL",
+            "DEFAULT_FROM_EMAIL"} <= set(app)
+    assert compose["services"]["worker"]["environment"] == app == compose["services"]["migrate"]["environment"]
+    unknown = set(app) - set(variables_read())
+    assert not unknown, f"compose passes variables nothing reads: {unknown}"
+
+
+def test_the_build_context_leaves_out_local_state():
+    ignored = {line.strip().rstrip("/") for line in (PROJECT_DIR / ".dockerignore").read_text().splitlines()}
+    assert {".git", ".venv", "var", "node_modules", "test-artifacts", "docker/.env"} <= ignored
