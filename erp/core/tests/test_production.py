@@ -159,7 +159,7 @@ def test_production_without_s3_serves_the_marketing_folder_and_never_the_private
         "/media/clinical/photos/face.png", "/media/documents/invoices/FA-1.pdf",
         "/media/marketing/../clinical/photos/face.png", "/media/marketing/%2e%2e/documents/invoices/FA-1.pdf",
     }
-    folders = {"/media/marketing/", "/media/marketing/original_images/", "/media/"}
+    folders = {"/media/marketing/", "/media/marketing/original_images/", "/media/marketing/original_images", "/media/"}
     paths = ["/media/marketing/original_images/hero.png", *sorted(private), *sorted(folders)]
     env = production_subprocess_env() | {"MEDIA_ROOT": str(media), "VAR_DIR": str(tmp_path / "var")}
     data = run_python(MEDIA_SCRIPT, json.dumps(paths), env=env)
