@@ -21,3 +21,15 @@ def make_site_importable() -> None:
         site.__path__ = [package_dir, *paths]
         if site.__spec__ is not None:
             site.__spec__.submodule_search_locations = site.__path__
+
+
+def __getattr__(name: str):
+    """``erp.bootstrap:wsgi_application`` and ``erp.bootstrap:asgi_application``: the applications
+    for servers that import them by a dotted path (``daphne``, ``uvicorn``, ``uwsgi --module``),
+    which cannot name ``site.wsgi`` or ``site.asgi`` before ``site`` is made importable."""
+    if name in {"wsgi_application", "asgi_application"}:
+        make_site_importable()
+        from importlib import import_module
+
+        return import_module(f"site.{name.split('_')[0]}").application
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.website.urls import lead_urlpatterns, root_urlpatterns
+from erp.core.media import marketing_file
 from erp.core.password_reset import ThrottledPasswordResetView
 from erp.core.views import confirm_email, signed_file
 from erp.ops.views import DiagnosticsView, healthz
@@ -29,15 +29,10 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
 ]
 
-if settings.DEBUG and not settings.S3_ENDPOINT_URL:
-    # Only the public marketing folder is served directly; private folders never are.
-    urlpatterns += [
-        re_path(
-            r"^media/marketing/(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT / "marketing"},
-        )
-    ]
+if not settings.S3_ENDPOINT_URL:
+    # Local buckets: only the public marketing folder is served directly (in production too, so a
+    # one-machine install shows its images); private folders never are (erp/core/media.py).
+    urlpatterns += [re_path(r"^media/marketing/(?P<path>.*)$", marketing_file, name="marketing-media")]
 
 urlpatterns += i18n_patterns(
     path("", include(lead_urlpatterns)),  # lead forms post to /<lang>/leads/<type>/

@@ -391,7 +391,7 @@ PAGES = table(
     page("wagtailcore_authenticate_with_password", EVERYONE),
     page("wagtaildocs_serve", EVERYONE),
     page("wagtaildocs_authenticate_with_password", EVERYONE),
-    page("django.views.static.serve", EVERYONE),  # /media/marketing/ in development only
+    page("marketing-media", EVERYONE),  # /media/marketing/ when the buckets are local folders
 )
 
 MATRIX: dict[str, Row] = table(API, ADMIN_SCREENS, PAGES)

@@ -102,11 +102,10 @@ def test_every_drf_view_and_action_of_the_api_checks_the_matrix():
 def test_the_table_names_only_existing_routes_and_known_roles():
     names = {name for _route, name, _callback in url_patterns()}
     namespaces = {":".join(name.split(":")[:depth]) for name in names for depth in range(1, name.count(":") + 1)}
-    development_only = {"django.views.static.serve"}  # /media/marketing/ when DEBUG without S3
     stale = [
         key
         for key in access.MATRIX
-        if not (key in names or key in development_only or (key.endswith(":*") and key[:-2] in namespaces))
+        if not (key in names or (key.endswith(":*") and key[:-2] in namespaces))
     ]
     assert not stale, f"Rows for routes that do not exist: {stale}"
     known = {*access.ROLES, access.ANONYMOUS, access.AUTHENTICATED}

@@ -7,6 +7,7 @@ import secrets
 import subprocess
 import sys
 import time
+from urllib.parse import quote
 
 import pytest
 from axes.models import AccessAttempt
@@ -37,6 +38,25 @@ def production_env() -> dict:
         "DJANGO_SETTINGS_MODULE": "site.settings.base",
     }
     return env
+
+
+def database_url(db: dict) -> str:
+    """A ``DATABASE_URL`` for a child process reaching the same database as ``db`` (a connection's
+    ``settings_dict``): a TCP host and port, or the socket folder of the embedded PostgreSQL (which
+    ``dj_database_url`` puts in ``OPTIONS["host"]``), carried percent-encoded in the host part."""
+    host = db["HOST"] or db.get("OPTIONS", {}).get("host") or "127.0.0.1"
+    credentials = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
+    address = quote(host, safe="") if host.startswith("/") else host
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{credentials}@{address}{port}/{quote(db['NAME'], safe='')}"
+
+
+def production_subprocess_env() -> dict:
+    """Production settings in a child process, on this test run's database (its migration data
+    committed): with the PostgreSQL service (TCP) or the embedded one (a unix socket)."""
+    from django.db import connection
+
+    return production_env() | {"DATABASE_URL": database_url(connection.settings_dict)}
 
 
 # --- Production settings --------------------------------------------------------------------------
@@ -74,15 +94,9 @@ def test_check_deploy_reports_nothing_with_production_settings():
 
 
 def test_production_responses_carry_the_security_headers():
-    from django.db import connection
-
-    db = connection.settings_dict  # the test database, with its migration data committed
-    env = production_env() | {
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    }
     result = subprocess.run(
         [sys.executable, "-c", HEADERS_SCRIPT],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=240,
+        cwd=settings.BASE_DIR, env=production_subprocess_env(), capture_output=True, text=True, timeout=240,
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout.strip().splitlines()[-1])
@@ -301,3 +315,23 @@ def test_any_save_of_a_disabled_user_revokes_access():
     user.is_active = False
     user.save()
     assert not UserSession.objects.filter(user_id=user.pk).exists() and not AuthToken.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize(
+    "db",
+    [
+        {"USER": "postgres", "PASSWORD": "", "HOST": "127.0.0.1", "PORT": 5432, "NAME": "clinic_x"},
+        {"USER": "clinic", "PASSWORD": "p@ss:w/rd", "HOST": "db.internal", "PORT": "", "NAME": "clinic"},
+        # The embedded PostgreSQL: no host, its socket folder in the options.
+        {"USER": "postgres", "PASSWORD": "", "HOST": "", "PORT": "", "NAME": "clinic_x",
+         "OPTIONS": {"host": "/work/a folder/var/pgtest"}},
+    ],
+)
+def test_the_child_process_database_url_reaches_the_same_server(db):
+    import dj_database_url
+
+    parsed = dj_database_url.parse(database_url(db))
+    host = db["HOST"] or db["OPTIONS"]["host"]
+    assert (parsed["HOST"] or parsed.get("OPTIONS", {}).get("host")) == host
+    assert (parsed["USER"], parsed["PASSWORD"], parsed["NAME"]) == (db["USER"], db["PASSWORD"], db["NAME"])
+    assert str(parsed["PORT"] or "") == str(db["PORT"] or "")
