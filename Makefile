@@ -38,14 +38,15 @@ system-deps:
 	  fi; \
 	fi
 
-# Browser tests drive Debian's Chromium through Playwright (no browser download).
+# Browser tests drive Debian's Chromium through Playwright (no browser download); Caddy validates
+# the production proxy's Caddyfile.
 browser-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v caddy >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Chromium for the browser tests (apt-get)..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "Installing Chromium and Caddy for the browser and deployment tests (apt-get)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium caddy >/dev/null; \
 	  else \
-	    echo "Chromium not found: browser tests will be skipped (install the chromium package)."; \
+	    echo "Chromium or Caddy not found: their tests will be skipped (install the chromium and caddy packages)."; \
 	  fi; \
 	fi
 
