@@ -54,7 +54,11 @@ def _assert_image_and_renditions_clean(image: MarketingImage, s3=None) -> None:
             )
 
 
-def test_an_image_added_in_the_admin_is_stored_upright_without_metadata(marketer_client):
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_an_image_added_in_the_admin_is_stored_upright_without_metadata(marketer_client, settings, in_memory):
+    """Also when Django keeps the upload in a temporary file, which the local storage moves."""
+    if not in_memory:
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
     response = marketer_client.post(
         "/admin/images/add/", {"title": "Cabinet", "description": "La salle d'attente", "file": _photo()}
     )
@@ -105,6 +109,16 @@ def test_a_new_file_given_on_edit_is_clean_too(marketer_client):
     _assert_image_and_renditions_clean(image)
 
 
+def test_an_image_uploaded_from_the_chooser_is_clean(marketer_client):
+    response = marketer_client.post(
+        "/admin/images/chooser/create/",
+        {"image-chooser-upload-title": "Cabinet", "image-chooser-upload-description": "La salle",
+         "image-chooser-upload-collection": "1", "image-chooser-upload-file": _photo()},
+    )
+    assert response.status_code == 200 and response.json()["step"] == "chosen", response.content[:2000]
+    _assert_image_and_renditions_clean(MarketingImage.objects.get())
+
+
 def test_a_clean_upload_is_stored_byte_for_byte(marketer_client):
     """Nothing to strip: the file is not re-encoded."""
     out = io.BytesIO()
@@ -119,3 +133,57 @@ def test_a_clean_upload_is_stored_byte_for_byte(marketer_client):
     assert response.status_code == 302
     image = MarketingImage.objects.get()
     assert _stored(image.file.storage, image.file.name) == data
+
+
+def test_images_stored_before_the_rule_are_rewritten_by_the_command(s3_buckets, django_capture_on_commit_callbacks):
+    """``manage.py strip_image_metadata``: a new clean object, the old one and its renditions gone,
+    renditions made again from the clean file; a second run changes nothing."""
+    from django.core.files.images import ImageFile
+    from django.core.management import call_command
+
+    old = MarketingImage(title="Avant", description="Une photo d'avant")
+    old.file = ImageFile(io.BytesIO(phone_photo()), name="IMG_0001.jpg")  # as stored before the rule
+    old.save()
+    old_rendition = old.get_rendition("width-150").file.name
+    untouched = MarketingImage(title="Propre", description="Un carré")
+    out = io.BytesIO()
+    from PIL import Image
+
+    Image.new("RGB", (320, 240), (20, 60, 200)).save(out, format="PNG")
+    untouched.file = ImageFile(io.BytesIO(out.getvalue()), name="propre.png")
+    untouched.save()
+    marketing = s3_buckets.names["marketing"]
+
+    def keys():
+        return {o["Key"] for o in s3_buckets.client.list_objects_v2(Bucket=marketing).get("Contents", [])}
+
+    assert {old.file.name, old_rendition, untouched.file.name} == keys()
+    output = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("strip_image_metadata", stdout=output)
+    assert "1 image(s) rewritten" in output.getvalue()
+    image = MarketingImage.objects.get(pk=old.pk)
+    assert image.file.name != old.file.name and image.renditions.count() == 0
+    assert keys() == {image.file.name, untouched.file.name}  # the old original and rendition are gone
+    assert MarketingImage.objects.get(pk=untouched.pk).file.name == untouched.file.name
+    _assert_image_and_renditions_clean(image)
+    from wagtail.utils.file import hash_filelike
+
+    assert image.file_hash == hash_filelike(io.BytesIO(_stored(image.file.storage, image.file.name)))
+    again = io.StringIO()
+    call_command("strip_image_metadata", stdout=again)
+    assert "0 image(s) rewritten" in again.getvalue()
+
+
+def test_a_deleted_image_leaves_the_s3_bucket_with_its_renditions(s3_buckets, django_capture_on_commit_callbacks):
+    """Wagtail deletes the files in a task given the storage's options as JSON: the marketing
+    bucket's options are plain values (a botocore Config made this a TypeError after commit)."""
+    from .factories import make_image
+
+    image = make_image("Adieu", alt="Une image supprimée")
+    image.get_rendition("width-150")
+    marketing = s3_buckets.names["marketing"]
+    assert s3_buckets.client.list_objects_v2(Bucket=marketing)["KeyCount"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        image.delete()
+    assert s3_buckets.client.list_objects_v2(Bucket=marketing)["KeyCount"] == 0
