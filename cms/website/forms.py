@@ -7,10 +7,13 @@ either is saved with status ``spam`` for someone to glance at.
 
 from django import forms
 from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
+
+from erp.core.image_metadata import ImageUnreadable, strip_metadata
 
 from .models import PublicLead
 
@@ -128,10 +131,30 @@ def _guard_pixel_check(field) -> None:
     field.check_image_pixel_size = check
 
 
-class MarketingImageForm(BaseImageForm):
-    """The admin's image form: the alt text (Wagtail's ``description``) is required.
+def _rewrite_upload(upload: UploadedFile, data: bytes) -> None:
+    """Put ``data`` in place of the upload's content, in the same file object.
 
-    Wired with ``WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.website.forms.MarketingImageForm"``.
+    In place, not a new file: when the alt text is missing, Wagtail's multiple uploader keeps the
+    request's own file object (``request.FILES``) as an ``UploadedFile`` row in the public bucket
+    until the form is completed, so that object must hold the clean bytes too. A temporary upload
+    on disk is moved, not read, by the local storage: its file is rewritten."""
+    handle = upload.file
+    handle.seek(0)
+    handle.truncate()
+    handle.write(data)
+    handle.flush()
+    handle.seek(0)
+    upload.size = len(data)
+
+
+class MarketingImageForm(BaseImageForm):
+    """The admin's image form: the alt text (Wagtail's ``description``) is required, and a new
+    file loses its metadata (EXIF/GPS, XMP, IPTC) before anything stores it.
+
+    Wired with ``WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.website.forms.MarketingImageForm"``; every
+    upload of the admin (add, multiple add, chooser, a new file on edit) goes through this form.
+    Renditions are made from the clean original, so they carry nothing either (Willow copies the
+    original's EXIF into JPEG and WebP renditions).
     """
 
     def __init__(self, *args, **kwargs):
@@ -141,6 +164,21 @@ class MarketingImageForm(BaseImageForm):
         if "description" in self.fields:
             self.fields["description"].required = True
             self.fields["description"].label = _("Alt text (describe the image for people who cannot see it)")
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            upload.seek(0)
+            data = upload.read()
+            try:
+                clean = strip_metadata(data)
+            except ImageUnreadable as exc:
+                message = self.fields["file"].error_messages["invalid_image"]
+                raise forms.ValidationError(message, code="invalid_image") from exc
+            if clean is not data:
+                _rewrite_upload(upload, clean)
+            upload.seek(0)
+        return upload
 
 
 class MarketingDocumentForm(BaseDocumentForm):

@@ -133,3 +133,44 @@ def public_lead_convert_to_patient(*, lead: PublicLead, actor, request=None):
             metadata={"fields_changed": ["patient", "status"], "patient_id": str(patient.pk)},
         )
     return patient
+
+
+def marketing_image_strip_metadata(*, image) -> bool:
+    """Rewrite an image stored before uploads were stripped (``erp.core.image_metadata``): a new
+    object, upright and without metadata, then the row, then the old object and the renditions
+    made from it go. False when the stored file holds nothing to strip (a second run changes
+    nothing)."""
+    import io
+    import os
+
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+    from wagtail.utils.file import hash_filelike
+
+    from erp.core.image_metadata import strip_metadata
+
+    with image.open_file() as handle:
+        data = handle.read()
+    clean = strip_metadata(data)
+    if clean is data:
+        return False
+    storage, old_name = image.file.storage, image.file.name
+    new_name = storage.save(image.get_upload_to(os.path.basename(old_name)), ContentFile(clean))
+    with PILImage.open(io.BytesIO(clean)) as pixels:
+        width, height = pixels.size
+    try:
+        with transaction.atomic():
+            if (width, height) != (image.width, image.height):
+                # The focal point was drawn on the picture as it was stored (sideways): draw it again.
+                image.focal_point_x = image.focal_point_y = None
+                image.focal_point_width = image.focal_point_height = None
+            image.file.name = new_name
+            image.width, image.height, image.file_size = width, height, len(clean)
+            image.file_hash = hash_filelike(io.BytesIO(clean))
+            image.save()
+            image.renditions.all().delete()  # Wagtail removes their files after commit
+    except BaseException:
+        storage.delete(new_name)
+        raise
+    transaction.on_commit(lambda: storage.delete(old_name))
+    return True

@@ -18,6 +18,7 @@ from django.urls import reverse
 from storages.backends.s3 import S3Storage
 
 from .exceptions import StorageUnavailable
+from .s3config import s3_client_config
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,18 @@ class PrivateS3Storage(S3Storage):
 
     querystring_auth = True
     default_acl = None
+
+
+class PublicS3Storage(S3Storage):
+    """The public marketing bucket. Its timeouts come as plain numbers, not a botocore
+    ``Config``: Wagtail deletes a removed image's or rendition's file in a task that it hands
+    ``storage.deconstruct()``, serialised as JSON, which a ``Config`` object is not."""
+
+    def __init__(self, *, connect_timeout: float, read_timeout: float, max_attempts: int, **settings):
+        super().__init__(**settings)
+        self.client_config = s3_client_config(
+            connect_timeout=connect_timeout, read_timeout=read_timeout, max_attempts=max_attempts
+        )
 
 
 def bucket(name: str) -> Storage:

@@ -1,7 +1,8 @@
 """Instagram's publishing limits for images, checked with Pillow, and the clean JPEG we store.
 
-Every image becomes a fresh baseline JPEG built from its pixels only: the orientation tag is
-applied first, then nothing of the original's metadata (EXIF, GPS, XMP, ICC comments) is kept.
+Every image becomes a fresh baseline JPEG built from its pixels: turned upright and stripped as
+every image of the public marketing bucket is (``erp.core.image_metadata.upright``: no EXIF,
+GPS, XMP or IPTC; the ICC colour profile stays when the pixels keep their colour space).
 PNG, WebP, HEIC/HEIF and the other formats Pillow reads are converted the same way.
 """
 
@@ -9,12 +10,11 @@ import io
 from dataclasses import dataclass
 from fractions import Fraction
 
-import pillow_heif
-from PIL import Image, ImageOps
+from PIL import Image
+
+from erp.core.image_metadata import upright
 
 from .exceptions import AssetRefused
-
-pillow_heif.register_heif_opener()
 
 MAX_BYTES = 8 * 1024 * 1024
 MIN_WIDTH = 320
@@ -83,8 +83,10 @@ def prepare_image(data: bytes) -> PreparedImage:
         raise
     except Exception:
         raise AssetRefused("The file is not an image that can be read.", field="file", code="asset_not_image")
-    image = ImageOps.exif_transpose(image)
+    image = upright(image)
     check_dimensions(image.width, image.height)
+    # The profile describes RGB pixels only; a CMYK or grey one would miscolour the RGB JPEG.
+    icc_profile = image.info.get("icc_profile") if image.mode in ("RGB", "RGBA", "RGBX") else None
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         # JPEG has no transparency: flatten on white, as Instagram shows it.
         rgba = image.convert("RGBA")
@@ -92,10 +94,10 @@ def prepare_image(data: bytes) -> PreparedImage:
         flat.paste(rgba, mask=rgba.getchannel("A"))
     else:
         flat = image.convert("RGB")
-    clean = Image.new("RGB", flat.size)  # a new image: no info dict, no EXIF, no GPS
+    clean = Image.new("RGB", flat.size)  # a new image: nothing in its info dict
     clean.paste(flat)
     out = io.BytesIO()
-    clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, icc_profile=icc_profile)
     result = out.getvalue()
     if len(result) > MAX_BYTES:
         raise AssetRefused("The converted JPEG is larger than 8 MB.", field="file")

@@ -13,10 +13,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from botocore.config import Config as BotoConfig
 from django.core.exceptions import ImproperlyConfigured
 from django.http.request import validate_host
 from django.utils.translation import gettext_lazy as _
+
+from erp.core.s3config import s3_client_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -243,29 +244,31 @@ def bucket_storages(
             "default_acl": None,
             "signature_version": "s3v4",
             "addressing_style": "path",
-            # Fail fast when the bucket server is down: a clear 503, never a hung worker.
-            "client_config": BotoConfig(
-                connect_timeout=connect_timeout or S3_CONNECT_TIMEOUT,
-                read_timeout=read_timeout or S3_READ_TIMEOUT,
-                retries={"max_attempts": max_attempts or S3_MAX_ATTEMPTS, "mode": "standard"},
-                s3={"addressing_style": "path"}, signature_version="s3v4",
-            ),
         }
+        timeouts = {
+            "connect_timeout": connect_timeout or S3_CONNECT_TIMEOUT,
+            "read_timeout": read_timeout or S3_READ_TIMEOUT,
+            "max_attempts": max_attempts or S3_MAX_ATTEMPTS,
+        }
+        private_common = {**common, "client_config": s3_client_config(**timeouts)}
         private = {"querystring_auth": True, "querystring_expire": SIGNED_URL_TTL}
         public_url = os.environ.get("S3_MARKETING_PUBLIC_URL", "")
         return {
             "clinical": {
                 "BACKEND": "erp.core.storage.PrivateS3Storage",
-                "OPTIONS": {**common, **private, "bucket_name": BUCKET_NAMES["clinical"]},
+                "OPTIONS": {**private_common, **private, "bucket_name": BUCKET_NAMES["clinical"]},
             },
             "documents": {
                 "BACKEND": "erp.core.storage.PrivateS3Storage",
-                "OPTIONS": {**common, **private, "bucket_name": BUCKET_NAMES["documents"]},
+                "OPTIONS": {**private_common, **private, "bucket_name": BUCKET_NAMES["documents"]},
             },
             "marketing": {
-                "BACKEND": "storages.backends.s3.S3Storage",
+                # Timeouts as plain numbers: Wagtail hands this storage's options to its file
+                # deletion task as JSON (erp.core.storage.PublicS3Storage).
+                "BACKEND": "erp.core.storage.PublicS3Storage",
                 "OPTIONS": {
                     **common,
+                    **timeouts,
                     "bucket_name": BUCKET_NAMES["marketing"],
                     "querystring_auth": False,
                     **({"custom_domain": public_url} if public_url else {}),
