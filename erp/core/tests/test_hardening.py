@@ -1,13 +1,10 @@
 """Hardening: deploy checks and headers, brute-force lockout, session limits, disabling a user."""
 
 import json
-import os
 import re
-import secrets
 import subprocess
 import sys
 import time
-from urllib.parse import quote
 
 import pytest
 from axes.models import AccessAttempt
@@ -20,43 +17,13 @@ from rest_framework.test import APIClient
 
 from erp.core.models import UserSession
 from erp.core.security import LOGIN_AT, SEEN_AT
+from erp.testing.production import database_url, production_env, production_subprocess_env
 
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-passphrase"
-
-
-def production_env() -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    env |= {
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(60),
-        "ALLOWED_HOSTS": "clinic.example",
-        "WAGTAILADMIN_BASE_URL": "https://clinic.example",
-        "DJANGO_SETTINGS_MODULE": "site.settings.base",
-    }
-    return env
-
-
-def database_url(db: dict) -> str:
-    """A ``DATABASE_URL`` for a child process reaching the same database as ``db`` (a connection's
-    ``settings_dict``): a TCP host and port, or the socket folder of the embedded PostgreSQL (which
-    ``dj_database_url`` puts in ``OPTIONS["host"]``), carried percent-encoded in the host part."""
-    host = db["HOST"] or db.get("OPTIONS", {}).get("host") or "127.0.0.1"
-    credentials = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
-    address = quote(host, safe="") if host.startswith("/") else host
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{credentials}@{address}{port}/{quote(db['NAME'], safe='')}"
-
-
-def production_subprocess_env() -> dict:
-    """Production settings in a child process, on this test run's database (its migration data
-    committed): with the PostgreSQL service (TCP) or the embedded one (a unix socket)."""
-    from django.db import connection
-
-    return production_env() | {"DATABASE_URL": database_url(connection.settings_dict)}
 
 
 # --- Production settings --------------------------------------------------------------------------

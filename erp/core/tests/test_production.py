@@ -16,7 +16,7 @@ import pytest
 import yaml
 from django.conf import settings
 
-from .test_hardening import production_subprocess_env
+from erp.testing.production import database_url, production_env, production_subprocess_env
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 DOCKER_DIR = PROJECT_DIR / "docker"
@@ -94,13 +94,12 @@ def bare_server_env(tmp_path) -> dict:
     """What a server's unit file would set: no DJANGO_SETTINGS_MODULE, no PYTHONPATH."""
     from django.db import connection
 
-    from .test_hardening import database_url
-
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "clinic.example",
+        "WAGTAILADMIN_BASE_URL": "https://clinic.example",
         "DATABASE_URL": database_url(connection.settings_dict),
         "VAR_DIR": str(tmp_path / "var"),
     }
@@ -190,8 +189,6 @@ print(json.dumps({name: getattr(settings, name) for name in names}))
 
 
 def production_settings(**overrides) -> dict:
-    from .test_hardening import production_env
-
     env = {k: v for k, v in production_env().items() if not k.startswith(("EMAIL_", "SECURE_"))}
     return run_python(SETTINGS_SCRIPT, env=env | {"DATABASE_URL": "sqlite:///:memory:"} | overrides)
 
@@ -228,8 +225,6 @@ def test_empty_smtp_variables_keep_their_defaults():
 
 
 def test_tls_and_ssl_together_are_refused():
-    from .test_hardening import production_env
-
     result = subprocess.run(
         [sys.executable, "-c", SETTINGS_SCRIPT], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120,
         env=production_env() | {"DATABASE_URL": "sqlite:///:memory:", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"},
