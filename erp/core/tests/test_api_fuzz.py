@@ -1,8 +1,9 @@
-"""schemathesis against /api/schema/: every operation, as an administrator and as a restricted role.
+"""schemathesis against /api/schema/: every operation, as the administrator and as restricted roles.
 
 Every schemathesis check runs, as with its CLI's ``--checks all`` (no server error, documented status
-codes, content types, response schemas and headers, ignored auth, unsupported methods, ...). The run is bounded and derandomized so CI is stable;
-``make fuzz`` runs the same test with more examples and more roles (see ``FUZZ_*`` below).
+codes, content types, response schemas and headers, ignored auth, unsupported methods, ...). The run
+is bounded and derandomized so CI is stable; ``make fuzz`` runs the same test with more examples and
+more roles (see ``FUZZ_*`` below).
 """
 
 import os
