@@ -93,7 +93,7 @@ schema: install-dev
 # A longer schemathesis run than the suite's: more examples, every role with API access, the
 # coverage phase (boundary values). Needs PostgreSQL as `make test` does.
 FUZZ_MAX_EXAMPLES ?= 40
-FUZZ_ROLES ?= admin,practitioner,reception,accounting,distribution_manager,distributor
+FUZZ_ROLES ?= admin,practitioner,reception,accounting,marketing,distribution_manager,distributor
 fuzz: install-dev
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_ROLES=$(FUZZ_ROLES) FUZZ_COVERAGE=1 \
 	  $(PY) -m pytest erp/core/tests/test_api_fuzz.py -p no:cacheprovider -q $(PYTEST_ARGS)

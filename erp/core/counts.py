@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -115,7 +116,14 @@ def kept_count(queryset: QuerySet) -> int | None:
     """The kept number of rows of ``queryset`` when it selects exactly a counted table's live rows."""
     table = queryset.model._meta.db_table
     connection = connections[queryset.db]
-    if table not in _LIVE or connection.vendor != "postgresql" or _sql(queryset) != _live_sql(table, queryset.db):
+    if table not in _LIVE or connection.vendor != "postgresql":
+        return None
+    try:
+        sql = _sql(queryset)
+    except EmptyResultSet:
+        # A filter that can match nothing (``pk__in=[]``) has no SQL: Django answers 0 without asking.
+        return None
+    if sql != _live_sql(table, queryset.db):
         return None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {KEPT_ROWS}", [table])  # noqa: S608

@@ -2,8 +2,11 @@ import logging
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
 from rest_framework.views import APIView
 
 from erp.core import access
@@ -29,6 +32,79 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         if request.path_info.startswith(NON_SITE_PREFIXES):
             return response
         return super().process_response(request, response)
+
+
+API_PREFIX = "/api/"
+
+# The code and text of an API error answered outside DRF's exception handler (an unknown URL, a
+# server error, a refusal by a middleware or by Django itself), by status.
+API_ERRORS = {
+    400: ("bad_request", _("The request is malformed.")),
+    401: ("not_authenticated", _("Authentication credentials were not provided.")),
+    403: ("permission_denied", _("You do not have permission to perform this action.")),
+    404: ("not_found", _("No such resource.")),
+    405: ("method_not_allowed", _("This method is not allowed on this resource.")),
+    406: ("not_acceptable", _("The requested response format is not available.")),
+    413: ("payload_too_large", _("The request body is too large.")),
+    415: ("unsupported_media_type", _("Unsupported request content type.")),
+    429: ("throttled", _("Too many requests; try again later.")),
+    500: ("server_error", _("The server could not answer this request.")),
+    503: ("unavailable", _("A dependency is unavailable; try again in a moment.")),
+}
+
+
+def _is_json(response) -> bool:
+    content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
+class ApiErrorsMiddleware:
+    """Every error under ``/api/`` is the API's JSON ``{code, detail}``, with DEBUG on or off.
+
+    DRF's exception handler answers the errors of its views. The rest is answered by Django before
+    or after them: an unknown URL or an id the URL pattern refuses (404, the technical HTML page
+    when DEBUG is on), a server error (500), a refusal of a middleware (CSRF, a lockout). Their
+    status and headers are kept; an HTML body becomes the error body of its status.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 400 or not request.path_info.startswith(API_PREFIX) or _is_json(response):
+            return response
+        if getattr(response, "streaming", False):
+            return response
+        code, detail = API_ERRORS.get(
+            response.status_code,
+            ("server_error", API_ERRORS[500][1]) if response.status_code >= 500 else ("invalid", API_ERRORS[400][1]),
+        )
+        answer = JsonResponse({"code": code, "detail": str(detail)}, status=response.status_code)
+        for header, value in response.items():
+            if header.lower() not in {"content-type", "content-length", "content-encoding"}:
+                answer[header] = value
+        answer.cookies = response.cookies
+        return answer
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every API response and every admin page.
+
+    API responses carry patients, sales and tokens; no browser or proxy cache may keep them. In the
+    admin, patient data is on most screens (listings, inspect and edit views, choosers, search,
+    exports), so every response under the admin's prefix is covered rather than a list of views
+    that would miss the next one; its static files are served from ``STATIC_URL``, not from here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(API_PREFIX) or _is_admin_path(request.path_info):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class SettingsMiddleware:

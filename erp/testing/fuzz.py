@@ -173,7 +173,7 @@ SHAPE_CODES = {
     "invalid", "required", "null", "blank", "max_length", "min_length",
     "max_digits", "max_decimal_places", "max_whole_digits", "not_a_list", "not_a_dict", "empty",
     "parse_error", "date", "datetime", "make_aware", "overflow", "max_string_length", "no_name", "invalid_image",
-    "incorrect_type",
+    "incorrect_type", "unknown_field",
 }
 DRF_VALIDATION_DETAIL = "The request contains invalid data."
 
@@ -203,7 +203,7 @@ def filter_failure(context, failure, case, response):
 
 
 def configure_checks(schema, *, coverage: bool) -> None:
-    """What a schema-valid request may still get without being a failure.
+    """Every schemathesis check, and what a schema-valid request may still get without being a failure.
 
     Besides schemathesis's defaults, the refusals that depend on the state of the data rather than
     on the request's shape: 412 (the ``If-Match`` version is not the current one) and 422 (a domain
@@ -211,6 +211,8 @@ def configure_checks(schema, *, coverage: bool) -> None:
     A schema-violating request refused with 412 is refused too: preconditions are evaluated before
     the body (RFC 9110, 13.2.2), so a stale ``If-Match`` answers first.
     """
+    # Every check, the optional ones included (the CLI's `--checks all`).
+    schema.config.checks.update(included_check_names=["all"])
     positive = schema.config.checks.positive_data_acceptance
     positive.expected_statuses = [*positive.expected_statuses, "412", "422"]
     negative = schema.config.checks.negative_data_rejection

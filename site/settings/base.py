@@ -104,6 +104,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "erp.core.middleware.NoStoreMiddleware",  # API responses and admin pages are never cached
+    "erp.core.middleware.ApiErrorsMiddleware",  # every error under /api/ is JSON, DEBUG or not
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "erp.core.middleware.LocaleMiddleware",
@@ -379,7 +381,7 @@ REST_FRAMEWORK = {
         "erp.core.api.permissions.ModelPermissions",
     ],
     # JSON only; the upload actions choose multipart themselves (their get_parsers).
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["erp.core.api.parsers.JSONParser"],  # bounded in size and depth
     "DEFAULT_PAGINATION_CLASS": "erp.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Only the filters and ordering fields each view lists: anything else is a 400 (erp/core/api/filters.py).
@@ -405,6 +407,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "erp.core.api.schema.document_errors",
+        "erp.core.api.schema.refuse_unknown_fields",
     ],
     # A sale's status is shown by the sale and by the sales list: one enum, named after it.
     "ENUM_NAME_OVERRIDES": {"SaleStatusEnum": "erp.commerce.models.sales.SaleStatus"},

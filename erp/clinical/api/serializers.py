@@ -4,19 +4,20 @@ from rest_framework import serializers
 from erp.clinical import models
 from erp.clinical.services import patient_require_live
 from erp.core.api.fields import DateTimeField, ListedRows
+from erp.core.api.serializers import ModelSerializer, Serializer
 from erp.core.models import Practitioner
 
 _AUDIT_FIELDS = ("created_at", "updated_at")
 
 
-class ReferralSourceSerializer(serializers.ModelSerializer):
+class ReferralSourceSerializer(ModelSerializer):
     class Meta:
         model = models.ReferralSource
         fields = ["id", "code", "label", "is_active", *_AUDIT_FIELDS]
         read_only_fields = ["id", *_AUDIT_FIELDS]
 
 
-class PatientSerializer(ListedRows, serializers.ModelSerializer):
+class PatientSerializer(ListedRows, ModelSerializer):
     """The whole patient (roles with ``view_patient_contact``). Merged records say where they went;
     a patient flagged as a possible duplicate names the other one, until reception merges the two
     or marks them as not duplicates."""
@@ -74,7 +75,7 @@ class PatientSerializer(ListedRows, serializers.ModelSerializer):
         ]
 
 
-class PatientBillingSerializer(ListedRows, serializers.ModelSerializer):
+class PatientBillingSerializer(ListedRows, ModelSerializer):
     """What accounting sees of a patient: the name and the billing address."""
 
     class Meta:
@@ -83,20 +84,20 @@ class PatientBillingSerializer(ListedRows, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PatientMergeSerializer(serializers.Serializer):
+class PatientMergeSerializer(Serializer):
     merged_patient = serializers.PrimaryKeyRelatedField(
         queryset=models.Patient.objects.all(), help_text="The duplicate that disappears into this patient."
     )
     reason = serializers.CharField(max_length=2000)
 
 
-class PatientDuplicateDismissSerializer(serializers.Serializer):
+class PatientDuplicateDismissSerializer(Serializer):
     note = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, help_text="Why the two are different people."
     )
 
 
-class DuplicateCandidateSerializer(serializers.Serializer):
+class DuplicateCandidateSerializer(Serializer):
     patient = PatientSerializer()
     reasons = serializers.ListField(
         child=serializers.ChoiceField(choices=["same_phone", "same_email", "same_name_and_birth_date", "similar_name"])
@@ -104,7 +105,7 @@ class DuplicateCandidateSerializer(serializers.Serializer):
     similarity = serializers.FloatField(allow_null=True)
 
 
-class GuardianSerializer(serializers.ModelSerializer):
+class GuardianSerializer(ModelSerializer):
     class Meta:
         model = models.PatientGuardian
         fields = [
@@ -129,7 +130,7 @@ class GuardianSerializer(serializers.ModelSerializer):
         return patient
 
 
-class EncounterSerializer(serializers.ModelSerializer):
+class EncounterSerializer(ModelSerializer):
     class Meta:
         model = models.Encounter
         fields = [
@@ -167,11 +168,11 @@ class EncounterSerializer(serializers.ModelSerializer):
         ]
 
 
-class EncounterCancelSerializer(serializers.Serializer):
+class EncounterCancelSerializer(Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class ConsentSerializer(ModelSerializer):
     class Meta:
         model = models.Consent
         fields = [
@@ -188,7 +189,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConsentGrantSerializer(serializers.Serializer):
+class ConsentGrantSerializer(Serializer):
     patient = serializers.PrimaryKeyRelatedField(queryset=models.Patient.objects.all())
     consent_type = serializers.ChoiceField(choices=models.ConsentType.choices)
     document = serializers.PrimaryKeyRelatedField(
@@ -199,18 +200,18 @@ class ConsentGrantSerializer(serializers.Serializer):
     )
 
 
-class ConsentRevokeSerializer(serializers.Serializer):
+class ConsentRevokeSerializer(Serializer):
     patient = serializers.PrimaryKeyRelatedField(queryset=models.Patient.objects.all())
     consent_type = serializers.ChoiceField(choices=models.ConsentType.choices)
 
 
-class ConsentStateSerializer(serializers.Serializer):
+class ConsentStateSerializer(Serializer):
     consent_type = serializers.ChoiceField(choices=models.ConsentType.choices)
     granted = serializers.BooleanField(help_text="Is the consent currently granted?")
     consent = ConsentSerializer(allow_null=True, help_text="The latest event of this type, if any.")
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     class Meta:
         model = models.Document
         fields = [
@@ -229,7 +230,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DocumentUploadSerializer(serializers.Serializer):
+class DocumentUploadSerializer(Serializer):
     file = serializers.FileField(help_text="PDF, JPEG, PNG or HEIF, at most 20 MB. The type is read from the bytes.")
     patient = serializers.PrimaryKeyRelatedField(queryset=models.Patient.objects.all())
     kind = serializers.ChoiceField(choices=models.DocumentKind.choices, default=models.DocumentKind.OTHER)
@@ -239,7 +240,7 @@ class DocumentUploadSerializer(serializers.Serializer):
     )
 
 
-class ClinicalPhotoSerializer(serializers.ModelSerializer):
+class ClinicalPhotoSerializer(ModelSerializer):
     class Meta:
         model = models.ClinicalPhoto
         fields = [
@@ -279,7 +280,7 @@ class ClinicalPhotoSerializer(serializers.ModelSerializer):
 PHOTO_METADATA = ("taken_at", "photo_kind", "clinical_context", "body_area", "notes", "source_device")
 
 
-class ClinicalPhotoUploadSerializer(serializers.Serializer):
+class ClinicalPhotoUploadSerializer(Serializer):
     file = serializers.FileField(help_text="JPEG, PNG or HEIC/HEIF, at most 20 MB and 50 megapixels.")
     patient = serializers.PrimaryKeyRelatedField(queryset=models.Patient.objects.all())
     taken_at = DateTimeField(required=False, allow_null=True)
@@ -294,12 +295,12 @@ class ClinicalPhotoUploadSerializer(serializers.Serializer):
     relation_type = serializers.ChoiceField(choices=models.PhotoRelation.choices, default=models.PhotoRelation.ATTACHED)
 
 
-class SignedUrlSerializer(serializers.Serializer):
+class SignedUrlSerializer(Serializer):
     url = serializers.CharField()
     expires_in = serializers.IntegerField()
 
 
-class PhotoComparisonSerializer(serializers.Serializer):
+class PhotoComparisonSerializer(Serializer):
     body_area = serializers.CharField()
     before = ClinicalPhotoSerializer()
     after = ClinicalPhotoSerializer()
@@ -307,7 +308,7 @@ class PhotoComparisonSerializer(serializers.Serializer):
     after_url = serializers.CharField()
 
 
-class EncounterDocumentSerializer(serializers.ModelSerializer):
+class EncounterDocumentSerializer(ModelSerializer):
     class Meta:
         model = models.EncounterDocument
         fields = ["id", "encounter", "document", "kind", *_AUDIT_FIELDS]
@@ -319,7 +320,7 @@ class EncounterDocumentSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class EncounterPhotoSerializer(serializers.ModelSerializer):
+class EncounterPhotoSerializer(ModelSerializer):
     class Meta:
         model = models.EncounterPhoto
         fields = ["id", "encounter", "photo", "relation_type", *_AUDIT_FIELDS]
@@ -334,7 +335,7 @@ class EncounterPhotoSerializer(serializers.ModelSerializer):
 # --- Agenda -------------------------------------------------------------------------------------
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class AppointmentSerializer(ModelSerializer):
     class Meta:
         model = models.Appointment
         fields = [
@@ -376,11 +377,11 @@ class AppointmentSerializer(serializers.ModelSerializer):
         return value
 
 
-class AppointmentCancelSerializer(serializers.Serializer):
+class AppointmentCancelSerializer(Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class AppointmentNoShowSerializer(serializers.Serializer):
+class AppointmentNoShowSerializer(Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
@@ -390,7 +391,7 @@ class EncounterTypeField(serializers.CharField):
     pass
 
 
-class AppointmentAttendSerializer(serializers.Serializer):
+class AppointmentAttendSerializer(Serializer):
     open_encounter = serializers.BooleanField(default=False, help_text="Open a draft encounter linked to it.")
     # A plain string (checked below): a second ChoiceField on EncounterType would give the schema
     # two names for one enum. The schema still lists the allowed values.
@@ -405,7 +406,7 @@ class AppointmentAttendSerializer(serializers.Serializer):
         return value
 
 
-class NoShowRateSerializer(serializers.Serializer):
+class NoShowRateSerializer(Serializer):
     practitioner = serializers.UUIDField(allow_null=True)
     practitioner_name = serializers.CharField(allow_null=True)
     month = serializers.DateField()
@@ -414,7 +415,7 @@ class NoShowRateSerializer(serializers.Serializer):
     rate = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
 
 
-class CalendlyDeliverySerializer(serializers.ModelSerializer):
+class CalendlyDeliverySerializer(ModelSerializer):
     class Meta:
         model = models.CalendlyDelivery
         fields = [
@@ -432,23 +433,23 @@ class CalendlyDeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CalendlyReceiptSerializer(serializers.Serializer):
+class CalendlyReceiptSerializer(Serializer):
     delivery = serializers.UUIDField()
     outcome = serializers.ChoiceField(choices=models.CalendlyOutcome.choices)
     appointment = serializers.UUIDField(allow_null=True)
 
 
-class CalendarFeedSerializer(serializers.Serializer):
+class CalendarFeedSerializer(Serializer):
     practitioner = serializers.UUIDField()
     url = serializers.URLField(help_text="Subscribe to this URL from a phone calendar; keep it secret.")
     rotated_at = DateTimeField(allow_null=True)
 
 
-class CalendarFeedRotateSerializer(serializers.Serializer):
+class CalendarFeedRotateSerializer(Serializer):
     practitioner = serializers.UUIDField(required=False, help_text="Another practitioner's feed (admin only).")
 
 
-class NoShowRateQuerySerializer(serializers.Serializer):
+class NoShowRateQuerySerializer(Serializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     practitioner = serializers.PrimaryKeyRelatedField(

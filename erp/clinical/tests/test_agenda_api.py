@@ -73,6 +73,8 @@ def test_status_read_only_and_move_needs_if_match(doctor, desk):
     assert desk.patch(url, {"notes": "x"}, format="json").status_code == 428
     etag = desk.get(url)["ETag"]
     response = desk.patch(url, {"notes": "x", "status": "attended"}, format="json", HTTP_IF_MATCH=etag)
+    assert (response.status_code, response.json()["code"]) == (400, "unknown_field")  # status moves by actions
+    response = desk.patch(url, {"notes": "x"}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 200
     assert response.json()["status"] == "scheduled" and response.json()["notes"] == "x"
 

@@ -17,11 +17,12 @@ from erp.commerce.models import (
     SaleLineLot,
 )
 from erp.core.api.fields import JoinedCharField, JoinedDateField, ListedRows, PrefetchedList
+from erp.core.api.serializers import ModelSerializer, Serializer
 
 QUANTITY = {"max_digits": 10, "decimal_places": 2}
 
 
-class SaleLineLotSerializer(ListedRows, serializers.ModelSerializer):
+class SaleLineLotSerializer(ListedRows, ModelSerializer):
     lot_code = JoinedCharField(source="lot.lot_code", annotation="lot_code", read_only=True)
     expires_at = JoinedDateField(source="lot.expires_at", annotation="expires_at", read_only=True)
 
@@ -39,7 +40,7 @@ LINE_FIELDS = [
 ]  # fmt: skip
 
 
-class SaleLineSerializer(ListedRows, serializers.ModelSerializer):
+class SaleLineSerializer(ListedRows, ModelSerializer):
     lots = PrefetchedList(child=SaleLineLotSerializer(), read_only=True)
     product_type_snapshot = serializers.CharField(read_only=True, help_text="product | service")
 
@@ -58,7 +59,7 @@ class ListedSaleLineSerializer(SaleLineSerializer):
         read_only_fields = fields
 
 
-class PaymentSerializer(ListedRows, serializers.ModelSerializer):
+class PaymentSerializer(ListedRows, ModelSerializer):
     method = JoinedCharField(source="payment_method.code", annotation="method_code", read_only=True)
     kind = serializers.CharField(read_only=True, help_text="payment | refund (negative amounts)")
 
@@ -72,7 +73,7 @@ class PaymentSerializer(ListedRows, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SaleSerializer(ListedRows, serializers.ModelSerializer):
+class SaleSerializer(ListedRows, ModelSerializer):
     lines = PrefetchedList(child=SaleLineSerializer(), read_only=True)
     payments = PrefetchedList(child=PaymentSerializer(), read_only=True)
     invoice_number = serializers.SerializerMethodField()
@@ -104,7 +105,7 @@ class ListedSaleSerializer(SaleSerializer):
     lines = PrefetchedList(child=ListedSaleLineSerializer(), read_only=True)
 
 
-class SaleLineInputSerializer(serializers.Serializer):
+class SaleLineInputSerializer(Serializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.filter(is_active=True))
     quantity = serializers.DecimalField(**QUANTITY, min_value=0)
     unit_price_excl_tax = serializers.DecimalField(**QUANTITY, min_value=0, required=False, allow_null=True)
@@ -112,32 +113,32 @@ class SaleLineInputSerializer(serializers.Serializer):
     consumed_on_patient = serializers.BooleanField(default=False)
 
 
-class SaleLineUpdateSerializer(serializers.Serializer):
+class SaleLineUpdateSerializer(Serializer):
     quantity = serializers.DecimalField(**QUANTITY, min_value=0, required=False)
     consumed_on_patient = serializers.BooleanField(required=False)
 
 
-class LotAllocationSerializer(serializers.Serializer):
+class LotAllocationSerializer(Serializer):
     lot = serializers.PrimaryKeyRelatedField(queryset=InventoryLot.objects.all())
     quantity = serializers.DecimalField(**QUANTITY, min_value=0)
 
 
-class LotAllocationsInputSerializer(serializers.Serializer):
+class LotAllocationsInputSerializer(Serializer):
     lots = LotAllocationSerializer(many=True)
 
 
-class PaymentInputSerializer(serializers.Serializer):
+class PaymentInputSerializer(Serializer):
     method = serializers.CharField(max_length=20, help_text="Payment method code: cash | card | bank_transfer | other")
     amount = serializers.DecimalField(**QUANTITY, min_value=0)
     provider = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=100)
     provider_reference = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=255)
 
 
-class PayInputSerializer(serializers.Serializer):
+class PayInputSerializer(Serializer):
     payments = PaymentInputSerializer(many=True)
 
 
-class RefundInputSerializer(serializers.Serializer):
+class RefundInputSerializer(Serializer):
     reason = serializers.CharField(max_length=2000)
     returned_lines = serializers.ListField(
         child=serializers.UUIDField(),
@@ -147,7 +148,7 @@ class RefundInputSerializer(serializers.Serializer):
     )
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
+class InvoiceSerializer(ModelSerializer):
     class Meta:
         model = Invoice
         fields = [
@@ -158,7 +159,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CreditNoteSerializer(serializers.ModelSerializer):
+class CreditNoteSerializer(ModelSerializer):
     class Meta:
         model = CreditNote
         fields = [
@@ -169,20 +170,20 @@ class CreditNoteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DownloadSerializer(serializers.Serializer):
+class DownloadSerializer(Serializer):
     url = serializers.CharField()
     expires_in = serializers.IntegerField()
     filename = serializers.CharField()
 
 
-class PaymentMethodSerializer(serializers.ModelSerializer):
+class PaymentMethodSerializer(ModelSerializer):
     class Meta:
         model = PaymentMethod
         fields = ["id", "code", "name", "is_active", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class CardFeeRuleSerializer(serializers.ModelSerializer):
+class CardFeeRuleSerializer(ModelSerializer):
     class Meta:
         model = CardFeeRule
         fields = [
@@ -203,7 +204,7 @@ class CardFeeRuleSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class FiscalJournalEntrySerializer(serializers.ModelSerializer):
+class FiscalJournalEntrySerializer(ModelSerializer):
     class Meta:
         model = FiscalJournalEntry
         fields = [
@@ -213,7 +214,7 @@ class FiscalJournalEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FiscalClosingSerializer(serializers.ModelSerializer):
+class FiscalClosingSerializer(ModelSerializer):
     class Meta:
         model = FiscalClosing
         fields = [
@@ -225,7 +226,7 @@ class FiscalClosingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ChainReportSerializer(serializers.Serializer):
+class ChainReportSerializer(Serializer):
     ok = serializers.BooleanField()
     entries_checked = serializers.IntegerField()
     first_broken_sequence = serializers.IntegerField(allow_null=True)
@@ -233,7 +234,7 @@ class ChainReportSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_null=True)
 
 
-class RecallRowSerializer(serializers.ModelSerializer):
+class RecallRowSerializer(ModelSerializer):
     lot_code = serializers.CharField(source="lot.lot_code")
     expires_at = serializers.DateField(source="lot.expires_at")
     product = serializers.UUIDField(source="lot.product_id")
@@ -252,6 +253,6 @@ class RecallRowSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(Serializer):
     report = serializers.CharField()
     rows = serializers.ListField(child=serializers.DictField())

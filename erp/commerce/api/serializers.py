@@ -17,26 +17,27 @@ from erp.commerce.models import (
     TaxRate,
 )
 from erp.core.api.fields import DateTimeField, ListedRows
+from erp.core.api.serializers import ModelSerializer, Serializer
 from erp.core.models import ClinicLocation
 
 QUANTITY = {"max_digits": 10, "decimal_places": 2}
 
 
-class TaxRateSerializer(serializers.ModelSerializer):
+class TaxRateSerializer(ModelSerializer):
     class Meta:
         model = TaxRate
         fields = ["id", "country_code", "name", "rate_percent", "is_active", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class ProductCategorySerializer(serializers.ModelSerializer):
+class ProductCategorySerializer(ModelSerializer):
     class Meta:
         model = ProductCategory
         fields = ["id", "name", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class ProductSerializer(ListedRows, serializers.ModelSerializer):
+class ProductSerializer(ListedRows, ModelSerializer):
     class Meta:
         model = Product
         fields = [
@@ -83,7 +84,7 @@ class ProductSerializer(ListedRows, serializers.ModelSerializer):
         return {name: getattr(self.instance, name) for name in editable}
 
 
-class SupplierSerializer(serializers.ModelSerializer):
+class SupplierSerializer(ModelSerializer):
     class Meta:
         model = Supplier
         fields = [
@@ -105,7 +106,7 @@ class SupplierSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class PurchaseOrderLineSerializer(serializers.ModelSerializer):
+class PurchaseOrderLineSerializer(ModelSerializer):
     product_name = serializers.CharField(source="product.name", read_only=True)
     quantity_remaining = serializers.DecimalField(**QUANTITY, read_only=True)
 
@@ -127,7 +128,7 @@ class PurchaseOrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "tax_rate_percent", "quantity_received", "created_at", "updated_at"]
 
 
-class PurchaseOrderSerializer(serializers.ModelSerializer):
+class PurchaseOrderSerializer(ModelSerializer):
     lines = PurchaseOrderLineSerializer(many=True, read_only=True)
     supplier_name = serializers.CharField(source="supplier.name", read_only=True)
 
@@ -152,7 +153,7 @@ class PurchaseOrderSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "status", "ordered_at", "created_by", "created_at", "updated_at"]
 
 
-class GoodsReceiptLineSerializer(serializers.ModelSerializer):
+class GoodsReceiptLineSerializer(ModelSerializer):
     lot_code = serializers.CharField(source="lot.lot_code", read_only=True, default=None, allow_null=True)
 
     class Meta:
@@ -170,7 +171,7 @@ class GoodsReceiptLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GoodsReceiptSerializer(serializers.ModelSerializer):
+class GoodsReceiptSerializer(ModelSerializer):
     lines = GoodsReceiptLineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -179,7 +180,7 @@ class GoodsReceiptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReceiptLineInputSerializer(serializers.Serializer):
+class ReceiptLineInputSerializer(Serializer):
     purchase_order_line = serializers.UUIDField()
     quantity = serializers.DecimalField(**QUANTITY, min_value=Decimal("0.01"))
     lot_code = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
@@ -187,13 +188,13 @@ class ReceiptLineInputSerializer(serializers.Serializer):
     unit_cost = serializers.DecimalField(**QUANTITY, required=False, allow_null=True, min_value=Decimal("0"))
 
 
-class ReceiveInputSerializer(serializers.Serializer):
+class ReceiveInputSerializer(Serializer):
     received_at = DateTimeField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     lines = ReceiptLineInputSerializer(many=True, allow_empty=False)
 
 
-class InventoryLotSerializer(serializers.ModelSerializer):
+class InventoryLotSerializer(ModelSerializer):
     product_name = serializers.CharField(source="product.name", read_only=True)
 
     class Meta:
@@ -210,7 +211,7 @@ class LotWithStockSerializer(InventoryLotSerializer):
         read_only_fields = fields
 
 
-class StockMoveSerializer(serializers.ModelSerializer):
+class StockMoveSerializer(ModelSerializer):
     class Meta:
         model = StockMove
         fields = [
@@ -232,7 +233,7 @@ class StockMoveSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StockBalanceSerializer(serializers.ModelSerializer):
+class StockBalanceSerializer(ModelSerializer):
     product_name = serializers.CharField(source="product.name", read_only=True)
     lot_code = serializers.CharField(source="lot.lot_code", read_only=True, default=None, allow_null=True)
     expires_at = serializers.DateField(source="lot.expires_at", read_only=True, default=None, allow_null=True)
@@ -255,7 +256,7 @@ class StockBalanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StockAdjustInputSerializer(serializers.Serializer):
+class StockAdjustInputSerializer(Serializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
     adjustment_kind = serializers.ChoiceField(choices=AdjustmentKind.choices)
     reason = serializers.CharField(max_length=2000)
@@ -275,12 +276,12 @@ class StockAdjustInputSerializer(serializers.Serializer):
     occurred_at = DateTimeField(required=False, allow_null=True)
 
 
-class StockAdjustResultSerializer(serializers.Serializer):
+class StockAdjustResultSerializer(Serializer):
     move = StockMoveSerializer(allow_null=True, help_text="Null when a count matches the stock.")
     quantity_on_hand = serializers.DecimalField(**QUANTITY)
 
 
-class ValuationRowSerializer(serializers.Serializer):
+class ValuationRowSerializer(Serializer):
     product = serializers.UUIDField(source="product.pk")
     product_name = serializers.CharField(source="product.name")
     quantity_on_hand = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -288,6 +289,6 @@ class ValuationRowSerializer(serializers.Serializer):
     value = serializers.DecimalField(max_digits=16, decimal_places=2)
 
 
-class ValuationSerializer(serializers.Serializer):
+class ValuationSerializer(Serializer):
     rows = ValuationRowSerializer(many=True)
     total_value = serializers.DecimalField(max_digits=18, decimal_places=2)

@@ -4,6 +4,7 @@ import logging
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
@@ -13,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from erp.core.exceptions import DatabaseUnavailable, DomainError, StorageUnavailable
+
+from .parsers import PayloadTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +29,21 @@ def _first_code(codes) -> str:
     if isinstance(codes, list) and codes:
         return _first_code(codes[0])
     return "invalid"
+
+
+def _paths_with_code(codes, code: str, path: str = "") -> list[str]:
+    """The paths (``lines[0].price``) of the errors with ``code`` in DRF's nested error codes."""
+    if isinstance(codes, str):
+        return [path or "non_field_errors"] if codes == code else []
+    found = []
+    if isinstance(codes, dict):
+        for name, value in codes.items():  # a ListField's errors are keyed by the item's index
+            key = f"[{name}]" if isinstance(name, int) else f".{name}" if path else str(name)
+            found += _paths_with_code(value, code, path + key)
+    elif isinstance(codes, list):
+        for index, value in enumerate(codes):
+            found += _paths_with_code(value, code, path if isinstance(value, str) else f"{path}[{index}]")
+    return found
 
 
 def exception_handler(exc, context):
@@ -56,7 +74,10 @@ def exception_handler(exc, context):
             {"code": "protected", "detail": "This record is still referenced by other records and cannot be deleted."},
             status=status.HTTP_409_CONFLICT,
         )
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        # Django's own bound on a body read whole (``request.body``), as the JSON parser's.
+        exc = PayloadTooLarge()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
@@ -65,11 +86,14 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {
-            "code": _first_code(exc.get_codes()),
-            "detail": "The request contains invalid data.",
-            "errors": response.data,
-        }
+        codes = exc.get_codes()
+        unknown = _paths_with_code(codes, "unknown_field")
+        if unknown:
+            # A key the API does not read says more about the request than any other error in it.
+            code, detail = "unknown_field", f"Unknown field(s), not written: {', '.join(unknown)}."
+        else:
+            code, detail = _first_code(codes), "The request contains invalid data."
+        response.data = {"code": code, "detail": detail, "errors": response.data}
     elif isinstance(exc, exceptions.APIException):
         response.data = {"code": _first_code(exc.get_codes()), "detail": str(exc.detail)}
     return response

@@ -31,6 +31,7 @@ ERROR_DESCRIPTIONS = {
     "404": "No such record (in the path or the query), not one the caller may see, or no such page.",
     "409": "The domain rules refuse this in the record's current state.",
     "412": "`If-Match` names a version that is no longer current.",
+    "413": "The request body is larger than the server accepts.",
     "415": "Unsupported request content type.",
     "422": "The input is well formed but cannot be processed.",
     "428": "A versioned record was written without `If-Match`.",
@@ -60,7 +61,7 @@ def _error_statuses(path: str, method: str, operation: dict) -> list[str]:
         # A read action on a record (``/posts/{id}/pack/``) depends on the record's state.
         statuses.append("409")
     if "requestBody" in operation:
-        statuses.append("415")
+        statuses += ["413", "415"]
         if "multipart/form-data" in operation["requestBody"].get("content", {}):
             statuses.append("503")
     if any(p.get("in") == "header" and p.get("name") == "If-Match" for p in parameters):
@@ -73,7 +74,8 @@ def document_errors(result, generator, request, public):
 
     The statuses follow what the stack does: 400 for bad input anywhere, 401/403 where credentials
     are needed, 404 where the path names a record, 409/422 for domain refusals on writes, 412/428 on
-    versioned records (``If-Match``), 415 for a body of the wrong type, 503 for uploads.
+    versioned records (``If-Match``), 413 and 415 for a body too large or of the wrong type, 503 for
+    uploads.
     """
     result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
     ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
@@ -88,6 +90,47 @@ def document_errors(result, generator, request, public):
                     {"description": ERROR_DESCRIPTIONS[status], "content": {"application/json": {"schema": ref}}},
                 )
             operation["responses"] = dict(sorted(responses.items()))
+    return result
+
+
+def _refs(schema) -> list[str]:
+    """The component names ``schema`` refers to, at any depth."""
+    if isinstance(schema, dict):
+        ref = schema.get("$ref", "")
+        found = [ref.rsplit("/", 1)[-1]] if ref.startswith("#/components/schemas/") else []
+        for value in schema.values():
+            found += _refs(value)
+        return found
+    if isinstance(schema, list):
+        return [name for value in schema for name in _refs(value)]
+    return []
+
+
+def refuse_unknown_fields(result, generator, request, public):
+    """Request bodies list every field they accept: ``additionalProperties: false``.
+
+    Every API serializer refuses a key it does not read (``KnownFieldsMixin``: 400
+    ``unknown_field``). With ``COMPONENT_SPLIT_REQUEST`` the request components are separate from
+    the response ones, so this marks the bodies the API reads and nothing it writes.
+    """
+    components = result.get("components", {}).get("schemas", {})
+    pending = [
+        name
+        for path_item in result.get("paths", {}).values()
+        for operation in path_item.values()
+        if isinstance(operation, dict)
+        for name in _refs(operation.get("requestBody", {}))
+    ]
+    seen = set()
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in components:
+            continue
+        seen.add(name)
+        component = components[name]
+        if component.get("type") == "object" and "properties" in component:
+            component.setdefault("additionalProperties", False)
+        pending += _refs(component)
     return result
 
 

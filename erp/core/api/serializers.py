@@ -1,13 +1,57 @@
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.models import Group
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from erp.core.models import AppSettings, ClinicLocation, Practitioner, User
 from erp.core.roles import role_permissions
 
+# Sent by the browsable API's HTML forms with every form post; never a field of a record.
+FORM_TOKENS = frozenset({"csrfmiddlewaretoken"})
 
-class LoginSerializer(serializers.Serializer):
+
+class KnownFieldsMixin:
+    """A write names only fields the serializer accepts: any other key is a 400 ``unknown_field``.
+
+    DRF ignores keys it does not know, so a client sending ``is_admin``, or ``id`` or
+    ``row_version`` (read-only: decided by the server), would believe it set them. Each unknown key
+    gets its own entry in ``errors`` (the exception handler names them all in ``detail``). Checked
+    in ``to_internal_value``, which DRF calls for the body, for each nested serializer and for each
+    item of a list, so every level is covered.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            accepted = {
+                name for name, field in self.fields.items()
+                if not field.read_only and not isinstance(field, serializers.HiddenField)
+            }  # fmt: skip
+            unknown = sorted(set(data) - accepted)
+            if isinstance(data, QueryDict):
+                unknown = [name for name in unknown if name not in FORM_TOKENS]
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: [serializers.ErrorDetail(_("Unknown field: it cannot be written."), code="unknown_field")]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+class Serializer(KnownFieldsMixin, serializers.Serializer):
+    """The base of the API's serializers: DRF's, refusing unknown fields."""
+
+
+class ModelSerializer(KnownFieldsMixin, serializers.ModelSerializer):
+    """The base of the API's model serializers: DRF's, refusing unknown fields."""
+
+
+class LoginSerializer(Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
     otp_token = serializers.CharField(
@@ -32,16 +76,16 @@ class LoginSerializer(serializers.Serializer):
         return attrs
 
 
-class EmailConfirmSerializer(serializers.Serializer):
+class EmailConfirmSerializer(Serializer):
     token = serializers.CharField(help_text="The token of the confirmation link.")
 
 
-class EmailConfirmedSerializer(serializers.Serializer):
+class EmailConfirmedSerializer(Serializer):
     email = serializers.EmailField(read_only=True)
     email_confirmed = serializers.BooleanField(read_only=True)
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(Serializer):
     token = serializers.CharField(read_only=True, help_text="Send as `Authorization: Token <token>`; shown once.")
     expiry = serializers.DateTimeField(
         read_only=True,
@@ -49,7 +93,7 @@ class TokenSerializer(serializers.Serializer):
     )
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     roles = serializers.SerializerMethodField()
     permissions = serializers.SerializerMethodField()
     practitioner_id = serializers.SerializerMethodField()
@@ -73,7 +117,7 @@ class MeSerializer(serializers.ModelSerializer):
         return str(practitioner.pk) if practitioner else None
 
 
-class RoleSerializer(serializers.ModelSerializer):
+class RoleSerializer(ModelSerializer):
     permissions = serializers.SerializerMethodField()
 
     class Meta:
@@ -85,7 +129,7 @@ class RoleSerializer(serializers.ModelSerializer):
         return sorted(f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all())
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     roles = serializers.SlugRelatedField(
         source="groups",
         many=True,
@@ -143,7 +187,7 @@ class UserSerializer(serializers.ModelSerializer):
         return instance
 
 
-class ClinicLocationSerializer(serializers.ModelSerializer):
+class ClinicLocationSerializer(ModelSerializer):
     class Meta:
         model = ClinicLocation
         fields = [
@@ -156,7 +200,7 @@ class ClinicLocationSerializer(serializers.ModelSerializer):
         return value.upper() if value else value
 
 
-class AppSettingsSerializer(serializers.ModelSerializer):
+class AppSettingsSerializer(ModelSerializer):
     enabled_languages = serializers.ListField(
         child=serializers.ChoiceField(choices=[code for code, _ in settings.LANGUAGES]),
         allow_empty=False,
@@ -181,7 +225,7 @@ class AppSettingsSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class PractitionerSerializer(serializers.ModelSerializer):
+class PractitionerSerializer(ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     email = serializers.EmailField(source="user.email", read_only=True)
 

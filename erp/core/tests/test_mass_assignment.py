@@ -11,6 +11,8 @@ from rest_framework.test import APIRequestFactory
 
 from erp.commerce.models import Invoice, Product, Sale, SaleLine
 from erp.core import access
+from erp.core.api.serializers import KnownFieldsMixin
+from erp.core.api.serializers import ModelSerializer as StrictModelSerializer
 from erp.core.models import ClinicLocation, User
 from erp.distribution.models import Order
 
@@ -78,7 +80,8 @@ def test_every_serializer_of_the_api_lists_its_fields_and_keeps_service_fields_r
         meta = getattr(cls, "Meta", None)
         if issubclass(cls, serializers.ModelSerializer):
             if meta is None:
-                assert cls.__name__.startswith("_"), f"{cls.__name__} has no Meta"  # an abstract base
+                # an abstract base: the project's own, or one whose name says so
+                assert cls is StrictModelSerializer or cls.__name__.startswith("_"), f"{cls.__name__} has no Meta"
                 continue
             fields = getattr(meta, "fields", None)
             if getattr(meta, "exclude", None) or not isinstance(fields, (list, tuple)):
@@ -93,6 +96,14 @@ def test_every_serializer_of_the_api_lists_its_fields_and_keeps_service_fields_r
                 writable.append(f"{cls.__module__}.{cls.__name__}.{name}")
     assert not lax, f"Serializers without an explicit list of fields: {lax}"
     assert not writable, "Service-decided fields that a request may set:\n" + "\n".join(writable)
+
+
+def test_every_serializer_of_the_api_refuses_unknown_fields():
+    """One rule for every API body: each serializer derives from the project's bases (400 ``unknown_field``)."""
+    admin = User.objects.create_superuser(email="known-admin@clinic.test", password="x-Known-2026")
+    classes = our_serializers() | view_serializers(admin)
+    lax = sorted(f"{cls.__module__}.{cls.__name__}" for cls in classes if not issubclass(cls, KnownFieldsMixin))
+    assert not lax, f"Serializers that would ignore unknown fields: {lax}"
 
 
 # --- Through the API ---------------------------------------------------------------------------
@@ -117,7 +128,11 @@ def test_nobody_grants_privileges_through_the_users_and_me_endpoints(world):
 
     admin = client_for(world, access.ADMIN)
     response = admin.patch(f"/api/v1/users/{victim.pk}/", {**hostile, "first_name": "Victoria"})
-    assert response.status_code == 200
+    assert (response.status_code, response.json()["code"]) == (400, "unknown_field")
+    assert set(response.json()["errors"]) == set(hostile)
+    victim.refresh_from_db()
+    assert victim.first_name != "Victoria"
+    assert admin.patch(f"/api/v1/users/{victim.pk}/", {"first_name": "Victoria"}).status_code == 200
     victim.refresh_from_db()
     assert victim.first_name == "Victoria" and str(victim.pk) != hostile["id"]
     assert (victim.is_staff, victim.is_superuser, victim.email_confirmed, victim.last_login) == (
@@ -128,10 +143,11 @@ def test_nobody_grants_privileges_through_the_users_and_me_endpoints(world):
     )
     assert not victim.groups.exists() and not victim.user_permissions.exists()
 
-    response = admin.post(
-        "/api/v1/users/", {**hostile, "email": "new@clinic.test", "first_name": "N", "last_name": "U"}
-    )
-    assert response.status_code == 201
+    new_user = {"email": "new@clinic.test", "first_name": "N", "last_name": "U"}
+    response = admin.post("/api/v1/users/", {**hostile, **new_user})
+    assert (response.status_code, response.json()["code"]) == (400, "unknown_field")
+    assert not User.objects.filter(email="new@clinic.test").exists()
+    assert admin.post("/api/v1/users/", new_user).status_code == 201
     created = User.objects.get(email="new@clinic.test")
     assert (created.is_staff, created.is_superuser, created.email_confirmed) == (False, False, False)
     response = admin.patch(f"/api/v1/users/{victim.pk}/", {"roles": ["superuser"]})
@@ -141,18 +157,16 @@ def test_nobody_grants_privileges_through_the_users_and_me_endpoints(world):
 def test_sales_take_catalog_prices_and_the_service_decides_totals_and_numbers(world):
     reception = client_for(world, access.RECEPTION)
     location = ClinicLocation.objects.filter(is_active=True).first()
-    response = reception.post(
-        "/api/v1/sales/",
-        {
-            "location": str(location.pk),
-            "currency": "EUR",
-            "sold_to_name": "Walk-in",
-            "status": "paid",
-            "total_incl_tax": "0.01",
-            "invoice_number": "HACK-1",
-            "created_by": str(world["users"][access.ADMIN].pk),
-        },  # fmt: skip
-    )
+    sale_body = {"location": str(location.pk), "currency": "EUR", "sold_to_name": "Walk-in"}
+    hostile = {
+        "status": "paid", "total_incl_tax": "0.01", "invoice_number": "HACK-1",
+        "created_by": str(world["users"][access.ADMIN].pk),
+    }  # fmt: skip
+    sales_before = Sale.objects.count()
+    response = reception.post("/api/v1/sales/", {**sale_body, **hostile})
+    assert (response.status_code, response.json()["code"]) == (400, "unknown_field")
+    assert set(response.json()["errors"]) == set(hostile) and Sale.objects.count() == sales_before
+    response = reception.post("/api/v1/sales/", sale_body)
     assert response.status_code == 201, response.json()
     sale = Sale.objects.get(pk=response.json()["id"])
     assert sale.status == "draft" and sale.total_incl_tax == 0
@@ -192,17 +206,21 @@ def test_sales_take_catalog_prices_and_the_service_decides_totals_and_numbers(wo
 def test_a_distributor_cannot_set_the_price_or_order_for_another_distributor(world):
     client = client_for(world, access.DISTRIBUTOR)
     product = Product.objects.get(external_product_id="DIST-SPF50-50ML")
-    response = client.post(
-        "/api/v1/distribution/orders/",
-        {
-            "point_of_sale": str(world["own_point_of_sale"].pk),
-            "lines": [{"product": str(product.pk), "quantity": {"value": 2, "unit": "carton"}}],
-            "price_amount": "0.01",
-            "status": "delivered",
-            "created_by": str(world["users"][access.ADMIN].pk),
-        },  # fmt: skip
-        format="json",
-    )
+    order_body = {
+        "point_of_sale": str(world["own_point_of_sale"].pk),
+        "lines": [{"product": str(product.pk), "quantity": {"value": 2, "unit": "carton"}}],
+    }
+    hostile = {"price_amount": "0.01", "status": "delivered", "created_by": str(world["users"][access.ADMIN].pk)}
+    orders_before = Order.objects.count()
+    response = client.post("/api/v1/distribution/orders/", {**order_body, **hostile}, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "unknown_field")
+    assert set(response.json()["errors"]) == set(hostile) and Order.objects.count() == orders_before
+    # A line names its product and quantity only; its price is the catalog's.
+    line_price = {**order_body, "lines": [{**order_body["lines"][0], "unit_price": "0.01"}]}
+    response = client.post("/api/v1/distribution/orders/", line_price, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "unknown_field")
+    assert "lines[0].unit_price" in response.json()["detail"] and Order.objects.count() == orders_before
+    response = client.post("/api/v1/distribution/orders/", order_body, format="json")
     assert response.status_code == 201, response.json()
     order = Order.objects.get(pk=response.json()["id"])
     assert order.distributor == world["own_distributor"]

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from erp.commerce.models import Product
 from erp.core.api.fields import ListedRows
+from erp.core.api.serializers import ModelSerializer, Serializer
 from erp.distribution.exceptions import InvalidValue
 from erp.distribution.models import (
     Currency,
@@ -46,7 +47,7 @@ def _value(factory, *args):
         raise serializers.ValidationError({exc.field or "non_field_errors": [exc.message]}, code=exc.code) from exc
 
 
-class AddressSerializer(serializers.Serializer):
+class AddressSerializer(Serializer):
     street = serializers.CharField(max_length=200)
     city = serializers.CharField(max_length=100)
     postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
@@ -59,7 +60,7 @@ class AddressSerializer(serializers.Serializer):
         return {"street": instance.street, "city": instance.city, "postal_code": instance.postal_code}
 
 
-class MoneySerializer(serializers.Serializer):
+class MoneySerializer(Serializer):
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
     currency = CurrencyField(read_only=True)
 
@@ -67,7 +68,7 @@ class MoneySerializer(serializers.Serializer):
         return {"amount": f"{instance.amount:.2f}", "currency": instance.currency}
 
 
-class QuantitySerializer(serializers.Serializer):
+class QuantitySerializer(Serializer):
     value = serializers.IntegerField()
     unit = serializers.CharField(max_length=50)
 
@@ -78,7 +79,7 @@ class QuantitySerializer(serializers.Serializer):
         return {"value": instance.value, "unit": instance.unit}
 
 
-class _AddressModelSerializer(serializers.ModelSerializer):
+class _AddressModelSerializer(ModelSerializer):
     """Distributors and points of sale: the address is read and written as one object."""
 
     address = AddressSerializer()
@@ -129,18 +130,18 @@ class PointOfSaleSerializer(_AddressModelSerializer):
         return [str(pk) for pk in ids if visible is None or pk in visible]
 
 
-class PointOfSaleLinkSerializer(serializers.Serializer):
+class PointOfSaleLinkSerializer(Serializer):
     point_of_sale = serializers.UUIDField()
 
 
-class DistributorMemberSerializer(serializers.ModelSerializer):
+class DistributorMemberSerializer(ModelSerializer):
     class Meta:
         model = DistributorMember
         fields = ["id", "user", "distributor", "created_at"]
         read_only_fields = ["created_at"]
 
 
-class DistributionProductSerializer(serializers.ModelSerializer):
+class DistributionProductSerializer(ModelSerializer):
     """A commerce catalog product as spec 004 describes it (writes stay in the commerce API)."""
 
     category = serializers.CharField(source="category.name", read_only=True, allow_null=True, default=None)
@@ -156,7 +157,7 @@ class DistributionProductSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderLineSerializer(ListedRows, serializers.ModelSerializer):
+class OrderLineSerializer(ListedRows, ModelSerializer):
     quantity = QuantitySerializer(read_only=True)
     sub_total = MoneySerializer(read_only=True)
     product_external_id = serializers.CharField(source="product.external_product_id", read_only=True)
@@ -168,7 +169,7 @@ class OrderLineSerializer(ListedRows, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderSerializer(ListedRows, serializers.ModelSerializer):
+class OrderSerializer(ListedRows, ModelSerializer):
     delivery_address = AddressSerializer(read_only=True)
     price = MoneySerializer(read_only=True)
     lines = OrderLineSerializer(many=True, read_only=True)
@@ -185,7 +186,7 @@ class OrderSerializer(ListedRows, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderLineInputSerializer(serializers.Serializer):
+class OrderLineInputSerializer(Serializer):
     """A product (by id or external id) and a positive quantity with its unit."""
 
     product = serializers.UUIDField(required=False)
@@ -198,7 +199,7 @@ class OrderLineInputSerializer(serializers.Serializer):
         return attrs
 
 
-class OrderCreateSerializer(serializers.Serializer):
+class OrderCreateSerializer(Serializer):
     distributor = serializers.UUIDField(
         required=False, help_text="Required for managers; a distributor user orders for its own distributor."
     )

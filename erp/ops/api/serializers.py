@@ -1,10 +1,12 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from erp.core.api.serializers import ModelSerializer
+
 from ..models import AuditLog
 
 
-class AuditLogSerializer(serializers.ModelSerializer):
+class AuditLogSerializer(ModelSerializer):
     """One audit entry (read-only)."""
 
     actor_email = serializers.EmailField(source="actor.email", read_only=True, allow_null=True, default=None)

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from erp.clinical.models import ClinicalPhoto
 from erp.core.api.fields import DateTimeField
+from erp.core.api.serializers import ModelSerializer, Serializer
 from erp.core.models import LanguageChoices
 from erp.core.storage import bucket
 from erp.social.captions import compose_caption, count_caption
@@ -45,7 +46,7 @@ class AccountStatusField(serializers.ChoiceField):
         super().__init__(choices=SocialAccountStatus.choices, **kwargs)
 
 
-class SocialAccountSerializer(serializers.ModelSerializer):
+class SocialAccountSerializer(ModelSerializer):
     status = AccountStatusField(required=False)
     class Meta:
         model = SocialAccount
@@ -53,7 +54,7 @@ class SocialAccountSerializer(serializers.ModelSerializer):
         read_only_fields = ["token_expires_at", "created_at", "updated_at"]
 
 
-class SocialMediaAssetSerializer(serializers.ModelSerializer):
+class SocialMediaAssetSerializer(ModelSerializer):
     url = serializers.SerializerMethodField(help_text="Public URL of the image in the marketing bucket.")
     from_clinical_photo = serializers.SerializerMethodField()
 
@@ -75,17 +76,17 @@ class SocialMediaAssetSerializer(serializers.ModelSerializer):
         return obj.source_photo_id is not None
 
 
-class AssetUploadSerializer(serializers.Serializer):
+class AssetUploadSerializer(Serializer):
     file = serializers.FileField(help_text="JPEG, PNG, WebP or HEIC; at most 8 MB, 320-1440 px wide, 4:5 to 1.91:1.")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class AssetFromPhotoSerializer(serializers.Serializer):
+class AssetFromPhotoSerializer(Serializer):
     photo = serializers.PrimaryKeyRelatedField(queryset=ClinicalPhoto.objects.all())
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class PostAssetSerializer(serializers.ModelSerializer):
+class PostAssetSerializer(ModelSerializer):
     takedown_requested_at = DateTimeField(
         source="asset.takedown_requested_at", read_only=True, allow_null=True
     )
@@ -96,7 +97,7 @@ class PostAssetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaptionCountsSerializer(serializers.Serializer):
+class CaptionCountsSerializer(Serializer):
     characters = serializers.IntegerField()
     hashtags = serializers.IntegerField()
     mentions = serializers.IntegerField()
@@ -106,7 +107,7 @@ class CaptionCountsSerializer(serializers.Serializer):
     within_limits = serializers.BooleanField()
 
 
-class SocialPostSerializer(serializers.ModelSerializer):
+class SocialPostSerializer(ModelSerializer):
     language = LanguageField(required=False)
     status = PostStatusField(read_only=True)
     assets = serializers.SerializerMethodField()
@@ -134,21 +135,21 @@ class SocialPostSerializer(serializers.ModelSerializer):
         return count_caption(compose_caption(obj.caption, obj.hashtags)).as_dict()
 
 
-class PostAssetsInputSerializer(serializers.Serializer):
+class PostAssetsInputSerializer(Serializer):
     asset_ids = serializers.ListField(
         child=serializers.UUIDField(), allow_empty=True,
         help_text="The carousel in order (at most 10); replaces the current list.",
     )
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(Serializer):
     status = PostStatusField()
     scheduled_at = DateTimeField(required=False, allow_null=True)
     published_external_id = serializers.CharField(max_length=200, required=False, allow_blank=True)
     error_log = serializers.CharField(required=False, allow_blank=True)
 
 
-class PackAssetSerializer(serializers.Serializer):
+class PackAssetSerializer(Serializer):
     order_index = serializers.IntegerField()
     asset = serializers.UUIDField(source="asset.pk")
     filename = serializers.CharField()
@@ -159,7 +160,7 @@ class PackAssetSerializer(serializers.Serializer):
     height = serializers.IntegerField(source="asset.height")
 
 
-class ManualPackSerializer(serializers.Serializer):
+class ManualPackSerializer(Serializer):
     post = serializers.UUIDField(source="post.pk")
     status = PostStatusField(source="post.status")
     language = LanguageField(source="post.language")
