@@ -31,9 +31,12 @@ class WebsiteConfig(AppConfig):
 
 def _localize_editor_parsers():
     """wagtail-localize's translation editor saves each string as form data through two DRF views;
-    our API is JSON only (``DEFAULT_PARSER_CLASSES``), so those two keep DRF's own parsers."""
-    from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+    our API is JSON only (``DEFAULT_PARSER_CLASSES``), so those two also take forms (JSON with the
+    same depth limit as the API)."""
+    from rest_framework.parsers import FormParser, MultiPartParser
     from wagtail_localize.views import edit_translation
+
+    from erp.core.api.parsers import JSONParser
 
     for view in (edit_translation.edit_string_translation, edit_translation.edit_override):
         view.cls.parser_classes = [JSONParser, FormParser, MultiPartParser]

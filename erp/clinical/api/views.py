@@ -12,7 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from erp.clinical import calendly, models, selectors, services
 from erp.clinical.audit import audit_reads
 from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
+from erp.core.api.parsers import JSONParser
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.ops.audit import audit_record
 

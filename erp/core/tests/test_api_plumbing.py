@@ -56,6 +56,42 @@ def test_nesting_is_refused_just_past_the_limit_and_read_up_to_it():
     assert past.status_code == 400 and past.json()["code"] == "json_too_deep"
 
 
+def test_an_action_with_its_own_parsers_is_bounded_too():
+    response = client_as("admin").post(
+        "/api/v1/social/assets/from-clinical-photo/", nested(1000), content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["code"] == "json_too_deep"
+
+
+def _api_views():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and hasattr(pattern.callback, "cls"):
+                yield pattern
+
+    for pattern in walk(get_resolver().url_patterns):
+        yield pattern.callback
+
+
+def test_every_api_view_reads_json_through_the_bounded_parser():
+    from rest_framework.parsers import JSONParser as DrfJSONParser
+
+    from erp.core.api.parsers import JSONParser
+
+    unbounded = []
+    for callback in _api_views():
+        view = callback.cls(**getattr(callback, "initkwargs", {}))
+        view.request = None
+        for parser in view.get_parsers():
+            if isinstance(parser, DrfJSONParser) and not isinstance(parser, JSONParser):
+                unbounded.append(callback.cls.__name__)
+    assert not unbounded
+
+
 def test_a_json_body_larger_than_the_upload_limit_is_a_413(settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     body = json.dumps({"email": "a@clinic.test", "password": "x" * 2000})

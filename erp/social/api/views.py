@@ -8,10 +8,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from erp.core.api.mixins import AuditedViewSetMixin
+from erp.core.api.parsers import JSONParser
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.social import services
 from erp.social.models import SocialAccount, SocialMediaAsset, SocialPost, SocialPostAsset
