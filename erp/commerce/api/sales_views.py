@@ -2,14 +2,11 @@
 invoices and credit notes (read-only, signed downloads), card fee rules, the fiscal journal and
 its verification, batch recall and reports (CSV export audited)."""
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -32,6 +29,7 @@ from erp.commerce.models import (
 from erp.core.api.fields import attach_lists, joined_columns, prefetch_list
 from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
 from erp.core.api.permissions import RoleAccess, has_perms
+from erp.core.csv import csv_response
 from erp.core.exceptions import InvalidInput
 from erp.core.storage import signed_url
 from erp.ops.audit import audit_record
@@ -428,14 +426,8 @@ class SalesReportViewSet(viewsets.GenericViewSet):
             if period not in ("day", "month"):
                 raise InvalidInput("`period` is day or month.", field="period")
             kwargs["period"] = period
-        # Money as strings (never floats), like every decimal of the API.
-        rows = [{k: str(v) if isinstance(v, Decimal) else v for k, v in row.items()} for row in builder(**kwargs)]
+        rows = list(builder(**kwargs))
         if request.query_params.get("export") == "csv":
-            buffer = io.StringIO()
-            if rows:
-                writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-                writer.writeheader()
-                writer.writerows(rows)
             audit_record(
                 actor=request.user,
                 action="export",
@@ -444,7 +436,13 @@ class SalesReportViewSet(viewsets.GenericViewSet):
                 request=request,
                 metadata={"report": name, "rows": len(rows), **{k: str(v) for k, v in kwargs.items() if v}},
             )
-            response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="sales-{name}.csv"'
-            return response
+            # Amounts stay numbers (a refund's -12.50 sums in a spreadsheet); text is neutralised.
+            header = list(rows[0]) if rows else []
+            return csv_response(
+                header=header,
+                rows=([row[column] for column in header] for row in rows),
+                filename=f"sales-{name}.csv",
+            )
+        # Money as strings (never floats), like every decimal of the API.
+        rows = [{k: str(v) if isinstance(v, Decimal) else v for k, v in row.items()} for row in rows]
         return Response({"report": name, "rows": rows})
