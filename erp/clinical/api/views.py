@@ -18,8 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from erp.clinical import calendly, models, selectors, services
-from erp.clinical.audit import audit_reads
-from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
+from erp.core.api.mixins import AuditedViewSetMixin, ReadAuditMixin, VersionedViewSetMixin
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.ops.audit import audit_record
 
@@ -27,30 +26,6 @@ from . import serializers as s
 
 CONTACT_PERM = "clinical.view_patient_contact"
 ALL_DOCUMENTS_PERM = "clinical.view_clinical_document"
-
-
-class ReadAuditMixin:
-    """Every read of a record (detail, or each row of a list page) writes one ``view`` audit row."""
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        audit_record(actor=request.user, action="view", entity=self._read_object, request=request)
-        return response
-
-    def get_object(self):
-        self._read_object = super().get_object()
-        return self._read_object
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        if response.status_code == 200:
-            audit_reads(actor=request.user, records=getattr(self, "_listed", []), request=request, via="api_list")
-        return response
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        self._listed = list(page if page is not None else queryset)
-        return page
 
 
 # --- Referral sources ---------------------------------------------------------------------------
@@ -216,8 +191,8 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         return response
 
 
-class GuardianViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
-    """A patient's guardians (filter with ``?patient=``)."""
+class GuardianViewSet(ReadAuditMixin, AuditedViewSetMixin, viewsets.ModelViewSet):
+    """A patient's guardians (filter with ``?patient=``). Reads are audited."""
 
     serializer_class = s.GuardianSerializer
     queryset = models.PatientGuardian.objects.all()
@@ -309,8 +284,8 @@ class EncounterPhotoViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
 # --- Consents -----------------------------------------------------------------------------------
 
 
-class ConsentViewSet(viewsets.ReadOnlyModelViewSet):
-    """The consent history (append-only). Grant and revoke are operations."""
+class ConsentViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):
+    """The consent history (append-only). Grant and revoke are operations. Reads are audited."""
 
     serializer_class = s.ConsentSerializer
     queryset = models.Consent.objects.all()

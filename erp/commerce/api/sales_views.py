@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -27,7 +27,7 @@ from erp.commerce.models import (
     SaleLineLot,
 )
 from erp.core.api.fields import attach_lists, joined_columns, prefetch_list
-from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
+from erp.core.api.mixins import AuditedViewSetMixin, ReadAuditMixin, VersionedViewSetMixin
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.csv import csv_response
 from erp.core.exceptions import InvalidInput
@@ -241,11 +241,18 @@ def _download(request, obj, number: str):
     return Response({"url": url, "expires_in": ttl, "filename": f"{number}.pdf"})
 
 
-class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
-    """Invoices (never edited; a refund issues a credit note)."""
+def _with_patient(queryset):
+    """Invoices or credit notes with their sale's patient read in the same query: the read audit
+    (``patient_of``) takes it from the row instead of one query per row."""
+    return queryset.annotate(sold_to_patient_id=F("sale__sold_to_patient_id"))
+
+
+class InvoiceViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):
+    """Invoices (never edited; a refund issues a credit note). Reads are audited: an invoice
+    carries its buyer's name and address."""
 
     serializer_class = s.InvoiceSerializer
-    queryset = Invoice.objects.all()
+    queryset = _with_patient(Invoice.objects.all())
     filterset_fields = ["sale", "billing_country_code", "invoice_number"]
     ordering_fields = ["issued_at", "sequence_number", "invoice_number"]
 
@@ -261,11 +268,11 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
         return _download(request, invoice, invoice.invoice_number)
 
 
-class CreditNoteViewSet(viewsets.ReadOnlyModelViewSet):
-    """Credit notes (read-only)."""
+class CreditNoteViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):
+    """Credit notes (read-only). Reads are audited, as invoices'."""
 
     serializer_class = s.CreditNoteSerializer
-    queryset = CreditNote.objects.select_related("invoice")
+    queryset = _with_patient(CreditNote.objects.select_related("invoice"))
     filterset_fields = ["sale", "invoice", "credit_note_number"]
     ordering_fields = ["issued_at", "sequence_number"]
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from erp.commerce.models import CreditNote, Invoice, Payment, Sale, SaleStatus
+from erp.core.models import User
 from erp.ops.models import AuditLog
 
 from .factories import InjectableFactory, ProductFactory, ServiceFactory
@@ -237,10 +238,12 @@ def test_sales_csv_export_neutralises_formulas_and_keeps_amounts_as_numbers(desk
     sale_id = _new_sale(desk, location).json()["id"]
     for index, name in enumerate(FORMULAS):
         product = ServiceFactory(name=name, unit_price_excl_tax=Decimal(10 + index))
-        added = desk.post(f"/api/v1/sales/{sale_id}/lines/", {"product": str(product.pk), "quantity": "1"}, format="json")
+        line = {"product": str(product.pk), "quantity": "1"}
+        added = desk.post(f"/api/v1/sales/{sale_id}/lines/", line, format="json")
         assert added.status_code == 201, added.json()
     total = desk.get(f"/api/v1/sales/{sale_id}/").json()["total_incl_tax"]
-    paid = desk.post(f"/api/v1/sales/{sale_id}/pay/", {"payments": [{"method": "cash", "amount": total}]}, format="json")
+    payments = {"payments": [{"method": "cash", "amount": total}]}
+    paid = desk.post(f"/api/v1/sales/{sale_id}/pay/", payments, format="json")
     assert paid.status_code == 200, paid.json()
     exported = accountant.get("/api/v1/sales-reports/top-products/?export=csv")
     assert exported.status_code == 200
@@ -255,3 +258,27 @@ def test_sales_csv_export_neutralises_formulas_and_keeps_amounts_as_numbers(desk
     exported = accountant.get(f"/api/v1/sales-reports/payments/?export=csv&since={today}")
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8"))))
     assert [(row["method"], row["gross"]) for row in rows] == [("cash", f"-{total}")]
+
+
+def test_invoice_and_credit_note_reads_are_audited(desk, accountant, location, stocked):
+    """An invoice names its buyer: listing or reading one is a read of the patient's data."""
+    patient = make_patient()
+    sale_id = _new_sale(desk, location, sold_to_patient=str(patient.pk)).json()["id"]
+    walk_in = _new_sale(desk, location).json()["id"]
+    line = {"product": str(stocked["consult"].pk), "quantity": "1"}
+    for sale in (sale_id, walk_in):
+        desk.post(f"/api/v1/sales/{sale}/lines/", line, format="json")
+        desk.post(f"/api/v1/sales/{sale}/pay/", {"payments": [{"method": "cash", "amount": "60"}]}, format="json")
+    accountant.post(f"/api/v1/sales/{sale_id}/refund/", {"reason": "Returned"}, format="json")
+    books = User.objects.get(email="books@clinic.test")
+    for route, model in (("/api/v1/invoices/", Invoice), ("/api/v1/credit-notes/", CreditNote)):
+        before = AuditLog.objects.count()
+        listed = accountant.get(route)
+        assert listed.status_code == 200
+        expected = {(row.pk, row.sale.sold_to_patient_id) for row in model.objects.all()}
+        rows = AuditLog.objects.order_by("sequence")[before:]
+        assert {(r.entity_id, r.patient_id) for r in rows} == expected
+        assert {(r.actor_id, r.action) for r in rows} == {(books.pk, "view")}
+        one = model.objects.get(sale_id=sale_id)
+        assert accountant.get(f"{route}{one.pk}/").status_code == 200
+        assert AuditLog.objects.filter(entity_id=one.pk, action="view", patient_id=patient.pk).count() == 2
