@@ -66,12 +66,19 @@ PATIENT_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
 @extend_schema_view(
-    list=extend_schema(description="Live patients (merged ones are hidden unless `include_merged=true`)."),
+    list=extend_schema(
+        description="Live patients (merged ones are hidden unless `include_merged=true`). A role that sees "
+        "only some fields (accounting: name and billing address) may filter and order on those only: "
+        "any other filter or ordering answers 400 `hidden_field`."
+    ),
     retrieve=extend_schema(description="One patient; a merged record names `merged_into_patient`. Audited."),
 )
 class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
     """Patients. Accounting sees the name and billing address only."""
 
+    # The full record; get_serializer_class narrows it per role, and the filters and orderings
+    # follow: accounting's on other fields are 400 ``hidden_field`` (erp.core.api.filters).
+    serializer_class = s.PatientSerializer
     queryset = models.Patient.objects.all()
     filterset_class = PatientFilter
     ordering_fields = ["last_name", "first_name", "birth_date", "created_at", "updated_at"]
@@ -192,7 +199,7 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
 
 
 class GuardianViewSet(ReadAuditMixin, AuditedViewSetMixin, viewsets.ModelViewSet):
-    """A patient's guardians (filter with ``?patient=``). Reads are audited."""
+    """A patient's guardians (filter with ``?patient=``)."""
 
     serializer_class = s.GuardianSerializer
     queryset = models.PatientGuardian.objects.all()
@@ -285,7 +292,7 @@ class EncounterPhotoViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
 
 
 class ConsentViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):
-    """The consent history (append-only). Grant and revoke are operations. Reads are audited."""
+    """The consent history (append-only). Grant and revoke are operations."""
 
     serializer_class = s.ConsentSerializer
     queryset = models.Consent.objects.all()

@@ -248,9 +248,9 @@ def _with_patient(queryset):
 
 
 class InvoiceViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):
-    """Invoices (never edited; a refund issues a credit note). Reads are audited: an invoice
-    carries its buyer's name and address."""
+    """Invoices (never edited; a refund issues a credit note)."""
 
+    # Reads are audited (ReadAuditMixin): an invoice carries its buyer's name and address.
     serializer_class = s.InvoiceSerializer
     queryset = _with_patient(Invoice.objects.all())
     filterset_fields = ["sale", "billing_country_code", "invoice_number"]
@@ -269,8 +269,9 @@ class InvoiceViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class CreditNoteViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):
-    """Credit notes (read-only). Reads are audited, as invoices'."""
+    """Credit notes (read-only)."""
 
+    # Reads are audited, as invoices' are.
     serializer_class = s.CreditNoteSerializer
     queryset = _with_patient(CreditNote.objects.select_related("invoice"))
     filterset_fields = ["sale", "invoice", "credit_note_number"]
