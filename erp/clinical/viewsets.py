@@ -85,11 +85,21 @@ class PatientChooserPermission:
         return super().dispatch(request, *args, **kwargs)
 
 
-class PatientChooseView(PatientChooserPermission, chooser_views.ChooseView):
+class PatientChooserReadAudit:
+    """The patients a chooser page lists are read: one ``view`` audit row each, as a list page."""
+
+    def get_results_page(self, request):
+        page = super().get_results_page(request)
+        page.object_list = list(page.object_list)  # read once: audited, then shown
+        audit_reads(actor=request.user, records=page.object_list, request=request, via="admin_chooser")
+        return page
+
+
+class PatientChooseView(PatientChooserPermission, PatientChooserReadAudit, chooser_views.ChooseView):
     pass
 
 
-class PatientChooseResultsView(PatientChooserPermission, chooser_views.ChooseResultsView):
+class PatientChooseResultsView(PatientChooserPermission, PatientChooserReadAudit, chooser_views.ChooseResultsView):
     pass
 
 

@@ -1,15 +1,14 @@
 """The audit screen of the Wagtail admin: administrators only, read-only, filterable, exportable.
 
-The CSV export streams the filtered entries (UTF-8) and is itself audited as an ``export`` entry.
+The CSV export streams the filtered entries (UTF-8, formulas neutralised by ``erp.core.csv``) and
+is itself audited as an ``export`` entry.
 """
 
-import csv
 import json
 import uuid
 
 import django_filters
 from django.db import transaction
-from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -19,6 +18,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from erp.core.csv import csv_response
 from erp.core.roles import ADMIN
 
 from .audit import audit_record
@@ -39,8 +39,6 @@ EXPORT_COLUMNS = [
     ("metadata", _("Details")),
     ("hash", _("Hash")),
 ]
-# A cell starting with one of these would be run as a formula by a spreadsheet (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AdminRoleReadOnlyPolicy(ModelPermissionPolicy):
@@ -77,40 +75,23 @@ class AuditLogAdminFilterSet(WagtailFilterSet, AuditLogFilterSet):
         pass
 
 
-def _safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def export_row(entry: AuditLog) -> list[str]:
+def export_row(entry: AuditLog) -> list:
+    """One entry as the export's cells (``erp.core.csv`` writes and neutralises them)."""
     metadata = {k: v for k, v in (entry.metadata_json or {}).items() if k != "fields_changed"}
-    values = [
+    return [
         entry.sequence,
         entry.timestamp.isoformat(),
         entry.actor.email if entry.actor_id else "system",
         entry.action,
         entry.entity_type,
         entry.entity_id,
-        entry.patient_id or "",
-        entry.ip or "",
+        entry.patient_id,
+        entry.ip,
         entry.user_agent,
         " ".join(entry.fields_changed),
         json.dumps(metadata, ensure_ascii=False, sort_keys=True) if metadata else "",
         entry.hash,
     ]
-    return [_safe_cell(value) for value in values]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def stream_csv(queryset):
-    writer = csv.writer(_Echo())
-    yield writer.writerow([str(label) for _name, label in EXPORT_COLUMNS])
-    for entry in queryset.iterator(chunk_size=1000):
-        yield writer.writerow(export_row(entry))
 
 
 class AuditLogIndexView(generic.IndexView):
@@ -149,9 +130,12 @@ class AuditLogIndexView(generic.IndexView):
                 request=self.request,
                 metadata={"format": "csv", "filters": filters, "rows": queryset.count()},
             )
-        response = StreamingHttpResponse(stream_csv(queryset), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="audit-log-{export_id.hex[:8]}.csv"'
-        return response
+        return csv_response(
+            header=[label for _name, label in EXPORT_COLUMNS],
+            rows=(export_row(entry) for entry in queryset.iterator(chunk_size=1000)),
+            filename=f"audit-log-{export_id.hex[:8]}.csv",
+            stream=True,
+        )
 
 
 class ChangedFieldsColumn(Column):

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from erp.clinical import calendly, models, selectors, services
 from erp.clinical.audit import audit_reads
-from erp.core.api.mixins import AuditedViewSetMixin, VersionedViewSetMixin
+from erp.core.api.mixins import AuditedViewSetMixin, ReadAuditMixin, VersionedViewSetMixin
 from erp.core.api.parsers import JSONParser
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.ops.audit import audit_record
@@ -28,30 +28,6 @@ from . import serializers as s
 
 CONTACT_PERM = "clinical.view_patient_contact"
 ALL_DOCUMENTS_PERM = "clinical.view_clinical_document"
-
-
-class ReadAuditMixin:
-    """Every read of a record (detail, or each row of a list page) writes one ``view`` audit row."""
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        audit_record(actor=request.user, action="view", entity=self._read_object, request=request)
-        return response
-
-    def get_object(self):
-        self._read_object = super().get_object()
-        return self._read_object
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        if response.status_code == 200:
-            audit_reads(actor=request.user, records=getattr(self, "_listed", []), request=request, via="api_list")
-        return response
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        self._listed = list(page if page is not None else queryset)
-        return page
 
 
 # --- Referral sources ---------------------------------------------------------------------------
@@ -98,12 +74,19 @@ PATIENT_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
 @extend_schema_view(
-    list=extend_schema(description="Live patients (merged ones are hidden unless `include_merged=true`)."),
+    list=extend_schema(
+        description="Live patients (merged ones are hidden unless `include_merged=true`). A role that sees "
+        "only some fields (accounting: name and billing address) may filter and order on those only: "
+        "any other filter or ordering answers 400 `hidden_field`."
+    ),
     retrieve=extend_schema(description="One patient; a merged record names `merged_into_patient`. Audited."),
 )
 class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
     """Patients. Accounting sees the name and billing address only."""
 
+    # The full record; get_serializer_class narrows it per role, and the filters and orderings
+    # follow: accounting's on other fields are 400 ``hidden_field`` (erp.core.api.filters).
+    serializer_class = s.PatientSerializer
     queryset = models.Patient.objects.all()
     filterset_class = PatientFilter
     ordering_fields = ["last_name", "first_name", "birth_date", "created_at", "updated_at"]
@@ -242,7 +225,7 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         return response
 
 
-class GuardianViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
+class GuardianViewSet(ReadAuditMixin, AuditedViewSetMixin, viewsets.ModelViewSet):
     """A patient's guardians (filter with ``?patient=``)."""
 
     serializer_class = s.GuardianSerializer
@@ -335,7 +318,7 @@ class EncounterPhotoViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
 # --- Consents -----------------------------------------------------------------------------------
 
 
-class ConsentViewSet(viewsets.ReadOnlyModelViewSet):
+class ConsentViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):
     """The consent history (append-only). Grant and revoke are operations."""
 
     serializer_class = s.ConsentSerializer

@@ -229,3 +229,20 @@ def test_the_admin_search_is_ranked_on_the_search_terms_with_the_same_pages(admi
     assert listed(q="martin lé", p=2) == (*second[:2], False)
     count, _names, on_terms = listed(q="mart", ordering="-last_name")
     assert count == 25 and not on_terms
+
+
+def test_patient_chooser_results_are_audited_reads():
+    """The chooser's modal and its search results list patient names: one ``view`` row for each
+    patient shown, none for those it does not show."""
+    client, user = admin_client("reception")
+    ines = PatientFactory(first_name="Inès", last_name="Moreau")
+    other = PatientFactory(first_name="Other", last_name="Person")
+    views = AuditLog.objects.filter(action="view", actor=user)
+    assert client.get("/admin/clinical/patient-chooser/results/?q=ines").status_code == 200
+    assert [(e.entity_id, e.patient_id, e.metadata_json) for e in views.all()] == [
+        (ines.pk, ines.pk, {"via": "admin_chooser"})
+    ]
+    modal = client.get("/admin/clinical/patient-chooser/")
+    assert modal.status_code == 200
+    assert "PERSON" in modal.json()["html"]
+    assert sorted(str(e.entity_id) for e in views.all()) == sorted([str(ines.pk), str(ines.pk), str(other.pk)])

@@ -448,3 +448,28 @@ def test_a_plain_search_is_ranked_on_the_search_terms_and_a_filtered_one_on_the_
     assert search(include_merged="false") == (5, ["Léa0", "Léa1"], False)
     assert search(sex="female") == (2, ["Léa1", "Léa3"], False)
     assert search(ordering="-first_name") == (5, ["Léa4", "Léa3"], False)
+
+
+@pytest.mark.parametrize("route", ["/api/v1/guardians/", "/api/v1/consents/"])
+def test_guardian_and_consent_lists_and_details_are_audited_reads(users, route):
+    """Each guardian or consent a page lists is a read of its patient's data: one ``view`` row
+    each, with the reader, the patient and ``via``, written by the request that showed it."""
+    reception = users["reception"]
+    patients = [PatientFactory(), PatientFactory()]
+    for patient in patients:
+        GuardianFactory(patient=patient)
+        services.consent_grant(patient=patient, consent_type="newsletter", actor=users["practitioner"])
+    before = AuditLog.objects.count()
+    listed = client_for(reception).get(route)
+    assert listed.status_code == 200
+    ids = {row["id"] for row in listed.json()["results"]}
+    assert len(ids) == 2
+    rows = AuditLog.objects.order_by("sequence")[before:]
+    assert {(str(r.entity_id), str(r.patient_id), r.actor_id, r.action) for r in rows} == {
+        (row["id"], row["patient"], reception.pk, "view") for row in listed.json()["results"]
+    }
+    assert {r.patient_id for r in rows} == {patient.pk for patient in patients}
+    assert all(r.metadata_json == {"via": "api_list"} for r in rows)
+    one = sorted(ids)[0]
+    assert client_for(reception).get(f"{route}{one}/").status_code == 200
+    assert AuditLog.objects.filter(entity_id=one, action="view", actor=reception).count() == 2

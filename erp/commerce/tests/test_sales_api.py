@@ -1,6 +1,8 @@
 """Commerce II API: sales with ETag/If-Match, lines, lots, pay, cancel, refund, invoices, roles,
 journal verify, recall and reports."""
 
+import csv
+import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -8,7 +10,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from erp.commerce.models import CreditNote, Invoice, Sale, SaleStatus
+from erp.commerce.models import CreditNote, Invoice, Payment, Sale, SaleStatus
+from erp.core.models import User
 from erp.ops.models import AuditLog
 
 from .factories import InjectableFactory, ProductFactory, ServiceFactory
@@ -224,3 +227,58 @@ def test_draft_can_be_deleted_but_not_a_paid_sale(desk, location, stocked):
     refused = desk.delete(f"/api/v1/sales/{paid_id}/", HTTP_IF_MATCH=etag)
     assert refused.status_code == 409 and refused.json()["code"] == "sale_not_deletable"
     assert Sale.objects.filter(pk=paid_id).exists()
+
+
+FORMULAS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1"]
+
+
+def test_sales_csv_export_neutralises_formulas_and_keeps_amounts_as_numbers(desk, accountant, location, stocked):
+    """Product names are typed by staff: one starting with = + - @ tab or CR would run in a
+    spreadsheet. Amounts (a refund's negative total) stay numbers."""
+    sale_id = _new_sale(desk, location).json()["id"]
+    for index, name in enumerate(FORMULAS):
+        product = ServiceFactory(name=name, unit_price_excl_tax=Decimal(10 + index))
+        line = {"product": str(product.pk), "quantity": "1"}
+        added = desk.post(f"/api/v1/sales/{sale_id}/lines/", line, format="json")
+        assert added.status_code == 201, added.json()
+    total = desk.get(f"/api/v1/sales/{sale_id}/").json()["total_incl_tax"]
+    payments = {"payments": [{"method": "cash", "amount": total}]}
+    paid = desk.post(f"/api/v1/sales/{sale_id}/pay/", payments, format="json")
+    assert paid.status_code == 200, paid.json()
+    exported = accountant.get("/api/v1/sales-reports/top-products/?export=csv")
+    assert exported.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8"))))
+    assert sorted(row["name"] for row in rows) == sorted("'" + name for name in FORMULAS)
+    assert {row["revenue_excl_tax"] for row in rows} == {f"{10 + i}.00" for i in range(len(FORMULAS))}
+    # The payment was yesterday, its refund today: today's cash total is a negative number.
+    Payment.objects.filter(sale_id=sale_id).update(paid_at=timezone.now() - timedelta(days=1))
+    refund = accountant.post(f"/api/v1/sales/{sale_id}/refund/", {"reason": "Returned"}, format="json")
+    assert refund.status_code == 201, refund.json()
+    today = timezone.localdate().isoformat()
+    exported = accountant.get(f"/api/v1/sales-reports/payments/?export=csv&since={today}")
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8"))))
+    assert [(row["method"], row["gross"]) for row in rows] == [("cash", f"-{total}")]
+
+
+def test_invoice_and_credit_note_reads_are_audited(desk, accountant, location, stocked):
+    """An invoice names its buyer: listing or reading one is a read of the patient's data."""
+    patient = make_patient()
+    sale_id = _new_sale(desk, location, sold_to_patient=str(patient.pk)).json()["id"]
+    walk_in = _new_sale(desk, location).json()["id"]
+    line = {"product": str(stocked["consult"].pk), "quantity": "1"}
+    for sale in (sale_id, walk_in):
+        desk.post(f"/api/v1/sales/{sale}/lines/", line, format="json")
+        desk.post(f"/api/v1/sales/{sale}/pay/", {"payments": [{"method": "cash", "amount": "60"}]}, format="json")
+    accountant.post(f"/api/v1/sales/{sale_id}/refund/", {"reason": "Returned"}, format="json")
+    books = User.objects.get(email="books@clinic.test")
+    for route, model in (("/api/v1/invoices/", Invoice), ("/api/v1/credit-notes/", CreditNote)):
+        before = AuditLog.objects.count()
+        listed = accountant.get(route)
+        assert listed.status_code == 200
+        expected = {(row.pk, row.sale.sold_to_patient_id) for row in model.objects.all()}
+        rows = AuditLog.objects.order_by("sequence")[before:]
+        assert {(r.entity_id, r.patient_id) for r in rows} == expected
+        assert {(r.actor_id, r.action) for r in rows} == {(books.pk, "view")}
+        one = model.objects.get(sale_id=sale_id)
+        assert accountant.get(f"{route}{one.pk}/").status_code == 200
+        assert AuditLog.objects.filter(entity_id=one.pk, action="view", patient_id=patient.pk).count() == 2

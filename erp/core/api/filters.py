@@ -11,10 +11,18 @@
   silently ignore: an unknown boolean (``?is_active=null``) or an empty value of a non-text filter
   (``?product=``), which would otherwise list everything.
 - Date-times compare in UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows.
+- A field a role does not see is neither a filter nor an ordering for it: where a view shows some
+  roles fewer fields (``get_serializer_class`` narrows its ``serializer_class``, e.g. accounting's
+  patients: name and billing address only), a filter or an ordering on a field the request's
+  serializer leaves out is a 400 ``hidden_field`` (``?birth_date=``, ``?sex=``,
+  ``?ordering=birth_date``), on lists and on details alike: else the rows it keeps or their order
+  would tell the value. Refused, not ignored: a client is told why its query cannot run. The
+  fields are the rule, there is no second list: showing a field to a role allows its filters.
 """
 
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext as _
 from django_filters import FilterSet, filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -32,6 +40,42 @@ class InvalidOrdering(InvalidInput):
 
 class UnknownFilter(InvalidInput):
     default_code = "unknown_filter"
+
+
+class HiddenField(InvalidInput):
+    default_code = "hidden_field"
+
+
+# serializer class -> the model fields its readable fields show (built once per class)
+_shown_fields: dict[type, frozenset[str]] = {}
+
+
+def shown_fields(serializer_class) -> frozenset[str]:
+    """The model fields (the first part of each source) that ``serializer_class`` shows."""
+    shown = _shown_fields.get(serializer_class)
+    if shown is None:
+        fields = serializer_class().fields.values()
+        shown = frozenset(
+            field.source.split(".")[0] for field in fields if not field.write_only and field.source != "*"
+        )
+        _shown_fields[serializer_class] = shown
+    return shown
+
+
+def hidden_fields(view) -> frozenset[str]:
+    """The fields ``view`` shows to other roles but not to this request: those of its full
+    ``serializer_class`` that the serializer this request gets (``get_serializer_class``) leaves out."""
+    full = getattr(view, "serializer_class", None)
+    if full is None or getattr(view, "request", None) is None:
+        return frozenset()
+    given = view.get_serializer_class()
+    if given is full:
+        return frozenset()
+    return shown_fields(full) - shown_fields(given)
+
+
+def _field_of(lookup: str) -> str:
+    return lookup.split("__")[0]
 
 
 def declared_ordering_fields(view) -> list[str]:
@@ -53,6 +97,14 @@ class StrictOrderingFilter(OrderingFilter):
             listed = ", ".join(sorted(allowed)) or "none"
             raise InvalidOrdering(
                 f"Cannot order by {', '.join(repr(term) for term in refused)}; allowed: {listed}.",
+                field=self.ordering_param,
+            )
+        hidden = hidden_fields(view)
+        unseen = [term for term in terms if _field_of(term.removeprefix("-")) in hidden]
+        if unseen:
+            raise HiddenField(
+                _("Cannot order by %(terms)s: your role does not see this field.")
+                % {"terms": ", ".join(repr(term) for term in unseen)},
                 field=self.ordering_param,
             )
         return terms
@@ -81,6 +133,7 @@ class StrictFilterBackend(DjangoFilterBackend):
                 raise UnknownFilter(
                     f"Unknown query parameter(s): {', '.join(unknown)}.", field=unknown[0], extra={"unknown": unknown}
                 )
+        self._refuse_hidden_filters(request, queryset, view)
         if not self._may_filter(request, queryset, view):
             return queryset
         filterset = self._named_filterset(request, queryset, view)
@@ -95,6 +148,25 @@ class StrictFilterBackend(DjangoFilterBackend):
             )
         _in_utc(filterset.form.cleaned_data)
         return filterset.qs
+
+    def _refuse_hidden_filters(self, request, queryset, view) -> None:
+        """A filter on a field this request's serializer does not show is refused (``hidden_field``)."""
+        hidden = hidden_fields(view)
+        if not hidden:
+            return
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return
+        unseen = sorted(
+            name for name, declared in filterset_class.base_filters.items()
+            if _field_of(declared.field_name) in hidden
+            and not _filter_params(name, declared).isdisjoint(request.query_params)
+        )  # fmt: skip
+        if unseen:
+            raise HiddenField(
+                _("Cannot filter on %(names)s: your role does not see this field.") % {"names": ", ".join(unseen)},
+                field=unseen[0],
+            )
 
     def _named_filterset(self, request, queryset, view):
         """The view's filter set with only the filters the query names: the others would not

@@ -1,11 +1,12 @@
-"""Shared viewset behaviour: ETag/If-Match for versioned records, audit rows for writes."""
+"""Shared viewset behaviour: ETag/If-Match for versioned records, audit rows for writes and reads."""
 
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from erp.core.exceptions import PreconditionFailed, PreconditionRequired
-from erp.ops.audit import audit_record
+from erp.ops.audit import audit_record, audit_record_many
+from erp.ops.models import AuditAction
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -116,3 +117,34 @@ class AuditedViewSetMixin:
             instance.delete()
         # Last: the audit chain's lock is the last lock a transaction takes.
         audit_record(actor=self.request.user, action="delete", entity=instance, entity_id=pk, request=self.request)
+
+
+class ReadAuditMixin:
+    """Every read of a record (detail, or each row of a list page) writes one ``view`` audit row:
+    a page's rows in one insert, with the reader and ``{"via": "api_list"}``."""
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        audit_record(actor=request.user, action=AuditAction.VIEW, entity=self._read_object, request=request)
+        return response
+
+    def get_object(self):
+        self._read_object = super().get_object()
+        return self._read_object
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if response.status_code == 200:
+            audit_record_many(
+                actor=request.user,
+                action=AuditAction.VIEW,
+                entities=getattr(self, "_listed", []),
+                request=request,
+                metadata={"via": "api_list"},
+            )
+        return response
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._listed = list(page if page is not None else queryset)
+        return page

@@ -209,3 +209,105 @@ def test_a_requests_filter_set_holds_only_the_filters_its_query_names(admin_api)
     assert [row["id"] for row in listed] == [str(cancelled_usd.pk)]
     assert admin_api.get("/api/v1/sales/", {"status": "draft", "currency": "USD"}).json()["count"] == 1
     assert admin_api.get("/api/v1/sales/", {"status": "cancelled", "currency": "EUR"}).json()["count"] == 0
+
+
+# --- A field a role does not see is no filter or ordering for it ---------------------------------
+
+
+def role_client(role: str) -> tuple[APIClient, User]:
+    user = User.objects.create_user(email=f"fields-{role}@clinic.test", password="x-Filters-2026")
+    user.groups.set([Group.objects.get(name=role)])
+    client = APIClient()
+    client.force_authenticate(user)
+    return client, user
+
+
+@pytest.fixture
+def born():
+    from erp.clinical.tests.factories import PatientFactory
+
+    return [
+        PatientFactory(last_name="Alpha", birth_date=datetime.date(1990, 1, 2), sex="female"),
+        PatientFactory(last_name="Beta", birth_date=datetime.date(1970, 5, 6), sex="male"),
+    ]
+
+
+HIDDEN_FROM_ACCOUNTING = [
+    {"birth_date": "1990-01-02"},
+    {"sex": "female"},
+    {"contact_opt_out": "false"},
+    {"identity_confidence": "high"},
+    {"ordering": "birth_date"},
+    {"ordering": "last_name,-birth_date"},
+    {"ordering": "-created_at"},
+]
+
+
+@pytest.mark.parametrize("query", HIDDEN_FROM_ACCOUNTING)
+def test_accounting_may_not_filter_or_order_patients_on_fields_it_does_not_see(born, query):
+    accounting, _user = role_client("accounting")
+    response = accounting.get("/api/v1/patients/", query)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "hidden_field" and body["detail"]
+    # Nor on one patient's page, where a filter would answer 404 or 200 as the value differs.
+    detail = accounting.get(f"/api/v1/patients/{born[0].pk}/", query)
+    if "ordering" not in query:
+        assert detail.status_code == 400 and detail.json()["code"] == "hidden_field"
+
+
+@pytest.mark.parametrize("role", ["practitioner", "reception", "admin"])
+def test_a_role_that_sees_the_field_filters_and_orders_on_it(born, role):
+    client, _user = role_client(role)
+    by_birth = client.get("/api/v1/patients/", {"birth_date": "1990-01-02"})
+    assert by_birth.status_code == 200
+    assert [row["id"] for row in by_birth.json()["results"]] == [str(born[0].pk)]
+    by_sex = client.get("/api/v1/patients/", {"sex": "male"})
+    assert [row["id"] for row in by_sex.json()["results"]] == [str(born[1].pk)]
+    ordered = client.get("/api/v1/patients/", {"ordering": "birth_date"})
+    assert [row["id"] for row in ordered.json()["results"]] == [str(born[1].pk), str(born[0].pk)]
+
+
+def test_accounting_filters_and_orders_on_the_fields_it_sees(born):
+    accounting, _user = role_client("accounting")
+    for query in ({"country_code": "FR"}, {"ordering": "-last_name"}, {"ordering": "first_name,last_name"}):
+        assert accounting.get("/api/v1/patients/", query).status_code == 200, query
+    ordered = accounting.get("/api/v1/patients/", {"ordering": "-last_name"}).json()["results"]
+    assert [row["id"] for row in ordered] == [str(born[1].pk), str(born[0].pk)]
+
+
+def test_every_list_refuses_to_each_role_the_filters_and_orderings_of_the_fields_it_hides():
+    """Walk every API list and every role that may read it: each filter and ordering on a field the
+    role's serializer leaves out is a 400 ``hidden_field``; none is left unchecked."""
+    from erp.core import access
+    from erp.core.api.filters import hidden_fields
+
+    checked = set()
+    for name, view_class in list_routes():
+        readers = access.allowed_roles(name, "GET") & set(access.ROLES)
+        for role in sorted(readers):
+            client, user = role_client(role)
+            view = view_class()
+            view.action, view.kwargs, view.format_kwarg = "list", {}, None
+            view.request = type("Request", (), {"user": user, "query_params": {}})()
+            hidden = hidden_fields(view)
+            if not hidden:
+                user.delete()
+                continue
+            url = reverse(name)
+            backend = StrictFilterBackend()
+            queryset = view_class.queryset
+            filterset_class = backend.get_filterset_class(view, queryset)
+            for filter_name, declared in (filterset_class.base_filters.items() if filterset_class else ()):
+                if declared.field_name.split("__")[0] in hidden:
+                    response = client.get(url, {filter_name: "x"})
+                    assert response.status_code == 400 and response.json()["code"] == "hidden_field", (name, role)
+                    checked.add((name, role, filter_name))
+            for field in declared_ordering_fields(view_class):
+                if field.split("__")[0] in hidden:
+                    response = client.get(url, {"ordering": field})
+                    assert response.status_code == 400 and response.json()["code"] == "hidden_field", (name, role)
+                    checked.add((name, role, f"ordering={field}"))
+            user.delete()
+    assert {("patient-list", "accounting", "birth_date"), ("patient-list", "accounting", "sex"),
+            ("patient-list", "accounting", "ordering=birth_date")} <= checked  # fmt: skip

@@ -205,3 +205,14 @@ def test_the_api_is_in_the_openapi_schema_with_its_serializer():
     assert wanted <= set(entry)
     assert entry["fields_changed"]["type"] == "array"
     assert "post" not in schema["paths"]["/api/v1/audit-log/"]
+
+
+@pytest.mark.parametrize("agent", ["=1+1", "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "\n=1"])
+def test_csv_export_neutralises_each_formula_prefix_and_keeps_numbers(agent):
+    patient = PatientFactory()
+    audit_record(actor=None, action="view", entity=patient, request=request_from("198.51.100.2", agent))
+    client, _admin = admin_client()
+    response = client.get(SCREEN, {"patient": str(patient.pk), "export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    assert rows[1][8] == "'" + agent
+    assert rows[1][0] == str(AuditLog.objects.get(patient_id=patient.pk, action="view").sequence)
