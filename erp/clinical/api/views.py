@@ -18,7 +18,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from erp.clinical import calendly, models, selectors, services
-from erp.clinical.audit import audit_reads
 from erp.core.api.mixins import AuditedViewSetMixin, ReadAuditMixin, VersionedViewSetMixin
 from erp.core.api.parsers import JSONParser
 from erp.core.api.permissions import RoleAccess, has_perms
