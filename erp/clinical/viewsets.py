@@ -198,9 +198,24 @@ class PatientFilterSet(WagtailFilterSet):
         fields = ["country_code", "identity_confidence", "contact_opt_out"]
 
 
+class PatientBillingFilterSet(WagtailFilterSet):
+    """Accounting's filters: only on what its columns show (the billing address), so the rows a
+    filter keeps cannot tell a hidden field."""
+
+    class Meta:
+        model = Patient
+        fields = ["country_code"]
+
+
 class PatientIndexView(AuditedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().filter(is_merged=False)
+
+    @cached_property
+    def filters(self):
+        if self.request.user.has_perm(CONTACT_PERM):
+            return super().filters
+        return PatientBillingFilterSet(**self.get_filterset_kwargs())
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         """A search of the live patients and nothing else (no filter, no ordering of the user's)

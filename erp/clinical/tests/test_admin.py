@@ -81,6 +81,18 @@ def test_accounting_sees_name_and_address_only_and_marketing_nothing(record):
     assert marketing.get(f"/admin/clinical/patients/inspect/{record['patient'].pk}/").status_code in (302, 403)
 
 
+@pytest.mark.parametrize("query", ["contact_opt_out=true", "identity_confidence=high", "needs_duplicate_review=true"])
+def test_accounting_cannot_filter_the_admin_list_on_fields_it_does_not_see(query):
+    PatientFactory(last_name="Optedout", contact_opt_out=True, identity_confidence="high")
+    PatientFactory(last_name="Reachable", contact_opt_out=False, identity_confidence="low")
+    accounting, _user = admin_client("accounting")
+    listing = accounting.get(f"/admin/clinical/patients/?{query}").content.decode().lower()
+    assert "optedout" in listing and "reachable" in listing  # the filter is not there: nothing is told
+    reception, _user = admin_client("reception")
+    filtered = reception.get("/admin/clinical/patients/?contact_opt_out=true").content.decode().lower()
+    assert "optedout" in filtered and "reachable" not in filtered
+
+
 def test_admin_create_with_bad_phone_shows_the_error(record):
     client, _user = admin_client("reception")
     response = client.post(
