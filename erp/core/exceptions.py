@@ -60,6 +60,10 @@ class DependencyUnavailable(DomainError):
     default_code = "dependency_unavailable"
 
 
+# The challenge a 401 sends (``WWW-Authenticate``): the scheme of ``Authorization: Token <token>``.
+AUTHENTICATE_CHALLENGE = "Token"
+
+
 class AuthenticationRequired(DomainError):
     """The caller must prove who they are (again), e.g. with a second-factor code (401)."""
 

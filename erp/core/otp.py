@@ -20,7 +20,7 @@ from django.urls import reverse
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .exceptions import AuthenticationRequired, Forbidden
+from .exceptions import AUTHENTICATE_CHALLENGE, AuthenticationRequired, Forbidden
 
 DEVICE_NAME = "authenticator"
 
@@ -181,7 +181,11 @@ class SecondFactorMiddleware:
                 if state == VERIFY
                 else "This account must set up two-factor authentication in the admin first."
             )
-            return JsonResponse({"code": code, "detail": detail}, status=401 if state == VERIFY else 403)
+            if state != VERIFY:
+                return JsonResponse({"code": code, "detail": detail}, status=403)
+            response = JsonResponse({"code": code, "detail": detail}, status=401)
+            response["WWW-Authenticate"] = AUTHENTICATE_CHALLENGE
+            return response
         target = reverse("core_otp:verify" if state == VERIFY else "core_otp:enrol")
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})

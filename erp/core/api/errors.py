@@ -13,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from erp.core.exceptions import DatabaseUnavailable, DomainError, StorageUnavailable
+from erp.core.exceptions import AUTHENTICATE_CHALLENGE, DatabaseUnavailable, DomainError, StorageUnavailable
 
 from .parsers import PayloadTooLarge
 
@@ -62,6 +62,8 @@ def exception_handler(exc, context):
             body["errors"] = {exc.field: [exc.message]}
         body.update(exc.extra)
         headers = {"Retry-After": "5"} if exc.status_code == 503 else None
+        if exc.status_code == 401:
+            headers = {"WWW-Authenticate": AUTHENTICATE_CHALLENGE}  # a 401 always says how to sign in
         return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -64,6 +64,7 @@ def test_a_user_with_a_device_enters_a_code_before_any_admin_page():
     # The session is no key to the API either until the code is in.
     refused = client.get("/api/v1/me/")
     assert refused.status_code == 401 and refused.json()["code"] == "otp_required"
+    assert refused["WWW-Authenticate"] == "Token"
     assert client.get("/ops/diagnostics").status_code == 302
 
     bad = client.post("/admin/two-factor/verify/", {"otp_token": wrong(device), "next": "/admin/clinic/locations/"})
@@ -191,8 +192,10 @@ def test_api_token_needs_the_code_of_a_user_with_a_device():
     user, device = with_device("reception")
     missing = token_login(user.email)
     assert missing.status_code == 401 and missing.json()["code"] == "otp_required"
+    assert missing["WWW-Authenticate"] == "Token"
     bad = token_login(user.email, otp_token=wrong(device))
     assert bad.status_code == 401 and bad.json()["code"] == "otp_invalid"
+    assert bad["WWW-Authenticate"] == "Token"
     assert not AuthToken.objects.filter(user=user).exists()
     ok = token_login(user.email, otp_token=code(device))
     assert ok.status_code == 200 and AuthToken.objects.get(user=user).digest == hash_token(ok.json()["token"])
