@@ -70,6 +70,18 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as its database starts empty: a kept value (site
+    settings, a rate-limit counter, a sign-in delay) would otherwise outlive the rows it was read
+    from and reach whichever test the same worker runs next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def no_language_left_active():
     """Each test starts in the default language, as a new process does.
 

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -11,13 +10,6 @@ def website_urls(settings):
     clear_url_caches()
     yield
     clear_url_caches()
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -25,5 +25,7 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
 
 def test_production_settings_start_with_a_secret_key():
-    result = run_check(DEBUG="0", ALLOWED_HOSTS="clinic.example", SECRET_KEY="x" * 50)
+    result = run_check(
+        DEBUG="0", ALLOWED_HOSTS="clinic.example", SECRET_KEY="x" * 50, WAGTAILADMIN_BASE_URL="https://clinic.example"
+    )
     assert result.returncode == 0, result.stderr

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
@@ -18,13 +17,6 @@ from .factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-passphrase"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
