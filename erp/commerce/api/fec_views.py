@@ -8,6 +8,9 @@ from rest_framework import viewsets
 from erp.commerce import fec
 from erp.commerce.models import Invoice
 from erp.core.api.permissions import RoleAccess, has_perms
+from erp.core.api.schema import ERROR_COMPONENT
+
+ERROR = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
 
 
 def fec_response(period: fec.FecPeriod) -> StreamingHttpResponse:
@@ -21,6 +24,7 @@ class FecExportViewSet(viewsets.GenericViewSet):
     """Fichier des Écritures Comptables of a year or a date range (accounting and admins; audited)."""
 
     pagination_class = None
+    filter_backends: list = []
     permission_classes = [RoleAccess, has_perms("commerce.view_sales_reports")]
 
     def get_queryset(self):
@@ -39,8 +43,8 @@ class FecExportViewSet(viewsets.GenericViewSet):
                 description="`<SIREN>FEC<YYYYMMDD>.txt`: the 18 columns of LPF art. A47 A-1, tab-separated, "
                 "ISO-8859-15, amounts with a decimal comma.",
             ),
-            400: OpenApiResponse(description="No valid year or range (`fec_period_invalid`)."),
-            422: OpenApiResponse(description="A document is not in euros (`fec_foreign_currency`)."),
+            400: OpenApiResponse(ERROR, description="No valid year or range (`fec_period_invalid`)."),
+            422: OpenApiResponse(ERROR, description="A document is not in euros (`fec_foreign_currency`)."),
         },
     )
     def list(self, request):
