@@ -311,9 +311,9 @@ def test_api_fec_download_for_accounting_audited(books, make_user):
 
 
 def test_api_fec_refusals(books, make_user):
-    assert api(make_user("reception", "desk2-fec@clinic.test")).get(f"/api/v1/accounting/fec/?year={LAST_YEAR}")\
-        .status_code == 403
-    assert api(make_user("marketing", "mk-fec@clinic.test")).get("/api/v1/accounting/fec/?year=2026").status_code == 403
+    url = f"/api/v1/accounting/fec/?year={LAST_YEAR}"
+    assert api(make_user("reception", "desk2-fec@clinic.test")).get(url).status_code == 403
+    assert api(make_user("marketing", "mk-fec@clinic.test")).get(url).status_code == 403
     accountant = api(make_user("accounting", "books2-fec@clinic.test"))
     for query in ("", "?year=abc", "?from=2026-01-01", "?from=2026-02-01&to=2026-01-01", "?year=2026&from=2026-01-01"):
         response = accountant.get(f"/api/v1/accounting/fec/{query}")
