@@ -136,3 +136,15 @@ class PaymentMethodUnavailable(InvalidInput):
 
 class ClosingInvalid(InvalidInput):
     default_code = "fiscal_closing_invalid"
+
+
+class FecPeriodInvalid(InvalidInput):
+    """The FEC export was asked for without a valid year or date range."""
+
+    default_code = "fec_period_invalid"
+
+
+class FecForeignCurrency(Unprocessable):
+    """A document of the period is not in euros: the FEC is kept in the accounting currency."""
+
+    default_code = "fec_foreign_currency"

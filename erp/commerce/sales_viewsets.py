@@ -13,7 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import sales_admin
+from . import fec_admin, sales_admin
 from .models import CardFeeRule, CreditNote, FiscalClosing, FiscalJournalEntry, Invoice, Payment, PaymentMethod, Sale
 from .viewsets import AuditedModelViewSet, ReadOnlyPermissionPolicy
 
@@ -247,6 +247,18 @@ class SalesReportsViewSet(ViewSet):
         return [path("", sales_admin.SalesReportsView.as_view(), name="index")]
 
 
+class FecExportViewSet(ViewSet):
+    name = "commerce_fec_export"
+    url_prefix = "commerce/fec"
+    icon = "download"
+    menu_icon = "download"
+    menu_label = _("FEC export")
+    menu_item_class = ReportsMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", fec_admin.FecExportView.as_view(), name="index")]
+
+
 class SalesViewSetGroup(ModelViewSetGroup):
     menu_label = _("Sales")
     menu_icon = "tag"
@@ -263,4 +275,5 @@ class SalesViewSetGroup(ModelViewSetGroup):
         FiscalClosingViewSet,
         FiscalCheckViewSet,
         SalesReportsViewSet,
+        FecExportViewSet,
     )

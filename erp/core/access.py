@@ -217,6 +217,7 @@ API = table(
     route("recall-by-lot", GET=COMMERCE_READERS),
     route("recall-by-patient", GET=COMMERCE_READERS),
     route("sales-report-report", GET=FINANCE),
+    route("accounting-fec-list", GET=FINANCE),
     # Social publishing.
     resource("social-account", read=MARKETERS, write=MARKETERS),
     resource("social-asset", read=MARKETERS, write=MARKETERS),
@@ -363,6 +364,7 @@ ADMIN_SCREENS = table(
     screen("commerce_fiscalclosing:*", FINANCE),
     screen("commerce_fiscal_check:*", ADMINS),
     screen("commerce_sales_reports:*", FINANCE),
+    screen("commerce_fec_export:*", FINANCE),
     # Social publishing.
     screen("social_account:*", MARKETERS),
     screen("social_asset:*", MARKETERS),

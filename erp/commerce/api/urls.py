@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import sales_views, views
+from . import fec_views, sales_views, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("tax-rates", views.TaxRateViewSet, basename="tax-rate")
@@ -24,5 +24,6 @@ router.register("fiscal-journal", sales_views.FiscalJournalViewSet, basename="fi
 router.register("fiscal-closings", sales_views.FiscalClosingViewSet, basename="fiscal-closing")
 router.register("recall", sales_views.RecallViewSet, basename="recall")
 router.register("sales-reports", sales_views.SalesReportViewSet, basename="sales-report")
+router.register("accounting/fec", fec_views.FecExportViewSet, basename="accounting-fec")
 
 urlpatterns = router.urls
