@@ -191,5 +191,7 @@ def page_translation_hold_back(*, page) -> bool:
     own_live_revision = page.live_revision_id is not None and page.live_revision.object_id == str(page.pk)
     if not page.live or page.alias_of_id is not None or own_live_revision:
         return False
-    Page.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True, live_revision=None)
+    page.live, page.has_unpublished_changes, page.live_revision = False, True, None
+    # A save (not a queryset update), so the site's kept routes and menus are dropped too.
+    page.save(update_fields=["live", "has_unpublished_changes", "live_revision"], clean=False)
     return True
