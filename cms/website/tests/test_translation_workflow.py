@@ -96,6 +96,11 @@ def test_submitting_a_page_for_translation_publishes_no_other_language(
     # The languages whose home was not translated got the home as an alias: still no French there.
     for code in ("ru", "uk", "hy"):
         assert visit(f"/{code}/").status_code == 404
+    # Submitting that home turns the alias into its translation, still not live.
+    submit_for_translation(editor, site_tree.home, capture, codes=("ru",))
+    russian_home = Page.objects.get(translation_key=site_tree.home.translation_key, locale__language_code="ru")
+    assert russian_home.alias_of_id is None and not russian_home.live
+    assert visit("/ru/").status_code == 404 and visit("/ru/tarifs/").status_code == 404
 
     english = translate_and_publish(editor, page, "en", lambda text: {
         "Nos tarifs": "Our prices", "Consultation à partir de 60 euros.": "Consultation from 60 euros.",
