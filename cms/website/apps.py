@@ -26,6 +26,10 @@ class WebsiteConfig(AppConfig):
         global _LAST_APP_WITH_MODELS
         _LAST_APP_WITH_MODELS = [app for app in self.apps.get_app_configs() if app.models_module][-1]
         post_migrate.connect(_after_migrate, dispatch_uid="website-wagtail-permissions")
+        from wagtail_localize.models import TranslationLog
+
+        post_save.connect(signals.hold_back_unpublished_translation, sender=TranslationLog,
+                          dispatch_uid="website-translation-hold-back")
         _localize_editor_parsers()
 
 

@@ -174,3 +174,24 @@ def marketing_image_strip_metadata(*, image) -> bool:
         raise
     transaction.on_commit(lambda: storage.delete(old_name))
     return True
+
+
+@transaction.atomic
+def page_translation_hold_back(*, page) -> bool:
+    """A translated page is live only through a publish of its own; True when it was taken offline.
+
+    wagtail-localize turns an alias (which is live because its source is) into the translation in
+    place, keeping the alias's live flag: the source language's text would then be served as the
+    translation. Such a page has no live revision of its own, so it goes back to draft; publishing
+    the translation in wagtail-localize's editor (after this, on commit) makes it live.
+    """
+    from wagtail.models import Page
+
+    page = Page.objects.select_for_update().get(pk=page.pk)
+    own_live_revision = page.live_revision_id is not None and page.live_revision.object_id == str(page.pk)
+    if not page.live or page.alias_of_id is not None or own_live_revision:
+        return False
+    page.live, page.has_unpublished_changes, page.live_revision = False, True, None
+    # A save (not a queryset update), so the site's kept routes and menus are dropped too.
+    page.save(update_fields=["live", "has_unpublished_changes", "live_revision"], clean=False)
+    return True

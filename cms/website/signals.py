@@ -36,3 +36,17 @@ def purge_on_snippet_delete(sender, instance, **kwargs):
 def purge_on_site_change(sender, **kwargs):
     """Site settings, sites, images and documents show on every page: no kept page stays valid."""
     purge_site()
+
+
+def hold_back_unpublished_translation(sender, instance, created, **kwargs):
+    """After wagtail-localize saves a page's translation: see ``services.page_translation_hold_back``."""
+    from wagtail.models import Page
+
+    from .services import page_translation_hold_back
+
+    if not created:
+        return
+    source = instance.source
+    page = Page.objects.filter(translation_key=source.object_id, locale_id=instance.locale_id).first()
+    if page is not None and page_translation_hold_back(page=page):
+        purge_page(page)

@@ -111,6 +111,11 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        # The slim header shows the breadcrumbs and hides the title: without this last item the
+        # report's visible heading would be the admin home's ("Home"), not its own.
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = translation_status()

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.auth import user_has_any_page_permission
@@ -31,3 +33,8 @@ def register_translation_status_menu_item():
     return TranslationStatusMenuItem(
         _("Translation status"), reverse("website_translation_status"), icon_name="site", order=900
     )
+
+
+@hooks.register("insert_global_admin_css")
+def website_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("website/admin.css"))

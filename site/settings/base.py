@@ -444,6 +444,11 @@ def _admin_base_url() -> str:
 WAGTAILADMIN_BASE_URL = _admin_base_url()
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A translation goes live only when it is published in wagtail-localize's editor: submitting a page
+# for translation creates drafts (wagtail-localize would otherwise publish them, in the source
+# language, because the source is live), and no locale's tree is filled with aliases of another's.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = False
 WAGTAILIMAGES_IMAGE_MODEL = "website.MarketingImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "website.MarketingDocument"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # never "svg": it can carry scripts

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import GroupPagePermission, Page
@@ -114,5 +116,12 @@ def test_translation_status_screen(client, site_tree):
     assert response.status_code == 200
     assert 'data-language="ru" data-state="missing"' in response.text
     assert f"/admin/localize/submit/page/{site_tree.service.pk}/" in response.text
+    # Each state is a tag of its own (coloured by the admin CSS the website adds to every admin page).
+    assert 'class="translation-state translation-state--missing"' in response.text
+    assert 'class="translation-state translation-state--up-to-date"' in response.text
+    assert "website/admin.css" in response.text
+    # The slim header shows the breadcrumbs, not the title: the last one is the report's title.
+    crumbs = re.search(r"<ol.*?</ol>", response.text[response.text.index("data-w-breadcrumbs"):], re.S).group(0)
+    assert " ".join(re.sub(r"<[^>]+>", " ", crumbs).split()).endswith("État des traductions")
     client.force_login(staff("accounting"))
     assert client.get("/admin/website/translations/").status_code in (302, 403)

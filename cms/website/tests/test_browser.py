@@ -145,3 +145,33 @@ def test_marketing_translates_a_page_with_wagtail_localize(page, live_server, de
     assert page.locator("h1").inner_text() == "Legal notice"
     page.goto(f"{live_server.url}/fr/legal/")
     assert page.locator("nav.language-switcher a[hreflang=en]").get_attribute("href") == "/en/legal/"
+
+
+def test_translation_status_report_tells_out_of_date_from_up_to_date(page, live_server, demo_site):
+    from cms.website.models import ServicePage
+
+    from .factories import publish
+
+    service = ServicePage.objects.get(locale__language_code="fr", slug="laser-treatments")
+    service.summary = "Nouveau protocole"
+    publish(service)  # every translation of this service is now out of date
+
+    log_in(page, live_server, staff("marketing"))
+    page.goto(f"{live_server.url}/admin/website/translations/")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "translation-status.png"), full_page=True)
+    # The visible heading (the slim header's last breadcrumb) is the report's, as is the tab's title.
+    assert page.locator("[data-w-breadcrumbs] li").last.inner_text().strip() == "État des traductions"
+    assert page.title().startswith("État des traductions")
+
+    def look(state):
+        tag = page.locator(f"td[data-state={state}] .translation-state").first
+        return tag.evaluate(
+            "el => { const s = getComputedStyle(el); return [s.backgroundColor, s.color, s.borderColor]; }"
+        )
+
+    row = page.locator("tr", has=page.locator(f"a[href='/admin/pages/{service.pk}/edit/']"))
+    assert row.locator("td[data-state=outdated]").count() == 5
+    outdated, up_to_date = look("outdated"), look("up_to_date")
+    assert outdated[0] != up_to_date[0] and outdated[2] != up_to_date[2]
+    assert "rgba(0, 0, 0, 0)" not in (outdated[0], up_to_date[0])  # both are filled tags
