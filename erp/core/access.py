@@ -217,7 +217,7 @@ API = table(
     route("recall-by-lot", GET=COMMERCE_READERS),
     route("recall-by-patient", GET=COMMERCE_READERS),
     route("sales-report-report", GET=FINANCE),
-    route("accounting-fec-list", GET=FINANCE),
+    route("accounting-fec", GET=FINANCE),
     # Social publishing.
     resource("social-account", read=MARKETERS, write=MARKETERS),
     resource("social-asset", read=MARKETERS, write=MARKETERS),

@@ -4,6 +4,7 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
 
 from erp.commerce import fec
 from erp.commerce.models import Invoice
@@ -20,8 +21,9 @@ def fec_response(period: fec.FecPeriod) -> StreamingHttpResponse:
     return response
 
 
-class FecExportViewSet(viewsets.GenericViewSet):
-    """Fichier des Écritures Comptables of a year or a date range (accounting and admins; audited)."""
+class AccountingViewSet(viewsets.GenericViewSet):
+    """The accountant's downloads: the Fichier des Écritures Comptables of a year or a date range
+    (accounting and admins; audited). A download, not a list: no pagination, filters or ordering."""
 
     pagination_class = None
     filter_backends: list = []
@@ -47,7 +49,8 @@ class FecExportViewSet(viewsets.GenericViewSet):
             422: OpenApiResponse(ERROR, description="A document is not in euros (`fec_foreign_currency`)."),
         },
     )
-    def list(self, request):
+    @action(detail=False, methods=["get"], url_path="fec", url_name="fec")
+    def fec_export(self, request):
         params = request.query_params
         period = fec.fec_period(year=params.get("year"), date_from=params.get("from"), date_to=params.get("to"))
         fec.fec_check(period)

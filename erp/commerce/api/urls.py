@@ -24,6 +24,6 @@ router.register("fiscal-journal", sales_views.FiscalJournalViewSet, basename="fi
 router.register("fiscal-closings", sales_views.FiscalClosingViewSet, basename="fiscal-closing")
 router.register("recall", sales_views.RecallViewSet, basename="recall")
 router.register("sales-reports", sales_views.SalesReportViewSet, basename="sales-report")
-router.register("accounting/fec", fec_views.FecExportViewSet, basename="accounting-fec")
+router.register("accounting", fec_views.AccountingViewSet, basename="accounting")
 
 urlpatterns = router.urls
