@@ -11,10 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import get_usage
 from wagtail.models import Page, Site
 
-from erp.core.security import client_ip_key
+from erp.core.security import client_ip_key, rate_limit_wait
 
 from .forms import FORMS, NEWSLETTER_CONSENT
 from .models import PublicLead
@@ -26,12 +25,7 @@ def lead_rate_wait(request) -> int:
 
     One limit for every lead form, keyed by the client's address, on the shared cache.
     """
-    usage = get_usage(
-        request, group="website:leads", key=client_ip_key, rate=settings.LEAD_FORM_RATE, method="POST", increment=True
-    )
-    if usage is None or not usage["should_limit"]:
-        return 0
-    return max(usage["time_left"] + 1, 1)  # the window's last second still counts
+    return rate_limit_wait(request, group="website:leads", key=client_ip_key, rate=settings.LEAD_FORM_RATE)
 
 
 def _back_url(request) -> str:

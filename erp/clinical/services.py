@@ -12,6 +12,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from erp.core.locking import advisory_xact_lock
 from erp.core.storage import bucket, signed_url, storage_discard, storage_save
 from erp.ops.audit import audit_record
 
@@ -79,11 +80,8 @@ PATIENT_IDENTITY_LOCK_NAMESPACE = 0x70617469
 def patient_identity_lock(key: str) -> None:
     """Serialize, until the current transaction ends, the finding-or-creating of the patient known
     by ``key`` (a normalized e-mail): a second booking made at the same moment waits, then finds
-    the patient the first one created. A hash collision only makes two e-mails wait for each other."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("patient_identity_lock() must run inside a transaction.")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [PATIENT_IDENTITY_LOCK_NAMESPACE, key])
+    the patient the first one created."""
+    advisory_xact_lock(PATIENT_IDENTITY_LOCK_NAMESPACE, key)
 
 
 def patient_create(*, data: dict[str, Any], actor, request=None) -> Patient:

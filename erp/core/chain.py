@@ -21,6 +21,8 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from .locking import advisory_xact_lock
+
 GENESIS_HASH = "0" * 64
 
 
@@ -36,8 +38,7 @@ def chain_hash(previous_hash: str, data: dict) -> str:
 def chain_lock(key: int) -> None:
     """Serialise appends to the chain named ``key`` until the current transaction ends."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        advisory_xact_lock(key)
 
 
 def chain_append(

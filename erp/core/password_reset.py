@@ -6,10 +6,9 @@ the answer is the same whether the e-mail has an account or not.
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit.core import get_usage
 from wagtail.admin.views.account import PasswordResetView
 
-from .security import client_ip_key
+from .security import client_ip_key, rate_limit_wait
 
 THROTTLED_MESSAGE = _("Too many password reset requests. Please try again later.")
 
@@ -21,15 +20,13 @@ def reset_email_key(group, request) -> str:
 
 class ThrottledPasswordResetView(PasswordResetView):
     def post(self, request, *args, **kwargs):
-        wait = 0
-        for key, rate in (
-            (client_ip_key, settings.PASSWORD_RESET_RATE_PER_IP),
-            (reset_email_key, settings.PASSWORD_RESET_RATE_PER_EMAIL),
-        ):
-            usage = get_usage(request, group=f"password-reset:{key.__name__}", key=key, rate=rate,
-                              method="POST", increment=True)
-            if usage is not None and usage["should_limit"]:
-                wait = max(wait, usage["time_left"] + 1, 1)  # the window's last second still counts
+        wait = max(
+            rate_limit_wait(request, group=f"password-reset:{key.__name__}", key=key, rate=rate)
+            for key, rate in (
+                (client_ip_key, settings.PASSWORD_RESET_RATE_PER_IP),
+                (reset_email_key, settings.PASSWORD_RESET_RATE_PER_EMAIL),
+            )
+        )
         if not wait:
             return super().post(request, *args, **kwargs)
         form = self.get_form()

@@ -17,6 +17,7 @@ from django.db.models import Max, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django_ratelimit.core import get_usage
 from ipware import get_client_ip
 
 # Keys of the session that hold when the user signed in and when they were last seen (epoch seconds).
@@ -166,6 +167,15 @@ def client_ip(request) -> str | None:
 def client_ip_key(group, request) -> str:
     """django-ratelimit's key: the client's address (one bucket for requests without one)."""
     return client_ip(request) or "unknown"
+
+
+def rate_limit_wait(request, *, group: str, key, rate: str) -> int:
+    """Count this POST in django-ratelimit's window (the shared cache); the seconds to wait when
+    it is over ``rate`` (for ``Retry-After``), 0 when it may go on."""
+    usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
+    if usage is None or not usage["should_limit"]:
+        return 0
+    return max(usage["time_left"] + 1, 1)  # the window's last second still counts
 
 
 # --- Brute force: django-axes' lock by (e-mail, address), and a soft delay by account ----------
