@@ -12,10 +12,9 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.views import generic
 
 from erp.core.exceptions import DomainError
-from erp.ops.audit import audit_record
+from erp.ops.audit import audit_reads, audit_record
 
 from . import selectors, services
-from .audit import audit_reads
 from .models import (
     ClinicalPhoto,
     ConsentType,

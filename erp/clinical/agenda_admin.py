@@ -16,10 +16,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from erp.core.exceptions import DomainError
 from erp.core.models import ClinicLocation, Practitioner
-from erp.ops.audit import audit_record
+from erp.ops.audit import audit_reads, audit_record
 
 from . import calendly, selectors, services
-from .audit import audit_reads
 from .models import Appointment, AppointmentStatus, CalendlyDelivery, CalendlyOutcome, EncounterType
 
 

@@ -30,10 +30,9 @@ from erp.core.wagtail_admin import (
     ReadOnlyPermissionPolicy,
 )
 from erp.core.wagtail_admin import AuditedEditView as RecordAuditedEditView
-from erp.ops.audit import audit_record
+from erp.ops.audit import audit_reads, audit_record
 
 from . import admin_views, agenda_admin, selectors, services
-from .audit import audit_reads
 from .models import Appointment, CalendlyDelivery, Encounter, Patient, PatientGuardian, ReferralSource
 
 CONTACT_PERM = "clinical.view_patient_contact"

@@ -180,6 +180,15 @@ def audit_record_many(
     return _append(_entries(actor=actor, action=action, targets=targets, request=request, metadata=metadata))
 
 
+def audit_reads(*, actor, records: Iterable[models.Model], request=None, via: str) -> int:
+    """Record that ``actor`` was shown each of ``records`` (a list page, a chooser, a patient page
+    section): one ``view`` entry each, in one insert, saying through which screen."""
+    rows = audit_record_many(
+        actor=actor, action=AuditAction.VIEW, entities=records, request=request, metadata={"via": via}
+    )
+    return len(rows)
+
+
 def audit_record(
     *,
     actor,

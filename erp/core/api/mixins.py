@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from erp.core.exceptions import PreconditionFailed, PreconditionRequired
-from erp.ops.audit import audit_record, audit_record_many
+from erp.ops.audit import audit_reads, audit_record
 from erp.ops.models import AuditAction
 
 IF_MATCH = OpenApiParameter(
@@ -135,13 +135,7 @@ class ReadAuditMixin:
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         if response.status_code == 200:
-            audit_record_many(
-                actor=request.user,
-                action=AuditAction.VIEW,
-                entities=getattr(self, "_listed", []),
-                request=request,
-                metadata={"via": "api_list"},
-            )
+            audit_reads(actor=request.user, records=getattr(self, "_listed", []), request=request, via="api_list")
         return response
 
     def paginate_queryset(self, queryset):
