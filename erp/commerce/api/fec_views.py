@@ -9,9 +9,7 @@ from rest_framework.decorators import action
 from erp.commerce import fec
 from erp.commerce.models import Invoice
 from erp.core.api.permissions import RoleAccess, has_perms
-from erp.core.api.schema import ERROR_COMPONENT
-
-ERROR = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
+from erp.core.api.schema import error_responses
 
 
 def fec_response(period: fec.FecPeriod) -> StreamingHttpResponse:
@@ -45,8 +43,10 @@ class AccountingViewSet(viewsets.GenericViewSet):
                 description="`<SIREN>FEC<YYYYMMDD>.txt`: the 18 columns of LPF art. A47 A-1, tab-separated, "
                 "ISO-8859-15, amounts with a decimal comma.",
             ),
-            400: OpenApiResponse(ERROR, description="No valid year or range (`fec_period_invalid`)."),
-            422: OpenApiResponse(ERROR, description="A document is not in euros (`fec_foreign_currency`)."),
+            **error_responses({
+                400: "No valid year or range (`fec_period_invalid`).",
+                422: "A document is not in euros (`fec_foreign_currency`).",
+            }),
         },
     )
     @action(detail=False, methods=["get"], url_path="fec", url_name="fec")

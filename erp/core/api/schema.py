@@ -2,11 +2,13 @@
 
 from django.utils.formats import get_format
 from drf_spectacular.openapi import AutoSchema as DrfSpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from .fields import StrictCharField
 
 ERROR_COMPONENT = "Error"
+ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -78,7 +80,6 @@ def document_errors(result, generator, request, public):
     uploads.
     """
     result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
-    ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
     for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
@@ -87,7 +88,7 @@ def document_errors(result, generator, request, public):
             for status in _error_statuses(path, method, operation):
                 responses.setdefault(
                     status,
-                    {"description": ERROR_DESCRIPTIONS[status], "content": {"application/json": {"schema": ref}}},
+                    {"description": ERROR_DESCRIPTIONS[status], "content": {"application/json": {"schema": ERROR_REF}}},
                 )
             operation["responses"] = dict(sorted(responses.items()))
     return result
@@ -176,3 +177,9 @@ def decimal_pattern(field) -> str:
     if not places:
         return rf"^{sign}\d{{1,{whole}}}$"
     return rf"^{sign}(?:\d{{1,{whole}}}(?:{sep}\d{{0,{places}}})?|{sep}\d{{1,{places}}})$"
+
+
+def error_responses(descriptions: dict[int, str]) -> dict[int, OpenApiResponse]:
+    """An operation's own error responses (``extend_schema(responses=...)``), each with the shared
+    ``Error`` body and a description saying which codes it carries."""
+    return {status: OpenApiResponse(ERROR_REF, description=text) for status, text in descriptions.items()}

@@ -1,7 +1,7 @@
 from django.contrib.auth import logout, user_logged_in
 from django.contrib.auth.models import Group
 from django.db import transaction
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
@@ -22,7 +22,7 @@ from erp.ops.audit import audit_record
 
 from .mixins import IF_MATCH, AuditedViewSetMixin, VersionedViewSetMixin
 from .permissions import IsAdminRole, RoleAccess
-from .schema import ERROR_COMPONENT
+from .schema import error_responses
 from .serializers import (
     AppSettingsSerializer,
     ClinicLocationSerializer,
@@ -35,12 +35,6 @@ from .serializers import (
     TokenSerializer,
     UserSerializer,
 )
-
-
-def _error_responses(**descriptions: str) -> dict:
-    """Schema responses with the shared ``Error`` body (components/schemas/Error), by status."""
-    ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
-    return {int(status_code): OpenApiResponse(ref, description=text) for status_code, text in descriptions.items()}
 
 
 class TokenLoginView(APIView):
@@ -63,10 +57,10 @@ class TokenLoginView(APIView):
         request=LoginSerializer,
         responses={
             200: TokenSerializer,
-            **_error_responses(**{
-                "401": "`otp_required` or `otp_invalid`: the second factor is missing or wrong.",
-                "403": "`otp_enrolment_required`: this account must set up two-factor authentication first.",
-                "429": "`locked_out`: too many failed sign-ins for this e-mail from this address.",
+            **error_responses({
+                401: "`otp_required` or `otp_invalid`: the second factor is missing or wrong.",
+                403: "`otp_enrolment_required`: this account must set up two-factor authentication first.",
+                429: "`locked_out`: too many failed sign-ins for this e-mail from this address.",
             }),
         },
         auth=[],
@@ -81,8 +75,8 @@ class TokenLoginView(APIView):
         return Response(TokenSerializer({"token": key, "expiry": token.expiry}).data)
 
 
-_SIGNED_OUT_ERRORS = _error_responses(**{
-    "401": "`not_authenticated`, `token_invalid` or `token_expired`: no valid credentials "
+_SIGNED_OUT_ERRORS = error_responses({
+    401: "`not_authenticated`, `token_invalid` or `token_expired`: no valid credentials "
     "(the answer carries `WWW-Authenticate: Token`).",
 })
 
