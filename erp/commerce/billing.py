@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 
 from erp.core.models import AppSettings, ClinicLocation
@@ -25,6 +25,8 @@ from erp.ops.audit import audit_record
 from .exceptions import (
     CardFeeRuleMissing,
     ChangeNotAllowed,
+    CreditExceedsSold,
+    CreditLineInvalid,
     InvalidQuantity,
     LotAllocationInvalid,
     LotExpired,
@@ -42,6 +44,8 @@ from .fiscal import JournalEvent, journal_append_many
 from .models import (
     CardFeeRule,
     CreditNote,
+    CreditNoteLine,
+    CreditNoteLineLot,
     DocumentSequence,
     DocumentType,
     FiscalEventType,
@@ -63,6 +67,7 @@ from .models import (
     StockReferenceType,
 )
 from .money import ZERO, quantize_money, quantize_quantity
+from .seller import seller_for_issuing
 from .services import StockMoveInput, stock_moves_record
 
 HUNDRED = Decimal("100")
@@ -595,10 +600,15 @@ def _billing_fields(sale: Sale, country: str) -> dict:
     return {"billing_name": sale.sold_to_name, "billing_country_code": country, "language": "fr"}
 
 
-def _invoice_create(*, sale: Sale, country: str, number: tuple[int, str], issued_at) -> Invoice:
+def _invoice_create(*, sale: Sale, country: str, number: tuple[int, str], issued_at, seller: dict) -> Invoice:
     number, label = number
     return Invoice.objects.create(
-        sale=sale, invoice_number=label, sequence_number=number, issued_at=issued_at, **_billing_fields(sale, country)
+        sale=sale,
+        invoice_number=label,
+        sequence_number=number,
+        issued_at=issued_at,
+        seller=seller,
+        **_billing_fields(sale, country),
     )
 
 
@@ -664,6 +674,7 @@ def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor, request=Non
         lines = _sale_lines_with_lots(sale)
         if not lines:
             raise SaleEmpty("Add at least one line before taking payment.")
+        seller = seller_for_issuing()
         country = sale_country(sale)
         planned = _plan_payments(sale.total_incl_tax, payments)
         moves = _sale_out_moves(sale, lines)
@@ -674,7 +685,7 @@ def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor, request=Non
         now = timezone.now().replace(microsecond=0)
         created = _payments_create(sale=sale, planned=planned, paid_at=now, country=country, actor=actor)
         sale.update_locked(status=SaleStatus.PAID, sold_at=now)  # Sale has no save receivers
-        invoice = _invoice_create(sale=sale, country=country, number=number, issued_at=now)
+        invoice = _invoice_create(sale=sale, country=country, number=number, issued_at=now, seller=seller)
         invoice_issued = JournalEvent(
             event_type=FiscalEventType.INVOICE_ISSUED,
             entity=invoice,
@@ -702,7 +713,58 @@ def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor, request=Non
         return invoice
 
 
-# --- Refunds ------------------------------------------------------------------------------------
+# --- Refunds: credit notes ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreditLineInput:
+    """A quantity of one sale line to credit. ``return_to_stock`` says whether the units came
+    back (``None``: they do for a product not used on the patient, never for a service)."""
+
+    sale_line_id: uuid.UUID | str
+    quantity: Decimal
+    return_to_stock: bool | None = None
+
+
+@dataclass
+class _CreditPlan:
+    line: SaleLine
+    quantity: Decimal
+    returned: Decimal
+    totals: LineTotals
+
+
+@dataclass(frozen=True)
+class LineCredited:
+    """What was already credited of a sale line, over every credit note of its invoice."""
+
+    quantity: Decimal = ZERO
+    subtotal_excl_tax: Decimal = ZERO
+    tax_amount: Decimal = ZERO
+    returned: Decimal = ZERO
+
+
+def sale_lines_credited(sale_id) -> dict[uuid.UUID, LineCredited]:
+    """Per sale line id: the quantities and amounts its credit notes took (one query)."""
+    rows = (
+        CreditNoteLine.objects.filter(sale_line__sale_id=sale_id)
+        .values("sale_line_id")
+        .annotate(
+            quantity=Sum("quantity"),
+            subtotal=Sum("line_subtotal_excl_tax"),
+            tax=Sum("line_tax_amount"),
+            returned=Sum("quantity_returned"),
+        )
+    )
+    return {
+        row["sale_line_id"]: LineCredited(row["quantity"], row["subtotal"], row["tax"], row["returned"])
+        for row in rows
+    }
+
+
+def line_returnable(line: SaleLine) -> bool:
+    """Whether a line's goods may come back to stock: a product not used on the patient."""
+    return line.product_type_snapshot == ProductType.PRODUCT and not line.consumed_on_patient
 
 
 def _return_cost(line: SaleLine, lot: InventoryLot | None) -> Decimal:
@@ -714,79 +776,261 @@ def _return_cost(line: SaleLine, lot: InventoryLot | None) -> Decimal:
     return cost if cost is not None else ZERO
 
 
-def sale_refund(
-    *, sale: Sale, reason: str, returned_line_ids: Sequence | None = None, actor, request=None
-) -> CreditNote:
-    """Refund a paid sale in full: a credit note from its own gapless series, refund payments
-    mirroring the original ones (negative), and ``in`` moves bringing returned products back to
-    the lots they left from (not services, not products consumed on the patient).
+def _credit_requests(
+    lines: Sequence[SaleLine],
+    credited: dict[uuid.UUID, LineCredited],
+    asked: Sequence[CreditLineInput] | None,
+    returned_line_ids: Sequence | None,
+) -> list[CreditLineInput]:
+    """What to credit: the lines asked, or (``asked`` is None) what is left of every line, the
+    goods of ``returned_line_ids`` coming back (default: every returnable line)."""
+    if asked is not None:
+        if returned_line_ids is not None:
+            raise CreditLineInvalid("Say on each line whether its goods came back.", field="returned_lines")
+        if not asked:
+            raise CreditLineInvalid("Pick at least one line to credit.", field="lines", code="credit_note_empty")
+        return list(asked)
+    returned = None if returned_line_ids is None else {str(pk) for pk in returned_line_ids}
+    requests = []
+    for line in lines:
+        left = line.quantity - credited.get(line.pk, LineCredited()).quantity
+        if left > 0:
+            back = None if returned is None else (str(line.pk) in returned)
+            requests.append(CreditLineInput(sale_line_id=line.pk, quantity=left, return_to_stock=back))
+    if returned is not None and not returned <= {str(line.pk) for line in lines if line_returnable(line)}:
+        raise CreditLineInvalid(
+            "Only product lines of this sale that were not used on the patient can come back to stock.",
+            field="returned_lines",
+            code="line_not_returnable",
+        )
+    return requests
 
-    ``returned_line_ids`` names the product lines whose goods came back (default: every product
-    line not consumed on the patient); the others are refunded without returning stock."""
+
+def _credit_plan(
+    lines: Sequence[SaleLine], credited: dict[uuid.UUID, LineCredited], requests: Sequence[CreditLineInput]
+) -> list[_CreditPlan]:
+    """Check each request against what is left of its line and work out its figures: a line's
+    last credit takes what is left of its amounts, so its credits add up to it to the cent."""
+    by_id = {str(line.pk): line for line in lines}
+    plan: list[_CreditPlan] = []
+    seen = set()
+    for index, request in enumerate(requests):
+        field = f"lines[{index}]"
+        line = by_id.get(str(request.sale_line_id))
+        if line is None:
+            raise CreditLineInvalid(
+                "This line is not a line of the invoice.", field=f"{field}.sale_line", code="credit_line_unknown"
+            )
+        if line.pk in seen:
+            raise CreditLineInvalid(
+                f"“{line.description_snapshot}” is listed twice.", field=f"{field}.sale_line", code="credit_line_twice"
+            )
+        seen.add(line.pk)
+        quantity = quantize_quantity(request.quantity)
+        if quantity <= 0:
+            raise InvalidQuantity("A credited quantity is greater than zero.", field=f"{field}.quantity")
+        done = credited.get(line.pk, LineCredited())
+        left = line.quantity - done.quantity
+        if quantity > left:
+            raise CreditExceedsSold(
+                f"“{line.description_snapshot}”: {line.quantity} sold, {done.quantity} already credited; "
+                f"at most {left} can still be credited.",
+                field=f"{field}.quantity",
+                extra={"sale_line": str(line.pk), "sold": str(line.quantity), "credited": str(done.quantity)},
+            )
+        back = line_returnable(line) if request.return_to_stock is None else bool(request.return_to_stock)
+        if back and not line_returnable(line):
+            raise CreditLineInvalid(
+                f"“{line.description_snapshot}” cannot come back to stock (a service or a product used on the "
+                "patient).",
+                field=f"{field}.return_to_stock",
+                code="line_not_returnable",
+            )
+        if quantity == left:
+            subtotal = line.line_subtotal_excl_tax - done.subtotal_excl_tax
+            tax = line.line_tax_amount - done.tax_amount
+            totals = LineTotals(subtotal, tax, subtotal + tax)
+        else:
+            totals = line_totals(
+                unit_price_excl_tax=line.unit_price_excl_tax_snapshot,
+                quantity=quantity,
+                tax_rate_percent=line.tax_rate_percent_snapshot,
+            )
+        plan.append(_CreditPlan(line=line, quantity=quantity, returned=quantity if back else ZERO, totals=totals))
+    return plan
+
+
+def _returned_lots(plan: Sequence[_CreditPlan]) -> dict[uuid.UUID, list[tuple[InventoryLot, Decimal]]]:
+    """The lots each returned quantity goes back to: those its line left from, first expiry first,
+    less what earlier credit notes already brought back to them."""
+    tracked = [item for item in plan if item.returned and item.line.product.track_lots]
+    back: dict[tuple, Decimal] = {}
+    for line_id, lot_id, quantity in CreditNoteLineLot.objects.filter(
+        credit_note_line__sale_line__in=[item.line.pk for item in tracked]
+    ).values_list("credit_note_line__sale_line_id", "lot_id", "quantity"):
+        back[(line_id, lot_id)] = back.get((line_id, lot_id), ZERO) + quantity
+    result = {}
+    for item in tracked:
+        left = item.returned
+        parts = []
+        for allocation in item.line.lots.all():
+            free = allocation.quantity - back.get((item.line.pk, allocation.lot_id), ZERO)
+            take = min(free, left)
+            if take > 0:
+                parts.append((allocation.lot, take))
+                left -= take
+        result[item.line.pk] = parts
+    return result
+
+
+def _return_moves(sale: Sale, plan: Sequence[_CreditPlan], lots, label: str) -> list[StockMoveInput]:
+    moves = []
+    for item in plan:
+        if not item.returned:
+            continue
+        parts = lots[item.line.pk] if item.line.product.track_lots else [(None, item.returned)]
+        for lot, quantity in parts:
+            moves.append(
+                StockMoveInput(
+                    product=item.line.product,
+                    lot=lot,
+                    location=sale.location,
+                    move_type=StockMoveType.IN,
+                    quantity=quantity,
+                    unit_cost=_return_cost(item.line, lot),
+                    reason=f"Refund of {label}",
+                    reference_type=StockReferenceType.SALE,
+                    reference_id=sale.pk,
+                )
+            )
+    return moves
+
+
+def _refund_split(sale: Sale, amount: Decimal) -> list[tuple[Payment, Decimal]]:
+    """Give ``amount`` back the way it was paid: per method (and card provider), what is left of
+    it after earlier refunds, the last method paid first."""
+    kept: dict[tuple, list] = {}
+    for payment in sale.payments.select_related("payment_method").order_by("paid_at", "created_at", "pk"):
+        key = (payment.payment_method_id, payment.provider or "")
+        entry = kept.setdefault(key, [payment, ZERO])
+        entry[1] += payment.amount_gross
+    split = []
+    left = amount
+    for original, paid in reversed(list(kept.values())):
+        take = min(paid, left)
+        if take > 0:
+            split.append((original, take))
+            left -= take
+    return split
+
+
+def _refunds_create(*, sale: Sale, credit_note: CreditNote, paid_at, actor) -> list[Payment]:
+    created_by = actor if getattr(actor, "is_authenticated", False) else None
+    return Payment.objects.bulk_create(
+        [
+            Payment(
+                sale=sale,
+                payment_method=original.payment_method,
+                kind=PaymentKind.REFUND,
+                amount_gross=-amount,
+                fee_amount=ZERO,
+                fee_percent=None,
+                amount_net=-amount,
+                paid_at=paid_at,
+                currency=original.currency,
+                provider=original.provider,
+                credit_note=credit_note,
+                created_by=created_by,
+            )
+            for original, amount in _refund_split(sale, credit_note.total_incl_tax)
+        ]
+    )
+
+
+BILLING_FIELDS = (
+    "billing_name",
+    "billing_address_line1",
+    "billing_city",
+    "billing_postal_code",
+    "billing_country_code",
+    "language",
+)
+
+
+def _credit_lines_create(credit_note: CreditNote, plan: Sequence[_CreditPlan], lots) -> list[CreditNoteLine]:
+    rows = CreditNoteLine.objects.bulk_create(
+        [
+            CreditNoteLine(
+                credit_note=credit_note,
+                sale_line=item.line,
+                product_type_snapshot=item.line.product_type_snapshot,
+                description_snapshot=item.line.description_snapshot,
+                unit_price_excl_tax_snapshot=item.line.unit_price_excl_tax_snapshot,
+                tax_rate_percent_snapshot=item.line.tax_rate_percent_snapshot,
+                quantity=item.quantity,
+                line_subtotal_excl_tax=item.totals.subtotal_excl_tax,
+                line_tax_amount=item.totals.tax_amount,
+                line_total_incl_tax=item.totals.total_incl_tax,
+                vat_exempt_snapshot=item.line.vat_exempt_snapshot,
+                vat_exemption_mention_snapshot=item.line.vat_exemption_mention_snapshot,
+                quantity_returned=item.returned,
+            )
+            for item in plan
+        ]
+    )
+    CreditNoteLineLot.objects.bulk_create(
+        [
+            CreditNoteLineLot(credit_note_line=row, lot=lot, quantity=quantity)
+            for row, item in zip(rows, plan, strict=True)
+            for lot, quantity in lots.get(item.line.pk, ())
+        ]
+    )
+    return rows
+
+
+def sale_refund(
+    *,
+    sale: Sale,
+    reason: str,
+    lines: Sequence[CreditLineInput] | None = None,
+    returned_line_ids: Sequence | None = None,
+    actor,
+) -> CreditNote:
+    """Credit a paid sale with a credit note from its own gapless series: the ``lines`` given
+    (quantities of sale lines), or everything not yet credited (the whole refund). Never more
+    than was sold: a quantity credited twice is refused (``credit_exceeds_sold``). Refund
+    payments give the amount back the way it was paid; returned products go back to the lots
+    they left from (not services, not products used on the patient). The sale is ``refunded``
+    once every line is fully credited.
+
+    ``returned_line_ids`` (whole refund only) names the product lines whose goods came back
+    (default: every product line not used on the patient)."""
     reason = (reason or "").strip()
     if not reason:
         raise PaymentInvalid("Say why the sale is refunded.", field="reason", code="refund_reason_required")
     with transaction.atomic():
+        # The sale's lock serialises every credit of its lines: what is left is read under it.
         sale = (
             Sale.objects.select_for_update(of=("self",)).select_related("location", "sold_to_patient").get(pk=sale.pk)
         )
         if sale.status != SaleStatus.PAID:
             raise SaleNotPaid(f"Only a paid sale can be refunded (this one is {sale.get_status_display().lower()}).")
+        seller = seller_for_issuing()
         invoice = Invoice.objects.get(sale=sale)
-        lines = _sale_lines_with_lots(sale)
-        returnable = {
-            line.pk
-            for line in lines
-            if line.product_type_snapshot == ProductType.PRODUCT and not line.consumed_on_patient
-        }
-        if returned_line_ids is None:
-            returned = returnable
-        else:
-            returned = {uuid.UUID(str(pk)) for pk in returned_line_ids}
-            if not returned <= returnable:
-                raise PaymentInvalid(
-                    "Only product lines of this sale that were not used on the patient can come back to stock.",
-                    field="returned_lines",
-                    code="line_not_returnable",
-                )
-        moves = []
-        for line in lines:
-            if line.pk not in returned:
-                continue
-            parts = (
-                [(a.lot, a.quantity) for a in line.lots.all()] if line.product.track_lots else [(None, line.quantity)]
-            )
-            for lot, quantity in parts:
-                moves.append(
-                    StockMoveInput(
-                        product=line.product,
-                        lot=lot,
-                        location=sale.location,
-                        move_type=StockMoveType.IN,
-                        quantity=quantity,
-                        unit_cost=_return_cost(line, lot),
-                        reason=f"Refund of {invoice.invoice_number}",
-                        reference_type=StockReferenceType.SALE,
-                        reference_id=sale.pk,
-                    )
-                )
-        stock_moves_record(moves=moves, actor=actor, savepoint=False)
-        country = sale_country(sale)
+        sale_lines = _sale_lines_with_lots(sale)
+        credited = sale_lines_credited(sale.pk)
+        requests = _credit_requests(sale_lines, credited, lines, returned_line_ids)
+        if not requests:
+            raise CreditExceedsSold("Every line of this sale is already credited.", field="lines")
+        plan = _credit_plan(sale_lines, credited, requests)
+        lots = _returned_lots(plan)
+        stock_moves_record(moves=_return_moves(sale, plan, lots, invoice.invoice_number), actor=actor, savepoint=False)
         number, label = document_number_next(
-            document_type=DocumentType.CREDIT_NOTE, country_code=country, prefix=credit_note_prefix()
+            document_type=DocumentType.CREDIT_NOTE, country_code=sale_country(sale), prefix=credit_note_prefix()
         )
         now = timezone.now().replace(microsecond=0)
-        billing = {
-            field: getattr(invoice, field)
-            for field in (
-                "billing_name",
-                "billing_address_line1",
-                "billing_city",
-                "billing_postal_code",
-                "billing_country_code",
-                "language",
-            )
-        }
+        subtotal = sum((item.totals.subtotal_excl_tax for item in plan), ZERO)
+        tax = sum((item.totals.tax_amount for item in plan), ZERO)
         credit_note = CreditNote.objects.create(
             sale=sale,
             invoice=invoice,
@@ -794,31 +1038,22 @@ def sale_refund(
             sequence_number=number,
             issued_at=now,
             reason=reason,
-            subtotal_excl_tax=sale.subtotal_excl_tax,
-            tax_total=sale.tax_total,
-            total_incl_tax=sale.total_incl_tax,
+            subtotal_excl_tax=subtotal,
+            tax_total=tax,
+            total_incl_tax=subtotal + tax,
+            seller=seller,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            **billing,
+            **{field: getattr(invoice, field) for field in BILLING_FIELDS},
         )
-        refunds = []
-        for original in sale.payments.filter(kind=PaymentKind.PAYMENT).select_related("payment_method"):
-            refunds.append(
-                Payment.objects.create(
-                    sale=sale,
-                    payment_method=original.payment_method,
-                    kind=PaymentKind.REFUND,
-                    amount_gross=-original.amount_gross,
-                    fee_amount=ZERO,
-                    fee_percent=None,
-                    amount_net=-original.amount_gross,
-                    paid_at=now,
-                    currency=original.currency,
-                    provider=original.provider,
-                    credit_note=credit_note,
-                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
-                )
-            )
-        sale.update_locked(status=SaleStatus.REFUNDED)
+        credit_lines = _credit_lines_create(credit_note, plan, lots)
+        refunds = _refunds_create(sale=sale, credit_note=credit_note, paid_at=now, actor=actor)
+        planned = {item.line.pk: item.quantity for item in plan}
+        fully = all(
+            credited.get(line.pk, LineCredited()).quantity + planned.get(line.pk, ZERO) == line.quantity
+            for line in sale_lines
+        )
+        if fully:
+            sale.update_locked(status=SaleStatus.REFUNDED)
         credit_note_issued = JournalEvent(
             event_type=FiscalEventType.CREDIT_NOTE_ISSUED,
             entity=credit_note,
@@ -827,19 +1062,28 @@ def sale_refund(
             currency=sale.currency,
             document_number=label,
             occurred_at=now,
-            data={"sale_id": str(sale.pk), "invoice": invoice.invoice_number, "reason": reason},
+            data={
+                "sale_id": str(sale.pk),
+                "invoice": invoice.invoice_number,
+                "reason": reason,
+                "subtotal_excl_tax": str(subtotal),
+                "vat": _vat_breakdown(credit_lines),
+                "lines": {str(item.line.pk): str(item.quantity) for item in plan},
+            },
         )
         journal_append_many([credit_note_issued, *_journal_payments(refunds, label)])
         audit_record(
             actor=actor,
-            action="update",
-            entity=sale,
-            request=request,
+            action="create",
+            entity=credit_note,
             metadata={
-                "status": "refunded",
-                "credit_note": label,
+                "sale": str(sale.pk),
+                "invoice": invoice.invoice_number,
+                "total": str(credit_note.total_incl_tax),
                 "reason": reason,
-                "returned_lines": sorted(str(pk) for pk in returned),
+                "lines": {str(item.line.pk): str(item.quantity) for item in plan},
+                "returned": {str(item.line.pk): str(item.returned) for item in plan if item.returned},
+                "sale_refunded": fully,
             },
         )
         _schedule_pdf("credit_note", credit_note.pk)

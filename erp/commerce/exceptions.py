@@ -134,6 +134,26 @@ class PaymentMethodUnavailable(InvalidInput):
     default_code = "payment_method_unavailable"
 
 
+class CreditLineInvalid(InvalidInput):
+    """A credit-note line that names no line of the invoice, names one twice, or returns to stock
+    what cannot come back."""
+
+    default_code = "credit_line_invalid"
+
+
+class CreditExceedsSold(Unprocessable):
+    """A credit note would credit more of a line than was sold (counting earlier credit notes)."""
+
+    default_code = "credit_exceeds_sold"
+
+
+class SellerIdentityMissing(Unprocessable):
+    """Production refuses to issue an invoice or a credit note without the seller's legal
+    identifiers and address."""
+
+    default_code = "seller_identity_missing"
+
+
 class ClosingInvalid(InvalidInput):
     default_code = "fiscal_closing_invalid"
 

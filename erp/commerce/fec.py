@@ -38,7 +38,7 @@ from django.utils import timezone
 from erp.ops.audit import audit_record
 
 from .exceptions import FecForeignCurrency, FecPeriodInvalid
-from .models import CreditNote, Invoice, Payment, PaymentKind, SaleLine
+from .models import CreditNote, CreditNoteLine, Invoice, Payment, PaymentKind, SaleLine
 from .money import ZERO
 
 COLUMNS = (
@@ -194,7 +194,8 @@ def _customer(sale) -> tuple[str, str]:
 
 
 def _sale_lines(sale_lines, sign: int) -> list[FecLine]:
-    """Revenue per product kind and VAT per rate, signed (+1 credits revenue: an invoice)."""
+    """Revenue per product kind and VAT per rate of invoice or credit-note lines, signed (+1
+    credits revenue: an invoice)."""
     plan = accounts()
     revenue: dict[str, Decimal] = {}
     vat: dict[Decimal, Decimal] = {}
@@ -238,13 +239,13 @@ def _invoice_entry(invoice: Invoice) -> FecEntry:
 
 
 def _credit_note_entry(credit_note: CreditNote) -> FecEntry:
-    """A credit note reverses what it credits: the lines of its sale (refunds are of the whole
-    sale today)."""
+    """A credit note reverses what it credits: its own lines (a quantity of some of the sale's
+    lines, or all of them), revenue per kind and VAT per rate."""
     sale = credit_note.sale
     day = timezone.localdate(credit_note.issued_at)
     plan = accounts()
     lines = [_signed(plan["customers"], -credit_note.total_incl_tax, auxiliary=_customer(sale), lettered=True)]
-    lines += _sale_lines(sale.lines.all(), -1)
+    lines += _sale_lines(credit_note.lines.all(), -1)
     return FecEntry(
         sort_key=(credit_note.issued_at, credit_note.credit_note_number, 0),
         journal=plan["journal_credit_notes"],
@@ -301,8 +302,8 @@ def _payment_entry(payment: Payment) -> FecEntry:
 CHUNK = 500
 
 
-def _lines_prefetch() -> Prefetch:
-    return Prefetch("sale__lines", queryset=SaleLine.objects.order_by("created_at", "id"))
+def _lines_prefetch(lookup: str = "sale__lines", model=SaleLine) -> Prefetch:
+    return Prefetch(lookup, queryset=model.objects.order_by("created_at", "id"))
 
 
 def _invoices(start, end):
@@ -318,7 +319,7 @@ def _credit_notes(start, end):
     return (
         CreditNote.objects.filter(issued_at__gte=start, issued_at__lt=end)
         .select_related("sale__sold_to_patient", "invoice")
-        .prefetch_related(_lines_prefetch())
+        .prefetch_related(_lines_prefetch("lines", CreditNoteLine))
         .order_by("issued_at", Collate("credit_note_number", "C"))
     )
 

@@ -1,12 +1,14 @@
-"""Invoice and credit note PDFs: WeasyPrint from a Django template, in the buyer's language,
-turned into a Factur-X file (PDF/A-3 with the EN 16931 CII XML embedded) by ``factur-x``.
+"""Invoice and credit note PDFs: WeasyPrint from a Django template, turned into a Factur-X file
+(PDF/A-3 with the EN 16931 CII XML embedded) by ``factur-x``; type 380 for an invoice, 381 for a
+credit note (its own lines only).
+
+The document is in French, its legal language: each label carries the buyer's language on a second
+line when it is not French. Amounts and dates are written the French way (``1 234,50 €``).
 
 Rendering is deterministic: every date written into the file (PDF info, XMP metadata, the
 attachment's dates) is the document's issue date, so rendering twice gives the same bytes.
 
-Seller details come from settings (with placeholders): ``SELLER_NAME``, ``SELLER_ADDRESS_LINE1``,
-``SELLER_POSTAL_CODE``, ``SELLER_CITY``, ``SELLER_COUNTRY_CODE``, ``SELLER_SIREN``,
-``SELLER_SIRET``, ``SELLER_VAT_NUMBER``.
+The seller is the one frozen on the document when it was issued (``erp.commerce.seller``).
 """
 
 from __future__ import annotations
@@ -22,12 +24,16 @@ from unittest import mock
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
 
-from erp.core.storage import storage_discard, storage_save
+from erp.core.storage import signed_url, storage_discard, storage_save
 
-from .models import CreditNote, Invoice, PaymentKind, SaleLine
+from .models import CreditNote, CreditNoteLineLot, Invoice, PaymentKind, SaleLineLot
+from .money import money_display, quantity_display
+from .seller import seller_info
 
 # UNTDID 4461 payment means codes.
 PAYMENT_MEANS = {"cash": "10", "card": "48", "bank_transfer": "30", "other": "1"}
@@ -60,6 +66,8 @@ LABELS: dict[str, dict[str, str]] = {
         "card": "Carte bancaire",
         "bank_transfer": "Virement",
         "other": "Autre",
+        "refunded_note": "Avoir remboursé selon les règlements ci-dessus.",
+        "refunds": "Remboursements",
     },
     "en": {
         "invoice": "Invoice",
@@ -88,6 +96,8 @@ LABELS: dict[str, dict[str, str]] = {
         "card": "Card",
         "bank_transfer": "Bank transfer",
         "other": "Other",
+        "refunded_note": "Credit note refunded as shown above.",
+        "refunds": "Refunds",
     },
     "ru": {
         "invoice": "Счёт-фактура",
@@ -116,6 +126,8 @@ LABELS: dict[str, dict[str, str]] = {
         "card": "Карта",
         "bank_transfer": "Банковский перевод",
         "other": "Другое",
+        "refunded_note": "Сумма возвращена, как указано выше.",
+        "refunds": "Возвраты",
     },
     "uk": {
         "invoice": "Рахунок-фактура",
@@ -144,6 +156,8 @@ LABELS: dict[str, dict[str, str]] = {
         "card": "Картка",
         "bank_transfer": "Банківський переказ",
         "other": "Інше",
+        "refunded_note": "Суму повернено, як зазначено вище.",
+        "refunds": "Повернення",
     },
     "hy": {
         "invoice": "Հաշիվ-ապրանքագիր",
@@ -172,6 +186,8 @@ LABELS: dict[str, dict[str, str]] = {
         "card": "Քարտ",
         "bank_transfer": "Բանկային փոխանցում",
         "other": "Այլ",
+        "refunded_note": "Գումարը վերադարձված է, ինչպես նշված է վերևում։",
+        "refunds": "Վերադարձներ",
     },
     "es": {
         "invoice": "Factura",
@@ -200,21 +216,10 @@ LABELS: dict[str, dict[str, str]] = {
         "card": "Tarjeta",
         "bank_transfer": "Transferencia",
         "other": "Otro",
+        "refunded_note": "Nota de crédito reembolsada según lo indicado.",
+        "refunds": "Reembolsos",
     },
 }
-
-
-def seller_info() -> dict[str, str]:
-    return {
-        "name": getattr(settings, "SELLER_NAME", "Clinique Dermatologique"),
-        "address_line1": getattr(settings, "SELLER_ADDRESS_LINE1", "1 rue de la Paix"),
-        "postal_code": getattr(settings, "SELLER_POSTAL_CODE", "75002"),
-        "city": getattr(settings, "SELLER_CITY", "Paris"),
-        "country_code": getattr(settings, "SELLER_COUNTRY_CODE", "FR"),
-        "siren": getattr(settings, "SELLER_SIREN", "000000000"),
-        "siret": getattr(settings, "SELLER_SIRET", "00000000000000"),
-        "vat_number": getattr(settings, "SELLER_VAT_NUMBER", "FR00000000000"),
-    }
 
 
 @dataclass(frozen=True)
@@ -225,65 +230,111 @@ class RenderedDocument:
 
 
 def _money(value: Decimal) -> str:
+    """An amount as the CII XML writes it (dot, two places)."""
     return f"{value:.2f}"
 
 
-def _context(*, kind: str, number: str, issued_at, billing, sale, reason=None, reference_number=None, payments=()):
-    lang = billing.language if billing.language in LABELS else "fr"
-    labels = LABELS[lang]
-    lines: list[SaleLine] = list(sale.lines.select_related("product").prefetch_related("lots__lot"))
+def bilingual_labels(language: str) -> dict[str, str]:
+    """Each label in French, with the buyer's language under it when that is not French (HTML)."""
+    french = LABELS["fr"]
+    other = LABELS.get(language) if language != "fr" else None
+    labels = {}
+    for key, text in french.items():
+        second = other.get(key) if other else None
+        if second and second != text:
+            labels[key] = format_html('{}<span class="tr">{}</span>', text, second)
+        else:
+            labels[key] = format_html("{}", text)
+    return labels
+
+
+def _line_rows(lines, currency: str) -> tuple[list[dict], list[dict], list[str]]:
+    """Printed rows, VAT per rate and exemption mentions of sale or credit-note lines (with
+    their lots prefetched)."""
     rows = []
-    vat: dict[tuple[Decimal, bool], list] = {}
+    vat: dict[tuple[Decimal, str], list] = {}
     exemptions = []
     for line in lines:
         exempt = line.vat_exempt_snapshot
         rate = line.tax_rate_percent_snapshot
         category = "E" if exempt else ("S" if rate > 0 else "Z")
+        mention = line.vat_exemption_mention_snapshot if exempt else ""
         rows.append(
             {
-                "description": line.description_snapshot or str(line.product),
+                "description": line.description_snapshot or "",
                 "quantity": _money(line.quantity),
+                "quantity_display": quantity_display(line.quantity),
                 "unit_price": _money(line.unit_price_excl_tax_snapshot),
+                "unit_price_display": money_display(line.unit_price_excl_tax_snapshot, currency),
                 "rate": _money(rate),
+                "rate_display": quantity_display(rate),
                 "net": _money(line.line_subtotal_excl_tax),
+                "net_display": money_display(line.line_subtotal_excl_tax, currency),
                 "category": category,
-                "exemption": line.vat_exemption_mention_snapshot if exempt else "",
+                "exemption": mention,
                 "lots": ", ".join(a.lot.lot_code for a in line.lots.all()),
             }
         )
-        if exempt and line.vat_exemption_mention_snapshot not in exemptions:
-            exemptions.append(line.vat_exemption_mention_snapshot)
-        key = (rate, category)
-        base, tax, mention = vat.get(key, [Decimal("0"), Decimal("0"), ""])
-        vat[key] = [base + line.line_subtotal_excl_tax, tax + line.line_tax_amount, mention or rows[-1]["exemption"]]
+        if mention and mention not in exemptions:
+            exemptions.append(mention)
+        base, tax, kept = vat.get((rate, category), [Decimal("0"), Decimal("0"), ""])
+        vat[(rate, category)] = [base + line.line_subtotal_excl_tax, tax + line.line_tax_amount, kept or mention]
     vat_rows = [
-        {"rate": _money(rate), "category": category, "base": _money(base), "tax": _money(tax), "exemption": mention}
-        for (rate, category), (base, tax, mention) in sorted(vat.items(), key=lambda item: (item[0][0], item[0][1]))
+        {
+            "rate": _money(rate),
+            "rate_display": quantity_display(rate),
+            "category": category,
+            "base": _money(base),
+            "base_display": money_display(base, currency),
+            "tax": _money(tax),
+            "tax_display": money_display(tax, currency),
+            "exemption": mention,
+        }
+        for (rate, category), (base, tax, mention) in sorted(vat.items())
     ]
+    return rows, vat_rows, exemptions
+
+
+def _context(*, kind: str, number: str, document, sale, lines, totals, reason=None, reference_number=None, payments=()):
+    """What the HTML and the XML print. ``document`` is the invoice or credit note (billing and
+    seller frozen on it); ``totals`` its (net, VAT, total incl. VAT)."""
+    language = document.language if document.language in LABELS else "fr"
+    currency = sale.currency
+    rows, vat_rows, exemptions = _line_rows(lines, currency)
+    subtotal, tax_total, total = totals
+    issued_at = document.issued_at
     issued_utc = issued_at.astimezone(UTC)
     issued_local = timezone.localtime(issued_at)  # the date printed is the clinic's calendar day
+    title = LABELS["fr"][kind]
     return {
-        "lang": lang,
-        "labels": labels,
-        "title": labels[kind],
+        "lang": "fr",
+        "labels": bilingual_labels(language),
+        "title": title,
+        "title_html": bilingual_labels(language)[kind],
         "type_code": "380" if kind == "invoice" else "381",
+        "is_credit_note": kind == "credit_note",
         "number": number,
         "issued_iso": issued_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "issued_date": issued_local.date().isoformat(),
+        "issued_display": issued_local.strftime("%d/%m/%Y"),
         "issued_102": issued_local.strftime("%Y%m%d"),
-        "seller": seller_info(),
-        "billing": billing,
+        "seller": document.seller or seller_info(),
+        "billing": document,
         "lines": rows,
         "vat_rows": vat_rows,
         "exemptions": exemptions,
-        "subtotal": _money(sale.subtotal_excl_tax),
-        "tax_total": _money(sale.tax_total),
-        "total": _money(sale.total_incl_tax),
-        "currency": sale.currency,
+        "subtotal": _money(subtotal),
+        "tax_total": _money(tax_total),
+        "total": _money(total),
+        "subtotal_display": money_display(subtotal, currency),
+        "tax_total_display": money_display(tax_total, currency),
+        "total_display": money_display(total, currency),
+        "currency": currency,
         "payments": [
             {
-                "method": labels.get(p.payment_method.code, p.payment_method.name),
+                "method": bilingual_labels(language).get(p.payment_method.code, p.payment_method.name),
                 "amount": _money(abs(p.amount_gross)),
+                "amount_display": money_display(abs(p.amount_gross), currency),
                 "uncl4461": PAYMENT_MEANS.get(p.payment_method.code, "1"),
             }
             for p in payments
@@ -344,26 +395,30 @@ def _render(context: dict, filename: str, issued_at) -> RenderedDocument:
 def invoice_render(invoice: Invoice) -> RenderedDocument:
     sale = invoice.sale
     payments = sale.payments.filter(kind=PaymentKind.PAYMENT).select_related("payment_method").order_by("paid_at", "pk")
+    lots = Prefetch("lots", queryset=SaleLineLot.objects.select_related("lot"))
     context = _context(
         kind="invoice",
         number=invoice.invoice_number,
-        issued_at=invoice.issued_at,
-        billing=invoice,
+        document=invoice,
         sale=sale,
+        lines=sale.lines.prefetch_related(lots),
+        totals=(sale.subtotal_excl_tax, sale.tax_total, sale.total_incl_tax),
         payments=payments,
     )
     return _render(context, f"{invoice.invoice_number}.pdf", invoice.issued_at)
 
 
 def credit_note_render(credit_note: CreditNote) -> RenderedDocument:
-    sale = credit_note.sale
+    """The credit note's own lines (what it credits), totals and refunds; it names its invoice."""
     payments = credit_note.payments.select_related("payment_method").order_by("paid_at", "pk")
+    lots = Prefetch("lots", queryset=CreditNoteLineLot.objects.select_related("lot"))
     context = _context(
         kind="credit_note",
         number=credit_note.credit_note_number,
-        issued_at=credit_note.issued_at,
-        billing=credit_note,
-        sale=sale,
+        document=credit_note,
+        sale=credit_note.sale,
+        lines=credit_note.lines.prefetch_related(lots),
+        totals=(credit_note.subtotal_excl_tax, credit_note.tax_total, credit_note.total_incl_tax),
         reason=credit_note.reason,
         reference_number=credit_note.invoice.invoice_number,
         payments=payments,
@@ -424,3 +479,14 @@ def credit_note_pdf_store(*, credit_note: CreditNote, actor=None):
     if credit_note.document_id:
         return credit_note.document
     return _pdf_store(credit_note, credit_note_render(credit_note), actor=actor)
+
+
+def billed_download_url(billed: Invoice | CreditNote, *, actor, expires_in: int | None = None) -> str:
+    """A signed link to the PDF of an invoice or credit note (rendered now if its task has not run
+    yet), downloaded under the document's number (``FA-000004.pdf``). The caller checks the
+    permission and audits the download."""
+    if isinstance(billed, Invoice):
+        document = invoice_pdf_store(invoice=billed, actor=actor)
+    else:
+        document = credit_note_pdf_store(credit_note=billed, actor=actor)
+    return signed_url("documents", document.object_key, expires_in=expires_in, filename=f"{billed}.pdf")

@@ -18,14 +18,15 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from erp.core.exceptions import DomainError
-from erp.core.storage import signed_url
 from erp.ops.audit import audit_record
 
-from . import billing, fiscal, invoice_pdf, sales_selectors
+from . import billing, fiscal, invoice_pdf, invoice_selectors, sales_selectors
 from .models import CreditNote, InventoryLot, Invoice, PaymentMethod, Product, Sale, SaleLine, SaleStatus
+from .money import money_display
 
 SALE_INDEX = "commerce_sale:index"
 SALE_TILL = "commerce_sale:till"
+INVOICE_PAGE = "commerce_invoice:page"
 
 
 def _require(request, *perms: str) -> None:
@@ -128,13 +129,13 @@ class SaleTillView(WagtailAdminTemplateMixin, TemplateView):
             lines=sale.lines.select_related("product").prefetch_related("lots__lot"),
             payments=sale.payments.select_related("payment_method"),
             invoice=invoice,
-            credit_note=CreditNote.objects.filter(sale=sale).first(),
+            credit_notes=CreditNote.objects.filter(sale=sale).order_by("issued_at", "sequence_number"),
             add_line_form=kwargs.get("add_line_form") or AddLineForm(),
             payment_formset=kwargs.get("payment_formset") or PaymentFormSet(prefix="pay"),
             can_edit=draft and user.has_perm("commerce.change_sale"),
             can_pay=draft and user.has_perm("commerce.pay_sale"),
             can_cancel=draft and user.has_perm("commerce.cancel_sale"),
-            can_refund=sale.status == SaleStatus.PAID and user.has_perm("commerce.refund_sale"),
+            can_open_invoice=invoice is not None and user.has_perm("commerce.view_invoice"),
             can_download=invoice is not None and user.has_perm("commerce.download_invoice"),
         )
         return context
@@ -183,14 +184,6 @@ class SaleTillView(WagtailAdminTemplateMixin, TemplateView):
                 _require(request, "commerce.cancel_sale")
                 billing.sale_cancel(sale=sale, actor=request.user)
                 messages.success(request, _("The sale was cancelled."))
-            elif operation == "refund":
-                _require(request, "commerce.refund_sale")
-                credit = billing.sale_refund(
-                    sale=sale, reason=request.POST.get("reason", ""), actor=request.user, request=request
-                )
-                messages.success(
-                    request, _("Refunded. Credit note %(number)s issued.") % {"number": credit.credit_note_number}
-                )
             else:
                 messages.error(request, _("Unknown operation."))
         except DomainError as error:
@@ -201,22 +194,153 @@ class SaleTillView(WagtailAdminTemplateMixin, TemplateView):
 
 
 class DocumentDownloadView(View):
-    """Redirect to a short-lived signed URL of an invoice or credit note PDF; audited."""
+    """Redirect to a short-lived signed URL of an invoice or credit note PDF, saved under its
+    number (``FA-000004.pdf``); audited."""
 
     model = Invoice
 
     def get(self, request, pk):
         _require(request, "commerce.download_invoice")
         obj = get_object_or_404(self.model, pk=pk)
-        if obj.document_id is None:
-            if isinstance(obj, Invoice):
-                invoice_pdf.invoice_pdf_store(invoice=obj, actor=request.user)
+        url = invoice_pdf.billed_download_url(obj, actor=request.user)
+        audit_record(actor=request.user, action="view", entity=obj, request=request, metadata={"download": str(obj)})
+        return HttpResponseRedirect(url)
+
+
+class InvoicePageView(WagtailAdminTemplateMixin, TemplateView):
+    """An invoice: its lines with what is credited of them, payments and refunds, credit notes,
+    the PDFs, and the "Credit" action for accounting. Viewing it is audited (buyer's details)."""
+
+    template_name = "commerce/admin/invoice_page.html"
+    header_icon = "doc-full"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, "commerce.view_invoice")
+        self.invoice = get_object_or_404(
+            Invoice.objects.select_related("sale__location", "sale__sold_to_patient"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Invoice %(number)s") % {"number": self.invoice.invoice_number}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("commerce_invoice:index"), "label": _("Invoices")},
+            {"url": "", "label": self.invoice.invoice_number},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        invoice = invoice_selectors.invoice_detail(
+            self.invoice, with_credit_notes=user.has_perm("commerce.view_creditnote")
+        )
+        audit_record(actor=user, action="view", entity=invoice, metadata={"via": "invoice_page"})
+        context.update(
+            invoice=invoice,
+            sale=invoice.sale,
+            can_credit=invoice.sale.status == SaleStatus.PAID
+            and not invoice.fully_credited
+            and user.has_perm("commerce.refund_sale"),
+            can_download=user.has_perm("commerce.download_invoice"),
+        )
+        return context
+
+
+class CreditForm(forms.Form):
+    """The reason and, per line of the invoice, the quantity credited and whether it came back."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.TextInput(attrs={"placeholder": _("e.g. product returned")})
+    )
+
+    def __init__(self, *args, lines, fill: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[f"quantity_{line.pk}"] = forms.DecimalField(
+                label=_("Quantity to credit"),
+                max_digits=10,
+                decimal_places=2,
+                min_value=Decimal("0"),
+                required=False,
+                initial=line.creditable_quantity if fill else Decimal("0"),
+            )
+            self.fields[f"returned_{line.pk}"] = forms.BooleanField(
+                label=_("Back to stock"),
+                required=False,
+                initial=line.returnable,
+                disabled=not line.returnable,
+            )
+
+    def rows(self):
+        for line in self.lines:
+            yield line, self[f"quantity_{line.pk}"], self[f"returned_{line.pk}"]
+
+    def credit_lines(self) -> list[billing.CreditLineInput]:
+        return [
+            billing.CreditLineInput(
+                sale_line_id=line.pk,
+                quantity=self.cleaned_data[f"quantity_{line.pk}"],
+                return_to_stock=bool(self.cleaned_data.get(f"returned_{line.pk}")) and line.returnable,
+            )
+            for line in self.lines
+            if self.cleaned_data.get(f"quantity_{line.pk}")
+        ]
+
+
+class InvoiceCreditView(InvoicePageView):
+    """Credit some lines of an invoice: pick quantities (and whether the goods came back), give a
+    reason; the service issues the credit note. Quantities already credited are refused there."""
+
+    template_name = "commerce/admin/invoice_credit.html"
+    header_icon = "doc-empty"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, "commerce.view_invoice", "commerce.refund_sale")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Credit invoice %(number)s") % {"number": self.invoice.invoice_number}
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        items[-1] = {"url": reverse(INVOICE_PAGE, args=[self.invoice.pk]), "label": self.invoice.invoice_number}
+        return [*items, {"url": "", "label": _("Credit")}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lines = context["invoice"].page_lines
+        for line in lines:
+            line.returnable = billing.line_returnable(line)
+        context["form"] = kwargs.get("form") or CreditForm(lines=lines, fill=self.request.GET.get("all") == "1")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        lines = invoice_selectors.invoice_detail(self.invoice, with_credit_notes=False).page_lines
+        for line in lines:
+            line.returnable = billing.line_returnable(line)
+        form = CreditForm(request.POST, lines=lines)
+        if form.is_valid():
+            try:
+                credit = billing.sale_refund(
+                    sale=self.invoice.sale,
+                    reason=form.cleaned_data["reason"],
+                    lines=form.credit_lines(),
+                    actor=request.user,
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
             else:
-                invoice_pdf.credit_note_pdf_store(credit_note=obj, actor=request.user)
-            obj.refresh_from_db()
-        number = str(obj)
-        audit_record(actor=request.user, action="view", entity=obj, request=request, metadata={"download": number})
-        return HttpResponseRedirect(signed_url("documents", obj.document.object_key))
+                messages.success(
+                    request,
+                    _("Credit note %(number)s issued for %(total)s.")
+                    % {"number": credit.credit_note_number, "total": money_display(credit.total_incl_tax)},
+                )
+                return redirect(INVOICE_PAGE, pk=self.invoice.pk)
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class FiscalJournalCheckView(WagtailAdminTemplateMixin, TemplateView):

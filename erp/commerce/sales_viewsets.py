@@ -35,7 +35,14 @@ for _model in (Invoice, CreditNote, Payment, FiscalJournalEntry, FiscalClosing):
 
 class SaleIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("sold_to_patient", "location")
+        return super().get_base_queryset().select_related("sold_to_patient", "location", "invoice")
+
+    def get_edit_url(self, instance):
+        """A row opens the sale: its invoice page once paid, the till before."""
+        invoice = getattr(instance, "invoice", None) if instance.status != "draft" else None
+        if invoice is not None and self.request.user.has_perm("commerce.view_invoice"):
+            return reverse(sales_admin.INVOICE_PAGE, args=[invoice.pk])
+        return reverse(sales_admin.SALE_TILL, args=[instance.pk])
 
     def get_list_more_buttons(self, instance):
         return [
@@ -89,13 +96,20 @@ class SaleViewSet(ModelViewSet):
         ]
 
 
+class InvoiceIndexView(generic.IndexView):
+    def get_edit_url(self, instance):
+        """A row opens the invoice page (invoices are never edited)."""
+        return reverse(sales_admin.INVOICE_PAGE, args=[instance.pk])
+
+
 class InvoiceViewSet(ModelViewSet):
     model = Invoice
+    index_view_class = InvoiceIndexView
     name = "commerce_invoice"
     url_prefix = "commerce/invoices"
     icon = "doc-full"
     menu_label = _("Invoices")
-    list_display = ["invoice_number", "billing_name", "issued_at", "sale"]
+    list_display = ["invoice_number", "billing_name", "issued_at"]
     search_fields = ["invoice_number", "billing_name"]
     form_fields = ["billing_name"]
     inspect_view_enabled = True
@@ -105,6 +119,8 @@ class InvoiceViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("download/<uuid:pk>/", sales_admin.DocumentDownloadView.as_view(model=Invoice), name="download"),
+            path("page/<uuid:pk>/", sales_admin.InvoicePageView.as_view(), name="page"),
+            path("credit/<uuid:pk>/", sales_admin.InvoiceCreditView.as_view(), name="credit"),
         ]
 
 

@@ -15,6 +15,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from storages.backends.s3 import S3Storage
 
 from .exceptions import StorageUnavailable
@@ -63,8 +64,9 @@ def bucket(name: str) -> Storage:
     return storages[name]
 
 
-def signed_url(bucket_name: str, key: str, *, expires_in: int | None = None) -> str:
-    """A URL that downloads ``key`` from a private bucket for ``expires_in`` seconds."""
+def signed_url(bucket_name: str, key: str, *, expires_in: int | None = None, filename: str | None = None) -> str:
+    """A URL that downloads ``key`` from a private bucket for ``expires_in`` seconds, saved as
+    ``filename`` when given (a readable name such as ``FA-000004.pdf``), else as the key's name."""
     if bucket_name not in PRIVATE_BUCKETS:
         raise ValueError("Signed URLs are for the private buckets; marketing files are public.")
     ttl = expires_in or settings.SIGNED_URL_TTL
@@ -72,24 +74,36 @@ def signed_url(bucket_name: str, key: str, *, expires_in: int | None = None) -> 
     if isinstance(storage, S3Storage):
         # A stored original is always a download of the type read from its bytes (the key's
         # extension), never rendered inline: a polyglot cannot become a page of this site.
-        return storage.url(key, expire=ttl, parameters=download_parameters(key))
-    token = signing.dumps({"b": bucket_name, "k": key, "t": ttl}, salt=_SIGNING_SALT, compress=True)
+        return storage.url(key, expire=ttl, parameters=download_parameters(key, filename))
+    data = {"b": bucket_name, "k": key, "t": ttl}
+    if filename:
+        data["f"] = filename
+    token = signing.dumps(data, salt=_SIGNING_SALT, compress=True)
     return reverse("signed-file", args=[token])
 
 
-def download_parameters(key: str) -> dict[str, str]:
-    """S3 response overrides for a private file: its sniffed type, as an attachment."""
+def download_parameters(key: str, filename: str | None = None) -> dict[str, str]:
+    """S3 response overrides for a private file: its sniffed type, as an attachment (named
+    ``filename`` when given)."""
     content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
-    return {"ResponseContentType": content_type, "ResponseContentDisposition": "attachment"}
+    disposition = content_disposition_header(True, filename) if filename else "attachment"
+    return {"ResponseContentType": content_type, "ResponseContentDisposition": disposition}
 
 
 def unsign_local(token: str) -> tuple[str, str]:
     """Check a local signed-URL token and return (bucket, key); raises ``signing.BadSignature``."""
+    bucket_name, key, _filename = unsign_local_file(token)
+    return bucket_name, key
+
+
+def unsign_local_file(token: str) -> tuple[str, str, str]:
+    """``unsign_local`` with the name the file downloads as (the key's name unless the signer
+    chose one)."""
     unverified = signing.loads(token, salt=_SIGNING_SALT)  # reads the ttl the signer chose
     data = signing.loads(token, salt=_SIGNING_SALT, max_age=timedelta(seconds=int(unverified["t"])))
     if data["b"] not in PRIVATE_BUCKETS:
         raise signing.BadSignature("not a private bucket")
-    return data["b"], data["k"]
+    return data["b"], data["k"], data.get("f") or data["k"].rsplit("/", 1)[-1]
 
 
 def storage_save(bucket_name: str, key: str, data: bytes) -> str:

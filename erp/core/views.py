@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from .exceptions import InvalidInput
 from .services import user_email_confirm
-from .storage import bucket, unsign_local
+from .storage import bucket, unsign_local_file
 
 
 @require_GET
@@ -22,7 +22,7 @@ def confirm_email(request, token: str):
 def signed_file(request, token: str):
     """Serve a private file from a local bucket folder, only with a valid, unexpired token."""
     try:
-        bucket_name, key = unsign_local(token)
+        bucket_name, key, filename = unsign_local_file(token)
     except signing.SignatureExpired:
         return HttpResponseForbidden("This link has expired.")
     except (signing.BadSignature, KeyError, ValueError):
@@ -31,7 +31,7 @@ def signed_file(request, token: str):
     if not storage.exists(key):
         return HttpResponseNotFound("File not found.")
     # The key's extension is the type read from the bytes at upload; served as a download only.
-    response = FileResponse(storage.open(key, "rb"), as_attachment=True, filename=key.rsplit("/", 1)[-1])
+    response = FileResponse(storage.open(key, "rb"), as_attachment=True, filename=filename)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -349,16 +349,12 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or "10")  # seconds: a dead 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "clinic@localhost"
 
 # --- Invoicing (legal mentions of a French invoice) -------------------------------------------
-# The defaults are placeholders for development: set the clinic's real identity before issuing
-# real invoices.
-SELLER_NAME = os.environ.get("SELLER_NAME", "Clinique Dermatologique")
-SELLER_ADDRESS_LINE1 = os.environ.get("SELLER_ADDRESS_LINE1", "1 rue de la Paix")
-SELLER_POSTAL_CODE = os.environ.get("SELLER_POSTAL_CODE", "75002")
-SELLER_CITY = os.environ.get("SELLER_CITY", "Paris")
-SELLER_COUNTRY_CODE = os.environ.get("SELLER_COUNTRY_CODE", "FR")
-SELLER_SIREN = os.environ.get("SELLER_SIREN", "000000000")
-SELLER_SIRET = os.environ.get("SELLER_SIRET", "00000000000000")
-SELLER_VAT_NUMBER = os.environ.get("SELLER_VAT_NUMBER", "FR00000000000")
+# The seller's name and address are the website's (website settings of the default site); its
+# legal identifiers are set per deployment. With DEBUG off a missing one refuses to issue invoices.
+SELLER_SIREN = os.environ.get("SELLER_SIREN", "")
+SELLER_SIRET = os.environ.get("SELLER_SIRET", "")
+SELLER_VAT_NUMBER = os.environ.get("SELLER_VAT_NUMBER", "")
+SELLER_IDENTITY_REQUIRED = not DEBUG
 INVOICE_NUMBER_PREFIX = os.environ.get("INVOICE_NUMBER_PREFIX", "FA")
 CREDIT_NOTE_NUMBER_PREFIX = os.environ.get("CREDIT_NOTE_NUMBER_PREFIX", "AV")
 CARD_PAYMENT_PROVIDER = os.environ.get("CARD_PAYMENT_PROVIDER", "SumUp")

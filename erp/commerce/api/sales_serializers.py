@@ -5,6 +5,7 @@ from rest_framework import serializers
 from erp.commerce.models import (
     CardFeeRule,
     CreditNote,
+    CreditNoteLine,
     FiscalClosing,
     FiscalJournalEntry,
     InventoryLot,
@@ -159,13 +160,91 @@ class InvoiceSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+class CreditNoteLineSerializer(ListedRows, ModelSerializer):
+    product_type_snapshot = serializers.CharField(read_only=True, help_text="product | service")
+
+    class Meta:
+        model = CreditNoteLine
+        fields = [
+            "id", "sale_line", "product_type_snapshot", "description_snapshot", "unit_price_excl_tax_snapshot",
+            "tax_rate_percent_snapshot", "quantity", "quantity_returned", "line_subtotal_excl_tax",
+            "line_tax_amount", "line_total_incl_tax", "vat_exempt_snapshot", "vat_exemption_mention_snapshot",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
 class CreditNoteSerializer(ModelSerializer):
+    lines = PrefetchedList(child=CreditNoteLineSerializer(), read_only=True)
+
     class Meta:
         model = CreditNote
         fields = [
             "id", "sale", "invoice", "credit_note_number", "sequence_number", "issued_at", "reason",
             "subtotal_excl_tax", "tax_total", "total_incl_tax", "billing_name", "billing_address_line1",
-            "billing_city", "billing_postal_code", "billing_country_code", "language", "document", "created_at",
+            "billing_city", "billing_postal_code", "billing_country_code", "language", "document", "lines",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class CreditLineInputSerializer(Serializer):
+    sale_line = serializers.UUIDField(help_text="A line of the invoice's sale.")
+    quantity = serializers.DecimalField(**QUANTITY, min_value=0, help_text="How much of the line to credit.")
+    return_to_stock = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Whether the units came back to stock (default: yes for a product not used on the patient).",
+    )
+
+
+class CreditInputSerializer(Serializer):
+    reason = serializers.CharField(max_length=2000)
+    lines = CreditLineInputSerializer(
+        many=True,
+        allow_empty=False,
+        help_text="The lines and quantities credited; several credit notes may follow until every line is credited.",
+    )
+
+
+class InvoiceLineSerializer(ListedRows, ModelSerializer):
+    """A line of the invoice with what its credit notes took and what is left to credit."""
+
+    product_type_snapshot = serializers.CharField(read_only=True, help_text="product | service")
+    credited_quantity = serializers.DecimalField(**QUANTITY, read_only=True)
+    creditable_quantity = serializers.DecimalField(**QUANTITY, read_only=True)
+
+    class Meta:
+        model = SaleLine
+        fields = [
+            "id", "product", "product_type_snapshot", "description_snapshot", "unit_price_excl_tax_snapshot",
+            "tax_rate_percent_snapshot", "quantity", "line_subtotal_excl_tax", "line_tax_amount",
+            "line_total_incl_tax", "vat_exempt_snapshot", "consumed_on_patient", "credited_quantity",
+            "creditable_quantity",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class InvoiceDetailSerializer(ModelSerializer):
+    """An invoice as its page shows it: lines (with credited quantities), payments and refunds,
+    credit notes (for those who may read them), the sale's totals and what is credited."""
+
+    currency = serializers.CharField(source="sale.currency", read_only=True)
+    subtotal_excl_tax = serializers.DecimalField(**QUANTITY, source="sale.subtotal_excl_tax", read_only=True)
+    tax_total = serializers.DecimalField(**QUANTITY, source="sale.tax_total", read_only=True)
+    total_incl_tax = serializers.DecimalField(**QUANTITY, source="sale.total_incl_tax", read_only=True)
+    credited_total_incl_tax = serializers.DecimalField(**QUANTITY, read_only=True)
+    lines = InvoiceLineSerializer(many=True, read_only=True, source="page_lines")
+    payments = PaymentSerializer(many=True, read_only=True, source="page_payments")
+    credit_notes = CreditNoteSerializer(
+        many=True, read_only=True, source="page_credit_notes", help_text="Empty without the right to read credit notes."
+    )
+
+    class Meta:
+        model = Invoice
+        fields = [
+            *InvoiceSerializer.Meta.fields[:-2], "currency", "subtotal_excl_tax", "tax_total", "total_incl_tax",
+            "credited_total_incl_tax", "lines", "payments", "credit_notes", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -13,7 +13,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from erp.commerce import billing, fiscal, invoice_pdf, sales_selectors
+from erp.commerce import billing, fiscal, invoice_pdf, invoice_selectors, sales_selectors
 from erp.commerce.models import (
     CardFeeRule,
     CreditNote,
@@ -31,7 +31,6 @@ from erp.core.api.mixins import AuditedViewSetMixin, ReadAuditMixin, VersionedVi
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.csv import csv_response
 from erp.core.exceptions import InvalidInput
-from erp.core.storage import signed_url
 from erp.ops.audit import audit_record
 
 from . import sales_serializers as s
@@ -161,7 +160,8 @@ class SaleViewSet(
     @extend_schema(request=s.RefundInputSerializer, responses={201: s.CreditNoteSerializer})
     @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("commerce.refund_sale")])
     def refund(self, request, pk=None):
-        """Refund a paid sale: credit note, negative refund payments, returned stock."""
+        """Refund what is left of a paid sale (every line not yet credited): credit note, negative
+        refund payments, returned stock. To credit some lines only: ``POST /invoices/{id}/credit/``."""
         body = s.RefundInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         credit = billing.sale_refund(
@@ -169,7 +169,6 @@ class SaleViewSet(
             reason=body.validated_data["reason"],
             returned_line_ids=body.validated_data.get("returned_lines"),
             actor=request.user,
-            request=request,
         )
         return Response(s.CreditNoteSerializer(credit).data, status=status.HTTP_201_CREATED)
 
@@ -229,14 +228,8 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def _download(request, obj, number: str):
-    if obj.document_id is None:
-        if isinstance(obj, Invoice):
-            invoice_pdf.invoice_pdf_store(invoice=obj, actor=request.user)
-        else:
-            invoice_pdf.credit_note_pdf_store(credit_note=obj, actor=request.user)
-        obj.refresh_from_db()
     ttl = getattr(settings, "SIGNED_URL_TTL", 300)
-    url = signed_url("documents", obj.document.object_key, expires_in=ttl)
+    url = invoice_pdf.billed_download_url(obj, actor=request.user, expires_in=ttl)
     audit_record(actor=request.user, action="view", entity=obj, request=request, metadata={"download": number})
     return Response({"url": url, "expires_in": ttl, "filename": f"{number}.pdf"})
 
@@ -248,13 +241,55 @@ def _with_patient(queryset):
 
 
 class InvoiceViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):
-    """Invoices (never edited; a refund issues a credit note)."""
+    """Invoices (never edited; a refund issues a credit note). The detail is the invoice page:
+    lines with what is credited of them, payments and refunds, credit notes."""
 
     # Reads are audited (ReadAuditMixin): an invoice carries its buyer's name and address.
     serializer_class = s.InvoiceSerializer
     queryset = _with_patient(Invoice.objects.all())
     filterset_fields = ["sale", "billing_country_code", "invoice_number"]
     ordering_fields = ["issued_at", "sequence_number", "invoice_number"]
+
+    def get_serializer_class(self):
+        return s.InvoiceDetailSerializer if self.action == "retrieve" else s.InvoiceSerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.select_related("sale") if self.action == "retrieve" else queryset
+
+    @extend_schema(responses={200: s.InvoiceDetailSerializer})
+    def retrieve(self, request, *args, **kwargs):
+        invoice = invoice_selectors.invoice_detail(
+            self.get_object(), with_credit_notes=request.user.has_perm("commerce.view_creditnote")
+        )
+        return Response(s.InvoiceDetailSerializer(invoice).data)
+
+    @extend_schema(request=s.CreditInputSerializer, responses={201: s.CreditNoteSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[RoleAccess, has_perms("commerce.view_invoice", "commerce.refund_sale")],
+    )
+    def credit(self, request, pk=None):
+        """Credit some lines of the invoice (quantities; returned products go back to their lots)
+        with a credit note; several may follow until every line is credited, never more than
+        sold (``credit_exceeds_sold``). Refund payments follow the methods paid, the last first."""
+        body = s.CreditInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        invoice = self.get_object()
+        credit = billing.sale_refund(
+            sale=invoice.sale,
+            reason=body.validated_data["reason"],
+            lines=[
+                billing.CreditLineInput(
+                    sale_line_id=line["sale_line"], quantity=line["quantity"], return_to_stock=line["return_to_stock"]
+                )
+                for line in body.validated_data["lines"]
+            ],
+            actor=request.user,
+        )
+        credit = invoice_selectors.credit_notes_of(invoice.pk).get(pk=credit.pk)
+        return Response(s.CreditNoteSerializer(credit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: s.DownloadSerializer})
     @action(
@@ -273,7 +308,7 @@ class CreditNoteViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):
 
     # Reads are audited, as invoices' are.
     serializer_class = s.CreditNoteSerializer
-    queryset = _with_patient(CreditNote.objects.select_related("invoice"))
+    queryset = _with_patient(CreditNote.objects.select_related("invoice").prefetch_related("lines"))
     filterset_fields = ["sale", "invoice", "credit_note_number"]
     ordering_fields = ["issued_at", "sequence_number"]
 

@@ -32,6 +32,8 @@ from .sales import *  # noqa: F403
 from .sales import (  # noqa: F401
     CardFeeRule,
     CreditNote,
+    CreditNoteLine,
+    CreditNoteLineLot,
     DocumentSequence,
     DocumentType,
     Invoice,

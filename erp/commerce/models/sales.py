@@ -85,9 +85,10 @@ class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
         return self.sold_to_name or ""
 
 
-class SaleLine(BaseModel):
-    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="sale_lines")
+class LineFigures(models.Model):
+    """What a document line prints, frozen when the line is written: the product's kind, wording,
+    price and VAT, and the line's rounded figures. A sale line and a credit-note line share them."""
+
     product_type_snapshot = models.CharField(max_length=10, choices=ProductType.choices, editable=False)
     description_snapshot = models.TextField(null=True, blank=True)
     unit_price_excl_tax_snapshot = money_field(validators=[MinValueValidator(ZERO)])
@@ -100,6 +101,14 @@ class SaleLine(BaseModel):
     line_total_incl_tax = money_field(default=ZERO, editable=False)
     vat_exempt_snapshot = models.BooleanField(default=False, editable=False)
     vat_exemption_mention_snapshot = models.CharField(max_length=255, blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class SaleLine(BaseModel, LineFigures):
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="sale_lines")
     # A product used on the patient during the visit (an injected filler) does not come back
     # to stock on a refund.
     consumed_on_patient = models.BooleanField(default=False)
@@ -293,6 +302,9 @@ class BillingFields(models.Model):
     billing_postal_code = models.CharField(max_length=20, null=True, blank=True)
     billing_country_code = models.CharField(max_length=2)
     language = models.CharField(max_length=2, default="fr")
+    # The seller as the document was issued (name, address, SIREN, SIRET, VAT number): a later
+    # change of the clinic's settings does not rewrite an issued document.
+    seller = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -323,10 +335,11 @@ class Invoice(BaseModel, BillingFields):
 
 
 class CreditNote(BaseModel, BillingFields, CreatedByModel):
-    """A refund of a paid sale: cancels its invoice's amounts, with its own gapless series."""
+    """A refund of some or all of a paid sale's lines, with its own gapless series. An invoice
+    takes credit notes until every line is credited; their lines say what each one credits."""
 
-    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="credit_note")
-    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="credit_note")
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="credit_notes")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
     credit_note_number = models.CharField(max_length=40, unique=True, editable=False)
     sequence_number = models.PositiveIntegerField(editable=False)
     issued_at = models.DateTimeField(editable=False)
@@ -346,6 +359,63 @@ class CreditNote(BaseModel, BillingFields, CreatedByModel):
         ordering = ["-issued_at", "-sequence_number"]
         verbose_name = _("credit note")
         permissions = [("refund_sale", "Can refund a paid sale with a credit note")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_incl_tax=models.F("subtotal_excl_tax") + models.F("tax_total"))
+                & Q(total_incl_tax__gte=0),
+                name="commerce_creditnote_total_sum",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.credit_note_number
+
+
+class CreditNoteLine(BaseModel, LineFigures):
+    """A quantity of one sale line credited by a credit note, with its own rounded figures (the
+    last credit of a line takes what is left of its amounts, so credits add up to the invoice)."""
+
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="lines")
+    sale_line = models.ForeignKey(SaleLine, on_delete=models.PROTECT, related_name="credit_lines")
+    # Units that came back to stock (a product not used on the patient); the rest is only credited.
+    quantity_returned = money_field(default=ZERO)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("credit note line")
+        constraints = [
+            models.UniqueConstraint(fields=["credit_note", "sale_line"], name="commerce_creditnoteline_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="commerce_creditnoteline_qty_gt_0"),
+            models.CheckConstraint(
+                condition=Q(quantity_returned__gte=0) & Q(quantity_returned__lte=models.F("quantity")),
+                name="commerce_creditnoteline_returned_le_qty",
+            ),
+            models.CheckConstraint(
+                condition=Q(line_total_incl_tax=models.F("line_subtotal_excl_tax") + models.F("line_tax_amount")),
+                name="commerce_creditnoteline_total_sum",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description_snapshot} × {self.quantity}"
+
+
+class CreditNoteLineLot(BaseModel):
+    """The lot a returned unit went back to."""
+
+    credit_note_line = models.ForeignKey(CreditNoteLine, on_delete=models.CASCADE, related_name="lots")
+    lot = models.ForeignKey(InventoryLot, on_delete=models.PROTECT, related_name="credit_note_line_lots")
+    quantity = money_field()
+
+    class Meta:
+        ordering = ["lot__expires_at", "lot__lot_code"]
+        verbose_name = _("credit note line lot")
+        constraints = [
+            models.UniqueConstraint(fields=["credit_note_line", "lot"], name="commerce_creditnotelinelot_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="commerce_creditnotelinelot_qty_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot} × {self.quantity}"

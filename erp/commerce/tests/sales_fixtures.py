@@ -64,3 +64,20 @@ def make_patient(first_name="Anna", last_name="Petrosyan", language="fr", **extr
     from erp.clinical.models import Patient
 
     return Patient.objects.create(first_name=first_name, last_name=last_name, preferred_language=language, **extra)
+
+
+def seller_complete(settings, *, name="Clinique Derma Test", address="12 rue de la Paix", city="Paris") -> None:
+    """The seller of a real deployment: the website's name and address, the legal identifiers."""
+    from wagtail.models import Site
+
+    from cms.website.models import WebsiteSettings
+
+    settings.SELLER_SIREN = "123456789"
+    settings.SELLER_SIRET = "12345678900012"
+    settings.SELLER_VAT_NUMBER = "FR12123456789"
+    site = Site.objects.get(is_default_site=True)
+    WebsiteSettings.objects.update_or_create(
+        site=site,
+        defaults={"clinic_name": name, "address_line1": address, "postal_code": "75002", "city": city,
+                  "country_code": "FR"},
+    )  # fmt: skip

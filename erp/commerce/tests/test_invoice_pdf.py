@@ -12,17 +12,14 @@ from erp.commerce.billing import PaymentInput
 from erp.commerce.models import Invoice
 
 from .factories import ProductFactory, ServiceFactory
-from .sales_fixtures import make_patient, payment_methods, stock_plain, sumup_rule
+from .sales_fixtures import make_patient, payment_methods, seller_complete, stock_plain, sumup_rule
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def paid_invoice(location, settings):
-    settings.SELLER_NAME = "Clinique Derma Test"
-    settings.SELLER_SIREN = "123456789"
-    settings.SELLER_SIRET = "12345678900012"
-    settings.SELLER_VAT_NUMBER = "FR12123456789"
+    seller_complete(settings)
 
     def make(first_name, last_name, language):
         payment_methods()
@@ -55,20 +52,23 @@ def test_pdf_has_the_legal_mentions_and_an_armenian_name(paid_invoice):
     rendered = invoice_pdf.invoice_render(invoice)
     text = _text(rendered.pdf)
     for mention in (
-        "Clinique Derma Test",
+        "Clinique Derma Test",  # the seller: the website's name and address
+        "12 rue de la Paix",
         "123456789",
         "12345678900012",
         "FR12123456789",
         invoice.invoice_number,
-        timezone.localtime(invoice.issued_at).date().isoformat(),
+        timezone.localtime(invoice.issued_at).strftime("%d/%m/%Y"),
         "Crème apaisante",
         "Consultation dermatologique",
         "article 261-4-1° du CGI",
-        "20.00 %",
-        "4.00",  # VAT of the 20 % rate
-        "84.00",  # total incl. VAT
+        "TVA 20 %",
+        "4,00\xa0€",  # VAT of the 20 % rate, written the French way
+        "84,00\xa0€",  # total incl. VAT
         "Պետրոսյան",
-        "Հաշիվ-ապրանքագիր",  # "invoice" in Armenian: the buyer's language
+        "Facture",  # French first, the legal language of the document...
+        "Հաշիվ-ապրանքագիր",  # ... with the buyer's language under it
+        "Carte bancaire",
         "Քարտ",  # card, in Armenian
     ):
         assert mention in text, mention

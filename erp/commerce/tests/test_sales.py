@@ -459,8 +459,9 @@ def test_refund_returns_only_the_lines_named(clerk, shop, location):
     consult = billing.sale_line_add(sale=sale, product=shop["consult"], quantity=Decimal("1"), actor=clerk)
     sale.refresh_from_db()
     billing.sale_pay(sale=sale, payments=[PaymentInput("cash", sale.total_incl_tax)], actor=clerk)
-    with pytest.raises(exceptions.PaymentInvalid):
+    with pytest.raises(exceptions.CreditLineInvalid) as refused:
         billing.sale_refund(sale=sale, reason="x", returned_line_ids=[consult.pk], actor=clerk)
+    assert refused.value.code == "line_not_returnable"
     billing.sale_refund(sale=sale, reason="Opened cream kept", returned_line_ids=[sealed.pk], actor=clerk)
     assert stock_available(product=shop["cream"], location=location) == Decimal("18.00")
     assert stock_available(product=shop["filler"], lot=shop["soon"], location=location) == Decimal("2.00")
