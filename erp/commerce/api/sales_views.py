@@ -257,12 +257,13 @@ class InvoiceViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):
         queryset = super().get_queryset()
         return queryset.select_related("sale") if self.action == "retrieve" else queryset
 
-    @extend_schema(responses={200: s.InvoiceDetailSerializer})
-    def retrieve(self, request, *args, **kwargs):
-        invoice = invoice_selectors.invoice_detail(
-            self.get_object(), with_credit_notes=request.user.has_perm("commerce.view_creditnote")
-        )
-        return Response(s.InvoiceDetailSerializer(invoice).data)
+    def get_object(self):
+        invoice = super().get_object()
+        if self.action == "retrieve":
+            invoice_selectors.invoice_detail(
+                invoice, with_credit_notes=self.request.user.has_perm("commerce.view_creditnote")
+            )
+        return invoice
 
     @extend_schema(request=s.CreditInputSerializer, responses={201: s.CreditNoteSerializer})
     @action(

@@ -343,3 +343,41 @@ def test_admin_fec_screen_refused_to_reception(make_user):
     client = Client()
     client.force_login(make_user("reception", "desk3-fec@clinic.test"))
     assert client.get(reverse("commerce_fec_export:index")).status_code in (302, 403)
+
+
+def test_export_fec_partial_credit_notes_reverse_only_their_lines(db, clerk, location, tmp_path):
+    """Two credit notes of one invoice (a cream of three, then the consultation): each AV piece
+    reverses only its own lines, per kind and VAT rate, and balances."""
+    payment_methods()
+    cream = ProductFactory(name="Cream", unit_price_excl_tax=Decimal("10.00"))
+    stock_plain(cream, location, 10)
+    consult = ServiceFactory(name="Consultation", unit_price_excl_tax=Decimal("60.00"))
+    sale = billing.sale_create(location=location, sold_to_name="Zoé Martin", actor=clerk)
+    cream_line = billing.sale_line_add(sale=sale, product=cream, quantity=Decimal("3"), actor=clerk)
+    consult_line = billing.sale_line_add(sale=sale, product=consult, quantity=Decimal("1"), actor=clerk)
+    invoice = billing.sale_pay(sale=sale, payments=[PaymentInput("cash", Decimal("96.00"))], actor=clerk)
+    tz = timezone.get_current_timezone()
+    _backdate(invoice, datetime(LAST_YEAR, 5, 1, 10, 0, tzinfo=tz))
+    credits = []
+    for day, line in ((2, cream_line), (3, consult_line)):
+        credit = billing.sale_refund(
+            sale=sale, reason="Partial", lines=[billing.CreditLineInput(line.pk, Decimal("1"))], actor=clerk
+        )
+        when = datetime(LAST_YEAR, 5, day, 10, 0, tzinfo=tz)
+        CreditNote.objects.filter(pk=credit.pk).update(issued_at=when)
+        Payment.objects.filter(credit_note=credit).update(paid_at=when)
+        credits.append(credit.credit_note_number)
+
+    _, rows = export(tmp_path, "--from", f"{LAST_YEAR}-05-01", "--to", f"{LAST_YEAR}-05-31")
+    check_rows(rows)
+    first, second = credits
+    assert _balance(rows, "707", journal="AV", piece=first) == Decimal("-10.00")
+    assert _balance(rows, "445713", journal="AV", piece=first) == Decimal("-2.00")
+    assert _balance(rows, "706", journal="AV", piece=first) == Decimal("0")
+    assert _balance(rows, "411", journal="AV", piece=first) == Decimal("12.00")
+    assert _balance(rows, "706", journal="AV", piece=second) == Decimal("-60.00")
+    assert _balance(rows, "707", journal="AV", piece=second) == Decimal("0")
+    assert _balance(rows, "411", journal="AV", piece=second) == Decimal("60.00")
+    # The invoice's revenue is reversed only for what was credited: 20.00 of cream stays.
+    assert _balance(rows, "707") == Decimal("20.00") and _balance(rows, "706") == Decimal("0")
+    assert -_balance(rows, "530") == Decimal("96.00") - Decimal("72.00")  # cash in, two refunds out

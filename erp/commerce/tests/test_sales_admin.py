@@ -6,11 +6,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from erp.commerce import billing
 from erp.commerce.models import Invoice, Sale, SaleStatus
 from erp.ops.models import AuditLog
 
-from .factories import ServiceFactory
-from .sales_fixtures import payment_methods, sumup_rule
+from .factories import ProductFactory, ServiceFactory
+from .sales_fixtures import payment_methods, stock_plain, sumup_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,44 @@ def test_till_shows_the_service_error(make_user, location):
     assert "do not cover" in response.content.decode()
     sale.refresh_from_db()
     assert sale.status == SaleStatus.DRAFT
+
+
+def test_invoice_page_credits_part_of_the_sale_and_the_sales_list_opens_it(make_user, location):
+    from erp.commerce.models import CreditNote
+
+    payment_methods()
+    cream = ProductFactory(name="Crème test", unit_price_excl_tax=Decimal("10.00"))
+    stock_plain(cream, location, 10)
+    sale = billing.sale_create(location=location, sold_to_name="Zoé", actor=None)
+    line = billing.sale_line_add(sale=sale, product=cream, quantity=Decimal("3"), actor=None)
+    invoice = billing.sale_pay(sale=sale, payments=[billing.PaymentInput("cash", Decimal("36"))], actor=None)
+    accountant = Client()
+    accountant.force_login(make_user("accounting", "books-admin@clinic.test"))
+    page_url = reverse("commerce_invoice:page", args=[invoice.pk])
+
+    listing = accountant.get(reverse("commerce_sale:index")).content.decode()
+    assert page_url in listing  # the row opens the invoice page
+    page = accountant.get(page_url)
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert invoice.invoice_number in content and reverse("commerce_invoice:credit", args=[invoice.pk]) in content
+    assert "36,00" in content  # amounts written the French way
+
+    credit_url = reverse("commerce_invoice:credit", args=[invoice.pk])
+    form = accountant.get(credit_url)
+    assert form.status_code == 200 and f'name="quantity_{line.pk}"' in form.content.decode()
+    response = accountant.post(
+        credit_url, {"reason": "Pot rendu", f"quantity_{line.pk}": "1", f"returned_{line.pk}": "on"}
+    )
+    assert response.status_code == 302 and response["Location"] == page_url
+    credit = CreditNote.objects.get()
+    assert credit.total_incl_tax == Decimal("12.00") and credit.lines.get().quantity_returned == 1
+    refused = accountant.post(credit_url, {"reason": "Encore", f"quantity_{line.pk}": "3"})
+    assert refused.status_code == 200 and "already credited" in refused.content.decode()
+    assert CreditNote.objects.count() == 1
+    # Reception sees the invoice but cannot credit it.
+    desk = Client()
+    desk.force_login(make_user("reception", "desk-admin@clinic.test"))
+    assert desk.get(page_url).status_code == 200
+    assert credit_url not in desk.get(page_url).content.decode()
+    assert desk.get(credit_url).status_code == 403

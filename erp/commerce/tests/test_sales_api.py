@@ -282,3 +282,47 @@ def test_invoice_and_credit_note_reads_are_audited(desk, accountant, location, s
         one = model.objects.get(sale_id=sale_id)
         assert accountant.get(f"{route}{one.pk}/").status_code == 200
         assert AuditLog.objects.filter(entity_id=one.pk, action="view", patient_id=patient.pk).count() == 2
+
+
+def test_accounting_credits_some_lines_through_the_invoice_and_reads_its_page(desk, accountant, location, stocked):
+    from django.test import Client
+
+    sale_id = _new_sale(desk, location).json()["id"]
+    desk.post(f"/api/v1/sales/{sale_id}/lines/", {"product": str(stocked["cream"].pk), "quantity": "3"}, format="json")
+    consult = {"product": str(stocked["consult"].pk), "quantity": "1"}
+    desk.post(f"/api/v1/sales/{sale_id}/lines/", consult, format="json")
+    desk.post(f"/api/v1/sales/{sale_id}/pay/", {"payments": [{"method": "cash", "amount": "96"}]}, format="json")
+    invoice = Invoice.objects.get(sale_id=sale_id)
+    cream_line = invoice.sale.lines.get(product=stocked["cream"])
+    url = f"/api/v1/invoices/{invoice.pk}/credit/"
+    body = {"reason": "One pot returned", "lines": [{"sale_line": str(cream_line.pk), "quantity": "2"}]}
+
+    assert desk.post(url, body, format="json").status_code == 403  # reception does not credit
+    credit = accountant.post(url, body, format="json")
+    assert credit.status_code == 201, credit.json()
+    data = credit.json()
+    assert data["credit_note_number"] == "AV-000001" and data["total_incl_tax"] == "24.00"
+    assert [(line["sale_line"], line["quantity"], line["quantity_returned"]) for line in data["lines"]] == [
+        (str(cream_line.pk), "2.00", "2.00")
+    ]
+    again = accountant.post(url, body, format="json")
+    assert again.status_code == 422 and again.json()["code"] == "credit_exceeds_sold", again.json()
+    unknown = accountant.post(url, {**body, "extra": 1}, format="json")
+    assert unknown.status_code == 400  # unknown fields are refused
+    assert CreditNote.objects.count() == 1
+
+    page = accountant.get(f"/api/v1/invoices/{invoice.pk}/").json()
+    assert page["credited_total_incl_tax"] == "24.00" and page["total_incl_tax"] == "96.00"
+    lines = {line["id"]: line for line in page["lines"]}
+    assert lines[str(cream_line.pk)]["credited_quantity"] == "2.00"
+    assert lines[str(cream_line.pk)]["creditable_quantity"] == "1.00"
+    assert [c["credit_note_number"] for c in page["credit_notes"]] == ["AV-000001"]
+    assert sorted(p["amount_gross"] for p in page["payments"]) == ["-24.00", "96.00"]
+    # Reception reads the invoice, not its credit notes.
+    assert desk.get(f"/api/v1/invoices/{invoice.pk}/").json()["credit_notes"] == []
+
+    # The PDF downloads under the credit note's number.
+    link = accountant.get(f"/api/v1/credit-notes/{data['id']}/download/").json()
+    response = Client().get(link["url"])
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="AV-000001.pdf"'
