@@ -16,3 +16,31 @@ def quantize_money(value: Decimal | int | str) -> Decimal:
 def quantize_quantity(value: Decimal | int | str) -> Decimal:
     """Stock quantities are ``decimal(10,2)`` as well, rounded the same way."""
     return quantize_money(value)
+
+
+def _locale(language: str | None) -> str:
+    from django.utils.translation import get_language, to_locale
+
+    return to_locale(language or get_language() or "fr")
+
+
+def format_money(value: Decimal | int | str, currency: str = "EUR", *, language: str | None = None) -> str:
+    """An amount as the language writes it (``60,00 €`` in French, ``€60.00`` in English), by
+    Babel's CLDR data; the active language when none is given."""
+    from babel.numbers import format_currency
+
+    return format_currency(quantize_money(value), currency, locale=_locale(language))
+
+
+def format_percent(value: Decimal | int | str, *, language: str | None = None) -> str:
+    """A rate given in percent (``5.50`` -> ``5,5 %`` in French)."""
+    from babel.numbers import format_percent as babel_percent
+
+    return babel_percent(Decimal(value) / 100, locale=_locale(language), decimal_quantization=False)
+
+
+def format_number(value: Decimal | int | str, *, language: str | None = None) -> str:
+    """A count or a quantity (``2.50`` -> ``2,5`` in French)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(Decimal(value), locale=_locale(language))
