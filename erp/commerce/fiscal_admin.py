@@ -26,10 +26,14 @@ from erp.core.exceptions import DomainError
 from . import fiscal, zreport
 from .models import ClosingPeriod, FiscalClosing
 from .models.fiscal import period_label
-from .money import format_money, format_number
+from .money import format_money
 
 CLOSE_PERMISSION = "commerce.close_fiscal_period"
 INDEX = "commerce_fiscalclosing:index"
+
+
+def nowrap(text: str) -> str:
+    return text.replace(" ", "\xa0")
 
 
 class MoneyColumn(Column):
@@ -39,12 +43,7 @@ class MoneyColumn(Column):
         super().__init__(name, label=label, sort_key=name, classname="w-text-right", **kwargs)
 
     def get_value(self, instance):
-        return format_money(getattr(instance, self.name))
-
-
-class CountColumn(Column):
-    def get_value(self, instance):
-        return format_number(getattr(instance, self.name))
+        return nowrap(format_money(getattr(instance, self.name)))
 
 
 class HashColumn(Column):
@@ -158,16 +157,16 @@ class FiscalClosingViewSet(ModelViewSet):
     menu_label = _("Fiscal closings")
     index_view_class = FiscalClosingIndexView
     list_display = [
-        Column("period_label", label=_("Period"), sort_key="period_start"),
+        # One line per closing: the period's words do not wrap.
+        Column("period", label=_("Period"), sort_key="period_start", accessor=lambda c: nowrap(c.period_label)),
         Column("get_period_type_display", label=_("Kind")),
-        CountColumn("entries_count", label=_("Entries")),
         MoneyColumn("sales_total_incl_tax", _("Sales incl. VAT")),
         MoneyColumn("credit_notes_total_incl_tax", _("Credit notes")),
         MoneyColumn("period_total_incl_tax", _("Total of the period")),
         MoneyColumn("tax_total", _("of which VAT")),
         MoneyColumn("grand_total_incl_tax", _("Grand total")),
-        HashColumn("hash", label=_("Fingerprint")),
         ZReportColumn("z_report", label=_("Z-report")),
+        HashColumn("hash", label=_("Fingerprint")),
     ]
     list_filter = ["period_type"]
     exclude_form_fields = []  # every field is non-editable: closings are append-only

@@ -96,6 +96,9 @@ class SalesReportsView(WagtailAdminTemplateMixin, TemplateView):
         _require(request)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form, filters = _form_filters(self.request)
@@ -104,13 +107,14 @@ class SalesReportsView(WagtailAdminTemplateMixin, TemplateView):
             query = _query(filters)
             for name, definition in reports.REPORTS.items():
                 report = definition.build(filters)
+                totals = report.display_totals()
                 sections.append(
                     {
                         "report": report,
                         "title": definition.title,
                         "headings": list(definition.columns),
                         "rows": report.display_rows(),
-                        "totals": report.display_totals(),
+                        "totals": list(zip(totals, definition.columns, strict=True)) if totals else None,
                         "exports": [
                             (file_format.upper(), f"{reverse(EXPORT, args=[name, file_format])}?{query}")
                             for file_format in reports.FORMATS

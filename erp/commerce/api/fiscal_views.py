@@ -53,7 +53,14 @@ class FiscalClosingViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(FiscalClosingSerializer(closing).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: FiscalClosingSerializer(many=True)})
-    @action(detail=False, methods=["post"], url_path="close-due", permission_classes=[RoleAccess, CLOSE_PERMISSION])
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="close-due",
+        permission_classes=[RoleAccess, CLOSE_PERMISSION],
+        pagination_class=None,
+        filter_backends=[],
+    )
     def close_due(self, request):
         """Close every day, month and year that has ended and is still open, oldest first (what the
         nightly task does; "Close yesterday" in the admin). An empty list when all are closed."""

@@ -9,6 +9,8 @@ from erp.core.models import ClinicLocation
 
 
 class ReportQuerySerializer(Serializer):
+    """The filters of a report, and its download format."""
+
     since = serializers.DateField(required=False, help_text="First day (inclusive).")
     until = serializers.DateField(required=False, help_text="Last day (inclusive).")
     location = serializers.PrimaryKeyRelatedField(
@@ -23,12 +25,16 @@ class ReportQuerySerializer(Serializer):
 
 
 class ReportColumnSerializer(Serializer):
+    """A column of a report: its key in the rows, its heading, what it holds."""
+
     key = serializers.CharField()
     label = serializers.CharField()
     kind = serializers.CharField()
 
 
 class ReportSerializer(Serializer):
+    """A report: its name and title, the filters it was built with, its columns and rows."""
+
     report = serializers.CharField()
     title = serializers.CharField()
     filters = serializers.DictField(child=serializers.CharField())
@@ -41,5 +47,7 @@ class ReportSerializer(Serializer):
 
 
 class ClosingInputSerializer(Serializer):
+    """The period to close: its kind and one of its days."""
+
     period_type = serializers.ChoiceField(choices=ClosingPeriod.choices, default=ClosingPeriod.DAY)
     day = serializers.DateField(help_text="A day of the period to close (it must have ended).")
