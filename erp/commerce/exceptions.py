@@ -158,6 +158,22 @@ class ClosingInvalid(InvalidInput):
     default_code = "fiscal_closing_invalid"
 
 
+class ClosingRefused(NotAllowed):
+    """A period that has not ended, is already closed, or would leave an earlier one open."""
+
+    default_code = "fiscal_closing_refused"
+
+
+class ReportUnknown(InvalidInput):
+    default_code = "unknown_report"
+
+
+class ReportFiltersInvalid(InvalidInput):
+    """A report was asked for with a range that ends before it starts, or an unknown grouping."""
+
+    default_code = "report_filters_invalid"
+
+
 class FecPeriodInvalid(InvalidInput):
     """The FEC export was asked for without a valid year or date range."""
 

@@ -19,11 +19,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from erp.core.chain import GENESIS_HASH, ChainReport, canonical_json, chain_append, chain_hash, chain_lock, chain_verify
 
-from .exceptions import ClosingInvalid
+from .exceptions import ClosingInvalid, ClosingRefused
 from .models import ClosingPeriod, FiscalClosing, FiscalEventType, FiscalJournalEntry
+from .models.fiscal import period_label
 from .money import ZERO, quantize_money
 
 # Arbitrary constant key of the advisory lock serialising appends to the chain.
@@ -137,7 +139,9 @@ def period_bounds(period_type: str, day: date) -> tuple[date, date]:
         return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
     if period_type == ClosingPeriod.YEAR:
         return date(day.year, 1, 1), date(day.year, 12, 31)
-    raise ClosingInvalid(f"Unknown period “{period_type}”.", field="period_type")
+    raise ClosingInvalid(
+        gettext("Unknown period “%(period)s”: day, month or year.") % {"period": period_type}, field="period_type"
+    )
 
 
 def _closing_hash(closing: FiscalClosing) -> str:
@@ -158,23 +162,60 @@ def _closing_hash(closing: FiscalClosing) -> str:
     return chain_hash(closing.previous_hash, data)
 
 
-def fiscal_period_close(*, period_type: str, day: date, actor=None) -> FiscalClosing:
-    """Close the day, month or year containing ``day``: store its totals and the running grand
-    total (the previous closing of the same kind plus this period). A period closes once, only
-    after it has ended, and in order."""
-    start, end = period_bounds(period_type, day)
-    if end >= timezone.localdate():
-        raise ClosingInvalid("A period is closed once it has ended.", field="day", code="period_not_ended")
+def period_window(start: date, end: date) -> tuple[datetime, datetime]:
+    """The instants ``[since, until)`` of the days ``start``..``end`` in the clinic's time zone."""
     tz = timezone.get_current_timezone()
     since = timezone.make_aware(datetime.combine(start, time.min), tz)
     until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz)
+    return since, until
+
+
+def period_entries(closing: FiscalClosing):
+    """The journal entries a closing counts (those of its days)."""
+    since, until = period_window(closing.period_start, closing.period_end)
+    return FiscalJournalEntry.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
+
+
+def _refuse_unless_next(period_type: str, start: date) -> FiscalClosing | None:
+    """The previous closing of this kind, after checking that ``start`` is the period that follows
+    it: closings come once each, in order, without a gap (a skipped day could never be closed)."""
+    name = period_label(period_type, start)
+    if FiscalClosing.objects.filter(period_type=period_type, period_start=start).exists():
+        raise ClosingRefused(
+            gettext("The period “%(period)s” is already closed.") % {"period": name}, code="period_already_closed"
+        )
+    previous = FiscalClosing.objects.filter(period_type=period_type).order_by("-period_start").first()
+    if previous and previous.period_start > start:
+        raise ClosingRefused(
+            gettext("The period “%(period)s” cannot be closed: “%(later)s”, which comes after it, is already closed.")
+            % {"period": name, "later": period_label(period_type, previous.period_start)},
+            code="period_out_of_order",
+        )
+    if previous and previous.period_end + timedelta(days=1) < start:
+        missing = previous.period_end + timedelta(days=1)
+        raise ClosingRefused(
+            gettext("Close “%(missing)s” first: periods are closed in order, without a gap.")
+            % {"missing": period_label(period_type, period_bounds(period_type, missing)[0])},
+            code="period_gap",
+        )
+    return previous
+
+
+def fiscal_period_close(*, period_type: str, day: date, actor=None) -> FiscalClosing:
+    """Close the day, month or year containing ``day``: store its totals and the running grand
+    total (the previous closing of the same kind plus this period). A period closes once, only
+    after it has ended, and in order without a gap."""
+    start, end = period_bounds(period_type, day)
+    if end >= timezone.localdate():
+        raise ClosingRefused(
+            gettext("The period “%(period)s” has not ended yet: a period is closed once it is over.")
+            % {"period": period_label(period_type, start)},
+            code="period_not_ended",
+        )
+    since, until = period_window(start, end)
     with transaction.atomic():
         _lock_journal()
-        if FiscalClosing.objects.filter(period_type=period_type, period_start=start).exists():
-            raise ClosingInvalid("This period is already closed.", field="day", code="period_already_closed")
-        previous = FiscalClosing.objects.filter(period_type=period_type).order_by("-period_start").first()
-        if previous and previous.period_start > start:
-            raise ClosingInvalid("A later period is already closed.", field="day", code="period_out_of_order")
+        previous = _refuse_unless_next(period_type, start)
         entries = FiscalJournalEntry.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
         sums = entries.aggregate(
             count=Count("id"),
@@ -213,18 +254,36 @@ def fiscal_period_close(*, period_type: str, day: date, actor=None) -> FiscalClo
         return closing
 
 
-def fiscal_close_due(*, today: date | None = None) -> list[FiscalClosing]:
-    """Close yesterday, and the previous month / year when they just ended (periodic task)."""
-    today = today or timezone.localdate()
-    yesterday = today - timedelta(days=1)
-    closed = []
-    candidates = [(ClosingPeriod.DAY, yesterday)]
-    if today.day == 1:
-        candidates.append((ClosingPeriod.MONTH, yesterday))
-        if today.month == 1:
-            candidates.append((ClosingPeriod.YEAR, yesterday))
-    for period_type, day in candidates:
-        start, _end = period_bounds(period_type, day)
-        if not FiscalClosing.objects.filter(period_type=period_type, period_start=start).exists():
-            closed.append(fiscal_period_close(period_type=period_type, day=day))
-    return closed
+def _first_open_day(period_type: str, yesterday: date) -> date:
+    """The first day of the first period of this kind still to close: the one after the last
+    closing, else the one holding the first journal entry (else yesterday's)."""
+    last = FiscalClosing.objects.filter(period_type=period_type).order_by("-period_start").first()
+    if last is not None:
+        return last.period_end + timedelta(days=1)
+    first = FiscalJournalEntry.objects.order_by("sequence").values_list("occurred_at", flat=True).first()
+    return min(timezone.localtime(first).date(), yesterday) if first else yesterday
+
+
+def fiscal_periods_due(*, today: date | None = None) -> list[tuple[str, date, date]]:
+    """Every day, month and year that has ended and is not closed yet, oldest first of each kind:
+    ``(period type, first day, last day)``."""
+    yesterday = (today or timezone.localdate()) - timedelta(days=1)
+    due = []
+    for period_type in (ClosingPeriod.DAY, ClosingPeriod.MONTH, ClosingPeriod.YEAR):
+        start, end = period_bounds(period_type, _first_open_day(period_type, yesterday))
+        while end <= yesterday:
+            due.append((period_type, start, end))
+            start, end = period_bounds(period_type, end + timedelta(days=1))
+    return due
+
+
+def fiscal_close_due(*, today: date | None = None, actor=None) -> list[FiscalClosing]:
+    """Close every period ``fiscal_periods_due`` names, in order: the nightly task's work, and
+    what "Close yesterday" does when the task missed a night (the days it missed are closed
+    too, so none is skipped). All or nothing."""
+    with transaction.atomic():
+        _lock_journal()  # what is due is read under the lock a concurrent closing takes
+        return [
+            fiscal_period_close(period_type=period_type, day=start, actor=actor)
+            for period_type, start, _end in fiscal_periods_due(today=today)
+        ]

@@ -32,7 +32,7 @@ from django.utils.html import format_html
 from erp.core.storage import signed_url, storage_discard, storage_save
 
 from .models import CreditNote, CreditNoteLineLot, Invoice, PaymentKind, SaleLineLot
-from .money import money_display, quantity_display
+from .money import format_money, format_number
 from .seller import seller_info
 
 # UNTDID 4461 payment means codes.
@@ -263,13 +263,13 @@ def _line_rows(lines, currency: str) -> tuple[list[dict], list[dict], list[str]]
             {
                 "description": line.description_snapshot or "",
                 "quantity": _money(line.quantity),
-                "quantity_display": quantity_display(line.quantity),
+                "quantity_display": format_number(line.quantity, language="fr"),
                 "unit_price": _money(line.unit_price_excl_tax_snapshot),
-                "unit_price_display": money_display(line.unit_price_excl_tax_snapshot, currency),
+                "unit_price_display": format_money(line.unit_price_excl_tax_snapshot, currency, language="fr"),
                 "rate": _money(rate),
-                "rate_display": quantity_display(rate),
+                "rate_display": format_number(rate, language="fr"),
                 "net": _money(line.line_subtotal_excl_tax),
-                "net_display": money_display(line.line_subtotal_excl_tax, currency),
+                "net_display": format_money(line.line_subtotal_excl_tax, currency, language="fr"),
                 "category": category,
                 "exemption": mention,
                 "lots": ", ".join(a.lot.lot_code for a in line.lots.all()),
@@ -282,12 +282,12 @@ def _line_rows(lines, currency: str) -> tuple[list[dict], list[dict], list[str]]
     vat_rows = [
         {
             "rate": _money(rate),
-            "rate_display": quantity_display(rate),
+            "rate_display": format_number(rate, language="fr"),
             "category": category,
             "base": _money(base),
-            "base_display": money_display(base, currency),
+            "base_display": format_money(base, currency, language="fr"),
             "tax": _money(tax),
-            "tax_display": money_display(tax, currency),
+            "tax_display": format_money(tax, currency, language="fr"),
             "exemption": mention,
         }
         for (rate, category), (base, tax, mention) in sorted(vat.items())
@@ -326,15 +326,15 @@ def _context(*, kind: str, number: str, document, sale, lines, totals, reason=No
         "subtotal": _money(subtotal),
         "tax_total": _money(tax_total),
         "total": _money(total),
-        "subtotal_display": money_display(subtotal, currency),
-        "tax_total_display": money_display(tax_total, currency),
-        "total_display": money_display(total, currency),
+        "subtotal_display": format_money(subtotal, currency, language="fr"),
+        "tax_total_display": format_money(tax_total, currency, language="fr"),
+        "total_display": format_money(total, currency, language="fr"),
         "currency": currency,
         "payments": [
             {
                 "method": bilingual_labels(language).get(p.payment_method.code, p.payment_method.name),
                 "amount": _money(abs(p.amount_gross)),
-                "amount_display": money_display(abs(p.amount_gross), currency),
+                "amount_display": format_money(abs(p.amount_gross), currency, language="fr"),
                 "uncl4461": PAYMENT_MEANS.get(p.payment_method.code, "1"),
             }
             for p in payments

@@ -18,26 +18,29 @@ def quantize_quantity(value: Decimal | int | str) -> Decimal:
     return quantize_money(value)
 
 
-CURRENCY_SYMBOLS = {"EUR": "€"}
+def _locale(language: str | None) -> str:
+    from django.utils.translation import get_language, to_locale
+
+    return to_locale(language or get_language() or "fr")
 
 
-def quantity_display(value: Decimal, language: str = "fr") -> str:
-    """A quantity or a rate as ``language`` writes it: ``2``, ``1,5``, ``5,5`` in French."""
-    from django.utils import formats, translation
+def format_money(value: Decimal | int | str, currency: str = "EUR", *, language: str | None = None) -> str:
+    """An amount as the language writes it (``60,00 €`` in French, ``€60.00`` in English), by
+    Babel's CLDR data; the active language when none is given."""
+    from babel.numbers import format_currency
 
-    value = Decimal(value)
-    places = 0 if value == value.to_integral_value() else (1 if (value * 10) == (value * 10).to_integral_value() else 2)
-    with translation.override(language):
-        return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+    return format_currency(quantize_money(value), currency, locale=_locale(language))
 
 
-def money_display(value: Decimal, currency: str = "EUR", language: str = "fr") -> str:
-    """An amount as ``language`` writes it, with its currency: ``1 234,50 €`` in French (narrow
-    no-break space between thousands, no-break space before the symbol), ``1,234.50 USD`` in
-    English."""
-    from django.utils import formats, translation
+def format_percent(value: Decimal | int | str, *, language: str | None = None) -> str:
+    """A rate given in percent (``5.50`` -> ``5,5 %`` in French)."""
+    from babel.numbers import format_percent as babel_percent
 
-    with translation.override(language):
-        number = formats.number_format(quantize_money(value), 2, use_l10n=True, force_grouping=True)
-    symbol = CURRENCY_SYMBOLS.get(currency, currency)
-    return f"{number}\xa0{symbol}"
+    return babel_percent(Decimal(value) / 100, locale=_locale(language), decimal_quantization=False)
+
+
+def format_number(value: Decimal | int | str, *, language: str | None = None) -> str:
+    """A count or a quantity (``2.50`` -> ``2,5`` in French)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(Decimal(value), locale=_locale(language))

@@ -55,6 +55,8 @@ PERMISSIONS = {
         "commerce.download_invoice",
         "commerce.refund_sale",
         "commerce.view_sales_reports",
+        # "Close yesterday" when the nightly closing did not run.
+        "commerce.close_fiscal_period",
     ],
     "reception": [*_READ_CATALOG, *_READ_STOCK, *_FRONT_DESK_SALES],
     "practitioner": [*_READ_CATALOG, *_READ_STOCK, *_FRONT_DESK_SALES],

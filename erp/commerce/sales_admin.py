@@ -1,5 +1,5 @@
 """Front-desk screens of Commerce II in the Wagtail admin: the till (buyer, lines, proposed lots,
-payments, pay, invoice download), the fiscal journal check and the sales reports dashboard.
+payments, pay, invoice download) and the fiscal journal check (the sales reports: ``reports_admin``).
 
 They parse the form, call the service in ``billing`` and show its error; the rules live there.
 """
@@ -20,9 +20,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from erp.core.exceptions import DomainError
 from erp.ops.audit import audit_record
 
-from . import billing, fiscal, invoice_pdf, invoice_selectors, sales_selectors
+from . import billing, fiscal, invoice_pdf, invoice_selectors
 from .models import CreditNote, InventoryLot, Invoice, PaymentMethod, Product, Sale, SaleLine, SaleStatus
-from .money import money_display
+from .money import format_money
 
 SALE_INDEX = "commerce_sale:index"
 SALE_TILL = "commerce_sale:till"
@@ -337,7 +337,7 @@ class InvoiceCreditView(InvoicePageView):
                 messages.success(
                     request,
                     _("Credit note %(number)s issued for %(total)s.")
-                    % {"number": credit.credit_note_number, "total": money_display(credit.total_incl_tax)},
+                    % {"number": credit.credit_note_number, "total": format_money(credit.total_incl_tax)},
                 )
                 return redirect(INVOICE_PAGE, pk=self.invoice.pk)
         return self.render_to_response(self.get_context_data(form=form))
@@ -355,34 +355,4 @@ class FiscalJournalCheckView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["report"] = fiscal.fiscal_journal_verify()
-        return context
-
-
-class SalesReportsView(WagtailAdminTemplateMixin, TemplateView):
-    """Payments per day and method, VAT per rate, top products, revenue by referral source, as
-    bar charts (plain HTML/CSS, no script), with CSV export links to the audited API."""
-
-    template_name = "commerce/admin/sales_reports.html"
-    page_title = _("Sales reports")
-    header_icon = "table"
-
-    def dispatch(self, request, *args, **kwargs):
-        _require(request, "commerce.view_sales_reports")
-        return super().dispatch(request, *args, **kwargs)
-
-    @staticmethod
-    def _bars(rows, key):
-        top = max((abs(Decimal(row[key])) for row in rows), default=Decimal("0")) or Decimal("1")
-        return [{**row, "width": int(abs(Decimal(row[key])) * 100 / top)} for row in rows]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        period = "month" if self.request.GET.get("period") == "month" else "day"
-        context.update(
-            period=period,
-            payments=self._bars(sales_selectors.payments_by_method(period=period), "gross"),
-            vat=self._bars(sales_selectors.vat_by_rate(), "vat"),
-            top=self._bars(sales_selectors.top_products(), "revenue_excl_tax"),
-            referrals=self._bars(sales_selectors.revenue_by_referral_source(), "revenue_incl_tax"),
-        )
         return context

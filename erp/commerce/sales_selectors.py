@@ -42,13 +42,29 @@ def _period(qs, field: str, period: str):
     return qs.annotate(period=trunc(field))
 
 
-def payments_by_method(*, since: date | None = None, until: date | None = None, period: str = "day") -> list[dict]:
-    """Gross, fees and net per day (or month) and payment method; refunds count negative."""
-    qs = Payment.objects.all()
+def _filtered(qs, *, date_field: str, since: date | None, until: date | None, location: uuid.UUID | None, via: str):
+    """``qs`` within the days ``since``..``until`` (inclusive, in the current time zone) and at
+    ``location`` (through the sale, ``via``)."""
     if since:
-        qs = qs.filter(paid_at__date__gte=since)
+        qs = qs.filter(**{f"{date_field}__date__gte": since})
     if until:
-        qs = qs.filter(paid_at__date__lte=until)
+        qs = qs.filter(**{f"{date_field}__date__lte": until})
+    if location:
+        qs = qs.filter(**{f"{via}location": location})
+    return qs
+
+
+def payments_by_method(
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    location: uuid.UUID | None = None,
+    period: str = "day",
+) -> list[dict]:
+    """Gross, fees and net per day (or month) and payment method; refunds count negative."""
+    qs = _filtered(
+        Payment.objects.all(), date_field="paid_at", since=since, until=until, location=location, via="sale__"
+    )
     rows = (
         _period(qs, "paid_at", period)
         .values("period", method=F("payment_method__code"))
@@ -60,22 +76,20 @@ def payments_by_method(*, since: date | None = None, until: date | None = None, 
         )
         .order_by("period", "method")
     )
-    return [{**row, "period": row["period"].date().isoformat()} for row in rows]
+    return [{**row, "period": row["period"].date()} for row in rows]
 
 
-def _lines(since: date | None, until: date | None):
+def _lines(since: date | None, until: date | None, location: uuid.UUID | None):
     qs = SaleLine.objects.filter(sale__status=SaleStatus.PAID)
-    if since:
-        qs = qs.filter(sale__sold_at__date__gte=since)
-    if until:
-        qs = qs.filter(sale__sold_at__date__lte=until)
-    return qs
+    return _filtered(qs, date_field="sale__sold_at", since=since, until=until, location=location, via="sale__")
 
 
-def vat_by_rate(*, since: date | None = None, until: date | None = None) -> list[dict]:
+def vat_by_rate(
+    *, since: date | None = None, until: date | None = None, location: uuid.UUID | None = None
+) -> list[dict]:
     """Net base and VAT per rate of the paid (not refunded) sales."""
     rows = (
-        _lines(since, until)
+        _lines(since, until, location)
         .values(rate=F("tax_rate_percent_snapshot"), exempt=F("vat_exempt_snapshot"))
         .annotate(
             base=Coalesce(Sum("line_subtotal_excl_tax"), Value(ZERO), output_field=_AMOUNT),
@@ -86,9 +100,11 @@ def vat_by_rate(*, since: date | None = None, until: date | None = None) -> list
     return list(rows)
 
 
-def top_products(*, since: date | None = None, until: date | None = None, limit: int = 10) -> list[dict]:
+def top_products(
+    *, since: date | None = None, until: date | None = None, location: uuid.UUID | None = None, limit: int = 10
+) -> list[dict]:
     rows = (
-        _lines(since, until)
+        _lines(since, until, location)
         .values("product_id", name=F("product__name"), type=F("product_type_snapshot"))
         .annotate(
             quantity=Coalesce(Sum("quantity"), Value(ZERO), output_field=_AMOUNT),
@@ -99,10 +115,12 @@ def top_products(*, since: date | None = None, until: date | None = None, limit:
     return [{**row, "product_id": str(row["product_id"])} for row in rows]
 
 
-def revenue_by_referral_source(*, since: date | None = None, until: date | None = None) -> list[dict]:
+def revenue_by_referral_source(
+    *, since: date | None = None, until: date | None = None, location: uuid.UUID | None = None
+) -> list[dict]:
     rows = (
-        _lines(since, until)
-        .values(source=Coalesce(F("sale__referral_source__label"), Value("—")))
+        _lines(since, until, location)
+        .values(source=F("sale__referral_source__label"))
         .annotate(
             sales=Count("sale", distinct=True),
             revenue_incl_tax=Coalesce(Sum("line_total_incl_tax"), Value(ZERO), output_field=_AMOUNT),
@@ -112,9 +130,18 @@ def revenue_by_referral_source(*, since: date | None = None, until: date | None 
     return list(rows)
 
 
-REPORTS = {
-    "payments": payments_by_method,
-    "vat": vat_by_rate,
-    "top-products": top_products,
-    "referral-sources": revenue_by_referral_source,
-}
+def revenue_by_category(
+    *, since: date | None = None, until: date | None = None, location: uuid.UUID | None = None
+) -> list[dict]:
+    """Revenue per product category (a product without one counts under none)."""
+    rows = (
+        _lines(since, until, location)
+        .values(category=F("product__category__name"))
+        .annotate(
+            quantity=Coalesce(Sum("quantity"), Value(ZERO), output_field=_AMOUNT),
+            revenue_excl_tax=Coalesce(Sum("line_subtotal_excl_tax"), Value(ZERO), output_field=_AMOUNT),
+            revenue_incl_tax=Coalesce(Sum("line_total_incl_tax"), Value(ZERO), output_field=_AMOUNT),
+        )
+        .order_by("-revenue_excl_tax", "category")
+    )
+    return list(rows)

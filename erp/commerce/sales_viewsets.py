@@ -13,7 +13,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import fec_admin, sales_admin
+from . import fec_admin, reports_admin, sales_admin
+from .fiscal_admin import FiscalClosingViewSet
 from .models import CardFeeRule, CreditNote, FiscalClosing, FiscalJournalEntry, Invoice, Payment, PaymentMethod, Sale
 from .viewsets import AuditedModelViewSet, ReadOnlyPermissionPolicy
 
@@ -195,19 +196,6 @@ class FiscalJournalViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class FiscalClosingViewSet(ModelViewSet):
-    model = FiscalClosing
-    name = "commerce_fiscalclosing"
-    url_prefix = "commerce/fiscal-closings"
-    icon = "date"
-    menu_label = _("Fiscal closings")
-    list_display = ["period_type", "period_start", "period_total_incl_tax", "grand_total_incl_tax", "entries_count"]
-    list_filter = ["period_type"]
-    exclude_form_fields = []
-    inspect_view_enabled = True
-    copy_view_enabled = False
-
-
 class PermissionMenuItem(MenuItem):
     permission = ""
 
@@ -260,7 +248,14 @@ class SalesReportsViewSet(ViewSet):
     menu_item_class = ReportsMenuItem
 
     def get_urlpatterns(self):
-        return [path("", sales_admin.SalesReportsView.as_view(), name="index")]
+        return [
+            path("", reports_admin.SalesReportsView.as_view(), name="index"),
+            path(
+                "export/<slug:name>/<str:file_format>/",
+                reports_admin.SalesReportExportView.as_view(),
+                name="export",
+            ),
+        ]
 
 
 class FecExportViewSet(ViewSet):

@@ -330,8 +330,3 @@ class RecallRowSerializer(ModelSerializer):
             "buyer_name",
         ]  # fmt: skip
         read_only_fields = fields
-
-
-class ReportSerializer(Serializer):
-    report = serializers.CharField()
-    rows = serializers.ListField(child=serializers.DictField())

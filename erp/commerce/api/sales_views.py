@@ -1,14 +1,12 @@
 """Commerce II API: sales and their operations (lines, lots, pay, cancel, refund), payments,
 invoices and credit notes (read-only, signed downloads), card fee rules, the fiscal journal and
-its verification, batch recall and reports (CSV export audited)."""
+its verification and batch recall (the reports: ``report_views``; the closings: ``fiscal_views``)."""
 
-from datetime import date
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import F, OuterRef, Subquery
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -17,7 +15,6 @@ from erp.commerce import billing, fiscal, invoice_pdf, invoice_selectors, sales_
 from erp.commerce.models import (
     CardFeeRule,
     CreditNote,
-    FiscalClosing,
     FiscalJournalEntry,
     Invoice,
     Payment,
@@ -29,7 +26,6 @@ from erp.commerce.models import (
 from erp.core.api.fields import attach_lists, joined_columns, prefetch_list
 from erp.core.api.mixins import AuditedViewSetMixin, ReadAuditMixin, VersionedViewSetMixin
 from erp.core.api.permissions import RoleAccess, has_perms
-from erp.core.csv import csv_response
 from erp.core.exceptions import InvalidInput
 from erp.ops.audit import audit_record
 
@@ -368,15 +364,6 @@ class FiscalJournalViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(report.as_dict())
 
 
-class FiscalClosingViewSet(viewsets.ReadOnlyModelViewSet):
-    """Daily, monthly and yearly closings with the running grand total."""
-
-    serializer_class = s.FiscalClosingSerializer
-    queryset = FiscalClosing.objects.all()
-    filterset_fields = ["period_type", "period_start"]
-    ordering_fields = ["period_start", "period_type"]
-
-
 LOT = OpenApiParameter("lot", OpenApiTypes.UUID, required=True, description="The recalled lot.")
 PATIENT = OpenApiParameter("patient", OpenApiTypes.UUID, required=True, description="The patient.")
 
@@ -418,75 +405,3 @@ class RecallViewSet(viewsets.GenericViewSet):
     def by_patient(self, request):
         rows = sales_selectors.patient_lots(patient=_uuid_param(request, "patient"))
         return Response(s.RecallRowSerializer(rows, many=True).data)
-
-
-REPORT_PARAMS = [
-    OpenApiParameter("since", OpenApiTypes.DATE, required=False),
-    OpenApiParameter("until", OpenApiTypes.DATE, required=False),
-    OpenApiParameter("period", OpenApiTypes.STR, required=False, enum=["day", "month"], description="payments"),
-    OpenApiParameter("export", OpenApiTypes.STR, required=False, enum=["csv"], description="CSV download"),
-]
-
-
-def _date_param(request, name) -> date | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise InvalidInput(f"`{name}` is a date (YYYY-MM-DD).", field=name) from exc
-
-
-class SalesReportViewSet(viewsets.GenericViewSet):
-    """Sales reports: payments per day/month and method (gross, fees, net), VAT per rate, top
-    products and services, revenue by referral source. ``?export=csv`` downloads (audited)."""
-
-    serializer_class = s.ReportSerializer
-    pagination_class = None
-    permission_classes = [RoleAccess, has_perms("commerce.view_sales_reports")]
-
-    def get_queryset(self):
-        return Sale.objects.none()
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(sales_selectors.REPORTS)),
-            *REPORT_PARAMS,
-        ],
-        responses={
-            (200, "application/json"): s.ReportSerializer,
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="With `?export=csv`."),
-        },
-    )
-    @action(detail=False, methods=["get"], url_path=r"(?P<name>[a-z-]+)")
-    def report(self, request, name=None):
-        builder = sales_selectors.REPORTS.get(name)
-        if builder is None:
-            raise InvalidInput(f"Unknown report “{name}”.", field="name", code="unknown_report")
-        kwargs = {"since": _date_param(request, "since"), "until": _date_param(request, "until")}
-        if name == "payments":
-            period = request.query_params.get("period", "day")
-            if period not in ("day", "month"):
-                raise InvalidInput("`period` is day or month.", field="period")
-            kwargs["period"] = period
-        rows = list(builder(**kwargs))
-        if request.query_params.get("export") == "csv":
-            audit_record(
-                actor=request.user,
-                action="export",
-                entity_type="commerce.sale",
-                entity_id=request.user.pk,
-                request=request,
-                metadata={"report": name, "rows": len(rows), **{k: str(v) for k, v in kwargs.items() if v}},
-            )
-            # Amounts stay numbers (a refund's -12.50 sums in a spreadsheet); text is neutralised.
-            header = list(rows[0]) if rows else []
-            return csv_response(
-                header=header,
-                rows=([row[column] for column in header] for row in rows),
-                filename=f"sales-{name}.csv",
-            )
-        # Money as strings (never floats), like every decimal of the API.
-        rows = [{k: str(v) if isinstance(v, Decimal) else v for k, v in row.items()} for row in rows]
-        return Response({"report": name, "rows": rows})

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import fec_views, sales_views, views
+from . import fec_views, fiscal_views, report_views, sales_views, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("tax-rates", views.TaxRateViewSet, basename="tax-rate")
@@ -21,9 +21,9 @@ router.register("card-fee-rules", sales_views.CardFeeRuleViewSet, basename="card
 router.register("invoices", sales_views.InvoiceViewSet, basename="invoice")
 router.register("credit-notes", sales_views.CreditNoteViewSet, basename="credit-note")
 router.register("fiscal-journal", sales_views.FiscalJournalViewSet, basename="fiscal-journal")
-router.register("fiscal-closings", sales_views.FiscalClosingViewSet, basename="fiscal-closing")
+router.register("fiscal-closings", fiscal_views.FiscalClosingViewSet, basename="fiscal-closing")
 router.register("recall", sales_views.RecallViewSet, basename="recall")
-router.register("sales-reports", sales_views.SalesReportViewSet, basename="sales-report")
+router.register("sales-reports", report_views.SalesReportViewSet, basename="sales-report")
 router.register("accounting", fec_views.AccountingViewSet, basename="accounting")
 
 urlpatterns = router.urls

@@ -2,8 +2,12 @@
 conservation, archiving). Append-only, each entry chained to the previous one by SHA-256; on
 PostgreSQL a trigger refuses UPDATE and DELETE (migration 0005)."""
 
+from datetime import date
+
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.chain import AppendOnlyModel as BaseAppendOnlyModel
@@ -65,6 +69,15 @@ class ClosingPeriod(models.TextChoices):
     YEAR = "year", _("Year")
 
 
+def period_label(period_type: str, start: date) -> str:
+    """A period as staff say it: "5 December 2026", "December 2026", "2026" (in their language)."""
+    if period_type == ClosingPeriod.DAY:
+        return date_format(start, "DATE_FORMAT")
+    if period_type == ClosingPeriod.MONTH:
+        return date_format(start, "YEAR_MONTH_FORMAT")
+    return str(start.year)
+
+
 class FiscalClosing(BaseModel, AppendOnlyModel):
     """Totals of a closed day, month or year, and the running grand total of its kind."""
 
@@ -86,6 +99,8 @@ class FiscalClosing(BaseModel, AppendOnlyModel):
     class Meta:
         ordering = ["period_type", "-period_start"]
         verbose_name = _("fiscal closing")
+        verbose_name_plural = _("fiscal closings")
+        permissions = [("close_fiscal_period", "Can close a fiscal period (day, month, year)")]
         constraints = [
             models.UniqueConstraint(fields=["period_type", "period_start"], name="commerce_fiscalclosing_unique"),
             models.CheckConstraint(
@@ -94,4 +109,8 @@ class FiscalClosing(BaseModel, AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.period_type} {self.period_start}: {self.period_total_incl_tax}"
+        return gettext("Closing of %(period)s") % {"period": self.period_label}
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period_type, self.period_start)

@@ -91,16 +91,18 @@ def test_verify_command_reports_an_intact_chain(paid_sales):
 
 def test_closings_store_period_totals_and_the_running_grand_total(paid_sales):
     today = timezone.localdate()
-    with pytest.raises(exceptions.ClosingInvalid):
+    with pytest.raises(exceptions.ClosingRefused) as not_ended:
         fiscal.fiscal_period_close(period_type=ClosingPeriod.DAY, day=today)
+    assert not_ended.value.code == "period_not_ended"
     # Move "today" forward: the sales' day has ended.
     tomorrow = today + timedelta(days=1)
     from unittest import mock
 
     with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=tomorrow):
         day = fiscal.fiscal_period_close(period_type=ClosingPeriod.DAY, day=today)
-        with pytest.raises(exceptions.ClosingInvalid):
+        with pytest.raises(exceptions.ClosingRefused) as again:
             fiscal.fiscal_period_close(period_type=ClosingPeriod.DAY, day=today)
+    assert again.value.code == "period_already_closed"
     assert day.sales_total_incl_tax == Decimal("150.00")
     assert day.period_total_incl_tax == Decimal("150.00")
     assert day.grand_total_incl_tax == Decimal("150.00")
@@ -131,14 +133,20 @@ def test_close_due_closes_day_month_and_year_once(paid_sales):
     new_year = date(today.year + 1, 1, 1)
     with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=new_year):
         closed = fiscal.fiscal_close_due()
-        assert [c.period_type for c in closed] == ["day", "month", "year"]
+        # Every day from the first entry's to New Year's Eve, in order, then the month and the year.
+        days = [c for c in closed if c.period_type == "day"]
+        assert [c.period_start for c in days] == [
+            today + timedelta(days=n) for n in range((date(today.year, 12, 31) - today).days + 1)
+        ]
+        assert [c.period_type for c in closed[len(days) :]] == ["month", "year"]
+        assert sum(c.sales_total_incl_tax for c in days) == Decimal("150.00")
         assert fiscal.fiscal_close_due() == []
         # The sales of today are in the yearly closing only when today is in that year.
         year = next(c for c in closed if c.period_type == "year")
         assert year.period_start == date(today.year, 1, 1)
         assert year.sales_total_incl_tax == Decimal("150.00")
         # Closings come in order: an earlier day cannot be closed after a later one.
-        with pytest.raises(exceptions.ClosingInvalid):
+        with pytest.raises(exceptions.ClosingRefused):
             fiscal.fiscal_period_close(period_type=ClosingPeriod.DAY, day=date(today.year, 1, 1) - timedelta(days=400))
 
 

@@ -5,8 +5,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from erp.commerce.exceptions import ClosingInvalid
 from erp.commerce.fiscal import fiscal_close_due, fiscal_period_close
+from erp.core.exceptions import DomainError
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
                 raise CommandError("Give both --period and --day, or neither.")
             else:
                 closings = fiscal_close_due()
-        except ClosingInvalid as error:
+        except DomainError as error:
             raise CommandError(error.message) from error
         for closing in closings:
             self.stdout.write(

@@ -1,0 +1,181 @@
+"""Fiscal closings in the Sales menu: the day, month and year closings with their totals, running
+grand total and hash; "Close yesterday" for accounting when the nightly task missed it (the
+service closes every period left open, in order); the Z-report PDF of each closed day.
+
+The screens parse and render; the rules are ``fiscal``'s and the Z-report ``zreport``'s."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import HeaderButton
+
+from erp.core.exceptions import DomainError
+
+from . import fiscal, zreport
+from .models import ClosingPeriod, FiscalClosing
+from .models.fiscal import period_label
+from .money import format_money
+
+CLOSE_PERMISSION = "commerce.close_fiscal_period"
+INDEX = "commerce_fiscalclosing:index"
+
+
+def nowrap(text: str) -> str:
+    return text.replace(" ", "\xa0")
+
+
+class MoneyColumn(Column):
+    """An amount as the language writes it, right-aligned, sortable by its field."""
+
+    def __init__(self, name, label, **kwargs):
+        super().__init__(name, label=label, sort_key=name, classname="w-text-right", **kwargs)
+
+    def get_value(self, instance):
+        return nowrap(format_money(getattr(instance, self.name)))
+
+
+class HashColumn(Column):
+    """The first characters of a SHA-256 fingerprint; the whole of it on hover and on the
+    closing's page."""
+
+    cell_template_name = "commerce/admin/tables/hash_cell.html"
+
+
+class ZReportColumn(Column):
+    """A link to the Z-report PDF of a day closing (a month or a year has none)."""
+
+    cell_template_name = "commerce/admin/tables/z_report_cell.html"
+
+    def get_value(self, instance):
+        if instance.period_type != ClosingPeriod.DAY:
+            return ""
+        return reverse("commerce_fiscalclosing:z_report", args=[instance.pk])
+
+
+class FiscalClosingIndexView(generic.IndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm(CLOSE_PERMISSION):
+            buttons.append(
+                HeaderButton(_("Close yesterday"), url=reverse("commerce_fiscalclosing:close_due"), icon_name="lock")
+            )
+        return buttons
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.period_type == ClosingPeriod.DAY:
+            buttons.append(
+                ListingMenuItem(
+                    _("Z-report (PDF)"),
+                    url=reverse("commerce_fiscalclosing:z_report", args=[instance.pk]),
+                    icon_name="download",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class FiscalCloseDueView(WagtailAdminTemplateMixin, TemplateView):
+    """Lists the periods still open that have ended, then closes them all on confirmation."""
+
+    template_name = "commerce/admin/fiscal_close_due.html"
+    page_title = _("Close yesterday")
+    header_icon = "lock"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(CLOSE_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(INDEX), "label": FiscalClosing._meta.verbose_name_plural.capitalize()},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["due"] = [
+            {"kind": ClosingPeriod(period_type).label, "label": period_label(period_type, start)}
+            for period_type, start, _end in fiscal.fiscal_periods_due()
+        ]
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            closings = fiscal.fiscal_close_due(actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("commerce_fiscalclosing:close_due")
+        if not closings:
+            messages.info(request, gettext("Nothing to close: every period up to yesterday is already closed."))
+        else:
+            messages.success(
+                request,
+                gettext("Closed: %(periods)s.")
+                % {"periods": ", ".join(f"{c.period_label} ({c.get_period_type_display().lower()})" for c in closings)},
+            )
+        return redirect(INDEX)
+
+
+class ZReportView(View):
+    """The Z-report PDF of a closed day; audited."""
+
+    def get(self, request, pk):
+        if not request.user.has_perm("commerce.view_fiscalclosing"):
+            raise PermissionDenied
+        closing = get_object_or_404(FiscalClosing, pk=pk)
+        try:
+            report, pdf = zreport.z_report_download(closing=closing, actor=request.user, channel="admin")
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(INDEX)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+        return response
+
+
+class FiscalClosingViewSet(ModelViewSet):
+    model = FiscalClosing
+    name = "commerce_fiscalclosing"
+    url_prefix = "commerce/fiscal-closings"
+    icon = "date"
+    menu_label = _("Fiscal closings")
+    index_view_class = FiscalClosingIndexView
+    list_display = [
+        # One line per closing: the period's words do not wrap.
+        Column("period", label=_("Period"), sort_key="period_start", accessor=lambda c: nowrap(c.period_label)),
+        Column("get_period_type_display", label=_("Kind")),
+        MoneyColumn("sales_total_incl_tax", _("Sales incl. VAT")),
+        MoneyColumn("credit_notes_total_incl_tax", _("Credit notes")),
+        MoneyColumn("period_total_incl_tax", _("Total of the period")),
+        MoneyColumn("tax_total", _("of which VAT")),
+        MoneyColumn("grand_total_incl_tax", _("Grand total")),
+        ZReportColumn("z_report", label=_("Z-report")),
+        HashColumn("hash", label=_("Fingerprint")),
+    ]
+    list_filter = ["period_type"]
+    exclude_form_fields = []  # every field is non-editable: closings are append-only
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("close-due/", FiscalCloseDueView.as_view(), name="close_due"),
+            path("z-report/<uuid:pk>/", ZReportView.as_view(), name="z_report"),
+        ]
