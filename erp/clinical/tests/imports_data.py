@@ -5,7 +5,9 @@ import io
 
 from openpyxl import Workbook
 
-PATIENT_HEADER = "N° patient;Nom;Prénom;Date de naissance;Sexe;Téléphone;E-mail;Adresse;CP;Ville;Langue;Provenance;Remarques"
+PATIENT_HEADER = (
+    "N° patient;Nom;Prénom;Date de naissance;Sexe;Téléphone;E-mail;Adresse;CP;Ville;Langue;Provenance;Remarques"
+)
 
 
 def patient_line(n: int, **overrides) -> str:

@@ -34,6 +34,11 @@ def desk():
     return user_with_role("reception", "desk@import.example")
 
 
+def upload_one(actor):
+    data = patients_csv([patient_line(1)])
+    return services.import_job_create(kind="patients", filename="p.csv", data=data, actor=actor)
+
+
 def run(job, *, dry_run, actor):
     services.import_job_start(job=job, dry_run=dry_run, actor=actor, enqueue=False)
     return services.import_job_execute(job_id=job.pk)
@@ -88,7 +93,7 @@ def test_mapping_proposed_from_french_and_english_headers():
 
 
 def test_mapping_refuses_unknown_columns_and_missing_required_fields(desk):
-    job = services.import_job_create(kind="patients", filename="p.csv", data=patients_csv([patient_line(1)]), actor=desk)
+    job = upload_one(desk)
     with pytest.raises(DomainError) as missing:
         services.import_job_map(job=job, mapping={"first_name": "Prénom"}, actor=desk)
     assert missing.value.code == "import_mapping_incomplete" and missing.value.field == "last_name"
@@ -139,7 +144,7 @@ def test_patients_are_created_through_the_clinical_services(desk):
 
 
 def test_the_upload_is_kept_in_the_private_documents_storage(desk):
-    job = services.import_job_create(kind="patients", filename="p.csv", data=patients_csv([patient_line(1)]), actor=desk)
+    job = upload_one(desk)
     assert job.object_key.startswith("imports/") and bucket("documents").exists(job.object_key)
     assert ("documents", job.object_key) in {(b, ref.key) for b, ref in file_references()}
 
@@ -215,7 +220,7 @@ def test_dry_run_writes_nothing_and_reports_as_the_real_run(desk):
 
 
 def test_real_run_needs_a_dry_run_of_the_current_columns_and_runs_once(desk):
-    job = services.import_job_create(kind="patients", filename="p.csv", data=patients_csv([patient_line(1)]), actor=desk)
+    job = upload_one(desk)
     with pytest.raises(DomainError) as unchecked:
         services.import_job_start(job=job, dry_run=False, actor=desk, enqueue=False)
     assert unchecked.value.code == "import_dry_run_required"
@@ -236,7 +241,7 @@ def test_real_run_needs_a_dry_run_of_the_current_columns_and_runs_once(desk):
 
 
 def test_the_task_runs_after_commit(desk, django_capture_on_commit_callbacks):
-    job = services.import_job_create(kind="patients", filename="p.csv", data=patients_csv([patient_line(1)]), actor=desk)
+    job = upload_one(desk)
     with django_capture_on_commit_callbacks() as callbacks:
         services.import_job_start(job=job, dry_run=True, actor=desk)
         job.refresh_from_db()
@@ -250,7 +255,10 @@ def test_the_task_runs_after_commit(desk, django_capture_on_commit_callbacks):
 def test_xlsx_with_date_cells_and_numeric_phones(desk):
     data = xlsx(
         ["Nom", "Prénom", "Date de naissance", "Téléphone", "Email"],
-        [["Petit", "Anne", datetime.datetime(1975, 6, 1), 612345678, "anne@example.fr"], ["Grand", "Luc", None, None, ""]],
+        [
+            ["Petit", "Anne", datetime.datetime(1975, 6, 1), 612345678, "anne@example.fr"],
+            ["Grand", "Luc", None, None, ""],
+        ],
     )
     job = import_file(data, desk, filename="export.xlsx")
     assert (job.created_count, job.rejected_count) == (1, 1)
