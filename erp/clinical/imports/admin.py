@@ -65,7 +65,11 @@ class AdminPageMixin(WagtailAdminTemplateMixin):
     header_icon = "download"
 
     def get_breadcrumbs_items(self):
-        return [*super().get_breadcrumbs_items(), {"url": reverse("clinical_import:index"), "label": _("Import")}]
+        # The last item is the page's own title (Wagtail shows it as the header).
+        return [*super().get_breadcrumbs_items(), *self.trail(), {"url": "", "label": self.get_page_title()}]
+
+    def trail(self) -> list[dict]:
+        return [{"url": reverse("clinical_import:index"), "label": _("Import")}]
 
 
 class ImportIndexView(ImportPermissionMixin, AdminPageMixin, TemplateView):
@@ -75,6 +79,9 @@ class ImportIndexView(ImportPermissionMixin, AdminPageMixin, TemplateView):
 
     def get_page_title(self):
         return _("Import patients or appointments")
+
+    def trail(self) -> list[dict]:
+        return []
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,6 +133,7 @@ class ImportJobView(ImportPermissionMixin, AdminPageMixin, TemplateView):
             can_change=not job.is_busy and job.status != ImportStatus.DONE,
             can_run=job.status == ImportStatus.CHECKED and job.checked_mapping == job.mapping,
             issues=list(job.issues.order_by("row_number")[:ISSUES_SHOWN]) if not job.is_busy else [],
+            patient_links=job.kind == ImportKind.PATIENTS and self.request.user.has_perm("clinical.view_patient"),
             issues_more=max(0, job.issues.count() - ISSUES_SHOWN) if not job.is_busy else 0,
             mapped_fields=mapped,
             outcomes=ImportOutcome,

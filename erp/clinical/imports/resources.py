@@ -99,7 +99,8 @@ def form_refusal(form: forms.Form) -> RowResult:
     parts, first = [], ""
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
-        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        text = " ".join(errors)
+        parts.append(_("%(field)s: %(errors)s") % {"field": label, "errors": text} if label else text)
         first = first or (name if name != "__all__" else "")
     return refused("; ".join(parts), code="import_row_invalid", field=first)
 
@@ -359,10 +360,10 @@ class PatientRows(RowsBase):
             other = candidates[0]
             reasons = ", ".join(str(REASON_TEXT[r]) for r in other.shared_keys(identity))
             where = (
-                _("an existing patient") if other.patient_id else _("row %(row)d") % {"row": other.row_number}
+                _("of an existing patient") if other.patient_id else _("of row %(row)d") % {"row": other.row_number}
             )
             return refused(
-                _("Possible duplicate of %(where)s (%(reasons)s) with another name or birth date: not created. "
+                _("Possible duplicate %(where)s (%(reasons)s) with another name or birth date: not created. "
                   "Check the two records, then add this patient by hand if they are different people.")
                 % {"where": where, "reasons": reasons},
                 code="import_possible_duplicate",

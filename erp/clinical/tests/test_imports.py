@@ -1,10 +1,12 @@
 """Import of patients and appointments from the old software (issue 29): services and rules."""
 
 import datetime
+import threading
 import zoneinfo
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import translation
 
 from erp.clinical.imports import services
@@ -352,3 +354,66 @@ def test_command_dry_run_then_commit_with_report(desk, tmp_path):
     assert text.startswith("Ligne,Résultat,Champ,Motif") and ",bad," in text
     call_command("import_patients", str(source), "--commit")
     assert Patient.objects.count() == 1
+
+
+# --- Two runs at the same moment ----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_the_same_file_at_the_same_moment_create_each_patient_once():
+    """Two people import the same file at once (two jobs, two workers): the identity locks make
+    the second run of each row wait, then find the patient the first one created."""
+    desk = user_with_role("reception", "desk@import-race.example")
+    lines = [patient_line(n, id="" if n % 2 else f"P{n:04d}") for n in range(1, 31)]
+    jobs = []
+    for _n in range(2):
+        job = services.import_job_create(kind="patients", filename="p.csv", data=patients_csv(lines), actor=desk)
+        services.import_job_start(job=job, dry_run=False, actor=desk, checked_first=False, enqueue=False)
+        jobs.append(job)
+    barrier = threading.Barrier(2)
+
+    def worker(job):
+        try:
+            barrier.wait()
+            services.import_job_execute(job_id=job.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done = [ImportJob.objects.get(pk=job.pk) for job in jobs]
+    assert [job.status for job in done] == [ImportStatus.DONE, ImportStatus.DONE]
+    assert sum(job.created_count for job in done) == 30
+    assert sum(job.existing_count for job in done) == 30
+    assert Patient.objects.count() == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_worker_on_the_same_job_leaves_it_to_the_first():
+    desk = user_with_role("reception", "desk@import-worker.example")
+    job = services.import_job_create(
+        kind="patients", filename="p.csv", data=patients_csv([patient_line(n) for n in range(1, 6)]), actor=desk
+    )
+    services.import_job_start(job=job, dry_run=False, actor=desk, checked_first=False, enqueue=False)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_first(processed):
+        started.set()
+        release.wait(10)
+
+    first = threading.Thread(
+        target=lambda: (services.import_job_execute(job_id=job.pk, on_row=slow_first), connection.close())
+    )
+    first.start()
+    started.wait(10)
+    try:
+        second = services.import_job_execute(job_id=job.pk)  # returns at once: the first holds the job
+        assert second.status == ImportStatus.RUNNING
+    finally:
+        release.set()
+        first.join()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.created_count == 5 and Patient.objects.count() == 5

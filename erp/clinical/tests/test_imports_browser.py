@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from erp.clinical.models import ImportJob, ImportStatus, Patient
 from erp.testing.browser import admin_sign_in, skip_without_chromium
@@ -45,7 +46,7 @@ def two_hundred_rows_with_mistakes() -> bytes:
 
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def test_reception_imports_200_rows_with_mistakes_and_sees_the_report(browser, live_server, tmp_path):
@@ -66,6 +67,10 @@ def test_reception_imports_200_rows_with_mistakes_and_sees_the_report(browser, l
     assert page.locator("select[name=last_name]").input_value() == "Nom"
     assert page.locator("select[name=phone]").input_value() == "Téléphone"
     assert page.locator("#import-preview tbody tr").count() == 10
+    assert "Rejeté" in page.locator("#import-preview tbody tr").nth(4).inner_text()  # row 6: 31/02/1990
+    page.locator("select[name=last_name]").scroll_into_view_if_needed()
+    shot(page, "2b-columns")
+    page.locator("h1").first.scroll_into_view_if_needed()
     assert page.locator("button[value=run]").count() == 0  # the real import comes after a dry run
 
     page.click("button[value=dry_run]")
@@ -124,8 +129,8 @@ def test_the_progress_bar_follows_a_running_import(browser, live_server):
     assert page.locator("#import-progress").get_attribute("value") == "25"
     shot(page, "5-progress")
     ImportJob.objects.filter(pk=job.pk).update(processed_rows=300)
-    page.wait_for_function("document.getElementById('import-progress').value == 75")
-    assert page.locator("#import-processed").inner_text() == "300"
+    expect(page.locator("#import-processed")).to_have_text("300")
+    assert page.locator("#import-progress").evaluate("bar => bar.value") == 75
     ImportJob.objects.filter(pk=job.pk).update(processed_rows=400, status=ImportStatus.DONE, created_count=400)
     page.wait_for_selector("#import-result")
     assert page.locator("#count-created").inner_text() == "400"
