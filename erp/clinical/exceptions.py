@@ -97,3 +97,30 @@ class DuplicateReviewRefused(NotAllowed):
     """The patient is not flagged as a possible duplicate (nothing to review)."""
 
     default_code = "duplicate_not_flagged"
+
+
+# --- Imports from the old software (issue 29) ---------------------------------------------------
+
+
+class ImportFileRefused(Unprocessable):
+    """The upload is not a CSV or XLSX table this import can read (type, size, rows, header)."""
+
+    default_code = "import_file_refused"
+
+
+class ImportMappingInvalid(InvalidInput):
+    """The column mapping names an unknown field or column, or leaves a required field unmapped."""
+
+    default_code = "import_mapping_invalid"
+
+
+class ImportRunRefused(NotAllowed):
+    """The job cannot run now (already queued or running, or no dry run of its current mapping)."""
+
+    default_code = "import_run_refused"
+
+
+class ImportRowRefused(InvalidInput):
+    """One row of an import cannot be imported (the report says why); the run goes on."""
+
+    default_code = "import_row_invalid"

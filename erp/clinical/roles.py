@@ -59,6 +59,9 @@ PERMISSIONS = {
         *_AGENDA,
         "clinical.view_calendlydelivery",
         "clinical.replay_calendlydelivery",
+        # Moving in: imports from the old software (issue 29).
+        "clinical.view_importjob",
+        "clinical.add_importjob",
     ],
     "accounting": [
         *_crud("patient", "view"),

@@ -18,3 +18,6 @@ def search_counts_fold_task() -> None:
     from .services import search_counts_fold
 
     search_counts_fold()
+
+
+from .imports.tasks import import_job_run_task  # noqa: E402, F401 - registered with the queue

@@ -33,6 +33,7 @@ from erp.core.wagtail_admin import AuditedEditView as RecordAuditedEditView
 from erp.ops.audit import audit_reads, audit_record
 
 from . import admin_views, agenda_admin, selectors, services
+from .imports.admin import ImportViewSet
 from .models import Appointment, CalendlyDelivery, Encounter, Patient, PatientGuardian, ReferralSource
 
 CONTACT_PERM = "clinical.view_patient_contact"
@@ -565,4 +566,5 @@ class ClinicalViewSetGroup(ModelViewSetGroup):
         GuardianViewSet,
         ReferralSourceViewSet,
         CalendlyDeliveryViewSet,
+        ImportViewSet,
     )

@@ -178,6 +178,13 @@ API = table(
     # Calendly signs its calls; an agenda feed URL carries its own secret token.
     route("calendly-webhook", POST=EVERYONE),
     route("clinical-agenda-feed", GET=EVERYONE),
+    # Moving in: imports of patients and appointments from the old software (issue 29).
+    resource("import-job", read=roles(ADMIN, RECEPTION), create=roles(ADMIN, RECEPTION)),
+    route("import-job-mapping", POST=roles(ADMIN, RECEPTION)),
+    route("import-job-preview", GET=roles(ADMIN, RECEPTION)),
+    route("import-job-dry-run", POST=roles(ADMIN, RECEPTION)),
+    route("import-job-run", POST=roles(ADMIN, RECEPTION)),
+    route("import-job-report", GET=roles(ADMIN, RECEPTION)),
     # Commerce I: catalog, purchasing, stock.
     resource("tax-rate", read=COMMERCE_READERS, write=CATALOG_EDITORS),
     resource("product-category", read=CATALOG_READERS, write=CATALOG_EDITORS),
@@ -345,6 +352,7 @@ ADMIN_SCREENS = table(
     screen("clinical_appointment:*", FRONT_DESK),
     screen("clinical_calendlydelivery:*", FRONT_DESK),
     screen("clinical_agenda:*", FRONT_DESK),
+    screen("clinical_import:*", roles(ADMIN, RECEPTION)),
     # Commerce.
     screen("commerce_taxrate:*", COMMERCE_READERS),
     screen("commerce_productcategory:*", CATALOG_READERS),

@@ -1,4 +1,7 @@
-"""PostgreSQL advisory locks held until the current transaction ends: the one place that takes them."""
+"""PostgreSQL advisory locks (until the transaction ends, or for a job's session): the one place taking them."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -14,3 +17,19 @@ def advisory_xact_lock(key: int, name: str | None = None) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
         else:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [key, name])
+
+
+@contextmanager
+def advisory_session_lock_or_skip(key: int, name: str) -> Iterator[bool]:
+    """Try to take the lock ``name`` in the namespace ``key`` for the connection's session (across
+    the many transactions of a long job); yields whether it was taken, and releases it after.
+    A worker that yields False leaves the work to the one holding the lock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [key, name])
+        taken = bool(cursor.fetchone()[0])
+    try:
+        yield taken
+    finally:
+        if taken:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [key, name])

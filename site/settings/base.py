@@ -406,7 +406,14 @@ SPECTACULAR_SETTINGS = {
         "erp.core.api.schema.refuse_unknown_fields",
     ],
     # A sale's status is shown by the sale and by the sales list: one enum, named after it.
-    "ENUM_NAME_OVERRIDES": {"SaleStatusEnum": "erp.commerce.models.sales.SaleStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "SaleStatusEnum": "erp.commerce.models.sales.SaleStatus",
+        "ImportKindEnum": "erp.clinical.models.imports.ImportKind",
+        "ImportOutcomeEnum": "erp.clinical.models.imports.ImportOutcome",
+        # The names these two had before the imports' enums of the same field names came.
+        "KindEnum": "erp.clinical.models.DocumentKind",
+        "OutcomeEnum": "erp.clinical.models.agenda.CalendlyOutcome",
+    },
 }
 
 # --- Wagtail ------------------------------------------------------------------------------------

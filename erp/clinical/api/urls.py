@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from ..imports.api import ImportJobViewSet
 from . import views
 
 router = DefaultRouter(trailing_slash=True)
@@ -16,6 +17,7 @@ router.register("photos", views.ClinicalPhotoViewSet, basename="clinical-photo")
 router.register("appointments", views.AppointmentViewSet, basename="appointment")
 router.register("integrations/calendly/deliveries", views.CalendlyDeliveryViewSet, basename="calendly-delivery")
 router.register("agenda-feeds", views.CalendarFeedViewSet, basename="agenda-feed")
+router.register("imports", ImportJobViewSet, basename="import-job")
 
 urlpatterns = [
     # Calendly posts to this exact URL (no trailing slash).

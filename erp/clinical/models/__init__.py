@@ -500,3 +500,13 @@ from .agenda import (  # noqa: E402, F401 - the agenda models live in their own 
     PractitionerCalendarFeed,
     new_feed_token,
 )
+
+# --- Moving in: imports from the old software (issue 29) ----------------------------------------
+from .imports import (  # noqa: E402, F401 - the import models live in their own module
+    ImportedRecord,
+    ImportJob,
+    ImportKind,
+    ImportOutcome,
+    ImportRowIssue,
+    ImportStatus,
+)
