@@ -7,6 +7,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.models import BaseModel
 
@@ -25,19 +26,19 @@ LIVE_APPOINTMENT_KINDS = (*REMINDER_KINDS, MessageKind.CONFIRMATION, MessageKind
 
 
 class MessageChannel(models.TextChoices):
-    EMAIL = "email", _("E-mail")
-    SMS = "sms", _("SMS")
+    EMAIL = "email", pgettext_lazy("patient message", "E-mail")
+    SMS = "sms", pgettext_lazy("patient message", "SMS")
 
 
 class MessageStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
+    QUEUED = "queued", pgettext_lazy("patient message", "Queued")
     # Claimed by one worker (select_for_update skip_locked): no other worker sends it.
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    DELIVERED = "delivered", _("Delivered")
-    FAILED = "failed", _("Failed")
+    SENDING = "sending", pgettext_lazy("patient message", "Sending")
+    SENT = "sent", pgettext_lazy("patient message", "Sent")
+    DELIVERED = "delivered", pgettext_lazy("patient message", "Delivered")
+    FAILED = "failed", pgettext_lazy("patient message", "Failed")
     # Not sent, on purpose (skip_reason): cancelled, moved, patient not to be contacted...
-    SKIPPED = "skipped", _("Not sent")
+    SKIPPED = "skipped", pgettext_lazy("patient message", "Not sent")
 
 
 class SkipReason(models.TextChoices):
@@ -99,7 +100,10 @@ class ReminderSettings(BaseModel):
     A location without a row uses the defaults below."""
 
     location = models.OneToOneField(
-        "core.ClinicLocation", on_delete=models.CASCADE, related_name="reminder_settings", verbose_name=_("location")
+        "core.ClinicLocation",
+        on_delete=models.CASCADE,
+        related_name="reminder_settings",
+        verbose_name=pgettext_lazy("patient message", "location"),
     )
     first_reminder_hours = models.PositiveIntegerField(
         _("first reminder (hours before)"), null=True, blank=True, default=48,

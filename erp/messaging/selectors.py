@@ -90,6 +90,11 @@ def window_for(location_id) -> Window:
     )
 
 
+def default_location():
+    """Where an appointment that names no location takes place (the clinic settings say)."""
+    return AppSettings.load().default_location
+
+
 def contact_route(patient: Patient) -> tuple[str | None, str]:
     """``(channel, address)`` by the patient's preferred method, falling back to the other one;
     ``(None, "")`` when there is neither. WhatsApp goes by SMS (see ``sms.py``)."""
@@ -120,6 +125,21 @@ def messages_of_appointment(appointment) -> QuerySet[Message]:
 
 def messages_of_patient(patient) -> QuerySet[Message]:
     return Message.objects.filter(patient=patient).select_related("appointment").order_by("-due_at")
+
+
+# A claimed message is sent within seconds; one still ``sending`` after this lost its worker.
+STUCK_AFTER = datetime.timedelta(minutes=15)
+
+
+def messages_health(*, now=None) -> dict:
+    """For diagnostics: failed messages (retries used up) and claimed ones never finished."""
+    now = now or timezone.now()
+    counts = Message.objects.aggregate(
+        failed=Count("id", filter=Q(status=MessageStatus.FAILED)),
+        stuck_sending=Count("id", filter=Q(status=MessageStatus.SENDING, updated_at__lt=now - STUCK_AFTER)),
+        queued_overdue=Count("id", filter=Q(status=MessageStatus.QUEUED, due_at__lt=now - STUCK_AFTER)),
+    )
+    return counts
 
 
 def no_show_rate_by_reminder(*, start=None, end=None, practitioner=None, now=None) -> dict:

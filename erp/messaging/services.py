@@ -255,7 +255,7 @@ def clinic_name() -> str:
 def message_context(message: Message) -> dict:
     """What a message says: date, time, place and practitioner; nothing else about the visit."""
     appointment = message.appointment
-    location = appointment.location
+    location = appointment.location or selectors.default_location()
     window = selectors.window_for(appointment.location_id)
     place = ", ".join(
         part for part in (location.name, location.address_line1, " ".join(

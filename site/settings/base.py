@@ -419,7 +419,11 @@ SPECTACULAR_SETTINGS = {
         "erp.core.api.schema.refuse_unknown_fields",
     ],
     # A sale's status is shown by the sale and by the sales list: one enum, named after it.
-    "ENUM_NAME_OVERRIDES": {"SaleStatusEnum": "erp.commerce.models.sales.SaleStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "SaleStatusEnum": "erp.commerce.models.sales.SaleStatus",
+        "MessageKindEnum": "erp.messaging.models.MessageKind",
+        "KindEnum": "erp.clinical.models.DocumentKind",  # its name before messages had a kind too
+    },
 }
 
 # --- Wagtail ------------------------------------------------------------------------------------

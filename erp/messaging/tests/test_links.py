@@ -16,19 +16,22 @@ from erp.messaging import services
 from erp.messaging.models import Message, MessageKind, MessageStatus
 from erp.ops.models import AuditLog
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from .utils import committed
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def booked(location):
     patient = PatientFactory(email="anna@example.org", preferred_language="ru", first_name="Анна")
     start = timezone.now() + datetime.timedelta(days=4)
-    appointment = clinical.appointment_create(
-        data={"patient": patient, "practitioner": PractitionerFactory(display_name="Dr Claire Martin"),
-              "location": location, "scheduled_start": start, "scheduled_end": start + datetime.timedelta(minutes=30),
-              "notes": "Laser: tache pigmentaire"},
-        actor=user_with_role("reception", "link-desk@example.org"),
-    )
+    with committed():
+        appointment = clinical.appointment_create(
+            data={"patient": patient, "practitioner": PractitionerFactory(display_name="Dr Claire Martin"),
+                  "location": location, "scheduled_start": start,
+                  "scheduled_end": start + datetime.timedelta(minutes=30), "notes": "Laser: tache pigmentaire"},
+            actor=user_with_role("reception", "link-desk@example.org"),
+        )
     return appointment
 
 
@@ -69,7 +72,8 @@ def test_confirming_through_the_link_confirms_once_with_an_audit_row(booked, mai
 
 
 def test_cancelling_through_the_link_cancels_and_sends_the_notice(booked, mailoutbox):
-    Client().post(path_of(link_of(mailoutbox)), {"action": "cancel"})
+    with committed():
+        Client().post(path_of(link_of(mailoutbox)), {"action": "cancel"})
     booked.refresh_from_db()
     assert booked.status == AppointmentStatus.CANCELLED
     assert booked.cancellation_reason == "Cancelled by the patient (message link)"
@@ -100,10 +104,12 @@ def test_an_expired_link_is_refused(booked, mailoutbox, settings):
 def test_the_link_of_a_moved_appointment_no_longer_applies(booked, mailoutbox):
     path = path_of(link_of(mailoutbox))
     later = booked.scheduled_start + datetime.timedelta(days=1)
-    clinical.appointment_update(
-        appointment=booked, data={"scheduled_start": later, "scheduled_end": later + datetime.timedelta(minutes=30)},
-        actor=user_with_role("reception", "mover@example.org"),
-    )
+    with committed():
+        clinical.appointment_update(
+            appointment=booked,
+            data={"scheduled_start": later, "scheduled_end": later + datetime.timedelta(minutes=30)},
+            actor=user_with_role("reception", "mover@example.org"),
+        )
     page = Client().post(path, {"action": "cancel"})
     assert page.status_code == 409
     booked.refresh_from_db()

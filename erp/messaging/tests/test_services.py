@@ -15,7 +15,9 @@ from erp.messaging.models import Message, MessageKind, MessageStatus, ReminderSe
 from erp.messaging.selectors import Window, window_for
 from erp.ops.models import AuditLog
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from .utils import committed
+
+pytestmark = pytest.mark.django_db
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -31,17 +33,18 @@ def desk():
 
 
 def book(desk, patient, start, **extra):
-    return clinical.appointment_create(
-        data={
-            "patient": patient,
-            "practitioner": extra.pop("practitioner", None) or PractitionerFactory(display_name="Dr Claire Martin"),
-            "scheduled_start": start,
-            "scheduled_end": start + datetime.timedelta(minutes=30),
-            "notes": "Acné sévère, isotrétinoïne",  # a health detail that no message may carry
-            **extra,
-        },
-        actor=desk,
-    )
+    with committed():
+        return clinical.appointment_create(
+            data={
+                "patient": patient,
+                "practitioner": extra.pop("practitioner", None) or PractitionerFactory(display_name="Dr Claire Martin"),
+                "scheduled_start": start,
+                "scheduled_end": start + datetime.timedelta(minutes=30),
+                "notes": "Acné sévère, isotrétinoïne",  # a health detail that no message may carry
+                **extra,
+            },
+            actor=desk,
+        )
 
 
 def kinds(appointment):
@@ -80,7 +83,8 @@ def test_a_reminder_due_later_is_sent_by_the_dispatcher_once(location, patient, 
     appointment = book(desk, patient, start)
     mailoutbox.clear()
     assert services.messages_claim_due(now=start - datetime.timedelta(hours=49)) == []
-    claimed = services.messages_claim_due(now=start - datetime.timedelta(hours=47))
+    with committed():
+        claimed = services.messages_claim_due(now=start - datetime.timedelta(hours=47))
     assert len(claimed) == 1 and len(mailoutbox) == 1
     assert "Rappel" in mailoutbox[0].subject
     assert services.messages_claim_due(now=start - datetime.timedelta(hours=47)) == []
@@ -138,7 +142,8 @@ def test_opting_out_after_booking_stops_the_reminders(location, patient, desk, m
     appointment = book(desk, patient, start)
     patient.contact_opt_out = True
     patient.save()
-    services.messages_claim_due(now=start - datetime.timedelta(hours=47))
+    with committed():
+        services.messages_claim_due(now=start - datetime.timedelta(hours=47))
     reminder = Message.objects.get(appointment=appointment, kind=MessageKind.REMINDER_FIRST)
     assert (reminder.status, reminder.skip_reason) == (MessageStatus.SKIPPED, SkipReason.NOT_CONTACTABLE)
     assert len(mailoutbox) == 1  # the confirmation only
@@ -147,7 +152,8 @@ def test_opting_out_after_booking_stops_the_reminders(location, patient, desk, m
 def test_cancelling_drops_the_reminders_and_sends_a_notice(location, patient, desk, mailoutbox):
     start = paris(5, 10)
     appointment = book(desk, patient, start)
-    clinical.appointment_cancel(appointment=appointment, reason="Patient called", actor=desk)
+    with committed():
+        clinical.appointment_cancel(appointment=appointment, reason="Patient called", actor=desk)
     assert kinds(appointment) == {
         (MessageKind.CONFIRMATION, MessageStatus.SENT),
         (MessageKind.REMINDER_FIRST, MessageStatus.SKIPPED),
@@ -157,7 +163,8 @@ def test_cancelling_drops_the_reminders_and_sends_a_notice(location, patient, de
     assert "annulé" in mailoutbox[-1].subject
     assert "/appointments/reply/" not in mailoutbox[-1].body  # nothing left to confirm
     # Never a reminder for a cancelled appointment, even one claimed before the cancel.
-    services.messages_claim_due(now=start - datetime.timedelta(hours=1))
+    with committed():
+        services.messages_claim_due(now=start - datetime.timedelta(hours=1))
     assert len(mailoutbox) == 2
 
 
@@ -166,7 +173,8 @@ def test_a_reminder_claimed_before_the_cancel_is_not_sent(location, patient, des
     reminder = Message.objects.get(appointment=appointment, kind=MessageKind.REMINDER_FIRST)
     Message.objects.filter(pk=reminder.pk).update(status=MessageStatus.SENDING)
     appointment.refresh_from_db()
-    clinical.appointment_cancel(appointment=appointment, reason="Patient called", actor=desk)
+    with committed():
+        clinical.appointment_cancel(appointment=appointment, reason="Patient called", actor=desk)
     mailoutbox.clear()
     services.message_send(message_id=reminder.pk)
     reminder.refresh_from_db()
@@ -177,11 +185,12 @@ def test_a_reminder_claimed_before_the_cancel_is_not_sent(location, patient, des
 def test_moving_sends_a_reschedule_notice_and_replans_the_reminders(location, patient, desk, mailoutbox):
     start, later = paris(5, 10), paris(7, 15)
     appointment = book(desk, patient, start)
-    clinical.appointment_update(
-        appointment=appointment,
-        data={"scheduled_start": later, "scheduled_end": later + datetime.timedelta(minutes=30)},
-        actor=desk,
-    )
+    with committed():
+        clinical.appointment_update(
+            appointment=appointment,
+            data={"scheduled_start": later, "scheduled_end": later + datetime.timedelta(minutes=30)},
+            actor=desk,
+        )
     rows = Message.objects.filter(appointment=appointment)
     assert {(m.kind, m.slot_start, m.status) for m in rows if m.slot_start == start} == {
         (MessageKind.CONFIRMATION, start, MessageStatus.SENT),
@@ -255,7 +264,8 @@ def test_a_booking_in_quiet_hours_waits_for_them_to_end(location, patient, desk,
     Message.objects.filter(pk=confirmation.pk).update(due_at=paris(0, 19))
     assert services.messages_claim_due(now=late_evening) == []
     assert Message.objects.get(pk=confirmation.pk).due_at == paris(1, 8)
-    assert services.messages_claim_due(now=paris(1, 8, 1)) == [confirmation.pk]
+    with committed():
+        assert services.messages_claim_due(now=paris(1, 8, 1)) == [confirmation.pk]
 
 
 def test_window_of_an_appointment_without_location_is_the_default_locations(location):
@@ -268,7 +278,8 @@ def test_calendly_booking_is_confirmed_and_its_reschedule_is_a_notice_not_a_canc
 
     settings.CALENDLY_WEBHOOK_SIGNING_KEY = KEY
     old = invitee(email="anna@example.org", start=paris(5, 10))
-    post(envelope("invitee.created", old))
+    with committed():
+        post(envelope("invitee.created", old))
     booked = Appointment.objects.get(external_id=old["uri"])
     assert kinds(booked) == {
         (MessageKind.CONFIRMATION, MessageStatus.SENT),
@@ -276,8 +287,10 @@ def test_calendly_booking_is_confirmed_and_its_reschedule_is_a_notice_not_a_canc
         (MessageKind.REMINDER_SECOND, MessageStatus.QUEUED),
     }
     new = invitee(email="anna@example.org", start=paris(6, 15), old_invitee=old["uri"])
-    post(envelope("invitee.canceled", cancelled(old, reason="", rescheduled=True, new_invitee=new["uri"])))
-    post(envelope("invitee.created", new))
+    with committed():
+        post(envelope("invitee.canceled", cancelled(old, reason="", rescheduled=True, new_invitee=new["uri"])))
+    with committed():
+        post(envelope("invitee.created", new))
     assert kinds(booked) == {
         (MessageKind.CONFIRMATION, MessageStatus.SENT),
         (MessageKind.REMINDER_FIRST, MessageStatus.SKIPPED),

@@ -15,8 +15,9 @@ from erp.messaging.sms import BrevoSmsBackend
 from erp.ops.models import FailedTask
 
 from .fake_brevo import FakeBrevo
+from .utils import committed
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -32,11 +33,12 @@ def brevo(settings):
 def book_sms_patient(location, language="ru"):
     patient = PatientFactory(phone="+33612345678", preferred_contact_method="sms", preferred_language=language)
     start = timezone.now() + datetime.timedelta(days=5)
-    return clinical.appointment_create(
-        data={"patient": patient, "practitioner": PractitionerFactory(), "scheduled_start": start,
-              "scheduled_end": start + datetime.timedelta(minutes=30)},
-        actor=user_with_role("reception", "sms-desk@example.org"),
-    )
+    with committed():
+        return clinical.appointment_create(
+            data={"patient": patient, "practitioner": PractitionerFactory(), "scheduled_start": start,
+                  "scheduled_end": start + datetime.timedelta(minutes=30)},
+            actor=user_with_role("reception", "sms-desk@example.org"),
+        )
 
 
 def test_brevo_receives_the_sms_and_its_id_is_kept(location, brevo):
