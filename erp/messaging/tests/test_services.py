@@ -299,3 +299,31 @@ def test_calendly_booking_is_confirmed_and_its_reschedule_is_a_notice_not_a_canc
     moved = Appointment.objects.get(external_id=new["uri"])
     assert (MessageKind.RESCHEDULE, MessageStatus.SENT) in kinds(moved)
     assert [m.subject.split(" · ")[0] for m in mailoutbox] == ["Rendez-vous réservé", "Rendez-vous déplacé"]
+
+
+def test_nothing_is_planned_or_sent_when_the_booking_rolls_back(location, patient, desk, mailoutbox):
+    from django.db import transaction
+
+    start = paris(5, 10)
+    with committed(), pytest.raises(RuntimeError), transaction.atomic():
+        clinical.appointment_create(
+            data={"patient": patient, "practitioner": PractitionerFactory(), "scheduled_start": start,
+                  "scheduled_end": start + datetime.timedelta(minutes=30)},
+            actor=desk,
+        )
+        raise RuntimeError("the request failed after the booking")
+    assert not Message.objects.exists() and mailoutbox == []
+
+
+def test_diagnostics_count_failed_stuck_and_overdue_messages(location, patient, desk):
+    from erp.messaging.selectors import messages_health
+    from erp.ops.diagnostics import run_diagnostics
+
+    appointment = book(desk, patient, paris(5, 10))
+    first, second = Message.objects.filter(appointment=appointment, kind__startswith="reminder")
+    Message.objects.filter(pk=first.pk).update(status=MessageStatus.FAILED)
+    Message.objects.filter(pk=second.pk).update(
+        status=MessageStatus.SENDING, updated_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert messages_health() == {"failed": 1, "stuck_sending": 1, "queued_overdue": 0}
+    assert run_diagnostics()["patient_messages"]["failed"] == 1
