@@ -11,8 +11,8 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from erp.clinical.models import Appointment, AppointmentStatus, ContactMethod, Patient
-from erp.clinical.selectors import patient_may_contact
+from erp.clinical.models import AppointmentStatus, ContactMethod, Patient
+from erp.clinical.selectors import appointments_due, patient_may_contact
 from erp.core.models import AppSettings
 
 from .models import REMINDER_KINDS, Message, MessageChannel, MessageKind, MessageStatus, ReminderSettings
@@ -150,15 +150,7 @@ def no_show_rate_by_reminder(*, start=None, end=None, practitioner=None, now=Non
         kind__in=REMINDER_KINDS,
         status__in=(MessageStatus.SENT, MessageStatus.DELIVERED),
     ).order_by("sent_at")
-    queryset = Appointment.objects.exclude(status=AppointmentStatus.CANCELLED).filter(
-        scheduled_start__lte=now or timezone.now()
-    )
-    if start is not None:
-        queryset = queryset.filter(scheduled_start__gte=start)
-    if end is not None:
-        queryset = queryset.filter(scheduled_start__lt=end)
-    if practitioner is not None:
-        queryset = queryset.filter(practitioner=practitioner)
+    queryset = appointments_due(start=start, end=end, practitioner=practitioner, now=now)
     rows = (
         queryset.annotate(
             month=TruncMonth("scheduled_start", tzinfo=timezone.get_current_timezone()),

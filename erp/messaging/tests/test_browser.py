@@ -1,6 +1,7 @@
 """In a browser: the patient opens the link of their message (Russian), confirms; reception then
 sees the message and the answer on the appointment's admin page. Screenshots in /tmp/shots_remind/."""
 
+import base64
 import datetime
 import re
 from pathlib import Path
@@ -47,6 +48,12 @@ def test_patient_confirms_from_the_link_and_reception_sees_it(page, live_server,
         actor=desk,
     )
     link = re.search(r"https?://\S+/appointments/reply/\S+/", mail.outbox[-1].body).group(0)
+    email = mail.outbox[-1]
+    [logo_part] = [part for part in email.attachments if part.get_content_type() == "image/png"]
+    logo = base64.b64encode(logo_part.get_payload(decode=True))
+    page.set_content(email.alternatives[0][0].replace("cid:clinic-logo", f"data:image/png;base64,{logo.decode()}"))
+    assert page.get_by_role("link", name="Подтвердить или отменить запись").is_visible()
+    page.screenshot(path=str(SHOTS / "email_ru.png"), full_page=True)
     page.goto(link)
     assert page.get_by_role("heading", name="Ваша запись").is_visible()
     page.screenshot(path=str(SHOTS / "reply_ru.png"), full_page=True)
@@ -63,3 +70,8 @@ def test_patient_confirms_from_the_link_and_reception_sees_it(page, live_server,
     assert "Confirmation de réservation" in section.inner_text() and "Confirmé" in section.inner_text()
     section.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "admin_appointment_messages.png"), full_page=True)
+    page.goto(f"{live_server.url}/admin/messaging/messages/")
+    assert page.get_by_text("Confirmation de réservation").count() >= 1
+    page.screenshot(path=str(SHOTS / "admin_messages_list.png"), full_page=True)
+    page.goto(f"{live_server.url}/admin/clinic/reminder-settings/")
+    page.screenshot(path=str(SHOTS / "admin_reminder_settings.png"), full_page=True)
