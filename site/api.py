@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("erp.social.api.urls")),
     path("", include("erp.distribution.api.urls")),
     path("", include("erp.ops.api.urls")),
+    path("", include("erp.messaging.api.urls")),
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("files/signed/<str:token>", signed_file, name="signed-file"),
     path("accounts/confirm-email/<str:token>/", confirm_email, name="confirm-email"),
+    path("", include("erp.messaging.urls")),  # /appointments/reply/<token>/: a patient's answer
     # Before Wagtail's own view of the same name: the throttled one answers.
     path("admin/password_reset/", ThrottledPasswordResetView.as_view(), name="wagtailadmin_password_reset"),
     path("admin/", include(wagtailadmin_urls)),

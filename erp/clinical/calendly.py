@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from erp.core.models import AppSettings, ClinicLocation, Practitioner
+from erp.messaging.tasks import appointment_changed
 from erp.ops.audit import audit_record
 
 from .exceptions import CalendlyPayloadInvalid, CalendlyPayloadRefused, InvalidPhoneNumber
@@ -477,6 +478,10 @@ def delivery_process(*, delivery: CalendlyDelivery, actor=None, request=None) ->
                 event_at = parse_datetime(body["created_at"]) if isinstance(body.get("created_at"), str) else None
                 appointment, result = handler(payload, event_at)
                 locked.appointment = appointment
+                if result in ("created", "updated"):
+                    # A cancel that Calendly calls a reschedule gets no notice: the new invitee's
+                    # appointment says "moved".
+                    appointment_changed(appointment.pk, cancellation_notice=not payload.get("rescheduled"))
                 locked.outcome, locked.error = CalendlyOutcome.PROCESSED, None
                 if result == "unchanged" and _already_applied(locked):
                     locked.outcome = CalendlyOutcome.DUPLICATE

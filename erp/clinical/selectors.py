@@ -393,13 +393,9 @@ def feed_appointments(practitioner, *, now=None, past_days: int = 30, future_day
     ).select_related("patient", "location")
 
 
-def no_show_rate(*, start=None, end=None, practitioner=None, now=None) -> list[dict]:
-    """Per practitioner and month (clinic time): appointments due (not cancelled, start passed),
-    no-shows among them, and the rate (Decimal, 4 places; None when nothing was due)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    from django.db.models import Count, Q
-    from django.db.models.functions import TruncMonth
+def appointments_due(*, start=None, end=None, practitioner=None, now=None):
+    """What a no-show rate counts: appointments not cancelled whose start has passed, in
+    [start, end), optionally of one practitioner."""
     from django.utils import timezone
 
     from .models import Appointment, AppointmentStatus
@@ -413,6 +409,21 @@ def no_show_rate(*, start=None, end=None, practitioner=None, now=None) -> list[d
         queryset = queryset.filter(scheduled_start__lt=end)
     if practitioner is not None:
         queryset = queryset.filter(practitioner=practitioner)
+    return queryset
+
+
+def no_show_rate(*, start=None, end=None, practitioner=None, now=None) -> list[dict]:
+    """Per practitioner and month (clinic time): appointments due (not cancelled, start passed),
+    no-shows among them, and the rate (Decimal, 4 places; None when nothing was due)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncMonth
+    from django.utils import timezone
+
+    from .models import AppointmentStatus
+
+    queryset = appointments_due(start=start, end=end, practitioner=practitioner, now=now)
     rows = (
         queryset.annotate(month=TruncMonth("scheduled_start", tzinfo=timezone.get_current_timezone()))
         .values("practitioner", "practitioner__display_name", "month")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from erp.core.locking import advisory_xact_lock
 from erp.core.storage import bucket, signed_url, storage_discard, storage_save
+from erp.messaging.tasks import appointment_changed
 from erp.ops.audit import audit_record
 
 from .exceptions import (
@@ -712,6 +713,7 @@ def appointment_create(*, data: dict[str, Any], actor, request=None) -> Appointm
         appointment.full_clean()
         appointment.save()
         audit_record(actor=actor, action="create", entity=appointment, request=request)
+        appointment_changed(appointment.pk)  # the confirmation and reminders, after the commit
     return appointment
 
 
@@ -747,6 +749,8 @@ def appointment_update(*, appointment: Appointment, data: dict[str, Any], actor,
         locked.full_clean()
         locked.save()
         audit_record(actor=actor, action="update", entity=locked, request=request, metadata={"fields_changed": changed})
+        if {"scheduled_start", "patient", "location", "practitioner"} & set(changed):
+            appointment_changed(locked.pk)  # a reschedule notice and the reminders of the new time
     return locked
 
 
@@ -838,6 +842,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str, actor, request=
                 request=request,
                 metadata={"transition": "cancel", "reason": reason},
             )
+            appointment_changed(locked.pk)  # reminders dropped, a cancellation notice
     return locked
 
 
@@ -867,6 +872,7 @@ def appointment_delete(*, appointment: Appointment, actor, request=None) -> None
             raise AppointmentLocked("An attended or missed appointment is kept for the record.")
         audit_record(actor=actor, action="delete", entity=appointment, request=request)
         appointment.delete(actor=actor)
+        appointment_changed(appointment.pk, cancellation_notice=False)
 
 
 # --- Agenda: calendar feed ----------------------------------------------------------------------

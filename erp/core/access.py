@@ -171,6 +171,7 @@ API = table(
     route("appointment-cancel", POST=FRONT_DESK),
     route("appointment-no-show", POST=FRONT_DESK),
     route("appointment-no-show-rate", GET=FRONT_DESK),
+    resource("patient-message", read=FRONT_DESK),
     resource("calendly-delivery", read=FRONT_DESK),
     route("calendly-delivery-replay", POST=roles(ADMIN, RECEPTION)),
     route("agenda-feed-mine", GET=FRONT_DESK),
@@ -353,6 +354,8 @@ ADMIN_SCREENS = table(
     screen("clinical_calendlydelivery:*", FRONT_DESK),
     screen("clinical_agenda:*", FRONT_DESK),
     screen("clinical_import:*", roles(ADMIN, RECEPTION)),
+    screen("messaging_message:*", FRONT_DESK),
+    screen("messaging_remindersettings:*", CLINIC_SETTINGS_READERS),
     # Commerce.
     screen("commerce_taxrate:*", COMMERCE_READERS),
     screen("commerce_productcategory:*", CATALOG_READERS),
@@ -397,6 +400,7 @@ PAGES = table(
     # A signed file link and an e-mail confirmation link carry their own short-lived secret.
     page("signed-file", EVERYONE),
     page("confirm-email", EVERYONE),
+    page("appointment-reply", EVERYONE),  # signed, expiring, one-use link of a patient message
     # The public website: pages, lead forms, sitemap, robots, marketing documents and media.
     page("wagtail_serve", EVERYONE),
     page("website_lead", EVERYONE),

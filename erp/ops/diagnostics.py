@@ -81,6 +81,15 @@ def _failed_tasks() -> dict:
         return {"error": f"{type(exc).__name__}: {exc}"[:500]}
 
 
+def _patient_messages() -> dict:
+    from erp.messaging.selectors import messages_health
+
+    try:
+        return messages_health()
+    except Exception as exc:  # a diagnostic reports every failure instead of raising it
+        return {"error": f"{type(exc).__name__}: {exc}"[:500]}
+
+
 def _package_version(name: str) -> str:
     try:
         return version(name)
@@ -101,6 +110,8 @@ def run_diagnostics() -> dict:
         "checks": checks,
         # Tasks whose retries are used up: a warning for operators, not a readiness failure.
         "failed_tasks": _failed_tasks(),
+        # Patient messages that failed, and claimed ones a worker never finished (it stopped).
+        "patient_messages": _patient_messages(),
         "versions": {
             "python": platform.python_version(),
             **{pkg: _package_version(pkg) for pkg in ("django", "wagtail", "djangorestframework", "huey", "psycopg")},

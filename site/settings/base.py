@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "erp.commerce",
     "erp.social",
     "erp.distribution",
+    "erp.messaging",
     "cms.website",
     # Wagtail and wagtail-localize
     "wagtail_localize",
@@ -182,6 +183,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "wagtailadmin_login"
 # How long an e-mail confirmation link stays valid, in seconds.
 EMAIL_CONFIRMATION_MAX_AGE = int(os.environ.get("EMAIL_CONFIRMATION_MAX_AGE", str(72 * 3600)))
+# Patient messages (erp.messaging): how long the confirm/cancel link of a message stays valid
+# (never past the appointment's start), and the SMS provider: "console" (the log) or "brevo".
+APPOINTMENT_LINK_MAX_AGE = int(os.environ.get("APPOINTMENT_LINK_MAX_AGE") or str(30 * 24 * 3600))
+SMS_BACKEND = os.environ.get("SMS_BACKEND") or "console"
+SMS_SENDER = os.environ.get("SMS_SENDER") or "Clinique"
+SMS_TIMEOUT = int(os.environ.get("SMS_TIMEOUT") or "10")
+BREVO_API_KEY = os.environ.get("BREVO_API_KEY", "")
+BREVO_API_URL = os.environ.get("BREVO_API_URL") or "https://api.brevo.com/v3"
 
 # --- Languages, time, money ---------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -413,6 +422,7 @@ SPECTACULAR_SETTINGS = {
         # The names these two had before the imports' enums of the same field names came.
         "KindEnum": "erp.clinical.models.DocumentKind",
         "OutcomeEnum": "erp.clinical.models.agenda.CalendlyOutcome",
+        "MessageKindEnum": "erp.messaging.models.MessageKind",
     },
 }
 

@@ -6,6 +6,7 @@ from erp.clinical.services import patient_require_live
 from erp.core.api.fields import DateTimeField, ListedRows
 from erp.core.api.serializers import ModelSerializer, Serializer
 from erp.core.models import Practitioner
+from erp.messaging.api.serializers import NoShowByReminderSerializer
 
 _AUDIT_FIELDS = ("created_at", "updated_at")
 
@@ -413,6 +414,9 @@ class NoShowRateSerializer(Serializer):
     due = serializers.IntegerField(help_text="Appointments not cancelled whose start has passed.")
     no_shows = serializers.IntegerField()
     rate = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    by_reminder = NoShowByReminderSerializer(
+        many=True, help_text="The same appointments by the channel of the reminder they got (none: no reminder)."
+    )
 
 
 class CalendlyDeliverySerializer(ModelSerializer):

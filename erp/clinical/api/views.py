@@ -21,6 +21,7 @@ from erp.clinical import calendly, models, selectors, services
 from erp.core.api.mixins import AuditedViewSetMixin, ReadAuditMixin, VersionedViewSetMixin
 from erp.core.api.parsers import JSONParser
 from erp.core.api.permissions import RoleAccess, has_perms
+from erp.messaging.selectors import no_show_rate_by_reminder
 from erp.ops.audit import audit_record
 
 from . import serializers as s
@@ -624,11 +625,15 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
         params = s.NoShowRateQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         values = params.validated_data
-        rows = selectors.no_show_rate(
-            start=_day_start(values.get("date_from")),
-            end=_day_start(values.get("date_to"), next_day=True),
-            practitioner=values.get("practitioner"),
-        )
+        period = {
+            "start": _day_start(values.get("date_from")),
+            "end": _day_start(values.get("date_to"), next_day=True),
+            "practitioner": values.get("practitioner"),
+        }
+        rows = selectors.no_show_rate(**period)
+        by_reminder = no_show_rate_by_reminder(**period)
+        for row in rows:
+            row["by_reminder"] = by_reminder.get((row["practitioner"], row["month"]), [])
         return Response(s.NoShowRateSerializer(rows, many=True).data)
 
 

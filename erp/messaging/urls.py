@@ -1,0 +1,7 @@
+from django.urls import path
+
+from .views import appointment_reply_view
+
+urlpatterns = [
+    path("appointments/reply/<str:token>/", appointment_reply_view, name="appointment-reply"),
+]

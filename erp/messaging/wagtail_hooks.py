@@ -1,0 +1,8 @@
+from wagtail import hooks
+
+from .viewsets import MessagingViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_messaging_viewsets():
+    return MessagingViewSetGroup()
