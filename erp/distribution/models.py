@@ -17,9 +17,10 @@ from .values import CURRENCIES, Address, Money, Quantity
 
 
 class Currency(models.TextChoices):
-    USD = "USD"
-    EUR = "EUR"
-    UYU = "UYU"
+    # ISO 4217 codes as their own labels (without one, Django would show "Usd").
+    USD = "USD", "USD"
+    EUR = "EUR", "EUR"
+    UYU = "UYU", "UYU"
 
 
 assert tuple(Currency.values) == CURRENCIES
@@ -198,6 +199,11 @@ class Order(BaseModel):
 
     def __str__(self) -> str:
         return f"Order {str(self.pk)[:8]} ({self.get_status_display()})"
+
+    @property
+    def short_id(self) -> str:
+        """The first characters of the id, enough to name the order to a person."""
+        return str(self.pk)[:8]
 
     @property
     def delivery_address(self) -> Address:

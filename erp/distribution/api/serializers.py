@@ -1,5 +1,6 @@
 """Serializers of the distribution API; value objects validate addresses, quantities and money."""
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -141,6 +142,16 @@ class DistributorMemberSerializer(ModelSerializer):
         read_only_fields = ["created_at"]
 
 
+class MemberInviteSerializer(Serializer):
+    """Whom to invite to the portal of which distributor, and the language of the e-mail."""
+
+    distributor = serializers.UUIDField()
+    email = serializers.EmailField(max_length=255)
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=settings.LANGUAGE_CODES, default="fr")
+
+
 class DistributionProductSerializer(ModelSerializer):
     """A commerce catalog product as spec 004 describes it (writes stay in the commerce API)."""
 
@@ -152,7 +163,7 @@ class DistributionProductSerializer(ModelSerializer):
         ref_name = "DistributionProduct"
         fields = [
             "id", "name", "description", "external_product_id", "category", "price", "currency", "is_active",
-            "created_at", "updated_at",
+            "for_distribution", "created_at", "updated_at",
         ]
         read_only_fields = fields
 
