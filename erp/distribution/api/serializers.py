@@ -1,12 +1,12 @@
 """Serializers of the distribution API; value objects validate addresses, quantities and money."""
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from erp.commerce.models import Product
 from erp.core.api.fields import ListedRows
 from erp.core.api.serializers import ModelSerializer, Serializer
+from erp.core.models import LanguageChoices
 from erp.distribution.exceptions import InvalidValue
 from erp.distribution.models import (
     Currency,
@@ -39,6 +39,12 @@ class OrderStatusField(serializers.ChoiceField):
 class CurrencyField(serializers.ChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=Currency.choices, **kwargs)
+
+
+@extend_schema_field(_inline_enum(LanguageChoices), component_name="DistributionLanguageEnum")
+class LanguageField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=LanguageChoices.choices, **kwargs)
 
 
 def _value(factory, *args):
@@ -149,7 +155,7 @@ class MemberInviteSerializer(Serializer):
     email = serializers.EmailField(max_length=255)
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    language = serializers.ChoiceField(choices=settings.LANGUAGE_CODES, default="fr")
+    language = LanguageField(default=LanguageChoices.FR, help_text="The language of the invitation e-mail.")
 
 
 class DistributionProductSerializer(ModelSerializer):
