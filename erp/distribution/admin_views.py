@@ -6,6 +6,7 @@ They parse the form, call the service and show its error; the rules live in ``se
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -109,18 +110,15 @@ class OrderManageView(WagtailAdminTemplateMixin, TemplateView):
         return redirect(ORDER_MANAGE, pk=self.order.pk)
 
 
-class OrderQueueView(WagtailAdminTemplateMixin, TemplateView):
+class OrderQueueView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
     """The orders waiting for the clinic, oldest first, each with its lines and Confirm / Reject."""
 
+    permission_required = "distribution.confirm_orders"
+    raise_exception = True
     template_name = "distribution/admin/order_queue.html"
     page_title = _("Orders to confirm")
     header_icon = "tasks"
     paginate_by = 25
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("distribution.confirm_orders"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         from django.core.paginator import Paginator
@@ -150,18 +148,15 @@ class InviteForm(forms.Form):
     )
 
 
-class MemberInviteView(WagtailAdminTemplateMixin, FormView):
+class MemberInviteView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
     """Invite a person to the portal of a distributor: an e-mail with the confirmation link."""
 
+    permission_required = "distribution.manage_distributors"
+    raise_exception = True
     template_name = "distribution/admin/member_invite.html"
     form_class = InviteForm
     page_title = _("Invite a distributor user")
     header_icon = "mail"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("distribution.manage_distributors"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
         return [

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.models import BaseModel
 
@@ -119,12 +120,13 @@ class DistributorMember(BaseModel):
 
 
 class OrderStatus(models.TextChoices):
-    CREATED = "created", _("Created")
-    CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Rejected")
-    IN_TRANSIT = "in_transit", _("In transit")
-    DELIVERED = "delivered", _("Delivered")
-    CANCELLED = "cancelled", _("Cancelled")
+    # An order is feminine in French ("créée"): the context keeps these apart from other "Created".
+    CREATED = "created", pgettext_lazy("order status", "Created")
+    CONFIRMED = "confirmed", pgettext_lazy("order status", "Confirmed")
+    REJECTED = "rejected", pgettext_lazy("order status", "Rejected")
+    IN_TRANSIT = "in_transit", pgettext_lazy("order status", "In transit")
+    DELIVERED = "delivered", pgettext_lazy("order status", "Delivered")
+    CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
 
 
 # The reconciled lifecycle of the issue: the target status -> the timestamp its move sets.

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet
@@ -21,6 +20,7 @@ from wagtail.permissions import register_permission_policy
 
 from erp.core.exceptions import DomainError
 from erp.core.wagtail_admin import AuditedModelViewSet as CoreAuditedModelViewSet
+from erp.core.wagtail_admin import PermissionMenuItem
 
 from . import admin_views, services
 from .models import Distributor, DistributorMember, Order, PointOfSale
@@ -180,11 +180,6 @@ class OrderViewSet(ModelViewSet):
         ]
 
 
-class QueueMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("distribution.confirm_orders")
-
-
 class OrderQueueViewSet(ViewSet):
     """The orders waiting to be confirmed or rejected, with their lines."""
 
@@ -193,10 +188,15 @@ class OrderQueueViewSet(ViewSet):
     icon = "tasks"
     menu_icon = "tasks"
     menu_label = _("Orders to confirm")
-    menu_item_class = QueueMenuItem
 
     def get_urlpatterns(self):
         return [path("", admin_views.OrderQueueView.as_view(), name="index")]
+
+    def get_menu_item(self, order=None):
+        return PermissionMenuItem(
+            self.menu_label, self.menu_url, name=self.name, icon_name=self.menu_icon,
+            order=self.get_menu_item_order(order), permission=admin_views.OrderQueueView.permission_required,
+        )
 
 
 class DistributionViewSetGroup(ModelViewSetGroup):

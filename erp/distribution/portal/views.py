@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
@@ -110,6 +110,7 @@ class OrderCreateView(PortalMixin, FormView):
     """
 
     template_name = "distribution/portal/order_form.html"
+    form_class = OrderForm
     nav = "new"
 
     def dispatch(self, request, *args, **kwargs):
@@ -190,7 +191,11 @@ class OrderListView(PortalView):
     nav = "orders"
 
     def get_context_data(self, **kwargs):
-        orders = selectors.orders_for(self.request.user).annotate(line_count=Count("lines"))
+        orders = (
+            selectors.orders_for(self.request.user)
+            .annotate(line_count=Count("lines"))
+            .order_by("-created_on_utc", "-pk")
+        )
         filters = OrderHistoryFilter(self.request.GET or None, queryset=orders, request=self.request)
         page = Paginator(filters.qs, HISTORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
@@ -212,11 +217,11 @@ class OrderDetailView(PortalView):
         order = self.order
         steps = [
             (_("Placed"), order.created_on_utc),
-            (_("Confirmed"), order.confirmed_on_utc),
-            (_("Rejected"), order.rejected_on_utc),
-            (_("In transit"), order.delivery_on_utc),
-            (_("Delivered"), order.delivered_on_utc),
-            (_("Cancelled"), order.canceled_on_utc),
+            (pgettext("order status", "Confirmed"), order.confirmed_on_utc),
+            (pgettext("order status", "Rejected"), order.rejected_on_utc),
+            (pgettext("order status", "In transit"), order.delivery_on_utc),
+            (pgettext("order status", "Delivered"), order.delivered_on_utc),
+            (pgettext("order status", "Cancelled"), order.canceled_on_utc),
         ]
         return super().get_context_data(
             order=order,

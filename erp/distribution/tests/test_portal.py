@@ -156,7 +156,7 @@ def test_cancel_where_allowed(portal, order, manager):
     portal.post(url("order", order.pk), {"operation": "cancelled"})
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
-    assert AuditLog.objects.filter(entity_id=order.pk, metadata__status_to="cancelled").exists()
+    assert AuditLog.objects.filter(entity_id=order.pk, metadata_json__status_to="cancelled").exists()
 
 
 def test_distributor_cannot_confirm_its_own_order(portal, order):

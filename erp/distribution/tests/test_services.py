@@ -267,7 +267,7 @@ def test_order_reorder_copies_lines_at_todays_prices_and_leaves_out_withdrawn_pr
     assert again.pk != order.pk and again.status == OrderStatus.CREATED
     assert [(line.product_id, line.quantity_value) for line in again.lines.all()] == [(milk.pk, 4)]
     assert again.price_amount == Decimal("6.00")
-    assert AuditLog.objects.filter(entity_id=again.pk, metadata__reorder_of=str(order.pk)).exists()
+    assert AuditLog.objects.filter(entity_id=again.pk, metadata_json__reorder_of=str(order.pk)).exists()
     order.refresh_from_db()
     assert order.status == OrderStatus.CONFIRMED and order.price_amount == Decimal("11.20")
 
