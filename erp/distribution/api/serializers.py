@@ -1,5 +1,6 @@
 """Serializers of the distribution API; value objects validate addresses, quantities and money."""
 
+from django.utils import translation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -21,12 +22,11 @@ from erp.distribution.values import Address, Quantity
 
 
 def _inline_enum(choices) -> dict:
-    """An enum component of its own (``status`` and ``currency`` are field names of other apps too)."""
-    return {
-        "type": "string",
-        "enum": list(choices.values),
-        "description": "\n".join(f"* `{value}` - {label}" for value, label in choices.choices),
-    }
+    """An enum component of its own (``status`` and ``currency`` are field names of other apps too),
+    described in English whatever language is active when this module is imported."""
+    with translation.override("en"):
+        described = "\n".join(f"* `{value}` - {label}" for value, label in choices.choices)
+    return {"type": "string", "enum": list(choices.values), "description": described}
 
 
 @extend_schema_field(_inline_enum(OrderStatus), component_name="DistributionOrderStatusEnum")
