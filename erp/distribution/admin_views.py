@@ -120,6 +120,9 @@ class OrderQueueView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templat
     header_icon = "tasks"
     paginate_by = 25
 
+    def get_breadcrumbs_items(self):
+        return [{"url": "", "label": self.page_title}]
+
     def get_context_data(self, **kwargs):
         from django.core.paginator import Paginator
         from django.db.models import Prefetch

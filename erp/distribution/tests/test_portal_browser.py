@@ -107,7 +107,8 @@ def test_distributor_orders_from_a_phone_and_the_manager_confirms(browser, live_
     assert order.status == OrderStatus.CONFIRMED
     manager_page.goto(f"{live_server.url}/admin/distribution/orders/")
     manager_page.click(f"a[href$='/manage/{order.pk}/']")
-    assert "Crème solaire" in manager_page.content()
+    manager_page.wait_for_url(re.compile(rf".*/manage/{order.pk}/$"))
+    manager_page.wait_for_selector("text=Crème solaire")  # the lines are on the order's own page
     shot(manager_page, "07_order_manage_1366")
     desktop.close()
 
