@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/password_reset/", ThrottledPasswordResetView.as_view(), name="wagtailadmin_password_reset"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("portal/", include("erp.distribution.portal.urls")),  # the distributors' portal (spec 004)
 ]
 
 if not settings.S3_ENDPOINT_URL:

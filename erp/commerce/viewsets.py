@@ -69,11 +69,12 @@ class ProductViewSet(AuditedModelViewSet):
     icon = "tag"
     menu_label = _("Products and services")
     list_display = ["name", "sku", "type", "category", "unit_price_excl_tax", "tax_rate", "is_active"]
-    list_filter = ["type", "category", "is_active", "track_lots", "vat_exempt"]
+    list_filter = ["type", "category", "is_active", "track_lots", "vat_exempt", "for_distribution"]
     search_fields = ["name", "sku", "barcode"]
     form_fields = [
         "name", "type", "sku", "barcode", "category", "description", "unit_price_excl_tax", "tax_rate",
         "track_lots", "track_expiry", "vat_exempt", "vat_exemption_mention", "is_active",
+        "for_distribution", "external_product_id", "currency",  # spec 004's catalogue
     ]  # fmt: skip
     inspect_view_enabled = True
 

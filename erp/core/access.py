@@ -68,6 +68,9 @@ LEAD_HANDLERS = roles(ADMIN, MARKETING, RECEPTION)
 # Distribution: the manager runs it; a distributor user works on its own distributor's orders.
 DISTRIBUTION = roles(ADMIN, DISTRIBUTION_MANAGER)
 DISTRIBUTION_ALL = roles(ADMIN, DISTRIBUTION_MANAGER, DISTRIBUTOR)
+# The distributors' portal (/portal/): its screens are scoped to the user's own distributor.
+PORTAL = roles(DISTRIBUTOR)
+PORTAL_ONLY = roles(AUTHENTICATED, DISTRIBUTOR)  # a user whose only role is distributor
 
 # --- How rows are written -----------------------------------------------------------------------
 
@@ -255,6 +258,9 @@ API = table(
     route("distribution-order-reject", POST=DISTRIBUTION),
     route("distribution-order-ship", POST=DISTRIBUTION_ALL),
     route("distribution-order-deliver", POST=DISTRIBUTION_ALL),
+    route("distribution-order-reorder", POST=DISTRIBUTION_ALL),
+    route("distribution-order-summary-pdf", GET=DISTRIBUTION_ALL),
+    route("distribution-member-invite", POST=DISTRIBUTION),
     # Operations: the audit trail (read-only; the log is append-only).
     resource("audit-log", read=ADMINS),
 )
@@ -391,6 +397,7 @@ ADMIN_SCREENS = table(
     screen("distribution_pointofsale:*", DISTRIBUTION),
     screen("distribution_distributormember:*", DISTRIBUTION),
     screen("distribution_order:*", DISTRIBUTION),
+    screen("distribution_queue:*", DISTRIBUTION),
 )
 
 # --- Everything else: the public site, operations, signed links -------------------------------
@@ -411,6 +418,12 @@ PAGES = table(
     page("wagtaildocs_serve", EVERYONE),
     page("wagtaildocs_authenticate_with_password", EVERYONE),
     page("marketing-media", EVERYONE),  # /media/marketing/ when the buckets are local folders
+    # The distributors' portal: sign-in, the invitation link (its own signed token), the language.
+    page("distribution_portal:login", EVERYONE),
+    page("distribution_portal:logout", SIGNED_IN),
+    page("distribution_portal:welcome", EVERYONE),
+    page("distribution_portal:language", EVERYONE),
+    page("distribution_portal:*", PORTAL),
 )
 
 MATRIX: dict[str, Row] = table(API, ADMIN_SCREENS, PAGES)

@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,9 @@ logger = logging.getLogger(__name__)
 # Paths outside the public site: a 404 there is a 404, never a redirect to /<lang>/...
 NON_SITE_PREFIXES = (
     "/api/", "/admin/", "/ops/", "/files/", "/healthz", "/documents/", "/media/", "/static/", "/accounts/",
+    "/portal/",
 )
+PORTAL_PREFIX = "/portal/"  # the distributors' portal (erp.distribution.portal), outside the admin
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
@@ -192,6 +195,11 @@ class AccessMatrixMiddleware:
             return None
         if not (user and user.is_authenticated) and _is_admin_path(request.path_info):
             return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
+        if not (user and user.is_authenticated) and request.path_info.startswith(PORTAL_PREFIX):
+            return redirect_to_login(request.get_full_path(), reverse("distribution_portal:login"))
+        if _is_admin_path(request.path_info) and access.user_roles(user) == access.PORTAL_ONLY:
+            # A distributor who signs in at the admin (or follows an old link) works in its portal.
+            return redirect("distribution_portal:home")
         raise PermissionDenied(f"Your role may not open {view_name or 'this page'}.")
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -90,3 +91,15 @@ class AuditedModelViewSet(ModelViewSet):
     add_view_class = AuditedCreateView
     edit_view_class = AuditedEditView
     delete_view_class = AuditedDeleteView
+
+
+class PermissionMenuItem(MenuItem):
+    """A menu item of an admin screen shown only to users with ``permission`` (a ViewSet's
+    ``get_menu_item`` returns one)."""
+
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)

@@ -25,3 +25,21 @@ def second_factor_account_item(request):
         "label": _("Two-factor authentication"),
         "help_text": _("On: replace your authenticator app.") if active else _("Add an authenticator app."),
     }
+
+
+@hooks.register("construct_settings_menu")
+def hide_refused_settings(request, menu_items):
+    """Show a settings item only when the access matrix lets the user open it (Wagtail shows
+    "Users" to anyone who may view users, e.g. the distribution manager, whom the matrix refuses)."""
+    from django.urls import Resolver404, resolve
+
+    from . import access
+
+    def allowed(item) -> bool:
+        try:
+            match = resolve(item.url.split("?", 1)[0])
+        except Resolver404:
+            return True
+        return access.permits(request.user, match.view_name, "GET")
+
+    menu_items[:] = [item for item in menu_items if allowed(item)]

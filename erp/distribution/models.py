@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.models import BaseModel
 
@@ -17,9 +18,10 @@ from .values import CURRENCIES, Address, Money, Quantity
 
 
 class Currency(models.TextChoices):
-    USD = "USD"
-    EUR = "EUR"
-    UYU = "UYU"
+    # ISO 4217 codes as their own labels (without one, Django would show "Usd").
+    USD = "USD", "USD"
+    EUR = "EUR", "EUR"
+    UYU = "UYU", "UYU"
 
 
 assert tuple(Currency.values) == CURRENCIES
@@ -118,12 +120,13 @@ class DistributorMember(BaseModel):
 
 
 class OrderStatus(models.TextChoices):
-    CREATED = "created", _("Created")
-    CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Rejected")
-    IN_TRANSIT = "in_transit", _("In transit")
-    DELIVERED = "delivered", _("Delivered")
-    CANCELLED = "cancelled", _("Cancelled")
+    # An order is feminine in French ("créée"): the context keeps these apart from other "Created".
+    CREATED = "created", pgettext_lazy("order status", "Created")
+    CONFIRMED = "confirmed", pgettext_lazy("order status", "Confirmed")
+    REJECTED = "rejected", pgettext_lazy("order status", "Rejected")
+    IN_TRANSIT = "in_transit", pgettext_lazy("order status", "In transit")
+    DELIVERED = "delivered", pgettext_lazy("order status", "Delivered")
+    CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
 
 
 # The reconciled lifecycle of the issue: the target status -> the timestamp its move sets.
@@ -198,6 +201,11 @@ class Order(BaseModel):
 
     def __str__(self) -> str:
         return f"Order {str(self.pk)[:8]} ({self.get_status_display()})"
+
+    @property
+    def short_id(self) -> str:
+        """The first characters of the id, enough to name the order to a person."""
+        return str(self.pk)[:8]
 
     @property
     def delivery_address(self) -> Address:

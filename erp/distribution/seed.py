@@ -80,9 +80,12 @@ def _products() -> dict[str, Product]:
             external_product_id=external_id,
             defaults={
                 "name": name, "category": category, "unit_price_excl_tax": Decimal(price), "currency": "EUR",
-                "tax_rate": rate, "is_active": True,
+                "tax_rate": rate, "is_active": True, "for_distribution": True,
             },
         )
+        if not products[external_id].for_distribution:  # a demo database seeded before the flag
+            Product.objects.filter(pk=products[external_id].pk).update(for_distribution=True)
+            products[external_id].for_distribution = True
     return products
 
 

@@ -58,3 +58,18 @@ def orders_for(user) -> QuerySet[Order]:
 
 def order_lines_for(user, order: Order) -> QuerySet[OrderLine]:
     return OrderLine.objects.filter(order__in=orders_for(user), order=order).select_related("product")
+
+
+def orderable_products(currency: str | None = None) -> QuerySet:
+    """The B2B catalogue: active products flagged for distribution (never consultations or
+    injectables), in ``currency`` when given; the order's currency is the price's currency."""
+    from erp.commerce.models import Product
+
+    qs = Product.objects.filter(is_active=True, for_distribution=True).select_related("category")
+    return qs.filter(currency=currency) if currency else qs
+
+
+def reorderable_lines(order: Order) -> list[OrderLine]:
+    """The lines of ``order`` whose product can still be ordered in the order's currency."""
+    orderable = orderable_products(order.price_currency).values("pk")
+    return list(order.lines.filter(product__in=orderable).select_related("product"))

@@ -5,16 +5,22 @@ created through ``order_create`` and then changed only by the operations of thei
 (lines while created, lifecycle moves), never edited or deleted as rows.
 """
 
+from urllib.parse import urlencode
+
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from erp.core.exceptions import DomainError
 from erp.core.wagtail_admin import AuditedModelViewSet as CoreAuditedModelViewSet
+from erp.core.wagtail_admin import PermissionMenuItem
 
 from . import admin_views, services
 from .models import Distributor, DistributorMember, Order, PointOfSale
@@ -29,8 +35,20 @@ class AuditedModelViewSet(CoreAuditedModelViewSet):
     inspect_view_enabled = True
 
 
+class DistributorIndexView(generic.IndexView):
+    def get_list_more_buttons(self, instance):
+        members = reverse("distribution_distributormember:index") + "?" + urlencode({"distributor": instance.pk})
+        invite = reverse("distribution_distributormember:invite") + "?" + urlencode({"distributor": instance.pk})
+        return [
+            ListingMenuItem(_("Users"), url=members, icon_name="user", priority=1),
+            ListingMenuItem(_("Invite a user"), url=invite, icon_name="mail", priority=2),
+            *super().get_list_more_buttons(instance),
+        ]
+
+
 class DistributorViewSet(AuditedModelViewSet):
     model = Distributor
+    index_view_class = DistributorIndexView
     name = "distribution_distributor"
     url_prefix = "distribution/distributors"
     icon = "group"
@@ -53,16 +71,35 @@ class PointOfSaleViewSet(AuditedModelViewSet):
     form_fields = ADDRESS_AND_CONTACT
 
 
+class MemberIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "distributor")
+
+    @cached_property
+    def header_buttons(self):
+        invite = reverse("distribution_distributormember:invite")
+        if distributor := self.request.GET.get("distributor"):
+            invite += "?" + urlencode({"distributor": distributor})
+        return [HeaderButton(_("Invite a user"), url=invite, icon_name="mail"), *super().header_buttons]
+
+
 class DistributorMemberViewSet(AuditedModelViewSet):
     model = DistributorMember
     name = "distribution_distributormember"
     url_prefix = "distribution/members"
     icon = "user"
     menu_label = _("Distributor users")
-    list_display = ["user", "distributor", "created_at"]
+    index_view_class = MemberIndexView
+    list_display = ["user", "user__email", "distributor", "user__email_confirmed", "created_at"]
     list_filter = ["distributor"]
-    search_fields = ["user__email", "distributor__name"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "distributor__name"]
     form_fields = ["user", "distributor"]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("invite/", admin_views.MemberInviteView.as_view(), name="invite"),
+        ]
 
 
 class OrderPermissionPolicy(ModelPermissionPolicy):
@@ -82,16 +119,20 @@ class OrderIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("distributor", "point_of_sale")
 
+    def get_edit_url(self, instance):
+        # An order is never edited as a row: its page is the screen of its lines and operations,
+        # which the title of each row opens.
+        return reverse(admin_views.ORDER_MANAGE, args=[instance.pk])
+
     def get_list_more_buttons(self, instance):
-        return [
+        buttons = [
             ListingMenuItem(
-                _("Lines and operations"),
-                url=reverse(admin_views.ORDER_MANAGE, args=[instance.pk]),
-                icon_name="list-ul",
-                priority=5,
-            ),
-            *super().get_list_more_buttons(instance),
+                _("Lines and operations"), url=self.get_edit_url(instance), icon_name="list-ul", priority=5
+            )
         ]
+        if inspect_url := self.get_inspect_url(instance):
+            buttons.append(ListingMenuItem(_("Inspect"), url=inspect_url, icon_name="info-circle", priority=20))
+        return buttons
 
 
 class OrderCreateView(generic.CreateView):
@@ -102,7 +143,6 @@ class OrderCreateView(generic.CreateView):
             point_of_sale=data["point_of_sale"],
             currency=data["price_currency"],
             actor=self.request.user,
-            request=self.request,
         )
 
     def form_valid(self, form):
@@ -140,8 +180,27 @@ class OrderViewSet(ModelViewSet):
         ]
 
 
+class OrderQueueViewSet(ViewSet):
+    """The orders waiting to be confirmed or rejected, with their lines."""
+
+    name = "distribution_queue"
+    url_prefix = "distribution/to-confirm"
+    icon = "tasks"
+    menu_icon = "tasks"
+    menu_label = _("Orders to confirm")
+
+    def get_urlpatterns(self):
+        return [path("", admin_views.OrderQueueView.as_view(), name="index")]
+
+    def get_menu_item(self, order=None):
+        return PermissionMenuItem(
+            self.menu_label, self.menu_url, name=self.name, icon_name=self.menu_icon,
+            order=self.get_menu_item_order(order), permission=admin_views.OrderQueueView.permission_required,
+        )
+
+
 class DistributionViewSetGroup(ModelViewSetGroup):
     menu_label = _("Distribution")
     menu_icon = "list-ul"
     menu_order = 350
-    items = (OrderViewSet, DistributorViewSet, PointOfSaleViewSet, DistributorMemberViewSet)
+    items = (OrderQueueViewSet, OrderViewSet, DistributorViewSet, PointOfSaleViewSet, DistributorMemberViewSet)

@@ -70,9 +70,9 @@ class ProductCategory(BaseModel):
 class Currency(models.TextChoices):
     """Currencies a catalog price may be expressed in (spec 004: USD, EUR, UYU)."""
 
-    EUR = "EUR"
-    USD = "USD"
-    UYU = "UYU"
+    EUR = "EUR", "EUR"
+    USD = "USD", "USD"
+    UYU = "UYU", "UYU"
 
 
 class ProductType(models.TextChoices):
@@ -104,11 +104,21 @@ class Product(BaseModel):
     # currency of its price.
     external_product_id = models.CharField(max_length=100, blank=True, null=True, unique=True)
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
+    # Offered to distributors in their portal's catalogue (spec 004): retail products only, never
+    # consultations or injectables, so the flag is off until someone turns it on.
+    for_distribution = models.BooleanField(
+        _("sold to distributors"), default=False,
+        help_text=_("Shown in the distributors' catalogue and accepted on their orders."),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("product")
         indexes = [
+            models.Index(
+                fields=["currency", "name"], condition=Q(for_distribution=True, is_active=True),
+                name="commerce_product_distribution",
+            ),
             models.Index(fields=["type", "is_active"], name="commerce_product_type_active"),
             models.Index(fields=["category", "is_active"], name="commerce_product_cat_active"),
             models.Index(fields=["name"], name="commerce_product_name"),  # the catalog's order

@@ -1,11 +1,13 @@
 """Serializers of the distribution API; value objects validate addresses, quantities and money."""
 
+from django.utils import translation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from erp.commerce.models import Product
 from erp.core.api.fields import ListedRows
 from erp.core.api.serializers import ModelSerializer, Serializer
+from erp.core.models import LanguageChoices
 from erp.distribution.exceptions import InvalidValue
 from erp.distribution.models import (
     Currency,
@@ -20,12 +22,11 @@ from erp.distribution.values import Address, Quantity
 
 
 def _inline_enum(choices) -> dict:
-    """An enum component of its own (``status`` and ``currency`` are field names of other apps too)."""
-    return {
-        "type": "string",
-        "enum": list(choices.values),
-        "description": "\n".join(f"* `{value}` - {label}" for value, label in choices.choices),
-    }
+    """An enum component of its own (``status`` and ``currency`` are field names of other apps too),
+    described in English whatever language is active when this module is imported."""
+    with translation.override("en"):
+        described = "\n".join(f"* `{value}` - {label}" for value, label in choices.choices)
+    return {"type": "string", "enum": list(choices.values), "description": described}
 
 
 @extend_schema_field(_inline_enum(OrderStatus), component_name="DistributionOrderStatusEnum")
@@ -38,6 +39,12 @@ class OrderStatusField(serializers.ChoiceField):
 class CurrencyField(serializers.ChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=Currency.choices, **kwargs)
+
+
+@extend_schema_field(_inline_enum(LanguageChoices), component_name="DistributionLanguageEnum")
+class LanguageField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=LanguageChoices.choices, **kwargs)
 
 
 def _value(factory, *args):
@@ -141,6 +148,16 @@ class DistributorMemberSerializer(ModelSerializer):
         read_only_fields = ["created_at"]
 
 
+class MemberInviteSerializer(Serializer):
+    """Whom to invite to the portal of which distributor, and the language of the e-mail."""
+
+    distributor = serializers.UUIDField()
+    email = serializers.EmailField(max_length=255)
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    language = LanguageField(default=LanguageChoices.FR, help_text="The language of the invitation e-mail.")
+
+
 class DistributionProductSerializer(ModelSerializer):
     """A commerce catalog product as spec 004 describes it (writes stay in the commerce API)."""
 
@@ -152,7 +169,7 @@ class DistributionProductSerializer(ModelSerializer):
         ref_name = "DistributionProduct"
         fields = [
             "id", "name", "description", "external_product_id", "category", "price", "currency", "is_active",
-            "created_at", "updated_at",
+            "for_distribution", "created_at", "updated_at",
         ]
         read_only_fields = fields
 

@@ -5,8 +5,10 @@ distributor's record by id gets a 404.
 """
 
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -16,8 +18,10 @@ from rest_framework.response import Response
 from erp.commerce.models import Product
 from erp.core.api.mixins import AuditedViewSetMixin
 from erp.core.api.permissions import RoleAccess, has_perms
+from erp.core.api.schema import error_responses
 from erp.distribution import selectors, services
 from erp.distribution.models import Distributor, DistributorMember, Order, OrderLine, OrderStatus, PointOfSale
+from erp.distribution.order_pdf import order_summary_pdf
 
 from . import serializers as s
 
@@ -137,23 +141,51 @@ class DistributorMemberViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
     filterset_fields = ["distributor", "user"]
     ordering_fields = ["created_at"]
 
+    @extend_schema(
+        request=s.MemberInviteSerializer,
+        responses={
+            201: s.DistributorMemberSerializer,
+            **error_responses({409: "The address acts for another distributor or is staff (`member_already_linked`)."}),
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def invite(self, request):
+        """Invite a person to the distributor's portal: a user with the distributor role and no
+        password, and an e-mail whose link confirms the address and sets the password. Inviting the
+        same address for the same distributor again sends the link again."""
+        data = s.MemberInviteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        distributor = get_object_or_404(selectors.distributors_for(request.user), pk=values["distributor"])
+        member = services.distributor_member_invite(
+            distributor=distributor, email=values["email"], first_name=values["first_name"],
+            last_name=values["last_name"], language=values["language"], actor=request.user,
+        )
+        return Response(s.DistributorMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
 
 class ProductFilter(filters.FilterSet):
     category = filters.CharFilter(field_name="category__name", lookup_expr="iexact")
 
     class Meta:
         model = Product
-        fields = ["external_product_id", "category", "is_active", "currency"]
+        fields = ["external_product_id", "category", "is_active", "currency", "for_distribution"]
 
 
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
-    """The commerce catalog as spec 004 sees it, found by external id. Writes: the commerce API."""
+    """The commerce catalog as spec 004 sees it, found by external id. Writes: the commerce API.
+
+    A distributor user sees the B2B catalogue only (active products flagged for distribution)."""
 
     serializer_class = s.DistributionProductSerializer
-    queryset = Product.objects.select_related("category")
     permission_classes = [RoleAccess, has_perms("commerce.view_product")]
     filterset_class = ProductFilter
     ordering_fields = ["name", "external_product_id", "unit_price_excl_tax", "created_at"]
+
+    def get_queryset(self):
+        if selectors.member_distributor_id(self.request.user) is not None:
+            return selectors.orderable_products()
+        return Product.objects.select_related("category")
 
     @extend_schema(responses={200: s.DistributionProductSerializer})
     @action(detail=False, methods=["get"], url_path=r"by-external-id/(?P<external_product_id>[^/]+)")
@@ -196,6 +228,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     ordering = ["-created_on_utc"]
     required_perms = {
         "create": WRITE_ORDERS,
+        "reorder": WRITE_ORDERS,
         "add_line": WRITE_ORDERS,
         "remove_line": WRITE_ORDERS,
         "cancel": WRITE_ORDERS,
@@ -242,7 +275,6 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             delivery_address=values.get("delivery_address"),
             lines=lines,
             actor=user,
-            request=request,
         )
         return self._output(order, status.HTTP_201_CREATED)
 
@@ -258,7 +290,6 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             product=self._product(data.validated_data),
             quantity=data.validated_data["quantity"],
             actor=request.user,
-            request=request,
         )
         return self._output(order, status.HTTP_201_CREATED)
 
@@ -268,12 +299,12 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         """Remove a line while the order is created (409 after)."""
         order = self.get_object()
         line = get_object_or_404(OrderLine.objects.filter(order=order), pk=line_id)
-        services.order_line_remove(line=line, actor=request.user, request=request)
+        services.order_line_remove(line=line, actor=request.user)
         return self._output(order)
 
     def _move(self, request, service):
         order = self.get_object()
-        service(order=order, actor=request.user, request=request)
+        service(order=order, actor=request.user)
         return self._output(order)
 
     @extend_schema(request=None, responses={200: s.OrderSerializer})
@@ -305,3 +336,37 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def cancel(self, request, pk=None):
         """confirmed or in_transit → cancelled."""
         return self._move(request, services.order_cancel)
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: s.OrderSerializer,
+            **error_responses({
+                422: "No product of the order can be ordered any more (`order_nothing_to_reorder`), or the "
+                "point of sale is no longer served (`point_of_sale_not_served`).",
+            }),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def reorder(self, request, pk=None):
+        """A new created order with the same point of sale, currency and lines at today's prices
+        (products no longer offered are left out)."""
+        order = services.order_reorder(order=self.get_object(), actor=request.user)
+        return self._output(order, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The printable order summary, in the caller's language."
+            ),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="summary-pdf", url_name="summary-pdf")
+    def summary_pdf(self, request, pk=None):
+        """The order summary as a PDF (not an invoice)."""
+        order = self.get_object()
+        document = order_summary_pdf(order, order.distributor)
+        response = HttpResponse(document.pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+        return response

@@ -34,6 +34,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(CategoryFactory)
     unit_price_excl_tax = Decimal("2.50")
     currency = "EUR"
+    for_distribution = True
     tax_rate = factory.SubFactory(TaxRateFactory)
 
 

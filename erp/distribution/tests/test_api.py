@@ -352,3 +352,79 @@ def test_patch_distributor_address_is_validated_as_a_whole(manager, distributor)
     assert response.status_code == 200
     distributor.refresh_from_db()
     assert (distributor.name, distributor.address_city) == ("Norte Ouest", "Nantes")
+
+
+# --- Portal operations (issue 27): reorder, summary PDF, invitation, the B2B catalogue -----------
+
+
+def test_reorder_makes_a_new_created_order_at_todays_prices(member, order, milk):
+    milk.unit_price_excl_tax = Decimal("2.00")
+    milk.save()
+    response = client_for(member).post(f"{BASE}/orders/{order.pk}/reorder/")
+    assert response.status_code == 201, response.content
+    assert response.data["status"] == "created" and response.data["id"] != str(order.pk)
+    assert response.data["price"] == {"amount": "8.00", "currency": "EUR"}
+
+
+def test_reorder_of_another_distributors_order_is_404(member, foreign_order):
+    assert client_for(member).post(f"{BASE}/orders/{foreign_order.pk}/reorder/").status_code == 404
+
+
+def test_reorder_with_nothing_left_to_order_is_422(member, order, milk):
+    milk.for_distribution = False
+    milk.save()
+    response = client_for(member).post(f"{BASE}/orders/{order.pk}/reorder/")
+    assert response.status_code == 422 and response.data["code"] == "order_nothing_to_reorder"
+    assert Order.objects.count() == 1
+
+
+def test_summary_pdf(member, order, foreign_order):
+    response = client_for(member).get(f"{BASE}/orders/{order.pk}/summary-pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert client_for(member).get(f"{BASE}/orders/{foreign_order.pk}/summary-pdf/").status_code == 404
+
+
+def test_manager_invites_a_distributor_user(manager, distributor, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(manager).post(
+            f"{BASE}/members/invite/", {"distributor": str(distributor.pk), "email": "ana@norte.test"}, format="json"
+        )
+    assert response.status_code == 201, response.content
+    member = DistributorMember.objects.get(pk=response.data["id"])
+    assert member.user.email == "ana@norte.test" and member.user.role_names == ["distributor"]
+    assert len(mail.outbox) == 1 and "/portal/welcome/" in mail.outbox[0].body
+
+
+def test_invite_refuses_an_address_of_another_distributor(manager, other_distributor, member):
+    response = client_for(manager).post(
+        f"{BASE}/members/invite/", {"distributor": str(other_distributor.pk), "email": member.email}, format="json"
+    )
+    assert response.status_code == 409 and response.data["code"] == "member_already_linked"
+    assert DistributorMember.objects.get(user=member).distributor_id != other_distributor.pk
+
+
+def test_invite_is_for_managers_only(member, distributor):
+    response = client_for(member).post(
+        f"{BASE}/members/invite/", {"distributor": str(distributor.pk), "email": "x@norte.test"}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_distributor_sees_only_the_b2b_catalogue(member, manager, milk):
+    ProductFactory(name="Consultation", for_distribution=False)
+    names = {row["name"] for row in client_for(member).get(f"{BASE}/products/").data["results"]}
+    assert names == {"Milk 1L"}
+    assert "Consultation" in {row["name"] for row in client_for(manager).get(f"{BASE}/products/").data["results"]}
+
+
+def test_a_product_not_for_distribution_cannot_be_ordered(member, order):
+    consultation = ProductFactory(name="Consultation", for_distribution=False)
+    response = client_for(member).post(
+        f"{BASE}/orders/{order.pk}/lines/", {"product": str(consultation.pk), "quantity": {"value": 1, "unit": "u"}},
+        format="json",
+    )
+    assert response.status_code == 422 and response.data["code"] == "product_not_for_distribution"
+    assert order.lines.count() == 1

@@ -241,3 +241,64 @@ def test_point_of_sale_link_add_and_remove_are_idempotent(distributor, manager):
     assert Order.objects.filter(point_of_sale=pos).count() == 1  # past orders stay
     with pytest.raises(PointOfSaleNotServed):
         services.order_create(distributor=distributor, point_of_sale=pos, actor=manager)
+
+
+# --- Issue 27: the B2B catalogue, reorder, invitations ------------------------------------------
+
+
+def test_line_add_refuses_a_product_not_for_distribution(order, manager):
+    from erp.distribution.exceptions import ProductNotForDistribution
+
+    consultation = ProductFactory(name="Consultation", for_distribution=False)
+    with pytest.raises(ProductNotForDistribution):
+        services.order_line_add(order=order, product=consultation, quantity=Quantity(1, "unit"), actor=manager)
+    assert order.lines.count() == 1
+
+
+def test_order_reorder_copies_lines_at_todays_prices_and_leaves_out_withdrawn_products(order, butter, manager):
+    services.order_line_add(order=order, product=butter, quantity=Quantity(2, "unit"), actor=manager)
+    butter.is_active = False
+    butter.save()
+    milk = order.lines.get(product__name="Milk 1L").product
+    milk.unit_price_excl_tax = Decimal("1.50")
+    milk.save()
+    services.order_confirm(order=order, actor=manager)
+    again = services.order_reorder(order=order, actor=manager)
+    assert again.pk != order.pk and again.status == OrderStatus.CREATED
+    assert [(line.product_id, line.quantity_value) for line in again.lines.all()] == [(milk.pk, 4)]
+    assert again.price_amount == Decimal("6.00")
+    assert AuditLog.objects.filter(entity_id=again.pk, metadata_json__reorder_of=str(order.pk)).exists()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED and order.price_amount == Decimal("11.20")
+
+
+def test_order_reorder_with_nothing_orderable_creates_nothing(order, manager):
+    from erp.distribution.exceptions import OrderNothingToReorder
+
+    order.lines.get().product.__class__.objects.update(for_distribution=False)
+    with pytest.raises(OrderNothingToReorder):
+        services.order_reorder(order=order, actor=manager)
+    assert Order.objects.count() == 1
+
+
+def test_member_invite_creates_the_user_once_and_resends(distributor, manager, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = services.distributor_member_invite(distributor=distributor, email="Ana@Norte.test", actor=manager)
+    assert len(callbacks) == 1 and len(mail.outbox) == 1  # the e-mail waits for the commit
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.distributor_member_invite(distributor=distributor, email="ana@norte.test", actor=manager)
+    assert first.pk == second.pk and len(mail.outbox) == 2
+    assert AuditLog.objects.filter(entity_id=first.pk, action="create").count() == 1
+
+
+def test_member_invite_refuses_staff_and_other_distributors(distributor, other_distributor, manager, make_user):
+    from erp.distribution.exceptions import MemberAlreadyLinked
+
+    with pytest.raises(MemberAlreadyLinked):
+        services.distributor_member_invite(distributor=distributor, email=manager.email, actor=manager)
+    services.distributor_member_invite(distributor=distributor, email="ana@norte.test", actor=manager)
+    with pytest.raises(MemberAlreadyLinked):
+        services.distributor_member_invite(distributor=other_distributor, email="ana@norte.test", actor=manager)
+    assert not manager.groups.filter(name="distributor").exists()
