@@ -674,8 +674,8 @@ def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor, request=Non
         lines = _sale_lines_with_lots(sale)
         if not lines:
             raise SaleEmpty("Add at least one line before taking payment.")
-        seller = seller_for_issuing()
         country = sale_country(sale)
+        seller = seller_for_issuing(country=country)
         planned = _plan_payments(sale.total_incl_tax, payments)
         moves = _sale_out_moves(sale, lines)
         stock_moves_record(moves=moves, actor=actor, savepoint=False)
@@ -1015,7 +1015,8 @@ def sale_refund(
         )
         if sale.status != SaleStatus.PAID:
             raise SaleNotPaid(f"Only a paid sale can be refunded (this one is {sale.get_status_display().lower()}).")
-        seller = seller_for_issuing()
+        country = sale_country(sale)
+        seller = seller_for_issuing(country=country)
         invoice = Invoice.objects.get(sale=sale)
         sale_lines = _sale_lines_with_lots(sale)
         credited = sale_lines_credited(sale.pk)
@@ -1026,7 +1027,7 @@ def sale_refund(
         lots = _returned_lots(plan)
         stock_moves_record(moves=_return_moves(sale, plan, lots, invoice.invoice_number), actor=actor, savepoint=False)
         number, label = document_number_next(
-            document_type=DocumentType.CREDIT_NOTE, country_code=sale_country(sale), prefix=credit_note_prefix()
+            document_type=DocumentType.CREDIT_NOTE, country_code=country, prefix=credit_note_prefix()
         )
         now = timezone.now().replace(microsecond=0)
         subtotal = sum((item.totals.subtotal_excl_tax for item in plan), ZERO)

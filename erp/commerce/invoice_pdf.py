@@ -306,11 +306,12 @@ def _context(*, kind: str, number: str, document, sale, lines, totals, reason=No
     issued_utc = issued_at.astimezone(UTC)
     issued_local = timezone.localtime(issued_at)  # the date printed is the clinic's calendar day
     title = LABELS["fr"][kind]
+    labels = bilingual_labels(language)
     return {
         "lang": "fr",
-        "labels": bilingual_labels(language),
+        "labels": labels,
         "title": title,
-        "title_html": bilingual_labels(language)[kind],
+        "title_html": labels[kind],
         "type_code": "380" if kind == "invoice" else "381",
         "is_credit_note": kind == "credit_note",
         "number": number,
@@ -332,7 +333,7 @@ def _context(*, kind: str, number: str, document, sale, lines, totals, reason=No
         "currency": currency,
         "payments": [
             {
-                "method": bilingual_labels(language).get(p.payment_method.code, p.payment_method.name),
+                "method": labels.get(p.payment_method.code, p.payment_method.name),
                 "amount": _money(abs(p.amount_gross)),
                 "amount_display": format_money(abs(p.amount_gross), currency, language="fr"),
                 "uncl4461": PAYMENT_MEANS.get(p.payment_method.code, "1"),

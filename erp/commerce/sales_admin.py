@@ -308,7 +308,7 @@ class InvoiceCreditView(InvoicePageView):
     def get_breadcrumbs_items(self):
         items = super().get_breadcrumbs_items()
         items[-1] = {"url": reverse(INVOICE_PAGE, args=[self.invoice.pk]), "label": self.invoice.invoice_number}
-        return [*items, {"url": "", "label": _("Credit")}]
+        return [*items, {"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

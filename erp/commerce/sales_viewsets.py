@@ -125,8 +125,18 @@ class InvoiceViewSet(ModelViewSet):
         ]
 
 
+class CreditNoteIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("invoice")
+
+    def get_edit_url(self, instance):
+        """A row opens its invoice's page, where the credit note sits with the others."""
+        return reverse(sales_admin.INVOICE_PAGE, args=[instance.invoice_id])
+
+
 class CreditNoteViewSet(ModelViewSet):
     model = CreditNote
+    index_view_class = CreditNoteIndexView
     name = "commerce_creditnote"
     url_prefix = "commerce/credit-notes"
     icon = "doc-empty"

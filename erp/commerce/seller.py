@@ -28,12 +28,14 @@ def _labels() -> dict[str, str]:
     }
 
 
-def seller_info() -> dict[str, str]:
-    """The seller now: the website's contact details and the legal identifiers ('' when unset)."""
+def seller_info(*, default_country: str | None = None) -> dict[str, str]:
+    """The seller now: the website's contact details and the legal identifiers ('' when unset).
+    The country, when the website names none: ``default_country``, else the clinic's default."""
     from cms.website.models import WebsiteSettings
 
     website = WebsiteSettings.objects.filter(site__is_default_site=True).first()  # one query
-    country = (getattr(website, "country_code", None) or AppSettings.load().default_country_code or "FR").upper()
+    country = getattr(website, "country_code", None) or default_country
+    country = (country or AppSettings.load().default_country_code or "FR").upper()
     return {
         "name": (getattr(website, "clinic_name", "") or "").strip(),
         "address_line1": (getattr(website, "address_line1", "") or "").strip(),
@@ -52,11 +54,12 @@ def seller_missing(info: dict[str, str]) -> list[str]:
     return [labels[key] for key in labels if not info.get(key)]
 
 
-def seller_for_issuing() -> dict[str, str]:
+def seller_for_issuing(*, country: str | None = None) -> dict[str, str]:
     """The seller to freeze on a document about to be issued. In production (``DEBUG`` off) a
     missing identifier or address refuses the issue (a French invoice must carry them); development
-    issues documents without them."""
-    info = seller_info()
+    issues documents without them. ``country`` is the issuing location's, the fallback of the
+    seller's."""
+    info = seller_info(default_country=country)
     missing = seller_missing(info)
     if missing and settings.SELLER_IDENTITY_REQUIRED:
         raise SellerIdentityMissing(

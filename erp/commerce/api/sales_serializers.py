@@ -160,16 +160,21 @@ class InvoiceSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class CreditNoteLineSerializer(ListedRows, ModelSerializer):
+# The frozen figures of a sale or credit-note line (``LineFigures``).
+FIGURE_FIELDS = [
+    "product_type_snapshot", "description_snapshot", "unit_price_excl_tax_snapshot", "tax_rate_percent_snapshot",
+    "quantity", "line_subtotal_excl_tax", "line_tax_amount", "line_total_incl_tax", "vat_exempt_snapshot",
+]  # fmt: skip
+
+
+class LineFiguresSerializer(ListedRows, ModelSerializer):
     product_type_snapshot = serializers.CharField(read_only=True, help_text="product | service")
 
+
+class CreditNoteLineSerializer(LineFiguresSerializer):
     class Meta:
         model = CreditNoteLine
-        fields = [
-            "id", "sale_line", "product_type_snapshot", "description_snapshot", "unit_price_excl_tax_snapshot",
-            "tax_rate_percent_snapshot", "quantity", "quantity_returned", "line_subtotal_excl_tax",
-            "line_tax_amount", "line_total_incl_tax", "vat_exempt_snapshot", "vat_exemption_mention_snapshot",
-        ]  # fmt: skip
+        fields = ["id", "sale_line", *FIGURE_FIELDS, "vat_exemption_mention_snapshot", "quantity_returned"]
         read_only_fields = fields
 
 
@@ -207,21 +212,15 @@ class CreditInputSerializer(Serializer):
     )
 
 
-class InvoiceLineSerializer(ListedRows, ModelSerializer):
+class InvoiceLineSerializer(LineFiguresSerializer):
     """A line of the invoice with what its credit notes took and what is left to credit."""
 
-    product_type_snapshot = serializers.CharField(read_only=True, help_text="product | service")
     credited_quantity = serializers.DecimalField(**QUANTITY, read_only=True)
     creditable_quantity = serializers.DecimalField(**QUANTITY, read_only=True)
 
     class Meta:
         model = SaleLine
-        fields = [
-            "id", "product", "product_type_snapshot", "description_snapshot", "unit_price_excl_tax_snapshot",
-            "tax_rate_percent_snapshot", "quantity", "line_subtotal_excl_tax", "line_tax_amount",
-            "line_total_incl_tax", "vat_exempt_snapshot", "consumed_on_patient", "credited_quantity",
-            "creditable_quantity",
-        ]  # fmt: skip
+        fields = ["id", "product", *FIGURE_FIELDS, "consumed_on_patient", "credited_quantity", "creditable_quantity"]
         read_only_fields = fields
 
 

@@ -11,7 +11,7 @@ from erp.commerce import billing
 from erp.testing.browser import skip_without_chromium
 
 from .factories import ClinicLocationFactory, ProductFactory, ServiceFactory
-from .sales_fixtures import payment_methods, stock_plain
+from .sales_fixtures import payment_methods, stock_plain, sumup_rule
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -32,6 +32,7 @@ def page(browser):
 def test_accountant_credits_one_line_from_the_invoice_page_and_downloads_the_pdf(page, live_server, tmp_path):
     SHOTS.mkdir(parents=True, exist_ok=True)
     payment_methods()
+    sumup_rule()
     location = ClinicLocationFactory(name="Paris")
     cream = ProductFactory(name="Crème apaisante", unit_price_excl_tax=Decimal("10.00"))
     stock_plain(cream, location, 10)

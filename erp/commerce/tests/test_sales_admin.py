@@ -136,6 +136,7 @@ def test_invoice_page_credits_part_of_the_sale_and_the_sales_list_opens_it(make_
     assert response.status_code == 302 and response["Location"] == page_url
     credit = CreditNote.objects.get()
     assert credit.total_incl_tax == Decimal("12.00") and credit.lines.get().quantity_returned == 1
+    assert page_url in accountant.get(reverse("commerce_creditnote:index")).content.decode()  # its row opens it
     refused = accountant.post(credit_url, {"reason": "Encore", f"quantity_{line.pk}": "3"})
     assert refused.status_code == 200 and "already credited" in refused.content.decode()
     assert CreditNote.objects.count() == 1
