@@ -88,6 +88,55 @@ class FiscalClosingIndexView(generic.IndexView):
         return buttons
 
 
+MONEY_FIELDS = (
+    "sales_total_incl_tax",
+    "credit_notes_total_incl_tax",
+    "period_total_incl_tax",
+    "tax_total",
+    "payments_total",
+    "grand_total_incl_tax",
+)
+
+
+class FiscalClosingInspectView(generic.InspectView):
+    """A closing in words: each figure labelled and written as an amount, the fingerprints in
+    full, the Z-report of a day one click away."""
+
+    labels = {
+        "period_type": _("Kind"),
+        "period_start": _("First day"),
+        "period_end": _("Last day"),
+        "entries_count": _("Journal entries"),
+        "sales_total_incl_tax": _("Sales incl. VAT"),
+        "credit_notes_total_incl_tax": _("Credit notes incl. VAT"),
+        "period_total_incl_tax": _("Total of the period incl. VAT"),
+        "tax_total": _("of which VAT"),
+        "payments_total": _("Payments received (net of refunds)"),
+        "grand_total_incl_tax": _("Perpetual grand total incl. VAT"),
+        "last_entry_sequence": _("Last journal entry"),
+        "last_entry_hash": _("Fingerprint of the last entry"),
+        "previous_hash": _("Fingerprint of the previous closing"),
+        "hash": _("Fingerprint of this closing (SHA-256)"),
+        "created_at": _("Closed on"),
+    }
+
+    def get_field_label(self, field_name, field):
+        return self.labels.get(field_name) or super().get_field_label(field_name, field)
+
+    def get_field_display_value(self, field_name, field):
+        if field_name in MONEY_FIELDS:
+            return format_money(getattr(self.object, field_name))
+        return super().get_field_display_value(field_name, field)
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.object.period_type == ClosingPeriod.DAY:
+            url = reverse("commerce_fiscalclosing:z_report", args=[self.object.pk])
+            buttons.append(HeaderButton(_("Z-report (PDF)"), url=url, icon_name="download"))
+        return buttons
+
+
 class FiscalCloseDueView(WagtailAdminTemplateMixin, TemplateView):
     """Lists the periods still open that have ended, then closes them all on confirmation."""
 
@@ -156,6 +205,11 @@ class FiscalClosingViewSet(ModelViewSet):
     icon = "date"
     menu_label = _("Fiscal closings")
     index_view_class = FiscalClosingIndexView
+    inspect_view_class = FiscalClosingInspectView
+    inspect_view_fields = [
+        "period_type", "period_start", "period_end", "entries_count", *MONEY_FIELDS, "last_entry_sequence",
+        "last_entry_hash", "previous_hash", "hash", "created_at",
+    ]  # fmt: skip
     list_display = [
         # One line per closing: the period's words do not wrap.
         Column("period", label=_("Period"), sort_key="period_start", accessor=lambda c: nowrap(c.period_label)),

@@ -4,6 +4,7 @@ with the second factor. ``browser`` is a fixture of the project's pytest plugin.
 import os
 import re
 import shutil
+from contextlib import contextmanager
 
 import pytest
 
@@ -35,6 +36,19 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@contextmanager
+def browser_page(browser, *, timeout_ms: int = 20_000, **context_options):
+    """A page in a fresh browser context (``locale``, ``viewport``, ``accept_downloads``...),
+    closed with its context at the end of the block."""
+    context = browser.new_context(**context_options)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        yield page
+    finally:
+        context.close()
 
 
 def admin_sign_in(page, base_url: str, user, password: str) -> None:

@@ -176,6 +176,9 @@ def test_admin_close_yesterday_lists_then_closes_and_says_what(make_user, day_of
     assert reverse("commerce_fiscalclosing:z_report", args=[closing.pk]) in page
     with tomorrow():
         assert "Rien à clôturer" in client.post(url, follow=True).content.decode()
+    inspect = client.get(reverse("commerce_fiscalclosing:inspect", args=[closing.pk])).content.decode()
+    assert "Grand total perpétuel TTC" in inspect and "72,00\xa0€" in inspect and closing.hash in inspect
+    assert "Ticket Z (PDF)" in inspect
     pdf = client.get(reverse("commerce_fiscalclosing:z_report", args=[closing.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from erp.commerce import billing
 from erp.commerce.billing import PaymentInput
 from erp.commerce.models import FiscalClosing
-from erp.testing.browser import admin_sign_in, skip_without_chromium
+from erp.testing.browser import admin_sign_in, browser_page, skip_without_chromium
 
 from .factories import ClinicLocationFactory, ProductFactory, ServiceFactory
 from .sales_fixtures import payment_methods, stock_plain, sumup_rule
@@ -38,11 +38,9 @@ skip_without_chromium()
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
+    viewport = {"width": 1280, "height": 900}
+    with browser_page(browser, timeout_ms=30_000, locale="fr-FR", viewport=viewport, accept_downloads=True) as page:
+        yield page
 
 
 @pytest.fixture
@@ -85,7 +83,7 @@ def test_accountant_exports_fec_reads_reports_closes_yesterday_and_prints_the_z_
     page.goto(f"{live_server.url}/admin/commerce/fec/")
     page.fill("input[name=date_from]", today.isoformat())
     page.fill("input[name=date_to]", today.isoformat())
-    fec = _download(page, lambda: page.click("form button[type=submit]")).decode("iso-8859-15")
+    fec = _download(page, lambda: page.click("main form button[type=submit]")).decode("iso-8859-15")
     lines = [line.split("\t") for line in fec.strip("\r\n").split("\r\n")]
     assert lines[0][0] == "JournalCode" and all(len(line) == 18 for line in lines)
     debit = sum(Decimal(line[11].replace(",", ".")) for line in lines[1:])
