@@ -16,13 +16,12 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from erp.core.csv import csv_response
 from erp.core.exceptions import DomainError
 from erp.ops.audit import audit_record
 
 from ..models import ImportJob, ImportKind, ImportOutcome, ImportStatus
 from . import services
-from .api import RUN_PERM, VIEW_PERM, kind_permission_check
+from .api import RUN_PERM, VIEW_PERM, kind_permission_check, report_download
 from .fields import fields_of
 from .tables import MAX_IMPORT_BYTES
 
@@ -190,10 +189,7 @@ def import_job_report_view(request, pk):
     """The rows not imported, why, and their values (CSV; an audited export)."""
     if not (request.user.has_perm(VIEW_PERM) and request.user.has_perm(RUN_PERM)):
         raise PermissionDenied
-    job = get_object_or_404(ImportJob, pk=pk)
-    services.import_job_report_audit(job=job, actor=request.user)
-    header, rows = services.import_job_report_rows(job)
-    return csv_response(header=header, rows=rows, filename=f"import-{job.pk}-report.csv", stream=True)
+    return report_download(get_object_or_404(ImportJob, pk=pk), actor=request.user)
 
 
 class ImportViewSet(ViewSet):

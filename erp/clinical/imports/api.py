@@ -35,6 +35,13 @@ def kind_permission_check(user, kind: str) -> None:
         raise DjangoPermissionDenied
 
 
+def report_download(job: ImportJob, *, actor):
+    """The report of the job's rows not imported, as a CSV download (audited as an export)."""
+    services.import_job_report_audit(job=job, actor=actor)
+    header, rows = services.import_job_report_rows(job)
+    return csv_response(header=header, rows=rows, filename=f"import-{job.pk}-report.csv", stream=True)
+
+
 class ImportFieldSerializer(Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
@@ -237,7 +244,4 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def report(self, request, pk=None):
         """The rows of the last run that were not imported (rejected or possible duplicates), with
         why and their values as in the file (CSV; an audited export)."""
-        job = self._job_for(request, write=False)
-        services.import_job_report_audit(job=job, actor=request.user)
-        header, rows = services.import_job_report_rows(job)
-        return csv_response(header=header, rows=rows, filename=f"import-{job.pk}-report.csv", stream=True)
+        return report_download(self._job_for(request, write=False), actor=request.user)

@@ -40,7 +40,7 @@ from ..models import (
     normalize_name,
     phone_to_e164,
 )
-from .fields import header_key
+from .fields import PATIENT_FIELDS, header_key
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"]
 DATETIME_FORMATS = [
@@ -156,29 +156,31 @@ class PatientRowForm(forms.Form):
             raise ValidationError(_("Give the two-letter ISO code of the country (FR, BE, CH...)."))
         return value or None
 
-    def clean_preferred_language(self):
-        value = self.cleaned_data["preferred_language"]
+    def _known(self, name: str, table: dict, default, unknown: str):
+        """The value of ``table`` that the cell names (case, accents ignored); blank: ``default``."""
+        value = self.cleaned_data[name]
         if not value:
-            return self.context.default_language
-        code = self.context.languages.get(header_key(value))
-        if code is None:
-            raise ValidationError(
-                _("Unknown language “%(value)s” (French, English, Russian, Ukrainian, Armenian, Spanish).")
-                % {"value": value}
-            )
-        return code
+            return default
+        found = table.get(header_key(value))
+        if found is None:
+            raise ValidationError(unknown % {"value": value})
+        return found
+
+    def clean_preferred_language(self):
+        return self._known(
+            "preferred_language",
+            self.context.languages,
+            self.context.default_language,
+            _("Unknown language “%(value)s” (French, English, Russian, Ukrainian, Armenian, Spanish)."),
+        )
 
     def clean_referral_source(self):
-        value = self.cleaned_data["referral_source"]
-        if not value:
-            return None
-        source = self.context.sources.get(header_key(value))
-        if source is None:
-            raise ValidationError(
-                _("Unknown referral source “%(value)s”: add it under Clinical › Referral sources first.")
-                % {"value": value}
-            )
-        return source
+        return self._known(
+            "referral_source",
+            self.context.sources,
+            None,
+            _("Unknown referral source “%(value)s”: add it under Clinical › Referral sources first."),
+        )
 
     def clean(self):
         data = super().clean()
@@ -247,22 +249,8 @@ REASON_TEXT = {
     "same_name_and_birth_date": gettext_lazy("same name and birth date"),
 }
 
-PATIENT_FIELDS_SAVED = (
-    "first_name",
-    "last_name",
-    "birth_date",
-    "sex",
-    "email",
-    "phone",
-    "address_line1",
-    "postal_code",
-    "city",
-    "country_code",
-    "preferred_language",
-    "referral_source",
-    "referral_details",
-    "notes",
-)
+# What a patient row gives ``patient_create``: every import field but the old software's id.
+PATIENT_FIELDS_SAVED = tuple(field.name for field in PATIENT_FIELDS if field.name != "external_id")
 
 
 class RowsBase:
