@@ -10,7 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -68,7 +68,7 @@ class AdminPageMixin(WagtailAdminTemplateMixin):
         return [*super().get_breadcrumbs_items(), *self.trail(), {"url": "", "label": self.get_page_title()}]
 
     def trail(self) -> list[dict]:
-        return [{"url": reverse("clinical_import:index"), "label": _("Import")}]
+        return [{"url": reverse("clinical_import:index"), "label": pgettext("import", "Import")}]
 
 
 class ImportIndexView(ImportPermissionMixin, AdminPageMixin, TemplateView):
@@ -196,7 +196,7 @@ class ImportViewSet(ViewSet):
     name = "clinical_import"
     url_prefix = "clinical/imports"
     icon = "download"
-    menu_label = gettext_lazy("Import")
+    menu_label = pgettext_lazy("import", "Import")
     menu_order = 450
 
     def get_urlpatterns(self):
@@ -218,4 +218,3 @@ class ImportViewSet(ViewSet):
             order=self.get_menu_item_order(order),
             permission=RUN_PERM,
         )
-

@@ -149,10 +149,12 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request={"multipart/form-data": ImportUploadSerializer},
         responses={
             201: ImportJobSerializer,
-            **error_responses({
-                400: "A mapping naming an unknown field or column (`import_mapping_invalid`...).",
-                422: "Not a readable CSV or XLSX table (`import_file_refused`, `import_no_header`...).",
-            }),
+            **error_responses(
+                {
+                    400: "A mapping naming an unknown field or column (`import_mapping_invalid`...).",
+                    422: "Not a readable CSV or XLSX table (`import_file_refused`, `import_no_header`...).",
+                }
+            ),
         },
     )
     def create(self, request):
