@@ -121,6 +121,16 @@ class ImportJobFilter(filters.FilterSet):
         fields = ["kind", "status"]
 
 
+# A read of one job that is not its record (the preview, the report): no list machinery.
+JOB_DOWNLOAD = {
+    "detail": True,
+    "methods": ["get"],
+    "pagination_class": None,
+    "filter_backends": [],
+    "permission_classes": [RoleAccess, has_perms(RUN_PERM)],
+}
+
+
 @extend_schema_view(
     list=extend_schema(description="The import jobs, newest first."),
     retrieve=extend_schema(description="A job's status, progress and counts (poll it while it runs)."),
@@ -195,13 +205,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(ImportJobSerializer(job).data)
 
     @extend_schema(request=None, responses={200: ImportPreviewRowSerializer(many=True)})
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=None,
-        filter_backends=[],
-        permission_classes=[RoleAccess, has_perms(RUN_PERM)],
-    )
+    @action(**JOB_DOWNLOAD)
     def preview(self, request, pk=None):
         """The first rows as the current columns read them, each with what a run would do."""
         job = self._job_for(request, write=True)
@@ -236,13 +240,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=None,
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The rows not imported, why.")},
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=None,
-        filter_backends=[],
-        permission_classes=[RoleAccess, has_perms(RUN_PERM)],
-    )
+    @action(**JOB_DOWNLOAD)
     def report(self, request, pk=None):
         """The rows of the last run that were not imported (rejected or possible duplicates), with
         why and their values as in the file (CSV; an audited export)."""
