@@ -10,19 +10,18 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from erp.core.csv import csv_response
 from erp.core.exceptions import DomainError
 from erp.ops.audit import audit_record
 
 from ..models import ImportJob, ImportKind, ImportOutcome, ImportStatus
 from . import services
-from .api import RUN_PERM, VIEW_PERM, kind_permission_check
+from .api import RUN_PERM, VIEW_PERM, kind_permission_check, report_download
 from .fields import fields_of
 from .tables import MAX_IMPORT_BYTES
 
@@ -69,7 +68,7 @@ class AdminPageMixin(WagtailAdminTemplateMixin):
         return [*super().get_breadcrumbs_items(), *self.trail(), {"url": "", "label": self.get_page_title()}]
 
     def trail(self) -> list[dict]:
-        return [{"url": reverse("clinical_import:index"), "label": _("Import")}]
+        return [{"url": reverse("clinical_import:index"), "label": pgettext("import", "Import")}]
 
 
 class ImportIndexView(ImportPermissionMixin, AdminPageMixin, TemplateView):
@@ -190,17 +189,14 @@ def import_job_report_view(request, pk):
     """The rows not imported, why, and their values (CSV; an audited export)."""
     if not (request.user.has_perm(VIEW_PERM) and request.user.has_perm(RUN_PERM)):
         raise PermissionDenied
-    job = get_object_or_404(ImportJob, pk=pk)
-    services.import_job_report_audit(job=job, actor=request.user)
-    header, rows = services.import_job_report_rows(job)
-    return csv_response(header=header, rows=rows, filename=f"import-{job.pk}-report.csv", stream=True)
+    return report_download(get_object_or_404(ImportJob, pk=pk), actor=request.user)
 
 
 class ImportViewSet(ViewSet):
     name = "clinical_import"
     url_prefix = "clinical/imports"
     icon = "download"
-    menu_label = gettext_lazy("Import")
+    menu_label = pgettext_lazy("import", "Import")
     menu_order = 450
 
     def get_urlpatterns(self):
@@ -222,4 +218,3 @@ class ImportViewSet(ViewSet):
             order=self.get_menu_item_order(order),
             permission=RUN_PERM,
         )
-

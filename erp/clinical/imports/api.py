@@ -35,6 +35,13 @@ def kind_permission_check(user, kind: str) -> None:
         raise DjangoPermissionDenied
 
 
+def report_download(job: ImportJob, *, actor):
+    """The report of the job's rows not imported, as a CSV download (audited as an export)."""
+    services.import_job_report_audit(job=job, actor=actor)
+    header, rows = services.import_job_report_rows(job)
+    return csv_response(header=header, rows=rows, filename=f"import-{job.pk}-report.csv", stream=True)
+
+
 class ImportFieldSerializer(Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
@@ -114,6 +121,16 @@ class ImportJobFilter(filters.FilterSet):
         fields = ["kind", "status"]
 
 
+# A read of one job that is not its record (the preview, the report): no list machinery.
+JOB_DOWNLOAD = {
+    "detail": True,
+    "methods": ["get"],
+    "pagination_class": None,
+    "filter_backends": [],
+    "permission_classes": [RoleAccess, has_perms(RUN_PERM)],
+}
+
+
 @extend_schema_view(
     list=extend_schema(description="The import jobs, newest first."),
     retrieve=extend_schema(description="A job's status, progress and counts (poll it while it runs)."),
@@ -142,10 +159,12 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request={"multipart/form-data": ImportUploadSerializer},
         responses={
             201: ImportJobSerializer,
-            **error_responses({
-                400: "A mapping naming an unknown field or column (`import_mapping_invalid`...).",
-                422: "Not a readable CSV or XLSX table (`import_file_refused`, `import_no_header`...).",
-            }),
+            **error_responses(
+                {
+                    400: "A mapping naming an unknown field or column (`import_mapping_invalid`...).",
+                    422: "Not a readable CSV or XLSX table (`import_file_refused`, `import_no_header`...).",
+                }
+            ),
         },
     )
     def create(self, request):
@@ -186,13 +205,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(ImportJobSerializer(job).data)
 
     @extend_schema(request=None, responses={200: ImportPreviewRowSerializer(many=True)})
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=None,
-        filter_backends=[],
-        permission_classes=[RoleAccess, has_perms(RUN_PERM)],
-    )
+    @action(**JOB_DOWNLOAD)
     def preview(self, request, pk=None):
         """The first rows as the current columns read them, each with what a run would do."""
         job = self._job_for(request, write=True)
@@ -227,17 +240,8 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=None,
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The rows not imported, why.")},
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=None,
-        filter_backends=[],
-        permission_classes=[RoleAccess, has_perms(RUN_PERM)],
-    )
+    @action(**JOB_DOWNLOAD)
     def report(self, request, pk=None):
         """The rows of the last run that were not imported (rejected or possible duplicates), with
         why and their values as in the file (CSV; an audited export)."""
-        job = self._job_for(request, write=False)
-        services.import_job_report_audit(job=job, actor=request.user)
-        header, rows = services.import_job_report_rows(job)
-        return csv_response(header=header, rows=rows, filename=f"import-{job.pk}-report.csv", stream=True)
+        return report_download(self._job_for(request, write=False), actor=request.user)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..exceptions import ImportMappingInvalid
 from ..models import ImportKind, normalize_name
@@ -32,33 +33,35 @@ PATIENT_FIELDS = (
     ),
     ImportField(
         "last_name",
-        _("Last name"),
+        pgettext_lazy("import", "Last name"),
         required=True,
         synonyms=("nom", "nom de famille", "nom patient", "last name", "lastname", "surname", "family name"),
     ),
     ImportField(
         "first_name",
-        _("First name"),
+        pgettext_lazy("import", "First name"),
         required=True,
         synonyms=("prenom", "prenoms", "first name", "firstname", "given name"),
     ),
     ImportField(
         "birth_date",
-        _("Birth date"),
+        pgettext_lazy("import", "Birth date"),
         synonyms=(
             "date de naissance", "naissance", "date naissance", "ddn", "ne le", "ne e le", "birth date",
             "birthdate", "date of birth", "dob",
         ),
     ),
-    ImportField("sex", _("Sex"), synonyms=("sexe", "sex", "genre", "gender", "civilite", "title")),
+    ImportField(
+        "sex", pgettext_lazy("import", "Sex"), synonyms=("sexe", "sex", "genre", "gender", "civilite", "title")
+    ),
     ImportField(
         "email",
-        _("E-mail"),
+        pgettext_lazy("import", "E-mail"),
         synonyms=("email", "e mail", "mail", "courriel", "adresse email", "adresse e mail", "adresse mail"),
     ),
     ImportField(
         "phone",
-        _("Phone"),
+        pgettext_lazy("import", "Phone"),
         synonyms=(
             "telephone", "tel", "phone", "mobile", "portable", "telephone portable", "tel portable",
             "numero de telephone", "phone number", "mobile phone", "cell", "gsm",
@@ -66,32 +69,38 @@ PATIENT_FIELDS = (
     ),
     ImportField(
         "address_line1",
-        _("Address"),
+        pgettext_lazy("import", "Address"),
         synonyms=("adresse", "adresse postale", "adresse 1", "rue", "address", "address line 1", "street"),
     ),
     ImportField(
-        "postal_code", _("Postal code"), synonyms=("code postal", "cp", "postal code", "zip", "zip code", "postcode")
+        "postal_code",
+        pgettext_lazy("import", "Postal code"),
+        synonyms=("code postal", "cp", "postal code", "zip", "zip code", "postcode"),
     ),
-    ImportField("city", _("City"), synonyms=("ville", "commune", "city", "town")),
-    ImportField("country_code", _("Country (ISO code)"), synonyms=("pays", "code pays", "country", "country code")),
+    ImportField("city", pgettext_lazy("import", "City"), synonyms=("ville", "commune", "city", "town")),
+    ImportField(
+        "country_code",
+        pgettext_lazy("import", "Country (ISO code)"),
+        synonyms=("pays", "code pays", "country", "country code"),
+    ),
     ImportField(
         "preferred_language",
-        _("Language"),
+        pgettext_lazy("import", "Language"),
         synonyms=("langue", "langue preferee", "langue parlee", "language", "preferred language"),
     ),
     ImportField(
         "referral_source",
-        _("Referral source"),
+        pgettext_lazy("import", "Referral source"),
         synonyms=("source", "provenance", "origine", "adresse par", "referral source", "referral", "how did you hear"),
     ),
     ImportField(
         "referral_details",
-        _("Referral details"),
+        pgettext_lazy("import", "Referral details"),
         synonyms=("details source", "precision source", "details provenance", "referral details"),
     ),
     ImportField(
         "notes",
-        _("Notes"),
+        pgettext_lazy("import", "Notes"),
         synonyms=("notes", "note", "remarques", "remarque", "commentaire", "commentaires", "observations", "comments"),
     ),
 )  # fmt: skip
@@ -114,17 +123,17 @@ APPOINTMENT_FIELDS = (
     ),
     ImportField(
         "patient_email",
-        _("Patient e-mail"),
+        pgettext_lazy("import", "Patient e-mail"),
         synonyms=("patient email", "email patient", "email", "e mail", "mail", "courriel"),
     ),
     ImportField(
         "patient_phone",
-        _("Patient phone"),
+        pgettext_lazy("import", "Patient phone"),
         synonyms=("patient phone", "telephone patient", "telephone", "tel", "phone", "mobile", "portable"),
     ),
     ImportField(
         "patient_name",
-        _("Patient name"),
+        pgettext_lazy("import", "Patient name"),
         synonyms=("patient", "nom patient", "patient name", "nom", "name"),
     ),
     ImportField(
@@ -135,7 +144,7 @@ APPOINTMENT_FIELDS = (
     ),
     ImportField(
         "location",
-        _("Location"),
+        pgettext_lazy("import", "Location"),
         synonyms=("lieu", "site", "cabinet", "clinique", "centre", "location"),
     ),
     ImportField(
@@ -151,11 +160,13 @@ APPOINTMENT_FIELDS = (
     ),
     ImportField(
         "duration",
-        _("Duration (minutes)"),
+        pgettext_lazy("import", "Duration (minutes)"),
         synonyms=("duree", "duree min", "duree minutes", "duration", "duration minutes", "minutes"),
     ),
     ImportField(
-        "notes", _("Notes"), synonyms=("notes", "note", "remarques", "commentaire", "commentaires", "comments")
+        "notes",
+        pgettext_lazy("import", "Notes"),
+        synonyms=("notes", "note", "remarques", "commentaire", "commentaires", "comments"),
     ),
 )  # fmt: skip
 
@@ -200,9 +211,7 @@ def mapping_check(kind: str, headers: list[str], mapping: dict[str, str]) -> dic
         if name not in known:
             raise ImportMappingInvalid(_("Unknown field: %(field)s.") % {"field": name}, field=name)
         if header not in headers:
-            raise ImportMappingInvalid(
-                _("The file has no column named “%(column)s”.") % {"column": header}, field=name
-            )
+            raise ImportMappingInvalid(_("The file has no column named “%(column)s”.") % {"column": header}, field=name)
     if len(set(cleaned.values())) != len(cleaned):
         raise ImportMappingInvalid(_("A column can fill one field only."), code="import_mapping_repeated")
     for field in known.values():

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from erp.core.exceptions import DomainError
 from erp.core.models import AppSettings, ClinicLocation, LanguageChoices, Practitioner
@@ -40,7 +40,7 @@ from ..models import (
     normalize_name,
     phone_to_e164,
 )
-from .fields import header_key
+from .fields import PATIENT_FIELDS, header_key
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"]
 DATETIME_FORMATS = [
@@ -122,20 +122,24 @@ def validation_refusal(error: ValidationError) -> RowResult:
 
 class PatientRowForm(forms.Form):
     external_id = forms.CharField(label=gettext_lazy("Id in the old software"), max_length=200, required=False)
-    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150)
-    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150)
-    birth_date = forms.DateField(label=gettext_lazy("Birth date"), input_formats=DATE_FORMATS, required=False)
-    sex = forms.CharField(label=gettext_lazy("Sex"), required=False)
-    email = forms.EmailField(label=gettext_lazy("E-mail"), max_length=254, required=False)
-    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40, required=False)
-    address_line1 = forms.CharField(label=gettext_lazy("Address"), max_length=255, required=False)
-    postal_code = forms.CharField(label=gettext_lazy("Postal code"), max_length=20, required=False)
-    city = forms.CharField(label=gettext_lazy("City"), max_length=120, required=False)
-    country_code = forms.CharField(label=gettext_lazy("Country (ISO code)"), required=False)
-    preferred_language = forms.CharField(label=gettext_lazy("Language"), required=False)
-    referral_source = forms.CharField(label=gettext_lazy("Referral source"), required=False)
-    referral_details = forms.CharField(label=gettext_lazy("Referral details"), max_length=500, required=False)
-    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, strip=True)
+    last_name = forms.CharField(label=pgettext_lazy("import", "Last name"), max_length=150)
+    first_name = forms.CharField(label=pgettext_lazy("import", "First name"), max_length=150)
+    birth_date = forms.DateField(
+        label=pgettext_lazy("import", "Birth date"), input_formats=DATE_FORMATS, required=False
+    )
+    sex = forms.CharField(label=pgettext_lazy("import", "Sex"), required=False)
+    email = forms.EmailField(label=pgettext_lazy("import", "E-mail"), max_length=254, required=False)
+    phone = forms.CharField(label=pgettext_lazy("import", "Phone"), max_length=40, required=False)
+    address_line1 = forms.CharField(label=pgettext_lazy("import", "Address"), max_length=255, required=False)
+    postal_code = forms.CharField(label=pgettext_lazy("import", "Postal code"), max_length=20, required=False)
+    city = forms.CharField(label=pgettext_lazy("import", "City"), max_length=120, required=False)
+    country_code = forms.CharField(label=pgettext_lazy("import", "Country (ISO code)"), required=False)
+    preferred_language = forms.CharField(label=pgettext_lazy("import", "Language"), required=False)
+    referral_source = forms.CharField(label=pgettext_lazy("import", "Referral source"), required=False)
+    referral_details = forms.CharField(
+        label=pgettext_lazy("import", "Referral details"), max_length=500, required=False
+    )
+    notes = forms.CharField(label=pgettext_lazy("import", "Notes"), required=False, strip=True)
 
     def __init__(self, *args, context: "PatientRows", **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,29 +160,31 @@ class PatientRowForm(forms.Form):
             raise ValidationError(_("Give the two-letter ISO code of the country (FR, BE, CH...)."))
         return value or None
 
-    def clean_preferred_language(self):
-        value = self.cleaned_data["preferred_language"]
+    def _known(self, name: str, table: dict, default, unknown: str):
+        """The value of ``table`` that the cell names (case, accents ignored); blank: ``default``."""
+        value = self.cleaned_data[name]
         if not value:
-            return self.context.default_language
-        code = self.context.languages.get(header_key(value))
-        if code is None:
-            raise ValidationError(
-                _("Unknown language “%(value)s” (French, English, Russian, Ukrainian, Armenian, Spanish).")
-                % {"value": value}
-            )
-        return code
+            return default
+        found = table.get(header_key(value))
+        if found is None:
+            raise ValidationError(unknown % {"value": value})
+        return found
+
+    def clean_preferred_language(self):
+        return self._known(
+            "preferred_language",
+            self.context.languages,
+            self.context.default_language,
+            _("Unknown language “%(value)s” (French, English, Russian, Ukrainian, Armenian, Spanish)."),
+        )
 
     def clean_referral_source(self):
-        value = self.cleaned_data["referral_source"]
-        if not value:
-            return None
-        source = self.context.sources.get(header_key(value))
-        if source is None:
-            raise ValidationError(
-                _("Unknown referral source “%(value)s”: add it under Clinical › Referral sources first.")
-                % {"value": value}
-            )
-        return source
+        return self._known(
+            "referral_source",
+            self.context.sources,
+            None,
+            _("Unknown referral source “%(value)s”: add it under Clinical › Referral sources first."),
+        )
 
     def clean(self):
         data = super().clean()
@@ -242,27 +248,13 @@ class Identity:
 
 
 REASON_TEXT = {
-    "same_email": gettext_lazy("same e-mail"),
-    "same_phone": gettext_lazy("same phone"),
+    "same_email": pgettext_lazy("import", "same e-mail"),
+    "same_phone": pgettext_lazy("import", "same phone"),
     "same_name_and_birth_date": gettext_lazy("same name and birth date"),
 }
 
-PATIENT_FIELDS_SAVED = (
-    "first_name",
-    "last_name",
-    "birth_date",
-    "sex",
-    "email",
-    "phone",
-    "address_line1",
-    "postal_code",
-    "city",
-    "country_code",
-    "preferred_language",
-    "referral_source",
-    "referral_details",
-    "notes",
-)
+# What a patient row gives ``patient_create``: every import field but the old software's id.
+PATIENT_FIELDS_SAVED = tuple(field.name for field in PATIENT_FIELDS if field.name != "external_id")
 
 
 class RowsBase:
@@ -359,9 +351,7 @@ class PatientRows(RowsBase):
         if candidates:
             other = candidates[0]
             reasons = ", ".join(str(REASON_TEXT[r]) for r in other.shared_keys(identity))
-            where = (
-                _("of an existing patient") if other.patient_id else _("of row %(row)d") % {"row": other.row_number}
-            )
+            where = _("of an existing patient") if other.patient_id else _("of row %(row)d") % {"row": other.row_number}
             return refused(
                 _("Possible duplicate %(where)s (%(reasons)s) with another name or birth date: not created. "
                   "Check the two records, then add this patient by hand if they are different people.")
@@ -389,17 +379,17 @@ class AppointmentRowForm(forms.Form):
         label=gettext_lazy("Appointment id in the old software"), max_length=200, required=False
     )
     patient_external_id = forms.CharField(label=gettext_lazy("Patient id in the old software"), required=False)
-    patient_email = forms.EmailField(label=gettext_lazy("Patient e-mail"), required=False)
-    patient_phone = forms.CharField(label=gettext_lazy("Patient phone"), max_length=40, required=False)
-    patient_name = forms.CharField(label=gettext_lazy("Patient name"), required=False)
+    patient_email = forms.EmailField(label=pgettext_lazy("import", "Patient e-mail"), required=False)
+    patient_phone = forms.CharField(label=pgettext_lazy("import", "Patient phone"), max_length=40, required=False)
+    patient_name = forms.CharField(label=pgettext_lazy("import", "Patient name"), required=False)
     practitioner = forms.CharField(label=gettext_lazy("Practitioner (name or e-mail)"))
-    location = forms.CharField(label=gettext_lazy("Location"), required=False)
+    location = forms.CharField(label=pgettext_lazy("import", "Location"), required=False)
     start = forms.CharField(label=gettext_lazy("Start (date and time)"))
     end = forms.CharField(label=gettext_lazy("End (date and time)"), required=False)
     duration = forms.IntegerField(
-        label=gettext_lazy("Duration (minutes)"), min_value=1, max_value=MAX_DURATION_MINUTES, required=False
+        label=pgettext_lazy("import", "Duration (minutes)"), min_value=1, max_value=MAX_DURATION_MINUTES, required=False
     )
-    notes = forms.CharField(label=gettext_lazy("Notes"), required=False)
+    notes = forms.CharField(label=pgettext_lazy("import", "Notes"), required=False)
 
     def __init__(self, data, *, context: "AppointmentRows", **kwargs):
         # Date-times stay objects (an XLSX cell); the form reads them in the location's time zone.
@@ -487,9 +477,11 @@ class AppointmentRows(RowsBase):
 
     def patient(self, data: dict[str, Any]) -> Patient:
         if data.get("patient_external_id"):
-            link = ImportedRecord.objects.filter(
-                kind=ImportKind.PATIENTS, external_id=data["patient_external_id"]
-            ).select_related("patient").first()
+            link = (
+                ImportedRecord.objects.filter(kind=ImportKind.PATIENTS, external_id=data["patient_external_id"])
+                .select_related("patient")
+                .first()
+            )
             if link is not None:
                 return link.patient
         live = Patient.objects.filter(is_merged=False).order_by("created_at", "id")
@@ -508,7 +500,7 @@ class AppointmentRows(RowsBase):
             if len(found) > 1:
                 raise ImportRowRefused(
                     _("Several patients share this %(key)s: add the patient's name or id to the row.")
-                    % {"key": _("e-mail") if lookup == "email" else _("phone")},
+                    % {"key": pgettext("import", "e-mail") if lookup == "email" else pgettext("import", "phone")},
                     code="import_patient_ambiguous",
                     field="patient_name",
                 )
@@ -535,9 +527,11 @@ class AppointmentRows(RowsBase):
             # check with every other booking of theirs: two runs of one file book a slot once.
             services._lock_practitioner(practitioner)
         patient = self.patient(data)
-        same = Appointment.objects.filter(
-            patient=patient, practitioner=practitioner, scheduled_start=start
-        ).exclude(status=AppointmentStatus.CANCELLED).first()
+        same = (
+            Appointment.objects.filter(patient=patient, practitioner=practitioner, scheduled_start=start)
+            .exclude(status=AppointmentStatus.CANCELLED)
+            .first()
+        )
         if same is not None:
             self.link(external_id, appointment_id=same.pk)
             return RowResult(ImportOutcome.EXISTING, matched_id=same.pk)

@@ -15,10 +15,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from erp.core.exceptions import StorageUnavailable
 from erp.core.locking import advisory_session_lock_or_skip
 from erp.core.models import settings_read_once
-from erp.core.storage import bucket, storage_discard, storage_save
+from erp.core.storage import STORAGE_ERRORS, bucket, storage_discard, storage_save
 from erp.ops.audit import audit_record
 
 from ..exceptions import ImportMappingInvalid, ImportRunRefused
@@ -136,8 +138,12 @@ def import_job_start(
 
 
 def import_job_read_rows(job: ImportJob):
-    with bucket(job.storage_bucket).open(job.object_key, "rb") as handle:
-        data = handle.read()
+    """The rows of the job's stored file (a file store that is down: 503, nothing done)."""
+    try:
+        with bucket(job.storage_bucket).open(job.object_key, "rb") as handle:
+            data = handle.read()
+    except STORAGE_ERRORS as exc:
+        raise StorageUnavailable(_("The file store is not answering: try again in a moment.")) from exc
     return table_rows(read_table(data, job.file_format))
 
 
@@ -236,7 +242,15 @@ def import_job_execute(*, job_id, actor=None, on_row: Callable[[int], None] | No
 
 def import_job_report_rows(job: ImportJob):
     """The report's header and rows: each refused row, why, and its values as in the file."""
-    header = [_("Row"), _("Outcome"), _("Field"), _("Reason"), _("Code"), _("Matching record"), *job.headers]
+    header = [
+        pgettext("import", "Row"),
+        pgettext("import", "Outcome"),
+        pgettext("import", "Field"),
+        pgettext("import", "Reason"),
+        pgettext("import", "Code"),
+        pgettext("import", "Matching record"),
+        *job.headers,
+    ]
     outcomes = dict(ImportOutcome.choices)
 
     def rows():
@@ -257,6 +271,4 @@ def import_job_report_rows(job: ImportJob):
 def import_job_report_audit(*, job: ImportJob, actor) -> None:
     """The report holds patients' data as typed in the file: downloading it is an audited export."""
     with transaction.atomic():
-        audit_record(
-            actor=actor, action="export", entity=job, metadata={"report_rows": job.issues.count()}
-        )
+        audit_record(actor=actor, action="export", entity=job, metadata={"report_rows": job.issues.count()})

@@ -7,42 +7,47 @@ so that a second run of the same file finds it again."""
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.models import BaseModel, CreatedByModel
 
 
 class ImportKind(models.TextChoices):
-    PATIENTS = "patients", _("Patients")
-    APPOINTMENTS = "appointments", _("Appointments")
+    PATIENTS = "patients", pgettext_lazy("import", "Patients")
+    APPOINTMENTS = "appointments", pgettext_lazy("import", "Appointments")
 
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded: check the columns")
-    QUEUED = "queued", _("Waiting to run")
-    RUNNING = "running", _("Running")
-    CHECKED = "checked", _("Dry run done")
-    DONE = "done", _("Imported")
-    FAILED = "failed", _("Failed")
+    QUEUED = "queued", pgettext_lazy("import", "Waiting to run")
+    RUNNING = "running", pgettext_lazy("import", "Running")
+    CHECKED = "checked", pgettext_lazy("import", "Dry run done")
+    DONE = "done", pgettext_lazy("import", "Imported")
+    FAILED = "failed", pgettext_lazy("import", "Failed")
 
 
 class ImportOutcome(models.TextChoices):
-    CREATED = "created", _("Created")
-    EXISTING = "existing", _("Already there")
+    CREATED = "created", pgettext_lazy("import", "Created")
+    EXISTING = "existing", pgettext_lazy("import", "Already there")
     DUPLICATE = "duplicate", _("Possible duplicate, not created")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("import", "Rejected")
 
 
 class ImportJob(BaseModel, CreatedByModel):
     # Statuses in which a worker owns the job: no new run may start.
     BUSY_STATUSES = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
-    kind = models.CharField(_("kind"), max_length=12, choices=ImportKind.choices)
+    kind = models.CharField(pgettext_lazy("import", "kind"), max_length=12, choices=ImportKind.choices)
     status = models.CharField(
-        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED, editable=False
+        pgettext_lazy("import", "status"),
+        max_length=10,
+        choices=ImportStatus.choices,
+        default=ImportStatus.UPLOADED,
+        editable=False,
     )
     # The run queued, running or last finished: a dry run writes nothing but its report.
-    dry_run = models.BooleanField(_("dry run"), default=True, editable=False)
-    original_filename = models.CharField(_("file"), max_length=255, editable=False)
+    dry_run = models.BooleanField(pgettext_lazy("import", "dry run"), default=True, editable=False)
+    original_filename = models.CharField(pgettext_lazy("import", "file"), max_length=255, editable=False)
     file_format = models.CharField(max_length=4, editable=False)
     file_size = models.PositiveIntegerField(default=0, editable=False)
     # The upload in a private bucket (``storage_bucket`` + ``object_key``: reconcile_storage sees it).
@@ -53,12 +58,14 @@ class ImportJob(BaseModel, CreatedByModel):
     mapping = models.JSONField(default=dict, editable=False)
     # The mapping the last finished dry run checked: the real run needs a dry run of this mapping.
     checked_mapping = models.JSONField(null=True, blank=True, editable=False)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0, editable=False)
+    total_rows = models.PositiveIntegerField(pgettext_lazy("import", "rows"), default=0, editable=False)
     processed_rows = models.PositiveIntegerField(default=0, editable=False)
-    created_count = models.PositiveIntegerField(_("created"), default=0, editable=False)
-    existing_count = models.PositiveIntegerField(_("already there"), default=0, editable=False)
-    duplicate_count = models.PositiveIntegerField(_("possible duplicates"), default=0, editable=False)
-    rejected_count = models.PositiveIntegerField(_("rejected"), default=0, editable=False)
+    created_count = models.PositiveIntegerField(pgettext_lazy("import", "created"), default=0, editable=False)
+    existing_count = models.PositiveIntegerField(pgettext_lazy("import", "already there"), default=0, editable=False)
+    duplicate_count = models.PositiveIntegerField(
+        pgettext_lazy("import", "possible duplicates"), default=0, editable=False
+    )
+    rejected_count = models.PositiveIntegerField(pgettext_lazy("import", "rejected"), default=0, editable=False)
     error = models.TextField(null=True, blank=True, editable=False)
     queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -66,8 +73,8 @@ class ImportJob(BaseModel, CreatedByModel):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
+        verbose_name = pgettext_lazy("import", "import")
+        verbose_name_plural = pgettext_lazy("import", "imports")
         indexes = [models.Index(fields=["kind", "-created_at"], name="clinical_import_kind_idx")]
         constraints = [
             models.CheckConstraint(
@@ -102,7 +109,7 @@ class ImportRowIssue(BaseModel):
 
     class Meta:
         ordering = ["job", "row_number"]
-        verbose_name = _("import row issue")
+        verbose_name = pgettext_lazy("import", "import row issue")
         indexes = [models.Index(fields=["job", "row_number"], name="clinical_import_issue_row_idx")]
 
     def __str__(self) -> str:
@@ -125,7 +132,7 @@ class ImportedRecord(BaseModel):
     job = models.ForeignKey(ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="records")
 
     class Meta:
-        verbose_name = _("imported record")
+        verbose_name = pgettext_lazy("import", "imported record")
         constraints = [
             models.UniqueConstraint(fields=["kind", "external_id"], name="clinical_imported_record_unique"),
             models.CheckConstraint(

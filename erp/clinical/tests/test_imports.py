@@ -175,7 +175,7 @@ def test_existing_patients_are_recognised_and_possible_duplicates_reported_not_c
     assert (job.created_count, job.existing_count, job.duplicate_count) == (1, 1, 1)
     report = issues(job)
     assert report[3].outcome == ImportOutcome.DUPLICATE and report[3].matched_id == shared_phone.pk
-    assert "same phone" in report[3].message
+    assert "même téléphone" in report[3].message
     assert Patient.objects.filter(last_name="Martin1").get() == known
     assert not Patient.objects.filter(last_name="Martin2").exists()
 
@@ -201,7 +201,7 @@ def test_rows_with_mistakes_are_rejected_with_their_reasons(desk):
     assert report[5].code == "birth_date_in_future"
     assert report[6].field == "preferred_language" and "klingon" in report[6].message
     assert report[7].field == "last_name"
-    assert "e-mail, a phone, a birth date or an id" in report[8].message
+    assert "un e-mail, un téléphone, une date de naissance ou un identifiant" in report[8].message
     assert report[9].field == "email"
     assert report[10].field == "referral_source"
     assert report[3].values["Téléphone"] == "12345"  # the report carries the row as in the file
@@ -334,7 +334,7 @@ def test_appointment_rows_with_mistakes_are_rejected(desk, agenda):
     job = import_file(appointments_csv(rows), desk, kind="appointments", filename="rdv.csv")
     report = issues(job)
     assert job.created_count == 1 and set(report) == {3, 4, 5, 6, 7, 8}
-    assert report[3].field == "start" and "future" in report[3].message
+    assert report[3].field == "start" and "à venir" in report[3].message
     assert report[4].field == "practitioner"
     assert report[5].code == "import_patient_not_found"
     assert report[6].code == "appointment_overlap"
@@ -359,7 +359,7 @@ def test_command_dry_run_then_commit_with_report(desk, tmp_path):
 # --- Two runs at the same moment ----------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_imports_of_the_same_file_at_the_same_moment_create_each_patient_once():
     """Two people import the same file at once (two jobs, two workers): the identity locks make
     the second run of each row wait, then find the patient the first one created."""
@@ -391,7 +391,7 @@ def test_two_imports_of_the_same_file_at_the_same_moment_create_each_patient_onc
     assert Patient.objects.count() == 30
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_second_worker_on_the_same_job_leaves_it_to_the_first():
     desk = user_with_role("reception", "desk@import-worker.example")
     job = services.import_job_create(

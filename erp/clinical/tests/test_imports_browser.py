@@ -13,7 +13,7 @@ from erp.testing.browser import admin_sign_in, skip_without_chromium
 from .factories import PatientFactory, user_with_role
 from .imports_data import patient_line, patients_csv
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 skip_without_chromium()
 
@@ -42,6 +42,18 @@ def two_hundred_rows_with_mistakes() -> bytes:
                          "email": f"claire{n - 1}@example.fr"}  # fmt: skip
         lines.append(patient_line(n, **overrides))
     return patients_csv(lines)
+
+
+@pytest.fixture(autouse=True)
+def roles_present():
+    """The role groups, whatever the transactional test before this one left (see the plugin's
+    note on the live server and serialized rollback)."""
+    from django.apps import apps
+
+    from erp.core.roles import create_all_permissions, sync_roles
+
+    create_all_permissions(apps)
+    sync_roles()
 
 
 def shot(page, name: str) -> None:
