@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from erp.core.models import BaseModel
 
@@ -200,7 +200,7 @@ class Order(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"Order {str(self.pk)[:8]} ({self.get_status_display()})"
+        return gettext("Order %(number)s (%(status)s)") % {"number": self.short_id, "status": self.get_status_display()}
 
     @property
     def short_id(self) -> str:

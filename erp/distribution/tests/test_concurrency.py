@@ -11,16 +11,7 @@ from erp.distribution.exceptions import OrderNotEditable
 from erp.distribution.models import Order, OrderStatus
 from erp.distribution.values import Quantity
 
-
-@pytest.fixture(autouse=True)
-def fresh_content_types(transactional_db):
-    # Restored tables give content types new ids: refill the cache with them (as commerce does),
-    # so saves that look content types up (audit, Wagtail reference index) use the current ones.
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
-    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
+pytestmark = pytest.mark.usefixtures("fresh_content_types")
 
 
 def _run_together(*jobs):
@@ -69,3 +60,17 @@ def test_simultaneous_confirm_and_reject_one_wins(order, manager):
     fresh = Order.objects.get(pk=order.pk)
     assert fresh.status in (OrderStatus.CONFIRMED, OrderStatus.REJECTED)
     assert (fresh.confirmed_on_utc is None) != (fresh.rejected_on_utc is None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_invitations_of_one_address_make_one_user(distributor, manager):
+    from erp.core.models import User
+    from erp.distribution.models import DistributorMember
+
+    invite = lambda: services.distributor_member_invite(  # noqa: E731
+        distributor=distributor, email="same@norte.test", actor=manager
+    )
+    errors = _run_together(invite, invite, invite)
+    assert errors == []
+    assert User.objects.filter(email="same@norte.test").count() == 1
+    assert DistributorMember.objects.filter(user__email="same@norte.test").count() == 1

@@ -252,3 +252,13 @@ def test_invitation_link_confirms_and_sets_the_password(
 
 def test_invitation_link_tampered_is_refused(client):
     assert client.get(url("welcome", "not-a-token")).status_code == 400
+
+
+def test_portal_sign_in_is_guarded_by_the_brute_force_lock(member, client, settings):
+    member.set_password("a-strong-pass-2026")
+    member.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url("login"), {"username": member.email, "password": "wrong"})
+    response = client.post(url("login"), {"username": member.email, "password": "a-strong-pass-2026"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
