@@ -5,11 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from erp.clinical.viewsets import AuditedIndexView
 from erp.core.wagtail_admin import AuditedModelViewSet, ReadOnlyPermissionPolicy
 
 from .models import Message, ReminderSettings
 
 register_permission_policy(Message, ReadOnlyPermissionPolicy(Message), exact_class=True)
+
+
+class MessageIndexView(AuditedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("appointment")
 
 
 class MessageViewSet(ModelViewSet):
@@ -22,6 +28,7 @@ class MessageViewSet(ModelViewSet):
     list_filter = ["status", "channel", "kind", "language"]
     search_fields = ["provider_id", "last_error"]
     form_fields = ["kind"]
+    index_view_class = MessageIndexView
     inspect_view_enabled = True
     inspect_view_fields = [
         "appointment", "patient", "kind", "slot_start", "channel", "language", "recipient", "status",

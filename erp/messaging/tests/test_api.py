@@ -86,10 +86,10 @@ def test_no_show_rate_is_split_by_reminder_channel(location):
     practitioner = PractitionerFactory()
     past = timezone.now() - datetime.timedelta(days=1)
 
-    hours = iter(range(100))
+    minutes = iter(range(100))
 
     def seen(status, channel=None):
-        start = past - datetime.timedelta(hours=next(hours))
+        start = past - datetime.timedelta(minutes=next(minutes))
         appointment = AppointmentFactory(practitioner=practitioner, patient=PatientFactory(), scheduled_start=start)
         Appointment.objects.filter(pk=appointment.pk).update(status=status)
         if channel:
