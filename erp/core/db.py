@@ -56,7 +56,6 @@ def reads_utc(connection) -> bool:
     """Whether ``connection`` gives Django UTC date-times from a UTC session."""
     return (
         C_LOADER is not None
-        and connection.vendor == "postgresql"
         and connection.timezone is UTC
         and connection.connection is not None
         and connection.connection.info.parameter_status("TimeZone") == "UTC"
