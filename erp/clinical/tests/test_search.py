@@ -101,6 +101,7 @@ def test_a_list_counts_one_row_past_the_cap_at_most(url):
         body = api.get(url).json()
     counts = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
     assert len(counts) == 1 and f"LIMIT {MAX_COUNT + 1}" in counts[0], counts
+    assert counts[0].upper().count("SELECT") == 2, counts  # keys only: no annotation is read to count
     assert body["count_capped"] is False
 
 

@@ -38,7 +38,8 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         if isinstance(self.object_list, QuerySet):
-            return self.object_list.order_by()[: self.count_limit + 1].count()
+            # Keys only: a list's annotations (the sales' invoice number) are not read to count it.
+            return self.object_list.order_by().values("pk")[: self.count_limit + 1].count()
         return super().count
 
     @property
