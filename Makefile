@@ -50,6 +50,7 @@ browser-deps:
 	  fi; \
 	fi
 
+# Without DATABASE_URL, every command below runs on the embedded PostgreSQL under var/pgdata.
 migrate: install
 	$(PY) manage.py migrate --noinput
 
@@ -102,4 +103,4 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) var/db.sqlite3 var/huey.sqlite3 var/media var/static
+	rm -rf $(VENV) var/pgdata var/huey.sqlite3 var/media var/static

@@ -1,6 +1,6 @@
 """The benchmarks of issue 11: ``make bench`` (or ``python bench/run.py --help``).
 
-Sets up PostgreSQL (``DATABASE_URL``, or an embedded server under var/pgbench), migrates, loads
+Sets up PostgreSQL (``DATABASE_URL``, or the embedded server under var/pgdata), migrates, loads
 the scale data set (``seed_scale``) and a small one (history independence), collects static
 files, serves the site with gunicorn (2 workers, production settings, loopback) and loads it
 from other processes: wrk (Debian's package) for the GET figures, bench/payload.py for paying
@@ -73,22 +73,20 @@ def _conninfo(url: str) -> str:
     return " ".join(f"{k}='{v}'" for k, v in parts.items() if v not in (None, ""))
 
 
-def database_urls(args) -> tuple[str, str, object | None]:
-    """The URLs of the scale and small databases, and the embedded server (kept alive) if any."""
-    server = None
+def database_urls() -> tuple[str, str]:
+    """The URLs of the scale and small databases: on ``DATABASE_URL``'s server, or on the embedded
+    one under var/pgdata (started if need be, running until this run ends)."""
     url = os.environ.get("DATABASE_URL", "")
     if url:
         main = url if _dbname(url) not in ("", "postgres") else _with_dbname(url, "clinic_bench")
     else:
-        import pgserver
+        sys.path.insert(0, str(ROOT))
+        from erp.core.embedded_postgres import embedded_postgres_url
 
-        pgdata = ROOT / "var" / "pgbench"
-        pgdata.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/
-        server = pgserver.get_server(pgdata, cleanup_mode="stop")
-        main = _with_dbname(server.get_uri(), "clinic_bench")
-        log(f"embedded PostgreSQL under var/pgbench ({main})")
+        main = embedded_postgres_url(ROOT / "var" / "pgdata", "clinic_bench")
+        log(f"embedded PostgreSQL under var/pgdata ({main})")
     small = _with_dbname(main, _dbname(main) + "_small")
-    return main, small, server
+    return main, small
 
 
 # --- Processes ----------------------------------------------------------------------------------
@@ -369,7 +367,7 @@ def main() -> None:
 
     started = time.monotonic()
     wrk = ensure_wrk()
-    main_url, small_url, _server = database_urls(args)
+    main_url, small_url = database_urls()
     port = free_port()
     env = base_env(main_url, port)
     small_env = base_env(small_url, port)

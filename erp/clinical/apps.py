@@ -6,10 +6,3 @@ class ClinicalConfig(AppConfig):
     label = "clinical"
     verbose_name = "Clinical"
 
-    def ready(self):
-        from erp.core import counts
-
-        from .models import Patient
-
-        # Live patients: not deleted, not merged into another (migration 0004 counts the same rows).
-        counts.register(Patient, live=lambda: Patient.objects.filter(is_merged=False))

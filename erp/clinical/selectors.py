@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 import phonenumbers
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import BooleanField, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, RowNumber
 
-from erp.core.counts import KEPT_ROWS
+from erp.core.api.pagination import MAX_COUNT
 from erp.core.models import AppSettings
 
 from .models import ClinicalPhoto, Consent, ConsentStatus, ConsentType, Patient, normalize_name
@@ -24,14 +25,9 @@ _NON_DIGITS = re.compile(r"\D")
 _WORD_SPLIT = re.compile(r"[\W_]+")
 
 
-def is_postgresql() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def has_trigram() -> bool:
-    """Is pg_trgm installed in this database (migration 0002 adds it when the server offers it)?"""
-    if not is_postgresql():
-        return False
+    """Is pg_trgm installed in this database? Migration 0002 adds it when the server offers it; the
+    embedded PostgreSQL of development and tests (pgserver) does not."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         return cursor.fetchone() is not None
@@ -67,19 +63,14 @@ def _search_words(q: str) -> list[str]:
 
 def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True) -> QuerySet[Patient]:
     """Patients with a name word starting with each word of ``q`` (accents and case ignored), or
-    whose e-mail or phone starts with it.
-
-    On PostgreSQL every branch is served by an index: the GIN index of the stored full-text
-    vector ``name_search`` (migration 0005) for name words, the pattern-ops b-trees for e-mail and
-    phone. Elsewhere plain ``contains``. ``patient_search_page`` ranks the same matches from the
-    search terms' table.
-    """
+    whose e-mail or phone starts with it. Each branch is served by an index: the GIN index of the
+    stored full-text vector ``name_search`` (migration 0005) for name words, the pattern-ops
+    b-trees for e-mail and phone."""
     q = (q or "").strip()
     if not q:
         return queryset
-    words = _search_words(q)
     condition = Q(pk__in=[])
-    if words and is_postgresql():
+    if words := _search_words(q):
         tsquery = " & ".join(f"{word}:*" for word in words)
         condition |= Q(
             RawSQL(
@@ -88,11 +79,6 @@ def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True)
                 output_field=BooleanField(),
             )
         )
-    elif words:
-        name = Q()
-        for word in words:
-            name &= Q(full_name_normalized__contains=word)
-        condition |= name
     if contact:
         condition |= Q(email__startswith=q.lower())
         prefix = _phone_prefix(q)
@@ -101,149 +87,25 @@ def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True)
     return queryset.filter(condition)
 
 
-# One branch of a search: the live patients with a term of a kind starting with a prefix. Every
-# piece of SQL below is one of these constants; the search's text only ever goes in parameters.
-_TERMS = "SELECT {columns} FROM clinical_patient_search_term WHERE live AND kind = %s AND term LIKE %s"  # noqa: S608
+def first_found(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
+    """The results of a search: the first ``MAX_COUNT + 1`` patients of ``queryset`` that its
+    indexes find, in ``queryset``'s order. Their count then reads "1,000+" past the cap
+    (``erp.core.api.pagination``): such a search is to be narrowed, not paged through.
 
-
-# The longest prefixes whose patients the triggers keep counted, by kind (migration 0009); the
-# count of a prefix is the sum of its deltas.
-KEPT_PREFIX_LENGTH = {"n": 5, "e": 5, "p": 7}
-_KEPT_COUNT = "(SELECT coalesce(sum(patients), 0) FROM clinical_patient_search_count WHERE kind = %s AND prefix = %s)"
-
-
-def _walk_phones(matches: int, patients: int | None, limit: int) -> bool:
-    """Walk the phones in name order rather than sort the matches? Phones are spread evenly over
-    the names, so the walk reads about ``limit * patients / matches`` rows to find ``limit``; the
-    range reads ``matches``. Walk when that is fewer (``06 10``: 800 rows against 25,000)."""
-    return patients is not None and patients > 0 and matches * matches > limit * patients
-
-
-def patient_search_page(q: str, *, contact: bool, bottom: int, top: int) -> tuple[list, int] | None:
-    """Rows ``bottom`` to ``top`` of ``order_search_results(patient_search(live patients, q))``, as
-    ``(patient ids, how many match)``, read from ``clinical_patient_search_term`` (migration 0006)
-    alone: each branch of the search (a name word, the e-mail, the phone) is a range of its index,
-    which carries the sort key, so a prefix matching 25,000 patients never reads their rows.
-
-    ``None`` on SQLite, or when ``q`` has several name words (the full-text index intersects their
-    matches faster than these ranges can): the caller ranks the search on the patients' rows.
+    Ordering all the matches would read every matching row to sort it, and a prefix typed at the
+    desk (``06 10``, ``mar``) matches thousands of patients; the first found are read as the
+    indexes give them (their keys, one query) and only those are sorted.
     """
-    q = (q or "").strip()
-    words = _search_words(q)
-    if not q or len(words) > 1 or not is_postgresql():
-        return None
-    like = connection.ops.prep_for_like_query
-    word, email = (words[0] if words else ""), q.lower()
-    # Each branch: its kind, its LIKE pattern, and the length from which a row's ``shared_prefix``
-    # (migration 0008) says a branch before found its patient (None: none did, or the row cannot
-    # tell). A patient's name words matching a prefix are neighbours: the first of them counts. An
-    # e-mail starting with the word shares it with the name word that matched (``lea.`` and
-    # ``lea``); one that does not (``léa`` and ``lea``) cannot ``tell``: then the union's distinct
-    # count, and the page's duplicates dropped in order.
-    searched = [("n", word, len(word))] if word else []
-    tell = True
-    if contact:
-        tell = not word or email.startswith(word)
-        searched.append(("e", email, len(word) if word and tell else None))  # one e-mail a patient
-        if prefix := _phone_prefix(q):
-            searched.append(("p", prefix, None))  # one phone a patient
-    if not searched:
-        return [], 0
-    branches = [(kind, like(text) + "%", found_from) for kind, text, found_from in searched]
-    # The prefixes short enough for the triggers to keep their count (migration 0009).
-    short = {kind: text for kind, text, _ in searched if len(text) <= KEPT_PREFIX_LENGTH[kind]}
-    ids_of, ranked_of = _TERMS.format(columns="patient_id"), _TERMS.format(columns="patient_id, sort_last, sort_first")
-
-    def new_rows(select: str, kind: str, pattern: str, found_from: int | None) -> tuple[str, list]:
-        """The rows of a branch whose patients no branch before it found."""
-        if found_from is None:
-            return select, [kind, pattern]
-        return f"{select} AND shared_prefix < %s", [kind, pattern, found_from]
-
-    def new_patients(kind: str, pattern: str, found_from: int | None) -> tuple[str, list]:
-        """How many patients of a branch no branch before it found: a plain count of its rows, or
-        the kept count of a short prefix when that is what the branch asks (the rows whose
-        ``shared_prefix`` is shorter than the prefix: a name word, an e-mail that is the word
-        itself; or every row: a phone, ``shared_prefix`` 0)."""
-        text = short.get(kind)
-        if text is not None and (kind == "p" or found_from == len(text)):
-            return _KEPT_COUNT, [kind, text]
-        rows, values = new_rows(ids_of, kind, pattern, found_from)
-        return f"(SELECT count(*) FROM ({rows}) AS b)", values  # noqa: S608
-
-    def count(parts: list[tuple[str, list]], join: str) -> tuple[str, list]:
-        return join.join(sql for sql, _ in parts), [p for _, values in parts for p in values]
-
-    def union_count() -> tuple[str, list]:
-        """The distinct count of every branch's patients (sorting all their ids)."""
-        matches = " UNION ALL ".join([ids_of] * len(branches))
-        return f"(SELECT count(DISTINCT patient_id) FROM ({matches}) AS m)", [  # noqa: S608
-            p for kind, pattern, _ in branches for p in (kind, pattern)
-        ]
-
-    def page(limit: int, walked: bool) -> tuple[str, list]:
-        """The first ``limit`` matches in name order; a ``walked`` phone branch is read along its
-        name-ordered index (migration 0007), stopping at ``limit``, instead of sorted whole."""
-        parts, values = [], []
-        for kind, pattern, found_from in branches:
-            if walked and kind == "p":
-                parts.append(f"({ranked_of} ORDER BY sort_last, sort_first, patient_id LIMIT %s)")
-                values += [kind, pattern, limit]
-            else:
-                rows, row_values = new_rows(ranked_of, kind, pattern, found_from)
-                parts.append(rows)
-                values += row_values
-        union = " UNION ALL ".join(parts)
-        sql = f"ARRAY(SELECT patient_id FROM ({union}) AS m ORDER BY sort_last, sort_first, patient_id LIMIT %s)"  # noqa: S608
-        return sql, [*values, limit]
-
-    # A patient found twice has neighbouring rows in the name order (same sort key and id): the
-    # page is deduplicated in order, and read again longer in the rare case that left it short.
-    limit = top + (top - bottom)
-    phone = next((i for i, (kind, _, _) in enumerate(branches) if kind == "p"), None)
-    with connection.cursor() as cursor:
-        if phone is None:  # count and page in one statement
-            walked = False
-            total_sql, total_values = (
-                count([new_patients(*branch) for branch in branches], " + ") if tell else union_count()
-            )
-            sql, values = page(limit, walked)
-            cursor.execute(f"SELECT {total_sql}, {sql}", [*total_values, *values])  # noqa: S608
-            total, ids = cursor.fetchone()
-        else:  # counted first: the phone's count decides how its page is read
-            # Each branch's own patients apart (a phone search rarely matches anything else): a
-            # name's first words matching, the e-mails and phones (one a patient); and the live
-            # patients as ``erp.core.counts`` keeps them: the walk's estimate.
-            own = [
-                new_patients(kind, pattern, found_from if kind == "n" else None)
-                for kind, pattern, found_from in branches
-            ]
-            apart, values = count(own, ", ")
-            cursor.execute(f"SELECT {apart}, {KEPT_ROWS}", [*values, Patient._meta.db_table])  # noqa: S608
-            *found, patients = cursor.fetchone()
-            walked = _walk_phones(found[phone], patients, limit)
-            sql, values = page(limit, walked)
-            cursor.execute(f"SELECT {sql}", values)  # noqa: S608
-            ids = cursor.fetchone()[0]
-            total = sum(found)
-            if sum(1 for n in found if n) > 1:
-                total_sql, total_values = union_count()
-                cursor.execute(f"SELECT {total_sql}", total_values)  # noqa: S608
-                total = cursor.fetchone()[0]
-        while len(ids) == limit and len(set(ids)) < top:
-            limit *= 2
-            sql, values = page(limit, walked)
-            cursor.execute(f"SELECT {sql}", values)  # noqa: S608
-            ids = cursor.fetchone()[0]
-    return list(dict.fromkeys(ids))[bottom:top], total
+    found = list(queryset.order_by().values_list("pk", flat=True)[: MAX_COUNT + 1])
+    return queryset.filter(pk__in=found)
 
 
 def order_search_results(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
     """Alphabetical order for search results, by an expression no b-tree serves.
 
     With ``ORDER BY last_name, first_name LIMIT 50`` PostgreSQL may walk the name b-tree and
-    filter every row (seconds at 200,000 patients) instead of using the search indexes and
-    sorting the few matches; an unindexed sort key leaves it only the fast plan.
+    filter every row instead of using the search indexes and sorting the few matches; an
+    unindexed sort key leaves it only that plan.
     """
     return queryset.order_by(Lower("last_name"), Lower("first_name"), "id")
 
@@ -257,7 +119,8 @@ class DuplicateCandidate:
 
 def patient_duplicate_candidates(patient: Patient, *, limit: int = 20) -> list[DuplicateCandidate]:
     """Other live patients that may be the same person, each with why (same phone, same e-mail,
-    same name and birth date, similar name on PostgreSQL)."""
+    same name and birth date, similar name: by pg_trgm where the database has it, otherwise among
+    the patients born the same day)."""
     others = Patient.objects.filter(is_merged=False).exclude(pk=patient.pk)
     found: dict = {}
 
@@ -278,8 +141,6 @@ def patient_duplicate_candidates(patient: Patient, *, limit: int = 20) -> list[D
             "same_name_and_birth_date",
         )
     if patient.full_name_normalized and has_trigram():
-        from django.contrib.postgres.search import TrigramSimilarity
-
         similar = (
             others.filter(
                 RawSQL(

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -205,26 +205,6 @@ def patient_delete(*, patient: Patient, actor, request=None) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action="delete", entity=patient, request=request)
         patient.delete(actor=actor)
-
-
-# Arbitrary constant key of the advisory lock of a fold of the search counts ("counts").
-SEARCH_COUNTS_FOLD_LOCK_KEY = 0x636F756E7473
-
-
-def search_counts_fold() -> int | None:
-    """Fold the deltas of the short prefixes' patient counts (migration 0009) into one row a
-    prefix; the number of rows left (None where there are none: SQLite). Writers keep appending
-    while it runs: a delta committed after the fold began is not among those it replaces."""
-    if connection.vendor != "postgresql":
-        return None
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEARCH_COUNTS_FOLD_LOCK_KEY])
-        cursor.execute(
-            "WITH gone AS (DELETE FROM clinical_patient_search_count RETURNING kind, prefix, patients) "
-            "INSERT INTO clinical_patient_search_count (kind, prefix, patients) "
-            "SELECT kind, prefix, sum(patients) FROM gone GROUP BY kind, prefix HAVING sum(patients) <> 0"
-        )
-        return cursor.rowcount
 
 
 # --- Encounters ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ Every read of a patient or encounter screen writes a ``view`` audit row.
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.urls import path
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter
@@ -23,6 +24,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from erp.core.api.pagination import CappedCountPaginator
 from erp.core.wagtail_admin import (
     AuditedCreateView,
     AuditedDeleteView,
@@ -54,6 +56,19 @@ class NoReferenceIndex:
         pass
 
 
+class CappedCountWagtailPaginator(CappedCountPaginator, WagtailPaginator):
+    """Wagtail's paginator with the API's capped count: "More than 1,000 patients"."""
+
+    @cached_property
+    def items_count_label(self):
+        if not self.count_capped:
+            return super().items_count_label
+        return _("More than %(count)s %(items)s") % {
+            "count": number_format(self.shown_count, force_grouping=True),
+            "items": self.verbose_name_plural,
+        }
+
+
 # --- Patient chooser (a searchable modal instead of a <select> of every patient) ----------------
 
 
@@ -68,7 +83,7 @@ class PatientChooserFilterForm(BaseFilterForm):
         objects = super().filter(objects).filter(is_merged=False)
         query = self.cleaned_data.get("q")
         if query:
-            objects = selectors.order_search_results(selectors.patient_search(objects, query))
+            objects = selectors.first_found(selectors.order_search_results(selectors.patient_search(objects, query)))
             self.is_searching = True
             self.search_query = query
         return objects
@@ -86,7 +101,11 @@ class PatientChooserPermission:
 
 
 class PatientChooserReadAudit:
-    """The patients a chooser page lists are read: one ``view`` audit row each, as a list page."""
+    """The patients a chooser page lists are read: one ``view`` audit row each, as a list page.
+    A search finds its first patients only (``selectors.first_found``): the count says so."""
+
+    paginator_class = CappedCountWagtailPaginator
+    results_template_name = "clinical/admin/patient_chooser_results.html"
 
     def get_results_page(self, request):
         page = super().get_results_page(request)
@@ -152,39 +171,6 @@ class AuditedIndexView(generic.IndexView):
         return context
 
 
-class RankedSearchPaginator(WagtailPaginator):
-    """The admin's pages of a patient search ranked on the search terms, as the API's
-    (``selectors.patient_search_page``): the total and each page's keys from its index, then the
-    page's rows by key. A search it does not rank (several name words) is paginated as any list."""
-
-    def __init__(self, object_list, per_page, *, search: str, contact: bool, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.search, self.contact = search, contact
-        self.ranked: dict[int, tuple[list, int] | None] = {}
-
-    def ranked_page(self, bottom: int):
-        if bottom not in self.ranked:
-            top = bottom + self.per_page
-            self.ranked[bottom] = selectors.patient_search_page(
-                self.search, contact=self.contact, bottom=bottom, top=top
-            )
-        return self.ranked[bottom]
-
-    @cached_property
-    def count(self):
-        ranked = self.ranked_page(0)
-        return super().count if ranked is None else ranked[1]
-
-    def page(self, number):
-        number = self.validate_number(number)
-        ranked = self.ranked_page((number - 1) * self.per_page)
-        if ranked is None or self.orphans:
-            return super().page(number)
-        keys = ranked[0]
-        rows = self.object_list.order_by().in_bulk(keys)
-        return self._get_page([rows[key] for key in keys if key in rows], number, self)
-
-
 class PatientFilterSet(WagtailFilterSet):
     needs_duplicate_review = BooleanFilter(
         field_name="possible_duplicate_of",
@@ -208,6 +194,9 @@ class PatientBillingFilterSet(WagtailFilterSet):
 
 
 class PatientIndexView(AuditedIndexView):
+    paginator_class = CappedCountWagtailPaginator
+    results_template_name = "clinical/admin/patient_index_results.html"
+
     def get_base_queryset(self):
         return super().get_base_queryset().filter(is_merged=False)
 
@@ -217,27 +206,14 @@ class PatientIndexView(AuditedIndexView):
             return super().filters
         return PatientBillingFilterSet(**self.get_filterset_kwargs())
 
-    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        """A search of the live patients and nothing else (no filter, no ordering of the user's)
-        is ranked on the search terms' index; any other list is paginated on its rows."""
-        if not self.is_searching or self.is_filtering or self.is_explicitly_ordered:
-            return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
-        return RankedSearchPaginator(
-            queryset,
-            per_page,
-            search=self.search_query,
-            contact=self.request.user.has_perm(CONTACT_PERM),
-            orphans=orphans,
-            allow_empty_first_page=allow_empty_first_page,
-            **kwargs,
-        )
-
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
         contact = self.request.user.has_perm(CONTACT_PERM)
         queryset = selectors.patient_search(queryset, self.search_query, contact=contact)
-        return queryset if self.is_explicitly_ordered else selectors.order_search_results(queryset)
+        if not self.is_explicitly_ordered:
+            queryset = selectors.order_search_results(queryset)
+        return selectors.first_found(queryset)
 
     @property
     def columns(self):

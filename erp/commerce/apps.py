@@ -6,10 +6,3 @@ class CommerceConfig(AppConfig):
     label = "commerce"
     verbose_name = "Commerce"
 
-    def ready(self):
-        from erp.core import counts
-
-        from .models import Sale
-
-        # Sales that are not deleted (migration 0008 counts the same rows).
-        counts.register(Sale, live=lambda: Sale.objects.all())

@@ -37,8 +37,7 @@ def chain_hash(previous_hash: str, data: dict) -> str:
 
 def chain_lock(key: int) -> None:
     """Serialise appends to the chain named ``key`` until the current transaction ends."""
-    if connection.vendor == "postgresql":
-        advisory_xact_lock(key)
+    advisory_xact_lock(key)
 
 
 def chain_append(
@@ -94,13 +93,10 @@ def _json_value(value):
 def _insert_links(model: type[models.Model], links: list) -> list:
     """Insert ``links`` (new rows of ``model``) in one statement.
 
-    On PostgreSQL the rows go as one JSON document that ``json_to_recordset`` reads into typed
-    columns. ``bulk_create`` prepares each value in Python and has the driver adapt an array a
-    column: appending a page's 50 audit entries took 15.5 ms with it, 11.7 ms this way (in process,
-    on a slow core). Elsewhere (SQLite) ``bulk_create``.
+    The rows go as one JSON document that ``json_to_recordset`` reads into typed columns:
+    ``bulk_create`` prepares each value in Python and has the driver adapt an array a column, a
+    quarter slower for a page's 50 audit entries (bench/profiling.md, seventh pass).
     """
-    if connection.vendor != "postgresql":
-        return model._default_manager.bulk_create(links)
     fields = model._meta.concrete_fields
     rows = [{f.column: f.pre_save(link, True) for f in fields} for link in links]
     quote = connection.ops.quote_name

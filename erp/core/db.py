@@ -1,11 +1,10 @@
 """Date-times read from PostgreSQL by psycopg's C loader.
 
 Django reads every ``timestamptz`` with a subclass of psycopg's pure-Python loader, which it makes
-to set the values' time zone: 2.2 ms for the 450 date-times of a page of sales (measured). Where
-Django wants UTC (``USE_TZ``, no ``TIME_ZONE`` for the database) and the session's time zone is UTC
+to set the values' time zone (several times slower: bench/profiling.md, ninth pass). Where Django
+wants UTC (``USE_TZ``, no ``TIME_ZONE`` for the database) and the session's time zone is UTC
 (Django sets it when it connects), psycopg's C loader returns the same values with the same
-``datetime.UTC``: 0.3 ms for those 450. Each new connection then reads with it; any other set-up
-keeps Django's loader.
+``datetime.UTC``. Each new connection then reads with it; any other set-up keeps Django's loader.
 """
 
 from datetime import UTC
@@ -56,7 +55,6 @@ def reads_utc(connection) -> bool:
     """Whether ``connection`` gives Django UTC date-times from a UTC session."""
     return (
         C_LOADER is not None
-        and connection.vendor == "postgresql"
         and connection.timezone is UTC
         and connection.connection is not None
         and connection.connection.info.parameter_status("TimeZone") == "UTC"

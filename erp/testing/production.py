@@ -4,6 +4,9 @@ import os
 import secrets
 from urllib.parse import quote
 
+# A PostgreSQL URL for settings that are only read, never connected (nothing listens on port 1).
+UNREACHABLE_DATABASE_URL = "postgres://clinic@127.0.0.1:1/clinic"
+
 
 def production_env() -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}

@@ -1,8 +1,9 @@
 """Settings of the clinic platform, read from the environment.
 
-Development needs no variable at all: SQLite under ``var/``, local folders for the three buckets,
-an SQLite-backed task queue and a secret key made once and kept in ``var/``. With ``DEBUG=0`` the
-settings harden themselves and refuse to start without a real ``SECRET_KEY``.
+Development needs no variable at all: an embedded PostgreSQL under ``var/pgdata``, local folders
+for the three buckets, an SQLite-backed task queue and a secret key made once and kept in
+``var/``. With ``DEBUG=0`` the settings harden themselves and refuse to start without a real
+``SECRET_KEY`` and a ``DATABASE_URL``.
 """
 
 import ipaddress
@@ -148,14 +149,28 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------------
 
 
+def database_url() -> str:
+    """``DATABASE_URL``: a PostgreSQL server, required when DEBUG is off; in development, without
+    it, the embedded PostgreSQL under ``var/pgdata`` (``erp.core.embedded_postgres``)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        if not DEBUG:
+            raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is off.")
+        from erp.core.embedded_postgres import embedded_postgres_url
+
+        url = embedded_postgres_url(VAR_DIR / "pgdata", "clinic")
+    if urlsplit(url).scheme not in ("postgres", "postgresql"):
+        raise ImproperlyConfigured("DATABASE_URL must be a postgres:// URL: the clinic runs on PostgreSQL only.")
+    return url
+
+
 def prepared_statements(database: dict) -> dict:
-    """On PostgreSQL, parameters bound by the server and a statement prepared once a connection
-    has run it 5 times (psycopg's ``prepare_threshold``): PostgreSQL then plans it once, not at
-    every request. Planning was half the database's CPU of a cold page or of a page of sales
-    (1.4 -> 0.65 and 2.3 -> 1.5 ms a request, measured). A pooler that cannot keep prepared
-    statements (PgBouncer in transaction mode before 1.21) needs DB_PREPARED_STATEMENTS=0, which
-    keeps Django's default (client-side binding, nothing prepared)."""
-    if database["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+    """Parameters bound by the server and a statement prepared once a connection has run it 5
+    times (psycopg's ``prepare_threshold``): PostgreSQL then plans it once, not at every request
+    (bench/profiling.md, ninth pass). A pooler that cannot keep prepared statements (PgBouncer in
+    transaction mode before 1.21) needs DB_PREPARED_STATEMENTS=0, which keeps Django's default
+    (client-side binding, nothing prepared)."""
+    if env_bool("DB_PREPARED_STATEMENTS", True):
         database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     return database
 
@@ -163,7 +178,7 @@ def prepared_statements(database: dict) -> dict:
 DATABASES = {
     "default": prepared_statements(
         dj_database_url.parse(
-            os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+            database_url(),
             conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
             conn_health_checks=True,
         )

@@ -1,7 +1,8 @@
-"""Settings of the test suite: PostgreSQL always, tasks run immediately, fast hashing.
+"""Settings of the test suite: tasks run immediately, fast hashing.
 
-``DATABASE_URL`` is used when set; otherwise an embedded PostgreSQL (the ``pgserver`` package)
-is started under ``var/pgtest`` and shared by every test process.
+The database is the one of development (``site.settings.base``): ``DATABASE_URL`` when set,
+otherwise the embedded PostgreSQL under ``var/pgdata``, shared by every test process; each
+creates its own test database there.
 """
 
 import os
@@ -11,23 +12,8 @@ from pathlib import Path
 os.environ.setdefault("DEBUG", "1")
 
 from .base import *  # noqa: E402,F403
-from .base import VAR_DIR, bucket_storages, prepared_statements  # noqa: E402
+from .base import bucket_storages  # noqa: E402
 
-
-def _embedded_postgres_url() -> str:
-    import pgserver
-
-    server = pgserver.get_server(VAR_DIR / "pgtest", cleanup_mode="stop")
-    return server.get_uri()
-
-
-if not os.environ.get("DATABASE_URL"):
-    import dj_database_url
-
-    DATABASES = {"default": prepared_statements(dj_database_url.parse(_embedded_postgres_url()))}
-
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405
-    raise RuntimeError("The test suite runs on PostgreSQL only; set DATABASE_URL to a postgres:// URL.")
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "clinic_test")}  # noqa: F405
 

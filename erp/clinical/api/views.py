@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from erp.clinical import calendly, models, selectors, services
 from erp.core.api.mixins import AuditedViewSetMixin, ReadAuditMixin, VersionedViewSetMixin
+from erp.core.api.pagination import MAX_COUNT
 from erp.core.api.parsers import JSONParser
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.messaging.selectors import no_show_rate_by_reminder
@@ -67,9 +68,6 @@ class PatientFilter(filters.FilterSet):
         return queryset  # read by PatientViewSet.filter_queryset
 
 
-# The parameters of a plain search: anything else (a filter, an ordering, merged patients) is
-# ranked on the patients' rows.
-PLAIN_SEARCH_PARAMS = {"q", "page", "page_size", "format"}
 PATIENT_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
@@ -77,7 +75,9 @@ PATIENT_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
     list=extend_schema(
         description="Live patients (merged ones are hidden unless `include_merged=true`). A role that sees "
         "only some fields (accounting: name and billing address) may filter and order on those only: "
-        "any other filter or ordering answers 400 `hidden_field`."
+        "any other filter or ordering answers 400 `hidden_field`. A search (`q`) lists the first "
+        f"{MAX_COUNT + 1:,} patients it finds, by name unless `ordering` is given: past {MAX_COUNT:,} "
+        "`count_capped` is true and the search is to be narrowed."
     ),
     retrieve=extend_schema(description="One patient; a merged record names `merged_into_patient`. Audited."),
 )
@@ -97,23 +97,11 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         # Merged patients leave the lists; reading one by id still shows where it went.
         if self.action == "list" and self.request.query_params.get("include_merged") not in ("true", "True", "1"):
             queryset = queryset.filter(is_merged=False)
-        if self.request.query_params.get("q") and not self.request.query_params.get("ordering"):
-            queryset = selectors.order_search_results(queryset)
+        if self.request.query_params.get("q"):
+            if not self.request.query_params.get("ordering"):
+                queryset = selectors.order_search_results(queryset)
+            queryset = selectors.first_found(queryset)
         return queryset
-
-    def count_with_page(self, request) -> bool:
-        """A search is sorted by name, so its page query reads every match: it counts them too."""
-        return bool(request.query_params.get("q"))
-
-    def rank_page(self, queryset, bottom: int, top: int):
-        """A search of the live patients and nothing else (no other filter, no ordering) is ranked
-        on the search terms' index (``selectors.patient_search_page``); any other list on its
-        rows (``None``)."""
-        if self.action != "list" or set(self.request.query_params) - PLAIN_SEARCH_PARAMS:
-            return None
-        contact = self.request.user.has_perm(CONTACT_PERM)
-        q = self.request.query_params.get("q", "")
-        return selectors.patient_search_page(q, contact=contact, bottom=bottom, top=top)
 
     def get_serializer_class(self):
         if self.action in ("list", "retrieve") and not self.request.user.has_perm(CONTACT_PERM):

@@ -3,8 +3,7 @@
 
 from django.db import migrations
 
-from erp.core.counts import counted_table_sql
-from erp.core.migration_ops import postgresql_only
+from erp.core.migration_ops import counted_table_sql, postgresql_only
 
 CREATE, DROP = counted_table_sql("clinical_patient", "NOT is_deleted AND NOT is_merged")
 

@@ -1,28 +1,8 @@
-import importlib
-
 import pytest
 
 from erp.clinical.selectors import has_trigram, patient_duplicate_candidates
 
 from .factories import PatientFactory
-
-search_migration = importlib.import_module("erp.clinical.migrations.0002_postgres_search")
-
-
-class RecordingEditor:
-    def __init__(self, vendor):
-        self.connection = type("Connection", (), {"vendor": vendor})()
-        self.statements = []
-
-    def execute(self, sql, params=None):
-        self.statements.append(sql)
-
-
-def test_postgres_search_migration_is_a_no_op_on_sqlite():
-    editor = RecordingEditor("sqlite")
-    search_migration.forwards(None, editor)
-    search_migration.backwards(None, editor)
-    assert editor.statements == []
 
 
 @pytest.mark.django_db

@@ -3,7 +3,6 @@ from hmac import compare_digest
 
 from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
 from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,9 +34,8 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
         except (UnicodeDecodeError, TypeError, binascii.Error):
             raise invalid from None
         tokens = get_token_model().objects.select_related("user").filter(token_key=raw[: CONSTANTS.TOKEN_KEY_LENGTH])
-        if connection.vendor == "postgresql":
-            names = Group.objects.filter(user=OuterRef("user_id")).order_by("name").values("name")
-            tokens = tokens.annotate(role_names=ArraySubquery(names))
+        names = Group.objects.filter(user=OuterRef("user_id")).order_by("name").values("name")
+        tokens = tokens.annotate(role_names=ArraySubquery(names))
         auth_token = next((t for t in tokens if compare_digest(digest, t.digest)), None)
         if auth_token is None:
             raise invalid
@@ -48,8 +46,7 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
         if knox_settings.AUTO_REFRESH and auth_token.expiry is not None:
             self.renew_token(auth_token)
         user, auth_token = self.validate_user(auth_token)
-        if hasattr(auth_token, "role_names"):
-            user.known_role_names = auth_token.role_names
+        user.known_role_names = auth_token.role_names
         return user, auth_token
 
 

@@ -1,103 +1,107 @@
-from functools import partial
+"""Numbered pages whose count stops at ``MAX_COUNT`` (the API's lists and the admin's patients).
+
+Counting every row of a big list (200,000 patients, 150,000 sales) or every match of a short
+search costs more than the page itself, and past a thousand the exact number tells a reader
+nothing. So a list's count reads at most ``MAX_COUNT + 1`` of its rows (``SELECT count(*) FROM
+(... LIMIT n)``, what ``QuerySet.count()`` does on a slice; Sentry's ``count_hits``): a longer list
+answers ``count: 1000`` and ``count_capped: true``, shown "1,000+". Its later pages still open: for
+them the count reads as far as the page asked and one row beyond, so ``next`` is always right.
+"""
+
+from contextlib import suppress
 
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
 
-from erp.core.counts import exact_count
+MAX_COUNT = 1000
 
 
-class CountedPaginator(Paginator):
-    """Django's paginator, reading the kept number of live rows of a big table when the list is
-    all of them (``erp.core.counts``) rather than counting the table."""
+class CappedCountPaginator(Paginator):
+    """Django's paginator, counting a queryset's rows up to ``count_limit`` (``MAX_COUNT``, or the
+    last row of the page asked when that is further) and one more, which the pages follow; what
+    is shown is ``shown_count`` (at most ``MAX_COUNT``) and whether there are more."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_limit = MAX_COUNT
+
+    def validate_number(self, number):
+        # Called with the page asked before anything reads the count: count as far as that page.
+        with suppress(TypeError, ValueError):  # not a number: Django's own refusal follows
+            self.count_limit = max(self.count_limit, int(number) * self.per_page)
+        return super().validate_number(number)
 
     @cached_property
-    def count(self):
+    def count(self) -> int:
         if isinstance(self.object_list, QuerySet):
-            return exact_count(self.object_list)
+            # Keys only: a list's annotations (the sales' invoice number) are not read to count it.
+            return self.object_list.order_by().values("pk")[: self.count_limit + 1].count()
         return super().count
 
+    @property
+    def count_capped(self) -> bool:
+        return self.count > MAX_COUNT
 
-class PageCountedPaginator(CountedPaginator):
-    """For lists whose page query reads every matching row anyway (a search sorted by name): the
-    page's keys and the total come from one query (``COUNT(*) OVER ()``), not a count and a page,
-    then the page's rows by key.
-
-    The ranking query selects only the keys (and the sort columns): with whole rows, PostgreSQL
-    keeps every match's row for the window and spills to disk past a few thousand matches.
-
-    ``rank(queryset, bottom, top)``, when given, may rank the page itself: it returns ``(keys,
-    total)``, or ``None`` to leave it to the window query.
-    """
-
-    def __init__(self, *args, rank=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rank = rank
-
-    def page(self, number):
-        queryset = self.object_list
-        if "count" not in self.__dict__ and isinstance(queryset, QuerySet) and not queryset.query.distinct:
-            try:
-                number = int(number)
-            except (TypeError, ValueError):
-                number = 0
-            if number < 1:
-                return super().page(number)  # Django's own refusal
-            bottom = (number - 1) * self.per_page
-            ranked = self.rank(queryset, bottom, bottom + self.per_page) if self.rank else None
-            if ranked is not None:
-                keys, self.__dict__["count"] = ranked
-            else:
-                ranked = queryset.annotate(_matching=Window(Count("pk"))).values_list("pk", "_matching")
-                ranked = list(ranked[bottom : bottom + self.per_page])
-                if ranked:
-                    self.__dict__["count"] = ranked[0][1]
-                keys = [pk for pk, _ in ranked]
-            if keys:
-                rows = queryset.order_by().in_bulk(keys)
-                return self._get_page([rows[pk] for pk in keys if pk in rows], number, self)
-        return super().page(number)
+    @property
+    def shown_count(self) -> int:
+        return min(self.count, MAX_COUNT)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """Pages of 50 by default; ``page_size`` from 1 to 200, anything else is a 400 (not a silent default).
+    """Pages of 50 by default; ``page_size`` from 1 to 200, anything else is a 400 (not a silent
+    default); a page is a whole number (no ``last``: the count may stop before it)."""
 
-    A view whose page query reads every matching row (``count_with_page(request)`` true) gets the
-    total from the page query itself, or from its own ``rank_page(queryset, bottom, top)``.
-    """
-
-    django_paginator_class = CountedPaginator
+    django_paginator_class = CappedCountPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-
-    def paginate_queryset(self, queryset, request, view=None):
-        count_with_page = getattr(view, "count_with_page", None)
-        if count_with_page is not None and count_with_page(request):
-            self.django_paginator_class = partial(PageCountedPaginator, rank=getattr(view, "rank_page", None))
-        return super().paginate_queryset(queryset, request, view)
+    last_page_strings = ()
 
     def get_page_size(self, request):
         raw = request.query_params.getlist(self.page_size_query_param)
-        if raw:
-            try:
-                values = [pagination._positive_int(value, strict=True) for value in raw]
-            except (KeyError, ValueError):
-                values = []
-            if not values or any(value > self.max_page_size for value in values):
-                raise ValidationError(
-                    {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}, code="invalid"
-                )
-        return super().get_page_size(request)
+        if not raw:
+            return self.page_size
+        if not all(value.isdecimal() and 1 <= int(value) <= self.max_page_size for value in raw):
+            raise ValidationError(
+                {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}, code="invalid"
+            )
+        return int(raw[-1])
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and not raw.isdigit():
+        if raw is not None and not raw.isdecimal():
             # DRF reads an empty `page` as the first page; a page is a whole number or a 404.
             raise NotFound(self.invalid_page_message.format(page_number=raw, message="not a page number"))
         return super().get_page_number(request, paginator)
+
+    def get_paginated_response(self, data):
+        paginator = self.page.paginator
+        return Response({
+            "count": paginator.shown_count,
+            "count_capped": paginator.count_capped,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        })  # fmt: skip
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"]["description"] = f"How many results there are, up to {MAX_COUNT}."
+        response["properties"] = {
+            "count": response["properties"]["count"],
+            "count_capped": {
+                "type": "boolean",
+                "description": f"There are more than {MAX_COUNT} results (show `{MAX_COUNT:,}+`).",
+                "example": False,
+            },
+            **response["properties"],
+        }
+        response["required"] = [*response["required"], "count_capped"]
+        return response
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -16,7 +16,12 @@ import pytest
 import yaml
 from django.conf import settings
 
-from erp.testing.production import database_url, production_env, production_subprocess_env
+from erp.testing.production import (
+    UNREACHABLE_DATABASE_URL,
+    database_url,
+    production_env,
+    production_subprocess_env,
+)
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 DOCKER_DIR = PROJECT_DIR / "docker"
@@ -190,7 +195,7 @@ print(json.dumps({name: getattr(settings, name) for name in names}))
 
 def production_settings(**overrides) -> dict:
     env = {k: v for k, v in production_env().items() if not k.startswith(("EMAIL_", "SECURE_"))}
-    return run_python(SETTINGS_SCRIPT, env=env | {"DATABASE_URL": "sqlite:///:memory:"} | overrides)
+    return run_python(SETTINGS_SCRIPT, env=env | {"DATABASE_URL": UNREACHABLE_DATABASE_URL} | overrides)
 
 
 def test_production_defaults_keep_https_strict():
@@ -227,7 +232,7 @@ def test_empty_smtp_variables_keep_their_defaults():
 def test_tls_and_ssl_together_are_refused():
     result = subprocess.run(
         [sys.executable, "-c", SETTINGS_SCRIPT], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120,
-        env=production_env() | {"DATABASE_URL": "sqlite:///:memory:", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"},
+        env=production_env() | {"DATABASE_URL": UNREACHABLE_DATABASE_URL, "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"},
     )
     assert result.returncode != 0 and "EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive" in result.stderr
 
