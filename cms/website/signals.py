@@ -25,6 +25,12 @@ def purge_on_page_move(sender, instance, parent_page_before=None, **kwargs):
 def purge_on_snippet_change(sender, instance, **kwargs):
     from .models import Promotion, StaffMember
 
+    if isinstance(instance, Promotion):
+        from .cache import promotions_changed
+        from .services import promotion_schedule_share
+
+        if promotion_schedule_share(promotion=instance):
+            promotions_changed()
     if isinstance(instance, Promotion | StaffMember):
         purge_locale_homes()
 
