@@ -274,14 +274,24 @@ class SitePage(Page):
     class Meta:
         abstract = True
 
+    def _share_image_field(self) -> str | None:
+        return next(
+            (name for name in ("og_image", "cover_image", "hero_image", "image") if getattr(self, name, None)), None
+        )
+
     @property
     def share_image(self):
         """The image shown when the page is shared: its Open Graph image or its main picture."""
-        for name in ("og_image", "cover_image", "hero_image", "image"):
-            image = getattr(self, name, None)
-            if image is not None:
-                return image
-        return None
+        name = self._share_image_field()
+        return getattr(self, name) if name else None
+
+    @property
+    def share_image_alt(self) -> str:
+        """What the shared image shows, in the page's language (its alt text where it has one)."""
+        name = self._share_image_field()
+        if name is None:
+            return ""
+        return getattr(self, f"{name}_alt", "") or getattr(self, name).default_alt_text
 
     def route(self, request, path_components):
         """Find a page further down by its URL path (its id and type kept, ``cache.page_at``, then

@@ -4,6 +4,7 @@
 ``BreadcrumbList``."""
 
 import json
+import re
 
 from django.utils import translation
 from django.utils.html import strip_tags
@@ -11,11 +12,19 @@ from django.utils.safestring import SafeString, mark_safe
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 # What may not appear raw inside <script>: the JSON is escaped as Django's json_script does.
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|ul|ol)>|<br\s*/?>")
+_LIST_ITEM = re.compile(r"<li[^>]*>(.*?)</li>", re.S)
 _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def _text(html) -> str:
-    return " ".join(strip_tags(str(html or "")).split())
+    """Rich text as plain text, its paragraphs and list items kept apart by a space."""
+    return " ".join(strip_tags(_BLOCK_END.sub(" ", str(html or ""))).split())
+
+
+def _items(html) -> list[str]:
+    """The list items of a rich text (an indications list), as plain text."""
+    return [_text(item) for item in _LIST_ITEM.findall(str(html or ""))]
 
 
 def _image_url(image, request) -> str | None:
@@ -82,8 +91,9 @@ def page_items(page, request, clinic_ref: dict) -> list[dict]:
         }
         if page.procedure:
             data["howPerformed"] = _text(page.procedure)[:500]
-        if page.indications:
-            data["indication"] = {"@type": "MedicalIndication", "name": _text(page.indications)[:300]}
+        indications = _items(page.indications) or ([_text(page.indications)] if page.indications else [])
+        if indications:
+            data["indication"] = [{"@type": "MedicalIndication", "name": name.rstrip(" ;,.։")} for name in indications]
         if page.image:
             data["image"] = _image_url(page.image, request)
         return [data]

@@ -3,9 +3,9 @@
 French: a narrow no-break space before ``; ! ?`` and inside « », a no-break space before ``:``,
 between a number and its unit or currency (``60 €``, ``12 h``, ``50 %``) and in thousands
 (``1 200``), so a line never starts with a sign or splits a price. Armenian: the full stop is
-``։`` (U+0589) and the colon's role is ``․`` (U+2024): a Latin colon ending a sentence becomes
-``։``, one inside a sentence ``․``, and a colon written after an Armenian full stop is dropped
-(``։:``). Times stay untouched (``09:30``). Applied to text only, never inside HTML tags.
+``։`` (U+0589) and the colon's role is played by ``․`` (U+2024): a Latin colon becomes ``․``,
+and a colon written after an Armenian full stop (a form's label suffix after a sentence, ``։:``)
+is dropped. Times stay untouched (``09:30``). Applied to text only, never inside HTML tags.
 """
 
 import re
@@ -31,11 +31,10 @@ _FRENCH = [
     (re.compile(rf"(?<=\d){_SPACES}(?=(?:€|%|h\b|min\b|mm\b|cm\b|ml\b|ans\b|mois\b|jours?\b|semaines?\b))"), NBSP),
 ]
 _ARMENIAN = [
-    (re.compile(r"\u0589\s*:"), ARMENIAN_FULL_STOP),  # ։: -> ։
+    (re.compile(r"\u0589\s*:+"), ARMENIAN_FULL_STOP),  # ։: (a label suffix after a sentence) -> ։
     (re.compile(r"::"), ARMENIAN_FULL_STOP),
-    (re.compile(r"(?<=\D):(?=\s*$)"), ARMENIAN_FULL_STOP),  # a colon ending the text
-    (re.compile(r"(?<=\D):(?=\s)"), ARMENIAN_COLON),  # a colon inside a sentence
-    (re.compile(rf"(?<=\d){_SPACES}(?=€)"), NBSP),
+    (re.compile(r"(?<=\D):(?=\s|$)"), ARMENIAN_COLON),  # a Latin colon (not 12:30) -> ․ , the colon's role
+    (re.compile(rf"(?<=\d){_SPACES}(?=[€%])"), NBSP),
 ]
 _OTHERS = [(re.compile(rf"(?<=\d){_SPACES}(?=[€%])"), NBSP)]  # 60 €, 50 % stay on one line
 RULES = {"fr": _FRENCH, "hy": _ARMENIAN}

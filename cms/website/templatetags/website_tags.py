@@ -133,7 +133,11 @@ def lead_form_fields(form):
         kept = _kept_lead_form_fields.get(key)
         if kept is not None:
             return kept
+    from ..typography import typeset
+
+    # Typeset: a label's suffix after a sentence would be doubled in Armenian (``։:``).
     html = render_to_string("website/includes/lead_form_fields.html", {"form": form})
+    html = typeset(html, translation.get_language())
     if key is not None:
         _kept_lead_form_fields[key] = html
     return html
