@@ -23,7 +23,8 @@ _TAG = re.compile(r"(<[^>]*>|&#?\w+;)")
 _SPACES = r"[ \u00a0\u202f]"
 
 _FRENCH = [
-    (re.compile(rf"(?<=[^\s\u00a0\u202f;!?]){_SPACES}?([;!?])(?![\w/=])"), NNBSP + r"\1"),  # word ;  word !  word ?
+    # word ; word ! word ? (also after a tag: "<b>Attention</b> !")
+    (re.compile(rf"(?:(?<=[^\s\u00a0\u202f;!?])|^){_SPACES}?([;!?])(?![\w/=])"), NNBSP + r"\1"),
     (re.compile(rf"(?<=[\w)»]){_SPACES}?:(?=\s|$)"), NBSP + ":"),  # word : (not 09:30, not https://)
     (re.compile(rf"«{_SPACES}?"), "«" + NNBSP),
     (re.compile(rf"{_SPACES}?»"), NNBSP + "»"),
