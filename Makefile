@@ -81,6 +81,14 @@ bench-deps:
 bench: install-dev bench-deps
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+# Lighthouse (npm package pinned in bench/lighthouse/package-lock.json, Debian's Chromium through
+# CHROME_PATH, no browser download) on the demo site served by gunicorn under production settings:
+# home, a service and a post in fr and hy, mobile profile. Scores in bench/results/site-audit-latest.*
+# Not part of `make test`. AUDIT_ARGS e.g. "--skip-setup".
+.PHONY: audit-site
+audit-site: install browser-deps
+	$(PY) bench/audit_site.py $(AUDIT_ARGS)
+
 # The suite runs in TEST_WORKERS processes (pytest-xdist; each has its own test database): the
 # machine's CPUs, at most 4. TEST_WORKERS=0 runs it in this process.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 4 ] && n=4; echo $$n)

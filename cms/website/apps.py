@@ -19,6 +19,7 @@ class WebsiteConfig(AppConfig):
         for model in (WebsiteSettings, Site, MarketingImage, MarketingDocument, Page):
             for signal in (post_save, post_delete) if model is not Page else (post_delete,):
                 signal.connect(signals.purge_on_site_change, sender=model, dispatch_uid=f"purge-site-{model.__name__}")
+        post_save.connect(signals.share_promotion_schedule, sender=Promotion, dispatch_uid="website-promotion-share")
         for signal in (post_save, post_delete):
             signal.connect(website_cache.settings_changed, sender=WebsiteSettings, dispatch_uid="website-settings-kept")
             signal.connect(website_cache._promotions_changed, sender=Promotion, dispatch_uid="website-promotions-kept")

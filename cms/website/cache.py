@@ -104,6 +104,7 @@ TREE_KEY = "website:tree-generation"
 PROMOTIONS_KEY = "website:promotions"
 ROUTE_KEY = "website:route:{generation}:{path}"
 MENU_KEY = "website:menu:{generation}:{pk}"
+SECTION_KEY = "website:section:{generation}:{pk}:{model}"
 TRANSLATIONS_KEY = "website:translations:{generation}:{key}"
 LINKS_KEY = "website:translation-links:{generation}:{site}:{language}:{key}"
 # What a language's root page is routed through with (SitePage.route, the home link, the menu).
@@ -213,6 +214,20 @@ def menu_of(home: Page) -> list[Page]:
     return cache.get_or_set(MENU_KEY.format(generation=tree_generation(), pk=home.pk), pages, TIMEOUT)
 
 
+def section_of(home: Page, model) -> Page | None:
+    """The live page of type ``model`` under ``home`` (its contact page, its promotions page),
+    with its URL path; kept per home page and type under the tree's generation."""
+    key = SECTION_KEY.format(generation=tree_generation(), pk=home.pk, model=model._meta.label_lower)
+    found = cache.get(key)
+    if found is None:
+        found = (
+            public(model.objects.descendant_of(home).live()).filter(alias_of__isnull=True, locale_id=home.locale_id)
+            .only("url_path", "locale_id").first()
+        ) or False  # False: known to be missing
+        cache.set(key, found, TIMEOUT)
+    return found or None
+
+
 def translations_of(page: Page) -> dict[str, Page]:
     """The live, public, non-alias versions of ``page`` in each language, by language code, with
     what their URLs need (their URL path). Kept per translation key under the tree's generation
@@ -319,6 +334,11 @@ def _rendition_changed(sender, instance, **kwargs):
 
 
 def _promotions_changed(sender, **kwargs):
+    promotions_changed()
+
+
+def promotions_changed() -> None:
+    """Drop the kept promotions (``promotions_of``): a promotion was saved, deleted or shared."""
     cache.delete(PROMOTIONS_KEY)
 
 

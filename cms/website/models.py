@@ -24,6 +24,8 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import path as subpage_path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
@@ -32,10 +34,19 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import DraftStateMixin, Page, PageViewRestriction, RevisionMixin, TranslatableMixin
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
+from wagtail_localize.fields import SynchronizedField
 
 from erp.core.models import BaseModel, LanguageChoices, all_language_codes
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
+# Images are shared by every language; what they show is said in each page's language: each use
+# of an image has its own alt text field, translated with the page (wagtail-localize segments).
+ALT_HELP = _("What the picture shows, in this page's language (read aloud to blind visitors). "
+             "Empty: the image's own description.")
+
+
+def alt_field() -> models.CharField:
+    return models.CharField(_("alternative text"), max_length=255, blank=True, default="", help_text=ALT_HELP)
 
 
 # --- Site settings (website_settings) -----------------------------------------------------------
@@ -153,6 +164,11 @@ class WebsiteSettings(BaseSiteSetting):
         help_text=_("Language codes offered in the language switcher, e.g. [\"fr\", \"en\"]."),
     )
     instagram_url = models.URLField(_("Instagram URL"), blank=True, null=True)
+    booking_url = models.URLField(
+        _("online booking link"), blank=True, default="",
+        help_text=_("The clinic's Calendly page: the header's booking button opens it. Empty: the button "
+                    "opens the appointment request form of the contact page."),
+    )
 
     panels = [
         FieldPanel("clinic_name"),
@@ -165,6 +181,7 @@ class WebsiteSettings(BaseSiteSetting):
         FieldPanel("default_language"),
         FieldPanel("enabled_languages"),
         FieldPanel("instagram_url"),
+        FieldPanel("booking_url"),
     ]
 
     class Meta:
@@ -204,6 +221,9 @@ class WebsiteSettings(BaseSiteSetting):
 
 class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("image"))
+    alt_text = blocks.CharBlock(
+        required=False, label=_("alternative text"), help_text=ALT_HELP,
+    )
     caption = blocks.CharBlock(required=False, label=_("caption"))
 
     class Meta:
@@ -218,6 +238,17 @@ class QuoteBlock(blocks.StructBlock):
     class Meta:
         icon = "openquote"
         template = "website/blocks/quote_block.html"
+
+
+class FaqBlock(blocks.StructBlock):
+    """A question and its answer (several paragraphs if needed)."""
+
+    question = blocks.CharBlock(label=_("question"))
+    answer = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("answer"))
+
+    class Meta:
+        icon = "help"
+        label = _("question")
 
 
 def body_blocks():
@@ -243,14 +274,24 @@ class SitePage(Page):
     class Meta:
         abstract = True
 
+    def _share_image_field(self) -> str | None:
+        return next(
+            (name for name in ("og_image", "cover_image", "hero_image", "image") if getattr(self, name, None)), None
+        )
+
     @property
     def share_image(self):
         """The image shown when the page is shared: its Open Graph image or its main picture."""
-        for name in ("og_image", "cover_image", "hero_image", "image"):
-            image = getattr(self, name, None)
-            if image is not None:
-                return image
-        return None
+        name = self._share_image_field()
+        return getattr(self, name) if name else None
+
+    @property
+    def share_image_alt(self) -> str:
+        """What the shared image shows, in the page's language (its alt text where it has one)."""
+        name = self._share_image_field()
+        if name is None:
+            return ""
+        return getattr(self, f"{name}_alt", "") or getattr(self, name).default_alt_text
 
     def route(self, request, path_components):
         """Find a page further down by its URL path (its id and type kept, ``cache.page_at``, then
@@ -371,11 +412,12 @@ class HomePage(SitePage):
         settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("hero image"),
     )
+    hero_image_alt = alt_field()
     body = StreamField(body_blocks(), blank=True)
 
     content_panels = [
         *Page.content_panels, FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("hero_image"),
-        FieldPanel("body"),
+        FieldPanel("hero_image_alt"), FieldPanel("body"),
     ]
     max_count_per_parent = 1
     parent_page_types = ["wagtailcore.Page"]
@@ -401,14 +443,14 @@ class HomePage(SitePage):
     def featured_services(self):
         """The service cards of the home page."""
         return (
-            self._cards(ServicePage, ("summary", "price_hint"), "image", featured=True)
+            self._cards(ServicePage, ("summary", "price_hint", "image_alt"), "image", featured=True)
             .order_by("order_index", "title")[:6]
         )
 
     def latest_posts(self):
         """The article cards of the home page."""
         return (
-            self._cards(BlogPostPage, ("excerpt", "publication_date"), "cover_image")
+            self._cards(BlogPostPage, ("excerpt", "publication_date", "cover_image_alt"), "cover_image")
             .order_by("-publication_date", "-first_published_at")[:3]
         )
 
@@ -422,6 +464,12 @@ class HomePage(SitePage):
 
             promotion, link = current_promotion(self.locale_id)
         context["promotion"], context["promotion_link"] = promotion, link
+        if promotion is not None:
+            from .cache import section_of
+
+            index = section_of(self, PromotionIndexPage)
+            if index is not None:
+                context["promotion_url"] = f"{index.get_url(request)}{promotion.slug}/"
         return context
 
 
@@ -481,19 +529,34 @@ class ServicePage(SitePage):
 
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = RichTextField(_("description"), features=RICH_TEXT_FEATURES, blank=True)
+    indications = RichTextField(
+        _("indications"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("Who the treatment is for: the conditions it treats, and when it is not advised."),
+    )
+    procedure = RichTextField(
+        _("how it goes"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("The visit step by step: before, during, after, how many sessions."),
+    )
     price_hint = models.CharField(_("price hint"), max_length=120, blank=True, null=True)
+    faq = StreamField([("question", FaqBlock())], blank=True, verbose_name=_("frequently asked questions"))
     order_index = models.IntegerField(_("order"), default=0)
     featured = models.BooleanField(_("featured on the home page"), default=False)
     image = models.ForeignKey(
         settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("image"),
     )
+    image_alt = alt_field()
 
     content_panels = [
-        *Page.content_panels, FieldPanel("summary"), FieldPanel("description"), FieldPanel("price_hint"),
-        FieldPanel("image"), FieldRowPanel([FieldPanel("order_index"), FieldPanel("featured")]),
+        *Page.content_panels, FieldPanel("summary"), FieldPanel("description"), FieldPanel("indications"),
+        FieldPanel("procedure"), FieldPanel("price_hint"), FieldPanel("faq"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Picture")),
+        FieldRowPanel([FieldPanel("order_index"), FieldPanel("featured")]),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("description")]
+    search_fields = [
+        *Page.search_fields, index.SearchField("summary"), index.SearchField("description"),
+        index.SearchField("indications"), index.SearchField("procedure"),
+    ]
     parent_page_types = ["website.ServiceIndexPage"]
     subpage_types: list[str] = []
 
@@ -557,12 +620,14 @@ class BlogPostPage(SitePage):
         settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("cover image"),
     )
+    cover_image_alt = alt_field()
     publication_date = models.DateField(_("publication date"), default=timezone.localdate)
     tags = ClusterTaggableManager(through=BlogPostTag, blank=True)
     body = StreamField(body_blocks(), blank=True)
 
     content_panels = [
-        *Page.content_panels, FieldPanel("excerpt"), FieldPanel("cover_image"), FieldPanel("publication_date"),
+        *Page.content_panels, FieldPanel("excerpt"), FieldPanel("cover_image"), FieldPanel("cover_image_alt"),
+        FieldPanel("publication_date"),
         FieldPanel("tags"), FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("excerpt"), index.SearchField("body")]
@@ -586,10 +651,22 @@ class StaffMember(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Mode
         settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("photo"),
     )
+    photo_alt = alt_field()
+    is_physician = models.BooleanField(
+        _("physician"), default=False, help_text=_("A doctor: described as a physician to search engines."),
+    )
     order_index = models.IntegerField(_("order"), default=0)
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="staff_member")
 
-    panels = [FieldPanel("name"), FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo"), FieldPanel("order_index")]
+    panels = [
+        FieldPanel("name"), FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo"), FieldPanel("photo_alt"),
+        FieldPanel("is_physician"), FieldPanel("order_index"),
+    ]
+    # The photo, the profession and the order are the same person's in every language.
+    override_translatable_fields = [
+        SynchronizedField("photo"), SynchronizedField("is_physician", overridable=False),
+        SynchronizedField("order_index", overridable=False),
+    ]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("staff member")
@@ -620,14 +697,24 @@ class TeamPage(SitePage):
 
 
 class Promotion(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model):
-    """Shown on the home page of its language while live and inside [starts_at, ends_at)."""
+    """One promotion in every language: one translation key, a row per language made with
+    wagtail-localize. Its title, text and alt text are translated; its address (slug), its dates,
+    its linked page and its picture are the original's in every language (synchronised fields,
+    not editable in a translation; ``services.promotion_schedule_share`` copies them to every
+    language when any version is published). Shown on its language's home page and promotions
+    page while live and inside [starts_at, ends_at)."""
 
     title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=80,
+        help_text=_("The end of the promotion's address, the same in every language (e.g. screening-month)."),
+    )
     content = RichTextField(_("content"), features=["bold", "italic", "link"], blank=True)
     image = models.ForeignKey(
         settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("image"),
     )
+    image_alt = alt_field()
     link_page = models.ForeignKey(
         "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("link to page"),
@@ -637,9 +724,15 @@ class Promotion(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model)
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="promotion")
 
     panels = [
-        FieldPanel("title"), FieldPanel("content"), FieldPanel("image"), FieldPanel("link_page"),
+        FieldPanel("title"), FieldPanel("slug"), FieldPanel("content"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Picture")),
+        FieldPanel("link_page"),
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
     ]
+    # What every language shares (see the docstring); the link stays the original's page, each
+    # language's site shows that page's version in its own language (``localized_page``).
+    SHARED_FIELDS = ("slug", "starts_at", "ends_at", "link_page", "image")
+    override_translatable_fields = [SynchronizedField(name, overridable=False) for name in SHARED_FIELDS]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("promotion")
@@ -650,6 +743,7 @@ class Promotion(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model)
                 | models.Q(ends_at__gt=models.F("starts_at")),
                 name="website_promotion_ends_after_start",
             ),
+            models.UniqueConstraint(fields=["locale", "slug"], name="website_promotion_slug_per_language"),
         ]
 
     def __str__(self) -> str:
@@ -667,14 +761,19 @@ class Promotion(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model)
             and (self.ends_at is None or at < self.ends_at)
         )
 
+    def original(self) -> "Promotion":
+        """The version the others were translated from: the first one made (the lowest id)."""
+        return Promotion.objects.filter(translation_key=self.translation_key).order_by("pk").first() or self
+
     @classmethod
     def not_ended(cls, locale, at):
         """The live promotions of ``locale`` not ended at ``at``, the latest started first."""
         return (
             cls.objects.filter(locale=locale, live=True)
             # The linked page with what its URL and its translations need (its other columns unread).
-            .select_related("link_page")
-            .only(*PROMOTION_FIELDS, "link_page__url_path", "link_page__locale", "link_page__translation_key")
+            .select_related("link_page", "image")
+            .only(*PROMOTION_FIELDS, "link_page__url_path", "link_page__locale", "link_page__translation_key",
+                  *(f"image__{f}" for f in CARD_IMAGE_FIELDS))
             .filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at))
             .order_by(models.F("starts_at").desc(nulls_last=True), "-pk")
         )
@@ -684,6 +783,67 @@ class Promotion(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model)
         """The live promotion of ``locale`` whose window contains ``at`` (the latest started)."""
         at = at or timezone.now()
         return cls.not_ended(locale, at).filter(models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at)).first()
+
+
+class PromotionIndexPage(RoutablePageMixin, SitePage):
+    """The promotions of its language: those running, then those announced; each has its own page
+    below this one (``<index>/<promotion slug>/``). Ended or unpublished promotions are not found."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("promotions page")
+
+    def promotions(self, at=None) -> list[tuple]:
+        """``(promotion, link)`` of this language's promotions not ended, running ones first."""
+        from .cache import promotions_of
+
+        at = at or timezone.now()
+        found = promotions_of(self.locale_id)
+        return [item for item in found if item[0].is_running(at)] + [
+            item for item in found if not item[0].is_running(at)
+        ]
+
+    def serve(self, request, view=None, args=None, kwargs=None):
+        # A promotion's own page is served by its view, not through SitePage.serve: the same rule.
+        if not is_shown_in_its_language(self):
+            raise Http404
+        return super().serve(request, view, args, kwargs)
+
+    @subpage_path("")
+    def index_route(self, request):
+        return self.render(request, context_overrides={"promotions": self.promotions()})
+
+    @subpage_path("<slug:slug>/")
+    def promotion_route(self, request, slug):
+        found = next(((p, link) for p, link in self.promotions() if p.slug == slug), None)
+        if found is None:
+            raise Http404
+        from .templatetags.website_tags import page_translations
+
+        promotion, link = found
+        suffix = self.reverse_subpage("promotion_route", args=[slug])
+        url = f"{self.get_full_url(request)}{suffix}"
+        # The same promotion in the other languages: same slug, under each language's index.
+        languages = set(
+            Promotion.objects.filter(translation_key=promotion.translation_key, live=True)
+            .values_list("locale__language_code", flat=True)
+        )
+        alternates = [
+            {**link_, "url": f"{link_['url']}{suffix}", "full_url": f"{link_['full_url']}{suffix}"}
+            for link_ in page_translations(self, request) if link_["code"] in languages
+        ]
+        return self.render(
+            request, template="website/promotion_page.html",
+            context_overrides={
+                "promotion": promotion, "promotion_link": link, "canonical_url": url,
+                "page_language_links": alternates, "breadcrumb_extra": (promotion.title, url),
+            },
+        )
 
 
 PROMOTION_FIELDS = [field.name for field in Promotion._meta.concrete_fields]

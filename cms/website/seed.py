@@ -1,19 +1,24 @@
 """Demo content of the website: a complete site in the six languages. Idempotent.
 
-A second run finds every page, snippet and image by its slug or name and leaves it alone, so it
-creates no page, revision or image.
+The French pages and snippets are made here; every other language is made by wagtail-localize
+from them (a translation source, its segments, a translated string per segment, then
+``save_target``), as an editor's "Translate this page" does: a change of a French page shows the
+changed segments in each translation's editor. A second run finds every page, snippet and image by
+its slug or name and leaves it alone, so it creates no page, revision or image.
 """
 
 import datetime
-import io
+import html
+from pathlib import Path
 
+import cairosvg
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.utils import timezone
-from PIL import Image as PILImage
-from PIL import ImageDraw
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
+from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 
 from cms.website.models import MarketingImage as Image
 
@@ -24,6 +29,7 @@ from .models import (
     ContactPage,
     HomePage,
     Promotion,
+    PromotionIndexPage,
     ServiceIndexPage,
     ServicePage,
     StaffMember,
@@ -33,44 +39,85 @@ from .models import (
 )
 from .roles import grant_marketing_wagtail_permissions
 
-TAGS = {
-    "sun": {"fr": "soleil", "en": "sun", "ru": "солнце", "uk": "сонце", "hy": "արև", "es": "sol"},
-    "prevention": {"fr": "prévention", "en": "prevention", "ru": "профилактика", "uk": "профілактика",
-                   "hy": "կանխարգելում", "es": "prevención"},
-    "acne": {"fr": "acné", "en": "acne", "ru": "акне", "uk": "акне", "hy": "պզուկներ", "es": "acné"},
-    "moles": {"fr": "grains de beauté", "en": "moles", "ru": "родинки", "uk": "родимки", "hy": "խալեր",
-              "es": "lunares"},
-}
-
-
-def _paragraph(text: str):
-    return [("paragraph", RichText(f"<p>{text}</p>"))]
+ILLUSTRATIONS = Path(__file__).parent / "illustrations"
+PORTRAITS = {key for key, *_rest in C.STAFF}
 
 
 def _image(key: str) -> Image:
-    title, alt, colour = C.IMAGES[key]
+    """The illustration ``key``, drawn as SVG (``illustrations/``) and stored as a PNG image."""
+    title, alt = C.IMAGES[key]
     existing = Image.objects.filter(title=title).first()
     if existing is not None:
         return existing
-    portrait = key in {"claire-dubois", "marc-lefevre", "anna-petrosyan"}
-    size = (800, 800) if portrait else (1200, 800)
-    picture = PILImage.new("RGB", size, colour)
-    draw = ImageDraw.Draw(picture)
-    for step in range(0, size[1], 8):  # a soft vertical gradient
-        shade = tuple(min(255, c + step // 8) for c in colour)
-        draw.rectangle([0, step, size[0], step + 8], fill=shade)
-    if portrait:
-        draw.ellipse([250, 130, 550, 430], fill=(235, 220, 205))
-        draw.ellipse([150, 450, 650, 950], fill=(245, 245, 245))
-    else:
-        draw.ellipse([size[0] // 2 - 180, size[1] // 2 - 180, size[0] // 2 + 180, size[1] // 2 + 180],
-                     fill=(250, 250, 245), outline=(255, 255, 255), width=12)
-    buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", quality=85)
+    width = 800 if key in PORTRAITS else 1200
+    png = cairosvg.svg2png(url=str(ILLUSTRATIONS / f"{key}.svg"), output_width=width)
     image = Image(title=title, description=alt)
-    image.file = ImageFile(buffer, name=f"{key}.jpg")
+    image.file = ImageFile(ContentFile(png), name=f"{key}.png")
     image.save()
     return image
+
+
+def _strings(value):
+    """The texts of a field's value, in order (a rich text's paragraphs and list items, ...)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+
+
+def segment_translations(texts: dict[str, dict]) -> dict[str, dict[str, str]]:
+    """``{language: {French text: that language's text}}``: the texts at the same place of the same
+    fields (``seed_content`` gives every language the French shape)."""
+    french = list(_strings(texts["fr"]))
+    found = {}
+    for code, fields in texts.items():
+        if code == "fr":
+            continue
+        other = list(_strings({name: fields[name] for name in texts["fr"]}))
+        if len(other) != len(french):
+            raise ValueError(f"The {code} text has {len(other)} parts, the French one {len(french)}.")
+        found[code] = dict(zip(french, other, strict=True))
+    return found
+
+
+def rich(parts) -> str:
+    """Rich text HTML from paragraphs; a list among them is a bulleted list."""
+    return "".join(
+        "<ul>" + "".join(f"<li>{item}</li>" for item in part) + "</ul>" if isinstance(part, list) else f"<p>{part}</p>"
+        for part in parts
+    )
+
+
+def localize(instance, texts: dict[str, dict], locales: dict[str, Locale]) -> dict[str, object]:
+    """The versions of ``instance`` (French) in the other languages, made by wagtail-localize from
+    its segments with ``texts`` and published; a language it already exists in is left alone."""
+    source, _created = TranslationSource.get_or_create_from_instance(instance)
+    segments = list(StringSegment.objects.filter(source=source).select_related("string", "context"))
+    existing = {item.locale_id: item for item in instance.get_translations()}
+    versions = {}
+    for code, mapping in segment_translations(texts).items():
+        locale = locales[code]
+        version = existing.get(locale.pk)
+        if version is not None and getattr(version, "alias_of_id", None) is None:
+            versions[code] = version
+            continue
+        for segment in segments:
+            # A page keeps its slug in every language (the site's URLs are /<language>/<slug>/).
+            # A multi-line text (a bio) is one segment, its line breaks written as <br/>.
+            french = segment.string.data
+            text = french if segment.context.path == "slug" else mapping[html.unescape(french.replace("<br/>", "\n"))]
+            text = text.replace("\n", "<br/>")
+            StringTranslation.objects.update_or_create(
+                translation_of=segment.string, locale=locale, context=segment.context, defaults={"data": text},
+            )
+        translation, _created = Translation.objects.get_or_create(source=source, target_locale=locale)
+        translation.save_target(publish=True)
+        versions[code] = source.get_translated_instance(locale)
+    return versions
 
 
 def _child(parent: Page, model, slug: str, **fields):
@@ -84,28 +131,12 @@ def _child(parent: Page, model, slug: str, **fields):
     return page
 
 
-def _translation(source: Page, locale: Locale, **fields):
-    """The translation of ``source`` into ``locale``, made with ``fields`` and published if missing."""
-    existing = source.get_translations().filter(locale=locale).first()
-    if existing is not None:
-        return existing.specific
-    tags = fields.pop("tags", None)
-    page = source.copy_for_translation(locale).specific
-    for name, value in fields.items():
-        setattr(page, name, value)
-    if tags is not None:
-        page.tags.clear()
-        page.tags.add(*tags)
-    page.save()
-    page.save_revision().publish()
-    return page
-
-
 def _home(locales) -> HomePage:
     home = HomePage.objects.filter(locale=locales["fr"]).first()
     if home is None:
-        title, hero, text, _body = C.HOME["fr"]
-        home = HomePage(title=title, slug="clinic", hero_title=hero, hero_text=text, locale=locales["fr"])
+        text = C.HOME["fr"]
+        home = HomePage(title=text["title"], slug="clinic", hero_title=text["hero_title"], hero_text=text["hero_text"],
+                        locale=locales["fr"])
         Page.get_first_root_node().add_child(instance=home)
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
@@ -137,17 +168,32 @@ def _settings() -> None:
     values.save()
 
 
-def _snippet_translation(source, locale, **fields):
-    existing = source.get_translations().filter(locale=locale).first()
+def _snippet(model, locale, lookup: dict, **fields):
+    """The French snippet found by ``lookup``, created and published if missing."""
+    existing = model.objects.filter(locale=locale, **lookup).first()
     if existing is not None:
         return existing
-    item = source.copy_for_translation(locale)
-    for name, value in fields.items():
-        setattr(item, name, value)
-    item.live = False
+    item = model(locale=locale, live=False, **lookup, **fields)
     item.save()
     item.save_revision().publish()
     return item
+
+
+def _page_fields(text: dict) -> dict:
+    """A page's fields from its French text: rich text from lists of paragraphs."""
+    fields = dict(text)
+    for name in ("description", "indications", "procedure", "content"):
+        if name in fields:
+            fields[name] = rich(fields[name])
+    if "faq" in fields:
+        fields["faq"] = [("question", {"question": q, "answer": RichText(rich(a))}) for q, a in fields["faq"]]
+    if "body" in fields:
+        body = fields["body"]
+        fields["body"] = (
+            [(kind, value if kind == "heading" else RichText(f"<p>{value}</p>")) for kind, value in body]
+            if body and isinstance(body[0], tuple) else [("paragraph", RichText(rich(body)))]
+        )
+    return fields
 
 
 def seed(out) -> None:
@@ -157,91 +203,72 @@ def seed(out) -> None:
 
     home = _home(locales)
     if home.hero_image_id is None:
-        _title, hero, text, body = C.HOME["fr"]
-        home.hero_title, home.hero_text, home.hero_image, home.body = hero, text, images["hero"], _paragraph(body)
+        for name, value in _page_fields(C.HOME["fr"]).items():
+            setattr(home, name, value)
+        home.hero_image = images["hero"]
         home.save_revision().publish()
     _settings()
 
+    def section(model, slug, texts, image, **fields):
+        return _child(home, model, slug, og_image=images[image], **_page_fields(texts["fr"]), **fields)
+
     fr = {
-        "about": _child(home, StandardPage, "about", title=C.ABOUT["fr"][0], introduction=C.ABOUT["fr"][1],
-                        body=_paragraph(C.ABOUT["fr"][2])),
-        "services": _child(home, ServiceIndexPage, "services", title=C.SERVICES_INDEX["fr"][0],
-                           introduction=C.SERVICES_INDEX["fr"][1]),
-        "team": _child(home, TeamPage, "team", title=C.TEAM_PAGE["fr"][0], introduction=C.TEAM_PAGE["fr"][1]),
-        "blog": _child(home, BlogIndexPage, "blog", title=C.BLOG_INDEX["fr"][0], introduction=C.BLOG_INDEX["fr"][1]),
-        "contact": _child(home, ContactPage, "contact", title=C.CONTACT["fr"][0], introduction=C.CONTACT["fr"][1],
-                          thank_you_text=C.CONTACT["fr"][2]),
+        "about": (section(StandardPage, "about", C.ABOUT, "hero"), C.ABOUT),
+        "services": (section(ServiceIndexPage, "services", C.SERVICES_INDEX, "medical-dermatology"), C.SERVICES_INDEX),
+        "team": (section(TeamPage, "team", C.TEAM_PAGE, "claire-dubois"), C.TEAM_PAGE),
+        "blog": (section(BlogIndexPage, "blog", C.BLOG_INDEX, "sun-protection"), C.BLOG_INDEX),
+        "promotions": (section(PromotionIndexPage, "offers", C.PROMOTIONS_INDEX, "promotion"), C.PROMOTIONS_INDEX),
+        "contact": (section(ContactPage, "contact", C.CONTACT, "hero"), C.CONTACT),
     }
     services = []
-    for slug, order, text in C.SERVICES:
-        title, summary, description, price = text["fr"]
-        services.append((slug, text, _child(
-            fr["services"], ServicePage, slug, title=title, summary=summary,
-            description=f"<p>{description}</p>", price_hint=price, order_index=order, featured=True,
-            image=images[slug], show_in_menus=False,
-        )))
+    for item in C.SERVICES:
+        page = _child(
+            fr["services"][0], ServicePage, item["slug"], order_index=item["order"], featured=True,
+            image=images[item["image"]], show_in_menus=False, **_page_fields(item["text"]["fr"]),
+        )
+        services.append((page, item["text"]))
     posts = []
     today = timezone.localdate()
-    for slug, days_ago, tags, text in C.POSTS:
-        title, excerpt, paragraph = text["fr"]
-        post = BlogPostPage.objects.child_of(fr["blog"]).filter(slug=slug).first()
+    for slug, days_ago, tags, texts in C.POSTS:
+        post = BlogPostPage.objects.child_of(fr["blog"][0]).filter(slug=slug).first()
         if post is None:
             post = BlogPostPage(
-                slug=slug, locale=locales["fr"], title=title, excerpt=excerpt, body=_paragraph(paragraph),
-                publication_date=today - datetime.timedelta(days=days_ago), cover_image=images[slug],
+                slug=slug, locale=locales["fr"], publication_date=today - datetime.timedelta(days=days_ago),
+                cover_image=images[slug], **_page_fields(texts["fr"]),
             )
-            post.tags.add(*[TAGS[tag]["fr"] for tag in tags])
-            fr["blog"].add_child(instance=post)
+            post.tags.add(*[C.TAGS[tag]["fr"] for tag in tags])
+            fr["blog"][0].add_child(instance=post)
             post.save_revision().publish()
-        posts.append((slug, tags, text, post))
+        posts.append((post, tags, texts))
 
-    for code, locale in locales.items():
-        if code == "fr":
-            continue
-        title, hero, text, body = C.HOME[code]
-        _translation(home, locale, title=title, hero_title=hero, hero_text=text, body=_paragraph(body))
-        _translation(fr["about"], locale, title=C.ABOUT[code][0], introduction=C.ABOUT[code][1],
-                     body=_paragraph(C.ABOUT[code][2]))
-        _translation(fr["services"], locale, title=C.SERVICES_INDEX[code][0], introduction=C.SERVICES_INDEX[code][1])
-        _translation(fr["team"], locale, title=C.TEAM_PAGE[code][0], introduction=C.TEAM_PAGE[code][1])
-        _translation(fr["blog"], locale, title=C.BLOG_INDEX[code][0], introduction=C.BLOG_INDEX[code][1])
-        _translation(fr["contact"], locale, title=C.CONTACT[code][0], introduction=C.CONTACT[code][1],
-                     thank_you_text=C.CONTACT[code][2])
-        for _slug, text, page in services:
-            title, summary, description, price = text[code]
-            _translation(page, locale, title=title, summary=summary, description=f"<p>{description}</p>",
-                         price_hint=price)
-        for _slug, tags, text, page in posts:
-            title, excerpt, paragraph = text[code]
-            _translation(page, locale, title=title, excerpt=excerpt, body=_paragraph(paragraph),
-                         tags=[TAGS[tag][code] for tag in tags])
+    # Parents before children: wagtail-localize puts each translation under its parent's.
+    localize(home, C.HOME, locales)
+    for page, texts in fr.values():
+        localize(page, texts, locales)
+    for page, texts in services:
+        localize(page, texts, locales)
+    for post, tags, texts in posts:
+        for code, version in localize(post, texts, locales).items():
+            names = [C.TAGS[tag][code] for tag in tags]
+            if sorted(version.tags.names()) != sorted(names):  # tags are not segments: each language's own
+                version.tags.set(names)
+                version.save_revision().publish()
 
-    for key, order, text in C.STAFF:
-        name, role, bio = text["fr"]
-        member = StaffMember.objects.filter(locale=locales["fr"], name=name).first()
-        if member is None:
-            member = StaffMember(locale=locales["fr"], name=name, role=role, bio=bio, photo=images[key],
-                                 order_index=order, live=False)
-            member.save()
-            member.save_revision().publish()
-        for code, locale in locales.items():
-            if code != "fr":
-                name, role, bio = text[code]
-                _snippet_translation(member, locale, name=name, role=role, bio=bio)
+    for key, order, is_physician, texts in C.STAFF:
+        text = texts["fr"]
+        member = _snippet(StaffMember, locales["fr"], {"name": text["name"]}, role=text["role"], bio=text["bio"],
+                          photo=images[key], photo_alt=text["photo_alt"], order_index=order,
+                          is_physician=is_physician)
+        localize(member, texts, locales)
 
-    title, content = C.PROMOTION["fr"]
-    promotion = Promotion.objects.filter(locale=locales["fr"], title=title).first()
-    if promotion is None:
-        now = timezone.now()
-        promotion = Promotion(
-            locale=locales["fr"], title=title, content=f"<p>{content}</p>", link_page=services[2][2],
-            starts_at=now - datetime.timedelta(days=7), ends_at=now + datetime.timedelta(days=60), live=False,
-        )
-        promotion.save()
-        promotion.save_revision().publish()
-    for code, locale in locales.items():
-        if code != "fr":
-            title, content = C.PROMOTION[code]
-            _snippet_translation(promotion, locale, title=title, content=f"<p>{content}</p>")
+    text = C.PROMOTION["fr"]
+    now = timezone.now()
+    promotion = _snippet(
+        Promotion, locales["fr"], {"slug": "screening-month"}, title=text["title"], content=rich(text["content"]),
+        image=images["promotion"], image_alt=text["image_alt"], link_page=services[2][0],
+        starts_at=now - datetime.timedelta(days=7), ends_at=now + datetime.timedelta(days=60),
+    )
+    localize(promotion, C.PROMOTION, locales)
 
-    out(f"  website: home, about, 3 services, team of 3, 3 posts, a promotion and contact in {', '.join(locales)}")
+    out(f"  website: home, about, {len(services)} services, team of {len(C.STAFF)}, {len(posts)} posts, "
+        f"a promotion and contact in {', '.join(locales)} (translated through wagtail-localize)")

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 
 from erp.core.models import LanguageChoices
 
-from .models import PublicLead
+from .models import Promotion, PublicLead
 
 
 def country_from_phone(phone: str | None) -> str | None:
@@ -195,3 +195,26 @@ def page_translation_hold_back(*, page) -> bool:
     # A save (not a queryset update), so the site's kept routes and menus are dropped too.
     page.save(update_fields=["live", "has_unpublished_changes", "live_revision"], clean=False)
     return True
+
+
+@transaction.atomic
+def promotion_schedule_share(*, promotion: Promotion) -> int:
+    """Every language of a promotion has the original's slug, dates, link and picture
+    (``Promotion.SHARED_FIELDS``): after any version is published, the others (and the published
+    one, if it is a translation) are given them. Returns how many versions changed."""
+    versions = list(
+        Promotion.objects.select_for_update().filter(translation_key=promotion.translation_key).order_by("pk")
+    )
+    if not versions:
+        return 0
+    # The columns (``attname``: ``link_page_id``), so no linked row is loaded to compare.
+    columns = [Promotion._meta.get_field(name).attname for name in Promotion.SHARED_FIELDS]
+    original, changed = versions[0], 0
+    shared = {column: getattr(original, column) for column in columns}
+    for version in versions[1:]:
+        differs = {column: value for column, value in shared.items() if getattr(version, column) != value}
+        if differs:
+            # update(): the version's row only, without a new revision (its text is unchanged).
+            Promotion.objects.filter(pk=version.pk).update(**differs)
+            changed += 1
+    return changed

@@ -50,3 +50,14 @@ def hold_back_unpublished_translation(sender, instance, created, **kwargs):
     page = Page.objects.filter(translation_key=source.object_id, locale_id=instance.locale_id).first()
     if page is not None and page_translation_hold_back(page=page):
         purge_page(page)
+
+
+def share_promotion_schedule(sender, instance, **kwargs):
+    """After any version of a promotion is written (published by an editor or by wagtail-localize,
+    whose copies of the dates are rounded to the millisecond), every version gets the original's
+    shared fields (``services.promotion_schedule_share``)."""
+    from .cache import promotions_changed
+    from .services import promotion_schedule_share
+
+    if promotion_schedule_share(promotion=instance):
+        promotions_changed()

@@ -98,19 +98,39 @@ def sitemap(request):
     by_key: dict = defaultdict(list)
     for page in pages:
         by_key[page.translation_key].append(page)
+    groups = [(page.get_full_url(request), page.last_published_at, [
+        (p.locale.language_code, p.get_full_url(request)) for p in by_key[page.translation_key]
+    ]) for page in pages]
+    groups += _promotion_groups(request, pages)
     default_language = settings.LANGUAGE_CODE
-    entries = []
-    for page in pages:
-        group = by_key[page.translation_key]
-        alternates = [(p.locale.language_code, p.get_full_url(request)) for p in group]
-        x_default = next((url for code, url in alternates if code == default_language), None)
-        entries.append({
-            "loc": page.get_full_url(request),
-            "lastmod": page.last_published_at,
-            "alternates": sorted(alternates),
-            "x_default": x_default,
-        })
+    entries = [
+        {"loc": loc, "lastmod": lastmod, "alternates": sorted(alternates),
+         "x_default": next((url for code, url in alternates if code == default_language), None)}
+        for loc, lastmod, alternates in groups
+    ]
     return render(request, "website/sitemap.xml", {"entries": entries}, content_type="application/xml")
+
+
+def _promotion_groups(request, pages) -> list[tuple]:
+    """``(URL, None, alternates)`` of each language's page of each promotion not ended: its slug
+    under that language's promotions page (``PromotionIndexPage.promotion_route``)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from .models import Promotion, PromotionIndexPage
+
+    index_type = ContentType.objects.get_for_model(PromotionIndexPage).pk
+    index_urls = {page.locale_id: page.get_full_url(request) for page in pages if page.content_type_id == index_type}
+    by_key: dict = defaultdict(list)
+    promotions = (
+        Promotion.objects.filter(live=True, locale_id__in=index_urls)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())).select_related("locale")
+    )
+    for promotion in promotions:
+        by_key[promotion.translation_key].append(
+            (promotion.locale.language_code, f"{index_urls[promotion.locale_id]}{promotion.slug}/")
+        )
+    return [(url, None, group) for group in by_key.values() for _code, url in group]
 
 
 def robots_txt(request):

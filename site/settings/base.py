@@ -219,6 +219,8 @@ LANGUAGES = [
 ]
 LANGUAGE_CODES = [code for code, _name in LANGUAGES]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date and time formats of the languages Django has none for (Armenian).
+FORMAT_MODULE_PATH = ["cms.website.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

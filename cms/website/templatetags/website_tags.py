@@ -59,6 +59,8 @@ def page_translations(page: Page, request) -> list[dict]:
 @register.simple_tag(takes_context=True)
 def language_links(context, page=None):
     request = context.get("request")
+    if page is None and context.get("page_language_links") is not None:
+        return context["page_language_links"]  # a view's own alternates (a promotion's page)
     page = page if page is not None else context.get("page")
     if page is None:
         # Pages outside the tree (forms, errors): offer each language's home page.
@@ -131,7 +133,11 @@ def lead_form_fields(form):
         kept = _kept_lead_form_fields.get(key)
         if kept is not None:
             return kept
+    from ..typography import typeset
+
+    # Typeset: a label's suffix after a sentence would be doubled in Armenian (``։:``).
     html = render_to_string("website/includes/lead_form_fields.html", {"form": form})
+    html = typeset(html, translation.get_language())
     if key is not None:
         _kept_lead_form_fields[key] = html
     return html
@@ -151,3 +157,72 @@ def weekday_name(value):
         return Weekday(int(value)).label
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter(is_safe=True)
+def typography(value):
+    """``value`` with the active language's typography (``cms.website.typography``)."""
+    from ..typography import typeset
+
+    return typeset(value, translation.get_language())
+
+
+@register.filter
+def alt_of(obj, field_name: str) -> str:
+    """The alt text of the image ``obj.<field_name>`` where ``obj`` shows it: its own translated
+    ``<field_name>_alt``, else the image's description."""
+    alt = getattr(obj, f"{field_name}_alt", "")
+    if alt:
+        return alt
+    image = getattr(obj, field_name, None)
+    return image.default_alt_text if image is not None else ""
+
+
+@register.simple_tag
+def now_moment():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+@register.simple_tag(takes_context=True)
+def booking_link(context, home) -> dict | None:
+    """The header's booking button: the clinic's online booking page (Calendly) from the site
+    settings, else the appointment request form of the language's contact page."""
+    from ..cache import section_of
+    from ..models import ContactPage, WebsiteSettings
+
+    request = context.get("request")
+    try:
+        booking_url = WebsiteSettings.for_request(request).booking_url if request is not None else ""
+    except Exception:  # no site for this host
+        booking_url = ""
+    if booking_url:
+        return {"url": booking_url, "external": True}
+    contact = section_of(home, ContactPage) if home is not None else None
+    if contact is None:
+        return None
+    return {"url": f"{contact.get_url(request)}#appointment", "external": False}
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context):
+    """The page's schema.org JSON-LD (``cms.website.structured_data``), in the active language."""
+    from .. import structured_data as sd
+    from ..models import SitePage, WebsiteSettings
+
+    request, page = context.get("request"), context.get("page")
+    if request is None or not isinstance(page, SitePage):
+        return ""
+    try:
+        site_settings = WebsiteSettings.for_request(request)
+    except Exception:  # no site for this host
+        return ""
+    home = locale_home(context)
+    clinic = sd.clinic(site_settings, home, request)
+    clinic_ref = {"@id": clinic["@id"]}
+    items = [clinic, *sd.page_items(page, request, clinic_ref)]
+    trail = sd.breadcrumbs(page, request, context.get("breadcrumb_extra"))
+    if trail is not None:
+        items.append(trail)
+    return sd.to_script(items)

@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image as PILImage
 from wagtail.models import Locale, Page, Site
 
@@ -139,8 +140,9 @@ def build_site():
     )
 
 
-def make_promotion(code="fr", *, starts_at=None, ends_at=None, live=True, title="Promo") -> Promotion:
+def make_promotion(code="fr", *, starts_at=None, ends_at=None, live=True, title="Promo", slug=None) -> Promotion:
     promotion = Promotion(locale=Locale.objects.get(language_code=code), title=title, content="<p>-10 %</p>",
+                          slug=slug or f"{slugify(title)}-{Promotion.objects.count() + 1}",
                           starts_at=starts_at, ends_at=ends_at, live=False)
     promotion.save()
     if live:

@@ -39,8 +39,49 @@ def test_seed_builds_the_site_in_six_languages_and_is_idempotent(client):
         if code in SCRIPTS:
             assert re.search(SCRIPTS[code], main), code
         for path in ("about/", "services/", "services/laser-treatments/", "team/", "blog/", "blog/acne-adults/",
-                     "contact/"):
+                     "contact/", "offers/", "offers/screening-month/"):
             assert client.get(f"/{code}/{path}").status_code == 200, (code, path)
     assert "Մեր թիմը" in client.get("/hy/team/").text
     assert "Աննա Պետրոսյան" in client.get("/hy/team/").text
     assert all(image.description for image in Image.objects.all())
+
+
+def test_the_demo_translations_are_made_through_wagtail_localize(client):
+    """Every other language's page and snippet comes from wagtail-localize (a source, its segments
+    and their translations), so a change of the French text shows the segments to translate again."""
+    from wagtail.models import Locale
+    from wagtail_localize.models import StringSegment, Translation, TranslationSource
+
+    ensure_wagtail_roots()
+    website_seed.seed(lambda _line: None)
+    french_pages = Page.objects.filter(locale__language_code="fr", depth__gte=2)
+    for page in french_pages:
+        source = TranslationSource.objects.get_for_instance(page)
+        assert Translation.objects.filter(source=source).count() == 5, page
+    for model in (StaffMember, Promotion):
+        for item in model.objects.filter(locale__language_code="fr"):
+            assert Translation.objects.filter(source=TranslationSource.objects.get_for_instance(item)).count() == 5
+
+    service = ServicePage.objects.get(locale__language_code="fr", slug="laser-treatments")
+    source = TranslationSource.objects.get_for_instance(service)
+    armenian = Locale.objects.get(language_code="hy")
+
+    def untranslated() -> int:
+        segments = StringSegment.objects.filter(source=source).annotate_translation(armenian)
+        return sum(1 for segment in segments if segment.translation is None)
+
+    assert untranslated() == 0
+    service.summary = "Taches, rougeurs et cicatrices : un nouveau protocole."
+    service.save_revision().publish()
+    source.update_from_instance(service)
+    assert untranslated() == 1  # only the changed summary asks for a new translation
+
+    page = client.get("/hy/services/laser-treatments/").text
+    for text in ("Հաճախ տրվող հարցեր", "Քանի՞ սեանս է անհրաժեշտ", "Ինչպես է անցնում",
+                 "Բժշկական լազեր, որի ծայրակալը մշակում է մաշկի փոքր հատված"):
+        assert text in page, text
+    post = client.get("/ru/blog/moles-check/").text
+    assert post.count("<p") >= 4 and "Правило ABCDE" in post
+    team = client.get("/uk/team/").text
+    assert "Марк Лефевр" in team and team.count('class="member-bio"') == 3
+    assert len({p.starts_at for p in Promotion.objects.all()}) == 1
