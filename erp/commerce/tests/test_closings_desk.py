@@ -221,3 +221,21 @@ def test_two_closers_at_once_close_each_period_once(location):
     assert sorted(len(closed) for closed in results) == [0, 1]
     assert FiscalClosing.objects.filter(period_type=ClosingPeriod.DAY).count() == 1
     assert FiscalJournalEntry.objects.count() == 2
+
+
+def test_z_report_reads_a_day_in_three_queries_whatever_its_credit_notes(location):
+    from django.test.utils import CaptureQueriesContext
+
+    payment_methods()
+    service = ServiceFactory(unit_price_excl_tax=Decimal("40.00"))
+    for index in range(3):
+        sale = billing.sale_create(location=location, sold_to_name=f"Buyer {index}", actor=None)
+        billing.sale_line_add(sale=sale, product=service, quantity=Decimal("1"), actor=None)
+        billing.sale_pay(sale=sale, payments=[PaymentInput("cash", Decimal("40"))], actor=None)
+        billing.sale_refund(sale=sale, reason="Cancelled", actor=None)
+    with tomorrow():
+        closing = fiscal.fiscal_period_close(period_type=ClosingPeriod.DAY, day=TODAY)
+    with CaptureQueriesContext(connection) as queries:
+        report = zreport.z_report(closing)
+    assert len(report.credit_notes) == 3 and report.vat_total["base"] == Decimal("0.00")
+    assert len(queries) == 3  # the entries, the credit notes' sales, their lines
