@@ -67,6 +67,8 @@ def test_reception_imports_200_rows_with_mistakes_and_sees_the_report(browser, l
     source = tmp_path / "ancien-logiciel-patients.csv"
     source.write_bytes(two_hundred_rows_with_mistakes())
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR", accept_downloads=True)
+    # The tests run the task in the request (huey immediate): a run of 200 rows answers when it ends.
+    page.set_default_timeout(180_000)
     admin_sign_in(page, live_server.url, desk, PASSWORD)
 
     page.goto(f"{live_server.url}/admin/clinical/imports/")
