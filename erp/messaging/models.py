@@ -54,25 +54,59 @@ class Message(BaseModel):
     the appointment (the database says so): a reminder is never sent twice."""
 
     appointment = models.ForeignKey(
-        "clinical.Appointment", on_delete=models.PROTECT, related_name="messages", editable=False
+        "clinical.Appointment", on_delete=models.PROTECT, related_name="messages", editable=False,
+        verbose_name=pgettext_lazy("patient message", "appointment"),
     )
-    patient = models.ForeignKey("clinical.Patient", on_delete=models.PROTECT, related_name="messages", editable=False)
-    kind = models.CharField(max_length=20, choices=MessageKind.choices)
+    patient = models.ForeignKey(
+        "clinical.Patient",
+        on_delete=models.PROTECT,
+        related_name="messages",
+        editable=False,
+        verbose_name=pgettext_lazy("patient message", "patient"),
+    )
+    kind = models.CharField(pgettext_lazy("patient message", "message"), max_length=20, choices=MessageKind.choices)
     # The appointment's start when the message was planned: a moved appointment gets new messages.
-    slot_start = models.DateTimeField()
-    channel = models.CharField(max_length=10, choices=MessageChannel.choices, null=True, blank=True)
-    language = models.CharField(max_length=2)
-    recipient = models.CharField(max_length=254, blank=True, default="")
-    status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
-    skip_reason = models.CharField(max_length=20, choices=SkipReason.choices, null=True, blank=True)
-    due_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    provider_id = models.CharField(max_length=255, null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(null=True, blank=True)
+    slot_start = models.DateTimeField(pgettext_lazy("patient message", "appointment time"))
+    channel = models.CharField(
+        pgettext_lazy("patient message", "channel"),
+        max_length=10,
+        choices=MessageChannel.choices,
+        null=True,
+        blank=True,
+    )
+    language = models.CharField(pgettext_lazy("patient message", "language"), max_length=2)
+    recipient = models.CharField(pgettext_lazy("patient message", "recipient"), max_length=254, blank=True, default="")
+    status = models.CharField(
+        pgettext_lazy("patient message", "status"),
+        max_length=10,
+        choices=MessageStatus.choices,
+        default=MessageStatus.QUEUED,
+    )
+    skip_reason = models.CharField(
+        pgettext_lazy("patient message", "why not sent"),
+        max_length=20,
+        choices=SkipReason.choices,
+        null=True,
+        blank=True,
+    )
+    due_at = models.DateTimeField(pgettext_lazy("patient message", "due at"))
+    sent_at = models.DateTimeField(pgettext_lazy("patient message", "sent at"), null=True, blank=True)
+    provider_id = models.CharField(
+        pgettext_lazy("patient message", "provider id"),
+        max_length=255,
+        null=True,
+        blank=True,
+    )
+    attempts = models.PositiveIntegerField(pgettext_lazy("patient message", "attempts"), default=0)
+    last_error = models.TextField(pgettext_lazy("patient message", "last error"), null=True, blank=True)
     # The confirm/cancel link of this message: used once.
-    link_used_at = models.DateTimeField(null=True, blank=True)
-    link_action = models.CharField(max_length=10, null=True, blank=True)
+    link_used_at = models.DateTimeField(pgettext_lazy("patient message", "answered at"), null=True, blank=True)
+    link_action = models.CharField(
+        pgettext_lazy("patient message", "patient's answer"),
+        max_length=10,
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["-due_at"]

@@ -15,7 +15,7 @@ register_permission_policy(Message, ReadOnlyPermissionPolicy(Message), exact_cla
 
 class MessageIndexView(AuditedIndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("appointment")
+        return super().get_base_queryset().select_related("appointment", "patient")
 
 
 class MessageViewSet(ModelViewSet):
@@ -24,7 +24,7 @@ class MessageViewSet(ModelViewSet):
     url_prefix = "messaging/messages"
     icon = "mail"
     menu_label = _("Patient messages")
-    list_display = ["due_at", "kind", "status", "channel", "language", "appointment", "attempts", "sent_at"]
+    list_display = ["due_at", "kind", "status", "channel", "language", "patient", "appointment", "attempts", "sent_at"]
     list_filter = ["status", "channel", "kind", "language"]
     search_fields = ["provider_id", "last_error"]
     form_fields = ["kind"]
