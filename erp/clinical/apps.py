@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ClinicalConfig(AppConfig):
     name = "erp.clinical"
     label = "clinical"
-    verbose_name = "Clinical"
+    verbose_name = _("Clinical")
 
     def ready(self):
         from erp.core import counts

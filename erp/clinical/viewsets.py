@@ -58,7 +58,7 @@ class NoReferenceIndex:
 
 class PatientChooserFilterForm(BaseFilterForm):
     q = forms.CharField(
-        label="Search term",
+        label=_("Search term"),
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "Name, e-mail or phone"}),
     )
@@ -271,12 +271,12 @@ class PatientViewSet(NoReferenceIndex, ModelViewSet):
     name = "clinical_patient"
     url_prefix = "clinical/patients"
     icon = "user"
-    menu_label = "Patients"
+    menu_label = _("Patients")
     menu_order = 100
     list_display = [
         "__str__",
         "birth_date",
-        Column("phone_e164", label="Phone"),
+        Column("phone_e164", label=_("Phone")),
         "email",
         "city",
         "postal_code",
@@ -356,7 +356,7 @@ class EncounterViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
     name = "clinical_encounter"
     url_prefix = "clinical/encounters"
     icon = "doc-full"
-    menu_label = "Encounters"
+    menu_label = _("Encounters")
     menu_order = 200
     list_display = ["__str__", "patient", "practitioner", "location", "status", "occurred_at"]
     list_filter = ["status", "type", "practitioner", "location"]
@@ -400,7 +400,7 @@ class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
     name = "clinical_guardian"
     url_prefix = "clinical/guardians"
     icon = "group"
-    menu_label = "Guardians"
+    menu_label = _("Guardians")
     menu_order = 300
     list_display = ["full_name", "relationship", "patient", "phone", "email"]
     list_filter = ["relationship"]
@@ -427,7 +427,7 @@ class ReferralSourceViewSet(NoReferenceIndex, ModelViewSet):
     name = "clinical_referralsource"
     url_prefix = "clinical/referral-sources"
     icon = "tag"
-    menu_label = "Referral sources"
+    menu_label = _("Referral sources")
     menu_order = 400
     list_display = ["label", "code", "is_active"]
     list_filter = ["is_active"]
@@ -457,7 +457,7 @@ class AgendaViewSet(ViewSet):
     name = "clinical_agenda"
     url_prefix = "clinical/agenda"
     icon = "date"
-    menu_label = "Agenda"
+    menu_label = _("Agenda")
     menu_order = 50
 
     def get_urlpatterns(self):
@@ -505,7 +505,7 @@ class AppointmentViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
     name = "clinical_appointment"
     url_prefix = "clinical/appointments"
     icon = "time"
-    menu_label = "Appointments"
+    menu_label = _("Appointments")
     menu_order = 60
     list_display = ["scheduled_start", "scheduled_end", "patient", "practitioner", "location", "status", "source"]
     list_filter = ["status", "source", "practitioner", "location"]
@@ -536,7 +536,7 @@ class CalendlyDeliveryViewSet(NoReferenceIndex, ModelViewSet):
     name = "clinical_calendlydelivery"
     url_prefix = "clinical/calendly-deliveries"
     icon = "link-external"
-    menu_label = "Calendly deliveries"
+    menu_label = _("Calendly deliveries")
     menu_order = 500
     list_display = ["received_at", "event_type", "outcome", "appointment", "attempts", "processed_at"]
     list_filter = ["outcome", "event_type"]
@@ -554,7 +554,7 @@ class CalendlyDeliveryViewSet(NoReferenceIndex, ModelViewSet):
 
 
 class ClinicalViewSetGroup(ModelViewSetGroup):
-    menu_label = "Clinical"
+    menu_label = _("Clinical")
     menu_icon = "user"
     menu_order = 200
     items = (

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from erp.core.chain import GENESIS_HASH, ChainReport, canonical_json, chain_append, chain_hash, chain_lock, chain_verify
 
@@ -137,7 +138,7 @@ def period_bounds(period_type: str, day: date) -> tuple[date, date]:
         return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
     if period_type == ClosingPeriod.YEAR:
         return date(day.year, 1, 1), date(day.year, 12, 31)
-    raise ClosingInvalid(f"Unknown period “{period_type}”.", field="period_type")
+    raise ClosingInvalid(_("Unknown period “%(period_type)s”.") % {"period_type": period_type}, field="period_type")
 
 
 def _closing_hash(closing: FiscalClosing) -> str:
@@ -164,17 +165,17 @@ def fiscal_period_close(*, period_type: str, day: date, actor=None) -> FiscalClo
     after it has ended, and in order."""
     start, end = period_bounds(period_type, day)
     if end >= timezone.localdate():
-        raise ClosingInvalid("A period is closed once it has ended.", field="day", code="period_not_ended")
+        raise ClosingInvalid(_("A period is closed once it has ended."), field="day", code="period_not_ended")
     tz = timezone.get_current_timezone()
     since = timezone.make_aware(datetime.combine(start, time.min), tz)
     until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz)
     with transaction.atomic():
         _lock_journal()
         if FiscalClosing.objects.filter(period_type=period_type, period_start=start).exists():
-            raise ClosingInvalid("This period is already closed.", field="day", code="period_already_closed")
+            raise ClosingInvalid(_("This period is already closed."), field="day", code="period_already_closed")
         previous = FiscalClosing.objects.filter(period_type=period_type).order_by("-period_start").first()
         if previous and previous.period_start > start:
-            raise ClosingInvalid("A later period is already closed.", field="day", code="period_out_of_order")
+            raise ClosingInvalid(_("A later period is already closed."), field="day", code="period_out_of_order")
         entries = FiscalJournalEntry.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
         sums = entries.aggregate(
             count=Count("id"),

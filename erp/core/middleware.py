@@ -144,10 +144,10 @@ class DependencyErrorsMiddleware:
         if not request.path_info.startswith("/admin/"):
             return None
         if isinstance(exception, (BotoCoreError, ClientError, StorageUnavailable)):
-            message = "The file store is not answering; nothing was saved. Try again in a moment."
+            message = _("The file store is not answering; nothing was saved. Try again in a moment.")
             code = "storage_unavailable"
         elif isinstance(exception, (OperationalError, InterfaceError)):
-            message = "The database is not answering; nothing was saved. Try again in a moment."
+            message = _("The database is not answering; nothing was saved. Try again in a moment.")
             code = "database_unavailable"
         else:
             return None
@@ -192,7 +192,7 @@ class AccessMatrixMiddleware:
             return None
         if not (user and user.is_authenticated) and _is_admin_path(request.path_info):
             return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
-        raise PermissionDenied(f"Your role may not open {view_name or 'this page'}.")
+        raise PermissionDenied(_("Your role may not open %(view_name)s.") % {"view_name": view_name or 'this page'})
 
 
 def _is_admin_path(path: str) -> bool:

@@ -125,7 +125,8 @@ class VersionedModel(models.Model):
             )
             if not bumped:
                 raise ConcurrencyConflict(
-                    f"{self._meta.verbose_name} was changed by someone else (version {expected} is stale).",
+                    _("%(verbose_name)s was changed by someone else (version %(expected)s is stale).")
+                    % {"verbose_name": self._meta.verbose_name, "expected": expected},
                     code="stale_version",
                 )
             self.row_version = expected + 1
@@ -148,7 +149,8 @@ class VersionedModel(models.Model):
         )
         if not bumped:
             raise ConcurrencyConflict(
-                f"{self._meta.verbose_name} was changed by someone else (version {expected} is stale).",
+                _("%(verbose_name)s was changed by someone else (version %(expected)s is stale).")
+                % {"verbose_name": self._meta.verbose_name, "expected": expected},
                 code="stale_version",
             )
         for name, value in values.items():

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from erp.ops.audit import audit_record
 
@@ -71,7 +72,9 @@ def order_create(
     """
     if not _serves(distributor, point_of_sale):
         raise PointOfSaleNotServed(
-            f"{distributor} does not serve the point of sale {point_of_sale}.", field="point_of_sale"
+            _("%(distributor)s does not serve the point of sale %(point_of_sale)s.")
+            % {"distributor": distributor, "point_of_sale": point_of_sale},
+            field="point_of_sale",
         )
     address = delivery_address or point_of_sale.address
     price = Money.zero(currency)
@@ -112,9 +115,12 @@ def order_line_add(*, order: Order, product, quantity: Quantity, actor, request=
     """Add a line while the order is ``created``: subtotal = price × quantity, in the order's currency."""
     order = _lock(order)
     if order.status != OrderStatus.CREATED:
-        raise OrderNotEditable(f"Lines can only change while the order is created (it is {order.status}).")
+        raise OrderNotEditable(
+            _("Lines can only change while the order is created (it is %(status)s).")
+            % {"status": order.get_status_display()}
+        )
     if not product.is_active:
-        raise ProductInactive(f"The product {product} is not active.", field="product")
+        raise ProductInactive(_("The product %(product)s is not active.") % {"product": product}, field="product")
     sub_total = Money(product.unit_price_excl_tax, product.currency).times(quantity.value)
     price = order.price + sub_total  # CurrencyMismatch when the product is priced in another currency
     line = OrderLine(
@@ -141,7 +147,10 @@ def order_line_remove(*, line: OrderLine, actor, request=None) -> Order:
     """Remove a line while the order is ``created``; the order's price is the sum of what is left."""
     order = _lock(line.order)
     if order.status != OrderStatus.CREATED:
-        raise OrderNotEditable(f"Lines can only change while the order is created (it is {order.status}).")
+        raise OrderNotEditable(
+            _("Lines can only change while the order is created (it is %(status)s).")
+            % {"status": order.get_status_display()}
+        )
     OrderLine.objects.filter(pk=line.pk, order=order).delete()
     order.price_amount = _recompute_price(order).amount
     order.save(update_fields=["price_amount", "updated_at"])
@@ -156,7 +165,12 @@ def _transition(order: Order, target: str, *, actor, request=None) -> Order:
     if target not in TRANSITIONS[order.status]:
         allowed = order.allowed_transitions
         raise OrderTransitionNotAllowed(
-            f"An order {order.status} cannot become {target}; allowed: {', '.join(allowed) or 'none'}.",
+            _("An order %(status)s cannot become %(target)s; allowed: %(allowed)s.")
+            % {
+                "status": order.get_status_display(),
+                "target": dict(OrderStatus.choices).get(target, target),
+                "allowed": ", ".join(allowed) or "none",
+            },
             extra={"status": order.status, "allowed": allowed},
         )
     previous = order.status

@@ -45,7 +45,8 @@ def phone_to_e164(phone: str | None, region: str | None) -> str | None:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise InvalidPhoneNumber(
-            f"{phone!r} is not a valid phone number (read with the default region {region or 'none'}).",
+            _("%(phone)s is not a valid phone number (read with the default region %(region)s).")
+            % {"phone": f"{phone!r}", "region": region or "none"},
             field="phone",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

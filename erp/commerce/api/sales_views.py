@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import F, OuterRef, Subquery
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -351,7 +352,7 @@ def _uuid_param(request, name):
     try:
         return uuid.UUID(request.query_params.get(name, ""))
     except ValueError as exc:
-        raise InvalidInput(f"Give a valid `{name}` id.", field=name) from exc
+        raise InvalidInput(_("Give a valid `%(name)s` id.") % {"name": name}, field=name) from exc
 
 
 class RecallViewSet(viewsets.GenericViewSet):
@@ -399,7 +400,7 @@ def _date_param(request, name) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError as exc:
-        raise InvalidInput(f"`{name}` is a date (YYYY-MM-DD).", field=name) from exc
+        raise InvalidInput(_("`%(name)s` is a date (YYYY-MM-DD).") % {"name": name}, field=name) from exc
 
 
 class SalesReportViewSet(viewsets.GenericViewSet):
@@ -427,12 +428,12 @@ class SalesReportViewSet(viewsets.GenericViewSet):
     def report(self, request, name=None):
         builder = sales_selectors.REPORTS.get(name)
         if builder is None:
-            raise InvalidInput(f"Unknown report “{name}”.", field="name", code="unknown_report")
+            raise InvalidInput(_("Unknown report “%(name)s”.") % {"name": name}, field="name", code="unknown_report")
         kwargs = {"since": _date_param(request, "since"), "until": _date_param(request, "until")}
         if name == "payments":
             period = request.query_params.get("period", "day")
             if period not in ("day", "month"):
-                raise InvalidInput("`period` is day or month.", field="period")
+                raise InvalidInput(_("`period` is day or month."), field="period")
             kwargs["period"] = period
         rows = list(builder(**kwargs))
         if request.query_params.get("export") == "csv":

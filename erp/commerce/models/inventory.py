@@ -334,10 +334,10 @@ class AdjustmentKind(models.TextChoices):
 
 class StockMoveQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise LedgerImmutable("Stock moves are append-only: record a new move instead.")
+        raise LedgerImmutable(_("Stock moves are append-only: record a new move instead."))
 
     def delete(self):
-        raise LedgerImmutable("Stock moves are append-only: record a new move instead.")
+        raise LedgerImmutable(_("Stock moves are append-only: record a new move instead."))
 
 
 class StockMove(BaseModel, CreatedByModel):
@@ -415,11 +415,11 @@ class StockMove(BaseModel, CreatedByModel):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise LedgerImmutable("Stock moves are append-only: record a new move instead.")
+            raise LedgerImmutable(_("Stock moves are append-only: record a new move instead."))
         return super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise LedgerImmutable("Stock moves are append-only: record a new move instead.")
+        raise LedgerImmutable(_("Stock moves are append-only: record a new move instead."))
 
 
 class StockBalance(models.Model):
