@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.models import BaseModel
 
@@ -173,7 +174,7 @@ class Order(BaseModel):
 
     class Meta:
         ordering = ["-created_on_utc"]
-        verbose_name = _("order")
+        verbose_name = pgettext_lazy("distribution", "order")
         verbose_name_plural = _("orders")
         permissions = [
             ("read_orders", "Can read orders"),
