@@ -122,19 +122,16 @@ def thumbnail_jpeg(data: bytes, size: tuple[int, int], *, max_pixels: int = MAX_
     """
     from PIL import ImageOps
 
+    # A worker's message, kept free of Django (gettext) so the function runs in a bare interpreter.
     if len(data) > MAX_PHOTO_BYTES:
-        raise UploadTooLarge(_("The photo is larger than the upload limit."), field="file")
+        raise UploadTooLarge("The photo is larger than the upload limit.", field="file")
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
     except Image.DecompressionBombError:
-        raise UploadTooLarge(_("The image has too many pixels."), field="file")
+        raise UploadTooLarge("The image has too many pixels.", field="file")
     width, height = image.size
     if width * height > max_pixels:
-        raise UploadTooLarge(
-            _("The image has %(pixels)s pixels; at most %(max_pixels)s.")
-            % {"pixels": f"{width * height:,}", "max_pixels": f"{max_pixels:,}"},
-            field="file",
-        )
+        raise UploadTooLarge(f"The image has {width * height:,} pixels; at most {max_pixels:,}.", field="file")
     if image.format == "JPEG":
         image.draft("RGB", (size[0] * 2, size[1] * 2))
     image = ImageOps.exif_transpose(image)

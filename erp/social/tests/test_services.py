@@ -109,7 +109,7 @@ def test_reorder_swaps_positions_and_keeps_order_index_unique(marketer):
 
 def test_ready_post_keeps_at_least_one_image(marketer):
     post = ready_post(marketer, assets=1)
-    with pytest.raises(CarouselRefused, match="at least one image"):
+    with pytest.raises(CarouselRefused, match="au moins une image"):
         services.post_set_assets(post=post, assets=[], actor=marketer)
     post = services.post_transition(post=post, to_status="draft", actor=marketer)
     services.post_set_assets(post=post, assets=[], actor=marketer)
