@@ -24,21 +24,38 @@ class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     ``erp.commerce.billing.sale_pay``. Totals are a snapshot kept by the services."""
 
     location = models.ForeignKey(
-        "core.ClinicLocation", null=True, blank=True, on_delete=models.PROTECT, related_name="sales"
+        "core.ClinicLocation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sales",
+        verbose_name=_("location"),
     )
     sold_to_patient = models.ForeignKey(
-        "clinical.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="sales"
+        "clinical.Patient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sales",
+        verbose_name=_("sold to patient"),
     )
-    sold_to_name = models.CharField(max_length=255, null=True, blank=True)
+    sold_to_name = models.CharField(max_length=255, null=True, blank=True, verbose_name=_("sold to name"))
     referral_source = models.ForeignKey(
-        "clinical.ReferralSource", null=True, blank=True, on_delete=models.PROTECT, related_name="sales"
+        "clinical.ReferralSource",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sales",
+        verbose_name=_("referral source"),
     )
-    status = models.CharField(max_length=10, choices=SaleStatus.choices, default=SaleStatus.DRAFT, editable=False)
-    sold_at = models.DateTimeField(null=True, blank=True, editable=False)
-    currency = models.CharField(max_length=3, default="EUR")
-    subtotal_excl_tax = money_field(default=ZERO, editable=False)
-    tax_total = money_field(default=ZERO, editable=False)
-    total_incl_tax = money_field(default=ZERO, editable=False)
+    status = models.CharField(
+        max_length=10, choices=SaleStatus.choices, default=SaleStatus.DRAFT, editable=False, verbose_name=_("status")
+    )
+    sold_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("sold at"))
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
+    subtotal_excl_tax = money_field(default=ZERO, editable=False, verbose_name=_("subtotal excl tax"))
+    tax_total = money_field(default=ZERO, editable=False, verbose_name=_("tax total"))
+    total_incl_tax = money_field(default=ZERO, editable=False, verbose_name=_("total incl tax"))
 
     # Kept out of Wagtail's reference index: indexing costs two queries per save on the payment
     # path (profiled with the benchmarks), and a "usage" screen of a sale or payment says nothing.
@@ -86,23 +103,29 @@ class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
 
 
 class SaleLine(BaseModel):
-    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="sale_lines")
-    product_type_snapshot = models.CharField(max_length=10, choices=ProductType.choices, editable=False)
-    description_snapshot = models.TextField(null=True, blank=True)
-    unit_price_excl_tax_snapshot = money_field(validators=[MinValueValidator(ZERO)])
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines", verbose_name=_("sale"))
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="sale_lines", verbose_name=_("product"))
+    product_type_snapshot = models.CharField(
+        max_length=10, choices=ProductType.choices, editable=False, verbose_name=_("product type snapshot")
+    )
+    description_snapshot = models.TextField(null=True, blank=True, verbose_name=_("description snapshot"))
+    unit_price_excl_tax_snapshot = money_field(
+        validators=[MinValueValidator(ZERO)], verbose_name=_("unit price excl tax snapshot")
+    )
     tax_rate_percent_snapshot = percent_field(editable=False)
-    quantity = money_field()
+    quantity = money_field(verbose_name=_("quantity"))
     # Not in the spec's table: the per-line figures the invoice prints (VAT per rate) and the
     # exemption mention of an exempt service, frozen with the line.
-    line_subtotal_excl_tax = money_field(default=ZERO, editable=False)
-    line_tax_amount = money_field(default=ZERO, editable=False)
-    line_total_incl_tax = money_field(default=ZERO, editable=False)
-    vat_exempt_snapshot = models.BooleanField(default=False, editable=False)
-    vat_exemption_mention_snapshot = models.CharField(max_length=255, blank=True, default="", editable=False)
+    line_subtotal_excl_tax = money_field(default=ZERO, editable=False, verbose_name=_("line subtotal excl tax"))
+    line_tax_amount = money_field(default=ZERO, editable=False, verbose_name=_("line tax amount"))
+    line_total_incl_tax = money_field(default=ZERO, editable=False, verbose_name=_("line total incl tax"))
+    vat_exempt_snapshot = models.BooleanField(default=False, editable=False, verbose_name=_("vat exempt snapshot"))
+    vat_exemption_mention_snapshot = models.CharField(
+        max_length=255, blank=True, default="", editable=False, verbose_name=_("vat exemption mention snapshot")
+    )
     # A product used on the patient during the visit (an injected filler) does not come back
     # to stock on a refund.
-    consumed_on_patient = models.BooleanField(default=False)
+    consumed_on_patient = models.BooleanField(default=False, verbose_name=_("consumed on patient"))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -123,9 +146,11 @@ class SaleLine(BaseModel):
 
 
 class SaleLineLot(BaseModel):
-    sale_line = models.ForeignKey(SaleLine, on_delete=models.CASCADE, related_name="lots")
-    lot = models.ForeignKey(InventoryLot, on_delete=models.PROTECT, related_name="sale_line_lots")
-    quantity = money_field()
+    sale_line = models.ForeignKey(SaleLine, on_delete=models.CASCADE, related_name="lots", verbose_name=_("sale line"))
+    lot = models.ForeignKey(
+        InventoryLot, on_delete=models.PROTECT, related_name="sale_line_lots", verbose_name=_("lot")
+    )
+    quantity = money_field(verbose_name=_("quantity"))
 
     class Meta:
         ordering = ["lot__expires_at", "lot__lot_code"]
@@ -150,9 +175,9 @@ class PaymentMethodCode(models.TextChoices):
 
 
 class PaymentMethod(BaseModel):
-    code = models.CharField(max_length=20, choices=PaymentMethodCode.choices, unique=True)
-    name = models.CharField(max_length=100)
-    is_active = models.BooleanField(default=True)
+    code = models.CharField(max_length=20, choices=PaymentMethodCode.choices, unique=True, verbose_name=_("code"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
 
     class Meta:
         ordering = ["code"]
@@ -166,14 +191,16 @@ class CardFeeRule(BaseModel):
     """What a card provider keeps on a payment, from ``effective_from`` to ``effective_to``
     (inclusive, open-ended when empty)."""
 
-    provider = models.CharField(max_length=100)
-    country_code = models.CharField(max_length=2, null=True, blank=True)
+    provider = models.CharField(max_length=100, verbose_name=_("provider"))
+    country_code = models.CharField(max_length=2, null=True, blank=True, verbose_name=_("country code"))
     fee_percent = percent_field(validators=[MinValueValidator(ZERO)])
-    fee_fixed_amount = money_field(default=ZERO, validators=[MinValueValidator(ZERO)])
-    currency = models.CharField(max_length=3, default="EUR")
-    effective_from = models.DateField()
-    effective_to = models.DateField(null=True, blank=True)
-    is_active = models.BooleanField(default=True)
+    fee_fixed_amount = money_field(
+        default=ZERO, validators=[MinValueValidator(ZERO)], verbose_name=_("fee fixed amount")
+    )
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
+    effective_from = models.DateField(verbose_name=_("effective from"))
+    effective_to = models.DateField(null=True, blank=True, verbose_name=_("effective to"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
 
     class Meta:
         ordering = ["provider", "country_code", "-effective_from"]
@@ -206,24 +233,38 @@ class Payment(BaseModel, CreatedByModel):
     buyer handed over and ``change_given`` what was handed back (their difference is the gross).
     """
 
-    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="payments")
-    payment_method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="payments")
-    kind = models.CharField(max_length=10, choices=PaymentKind.choices, default=PaymentKind.PAYMENT)
-    amount_gross = money_field()
-    fee_amount = money_field(default=ZERO)
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="payments", verbose_name=_("sale"))
+    payment_method = models.ForeignKey(
+        PaymentMethod, on_delete=models.PROTECT, related_name="payments", verbose_name=_("payment method")
+    )
+    kind = models.CharField(
+        max_length=10, choices=PaymentKind.choices, default=PaymentKind.PAYMENT, verbose_name=_("kind")
+    )
+    amount_gross = money_field(verbose_name=_("amount gross"))
+    fee_amount = money_field(default=ZERO, verbose_name=_("fee amount"))
     fee_percent = percent_field(null=True, blank=True)
-    amount_net = money_field()
-    amount_tendered = money_field(null=True, blank=True)
-    change_given = money_field(default=ZERO)
-    paid_at = models.DateTimeField(default=timezone.now)
-    currency = models.CharField(max_length=3, default="EUR")
-    provider = models.CharField(max_length=100, null=True, blank=True)
-    provider_reference = models.CharField(max_length=255, null=True, blank=True)
+    amount_net = money_field(verbose_name=_("amount net"))
+    amount_tendered = money_field(null=True, blank=True, verbose_name=_("amount tendered"))
+    change_given = money_field(default=ZERO, verbose_name=_("change given"))
+    paid_at = models.DateTimeField(default=timezone.now, verbose_name=_("paid at"))
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
+    provider = models.CharField(max_length=100, null=True, blank=True, verbose_name=_("provider"))
+    provider_reference = models.CharField(max_length=255, null=True, blank=True, verbose_name=_("provider reference"))
     card_fee_rule = models.ForeignKey(
-        CardFeeRule, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+        CardFeeRule,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("card fee rule"),
     )
     credit_note = models.ForeignKey(
-        "commerce.CreditNote", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+        "commerce.CreditNote",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("credit note"),
     )
 
     # Kept out of Wagtail's reference index: indexing costs two queries per save on the payment
@@ -269,10 +310,10 @@ class DocumentSequence(BaseModel):
     """The next number of a (document type, country, prefix) series. Locked by the service that
     issues a number, in the same transaction, so numbers are gapless and in order."""
 
-    document_type = models.CharField(max_length=20, choices=DocumentType.choices)
-    country_code = models.CharField(max_length=2)
-    prefix = models.CharField(max_length=20)
-    next_number = models.PositiveIntegerField(default=1)
+    document_type = models.CharField(max_length=20, choices=DocumentType.choices, verbose_name=_("document type"))
+    country_code = models.CharField(max_length=2, verbose_name=_("country code"))
+    prefix = models.CharField(max_length=20, verbose_name=_("prefix"))
+    next_number = models.PositiveIntegerField(default=1, verbose_name=_("next number"))
 
     class Meta:
         ordering = ["document_type", "country_code", "prefix"]
@@ -287,12 +328,14 @@ class DocumentSequence(BaseModel):
 
 
 class BillingFields(models.Model):
-    billing_name = models.CharField(max_length=255)
-    billing_address_line1 = models.CharField(max_length=255, null=True, blank=True)
-    billing_city = models.CharField(max_length=120, null=True, blank=True)
-    billing_postal_code = models.CharField(max_length=20, null=True, blank=True)
-    billing_country_code = models.CharField(max_length=2)
-    language = models.CharField(max_length=2, default="fr")
+    billing_name = models.CharField(max_length=255, verbose_name=_("billing name"))
+    billing_address_line1 = models.CharField(
+        max_length=255, null=True, blank=True, verbose_name=_("billing address line1")
+    )
+    billing_city = models.CharField(max_length=120, null=True, blank=True, verbose_name=_("billing city"))
+    billing_postal_code = models.CharField(max_length=20, null=True, blank=True, verbose_name=_("billing postal code"))
+    billing_country_code = models.CharField(max_length=2, verbose_name=_("billing country code"))
+    language = models.CharField(max_length=2, default="fr", verbose_name=_("language"))
 
     class Meta:
         abstract = True
@@ -301,12 +344,18 @@ class BillingFields(models.Model):
 class Invoice(BaseModel, BillingFields):
     """Issued when a sale is paid, never edited afterwards (a refund issues a credit note)."""
 
-    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="invoice")
-    invoice_number = models.CharField(max_length=40, unique=True, editable=False)
-    sequence_number = models.PositiveIntegerField(editable=False)
-    issued_at = models.DateTimeField(editable=False)
+    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="invoice", verbose_name=_("sale"))
+    invoice_number = models.CharField(max_length=40, unique=True, editable=False, verbose_name=_("invoice number"))
+    sequence_number = models.PositiveIntegerField(editable=False, verbose_name=_("sequence number"))
+    issued_at = models.DateTimeField(editable=False, verbose_name=_("issued at"))
     document = models.ForeignKey(
-        "clinical.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        "clinical.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("document"),
     )
 
     # Kept out of Wagtail's reference index: indexing costs two queries per save on the payment
@@ -325,17 +374,27 @@ class Invoice(BaseModel, BillingFields):
 class CreditNote(BaseModel, BillingFields, CreatedByModel):
     """A refund of a paid sale: cancels its invoice's amounts, with its own gapless series."""
 
-    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="credit_note")
-    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="credit_note")
-    credit_note_number = models.CharField(max_length=40, unique=True, editable=False)
-    sequence_number = models.PositiveIntegerField(editable=False)
-    issued_at = models.DateTimeField(editable=False)
-    reason = models.TextField()
-    subtotal_excl_tax = money_field(editable=False)
-    tax_total = money_field(editable=False)
-    total_incl_tax = money_field(editable=False)
+    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="credit_note", verbose_name=_("sale"))
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, related_name="credit_note", verbose_name=_("invoice")
+    )
+    credit_note_number = models.CharField(
+        max_length=40, unique=True, editable=False, verbose_name=_("credit note number")
+    )
+    sequence_number = models.PositiveIntegerField(editable=False, verbose_name=_("sequence number"))
+    issued_at = models.DateTimeField(editable=False, verbose_name=_("issued at"))
+    reason = models.TextField(verbose_name=_("reason"))
+    subtotal_excl_tax = money_field(editable=False, verbose_name=_("subtotal excl tax"))
+    tax_total = money_field(editable=False, verbose_name=_("tax total"))
+    total_incl_tax = money_field(editable=False, verbose_name=_("total incl tax"))
     document = models.ForeignKey(
-        "clinical.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        "clinical.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("document"),
     )
 
     # Kept out of Wagtail's reference index: indexing costs two queries per save on the payment
