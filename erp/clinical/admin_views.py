@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.views import generic
 
@@ -68,17 +69,17 @@ def _page(patient) -> str:
 
 
 class DocumentUploadForm(forms.Form):
-    file = forms.FileField()
-    kind = forms.ChoiceField(choices=DocumentKind.choices)
-    title = forms.CharField(required=False, max_length=255)
+    file = forms.FileField(label=gettext_lazy("File"))
+    kind = forms.ChoiceField(choices=DocumentKind.choices, label=gettext_lazy("Kind"))
+    title = forms.CharField(required=False, max_length=255, label=gettext_lazy("Title"))
 
 
 class PhotoUploadForm(forms.Form):
-    file = forms.FileField()
-    photo_kind = forms.ChoiceField(choices=PhotoKind.choices)
-    body_area = forms.CharField(required=False, max_length=100)
-    taken_at = forms.DateTimeField(required=False)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(label=gettext_lazy("File"))
+    photo_kind = forms.ChoiceField(choices=PhotoKind.choices, label=gettext_lazy("Photo kind"))
+    body_area = forms.CharField(required=False, max_length=100, label=gettext_lazy("Body area"))
+    taken_at = forms.DateTimeField(required=False, label=gettext_lazy("Taken at"))
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Notes"))
 
 
 class PatientPageView(generic.InspectView):

@@ -28,10 +28,14 @@ def _appointment_page(appointment) -> str:
 
 
 class AgendaForm(forms.Form):
-    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    span = forms.ChoiceField(choices=[("day", "Day"), ("week", "Week")], required=False)
-    practitioner = forms.ModelChoiceField(Practitioner.objects.filter(is_active=True), required=False)
-    location = forms.ModelChoiceField(ClinicLocation.objects.filter(is_active=True), required=False)
+    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    span = forms.ChoiceField(label=_("Show"), choices=[("day", _("Day")), ("week", _("Week"))], required=False)
+    practitioner = forms.ModelChoiceField(
+        Practitioner.objects.filter(is_active=True), required=False, label=_("Practitioner")
+    )
+    location = forms.ModelChoiceField(
+        ClinicLocation.objects.filter(is_active=True), required=False, label=_("Location")
+    )
 
 
 class AgendaView(WagtailAdminTemplateMixin, TemplateView):
