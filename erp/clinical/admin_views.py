@@ -384,7 +384,7 @@ def photo_compare_view(request, pk):
     return TemplateResponse(
         request,
         "clinical/admin/photo_compare.html",
-        {"patient": patient, "comparison": comparison, "page_title": "Before / after"},
+        {"patient": patient, "comparison": comparison, "page_title": _("Before / after")},
     )
 
 

@@ -109,9 +109,9 @@ class PatientChosenView(PatientChooserPermission, chooser_views.ChosenView):
 class PatientChooserViewSet(ChooserViewSet):
     model = Patient
     icon = "user"
-    choose_one_text = "Choose a patient"
-    choose_another_text = "Choose another patient"
-    edit_item_text = "Edit this patient"
+    choose_one_text = _("Choose a patient")
+    choose_another_text = _("Choose another patient")
+    edit_item_text = _("Edit this patient")
     url_prefix = "clinical/patient-chooser"
     choose_view_class = PatientChooseView
     choose_results_view_class = PatientChooseResultsView

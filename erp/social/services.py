@@ -480,10 +480,14 @@ def post_manual_pack(
         items.append(PackAsset(order_index=link.order_index, asset=link.asset, url=url, filename=f"{position:02d}.jpg"))
     caption = compose_caption(post.caption, post.hashtags)
     if expiring or not items:
-        note = f"The image links are valid for {expires_in // 3600} h {expires_in % 3600 // 60} min " \
-               f"({expires_in} s), until {signed_at + timedelta(seconds=expires_in):%Y-%m-%d %H:%M} UTC."
+        note = _("The image links are valid for %(hours)s h %(minutes)s min (%(seconds)s s), until %(until)s UTC.") % {
+            "hours": expires_in // 3600,
+            "minutes": expires_in % 3600 // 60,
+            "seconds": expires_in,
+            "until": f"{signed_at + timedelta(seconds=expires_in):%Y-%m-%d %H:%M}",
+        }
     else:
-        note = "The image links are public links of the marketing folder: they do not expire."
+        note = _("The image links are public links of the marketing folder: they do not expire.")
     with transaction.atomic():
         audit_record(
             actor=actor, action="export", entity=post, request=request,

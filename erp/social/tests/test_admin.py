@@ -110,7 +110,7 @@ def test_pack_page_and_zip(browser, marketer):
     page = browser.get(f"/admin/social/posts/pack/{post.pk}/")
     assert page.status_code == 200
     content = page.content.decode()
-    assert "#skincare #dermatologie" in content and "do not expire" in content
+    assert "#skincare #dermatologie" in content and "expirent pas" in content
     assert "01.jpg" in content and "02.jpg" in content
     archive = zipfile.ZipFile(io.BytesIO(browser.get(f"/admin/social/posts/pack/{post.pk}/zip/").content))
     assert archive.namelist() == ["caption.txt", "01.jpg", "02.jpg"]

@@ -200,7 +200,7 @@ def test_pack_on_local_folder_gives_public_urls_that_do_not_expire(marketer):
     assert [item.url for item in pack.assets] == [
         f"/media/marketing/{link.asset.object_key}" for link in post.post_assets.order_by("order_index")
     ]
-    assert pack.expires_in is None and "do not expire" in pack.url_note
+    assert pack.expires_in is None and "expirent pas" in pack.url_note
     assert AuditLog.objects.filter(entity_id=post.pk, action="export").exists()
 
 
