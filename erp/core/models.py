@@ -357,6 +357,7 @@ class ClinicLocation(BaseModel, VersionedModel):
     class Meta:
         ordering = ["name"]
         verbose_name = _("clinic location")
+        verbose_name_plural = _("clinic locations")
 
     def __str__(self) -> str:
         return self.name

@@ -101,6 +101,7 @@ class PointOfSaleDistributor(models.Model):
     class Meta:
         db_table = "point_of_sale_distributors"
         verbose_name = _("point of sale served")
+        verbose_name_plural = _("points of sale served")
         constraints = [
             models.UniqueConstraint(fields=["point_of_sale", "distributor"], name="distribution_pos_distributor_unique")
         ]

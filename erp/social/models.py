@@ -41,6 +41,7 @@ class SocialAccount(BaseModel):
     class Meta:
         ordering = ["provider", "display_name"]
         verbose_name = _("social account")
+        verbose_name_plural = _("social accounts")
 
     def __str__(self) -> str:
         return f"{self.display_name or self.get_provider_display()} ({self.get_status_display()})"
@@ -88,6 +89,7 @@ class SocialMediaAsset(BaseModel, CreatedByModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("social media asset")
+        verbose_name_plural = _("social media assets")
         indexes = [models.Index(fields=["source_photo"], name="social_asset_source_photo_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(storage_bucket="marketing"), name="social_asset_bucket_fixed"),
@@ -154,6 +156,7 @@ class SocialPost(BaseModel, CreatedByModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("social post")
+        verbose_name_plural = _("social posts")
         indexes = [models.Index(fields=["status", "scheduled_at"], name="social_post_due_idx")]
         constraints = [
             models.CheckConstraint(
@@ -192,6 +195,7 @@ class SocialPostAsset(BaseModel):
     class Meta:
         ordering = ["post", "order_index"]
         verbose_name = _("social post asset")
+        verbose_name_plural = _("social post assets")
         constraints = [
             models.UniqueConstraint(fields=["post", "asset"], name="social_post_asset_unique"),
             models.UniqueConstraint(fields=["post", "order_index"], name="social_post_asset_order_unique"),

@@ -63,6 +63,7 @@ class ReferralSource(BaseModel):
     class Meta:
         ordering = ["label"]
         verbose_name = _("referral source")
+        verbose_name_plural = _("referral sources")
 
     def __str__(self) -> str:
         return self.label
@@ -185,6 +186,7 @@ class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("patient")
+        verbose_name_plural = _("patients")
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="clinical_patient_name_idx"),
             # Pattern operator classes: equality and prefix search (``?q=``) on PostgreSQL.
@@ -273,6 +275,7 @@ class PatientGuardian(BaseModel):
     class Meta:
         ordering = ["full_name"]
         verbose_name = _("patient guardian")
+        verbose_name_plural = _("patient guardians")
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.relationship})"
@@ -348,6 +351,7 @@ class Encounter(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     class Meta:
         ordering = ["-occurred_at"]
         verbose_name = _("encounter")
+        verbose_name_plural = _("encounters")
         indexes = [
             models.Index(fields=["patient", "occurred_at"], name="clinical_encounter_patient_idx"),
             models.Index(fields=["status", "occurred_at"], name="clinical_encounter_status_idx"),
@@ -401,6 +405,7 @@ class Consent(BaseModel, CreatedByModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("consent")
+        verbose_name_plural = _("consents")
         indexes = [
             models.Index(fields=["patient", "consent_type", "-created_at"], name="clinical_consent_current_idx"),
         ]
@@ -448,6 +453,7 @@ class Document(BaseModel, SoftDeleteModel, CreatedByModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("document")
+        verbose_name_plural = _("documents")
         indexes = [models.Index(fields=["patient", "kind"], name="clinical_document_patient_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(storage_bucket="documents"), name="clinical_document_bucket_fixed"),
@@ -471,6 +477,7 @@ class EncounterDocument(BaseModel):
 
     class Meta:
         verbose_name = _("encounter document")
+        verbose_name_plural = _("encounter documents")
         constraints = [
             models.UniqueConstraint(fields=["encounter", "document"], name="clinical_encounter_document_unique"),
         ]
@@ -533,6 +540,7 @@ class ClinicalPhoto(BaseModel, SoftDeleteModel, CreatedByModel):
     class Meta:
         ordering = ["-taken_at", "-created_at"]
         verbose_name = _("clinical photo")
+        verbose_name_plural = _("clinical photos")
         indexes = [
             models.Index(fields=["patient", "body_area", "taken_at"], name="clinical_photo_timeline_idx"),
         ]
@@ -562,6 +570,7 @@ class EncounterPhoto(BaseModel):
 
     class Meta:
         verbose_name = _("encounter photo")
+        verbose_name_plural = _("encounter photos")
         constraints = [
             models.UniqueConstraint(fields=["encounter", "photo"], name="clinical_encounter_photo_unique"),
         ]

@@ -104,6 +104,7 @@ class Appointment(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     class Meta:
         ordering = ["scheduled_start"]
         verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
         indexes = [
             models.Index(fields=["practitioner", "scheduled_start"], name="clinical_appt_practitioner_idx"),
             models.Index(fields=["location", "scheduled_start"], name="clinical_appt_location_idx"),
@@ -198,6 +199,7 @@ class PractitionerCalendarFeed(BaseModel):
 
     class Meta:
         verbose_name = _("practitioner calendar feed")
+        verbose_name_plural = _("practitioner calendar feeds")
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.practitioner}"

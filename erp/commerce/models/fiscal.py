@@ -96,6 +96,7 @@ class FiscalClosing(BaseModel, AppendOnlyModel):
     class Meta:
         ordering = ["period_type", "-period_start"]
         verbose_name = _("fiscal closing")
+        verbose_name_plural = _("fiscal closings")
         constraints = [
             models.UniqueConstraint(fields=["period_type", "period_start"], name="commerce_fiscalclosing_unique"),
             models.CheckConstraint(

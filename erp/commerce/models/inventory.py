@@ -44,6 +44,7 @@ class TaxRate(BaseModel):
     class Meta:
         ordering = ["country_code", "-rate_percent", "name"]
         verbose_name = _("tax rate")
+        verbose_name_plural = _("tax rates")
         constraints = [
             models.CheckConstraint(
                 condition=Q(rate_percent__gte=0) & Q(rate_percent__lte=100), name="commerce_taxrate_rate_0_100"
@@ -123,6 +124,7 @@ class Product(BaseModel):
     class Meta:
         ordering = ["name"]
         verbose_name = _("product")
+        verbose_name_plural = _("products")
         indexes = [
             models.Index(fields=["type", "is_active"], name="commerce_product_type_active"),
             models.Index(fields=["category", "is_active"], name="commerce_product_cat_active"),
@@ -183,6 +185,7 @@ class Supplier(BaseModel):
     class Meta:
         ordering = ["name"]
         verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
 
     def __str__(self) -> str:
         return self.name
@@ -224,6 +227,7 @@ class PurchaseOrder(BaseModel, CreatedByModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("purchase order")
+        verbose_name_plural = _("purchase orders")
         indexes = [models.Index(fields=["status", "-created_at"], name="commerce_po_status_created")]
         constraints = [
             models.CheckConstraint(
@@ -253,6 +257,7 @@ class PurchaseOrderLine(BaseModel):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("purchase order line")
+        verbose_name_plural = _("purchase order lines")
         constraints = [
             models.CheckConstraint(condition=Q(quantity_ordered__gt=0), name="commerce_pol_qty_ordered_gt_0"),
             models.CheckConstraint(condition=Q(unit_cost__gte=0), name="commerce_pol_unit_cost_gte_0"),
@@ -289,6 +294,7 @@ class GoodsReceipt(BaseModel):
     class Meta:
         ordering = ["-received_at"]
         verbose_name = _("goods receipt")
+        verbose_name_plural = _("goods receipts")
 
     def __str__(self) -> str:
         return f"Receipt {str(self.pk)[:8]} ({self.received_at:%Y-%m-%d})"
@@ -302,6 +308,7 @@ class InventoryLot(BaseModel):
     class Meta:
         ordering = ["expires_at", "lot_code"]
         verbose_name = _("inventory lot")
+        verbose_name_plural = _("inventory lots")
         constraints = [
             models.UniqueConstraint(fields=["product", "lot_code"], name="commerce_lot_product_code_unique"),
         ]
@@ -344,6 +351,7 @@ class GoodsReceiptLine(BaseModel):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("goods receipt line")
+        verbose_name_plural = _("goods receipt lines")
         constraints = [
             models.CheckConstraint(condition=Q(quantity_received__gt=0), name="commerce_grl_qty_gt_0"),
             models.CheckConstraint(condition=Q(unit_cost__gte=0), name="commerce_grl_unit_cost_gte_0"),
@@ -444,6 +452,7 @@ class StockMove(BaseModel, CreatedByModel):
     class Meta:
         ordering = ["-occurred_at", "-created_at"]
         verbose_name = _("stock move")
+        verbose_name_plural = _("stock moves")
         permissions = [("adjust_stock", "Can adjust stock (counts, breakage, expiry write-off)")]
         indexes = [
             models.Index(fields=["product", "move_type"], name="commerce_move_product_type"),
@@ -518,6 +527,7 @@ class StockBalance(models.Model):
     class Meta:
         ordering = ["product_id", "lot_id", "location_id"]
         verbose_name = _("stock balance")
+        verbose_name_plural = _("stock balances")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=0), name="commerce_balance_quantity_gte_0"),
             # One row per key, NULL lot or location included. Four partial unique indexes rather than

@@ -64,6 +64,7 @@ class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("sale")
+        verbose_name_plural = _("sales")
         permissions = [
             ("pay_sale", "Can take payment for a sale"),
             ("cancel_sale", "Can cancel a draft sale"),
@@ -130,6 +131,7 @@ class SaleLine(BaseModel):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("sale line")
+        verbose_name_plural = _("sale lines")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="commerce_saleline_qty_gt_0"),
             models.CheckConstraint(
@@ -155,6 +157,7 @@ class SaleLineLot(BaseModel):
     class Meta:
         ordering = ["lot__expires_at", "lot__lot_code"]
         verbose_name = _("sale line lot")
+        verbose_name_plural = _("sale line lots")
         constraints = [
             models.UniqueConstraint(fields=["sale_line", "lot"], name="commerce_salelinelot_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="commerce_salelinelot_qty_gt_0"),
@@ -182,6 +185,7 @@ class PaymentMethod(BaseModel):
     class Meta:
         ordering = ["code"]
         verbose_name = _("payment method")
+        verbose_name_plural = _("payment methods")
 
     def __str__(self) -> str:
         return self.name
@@ -205,6 +209,7 @@ class CardFeeRule(BaseModel):
     class Meta:
         ordering = ["provider", "country_code", "-effective_from"]
         verbose_name = _("card fee rule")
+        verbose_name_plural = _("card fee rules")
         indexes = [models.Index(fields=["provider", "country_code", "effective_from"], name="commerce_cardfee_lookup")]
         constraints = [
             models.CheckConstraint(
@@ -274,6 +279,7 @@ class Payment(BaseModel, CreatedByModel):
     class Meta:
         ordering = ["paid_at", "created_at"]
         verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         indexes = [models.Index(fields=["-paid_at"], name="commerce_payment_paid_at")]
         constraints = [
             models.CheckConstraint(
@@ -318,6 +324,7 @@ class DocumentSequence(BaseModel):
     class Meta:
         ordering = ["document_type", "country_code", "prefix"]
         verbose_name = _("document sequence")
+        verbose_name_plural = _("document sequences")
         constraints = [
             models.UniqueConstraint(fields=["document_type", "country_code", "prefix"], name="commerce_docseq_unique"),
             models.CheckConstraint(condition=Q(next_number__gte=1), name="commerce_docseq_next_gte_1"),
@@ -365,6 +372,7 @@ class Invoice(BaseModel, BillingFields):
     class Meta:
         ordering = ["-issued_at", "-sequence_number"]
         verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
         permissions = [("download_invoice", "Can download invoice and credit note PDFs")]
 
     def __str__(self) -> str:
@@ -404,6 +412,7 @@ class CreditNote(BaseModel, BillingFields, CreatedByModel):
     class Meta:
         ordering = ["-issued_at", "-sequence_number"]
         verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
         permissions = [("refund_sale", "Can refund a paid sale with a credit note")]
 
     def __str__(self) -> str:
