@@ -310,7 +310,7 @@ class AppSettings(BaseModel, VersionedModel):
         constraints = [models.CheckConstraint(condition=models.Q(singleton=True), name="core_appsettings_single_row")]
 
     def __str__(self) -> str:
-        return "App settings"
+        return str(_("App settings"))
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)

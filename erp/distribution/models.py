@@ -221,7 +221,7 @@ class Order(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"Order {str(self.pk)[:8]} ({self.get_status_display()})"
+        return _("Order %(number)s (%(status)s)") % {"number": str(self.pk)[:8], "status": self.get_status_display()}
 
     @property
     def delivery_address(self) -> Address:

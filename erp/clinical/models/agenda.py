@@ -202,4 +202,4 @@ class PractitionerCalendarFeed(BaseModel):
         verbose_name_plural = _("practitioner calendar feeds")
 
     def __str__(self) -> str:
-        return f"Calendar feed of {self.practitioner}"
+        return _("Calendar feed of %(practitioner)s") % {"practitioner": self.practitioner}

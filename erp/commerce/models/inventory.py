@@ -297,7 +297,7 @@ class GoodsReceipt(BaseModel):
         verbose_name_plural = _("goods receipts")
 
     def __str__(self) -> str:
-        return f"Receipt {str(self.pk)[:8]} ({self.received_at:%Y-%m-%d})"
+        return _("Receipt %(number)s (%(date)s)") % {"number": str(self.pk)[:8], "date": f"{self.received_at:%Y-%m-%d}"}
 
 
 class InventoryLot(BaseModel):

@@ -93,7 +93,11 @@ class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Sale {str(self.pk)[:8]} — {self.buyer_name} ({self.get_status_display()})"
+        return _("Sale %(number)s — %(buyer)s (%(status)s)") % {
+            "number": str(self.pk)[:8],
+            "buyer": self.buyer_name,
+            "status": self.get_status_display(),
+        }
 
     @property
     def buyer_name(self) -> str:
