@@ -26,7 +26,7 @@ def test_an_unknown_api_url_is_a_json_404_with_the_error_body():
     response = admin_client().get("/api/v1/appointments/0.5/attend/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"code": "not_found", "detail": "Ressource introuvable."}
+    assert response.json() == {"code": "not_found", "detail": "No such resource."}
     assert "text/html" in APIClient().get("/no-such-page/").get("Content-Type", "text/html")
 
 
