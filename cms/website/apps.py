@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class WebsiteConfig(AppConfig):
     name = "cms.website"
     label = "website"
-    verbose_name = "Website"
+    verbose_name = _("Website")
 
     def ready(self):
         from wagtail.models import Page, Site

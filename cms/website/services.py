@@ -4,6 +4,7 @@ import phonenumbers
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from erp.core.models import LanguageChoices
 
@@ -102,10 +103,10 @@ def public_lead_convert_to_patient(*, lead: PublicLead, actor, request=None):
         if lead.patient_id:
             return lead.patient
         if lead.status == PublicLead.Status.SPAM:
-            raise NotAllowed("A lead marked as spam cannot become a patient.", code="lead_is_spam")
+            raise NotAllowed(_("A lead marked as spam cannot become a patient."), code="lead_is_spam")
         first_name, last_name = _split_name(lead.name or "")
         if not last_name:
-            raise NotAllowed("The lead has no name to start a patient record with.", code="lead_without_name")
+            raise NotAllowed(_("The lead has no name to start a patient record with."), code="lead_without_name")
         source, _created = ReferralSource.objects.get_or_create(code="website", defaults={"label": "Website"})
         patient = patient_create(
             data={

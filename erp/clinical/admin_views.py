@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.views import generic
 
@@ -68,17 +69,17 @@ def _page(patient) -> str:
 
 
 class DocumentUploadForm(forms.Form):
-    file = forms.FileField()
-    kind = forms.ChoiceField(choices=DocumentKind.choices)
-    title = forms.CharField(required=False, max_length=255)
+    file = forms.FileField(label=gettext_lazy("File"))
+    kind = forms.ChoiceField(choices=DocumentKind.choices, label=gettext_lazy("Kind"))
+    title = forms.CharField(required=False, max_length=255, label=gettext_lazy("Title"))
 
 
 class PhotoUploadForm(forms.Form):
-    file = forms.FileField()
-    photo_kind = forms.ChoiceField(choices=PhotoKind.choices)
-    body_area = forms.CharField(required=False, max_length=100)
-    taken_at = forms.DateTimeField(required=False)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(label=gettext_lazy("File"))
+    photo_kind = forms.ChoiceField(choices=PhotoKind.choices, label=gettext_lazy("Photo kind"))
+    body_area = forms.CharField(required=False, max_length=100, label=gettext_lazy("Body area"))
+    taken_at = forms.DateTimeField(required=False, label=gettext_lazy("Taken at"))
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Notes"))
 
 
 class PatientPageView(generic.InspectView):
@@ -204,7 +205,7 @@ def patient_merge_view(request, pk):
     survivor = get_object_or_404(Patient, pk=pk)
     merged = Patient.objects.filter(pk=request.POST.get("merged_patient")).first()
     if merged is None:
-        messages.error(request, "Choose the duplicate patient to merge.")
+        messages.error(request, _("Choose the duplicate patient to merge."))
         return redirect(_page(survivor))
     return _run(
         request,
@@ -263,12 +264,12 @@ def patient_guardian_view(request, pk):
         guardian = get_object_or_404(PatientGuardian, pk=request.POST["remove"], patient=patient)
         audit_record(actor=request.user, action="delete", entity=guardian, request=request)
         guardian.delete()
-        messages.success(request, "Guardian removed.")
+        messages.success(request, _("Guardian removed."))
         return redirect(_page(patient))
     _require(request.user, "clinical.add_patientguardian")
     full_name, relationship = request.POST.get("full_name", "").strip(), request.POST.get("relationship", "").strip()
     if not full_name or not relationship:
-        messages.error(request, "A guardian needs a name and a relationship.")
+        messages.error(request, _("A guardian needs a name and a relationship."))
         return redirect(_page(patient))
 
     def add():
@@ -291,7 +292,7 @@ def patient_document_upload_view(request, pk):
     patient = get_object_or_404(Patient, pk=pk)
     form = DocumentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choose a file and a kind.")
+        messages.error(request, _("Choose a file and a kind."))
         return redirect(_page(patient))
     kind = form.cleaned_data["kind"]
     if kind != DocumentKind.CONSENT_COPY and not request.user.has_perm(ALL_DOCUMENTS_PERM):
@@ -317,7 +318,7 @@ def patient_photo_upload_view(request, pk):
     patient = get_object_or_404(Patient, pk=pk)
     form = PhotoUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choose a photo.")
+        messages.error(request, _("Choose a photo."))
         return redirect(_page(patient))
     metadata = {k: v for k, v in form.cleaned_data.items() if k != "file" and v not in (None, "")}
     return _run(
@@ -373,7 +374,7 @@ def photo_compare_view(request, pk):
     before = photos.filter(pk=request.GET.get("before")).first() if request.GET.get("before") else None
     after = photos.filter(pk=request.GET.get("after")).first() if request.GET.get("after") else None
     if before is None or after is None:
-        messages.error(request, "Choose two photos to compare.")
+        messages.error(request, _("Choose two photos to compare."))
         return redirect(_page(patient))
     try:
         comparison = services.photo_comparison(before=before, after=after, actor=request.user, request=request)
@@ -383,7 +384,7 @@ def photo_compare_view(request, pk):
     return TemplateResponse(
         request,
         "clinical/admin/photo_compare.html",
-        {"patient": patient, "comparison": comparison, "page_title": "Before / after"},
+        {"patient": patient, "comparison": comparison, "page_title": _("Before / after")},
     )
 
 
@@ -411,7 +412,7 @@ def encounter_attach_view(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Attached.")
+        messages.success(request, _("Attached."))
     return redirect(reverse("clinical_encounter:inspect", args=[encounter.pk]))
 
 
@@ -431,5 +432,5 @@ def encounter_transition_view(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Encounter updated.")
+        messages.success(request, _("Encounter updated."))
     return redirect(page)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views import generic
@@ -27,17 +28,21 @@ def _appointment_page(appointment) -> str:
 
 
 class AgendaForm(forms.Form):
-    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    span = forms.ChoiceField(choices=[("day", "Day"), ("week", "Week")], required=False)
-    practitioner = forms.ModelChoiceField(Practitioner.objects.filter(is_active=True), required=False)
-    location = forms.ModelChoiceField(ClinicLocation.objects.filter(is_active=True), required=False)
+    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    span = forms.ChoiceField(label=_("Show"), choices=[("day", _("Day")), ("week", _("Week"))], required=False)
+    practitioner = forms.ModelChoiceField(
+        Practitioner.objects.filter(is_active=True), required=False, label=_("Practitioner")
+    )
+    location = forms.ModelChoiceField(
+        ClinicLocation.objects.filter(is_active=True), required=False, label=_("Location")
+    )
 
 
 class AgendaView(WagtailAdminTemplateMixin, TemplateView):
     """One day or one week (Monday to Sunday) of appointments, per practitioner and/or location."""
 
     template_name = "clinical/admin/agenda.html"
-    page_title = "Agenda"
+    page_title = _("Agenda")
     header_icon = "date"
 
     def dispatch(self, request, *args, **kwargs):
@@ -97,7 +102,7 @@ def calendar_feed_rotate_view(request):
     if practitioner is None or not request.user.has_perm("clinical.view_appointment"):
         raise PermissionDenied
     services.calendar_feed_rotate(practitioner=practitioner, actor=request.user, request=request)
-    messages.success(request, "A new calendar URL was made; the old one no longer works.")
+    messages.success(request, _("A new calendar URL was made; the old one no longer works."))
     return redirect(reverse("clinical_agenda:index"))
 
 
@@ -174,7 +179,7 @@ def appointment_transition_view(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Appointment updated.")
+        messages.success(request, _("Appointment updated."))
     return redirect(_appointment_page(appointment))
 
 
@@ -206,7 +211,7 @@ def calendly_delivery_replay_view(request, pk):
     delivery = get_object_or_404(CalendlyDelivery, pk=pk)
     delivery = calendly.delivery_replay(delivery=delivery, actor=request.user, request=request)
     if delivery.outcome == "failed":
-        messages.error(request, f"The replay failed: {delivery.error}")
+        messages.error(request, _("The replay failed: %(error)s") % {"error": delivery.error})
     else:
-        messages.success(request, f"Replayed: {delivery.get_outcome_display()}.")
+        messages.success(request, _("Replayed: %(outcome)s.") % {"outcome": delivery.get_outcome_display()})
     return redirect(reverse("clinical_calendlydelivery:inspect", args=[delivery.pk]))

@@ -63,22 +63,22 @@ def signing_key() -> str | None:
 def signature_verify(*, header: str | None, body: bytes, key: str | None, now: float | None = None) -> None:
     """Check ``t=<unix>,v1=<hex>``: HMAC-SHA256 of ``"{t}.{body}"``, constant-time, at most 3 minutes old."""
     if not key:
-        raise SignatureRefused("no signing key is configured")
+        raise SignatureRefused(_("no signing key is configured"))
     if not header:
-        raise SignatureRefused("missing signature header")
+        raise SignatureRefused(_("missing signature header"))
     parts: dict[str, list[str]] = {}
     for item in header.split(","):
         name, _sep, value = item.strip().partition("=")
         parts.setdefault(name, []).append(value)
     timestamp, signatures = (parts.get("t") or [""])[0], parts.get("v1") or []
     if not timestamp.isdigit() or not signatures:
-        raise SignatureRefused("malformed signature header")
+        raise SignatureRefused(_("malformed signature header"))
     age = (now if now is not None else time.time()) - int(timestamp)
     if age > SIGNATURE_TOLERANCE_SECONDS or age < -SIGNATURE_TOLERANCE_SECONDS:
-        raise SignatureRefused("stale signature timestamp")
+        raise SignatureRefused(_("stale signature timestamp"))
     expected = hmac.new(key.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     if not any(hmac.compare_digest(expected, candidate.strip().lower()) for candidate in signatures):
-        raise SignatureRefused("signature mismatch")
+        raise SignatureRefused(_("signature mismatch"))
 
 
 # --- Storing deliveries -------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def delivery_store(*, body: bytes) -> CalendlyDelivery:
 def _when(value: Any, name: str) -> datetime:
     parsed = parse_datetime(value) if isinstance(value, str) else None
     if parsed is None:
-        raise CalendlyPayloadInvalid(f"{name} is missing or not a date-time.", field=name)
+        raise CalendlyPayloadInvalid(_("%(name)s is missing or not a date-time.") % {"name": name}, field=name)
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, timezone.UTC)
 
 
@@ -293,7 +293,8 @@ def _lock_or_create(external_id: str, defaults: dict[str, Any]) -> tuple[Appoint
         return existing, False
     if "scheduled_start" not in defaults:
         raise CalendlyPayloadInvalid(
-            "The invitee is not known yet and the delivery carries no scheduled event.", code="calendly_unknown_invitee"
+            _("The invitee is not known yet and the delivery carries no scheduled event."),
+            code="calendly_unknown_invitee",
         )
     try:
         with transaction.atomic():
@@ -352,10 +353,10 @@ def _link_reschedule(old: Appointment, new: Appointment) -> bool:
 def _on_invitee_created(payload: dict[str, Any], event_at: datetime | None) -> tuple[Appointment, str]:
     uri = payload.get("uri")
     if not uri:
-        raise CalendlyPayloadInvalid("payload.uri (the invitee) is missing.", field="payload.uri")
+        raise CalendlyPayloadInvalid(_("payload.uri (the invitee) is missing."), field="payload.uri")
     times = _event_times(payload)
     if not times:
-        raise CalendlyPayloadInvalid("payload.scheduled_event is missing.", field="payload.scheduled_event")
+        raise CalendlyPayloadInvalid(_("payload.scheduled_event is missing."), field="payload.scheduled_event")
     appointment, created = _lock_or_create(uri, {**times, "status": AppointmentStatus.SCHEDULED})
     changed = []
     old_uri = payload.get("old_invitee")
@@ -390,7 +391,7 @@ def _cancel_reason(payload: dict[str, Any]) -> str:
 def _on_invitee_canceled(payload: dict[str, Any], event_at: datetime | None) -> tuple[Appointment, str]:
     uri = payload.get("uri")
     if not uri:
-        raise CalendlyPayloadInvalid("payload.uri (the invitee) is missing.", field="payload.uri")
+        raise CalendlyPayloadInvalid(_("payload.uri (the invitee) is missing."), field="payload.uri")
     reason = _cancel_reason(payload)
     defaults = {**_event_times(payload), "status": AppointmentStatus.CANCELLED, "cancellation_reason": reason}
     appointment, created = _lock_or_create(uri, defaults)
@@ -421,7 +422,7 @@ def _on_invitee_canceled(payload: dict[str, Any], event_at: datetime | None) -> 
 def _on_no_show(payload: dict[str, Any], event_at: datetime | None, *, on: bool) -> tuple[Appointment, str]:
     uri = _invitee_uri("invitee_no_show.", payload)
     if not uri:
-        raise CalendlyPayloadInvalid("The invitee of the no-show is missing.", field="payload.invitee")
+        raise CalendlyPayloadInvalid(_("The invitee of the no-show is missing."), field="payload.invitee")
     appointment, created = _lock_or_create(uri, {**_event_times(payload), "status": AppointmentStatus.SCHEDULED})
     changed = _fill(appointment, payload) if created else []
     # Marking and unmarking may arrive out of order: the latest event (by Calendly's time) wins.
@@ -473,7 +474,7 @@ def delivery_process(*, delivery: CalendlyDelivery, actor=None, request=None) ->
             if handler is None:
                 locked.outcome, locked.error = CalendlyOutcome.IGNORED, f"Event {locked.event_type!r} is not handled."
             elif not isinstance(payload, dict):
-                raise CalendlyPayloadInvalid("The delivery has no payload object.", field="payload")
+                raise CalendlyPayloadInvalid(_("The delivery has no payload object."), field="payload")
             else:
                 event_at = parse_datetime(body["created_at"]) if isinstance(body.get("created_at"), str) else None
                 appointment, result = handler(payload, event_at)

@@ -62,7 +62,8 @@ from .uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, MAX_PHOTO_BYTES, PHOTO_
 def patient_require_live(patient: Patient) -> None:
     if patient.is_merged:
         raise PatientMerged(
-            f"This patient was merged into {patient.merged_into_patient_id}; work on that record.",
+            _("This patient was merged into %(merged_into_patient_id)s; work on that record.")
+            % {"merged_into_patient_id": patient.merged_into_patient_id},
             extra={"merged_into_patient_id": str(patient.merged_into_patient_id)},
         )
 
@@ -129,9 +130,9 @@ def patient_merge(*, survivor: Patient, merged: Patient, reason: str, actor, req
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ReasonRequired("A merge needs a reason.", field="reason")
+        raise ReasonRequired(_("A merge needs a reason."), field="reason")
     if survivor.pk == merged.pk:
-        raise MergeRefused("A patient cannot be merged into itself.", code="merge_into_self")
+        raise MergeRefused(_("A patient cannot be merged into itself."), code="merge_into_self")
     with transaction.atomic():
         locked = {
             p.pk: p
@@ -140,15 +141,17 @@ def patient_merge(*, survivor: Patient, merged: Patient, reason: str, actor, req
         survivor, merged = locked[survivor.pk], locked[merged.pk]
         if merged.is_merged:
             raise MergeRefused(
-                f"This patient was already merged into {merged.merged_into_patient_id}.", code="already_merged"
+                _("This patient was already merged into %(merged_into_patient_id)s.")
+                % {"merged_into_patient_id": merged.merged_into_patient_id},
+                code="already_merged",
             )
         if survivor.is_merged:
             raise MergeRefused(
-                "The surviving patient was itself merged; merge into the record it went to.",
+                _("The surviving patient was itself merged; merge into the record it went to."),
                 code="merge_into_merged",
             )
         if survivor.is_deleted or merged.is_deleted:
-            raise MergeRefused("A deleted patient cannot take part in a merge.", code="merge_deleted")
+            raise MergeRefused(_("A deleted patient cannot take part in a merge."), code="merge_deleted")
         # The merge ends the duplicate review of the pair, and the merged record keeps no flag. The
         # survivor's flag on the merged one goes first: the move below would point it at itself.
         resolved = survivor.possible_duplicate_of_id == merged.pk or merged.possible_duplicate_of_id == survivor.pk
@@ -216,7 +219,7 @@ def _lock_encounter(encounter: Encounter) -> Encounter:
         # The caller read an older version (If-Match was checked against it).
         from erp.core.exceptions import ConcurrencyConflict
 
-        raise ConcurrencyConflict("The encounter changed since it was read; reload and retry.")
+        raise ConcurrencyConflict(_("The encounter changed since it was read; reload and retry."))
     return locked
 
 
@@ -236,13 +239,13 @@ def encounter_update(*, encounter: Encounter, data: dict[str, Any], actor, reque
         locked = _lock_encounter(encounter)
         changed = sorted(name for name, value in data.items() if getattr(locked, name) != value)
         if "patient" in changed:
-            raise EncounterLocked("An encounter cannot move to another patient.", code="encounter_patient_fixed")
+            raise EncounterLocked(_("An encounter cannot move to another patient."), code="encounter_patient_fixed")
         if locked.status == EncounterStatus.CANCELLED and changed:
-            raise EncounterLocked("A cancelled encounter cannot be changed.")
+            raise EncounterLocked(_("A cancelled encounter cannot be changed."))
         frozen = [name for name in changed if name in Encounter.CLINICAL_FIELDS]
         if locked.status == EncounterStatus.FINALIZED and frozen:
             raise EncounterLocked(
-                f"The encounter is finalized: {', '.join(frozen)} can no longer be changed.",
+                _("The encounter is finalized: %(frozen)s can no longer be changed.") % {"frozen": ', '.join(frozen)},
                 field=frozen[0],
             )
         for name, value in data.items():
@@ -260,7 +263,9 @@ def encounter_finalize(*, encounter: Encounter, actor, request=None) -> Encounte
         if locked.status == EncounterStatus.FINALIZED:
             return locked
         if locked.status != EncounterStatus.DRAFT:
-            raise EncounterTransitionRefused(f"A {locked.status} encounter cannot be finalized.")
+            raise EncounterTransitionRefused(
+                _("A %(status)s encounter cannot be finalized.") % {"status": locked.get_status_display()}
+            )
         locked.status = EncounterStatus.FINALIZED
         locked.finalized_at = timezone.now()
         locked.save()
@@ -272,11 +277,11 @@ def encounter_cancel(*, encounter: Encounter, reason: str, actor, request=None) 
     """draft or finalized -> cancelled, with a reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise ReasonRequired("Cancelling an encounter needs a reason.", field="reason")
+        raise ReasonRequired(_("Cancelling an encounter needs a reason."), field="reason")
     with transaction.atomic():
         locked = Encounter.all_objects.select_for_update().get(pk=encounter.pk)
         if locked.status == EncounterStatus.CANCELLED:
-            raise EncounterTransitionRefused("The encounter is already cancelled.")
+            raise EncounterTransitionRefused(_("The encounter is already cancelled."))
         locked.status = EncounterStatus.CANCELLED
         locked.cancelled_at = timezone.now()
         locked.cancellation_reason = reason
@@ -294,7 +299,7 @@ def encounter_cancel(*, encounter: Encounter, reason: str, actor, request=None) 
 def encounter_delete(*, encounter: Encounter, actor, request=None) -> None:
     with transaction.atomic():
         if encounter.status == EncounterStatus.FINALIZED:
-            raise EncounterLocked("A finalized encounter is kept; cancel it instead.")
+            raise EncounterLocked(_("A finalized encounter is kept; cancel it instead."))
         audit_record(actor=actor, action="delete", entity=encounter, request=request)
         encounter.delete(actor=actor)
 
@@ -304,7 +309,7 @@ def encounter_attach_document(
 ) -> EncounterDocument:
     """Attach a document of the same patient to an encounter (once; a second call changes the kind)."""
     if document.patient_id not in (None, encounter.patient_id):
-        raise EncounterLocked("The document belongs to another patient.", code="encounter_other_patient")
+        raise EncounterLocked(_("The document belongs to another patient."), code="encounter_other_patient")
     with transaction.atomic():
         link, created = EncounterDocument.objects.update_or_create(
             encounter=encounter, document=document, defaults={"kind": kind}
@@ -318,7 +323,7 @@ def encounter_attach_photo(
 ) -> EncounterPhoto:
     """Attach a photo of the same patient to an encounter, as attached or for comparison."""
     if photo.patient_id != encounter.patient_id:
-        raise EncounterLocked("The photo belongs to another patient.", code="encounter_other_patient")
+        raise EncounterLocked(_("The photo belongs to another patient."), code="encounter_other_patient")
     with transaction.atomic():
         link, created = EncounterPhoto.objects.update_or_create(
             encounter=encounter, photo=photo, defaults={"relation_type": relation_type}
@@ -338,12 +343,15 @@ def consent_grant(
         patient = Patient.objects.select_for_update().get(pk=patient.pk)
         patient_require_live(patient)
         if consent_is_granted(patient, consent_type):
-            raise ConsentStateRefused(f"The {consent_type} consent is already granted.", code="consent_already_granted")
+            raise ConsentStateRefused(
+                _("The %(consent_type)s consent is already granted.") % {"consent_type": consent_type},
+                code="consent_already_granted",
+            )
         if document is not None and document.patient_id not in (None, patient.pk):
-            raise ConsentStateRefused("The signed copy belongs to another patient.", code="consent_document_patient")
+            raise ConsentStateRefused(_("The signed copy belongs to another patient."), code="consent_document_patient")
         if document is not None and document.kind != DocumentKind.CONSENT_COPY:
             raise ConsentStateRefused(
-                "The signed copy must be a document of kind consent_copy.", code="consent_document_kind"
+                _("The signed copy must be a document of kind consent_copy."), code="consent_document_kind"
             )
         consent = Consent.objects.create(
             patient=patient,
@@ -370,7 +378,8 @@ def consent_revoke(*, patient: Patient, consent_type: str, actor, request=None) 
         current = consent_current(patient)[consent_type]
         if current is None or current.status != ConsentStatus.GRANTED:
             raise ConsentStateRefused(
-                f"There is no granted {consent_type} consent to revoke.", code="consent_not_granted"
+                _("There is no granted %(consent_type)s consent to revoke.") % {"consent_type": consent_type},
+                code="consent_not_granted",
             )
         consent = Consent.objects.create(
             patient=patient,
@@ -413,7 +422,7 @@ def document_upload(
     """Check the bytes, store them under a new UUID key in the documents bucket, record the row."""
     patient_require_live(patient)
     if encounter is not None and encounter.patient_id != patient.pk:
-        raise EncounterLocked("The encounter belongs to another patient.", code="encounter_other_patient")
+        raise EncounterLocked(_("The encounter belongs to another patient."), code="encounter_other_patient")
     inspected = inspect_upload(upload, accepted=DOCUMENT_TYPES, max_bytes=MAX_DOCUMENT_BYTES)
     key = _store(Document.BUCKET, inspected.new_object_key("documents"), inspected.data)
     try:
@@ -458,9 +467,9 @@ def clinical_photo_upload(
 
     patient_require_live(patient)
     if not consent_is_granted(patient, "clinical_photos"):
-        raise ConsentMissing("The patient has not granted the clinical_photos consent.")
+        raise ConsentMissing(_("The patient has not granted the clinical_photos consent."))
     if encounter is not None and encounter.patient_id != patient.pk:
-        raise EncounterLocked("The encounter belongs to another patient.", code="encounter_other_patient")
+        raise EncounterLocked(_("The encounter belongs to another patient."), code="encounter_other_patient")
     inspected = inspect_upload(upload, accepted=PHOTO_TYPES, max_bytes=MAX_PHOTO_BYTES)
     key = _store(ClinicalPhoto.BUCKET, inspected.new_object_key("photos"), inspected.data)
     try:
@@ -520,7 +529,7 @@ def file_signed_url(
     key = obj.object_key
     if variant == "thumbnail":
         if not getattr(obj, "thumbnail_object_key", None):
-            raise ThumbnailNotReady("The thumbnail is not ready yet; use the original or retry shortly.")
+            raise ThumbnailNotReady(_("The thumbnail is not ready yet; use the original or retry shortly."))
         key = obj.thumbnail_object_key
     with transaction.atomic():
         audit_record(
@@ -603,12 +612,12 @@ def export_filename(patient: Patient) -> str:
 def photo_comparison(*, before: ClinicalPhoto, after: ClinicalPhoto, actor, request=None) -> dict[str, Any]:
     """Two photos of the same patient and body area side by side, each reached by a signed URL."""
     if before.pk == after.pk:
-        raise PhotoComparisonRefused("Choose two different photos.")
+        raise PhotoComparisonRefused(_("Choose two different photos."))
     if before.patient_id != after.patient_id:
-        raise PhotoComparisonRefused("The two photos belong to different patients.")
+        raise PhotoComparisonRefused(_("The two photos belong to different patients."))
     area = (before.body_area or "").strip().casefold()
     if not area or area != (after.body_area or "").strip().casefold():
-        raise PhotoComparisonRefused("A comparison needs two photos of the same body area.")
+        raise PhotoComparisonRefused(_("A comparison needs two photos of the same body area."))
     if (before.taken_at or before.created_at) > (after.taken_at or after.created_at):
         before, after = after, before
     return {
@@ -634,7 +643,7 @@ def appointment_check_slot(*, practitioner, start: datetime, end: datetime, excl
     """Refuse an end not after the start, or a slot overlapping another live appointment of the
     practitioner (cancelled ones excepted). The caller holds the practitioner's row lock."""
     if start is None or end is None or end <= start:
-        raise AppointmentTimesInvalid("The appointment must end after it starts.", field="scheduled_end")
+        raise AppointmentTimesInvalid(_("The appointment must end after it starts."), field="scheduled_end")
     if practitioner is None:
         return
     clash = (
@@ -651,7 +660,12 @@ def appointment_check_slot(*, practitioner, start: datetime, end: datetime, excl
     if clash is not None:
         clash_start, clash_end = timezone.localtime(clash.scheduled_start), timezone.localtime(clash.scheduled_end)
         raise AppointmentOverlap(
-            f"{practitioner} already has an appointment from {clash_start:%Y-%m-%d %H:%M} to {clash_end:%H:%M}.",
+            _("%(practitioner)s already has an appointment from %(clash_start)s to %(clash_end)s.")
+            % {
+                "practitioner": practitioner,
+                "clash_start": f"{clash_start:%Y-%m-%d %H:%M}",
+                "clash_end": f"{clash_end:%H:%M}",
+            },
             field="scheduled_start",
             extra={
                 "conflicting_appointment": {
@@ -676,7 +690,7 @@ def _lock_appointment(appointment: Appointment, *, check_version: bool = True) -
     if check_version and locked.row_version != appointment.row_version:
         from erp.core.exceptions import ConcurrencyConflict
 
-        raise ConcurrencyConflict("The appointment changed since it was read; reload and retry.")
+        raise ConcurrencyConflict(_("The appointment changed since it was read; reload and retry."))
     return locked
 
 
@@ -710,11 +724,13 @@ def appointment_update(*, appointment: Appointment, data: dict[str, Any], actor,
         if not changed:
             return locked
         if locked.status not in (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED):
-            raise AppointmentLocked(f"A {locked.status} appointment can no longer be changed.")
+            raise AppointmentLocked(
+                _("A %(status)s appointment can no longer be changed.") % {"status": locked.get_status_display()}
+            )
         owned = [name for name in changed if name in CALENDLY_OWNED_FIELDS]
         if locked.source == AppointmentSource.CALENDLY and owned:
             raise AppointmentLocked(
-                f"This appointment comes from Calendly: change {', '.join(owned)} in Calendly.",
+                _("This appointment comes from Calendly: change %(owned)s in Calendly.") % {"owned": ', '.join(owned)},
                 code="appointment_calendly_owned",
                 field=owned[0],
             )
@@ -743,7 +759,8 @@ def _appointment_transition(
         return locked, False
     if locked.status not in APPOINTMENT_TRANSITIONS[target]:
         raise AppointmentTransitionRefused(
-            f"A {locked.status} appointment cannot become {target}.",
+            _("A %(status)s appointment cannot become %(target)s.")
+            % {"status": locked.get_status_display(), "target": dict(AppointmentStatus.choices).get(target, target)},
             extra={"status": locked.status, "target": target},
         )
     locked.status = target
@@ -777,7 +794,7 @@ def appointment_attend(
         if open_encounter and locked.encounter_id is None:
             if locked.patient is None:
                 raise AppointmentTransitionRefused(
-                    "An encounter needs a patient: set the appointment's patient first.",
+                    _("An encounter needs a patient: set the appointment's patient first."),
                     code="appointment_no_patient",
                     field="patient",
                 )
@@ -809,7 +826,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str, actor, request=
     """scheduled or confirmed -> cancelled, with a reason; the slot becomes free."""
     reason = (reason or "").strip()
     if not reason:
-        raise ReasonRequired("Cancelling an appointment needs a reason.", field="reason")
+        raise ReasonRequired(_("Cancelling an appointment needs a reason."), field="reason")
     with transaction.atomic():
         locked, moved = _appointment_transition(appointment, AppointmentStatus.CANCELLED, actor=actor)
         if moved:
@@ -835,7 +852,7 @@ def appointment_mark_no_show(
         if moved:
             if locked.scheduled_start > (now or timezone.now()):
                 raise AppointmentTransitionRefused(
-                    "An appointment can be marked as a no-show only once its start time has passed.",
+                    _("An appointment can be marked as a no-show only once its start time has passed."),
                     code="appointment_not_started",
                 )
             locked.no_show_reason = (reason or "").strip() or None
@@ -849,7 +866,7 @@ def appointment_mark_no_show(
 def appointment_delete(*, appointment: Appointment, actor, request=None) -> None:
     with transaction.atomic():
         if appointment.status in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW):
-            raise AppointmentLocked("An attended or missed appointment is kept for the record.")
+            raise AppointmentLocked(_("An attended or missed appointment is kept for the record."))
         audit_record(actor=actor, action="delete", entity=appointment, request=request)
         appointment.delete(actor=actor)
         appointment_changed(appointment.pk, cancellation_notice=False)

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 import pillow_heif
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from .exceptions import UploadRefused, UploadTooLarge, UploadTypeRefused
@@ -47,14 +48,18 @@ class InspectedFile:
 def read_limited(upload, max_bytes: int) -> bytes:
     """Read at most ``max_bytes``; a bigger file is refused without reading it all."""
     if getattr(upload, "size", None) is not None and upload.size > max_bytes:
-        raise UploadTooLarge(f"The file is larger than {max_bytes // (1024 * 1024)} MB.", field="file")
+        raise UploadTooLarge(
+            _("The file is larger than %(megabytes)s MB.") % {"megabytes": max_bytes // (1024 * 1024)}, field="file"
+        )
     if hasattr(upload, "seek"):
         upload.seek(0)
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise UploadTooLarge(f"The file is larger than {max_bytes // (1024 * 1024)} MB.", field="file")
+        raise UploadTooLarge(
+            _("The file is larger than %(megabytes)s MB.") % {"megabytes": max_bytes // (1024 * 1024)}, field="file"
+        )
     if not data:
-        raise UploadRefused("The file is empty.", field="file")
+        raise UploadRefused(_("The file is empty."), field="file")
     return data
 
 
@@ -62,7 +67,7 @@ def _inspect_image(data: bytes, max_pixels: int) -> tuple[str, int, int] | None:
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
     except Image.DecompressionBombError:
-        raise UploadTooLarge("The image has too many pixels.", field="file")
+        raise UploadTooLarge(_("The image has too many pixels."), field="file")
     except Exception:
         return None
     content_type = _PIL_FORMATS.get(image.format or "")
@@ -71,12 +76,14 @@ def _inspect_image(data: bytes, max_pixels: int) -> tuple[str, int, int] | None:
     width, height = image.size
     if width * height > max_pixels:
         raise UploadTooLarge(
-            f"The image has {width * height:,} pixels; at most {max_pixels:,} are accepted.", field="file"
+            _("The image has %(pixels)s pixels; at most %(max_pixels)s are accepted.")
+            % {"pixels": f"{width * height:,}", "max_pixels": f"{max_pixels:,}"},
+            field="file",
         )
     try:
         image.verify()
     except Exception:
-        raise UploadTypeRefused("The image is damaged or incomplete.", field="file")
+        raise UploadTypeRefused(_("The image is damaged or incomplete."), field="file")
     return content_type, width, height
 
 
@@ -94,7 +101,9 @@ def inspect_upload(upload, *, accepted: tuple[str, ...], max_bytes: int, max_pix
             content_type, width, height = image
     if content_type not in accepted:
         names = ", ".join(EXTENSIONS[t].upper() for t in accepted)
-        raise UploadTypeRefused(f"This kind of file is not accepted here (accepted: {names}).", field="file")
+        raise UploadTypeRefused(
+            _("This kind of file is not accepted here (accepted: %(names)s).") % {"names": names}, field="file"
+        )
     return InspectedFile(
         data=data,
         content_type=content_type,
@@ -113,6 +122,7 @@ def thumbnail_jpeg(data: bytes, size: tuple[int, int], *, max_pixels: int = MAX_
     """
     from PIL import ImageOps
 
+    # A worker's message, kept free of Django (gettext) so the function runs in a bare interpreter.
     if len(data) > MAX_PHOTO_BYTES:
         raise UploadTooLarge("The photo is larger than the upload limit.", field="file")
     try:

@@ -74,7 +74,7 @@ class CappedCountWagtailPaginator(CappedCountPaginator, WagtailPaginator):
 
 class PatientChooserFilterForm(BaseFilterForm):
     q = forms.CharField(
-        label="Search term",
+        label=_("Search term"),
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "Name, e-mail or phone"}),
     )
@@ -129,9 +129,9 @@ class PatientChosenView(PatientChooserPermission, chooser_views.ChosenView):
 class PatientChooserViewSet(ChooserViewSet):
     model = Patient
     icon = "user"
-    choose_one_text = "Choose a patient"
-    choose_another_text = "Choose another patient"
-    edit_item_text = "Edit this patient"
+    choose_one_text = _("Choose a patient")
+    choose_another_text = _("Choose another patient")
+    edit_item_text = _("Edit this patient")
     url_prefix = "clinical/patient-chooser"
     choose_view_class = PatientChooseView
     choose_results_view_class = PatientChooseResultsView
@@ -248,12 +248,12 @@ class PatientViewSet(NoReferenceIndex, ModelViewSet):
     name = "clinical_patient"
     url_prefix = "clinical/patients"
     icon = "user"
-    menu_label = "Patients"
+    menu_label = _("Patients")
     menu_order = 100
     list_display = [
         "__str__",
         "birth_date",
-        Column("phone_e164", label="Phone"),
+        Column("phone_e164", label=_("Phone")),
         "email",
         "city",
         "postal_code",
@@ -333,7 +333,7 @@ class EncounterViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
     name = "clinical_encounter"
     url_prefix = "clinical/encounters"
     icon = "doc-full"
-    menu_label = "Encounters"
+    menu_label = _("Encounters")
     menu_order = 200
     list_display = ["__str__", "patient", "practitioner", "location", "status", "occurred_at"]
     list_filter = ["status", "type", "practitioner", "location"]
@@ -377,7 +377,7 @@ class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
     name = "clinical_guardian"
     url_prefix = "clinical/guardians"
     icon = "group"
-    menu_label = "Guardians"
+    menu_label = _("Guardians")
     menu_order = 300
     list_display = ["full_name", "relationship", "patient", "phone", "email"]
     list_filter = ["relationship"]
@@ -404,7 +404,7 @@ class ReferralSourceViewSet(NoReferenceIndex, ModelViewSet):
     name = "clinical_referralsource"
     url_prefix = "clinical/referral-sources"
     icon = "tag"
-    menu_label = "Referral sources"
+    menu_label = _("Referral sources")
     menu_order = 400
     list_display = ["label", "code", "is_active"]
     list_filter = ["is_active"]
@@ -434,7 +434,7 @@ class AgendaViewSet(ViewSet):
     name = "clinical_agenda"
     url_prefix = "clinical/agenda"
     icon = "date"
-    menu_label = "Agenda"
+    menu_label = _("Agenda")
     menu_order = 50
 
     def get_urlpatterns(self):
@@ -482,7 +482,7 @@ class AppointmentViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
     name = "clinical_appointment"
     url_prefix = "clinical/appointments"
     icon = "time"
-    menu_label = "Appointments"
+    menu_label = _("Appointments")
     menu_order = 60
     list_display = ["scheduled_start", "scheduled_end", "patient", "practitioner", "location", "status", "source"]
     list_filter = ["status", "source", "practitioner", "location"]
@@ -513,7 +513,7 @@ class CalendlyDeliveryViewSet(NoReferenceIndex, ModelViewSet):
     name = "clinical_calendlydelivery"
     url_prefix = "clinical/calendly-deliveries"
     icon = "link-external"
-    menu_label = "Calendly deliveries"
+    menu_label = _("Calendly deliveries")
     menu_order = 500
     list_display = ["received_at", "event_type", "outcome", "appointment", "attempts", "processed_at"]
     list_filter = ["outcome", "event_type"]
@@ -531,7 +531,7 @@ class CalendlyDeliveryViewSet(NoReferenceIndex, ModelViewSet):
 
 
 class ClinicalViewSetGroup(ModelViewSetGroup):
-    menu_label = "Clinical"
+    menu_label = _("Clinical")
     menu_icon = "user"
     menu_order = 200
     items = (

@@ -39,23 +39,29 @@ class AddLineForm(forms.Form):
     product = forms.ModelChoiceField(
         queryset=Product.objects.filter(type=ProductType.PRODUCT, is_active=True), label=_("Product")
     )
-    quantity_ordered = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
-    unit_cost = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"))
+    quantity_ordered = forms.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), label=_("Quantity ordered")
+    )
+    unit_cost = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), label=_("Unit cost"))
 
 
 class ReceiveLineForm(forms.Form):
     line_id = forms.UUIDField(widget=forms.HiddenInput)
-    quantity = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False)
-    lot_code = forms.CharField(max_length=100, required=False)
-    expires_at = forms.DateField(required=False, widget=AdminDateInput)
-    unit_cost = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False)
+    quantity = forms.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False, label=_("Quantity received")
+    )
+    lot_code = forms.CharField(max_length=100, required=False, label=_("Lot code"))
+    expires_at = forms.DateField(required=False, widget=AdminDateInput, label=_("Expires at"))
+    unit_cost = forms.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False, label=_("Unit cost")
+    )
 
 
 ReceiveFormSet = forms.formset_factory(ReceiveLineForm, extra=0)
 
 
 class ReceiveHeaderForm(forms.Form):
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Notes"))
 
 
 def _require(request, *perms: str) -> None:
@@ -265,10 +271,16 @@ class StockAdjustForm(forms.Form):
         max_digits=10,
         decimal_places=2,
         required=False,
+        label=_("Quantity"),
         help_text=_("Breakage / expiry write-off: quantity removed. Other: signed change."),
     )
     counted_quantity = forms.DecimalField(
-        max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False, help_text=_("Count: quantity found.")
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        label=_("Counted quantity"),
+        help_text=_("Count: quantity found."),
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason"))
 

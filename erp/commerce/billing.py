@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from erp.core.models import AppSettings, ClinicLocation
 from erp.ops.audit import audit_record
@@ -116,7 +117,7 @@ def sale_country(sale: Sale) -> str:
 def _check_buyer(patient, name: str | None) -> str | None:
     name = (name or "").strip() or None
     if patient is None and name is None:
-        raise SaleBuyerRequired("Pick a patient or type the buyer's name.", field="sold_to_name")
+        raise SaleBuyerRequired(_("Pick a patient or type the buyer's name."), field="sold_to_name")
     return name
 
 
@@ -153,7 +154,9 @@ SALE_EDITABLE_FIELDS = {"location", "sold_to_patient", "sold_to_name", "referral
 def _lock_draft(sale: Sale) -> Sale:
     locked = Sale.objects.select_for_update().get(pk=sale.pk)
     if locked.status != SaleStatus.DRAFT:
-        raise SaleNotDraft(f"This sale is {locked.get_status_display().lower()}: it can no longer be edited.")
+        raise SaleNotDraft(
+            _("This sale is %(status)s: it can no longer be edited.") % {"status": locked.get_status_display().lower()}
+        )
     return locked
 
 
@@ -162,7 +165,9 @@ def sale_update(*, sale: Sale, changes: dict, actor) -> Sale:
     ``row_version``: a stale copy raises ``stale_version``)."""
     unknown = set(changes) - SALE_EDITABLE_FIELDS
     if unknown:
-        raise SaleNotDraft(f"Not editable: {', '.join(sorted(unknown))}.", code="field_not_editable")
+        raise SaleNotDraft(
+            _("Not editable: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}, code="field_not_editable"
+        )
     with transaction.atomic():
         locked = _lock_draft(sale)
         for field, value in changes.items():
@@ -191,19 +196,21 @@ def sale_line_add(
     product gets a first-expiry-first-out lot proposal at once."""
     quantity = quantize_quantity(quantity)
     if quantity <= 0:
-        raise InvalidQuantity("The quantity must be greater than zero.", field="quantity")
+        raise InvalidQuantity(_("The quantity must be greater than zero."), field="quantity")
     if not product.is_active:
-        raise PaymentInvalid(f"“{product}” is no longer sold.", field="product", code="product_inactive")
+        raise PaymentInvalid(
+            _("“%(product)s” is no longer sold.") % {"product": product}, field="product", code="product_inactive"
+        )
     price = quantize_money(product.unit_price_excl_tax if unit_price_excl_tax is None else unit_price_excl_tax)
     if price != quantize_money(product.unit_price_excl_tax) and not (
         actor is not None and actor.has_perm(PRICE_EDITOR_PERM)
     ):
         raise PriceFromCatalog(
-            "The price comes from the catalog: only those who may change product prices sell at another price.",
+            _("The price comes from the catalog: only those who may change product prices sell at another price."),
             field="unit_price_excl_tax",
         )
     if price < 0:
-        raise InvalidQuantity("A price cannot be negative.", field="unit_price_excl_tax")
+        raise InvalidQuantity(_("A price cannot be negative."), field="unit_price_excl_tax")
     rate = ZERO if product.vat_exempt else product.tax_rate.rate_percent
     totals = line_totals(unit_price_excl_tax=price, quantity=quantity, tax_rate_percent=rate)
     with transaction.atomic():
@@ -239,7 +246,7 @@ def sale_line_update(
         if quantity is not None:
             quantity = quantize_quantity(quantity)
             if quantity <= 0:
-                raise InvalidQuantity("The quantity must be greater than zero.", field="quantity")
+                raise InvalidQuantity(_("The quantity must be greater than zero."), field="quantity")
             totals = line_totals(
                 unit_price_excl_tax=line.unit_price_excl_tax_snapshot,
                 quantity=quantity,
@@ -326,22 +333,34 @@ def sale_line_lots_set(
         sale = _lock_draft(line.sale)
         line = SaleLine.objects.select_for_update().select_related("product").get(pk=line.pk)
         if not line.product.track_lots:
-            raise LotAllocationInvalid(f"“{line.product}” is not tracked by lot.", field="lots")
+            raise LotAllocationInvalid(
+                _("“%(product)s” is not tracked by lot.") % {"product": line.product}, field="lots"
+            )
         seen = set()
         total = ZERO
         for lot, quantity in allocations:
             if lot.product_id != line.product_id:
-                raise LotAllocationInvalid(f"Lot {lot.lot_code} belongs to another product.", field="lots")
+                raise LotAllocationInvalid(
+                    _("Lot %(lot_code)s belongs to another product.") % {"lot_code": lot.lot_code}, field="lots"
+                )
             if lot.pk in seen:
-                raise LotAllocationInvalid(f"Lot {lot.lot_code} is listed twice.", field="lots")
+                raise LotAllocationInvalid(
+                    _("Lot %(lot_code)s is listed twice.") % {"lot_code": lot.lot_code}, field="lots"
+                )
             if lot.is_expired():
-                raise LotExpired(f"Lot {lot.lot_code} has expired: it cannot be sold.", field="lots")
+                raise LotExpired(
+                    _("Lot %(lot_code)s has expired: it cannot be sold.") % {"lot_code": lot.lot_code}, field="lots"
+                )
             if quantize_quantity(quantity) <= 0:
-                raise LotAllocationInvalid("Each lot takes a quantity greater than zero.", field="lots")
+                raise LotAllocationInvalid(_("Each lot takes a quantity greater than zero."), field="lots")
             seen.add(lot.pk)
             total += quantize_quantity(quantity)
         if total != line.quantity:
-            raise LotsDoNotCoverLine(f"The lots add up to {total}, the line sells {line.quantity}.", field="lots")
+            raise LotsDoNotCoverLine(
+                _("The lots add up to %(total)s, the line sells %(quantity)s.")
+                % {"total": total, "quantity": line.quantity},
+                field="lots",
+            )
         SaleLineLot.objects.filter(sale_line=line).delete()
         rows = [
             SaleLineLot.objects.create(sale_line=line, lot=lot, quantity=quantize_quantity(quantity))
@@ -366,7 +385,8 @@ def sale_delete(*, sale: Sale, actor, request=None) -> None:
         locked = Sale.objects.select_for_update().get(pk=sale.pk)
         if locked.status not in (SaleStatus.DRAFT, SaleStatus.CANCELLED):
             raise SaleNotDraft(
-                f"This sale is {locked.get_status_display().lower()}: it is kept for good (refund it instead).",
+                _("This sale is %(status)s: it is kept for good (refund it instead).")
+                % {"status": locked.get_status_display().lower()},
                 code="sale_not_deletable",
             )
         audit_record(actor=actor, action="delete", entity=locked, request=request)
@@ -425,11 +445,12 @@ def _plan_payments(total: Decimal, payments: Sequence[PaymentInput]) -> list[_Pl
         method = methods.get(offered.method)
         if method is None:
             raise PaymentMethodUnavailable(
-                f"Payment method “{offered.method}” is not available.", field=f"payments[{index}].method"
+                _("Payment method “%(method)s” is not available.") % {"method": offered.method},
+                field=f"payments[{index}].method",
             )
         amount = quantize_money(offered.amount)
         if amount <= 0:
-            raise PaymentInvalid("A payment is greater than zero.", field=f"payments[{index}].amount")
+            raise PaymentInvalid(_("A payment is greater than zero."), field=f"payments[{index}].amount")
         planned.append(
             _PlannedPayment(
                 method=method,
@@ -443,7 +464,8 @@ def _plan_payments(total: Decimal, payments: Sequence[PaymentInput]) -> list[_Pl
     offered_total = sum((p.gross for p in planned), ZERO)
     if offered_total < total:
         raise PaymentsInsufficient(
-            f"The payments ({offered_total}) do not cover the total ({total}).",
+            _("The payments (%(offered_total)s) do not cover the total (%(total)s).")
+            % {"offered_total": offered_total, "total": total},
             field="payments",
             extra={"total": str(total), "offered": str(offered_total)},
         )
@@ -451,8 +473,8 @@ def _plan_payments(total: Decimal, payments: Sequence[PaymentInput]) -> list[_Pl
     non_cash = sum((p.gross for p in planned if p.method.code != PaymentMethodCode.CASH), ZERO)
     if change and non_cash > total:
         raise ChangeNotAllowed(
-            "Only cash may exceed what is due: card, transfer and other payments must not add up to more "
-            "than the total.",
+            _("Only cash may exceed what is due: card, transfer and other payments must not add up to more "
+            "than the total."),
             field="payments",
         )
     # The change comes out of the cash payments, the last one first.
@@ -482,7 +504,8 @@ def _payments_create(*, sale: Sale, planned: Sequence[_PlannedPayment], paid_at,
             rule = rules[provider]
             if rule is None:
                 raise CardFeeRuleMissing(
-                    f"No {provider} card fee rule is in force for {country} on {timezone.localdate(paid_at)}.",
+                    _("No %(provider)s card fee rule is in force for %(country)s on %(date)s.")
+                    % {"provider": provider, "country": country, "date": timezone.localdate(paid_at)},
                     field="payments",
                 )
             fee_percent = rule.fee_percent
@@ -523,8 +546,15 @@ def _sale_out_moves(sale: Sale, lines: Sequence[SaleLine]) -> list[StockMoveInpu
             covered = sum((a.quantity for a in allocations), ZERO)
             if covered != line.quantity:
                 raise LotsDoNotCoverLine(
-                    f"The lots of “{line.description_snapshot}” cover {covered} of {line.quantity}: "
-                    "pick lots for the rest (or there is not enough stock).",
+                    _(
+                        "The lots of “%(product)s” cover %(covered)s of %(quantity)s: "
+                        "pick lots for the rest (or there is not enough stock)."
+                    )
+                    % {
+                        "product": line.description_snapshot,
+                        "covered": covered,
+                        "quantity": line.quantity,
+                    },
                     field="lots",
                     extra={"line": str(line.pk)},
                 )
@@ -670,10 +700,12 @@ def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor, request=Non
             Sale.objects.select_for_update(of=("self",)).select_related("location", "sold_to_patient").get(pk=sale.pk)
         )
         if sale.status != SaleStatus.DRAFT:
-            raise SaleNotDraft(f"This sale is {sale.get_status_display().lower()}: it cannot be paid.")
+            raise SaleNotDraft(
+                _("This sale is %(status)s: it cannot be paid.") % {"status": sale.get_status_display().lower()}
+            )
         lines = _sale_lines_with_lots(sale)
         if not lines:
-            raise SaleEmpty("Add at least one line before taking payment.")
+            raise SaleEmpty(_("Add at least one line before taking payment."))
         country = sale_country(sale)
         seller = seller_for_issuing(country=country)
         planned = _plan_payments(sale.total_incl_tax, payments)
@@ -1007,14 +1039,17 @@ def sale_refund(
     (default: every product line not used on the patient)."""
     reason = (reason or "").strip()
     if not reason:
-        raise PaymentInvalid("Say why the sale is refunded.", field="reason", code="refund_reason_required")
+        raise PaymentInvalid(_("Say why the sale is refunded."), field="reason", code="refund_reason_required")
     with transaction.atomic():
         # The sale's lock serialises every credit of its lines: what is left is read under it.
         sale = (
             Sale.objects.select_for_update(of=("self",)).select_related("location", "sold_to_patient").get(pk=sale.pk)
         )
         if sale.status != SaleStatus.PAID:
-            raise SaleNotPaid(f"Only a paid sale can be refunded (this one is {sale.get_status_display().lower()}).")
+            raise SaleNotPaid(
+                _("Only a paid sale can be refunded (this one is %(status)s).")
+                % {"status": sale.get_status_display().lower()}
+            )
         country = sale_country(sale)
         seller = seller_for_issuing(country=country)
         invoice = Invoice.objects.get(sale=sale)

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from erp.ops.audit import audit_record
 
@@ -119,28 +120,28 @@ def fec_period(*, year: int | str | None = None, date_from=None, date_to=None) -
     """The period of an export: a calendar year (the clinic's fiscal year), or a date range."""
     if year not in (None, ""):
         if date_from or date_to:
-            raise FecPeriodInvalid("Give a year or a date range, not both.", field="year")
+            raise FecPeriodInvalid(_("Give a year or a date range, not both."), field="year")
         try:
             year = int(year)
         except (TypeError, ValueError) as exc:
-            raise FecPeriodInvalid("The year is a number such as 2026.", field="year") from exc
+            raise FecPeriodInvalid(_("The year is a number such as 2026."), field="year") from exc
         if not 2000 <= year <= 9999:
-            raise FecPeriodInvalid("The year is between 2000 and 9999.", field="year")
+            raise FecPeriodInvalid(_("The year is between 2000 and 9999."), field="year")
         return FecPeriod(date(year, 1, 1), date(year, 12, 31))
     if not date_from or not date_to:
-        raise FecPeriodInvalid("Give a year, or both dates of the range.", field="from" if not date_from else "to")
+        raise FecPeriodInvalid(_("Give a year, or both dates of the range."), field="from" if not date_from else "to")
     parsed = []
     for name, value in (("from", date_from), ("to", date_to)):
         if isinstance(value, str):
             try:
                 value = date.fromisoformat(value)
             except ValueError as exc:
-                raise FecPeriodInvalid(f"`{name}` is a date (YYYY-MM-DD).", field=name) from exc
+                raise FecPeriodInvalid(_("`%(name)s` is a date (YYYY-MM-DD).") % {"name": name}, field=name) from exc
         parsed.append(value)
     if parsed[0] > parsed[1]:
-        raise FecPeriodInvalid("The range starts after it ends.", field="from")
+        raise FecPeriodInvalid(_("The range starts after it ends."), field="from")
     if (parsed[1] - parsed[0]).days > 731:
-        raise FecPeriodInvalid("A range covers two years at most.", field="to")
+        raise FecPeriodInvalid(_("A range covers two years at most."), field="to")
     return FecPeriod(parsed[0], parsed[1])
 
 
@@ -344,7 +345,8 @@ def fec_check(period: FecPeriod) -> None:
     ]
     if foreign:
         raise FecForeignCurrency(
-            f"Documents in another currency than the euro cannot go in a FEC: {', '.join(foreign[:10])}.",
+            _("Documents in another currency than the euro cannot go in a FEC: %(foreign)s.")
+            % {"foreign": ", ".join(foreign[:10])},
             extra={"documents": foreign[:50]},
         )
 

@@ -52,15 +52,19 @@ class SaleCreateForm(forms.Form):
 
 class AddLineForm(forms.Form):
     product = forms.ModelChoiceField(queryset=Product.objects.filter(is_active=True), label=_("Product or service"))
-    quantity = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"), initial=1)
+    quantity = forms.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), initial=1, label=_("Quantity")
+    )
     consumed_on_patient = forms.BooleanField(required=False, label=_("Used on the patient (not returnable)"))
 
 
 class PaymentRowForm(forms.Form):
     method = forms.ModelChoiceField(
-        queryset=PaymentMethod.objects.filter(is_active=True), to_field_name="code", required=False
+        queryset=PaymentMethod.objects.filter(is_active=True), to_field_name="code", required=False, label=_("Method")
     )
-    amount = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False)
+    amount = forms.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False, label=_("Amount")
+    )
     provider_reference = forms.CharField(max_length=255, required=False, label=_("Terminal reference"))
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from erp.core.models import ClinicLocation
 from erp.ops.audit import audit_record
@@ -113,15 +114,21 @@ def stock_balances_lock(keys: Sequence[BalanceKey]) -> dict[BalanceKey, StockBal
 
 def _validate_move(move: StockMoveInput) -> None:
     if move.product.type != ProductType.PRODUCT:
-        raise ProductNotStockable(f"“{move.product}” is a service: it has no stock.", field="product")
+        raise ProductNotStockable(
+            _("“%(product)s” is a service: it has no stock.") % {"product": move.product}, field="product"
+        )
     if move.lot is not None and move.lot.product_id != move.product.pk:
-        raise LotProductMismatch(f"Lot {move.lot.lot_code} belongs to another product.", field="lot")
+        raise LotProductMismatch(
+            _("Lot %(lot_code)s belongs to another product.") % {"lot_code": move.lot.lot_code}, field="lot"
+        )
     if move.product.track_lots and move.lot is None:
-        raise LotCodeRequired(f"“{move.product}” is tracked by lot: name the lot.", field="lot")
+        raise LotCodeRequired(
+            _("“%(product)s” is tracked by lot: name the lot.") % {"product": move.product}, field="lot"
+        )
     if move.move_type == StockMoveType.OUT and move.lot is not None and move.lot.is_expired():
         raise LotExpired(
-            f"Lot {move.lot.lot_code} of “{move.product}” expired on {move.lot.expires_at:%Y-%m-%d}: "
-            "it cannot be sold; write it off instead.",
+            _("Lot %(lot_code)s of “%(product)s” expired on %(expires_at)s: it cannot be sold; write it off instead.")
+            % {"lot_code": move.lot.lot_code, "product": move.product, "expires_at": f"{move.lot.expires_at:%Y-%m-%d}"},
             field="lot",
         )
     quantity = move.quantity
@@ -131,11 +138,15 @@ def _validate_move(move: StockMoveInput) -> None:
         StockMoveType.ADJUSTMENT: quantity != 0,
     }.get(move.move_type)
     if not valid_sign:
-        raise StockMoveInvalid(f"A {move.move_type} move cannot have quantity {quantity}.", field="quantity")
+        raise StockMoveInvalid(
+            _("A %(move_type)s move cannot have quantity %(quantity)s.")
+            % {"move_type": move.move_type, "quantity": quantity},
+            field="quantity",
+        )
     if move.move_type == StockMoveType.IN and move.unit_cost is None:
-        raise StockMoveInvalid("An incoming move carries its unit cost.", field="unit_cost")
+        raise StockMoveInvalid(_("An incoming move carries its unit cost."), field="unit_cost")
     if move.move_type == StockMoveType.ADJUSTMENT and not ((move.reason or "").strip() and move.adjustment_kind):
-        raise StockMoveInvalid("An adjustment states its kind and its reason.", field="reason")
+        raise StockMoveInvalid(_("An adjustment states its kind and its reason."), field="reason")
 
 
 def stock_moves_record(*, moves: Sequence[StockMoveInput], actor, savepoint: bool = True) -> list[StockMove]:
@@ -161,7 +172,8 @@ def stock_moves_record(*, moves: Sequence[StockMoveInput], actor, savepoint: boo
                 lot = next((m.lot for m in moves if m.key == key), None)
                 where = f" (lot {lot.lot_code})" if lot else ""
                 raise StockInsufficient(
-                    f"Not enough “{product}”{where} in stock: {balance.quantity} available, {-delta} requested.",
+                    _("Not enough “%(product)s”%(where)s in stock: %(quantity)s available, %(requested)s requested.")
+                    % {"product": product, "where": where, "quantity": balance.quantity, "requested": -delta},
                     field="quantity",
                     extra={"available": str(balance.quantity), "product": str(product.pk)},
                 )
@@ -222,37 +234,43 @@ def stock_adjust(
     expiry write-off needs an expired lot. ``other``: ``quantity`` is the signed change.
     """
     if kind not in AdjustmentKind.values:
-        raise AdjustmentInvalid(f"Unknown adjustment kind “{kind}”.", field="kind")
+        raise AdjustmentInvalid(_("Unknown adjustment kind “%(kind)s”.") % {"kind": kind}, field="kind")
     reason = (reason or "").strip()
     if not reason:
-        raise AdjustmentInvalid("Say why the stock is adjusted.", field="reason", code="adjustment_reason_required")
+        raise AdjustmentInvalid(_("Say why the stock is adjusted."), field="reason", code="adjustment_reason_required")
     if product.type != ProductType.PRODUCT:
-        raise ProductNotStockable(f"“{product}” is a service: it has no stock.", field="product")
+        raise ProductNotStockable(
+            _("“%(product)s” is a service: it has no stock.") % {"product": product}, field="product"
+        )
     if product.track_lots and lot is None:
-        raise LotCodeRequired(f"“{product}” is tracked by lot: name the lot to adjust.", field="lot")
+        raise LotCodeRequired(
+            _("“%(product)s” is tracked by lot: name the lot to adjust.") % {"product": product}, field="lot"
+        )
     if lot is not None and lot.product_id != product.pk:
-        raise LotProductMismatch(f"Lot {lot.lot_code} belongs to another product.", field="lot")
+        raise LotProductMismatch(
+            _("Lot %(lot_code)s belongs to another product.") % {"lot_code": lot.lot_code}, field="lot"
+        )
 
     with transaction.atomic():
         key: BalanceKey = (product.pk, lot.pk if lot else None, location.pk if location else None)
         balance = stock_balances_lock([key])[key]
         if kind == AdjustmentKind.COUNT:
             if counted_quantity is None or counted_quantity < 0:
-                raise AdjustmentInvalid("A count needs the counted quantity (0 or more).", field="counted_quantity")
+                raise AdjustmentInvalid(_("A count needs the counted quantity (0 or more)."), field="counted_quantity")
             delta = quantize_quantity(counted_quantity) - balance.quantity
         else:
             if quantity is None or quantize_quantity(quantity) == 0:
-                raise AdjustmentInvalid("Give the quantity adjusted (not zero).", field="quantity")
+                raise AdjustmentInvalid(_("Give the quantity adjusted (not zero)."), field="quantity")
             quantity = quantize_quantity(quantity)
             if kind in (AdjustmentKind.BREAKAGE, AdjustmentKind.EXPIRY_WRITE_OFF):
                 if quantity < 0:
-                    raise AdjustmentInvalid("Give the quantity removed as a positive number.", field="quantity")
+                    raise AdjustmentInvalid(_("Give the quantity removed as a positive number."), field="quantity")
                 delta = -quantity
             else:
                 delta = quantity
             if kind == AdjustmentKind.EXPIRY_WRITE_OFF and (lot is None or not lot.is_expired()):
                 raise AdjustmentInvalid(
-                    "An expiry write-off is for a lot whose expiry date has passed.",
+                    _("An expiry write-off is for a lot whose expiry date has passed."),
                     field="lot",
                     code="lot_not_expired",
                 )
@@ -322,11 +340,15 @@ def purchase_order_update(*, purchase_order: PurchaseOrder, changes: dict[str, A
     """Change the header of a draft order; once ordered it is frozen."""
     unknown = set(changes) - PO_EDITABLE_FIELDS
     if unknown:
-        raise PurchaseOrderNotEditable(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+        raise PurchaseOrderNotEditable(
+            _("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         order = _lock_order(purchase_order)
         if order.status != PurchaseOrderStatus.DRAFT:
-            raise PurchaseOrderNotEditable(f"Only a draft order can be changed; this one is {order.status}.")
+            raise PurchaseOrderNotEditable(
+                _("Only a draft order can be changed; this one is %(status)s.") % {"status": order.get_status_display()}
+            )
         changed = sorted(name for name, value in changes.items() if getattr(order, name) != value)
         for name, value in changes.items():
             setattr(order, name, value)
@@ -341,15 +363,20 @@ def purchase_order_line_add(
 ) -> PurchaseOrderLine:
     """Add a product to a draft order; the product's tax rate is copied onto the line."""
     if product.type != ProductType.PRODUCT:
-        raise ProductNotStockable(f"“{product}” is a service: it cannot be purchased into stock.", field="product")
+        raise ProductNotStockable(
+            _("“%(product)s” is a service: it cannot be purchased into stock.") % {"product": product}, field="product"
+        )
     if quantity_ordered is None or quantity_ordered <= 0:
-        raise InvalidQuantity("The quantity ordered must be more than zero.", field="quantity_ordered")
+        raise InvalidQuantity(_("The quantity ordered must be more than zero."), field="quantity_ordered")
     if unit_cost is None or unit_cost < 0:
-        raise InvalidQuantity("The unit cost cannot be negative.", field="unit_cost", code="invalid_unit_cost")
+        raise InvalidQuantity(_("The unit cost cannot be negative."), field="unit_cost", code="invalid_unit_cost")
     with transaction.atomic():
         order = _lock_order(purchase_order)
         if order.status != PurchaseOrderStatus.DRAFT:
-            raise PurchaseOrderNotEditable(f"Lines can only be added to a draft order; this one is {order.status}.")
+            raise PurchaseOrderNotEditable(
+                _("Lines can only be added to a draft order; this one is %(status)s.")
+                % {"status": order.get_status_display()}
+            )
         line = PurchaseOrderLine(
             purchase_order=order,
             product=product,
@@ -368,7 +395,10 @@ def purchase_order_line_remove(*, line: PurchaseOrderLine, actor) -> None:
     with transaction.atomic():
         order = _lock_order(line.purchase_order)
         if order.status != PurchaseOrderStatus.DRAFT:
-            raise PurchaseOrderNotEditable(f"Lines can only be removed from a draft order; this one is {order.status}.")
+            raise PurchaseOrderNotEditable(
+                _("Lines can only be removed from a draft order; this one is %(status)s.")
+                % {"status": order.get_status_display()}
+            )
         audit_record(actor=actor, action="delete", entity=line, metadata={"purchase_order": str(order.pk)})
         line.delete()
 
@@ -380,9 +410,11 @@ def purchase_order_order(*, purchase_order: PurchaseOrder, actor) -> PurchaseOrd
         if order.status == PurchaseOrderStatus.ORDERED:
             return order
         if order.status != PurchaseOrderStatus.DRAFT:
-            raise PurchaseOrderTransitionRefused(f"A {order.status} order cannot be ordered.")
+            raise PurchaseOrderTransitionRefused(
+                _("A %(status)s order cannot be ordered.") % {"status": order.get_status_display()}
+            )
         if not order.lines.exists():
-            raise PurchaseOrderEmpty("Add at least one line before ordering.")
+            raise PurchaseOrderEmpty(_("Add at least one line before ordering."))
         order.status = PurchaseOrderStatus.ORDERED
         order.ordered_at = timezone.now()
         order.save(update_fields=["status", "ordered_at", "updated_at"])
@@ -398,7 +430,8 @@ def purchase_order_cancel(*, purchase_order: PurchaseOrder, actor) -> PurchaseOr
             return order
         if order.status not in (PurchaseOrderStatus.DRAFT, PurchaseOrderStatus.ORDERED):
             raise PurchaseOrderTransitionRefused(
-                f"A {order.status} order cannot be cancelled: goods were already received against it."
+                _("A %(status)s order cannot be cancelled: goods were already received against it.")
+                % {"status": order.get_status_display()}
             )
         order.status = PurchaseOrderStatus.CANCELLED
         order.save(update_fields=["status", "updated_at"])
@@ -438,8 +471,13 @@ def inventory_lot_for_receipt(*, product: Product, lot_code: str, expires_at: da
             lot.save(update_fields=["expires_at", "updated_at"])
         elif lot.expires_at != expires_at:
             raise LotExpiryMismatch(
-                f"Lot {lot_code} of “{product}” is known to expire on {lot.expires_at:%Y-%m-%d}, "
-                f"not {expires_at:%Y-%m-%d}.",
+                _("Lot %(lot_code)s of “%(product)s” is known to expire on %(expires_at)s, not %(given_expiry)s.")
+                % {
+                    "lot_code": lot_code,
+                    "product": product,
+                    "expires_at": f"{lot.expires_at:%Y-%m-%d}",
+                    "given_expiry": f"{expires_at:%Y-%m-%d}",
+                },
                 field="expires_at",
             )
     return lot
@@ -496,12 +534,13 @@ def goods_receipt_receive(
     """Receive goods against an order in one transaction: the receipt, its lines, their lots and
     ``in`` moves, the lines' received quantities and the order's status, or nothing at all."""
     if not lines:
-        raise ReceiptLineInvalid("A receipt needs at least one line.", field="lines")
+        raise ReceiptLineInvalid(_("A receipt needs at least one line."), field="lines")
     with transaction.atomic():
         order = _lock_order(purchase_order)
         if order.status not in (PurchaseOrderStatus.ORDERED, PurchaseOrderStatus.PARTIALLY_RECEIVED):
             raise PurchaseOrderNotReceivable(
-                f"Goods can only be received against an ordered order, not a {order.status} one."
+                _("Goods can only be received against an ordered order, not a %(status)s one.")
+                % {"status": order.get_status_display()}
             )
         order_lines = {
             line.pk: line
@@ -515,30 +554,42 @@ def goods_receipt_receive(
         for index, item in enumerate(lines):
             order_line = order_lines.get(item.line_id)
             if order_line is None:
-                raise ReceiptLineInvalid(f"Line {index + 1} is not a line of this order.", field="lines")
+                raise ReceiptLineInvalid(
+                    _("Line %(number)s is not a line of this order.") % {"number": index + 1}, field="lines"
+                )
             if item.quantity is None or quantize_quantity(item.quantity) <= 0:
                 raise ReceiptLineInvalid(
-                    f"Line {index + 1}: the quantity received must be more than zero.", field="lines"
+                    _("Line %(number)s: the quantity received must be more than zero.") % {"number": index + 1},
+                    field="lines",
                 )
             product = order_line.product
             if product.track_lots and not (item.lot_code or "").strip():
                 raise LotCodeRequired(
-                    f"Line {index + 1}: “{product}” is tracked by lot; give the lot code.", field="lot_code"
+                    _("Line %(number)s: “%(product)s” is tracked by lot; give the lot code.")
+                    % {"number": index + 1, "product": product},
+                    field="lot_code",
                 )
             if product.track_expiry and item.expires_at is None:
                 raise ExpiryRequired(
-                    f"Line {index + 1}: “{product}” tracks expiry; give the expiry date.", field="expires_at"
+                    _("Line %(number)s: “%(product)s” tracks expiry; give the expiry date.")
+                    % {"number": index + 1, "product": product},
+                    field="expires_at",
                 )
             if item.unit_cost is not None and item.unit_cost < 0:
-                raise ReceiptLineInvalid(f"Line {index + 1}: the unit cost cannot be negative.", field="unit_cost")
+                raise ReceiptLineInvalid(
+                    _("Line %(number)s: the unit cost cannot be negative.") % {"number": index + 1}, field="unit_cost"
+                )
             requested[order_line.pk] += quantize_quantity(item.quantity)
         for line_id, quantity in requested.items():
             order_line = order_lines[line_id]
             remaining = order_line.quantity_remaining
             if quantity > remaining:
                 raise OverReceipt(
-                    f"Only {remaining} of “{order_line.product}” remain to be received on this order; "
-                    f"{quantity} is too many.",
+                    _(
+                        "Only %(remaining)s of “%(product)s” remain to be received on this order; "
+                        "%(quantity)s is too many."
+                    )
+                    % {"remaining": remaining, "product": order_line.product, "quantity": quantity},
                     field="lines",
                     extra={"purchase_order_line": str(line_id), "quantity_remaining": str(remaining)},
                 )

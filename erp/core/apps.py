@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "erp.core"
     label = "core"
-    verbose_name = "Core"
+    verbose_name = _("Core")
 
     def ready(self):
         from . import db, signals  # noqa: F401

@@ -17,6 +17,7 @@ pack (``erp.social.images``).
 import io
 
 import pillow_heif
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, ImageSequence, JpegImagePlugin
 
 pillow_heif.register_heif_opener()
@@ -71,11 +72,11 @@ def strip_metadata(data: bytes) -> bytes:
         source = Image.open(io.BytesIO(data))
         source.load()
     except Exception as exc:  # Pillow raises many kinds for a file it cannot read
-        raise ImageUnreadable("The file is not an image that can be read.") from exc
+        raise ImageUnreadable(_("The file is not an image that can be read.")) from exc
     with source:
         output_format = OUTPUT_FORMAT.get(source.format or "")
         if output_format is None:
-            raise ImageUnreadable(f"Images of format {source.format} are not accepted.")
+            raise ImageUnreadable(_("Images of format %(format)s are not accepted.") % {"format": source.format})
         if not carries_metadata(source):
             return data
         out = io.BytesIO()

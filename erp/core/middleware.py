@@ -147,10 +147,10 @@ class DependencyErrorsMiddleware:
         if not request.path_info.startswith("/admin/"):
             return None
         if isinstance(exception, (BotoCoreError, ClientError, StorageUnavailable)):
-            message = "The file store is not answering; nothing was saved. Try again in a moment."
+            message = _("The file store is not answering; nothing was saved. Try again in a moment.")
             code = "storage_unavailable"
         elif isinstance(exception, (OperationalError, InterfaceError)):
-            message = "The database is not answering; nothing was saved. Try again in a moment."
+            message = _("The database is not answering; nothing was saved. Try again in a moment.")
             code = "database_unavailable"
         else:
             return None
@@ -200,7 +200,7 @@ class AccessMatrixMiddleware:
         if _is_admin_path(request.path_info) and access.user_roles(user) == access.PORTAL_ONLY:
             # A distributor who signs in at the admin (or follows an old link) works in its portal.
             return redirect("distribution_portal:home")
-        raise PermissionDenied(f"Your role may not open {view_name or 'this page'}.")
+        raise PermissionDenied(_("Your role may not open %(view_name)s.") % {"view_name": view_name or 'this page'})
 
 
 def _is_admin_path(path: str) -> bool:

@@ -18,15 +18,15 @@ from .exceptions import ConcurrencyConflict
 
 
 class UUIDModel(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("id"))
 
     class Meta:
         abstract = True
 
 
 class TimestampedModel(models.Model):
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         abstract = True
@@ -48,6 +48,7 @@ class CreatedByModel(models.Model):
         related_name="+",
         db_column="created_by_user_id",
         editable=False,
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -73,8 +74,8 @@ class SoftDeleteManager(models.Manager.from_queryset(SoftDeleteQuerySet)):
 class SoftDeleteModel(models.Model):
     """Critical records are never removed: ``delete()`` marks them, with who did it."""
 
-    is_deleted = models.BooleanField(default=False, editable=False)
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_deleted = models.BooleanField(default=False, editable=False, verbose_name=_("is deleted"))
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("deleted at"))
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -83,6 +84,7 @@ class SoftDeleteModel(models.Model):
         related_name="+",
         db_column="deleted_by_user_id",
         editable=False,
+        verbose_name=_("deleted by"),
     )
 
     objects = SoftDeleteManager()
@@ -108,7 +110,7 @@ class SoftDeleteModel(models.Model):
 class VersionedModel(models.Model):
     """Optimistic concurrency: every save increments ``row_version``; a stale copy cannot win."""
 
-    row_version = models.PositiveIntegerField(default=1, editable=False)
+    row_version = models.PositiveIntegerField(default=1, editable=False, verbose_name=_("row version"))
 
     class Meta:
         abstract = True
@@ -125,7 +127,8 @@ class VersionedModel(models.Model):
             )
             if not bumped:
                 raise ConcurrencyConflict(
-                    f"{self._meta.verbose_name} was changed by someone else (version {expected} is stale).",
+                    _("%(verbose_name)s was changed by someone else (version %(expected)s is stale).")
+                    % {"verbose_name": self._meta.verbose_name, "expected": expected},
                     code="stale_version",
                 )
             self.row_version = expected + 1
@@ -148,7 +151,8 @@ class VersionedModel(models.Model):
         )
         if not bumped:
             raise ConcurrencyConflict(
-                f"{self._meta.verbose_name} was changed by someone else (version {expected} is stale).",
+                _("%(verbose_name)s was changed by someone else (version %(expected)s is stale).")
+                % {"verbose_name": self._meta.verbose_name, "expected": expected},
                 code="stale_version",
             )
         for name, value in values.items():
@@ -192,10 +196,12 @@ class User(UUIDModel, TimestampedModel, AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email"), max_length=255, unique=True)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    email_confirmed = models.BooleanField(default=False)
-    is_active = models.BooleanField(default=True)
+    email_confirmed = models.BooleanField(default=False, verbose_name=_("email confirmed"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
     is_staff = models.BooleanField(
-        default=False, help_text=_("Technical flag kept for Django tools; access comes from roles.")
+        default=False,
+        help_text=_("Technical flag kept for Django tools; access comes from roles."),
+        verbose_name=_("is staff"),
     )
 
     objects = UserManager()
@@ -245,13 +251,17 @@ class User(UUIDModel, TimestampedModel, AbstractBaseUser, PermissionsMixin):
 
 
 class Practitioner(BaseModel):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practitioner")
-    display_name = models.CharField(max_length=200)
-    specialty = models.CharField(max_length=200, default="Dermatology")
-    is_active = models.BooleanField(default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practitioner", verbose_name=_("user")
+    )
+    display_name = models.CharField(max_length=200, verbose_name=_("display name"))
+    specialty = models.CharField(max_length=200, default="Dermatology", verbose_name=_("specialty"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
 
     class Meta:
         ordering = ["display_name"]
+        verbose_name = _("practitioner")
+        verbose_name_plural = _("practitioners")
 
     def __str__(self) -> str:
         return self.display_name
@@ -276,15 +286,22 @@ def all_language_codes() -> list[str]:
 class AppSettings(BaseModel, VersionedModel):
     """The clinic-wide settings: one row, enforced by the database."""
 
-    singleton = models.BooleanField(default=True, editable=False, unique=True)
-    default_country_code = models.CharField(max_length=2, default="FR")
-    default_currency = models.CharField(max_length=3, default="EUR")
-    default_language = models.CharField(max_length=2, choices=LanguageChoices.choices, default=LanguageChoices.FR)
-    enabled_languages = models.JSONField(default=all_language_codes)
-    timezone = models.CharField(max_length=64, default="Europe/Paris")
+    singleton = models.BooleanField(default=True, editable=False, unique=True, verbose_name=_("singleton"))
+    default_country_code = models.CharField(max_length=2, default="FR", verbose_name=_("default country code"))
+    default_currency = models.CharField(max_length=3, default="EUR", verbose_name=_("default currency"))
+    default_language = models.CharField(
+        max_length=2, choices=LanguageChoices.choices, default=LanguageChoices.FR, verbose_name=_("default language")
+    )
+    enabled_languages = models.JSONField(default=all_language_codes, verbose_name=_("enabled languages"))
+    timezone = models.CharField(max_length=64, default="Europe/Paris", verbose_name=_("timezone"))
     # Where bookings that name no site (e.g. from Calendly) take place.
     default_location = models.ForeignKey(
-        "core.ClinicLocation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.ClinicLocation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("default location"),
     )
 
     class Meta:
@@ -293,7 +310,7 @@ class AppSettings(BaseModel, VersionedModel):
         constraints = [models.CheckConstraint(condition=models.Q(singleton=True), name="core_appsettings_single_row")]
 
     def __str__(self) -> str:
-        return "App settings"
+        return str(_("App settings"))
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -329,17 +346,18 @@ def settings_read_once():
 
 
 class ClinicLocation(BaseModel, VersionedModel):
-    name = models.CharField(max_length=200)
-    address_line1 = models.CharField(max_length=255, blank=True, null=True)
-    city = models.CharField(max_length=120, blank=True, null=True)
-    postal_code = models.CharField(max_length=20, blank=True, null=True)
-    country_code = models.CharField(max_length=2, blank=True, null=True)
-    timezone = models.CharField(max_length=64, default="Europe/Paris")
-    is_active = models.BooleanField(default=True)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    address_line1 = models.CharField(max_length=255, blank=True, null=True, verbose_name=_("address line1"))
+    city = models.CharField(max_length=120, blank=True, null=True, verbose_name=_("city"))
+    postal_code = models.CharField(max_length=20, blank=True, null=True, verbose_name=_("postal code"))
+    country_code = models.CharField(max_length=2, blank=True, null=True, verbose_name=_("country code"))
+    timezone = models.CharField(max_length=64, default="Europe/Paris", verbose_name=_("timezone"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("clinic location")
+        verbose_name_plural = _("clinic locations")
 
     def __str__(self) -> str:
         return self.name
@@ -348,7 +366,7 @@ class ClinicLocation(BaseModel, VersionedModel):
 class UserSession(AbstractBaseSession):
     """A signed-in session, with its user: disabling the user deletes their rows (see sessions.py)."""
 
-    user_id = models.UUIDField(null=True, blank=True, db_index=True)
+    user_id = models.UUIDField(null=True, blank=True, db_index=True, verbose_name=_("user id"))
 
     class Meta:
         db_table = "core_user_session"

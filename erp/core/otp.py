@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -113,14 +114,14 @@ def api_login_check(request, user, code: str | None) -> None:
     if device is None:
         if otp_required(user):
             raise Forbidden(
-                "This account must set up two-factor authentication in the admin first.",
+                _("This account must set up two-factor authentication in the admin first."),
                 code="otp_enrolment_required",
             )
         return
     if not code:
-        raise AuthenticationRequired("A two-factor code is required (otp_token).", code="otp_required")
+        raise AuthenticationRequired(_("A two-factor code is required (otp_token)."), code="otp_required")
     if not code_check(request, user, device, code):
-        raise AuthenticationRequired("The two-factor code is not valid.", code="otp_invalid")
+        raise AuthenticationRequired(_("The two-factor code is not valid."), code="otp_invalid")
 
 
 def qr_svg(device: TOTPDevice) -> str:

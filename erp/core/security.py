@@ -17,6 +17,7 @@ from django.db.models import Max, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 from ipware import get_client_ip
 
@@ -25,7 +26,7 @@ LOGIN_AT = "_auth_login_at"
 SEEN_AT = "_auth_seen_at"
 
 LOCKOUT_CODE = "locked_out"
-LOCKOUT_MESSAGE = "Too many failed sign-in attempts. Try again later."
+LOCKOUT_MESSAGE = _("Too many failed sign-in attempts. Try again later.")
 
 
 class CSPMiddleware(BaseCSPMiddleware):

@@ -6,6 +6,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from erp.ops.audit import audit_record
@@ -27,10 +28,13 @@ def user_email_confirmation_send(*, user: User, base_url: str | None = None) -> 
     link = base + reverse("confirm-email", args=[email_confirmation_token(user)])
     hours = settings.EMAIL_CONFIRMATION_MAX_AGE // 3600
     send_mail(
-        subject="Confirm your e-mail address",
+        subject=_("Confirm your e-mail address"),
         message=(
-            f"Hello {user.get_short_name()},\n\nPlease confirm your e-mail address by opening this link "
-            f"within {hours} hours:\n\n{link}\n\nIf you did not expect this message, ignore it."
+            _(
+                "Hello %(name)s,\n\nPlease confirm your e-mail address by opening this link "
+                "within %(hours)s hours:\n\n%(link)s\n\nIf you did not expect this message, ignore it."
+            )
+            % {"name": user.get_short_name(), "hours": hours, "link": link}
         ),
         from_email=None,
         recipient_list=[user.email],
@@ -43,13 +47,13 @@ def user_email_confirm(*, token: str, request=None) -> User:
     try:
         data = signing.loads(token, salt=_CONFIRM_SALT, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE)
     except signing.SignatureExpired:
-        raise InvalidInput("This confirmation link has expired; ask for a new one.", code="confirmation_expired")
+        raise InvalidInput(_("This confirmation link has expired; ask for a new one."), code="confirmation_expired")
     except signing.BadSignature:
-        raise InvalidInput("This confirmation link is not valid.", code="confirmation_invalid")
+        raise InvalidInput(_("This confirmation link is not valid."), code="confirmation_invalid")
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=data.get("u"), is_active=True).first()
         if user is None or user.email != data.get("e"):
-            raise InvalidInput("This confirmation link is not valid.", code="confirmation_invalid")
+            raise InvalidInput(_("This confirmation link is not valid."), code="confirmation_invalid")
         if not user.email_confirmed:
             user.email_confirmed = True
             user.save(update_fields=["email_confirmed", "updated_at"])

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from storages.backends.s3 import S3Storage
 
 from .exceptions import StorageUnavailable
@@ -114,7 +115,7 @@ def storage_save(bucket_name: str, key: str, data: bytes) -> str:
     except STORAGE_ERRORS as exc:
         logger.warning("bucket %s refused %s: %s", bucket_name, key, exc)
         raise StorageUnavailable(
-            "The file store is not answering; nothing was saved. Try again in a moment.", field="file"
+            _("The file store is not answering; nothing was saved. Try again in a moment."), field="file"
         ) from exc
 
 

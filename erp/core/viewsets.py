@@ -1,5 +1,6 @@
 """Wagtail admin screens of the core app: clinic sites, practitioners, clinic-wide settings."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -25,7 +26,7 @@ class ClinicLocationViewSet(AuditedModelViewSet):
     model = ClinicLocation
     url_prefix = "clinic/locations"
     icon = "site"
-    menu_label = "Locations"
+    menu_label = _("Locations")
     list_display = ["name", "city", "postal_code", "country_code", "is_active"]
     list_filter = ["is_active", "country_code"]
     search_fields = ["name", "city"]
@@ -38,7 +39,7 @@ class PractitionerViewSet(AuditedModelViewSet):
     model = Practitioner
     url_prefix = "clinic/practitioners"
     icon = "user"
-    menu_label = "Practitioners"
+    menu_label = _("Practitioners")
     list_display = ["display_name", "specialty", "user", "is_active"]
     list_filter = ["is_active", "specialty"]
     search_fields = ["display_name", "user__email"]
@@ -51,7 +52,7 @@ class AppSettingsViewSet(AuditedModelViewSet):
     model = AppSettings
     url_prefix = "clinic/settings"
     icon = "cogs"
-    menu_label = "Clinic settings"
+    menu_label = _("Clinic settings")
     list_display = ["default_country_code", "default_currency", "default_language", "timezone", "updated_at"]
     form_fields = [
         "default_country_code", "default_currency", "default_language", "enabled_languages", "timezone",
@@ -61,7 +62,7 @@ class AppSettingsViewSet(AuditedModelViewSet):
 
 
 class CoreViewSetGroup(ModelViewSetGroup):
-    menu_label = "Clinic"
+    menu_label = _("Clinic")
     menu_icon = "home"
     menu_order = 900
     items = (ClinicLocationViewSet, PractitionerViewSet, AppSettingsViewSet)

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DistributionConfig(AppConfig):
     name = "erp.distribution"
     label = "distribution"
-    verbose_name = "Distribution"
+    verbose_name = _("Distribution")

@@ -55,7 +55,11 @@ class Distributor(AddressFields, BaseModel):
     contact_email = models.EmailField(_("contact e-mail"), max_length=255, blank=True, default="")
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True, default="")
     points_of_sale = models.ManyToManyField(
-        "PointOfSale", through="PointOfSaleDistributor", related_name="distributors", blank=True
+        "PointOfSale",
+        through="PointOfSaleDistributor",
+        related_name="distributors",
+        blank=True,
+        verbose_name=_("points of sale"),
     )
 
     class Meta:
@@ -88,12 +92,17 @@ class PointOfSale(AddressFields, BaseModel):
 class PointOfSaleDistributor(models.Model):
     """The many-to-many link: a distributor serves a point of sale."""
 
-    point_of_sale = models.ForeignKey(PointOfSale, on_delete=models.CASCADE, related_name="+")
-    distributor = models.ForeignKey(Distributor, on_delete=models.CASCADE, related_name="+")
+    point_of_sale = models.ForeignKey(
+        PointOfSale, on_delete=models.CASCADE, related_name="+", verbose_name=_("point of sale")
+    )
+    distributor = models.ForeignKey(
+        Distributor, on_delete=models.CASCADE, related_name="+", verbose_name=_("distributor")
+    )
 
     class Meta:
         db_table = "point_of_sale_distributors"
         verbose_name = _("point of sale served")
+        verbose_name_plural = _("points of sale served")
         constraints = [
             models.UniqueConstraint(fields=["point_of_sale", "distributor"], name="distribution_pos_distributor_unique")
         ]
@@ -106,9 +115,14 @@ class DistributorMember(BaseModel):
     """A user who acts for one distributor: everything it sees is scoped to that distributor."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="distributor_membership"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="distributor_membership",
+        verbose_name=_("user"),
     )
-    distributor = models.ForeignKey(Distributor, on_delete=models.RESTRICT, related_name="members")
+    distributor = models.ForeignKey(
+        Distributor, on_delete=models.RESTRICT, related_name="members", verbose_name=_("distributor")
+    )
 
     class Meta:
         ordering = ["distributor__name"]
@@ -150,20 +164,28 @@ TIMESTAMP_OF: dict[str, str] = {
 class Order(BaseModel):
     """An order of a distributor for one of its points of sale, delivered to a frozen address."""
 
-    distributor = models.ForeignKey(Distributor, on_delete=models.RESTRICT, related_name="orders")
-    point_of_sale = models.ForeignKey(PointOfSale, on_delete=models.RESTRICT, related_name="orders")
+    distributor = models.ForeignKey(
+        Distributor, on_delete=models.RESTRICT, related_name="orders", verbose_name=_("distributor")
+    )
+    point_of_sale = models.ForeignKey(
+        PointOfSale, on_delete=models.RESTRICT, related_name="orders", verbose_name=_("point of sale")
+    )
     delivery_address_street = models.CharField(_("delivery street"), max_length=200)
     delivery_address_city = models.CharField(_("delivery city"), max_length=100)
     delivery_address_postal_code = models.CharField(_("delivery postal code"), max_length=20, blank=True, default="")
-    status = models.CharField(max_length=50, choices=OrderStatus.choices, default=OrderStatus.CREATED)
-    price_amount = amount_field(default=0)
-    price_currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
-    created_on_utc = models.DateTimeField(default=timezone.now)
-    confirmed_on_utc = models.DateTimeField(null=True, blank=True)
-    rejected_on_utc = models.DateTimeField(null=True, blank=True)
-    delivery_on_utc = models.DateTimeField(null=True, blank=True)
-    canceled_on_utc = models.DateTimeField(null=True, blank=True)
-    delivered_on_utc = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=50, choices=OrderStatus.choices, default=OrderStatus.CREATED, verbose_name=_("status")
+    )
+    price_amount = amount_field(default=0, verbose_name=_("price amount"))
+    price_currency = models.CharField(
+        max_length=3, choices=Currency.choices, default=Currency.EUR, verbose_name=_("price currency")
+    )
+    created_on_utc = models.DateTimeField(default=timezone.now, verbose_name=_("created on utc"))
+    confirmed_on_utc = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed on utc"))
+    rejected_on_utc = models.DateTimeField(null=True, blank=True, verbose_name=_("rejected on utc"))
+    delivery_on_utc = models.DateTimeField(null=True, blank=True, verbose_name=_("delivery on utc"))
+    canceled_on_utc = models.DateTimeField(null=True, blank=True, verbose_name=_("canceled on utc"))
+    delivered_on_utc = models.DateTimeField(null=True, blank=True, verbose_name=_("delivered on utc"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -172,11 +194,12 @@ class Order(BaseModel):
         related_name="+",
         db_column="created_by_user_id",
         editable=False,
+        verbose_name=_("created by"),
     )
 
     class Meta:
         ordering = ["-created_on_utc"]
-        verbose_name = _("order")
+        verbose_name = pgettext_lazy("distribution", "order")
         verbose_name_plural = _("orders")
         permissions = [
             ("read_orders", "Can read orders"),
@@ -223,12 +246,14 @@ class Order(BaseModel):
 class OrderLine(BaseModel):
     """A product, its quantity and the subtotal frozen when the line was added."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey("commerce.Product", on_delete=models.RESTRICT, related_name="distribution_lines")
-    quantity_value = models.IntegerField()
-    quantity_unit = models.CharField(max_length=50)
-    sub_total_amount = amount_field()
-    sub_total_currency = models.CharField(max_length=3, choices=Currency.choices)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
+    product = models.ForeignKey(
+        "commerce.Product", on_delete=models.RESTRICT, related_name="distribution_lines", verbose_name=_("product")
+    )
+    quantity_value = models.IntegerField(verbose_name=_("quantity value"))
+    quantity_unit = models.CharField(max_length=50, verbose_name=_("quantity unit"))
+    sub_total_amount = amount_field(verbose_name=_("sub total amount"))
+    sub_total_currency = models.CharField(max_length=3, choices=Currency.choices, verbose_name=_("sub total currency"))
 
     class Meta:
         ordering = ["created_at"]

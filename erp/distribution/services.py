@@ -286,7 +286,11 @@ def _transition(order: Order, target: str, *, actor) -> Order:
         allowed = order.allowed_transitions
         raise OrderTransitionNotAllowed(
             _("An order %(status)s cannot become %(target)s; allowed: %(allowed)s.")
-            % {"status": order.status, "target": target, "allowed": ", ".join(allowed) or _("none")},
+            % {
+                "status": order.get_status_display(),
+                "target": dict(OrderStatus.choices).get(target, target),
+                "allowed": ", ".join(allowed) or _("none"),
+            },
             extra={"status": order.status, "allowed": allowed},
         )
     previous = order.status

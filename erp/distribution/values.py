@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from .exceptions import CurrencyMismatch, InvalidValue
 
 CURRENCIES = ("USD", "EUR", "UYU")
@@ -22,14 +24,16 @@ class Money:
         try:
             amount = Decimal(str(self.amount)) if not isinstance(self.amount, Decimal) else self.amount
         except ArithmeticError as exc:
-            raise InvalidValue("Amount is not a number.", code="money_invalid", field="amount") from exc
+            raise InvalidValue(_("Amount is not a number."), code="money_invalid", field="amount") from exc
         if not amount.is_finite():
-            raise InvalidValue("Amount is not a number.", code="money_invalid", field="amount")
+            raise InvalidValue(_("Amount is not a number."), code="money_invalid", field="amount")
         if amount < 0:
-            raise InvalidValue("Amount cannot be negative.", code="money_negative", field="amount")
+            raise InvalidValue(_("Amount cannot be negative."), code="money_negative", field="amount")
         if self.currency not in CURRENCIES:
             raise InvalidValue(
-                f"Currency must be one of {', '.join(CURRENCIES)}.", code="currency_invalid", field="currency"
+                _("Currency must be one of %(currencies)s.") % {"currencies": ", ".join(CURRENCIES)},
+                code="currency_invalid",
+                field="currency",
             )
         object.__setattr__(self, "amount", amount.quantize(CENT, rounding=ROUND_HALF_UP))
 
@@ -42,7 +46,8 @@ class Money:
             return NotImplemented
         if other.currency != self.currency:
             raise CurrencyMismatch(
-                f"Cannot add money with different currencies ({self.currency} and {other.currency}).",
+                _("Cannot add money with different currencies (%(currency)s and %(currency2)s).")
+                % {"currency": self.currency, "currency2": other.currency},
             )
         return Money(self.amount + other.amount, self.currency)
 
@@ -65,9 +70,9 @@ class Address:
         street = (self.street or "").strip()
         city = (self.city or "").strip()
         if not street:
-            raise InvalidValue("Street cannot be empty.", code="address_street_required", field="street")
+            raise InvalidValue(_("Street cannot be empty."), code="address_street_required", field="street")
         if not city:
-            raise InvalidValue("City cannot be empty.", code="address_city_required", field="city")
+            raise InvalidValue(_("City cannot be empty."), code="address_city_required", field="city")
         object.__setattr__(self, "street", street)
         object.__setattr__(self, "city", city)
         object.__setattr__(self, "postal_code", (self.postal_code or "").strip())
@@ -85,12 +90,12 @@ class Quantity:
 
     def __post_init__(self):
         if isinstance(self.value, bool) or not isinstance(self.value, int):
-            raise InvalidValue("Quantity must be a whole number.", code="quantity_invalid", field="quantity_value")
+            raise InvalidValue(_("Quantity must be a whole number."), code="quantity_invalid", field="quantity_value")
         if self.value <= 0:
-            raise InvalidValue("Quantity must be positive.", code="quantity_not_positive", field="quantity_value")
+            raise InvalidValue(_("Quantity must be positive."), code="quantity_not_positive", field="quantity_value")
         unit = (self.unit or "").strip()
         if not unit:
-            raise InvalidValue("Unit cannot be empty.", code="quantity_unit_required", field="quantity_unit")
+            raise InvalidValue(_("Unit cannot be empty."), code="quantity_unit_required", field="quantity_unit")
         object.__setattr__(self, "unit", unit)
 
     def __str__(self) -> str:

@@ -36,8 +36,8 @@ class AuditLog(AppendOnlyModel):
     append_only_error = AuditLogImmutable
     append_only_message = "The audit log is append-only."
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("id"))
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False, verbose_name=_("sequence"))
     # Users are deactivated, never deleted: deleting one named here is refused (PROTECT), so the
     # trail is never rewritten by a cascade. No index of its own: ops_audit_actor_idx leads with it.
     actor = models.ForeignKey(
@@ -49,20 +49,21 @@ class AuditLog(AppendOnlyModel):
         db_column="actor_user_id",
         db_index=False,
         editable=False,
+        verbose_name=_("actor"),
     )
-    action = models.CharField(max_length=10, choices=AuditAction.choices, editable=False)
-    entity_type = models.CharField(max_length=100, editable=False)
-    entity_id = models.UUIDField(editable=False)
+    action = models.CharField(max_length=10, choices=AuditAction.choices, editable=False, verbose_name=_("action"))
+    entity_type = models.CharField(max_length=100, editable=False, verbose_name=_("entity type"))
+    entity_id = models.UUIDField(editable=False, verbose_name=_("entity id"))
     # The patient the entry is about (the patient, or their encounter, photo, sale, ...).
-    patient_id = models.UUIDField(null=True, blank=True, editable=False)
-    timestamp = models.DateTimeField(default=timezone.now, editable=False)
-    ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
-    user_agent = models.CharField(max_length=500, blank=True, default="", editable=False)
-    metadata_json = models.JSONField(null=True, blank=True, editable=False)
-    prev_hash = models.CharField(max_length=64, editable=False)
+    patient_id = models.UUIDField(null=True, blank=True, editable=False, verbose_name=_("patient id"))
+    timestamp = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("timestamp"))
+    ip = models.GenericIPAddressField(null=True, blank=True, editable=False, verbose_name=_("ip"))
+    user_agent = models.CharField(max_length=500, blank=True, default="", editable=False, verbose_name=_("user agent"))
+    metadata_json = models.JSONField(null=True, blank=True, editable=False, verbose_name=_("metadata json"))
+    prev_hash = models.CharField(max_length=64, editable=False, verbose_name=_("prev hash"))
     # Not indexed: nothing looks an entry up by its hash, and every index costs each append (the
     # chain's order and uniqueness are ``sequence``'s; verification recomputes the hashes).
-    hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False, verbose_name=_("hash"))
 
     class Meta:
         ordering = ["-sequence"]
@@ -90,20 +91,22 @@ class AuditLog(AppendOnlyModel):
 
 
 class FailedTask(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    task_id = models.CharField(max_length=64, unique=True)
-    task_name = models.CharField(max_length=200)
-    args_json = models.JSONField(default=list)
-    kwargs_json = models.JSONField(default=dict)
-    error = models.TextField()
-    traceback = models.TextField(blank=True)
-    attempts = models.PositiveIntegerField()
-    failed_at = models.DateTimeField(default=timezone.now)
-    retried_at = models.DateTimeField(null=True, blank=True)
-    retried_as_task_id = models.CharField(max_length=64, blank=True)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("id"))
+    task_id = models.CharField(max_length=64, unique=True, verbose_name=_("task id"))
+    task_name = models.CharField(max_length=200, verbose_name=_("task name"))
+    args_json = models.JSONField(default=list, verbose_name=_("args json"))
+    kwargs_json = models.JSONField(default=dict, verbose_name=_("kwargs json"))
+    error = models.TextField(verbose_name=_("error"))
+    traceback = models.TextField(blank=True, verbose_name=_("traceback"))
+    attempts = models.PositiveIntegerField(verbose_name=_("attempts"))
+    failed_at = models.DateTimeField(default=timezone.now, verbose_name=_("failed at"))
+    retried_at = models.DateTimeField(null=True, blank=True, verbose_name=_("retried at"))
+    retried_as_task_id = models.CharField(max_length=64, blank=True, verbose_name=_("retried as task id"))
 
     class Meta:
         ordering = ["-failed_at"]
+        verbose_name = _("failed task")
+        verbose_name_plural = _("failed tasks")
         indexes = [models.Index(fields=["retried_at", "failed_at"], name="ops_failedtask_open_idx")]
 
     def __str__(self) -> str:

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SocialConfig(AppConfig):
     name = "erp.social"
     label = "social"
-    verbose_name = "Social"
+    verbose_name = _("Social")
 
     def ready(self):
         from . import signals  # noqa: F401 - connects the consent revocation receiver

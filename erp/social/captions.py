@@ -17,6 +17,8 @@ Limits: 2,200 characters, 30 hashtags, 20 mentions.
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .exceptions import CaptionRefused
 
 MAX_CHARACTERS = 2200
@@ -37,11 +39,13 @@ class CaptionCounts:
     def problems(self) -> list[str]:
         found = []
         if self.characters > MAX_CHARACTERS:
-            found.append(f"{self.characters} characters (at most {MAX_CHARACTERS})")
+            found.append(
+                _("%(count)s characters (at most %(limit)s)") % {"count": self.characters, "limit": MAX_CHARACTERS}
+            )
         if self.hashtags > MAX_HASHTAGS:
-            found.append(f"{self.hashtags} hashtags (at most {MAX_HASHTAGS})")
+            found.append(_("%(count)s hashtags (at most %(limit)s)") % {"count": self.hashtags, "limit": MAX_HASHTAGS})
         if self.mentions > MAX_MENTIONS:
-            found.append(f"{self.mentions} mentions (at most {MAX_MENTIONS})")
+            found.append(_("%(count)s mentions (at most %(limit)s)") % {"count": self.mentions, "limit": MAX_MENTIONS})
         return found
 
     def as_dict(self) -> dict:
@@ -65,7 +69,8 @@ def normalize_hashtags(value: str | None) -> str | None:
     for word in words:
         if not re.fullmatch(r"\w+", word):
             raise CaptionRefused(
-                f"“{word}” is not a hashtag: use letters, digits and underscores only.", field="hashtags"
+                _("“%(word)s” is not a hashtag: use letters, digits and underscores only.") % {"word": word},
+                field="hashtags",
             )
     return " ".join(f"#{w}" for w in words) or None
 
@@ -92,7 +97,7 @@ def check_caption(caption: str | None, hashtags: str | None) -> CaptionCounts:
     counts = count_caption(compose_caption(caption, hashtags))
     if counts.problems:
         raise CaptionRefused(
-            "The caption is over Instagram's limits: " + "; ".join(counts.problems) + ".",
+            _("The caption is over Instagram's limits: %(problems)s.") % {"problems": "; ".join(counts.problems)},
             field="caption",
             extra={"counts": counts.as_dict()},
         )

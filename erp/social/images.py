@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from erp.core.image_metadata import upright
@@ -41,14 +42,17 @@ class PreparedImage:
 def read_upload(upload) -> bytes:
     """The upload's bytes, refusing more than 8 MB without reading them all."""
     if getattr(upload, "size", None) is not None and upload.size > MAX_BYTES:
-        raise AssetRefused(f"The file is {upload.size:,} bytes; Instagram accepts at most 8 MB.", field="file")
+        raise AssetRefused(
+            _("The file is %(size)s bytes; Instagram accepts at most 8 MB.") % {"size": f"{upload.size:,}"},
+            field="file",
+        )
     if hasattr(upload, "seek"):
         upload.seek(0)
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise AssetRefused("The file is larger than 8 MB; Instagram accepts at most 8 MB.", field="file")
+        raise AssetRefused(_("The file is larger than 8 MB; Instagram accepts at most 8 MB."), field="file")
     if not data:
-        raise AssetRefused("The file is empty.", field="file", code="asset_empty")
+        raise AssetRefused(_("The file is empty."), field="file", code="asset_empty")
     return data
 
 
@@ -56,15 +60,16 @@ def check_dimensions(width: int, height: int) -> None:
     """Width 320-1440 px and aspect ratio between 4:5 and 1.91:1, both ends included."""
     if not MIN_WIDTH <= width <= MAX_WIDTH:
         raise AssetRefused(
-            f"The image is {width} px wide; Instagram needs {MIN_WIDTH} to {MAX_WIDTH} px.",
+            _("The image is %(width)s px wide; Instagram needs %(min_width)s to %(max_width)s px.")
+            % {"width": width, "min_width": MIN_WIDTH, "max_width": MAX_WIDTH},
             field="file",
             code="asset_width",
         )
     ratio = Fraction(width, height)
     if not MIN_ASPECT <= ratio <= MAX_ASPECT:
         raise AssetRefused(
-            f"The aspect ratio {width}x{height} ({float(ratio):.3f}:1) is outside Instagram's "
-            f"4:5 (0.8:1) to 1.91:1.",
+            _("The aspect ratio %(width)sx%(height)s (%(ratio)s:1) is outside Instagram's 4:5 (0.8:1) to 1.91:1.")
+            % {"width": width, "height": height, "ratio": f"{float(ratio):.3f}"},
             field="file",
             code="asset_aspect_ratio",
         )
@@ -73,16 +78,16 @@ def check_dimensions(width: int, height: int) -> None:
 def prepare_image(data: bytes) -> PreparedImage:
     """Check ``data`` against the limits and return it as a metadata-free JPEG."""
     if len(data) > MAX_BYTES:
-        raise AssetRefused("The file is larger than 8 MB; Instagram accepts at most 8 MB.", field="file")
+        raise AssetRefused(_("The file is larger than 8 MB; Instagram accepts at most 8 MB."), field="file")
     try:
         image = Image.open(io.BytesIO(data))
         if image.width * image.height > MAX_PIXELS:
-            raise AssetRefused("The image has too many pixels.", field="file")
+            raise AssetRefused(_("The image has too many pixels."), field="file")
         image.load()
     except AssetRefused:
         raise
     except Exception:
-        raise AssetRefused("The file is not an image that can be read.", field="file", code="asset_not_image")
+        raise AssetRefused(_("The file is not an image that can be read."), field="file", code="asset_not_image")
     image = upright(image)
     check_dimensions(image.width, image.height)
     # The profile describes RGB pixels only; a CMYK or grey one would miscolour the RGB JPEG.
@@ -100,5 +105,5 @@ def prepare_image(data: bytes) -> PreparedImage:
     clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, icc_profile=icc_profile)
     result = out.getvalue()
     if len(result) > MAX_BYTES:
-        raise AssetRefused("The converted JPEG is larger than 8 MB.", field="file")
+        raise AssetRefused(_("The converted JPEG is larger than 8 MB."), field="file")
     return PreparedImage(data=result, width=clean.width, height=clean.height)

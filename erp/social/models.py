@@ -25,17 +25,23 @@ class SocialAccountStatus(models.TextChoices):
 class SocialAccount(BaseModel):
     """The clinic's Instagram account. No token is stored in this version (manual publishing)."""
 
-    provider = models.CharField(max_length=20, choices=SocialProvider.choices, default=SocialProvider.INSTAGRAM_META)
-    display_name = models.CharField(max_length=200, null=True, blank=True)
-    status = models.CharField(
-        max_length=20, choices=SocialAccountStatus.choices, default=SocialAccountStatus.DISCONNECTED
+    provider = models.CharField(
+        max_length=20, choices=SocialProvider.choices, default=SocialProvider.INSTAGRAM_META, verbose_name=_("provider")
     )
-    token_encrypted = models.TextField(null=True, blank=True, editable=False)
-    token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    display_name = models.CharField(max_length=200, null=True, blank=True, verbose_name=_("display name"))
+    status = models.CharField(
+        max_length=20,
+        choices=SocialAccountStatus.choices,
+        default=SocialAccountStatus.DISCONNECTED,
+        verbose_name=_("status"),
+    )
+    token_encrypted = models.TextField(null=True, blank=True, editable=False, verbose_name=_("token encrypted"))
+    token_expires_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("token expires at"))
 
     class Meta:
         ordering = ["provider", "display_name"]
         verbose_name = _("social account")
+        verbose_name_plural = _("social accounts")
 
     def __str__(self) -> str:
         return f"{self.display_name or self.get_provider_display()} ({self.get_status_display()})"
@@ -46,13 +52,13 @@ class SocialMediaAsset(BaseModel, CreatedByModel):
 
     BUCKET = "marketing"
 
-    storage_bucket = models.CharField(max_length=20, default=BUCKET, editable=False)
-    object_key = models.CharField(max_length=255, unique=True, editable=False)
-    content_type = models.CharField(max_length=100, editable=False)
-    size_bytes = models.PositiveBigIntegerField(editable=False)
-    width = models.PositiveIntegerField(editable=False)
-    height = models.PositiveIntegerField(editable=False)
-    title = models.CharField(max_length=200, null=True, blank=True)
+    storage_bucket = models.CharField(max_length=20, default=BUCKET, editable=False, verbose_name=_("storage bucket"))
+    object_key = models.CharField(max_length=255, unique=True, editable=False, verbose_name=_("object key"))
+    content_type = models.CharField(max_length=100, editable=False, verbose_name=_("content type"))
+    size_bytes = models.PositiveBigIntegerField(editable=False, verbose_name=_("size bytes"))
+    width = models.PositiveIntegerField(editable=False, verbose_name=_("width"))
+    height = models.PositiveIntegerField(editable=False, verbose_name=_("height"))
+    title = models.CharField(max_length=200, null=True, blank=True, verbose_name=_("title"))
     source_photo = models.ForeignKey(
         "clinical.ClinicalPhoto",
         null=True,
@@ -61,17 +67,29 @@ class SocialMediaAsset(BaseModel, CreatedByModel):
         related_name="+",
         editable=False,
         help_text=_("The clinical photo this image was copied from (with the patient's consent)."),
+        verbose_name=_("source photo"),
     )
     source_consent = models.ForeignKey(
-        "clinical.Consent", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        "clinical.Consent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("source consent"),
     )
     takedown_requested_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text=_("Set when the patient revoked the marketing consent.")
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the patient revoked the marketing consent."),
+        verbose_name=_("takedown requested at"),
     )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("social media asset")
+        verbose_name_plural = _("social media assets")
         indexes = [models.Index(fields=["source_photo"], name="social_asset_source_photo_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(storage_bucket="marketing"), name="social_asset_bucket_fixed"),
@@ -100,27 +118,45 @@ class SocialPostStatus(models.TextChoices):
 class SocialPost(BaseModel, CreatedByModel):
     """A post written for Instagram and published by hand from its Manual Publish Pack."""
 
-    language = models.CharField(max_length=2, choices=LanguageChoices.choices, default=LanguageChoices.FR)
-    caption = models.TextField(blank=True, default="")
+    language = models.CharField(
+        max_length=2, choices=LanguageChoices.choices, default=LanguageChoices.FR, verbose_name=_("language")
+    )
+    caption = models.TextField(blank=True, default="", verbose_name=_("caption"))
     hashtags = models.TextField(
-        null=True, blank=True, help_text=_("Appended after the caption, e.g. “#skincare #dermatology”.")
+        null=True,
+        blank=True,
+        help_text=_("Appended after the caption, e.g. “#skincare #dermatology”."),
+        verbose_name=_("hashtags"),
     )
     status = models.CharField(
-        max_length=20, choices=SocialPostStatus.choices, default=SocialPostStatus.DRAFT, editable=False
+        max_length=20,
+        choices=SocialPostStatus.choices,
+        default=SocialPostStatus.DRAFT,
+        editable=False,
+        verbose_name=_("status"),
     )
-    scheduled_at = models.DateTimeField(null=True, blank=True)
-    published_external_id = models.CharField(max_length=200, null=True, blank=True, editable=False)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    error_log = models.TextField(null=True, blank=True, editable=False)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    scheduled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("scheduled at"))
+    published_external_id = models.CharField(
+        max_length=200, null=True, blank=True, editable=False, verbose_name=_("published external id")
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("published at"))
+    error_log = models.TextField(null=True, blank=True, editable=False, verbose_name=_("error log"))
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("reminder sent at"))
     takedown_requested_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text=_("Set when an image's patient revoked the consent.")
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when an image's patient revoked the consent."),
+        verbose_name=_("takedown requested at"),
     )
-    assets = models.ManyToManyField(SocialMediaAsset, through="SocialPostAsset", related_name="posts")
+    assets = models.ManyToManyField(
+        SocialMediaAsset, through="SocialPostAsset", related_name="posts", verbose_name=_("assets")
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("social post")
+        verbose_name_plural = _("social posts")
         indexes = [models.Index(fields=["status", "scheduled_at"], name="social_post_due_idx")]
         constraints = [
             models.CheckConstraint(
@@ -150,13 +186,16 @@ class SocialPost(BaseModel, CreatedByModel):
 class SocialPostAsset(BaseModel):
     """One image of a post's carousel; ``order_index`` starts at 0 and is unique per post."""
 
-    post = models.ForeignKey(SocialPost, on_delete=models.CASCADE, related_name="post_assets")
-    asset = models.ForeignKey(SocialMediaAsset, on_delete=models.PROTECT, related_name="post_assets")
-    order_index = models.PositiveSmallIntegerField()
+    post = models.ForeignKey(SocialPost, on_delete=models.CASCADE, related_name="post_assets", verbose_name=_("post"))
+    asset = models.ForeignKey(
+        SocialMediaAsset, on_delete=models.PROTECT, related_name="post_assets", verbose_name=_("asset")
+    )
+    order_index = models.PositiveSmallIntegerField(verbose_name=_("order index"))
 
     class Meta:
         ordering = ["post", "order_index"]
         verbose_name = _("social post asset")
+        verbose_name_plural = _("social post assets")
         constraints = [
             models.UniqueConstraint(fields=["post", "asset"], name="social_post_asset_unique"),
             models.UniqueConstraint(fields=["post", "order_index"], name="social_post_asset_order_unique"),

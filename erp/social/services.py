@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from storages.backends.s3 import S3Storage
 
 from erp.clinical.models import ClinicalPhoto, Consent, ConsentStatus, ConsentType, Patient
@@ -128,7 +129,7 @@ def asset_copy_from_clinical_photo(
         consent = consent_current(patient)[ConsentType.MARKETING_PHOTOS]
         if consent is None or consent.status != ConsentStatus.GRANTED:
             raise MarketingConsentMissing(
-                "The patient has not granted the marketing_photos consent: this photo cannot be used for marketing."
+                _("The patient has not granted the marketing_photos consent: this photo cannot be used for marketing.")
             )
     photo = ClinicalPhoto.objects.get(pk=photo.pk)
     with bucket(ClinicalPhoto.BUCKET).open(photo.object_key, "rb") as handle:
@@ -139,7 +140,7 @@ def asset_copy_from_clinical_photo(
         Patient.objects.select_for_update().get(pk=patient.pk)
         current = consent_current(patient)[ConsentType.MARKETING_PHOTOS]
         if current is None or current.pk != consent.pk:
-            raise MarketingConsentMissing("The marketing_photos consent changed during the copy; try again.")
+            raise MarketingConsentMissing(_("The marketing_photos consent changed during the copy; try again."))
         return _create_asset(
             prepared=prepared,
             actor=actor,
@@ -161,7 +162,7 @@ def asset_delete(*, asset: SocialMediaAsset, actor, request=None) -> None:
     with transaction.atomic():
         asset = SocialMediaAsset.objects.select_for_update().get(pk=asset.pk)
         if asset.post_assets.exists():
-            raise AssetInUse("The image is used by a post: remove it from the post first.")
+            raise AssetInUse(_("The image is used by a post: remove it from the post first."))
         audit_record(actor=actor, action="delete", entity=asset, request=request)
         key = asset.object_key
         asset.delete()
@@ -240,7 +241,7 @@ def post_update(*, post: SocialPost, data: dict[str, Any], actor, request=None) 
     with transaction.atomic():
         post = _lock_post(post)
         if post.status == S.PUBLISHED:
-            raise PostLocked("A published post is no longer edited.")
+            raise PostLocked(_("A published post is no longer edited."))
         changed = []
         for name in EDITABLE_FIELDS:
             if name not in data:
@@ -263,7 +264,7 @@ def post_delete(*, post: SocialPost, actor, request=None) -> None:
     with transaction.atomic():
         post = _lock_post(post)
         if post.status == S.PUBLISHED:
-            raise PostLocked("A published post is kept as the record of what went online.")
+            raise PostLocked(_("A published post is kept as the record of what went online."))
         audit_record(actor=actor, action="delete", entity=post, request=request)
         post.delete()
 
@@ -273,25 +274,30 @@ def post_set_assets(*, post: SocialPost, assets: list[SocialMediaAsset], actor, 
     and reorders in one step. At most 10 images, each once, none flagged for takedown."""
     if len(assets) > MAX_CAROUSEL:
         raise CarouselRefused(
-            f"A carousel holds at most {MAX_CAROUSEL} images ({len(assets)} given).", field="asset_ids"
+            _("A carousel holds at most %(max_carousel)s images (%(given)s given).")
+            % {"max_carousel": MAX_CAROUSEL, "given": len(assets)},
+            field="asset_ids",
         )
     ids = [asset.pk for asset in assets]
     if len(set(ids)) != len(ids):
-        raise CarouselRefused("An image appears twice in the carousel.", field="asset_ids")
+        raise CarouselRefused(_("An image appears twice in the carousel."), field="asset_ids")
     with transaction.atomic():
         post = _lock_post(post)
         if post.status == S.PUBLISHED:
-            raise PostLocked("A published post is no longer edited.")
+            raise PostLocked(_("A published post is no longer edited."))
         if not ids and post.status in (S.READY, S.SCHEDULED, S.MANUAL_ONLY):
             raise CarouselRefused(
-                f"A {post.status} post keeps at least one image; move it back to draft to empty it.",
+                _("A %(status)s post keeps at least one image; move it back to draft to empty it.")
+                % {"status": post.get_status_display()},
                 field="asset_ids",
             )
         locked = {a.pk: a for a in SocialMediaAsset.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
         for asset_id in ids:
             if locked[asset_id].takedown_requested_at is not None:
                 raise AssetTakenDown(
-                    f"The image {asset_id} was withdrawn (consent revoked) and cannot be used.", field="asset_ids"
+                    _("The image %(asset_id)s was withdrawn (consent revoked) and cannot be used.")
+                    % {"asset_id": asset_id},
+                    field="asset_ids",
                 )
         links = {link.asset_id: link for link in post.post_assets.select_for_update().order_by("pk")}
         before = [link.asset_id for link in sorted(links.values(), key=lambda link: link.order_index)]
@@ -325,16 +331,16 @@ def post_set_assets(*, post: SocialPost, assets: list[SocialMediaAsset], actor, 
 def _require_future(when: datetime | None) -> None:
     if when is None or when <= timezone.now():
         raise PostTransitionRefused(
-            "A scheduled post needs a scheduled_at in the future.", field="scheduled_at", code="scheduled_at_past"
+            _("A scheduled post needs a scheduled_at in the future."), field="scheduled_at", code="scheduled_at_past"
         )
 
 
 def _check_publishable(post: SocialPost) -> None:
     links = list(post.post_assets.select_related("asset"))
     if not links:
-        raise PostTransitionRefused("The post has no image: add at least one.", code="post_without_assets")
+        raise PostTransitionRefused(_("The post has no image: add at least one."), code="post_without_assets")
     if any(link.asset.takedown_requested_at for link in links):
-        raise AssetTakenDown("The post uses an image withdrawn after a consent revocation; remove it first.")
+        raise AssetTakenDown(_("The post uses an image withdrawn after a consent revocation; remove it first."))
     check_caption(post.caption, post.hashtags)
 
 
@@ -355,7 +361,12 @@ def post_transition(
         if to_status not in allowed:
             names = ", ".join(allowed) or "none: it is final"
             raise PostTransitionRefused(
-                f"A {post.status} post cannot become {to_status}; allowed: {names}.",
+                _("A %(status)s post cannot become %(to_status)s; allowed: %(names)s.")
+                % {
+                    "status": post.get_status_display(),
+                    "to_status": dict(SocialPostStatus.choices).get(to_status, to_status),
+                    "names": names,
+                },
                 field="status",
                 extra={"allowed": list(allowed)},
             )
@@ -371,7 +382,7 @@ def post_transition(
             external = (published_external_id or "").strip()
             if not external:
                 raise PostTransitionRefused(
-                    "Enter the Instagram post id (published_external_id) to mark the post published.",
+                    _("Enter the Instagram post id (published_external_id) to mark the post published."),
                     field="published_external_id",
                     code="published_external_id_required",
                 )
@@ -380,7 +391,7 @@ def post_transition(
         if to_status == S.FAILED:
             if not (error_log or "").strip():
                 raise PostTransitionRefused(
-                    "Say what went wrong (error_log) to mark the post failed.", field="error_log",
+                    _("Say what went wrong (error_log) to mark the post failed."), field="error_log",
                     code="error_log_required",
                 )
             post.error_log = error_log.strip()
@@ -439,12 +450,13 @@ def _pack_post(post: SocialPost) -> tuple[SocialPost, list[SocialPostAsset]]:
     post = SocialPost.objects.get(pk=post.pk)
     if post.status not in PACK_STATUSES:
         raise PackUnavailable(
-            f"The pack is for ready or scheduled posts; this one is {post.status}.",
+            _("The pack is for ready or scheduled posts; this one is %(status)s.")
+            % {"status": post.get_status_display()},
             extra={"allowed_statuses": list(PACK_STATUSES)},
         )
     links = list(post.post_assets.select_related("asset").order_by("order_index"))
     if any(link.asset.takedown_requested_at for link in links):
-        raise AssetTakenDown("The post uses an image withdrawn after a consent revocation.")
+        raise AssetTakenDown(_("The post uses an image withdrawn after a consent revocation."))
     return post, links
 
 
@@ -454,8 +466,10 @@ def post_manual_pack(
     """The caption with its hashtags ready to paste and the images in order as download URLs."""
     if not MIN_PACK_URL_TTL <= expires_in <= MAX_PACK_URL_TTL:
         raise InvalidInput(
-            f"expires_in must be between {MIN_PACK_URL_TTL} and {MAX_PACK_URL_TTL} seconds.",
-            field="expires_in", code="pack_expiry_invalid",
+            _("expires_in must be between %(min_pack_url_ttl)s and %(max_pack_url_ttl)s seconds.")
+            % {"min_pack_url_ttl": MIN_PACK_URL_TTL, "max_pack_url_ttl": MAX_PACK_URL_TTL},
+            field="expires_in",
+            code="pack_expiry_invalid",
         )
     post, links = _pack_post(post)
     signed_at = timezone.now()
@@ -466,10 +480,14 @@ def post_manual_pack(
         items.append(PackAsset(order_index=link.order_index, asset=link.asset, url=url, filename=f"{position:02d}.jpg"))
     caption = compose_caption(post.caption, post.hashtags)
     if expiring or not items:
-        note = f"The image links are valid for {expires_in // 3600} h {expires_in % 3600 // 60} min " \
-               f"({expires_in} s), until {signed_at + timedelta(seconds=expires_in):%Y-%m-%d %H:%M} UTC."
+        note = _("The image links are valid for %(hours)s h %(minutes)s min (%(seconds)s s), until %(until)s UTC.") % {
+            "hours": expires_in // 3600,
+            "minutes": expires_in % 3600 // 60,
+            "seconds": expires_in,
+            "until": f"{signed_at + timedelta(seconds=expires_in):%Y-%m-%d %H:%M}",
+        }
     else:
-        note = "The image links are public links of the marketing folder: they do not expire."
+        note = _("The image links are public links of the marketing folder: they do not expire.")
     with transaction.atomic():
         audit_record(
             actor=actor, action="export", entity=post, request=request,
@@ -545,11 +563,14 @@ def post_reminders_send(*, now: datetime | None = None) -> list[SocialPost]:
                 continue
             link = f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/admin/social/posts/edit/{post.pk}/"
             send_mail(
-                subject=f"Instagram post due: {str(post)[:80]}",
+                subject=_("Instagram post due: %(post)s") % {"post": str(post)[:80]},
                 message=(
-                    f"The post scheduled for {post.scheduled_at:%Y-%m-%d %H:%M} UTC is not marked published yet.\n\n"
-                    "Open its Manual Publish Pack, post it on Instagram, then mark it published with the post id:\n"
-                    f"{link}\n"
+                    _(
+                        "The post scheduled for %(scheduled_at)s UTC is not marked published yet.\n\n"
+                        "Open its Manual Publish Pack, post it on Instagram, then mark it published with the post id:\n"
+                        "%(link)s\n"
+                    )
+                    % {"scheduled_at": f"{post.scheduled_at:%Y-%m-%d %H:%M}", "link": link}
                 ),
                 from_email=None,
                 recipient_list=recipients,

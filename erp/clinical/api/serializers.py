@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -126,7 +127,7 @@ class GuardianSerializer(ModelSerializer):
 
     def validate_patient(self, patient):
         if self.instance is not None and patient.pk != self.instance.patient_id:
-            raise serializers.ValidationError("A guardian cannot move to another patient.")
+            raise serializers.ValidationError(_("A guardian cannot move to another patient."))
         patient_require_live(patient)
         return patient
 
@@ -317,7 +318,7 @@ class EncounterDocumentSerializer(ModelSerializer):
 
     def validate(self, attrs):
         if self.instance is not None and {"encounter", "document"} & set(attrs):
-            raise serializers.ValidationError("Only the kind of an attachment can change.")
+            raise serializers.ValidationError(_("Only the kind of an attachment can change."))
         return attrs
 
 
@@ -329,7 +330,7 @@ class EncounterPhotoSerializer(ModelSerializer):
 
     def validate(self, attrs):
         if self.instance is not None and {"encounter", "photo"} & set(attrs):
-            raise serializers.ValidationError("Only the relation of an attachment can change.")
+            raise serializers.ValidationError(_("Only the relation of an attachment can change."))
         return attrs
 
 
@@ -403,7 +404,9 @@ class AppointmentAttendSerializer(Serializer):
 
     def validate_encounter_type(self, value):
         if value not in models.EncounterType.values:
-            raise serializers.ValidationError(f"Choose one of {', '.join(models.EncounterType.values)}.")
+            raise serializers.ValidationError(
+                _("Choose one of %(values)s.") % {"values": ", ".join(models.EncounterType.values)}
+            )
         return value
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -374,7 +375,7 @@ class DocumentViewSet(
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if values["kind"] != models.DocumentKind.CONSENT_COPY and not request.user.has_perm(ALL_DOCUMENTS_PERM):
-            raise PermissionDenied("Your role may only add consent copies.")
+            raise PermissionDenied(_("Your role may only add consent copies."))
         document = services.document_upload(
             patient=values["patient"],
             upload=values["file"],
@@ -484,7 +485,7 @@ class ClinicalPhotoViewSet(
         try:
             before, after = (queryset.get(pk=pk) for pk in ids)
         except (models.ClinicalPhoto.DoesNotExist, DjangoValidationError, ValueError) as error:
-            raise NotFound("Both photos must exist.") from error
+            raise NotFound(_("Both photos must exist.")) from error
         with transaction.atomic():
             comparison = services.photo_comparison(before=before, after=after, actor=request.user, request=request)
         return Response(s.PhotoComparisonSerializer(comparison).data)
@@ -561,7 +562,7 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
         data = s.AppointmentAttendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if data.validated_data["open_encounter"] and not request.user.has_perm("clinical.add_encounter"):
-            raise PermissionDenied("Your role may not open encounters.")
+            raise PermissionDenied(_("Your role may not open encounters."))
         return self._done(
             services.appointment_attend(
                 appointment=appointment, **data.validated_data, actor=request.user, request=request
@@ -712,13 +713,13 @@ class CalendarFeedViewSet(viewsets.GenericViewSet):
         own = Practitioner.objects.filter(user=self.request.user).first()
         if practitioner_id is None or (own is not None and own.pk == practitioner_id):
             if own is None:
-                raise NotFound("You are not a practitioner: you have no agenda feed.")
+                raise NotFound(_("You are not a practitioner: you have no agenda feed."))
             return own
         if not self.request.user.has_perm("clinical.change_practitionercalendarfeed"):
-            raise PermissionDenied("Only an administrator may rotate another practitioner's feed.")
+            raise PermissionDenied(_("Only an administrator may rotate another practitioner's feed."))
         practitioner = Practitioner.objects.filter(pk=practitioner_id).first()
         if practitioner is None:
-            raise NotFound("No such practitioner.")
+            raise NotFound(_("No such practitioner."))
         return practitioner
 
     def _feed_response(self, feed):

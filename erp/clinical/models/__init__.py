@@ -45,7 +45,8 @@ def phone_to_e164(phone: str | None, region: str | None) -> str | None:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise InvalidPhoneNumber(
-            f"{phone!r} is not a valid phone number (read with the default region {region or 'none'}).",
+            _("%(phone)s is not a valid phone number (read with the default region %(region)s).")
+            % {"phone": f"{phone!r}", "region": region or "none"},
             field="phone",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -55,13 +56,14 @@ def phone_to_e164(phone: str | None, region: str | None) -> str | None:
 
 
 class ReferralSource(BaseModel):
-    code = models.SlugField(max_length=50, unique=True)
-    label = models.CharField(max_length=200)
-    is_active = models.BooleanField(default=True)
+    code = models.SlugField(max_length=50, unique=True, verbose_name=_("code"))
+    label = models.CharField(max_length=200, verbose_name=_("label"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
 
     class Meta:
         ordering = ["label"]
         verbose_name = _("referral source")
+        verbose_name_plural = _("referral sources")
 
     def __str__(self) -> str:
         return self.label
@@ -105,49 +107,86 @@ class DuplicateReason(models.TextChoices):
 
 
 class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
-    first_name = models.CharField(max_length=150)
-    last_name = models.CharField(max_length=150)
+    first_name = models.CharField(max_length=150, verbose_name=_("first name"))
+    last_name = models.CharField(max_length=150, verbose_name=_("last name"))
     # Kept by save(): what search and duplicate detection compare (see normalize_name).
-    full_name_normalized = models.CharField(max_length=301, null=True, blank=True, editable=False)
-    birth_date = models.DateField(null=True, blank=True)
-    sex = models.CharField(max_length=10, choices=Sex.choices, null=True, blank=True)
-    email = models.EmailField(max_length=254, null=True, blank=True)
-    phone = models.CharField(max_length=40, null=True, blank=True)
+    full_name_normalized = models.CharField(
+        max_length=301, null=True, blank=True, editable=False, verbose_name=_("full name normalized")
+    )
+    birth_date = models.DateField(null=True, blank=True, verbose_name=_("birth date"))
+    sex = models.CharField(max_length=10, choices=Sex.choices, null=True, blank=True, verbose_name=_("sex"))
+    email = models.EmailField(max_length=254, null=True, blank=True, verbose_name=_("email"))
+    phone = models.CharField(max_length=40, null=True, blank=True, verbose_name=_("phone"))
     # Derived from ``phone`` by the services (phonenumbers), never typed in.
-    phone_e164 = models.CharField(max_length=20, null=True, blank=True, editable=False)
-    address_line1 = models.CharField(max_length=255, null=True, blank=True)
-    city = models.CharField(max_length=120, null=True, blank=True)
-    postal_code = models.CharField(max_length=20, null=True, blank=True)
-    country_code = models.CharField(max_length=2, null=True, blank=True)
-    preferred_language = models.CharField(max_length=2, choices=PreferredLanguage.choices, default=PreferredLanguage.FR)
-    preferred_contact_method = models.CharField(max_length=12, choices=ContactMethod.choices, null=True, blank=True)
-    preferred_contact_time = models.CharField(max_length=200, null=True, blank=True)
-    contact_opt_out = models.BooleanField(default=False)
+    phone_e164 = models.CharField(max_length=20, null=True, blank=True, editable=False, verbose_name=_("phone e164"))
+    address_line1 = models.CharField(max_length=255, null=True, blank=True, verbose_name=_("address line1"))
+    city = models.CharField(max_length=120, null=True, blank=True, verbose_name=_("city"))
+    postal_code = models.CharField(max_length=20, null=True, blank=True, verbose_name=_("postal code"))
+    country_code = models.CharField(max_length=2, null=True, blank=True, verbose_name=_("country code"))
+    preferred_language = models.CharField(
+        max_length=2,
+        choices=PreferredLanguage.choices,
+        default=PreferredLanguage.FR,
+        verbose_name=_("preferred language"),
+    )
+    preferred_contact_method = models.CharField(
+        max_length=12, choices=ContactMethod.choices, null=True, blank=True, verbose_name=_("preferred contact method")
+    )
+    preferred_contact_time = models.CharField(
+        max_length=200, null=True, blank=True, verbose_name=_("preferred contact time")
+    )
+    contact_opt_out = models.BooleanField(default=False, verbose_name=_("contact opt out"))
     identity_confidence = models.CharField(
-        max_length=6, choices=IdentityConfidence.choices, default=IdentityConfidence.LOW
+        max_length=6,
+        choices=IdentityConfidence.choices,
+        default=IdentityConfidence.LOW,
+        verbose_name=_("identity confidence"),
     )
-    is_merged = models.BooleanField(default=False, editable=False)
+    is_merged = models.BooleanField(default=False, editable=False, verbose_name=_("is merged"))
     merged_into_patient = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_patients", editable=False
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_patients",
+        editable=False,
+        verbose_name=_("merged into patient"),
     )
-    merge_reason = models.TextField(null=True, blank=True, editable=False)
+    merge_reason = models.TextField(null=True, blank=True, editable=False, verbose_name=_("merge reason"))
     # Set when a patient was created beside one that may be the same person (never merged
     # silently): reception merges the two or marks them as not duplicates, which clears it.
     possible_duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="possible_duplicates", editable=False
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="possible_duplicates",
+        editable=False,
+        verbose_name=_("possible duplicate of"),
     )
     possible_duplicate_reason = models.CharField(
-        max_length=30, choices=DuplicateReason.choices, null=True, blank=True, editable=False
+        max_length=30,
+        choices=DuplicateReason.choices,
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("possible duplicate reason"),
     )
     referral_source = models.ForeignKey(
-        ReferralSource, null=True, blank=True, on_delete=models.PROTECT, related_name="patients"
+        ReferralSource,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="patients",
+        verbose_name=_("referral source"),
     )
-    referral_details = models.CharField(max_length=500, null=True, blank=True)
-    notes = models.TextField(null=True, blank=True)
+    referral_details = models.CharField(max_length=500, null=True, blank=True, verbose_name=_("referral details"))
+    notes = models.TextField(null=True, blank=True, verbose_name=_("notes"))
 
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("patient")
+        verbose_name_plural = _("patients")
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="clinical_patient_name_idx"),
             # Pattern operator classes: equality and prefix search (``?q=``) on PostgreSQL.
@@ -223,19 +262,20 @@ class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
 
 
 class PatientGuardian(BaseModel):
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="guardians")
-    full_name = models.CharField(max_length=255)
-    relationship = models.CharField(max_length=100)
-    phone = models.CharField(max_length=40, null=True, blank=True)
-    email = models.EmailField(max_length=254, null=True, blank=True)
-    address_line1 = models.CharField(max_length=255, null=True, blank=True)
-    city = models.CharField(max_length=120, null=True, blank=True)
-    postal_code = models.CharField(max_length=20, null=True, blank=True)
-    country_code = models.CharField(max_length=2, null=True, blank=True)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="guardians", verbose_name=_("patient"))
+    full_name = models.CharField(max_length=255, verbose_name=_("full name"))
+    relationship = models.CharField(max_length=100, verbose_name=_("relationship"))
+    phone = models.CharField(max_length=40, null=True, blank=True, verbose_name=_("phone"))
+    email = models.EmailField(max_length=254, null=True, blank=True, verbose_name=_("email"))
+    address_line1 = models.CharField(max_length=255, null=True, blank=True, verbose_name=_("address line1"))
+    city = models.CharField(max_length=120, null=True, blank=True, verbose_name=_("city"))
+    postal_code = models.CharField(max_length=20, null=True, blank=True, verbose_name=_("postal code"))
+    country_code = models.CharField(max_length=2, null=True, blank=True, verbose_name=_("country code"))
 
     class Meta:
         ordering = ["full_name"]
         verbose_name = _("patient guardian")
+        verbose_name_plural = _("patient guardians")
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.relationship})"
@@ -262,24 +302,38 @@ class Encounter(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     # The notes a finalized encounter freezes.
     CLINICAL_FIELDS = ("chief_complaint", "assessment", "plan")
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="encounters")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="encounters", verbose_name=_("patient"))
     practitioner = models.ForeignKey(
-        "core.Practitioner", null=True, blank=True, on_delete=models.PROTECT, related_name="encounters"
+        "core.Practitioner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="encounters",
+        verbose_name=_("practitioner"),
     )
     location = models.ForeignKey(
-        "core.ClinicLocation", null=True, blank=True, on_delete=models.PROTECT, related_name="encounters"
+        "core.ClinicLocation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="encounters",
+        verbose_name=_("location"),
     )
-    type = models.CharField(max_length=20, choices=EncounterType.choices)
+    type = models.CharField(max_length=20, choices=EncounterType.choices, verbose_name=_("type"))
     status = models.CharField(
-        max_length=10, choices=EncounterStatus.choices, default=EncounterStatus.DRAFT, editable=False
+        max_length=10,
+        choices=EncounterStatus.choices,
+        default=EncounterStatus.DRAFT,
+        editable=False,
+        verbose_name=_("status"),
     )
-    occurred_at = models.DateTimeField()
-    chief_complaint = models.TextField(null=True, blank=True)
-    assessment = models.TextField(null=True, blank=True)
-    plan = models.TextField(null=True, blank=True)
-    internal_notes = models.TextField(null=True, blank=True)
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"))
+    chief_complaint = models.TextField(null=True, blank=True, verbose_name=_("chief complaint"))
+    assessment = models.TextField(null=True, blank=True, verbose_name=_("assessment"))
+    plan = models.TextField(null=True, blank=True, verbose_name=_("plan"))
+    internal_notes = models.TextField(null=True, blank=True, verbose_name=_("internal notes"))
     # Not used in v1 (spec): a future electronic signature.
-    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signed_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("signed at"))
     signed_by = models.ForeignKey(
         "core.User",
         null=True,
@@ -288,14 +342,16 @@ class Encounter(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
         related_name="+",
         db_column="signed_by_user_id",
         editable=False,
+        verbose_name=_("signed by"),
     )
-    finalized_at = models.DateTimeField(null=True, blank=True, editable=False)
-    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
-    cancellation_reason = models.TextField(null=True, blank=True, editable=False)
+    finalized_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("finalized at"))
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("cancelled at"))
+    cancellation_reason = models.TextField(null=True, blank=True, editable=False, verbose_name=_("cancellation reason"))
 
     class Meta:
         ordering = ["-occurred_at"]
         verbose_name = _("encounter")
+        verbose_name_plural = _("encounters")
         indexes = [
             models.Index(fields=["patient", "occurred_at"], name="clinical_encounter_patient_idx"),
             models.Index(fields=["status", "occurred_at"], name="clinical_encounter_status_idx"),
@@ -337,16 +393,19 @@ class Consent(BaseModel, CreatedByModel):
     ``granted_at`` of the grant it ends.
     """
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
-    consent_type = models.CharField(max_length=20, choices=ConsentType.choices)
-    status = models.CharField(max_length=10, choices=ConsentStatus.choices)
-    granted_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    document = models.ForeignKey("Document", null=True, blank=True, on_delete=models.PROTECT, related_name="consents")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents", verbose_name=_("patient"))
+    consent_type = models.CharField(max_length=20, choices=ConsentType.choices, verbose_name=_("consent type"))
+    status = models.CharField(max_length=10, choices=ConsentStatus.choices, verbose_name=_("status"))
+    granted_at = models.DateTimeField(verbose_name=_("granted at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
+    document = models.ForeignKey(
+        "Document", null=True, blank=True, on_delete=models.PROTECT, related_name="consents", verbose_name=_("document")
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("consent")
+        verbose_name_plural = _("consents")
         indexes = [
             models.Index(fields=["patient", "consent_type", "-created_at"], name="clinical_consent_current_idx"),
         ]
@@ -378,18 +437,23 @@ class Document(BaseModel, SoftDeleteModel, CreatedByModel):
 
     BUCKET = "documents"
 
-    storage_bucket = models.CharField(max_length=20, default=BUCKET, editable=False)
-    object_key = models.CharField(max_length=255, unique=True, editable=False)
-    content_type = models.CharField(max_length=100, editable=False)
-    size_bytes = models.PositiveBigIntegerField(editable=False)
-    sha256 = models.CharField(max_length=64, null=True, blank=True, editable=False)
-    title = models.CharField(max_length=255, null=True, blank=True)
-    patient = models.ForeignKey(Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
-    kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    storage_bucket = models.CharField(max_length=20, default=BUCKET, editable=False, verbose_name=_("storage bucket"))
+    object_key = models.CharField(max_length=255, unique=True, editable=False, verbose_name=_("object key"))
+    content_type = models.CharField(max_length=100, editable=False, verbose_name=_("content type"))
+    size_bytes = models.PositiveBigIntegerField(editable=False, verbose_name=_("size bytes"))
+    sha256 = models.CharField(max_length=64, null=True, blank=True, editable=False, verbose_name=_("sha256"))
+    title = models.CharField(max_length=255, null=True, blank=True, verbose_name=_("title"))
+    patient = models.ForeignKey(
+        Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="documents", verbose_name=_("patient")
+    )
+    kind = models.CharField(
+        max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER, verbose_name=_("kind")
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("document")
+        verbose_name_plural = _("documents")
         indexes = [models.Index(fields=["patient", "kind"], name="clinical_document_patient_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(storage_bucket="documents"), name="clinical_document_bucket_fixed"),
@@ -401,12 +465,19 @@ class Document(BaseModel, SoftDeleteModel, CreatedByModel):
 
 
 class EncounterDocument(BaseModel):
-    encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="encounter_documents")
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="encounter_documents")
-    kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    encounter = models.ForeignKey(
+        Encounter, on_delete=models.CASCADE, related_name="encounter_documents", verbose_name=_("encounter")
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="encounter_documents", verbose_name=_("document")
+    )
+    kind = models.CharField(
+        max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER, verbose_name=_("kind")
+    )
 
     class Meta:
         verbose_name = _("encounter document")
+        verbose_name_plural = _("encounter documents")
         constraints = [
             models.UniqueConstraint(fields=["encounter", "document"], name="clinical_encounter_document_unique"),
         ]
@@ -440,24 +511,36 @@ class ClinicalPhoto(BaseModel, SoftDeleteModel, CreatedByModel):
 
     BUCKET = "clinical"
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="photos")
-    taken_at = models.DateTimeField(null=True, blank=True)
-    photo_kind = models.CharField(max_length=10, choices=PhotoKind.choices, default=PhotoKind.CLINICAL)
-    clinical_context = models.CharField(max_length=20, choices=ClinicalContext.choices, null=True, blank=True)
-    body_area = models.CharField(max_length=100, null=True, blank=True)
-    notes = models.TextField(null=True, blank=True)
-    source_device = models.CharField(max_length=200, null=True, blank=True)
-    storage_bucket = models.CharField(max_length=20, default=BUCKET, editable=False)
-    object_key = models.CharField(max_length=255, unique=True, editable=False)
-    thumbnail_object_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
-    content_type = models.CharField(max_length=100, editable=False)
-    size_bytes = models.PositiveBigIntegerField(editable=False)
-    sha256 = models.CharField(max_length=64, null=True, blank=True, editable=False)
-    visibility = models.CharField(max_length=20, choices=PhotoVisibility.choices, default=PhotoVisibility.CLINICAL_ONLY)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="photos", verbose_name=_("patient"))
+    taken_at = models.DateTimeField(null=True, blank=True, verbose_name=_("taken at"))
+    photo_kind = models.CharField(
+        max_length=10, choices=PhotoKind.choices, default=PhotoKind.CLINICAL, verbose_name=_("photo kind")
+    )
+    clinical_context = models.CharField(
+        max_length=20, choices=ClinicalContext.choices, null=True, blank=True, verbose_name=_("clinical context")
+    )
+    body_area = models.CharField(max_length=100, null=True, blank=True, verbose_name=_("body area"))
+    notes = models.TextField(null=True, blank=True, verbose_name=_("notes"))
+    source_device = models.CharField(max_length=200, null=True, blank=True, verbose_name=_("source device"))
+    storage_bucket = models.CharField(max_length=20, default=BUCKET, editable=False, verbose_name=_("storage bucket"))
+    object_key = models.CharField(max_length=255, unique=True, editable=False, verbose_name=_("object key"))
+    thumbnail_object_key = models.CharField(
+        max_length=255, null=True, blank=True, editable=False, verbose_name=_("thumbnail object key")
+    )
+    content_type = models.CharField(max_length=100, editable=False, verbose_name=_("content type"))
+    size_bytes = models.PositiveBigIntegerField(editable=False, verbose_name=_("size bytes"))
+    sha256 = models.CharField(max_length=64, null=True, blank=True, editable=False, verbose_name=_("sha256"))
+    visibility = models.CharField(
+        max_length=20,
+        choices=PhotoVisibility.choices,
+        default=PhotoVisibility.CLINICAL_ONLY,
+        verbose_name=_("visibility"),
+    )
 
     class Meta:
         ordering = ["-taken_at", "-created_at"]
         verbose_name = _("clinical photo")
+        verbose_name_plural = _("clinical photos")
         indexes = [
             models.Index(fields=["patient", "body_area", "taken_at"], name="clinical_photo_timeline_idx"),
         ]
@@ -475,12 +558,19 @@ class PhotoRelation(models.TextChoices):
 
 
 class EncounterPhoto(BaseModel):
-    encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="encounter_photos")
-    photo = models.ForeignKey(ClinicalPhoto, on_delete=models.CASCADE, related_name="encounter_photos")
-    relation_type = models.CharField(max_length=12, choices=PhotoRelation.choices, default=PhotoRelation.ATTACHED)
+    encounter = models.ForeignKey(
+        Encounter, on_delete=models.CASCADE, related_name="encounter_photos", verbose_name=_("encounter")
+    )
+    photo = models.ForeignKey(
+        ClinicalPhoto, on_delete=models.CASCADE, related_name="encounter_photos", verbose_name=_("photo")
+    )
+    relation_type = models.CharField(
+        max_length=12, choices=PhotoRelation.choices, default=PhotoRelation.ATTACHED, verbose_name=_("relation type")
+    )
 
     class Meta:
         verbose_name = _("encounter photo")
+        verbose_name_plural = _("encounter photos")
         constraints = [
             models.UniqueConstraint(fields=["encounter", "photo"], name="clinical_encounter_photo_unique"),
         ]

@@ -33,41 +33,78 @@ class Appointment(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     )
 
     patient = models.ForeignKey(
-        "clinical.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+        "clinical.Patient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("patient"),
     )
     practitioner = models.ForeignKey(
-        "core.Practitioner", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+        "core.Practitioner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("practitioner"),
     )
     location = models.ForeignKey(
-        "core.ClinicLocation", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+        "core.ClinicLocation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("location"),
     )
     encounter = models.ForeignKey(
-        "clinical.Encounter", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+        "clinical.Encounter",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("encounter"),
     )
-    source = models.CharField(max_length=10, choices=AppointmentSource.choices, default=AppointmentSource.MANUAL)
+    source = models.CharField(
+        max_length=10, choices=AppointmentSource.choices, default=AppointmentSource.MANUAL, verbose_name=_("source")
+    )
     # Calendly: the invitee URI (``payload.uri``), unique so concurrent deliveries give one row.
-    external_id = models.CharField(max_length=500, null=True, blank=True, unique=True, editable=False)
-    status = models.CharField(
-        max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.SCHEDULED, editable=False
+    external_id = models.CharField(
+        max_length=500, null=True, blank=True, unique=True, editable=False, verbose_name=_("external id")
     )
-    scheduled_start = models.DateTimeField()
-    scheduled_end = models.DateTimeField()
-    notes = models.TextField(null=True, blank=True)
-    cancellation_reason = models.TextField(null=True, blank=True, editable=False)
-    no_show_reason = models.TextField(null=True, blank=True, editable=False)
+    status = models.CharField(
+        max_length=10,
+        choices=AppointmentStatus.choices,
+        default=AppointmentStatus.SCHEDULED,
+        editable=False,
+        verbose_name=_("status"),
+    )
+    scheduled_start = models.DateTimeField(verbose_name=_("scheduled start"))
+    scheduled_end = models.DateTimeField(verbose_name=_("scheduled end"))
+    notes = models.TextField(null=True, blank=True, verbose_name=_("notes"))
+    cancellation_reason = models.TextField(null=True, blank=True, editable=False, verbose_name=_("cancellation reason"))
+    no_show_reason = models.TextField(null=True, blank=True, editable=False, verbose_name=_("no show reason"))
     # Not in the spec's table: the Calendly side of a reschedule (old invitee -> new invitee).
     rescheduled_from = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rescheduled_to", editable=False
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rescheduled_to",
+        editable=False,
+        verbose_name=_("rescheduled from"),
     )
     # Calendly's scheduled event URI (the invitee's meeting), kept for reference.
-    external_event_uri = models.CharField(max_length=500, null=True, blank=True, editable=False)
+    external_event_uri = models.CharField(
+        max_length=500, null=True, blank=True, editable=False, verbose_name=_("external event uri")
+    )
     # ``created_at`` of the last no-show event applied: an older one arriving late is ignored.
-    no_show_event_at = models.DateTimeField(null=True, blank=True, editable=False)
-    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    no_show_event_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("no show event at"))
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("status changed at"))
 
     class Meta:
         ordering = ["scheduled_start"]
         verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
         indexes = [
             models.Index(fields=["practitioner", "scheduled_start"], name="clinical_appt_practitioner_idx"),
             models.Index(fields=["location", "scheduled_start"], name="clinical_appt_location_idx"),
@@ -111,20 +148,27 @@ class CalendlyOutcome(models.TextChoices):
 class CalendlyDelivery(BaseModel):
     """One signed webhook delivery as received, stored before it is processed (replayable)."""
 
-    event_type = models.CharField(max_length=100)
+    event_type = models.CharField(max_length=100, verbose_name=_("event type"))
     # The parsed body; None when the body is not a JSON object PostgreSQL can store (``invalid``).
-    payload = models.JSONField(null=True, blank=True)
+    payload = models.JSONField(null=True, blank=True, verbose_name=_("payload"))
     # The body's bytes exactly as received (whatever they hold); None on deliveries stored before.
-    raw_body = models.BinaryField(null=True, blank=True, editable=False)
-    received_at = models.DateTimeField()
-    outcome = models.CharField(max_length=10, choices=CalendlyOutcome.choices, default=CalendlyOutcome.PENDING)
-    error = models.TextField(null=True, blank=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    raw_body = models.BinaryField(null=True, blank=True, editable=False, verbose_name=_("raw body"))
+    received_at = models.DateTimeField(verbose_name=_("received at"))
+    outcome = models.CharField(
+        max_length=10, choices=CalendlyOutcome.choices, default=CalendlyOutcome.PENDING, verbose_name=_("outcome")
+    )
+    error = models.TextField(null=True, blank=True, verbose_name=_("error"))
+    processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("processed at"))
     # The same Calendly event delivered twice has the same key (event, created_at, invitee).
-    dedup_key = models.CharField(max_length=64, db_index=True)
-    attempts = models.PositiveIntegerField(default=0)
+    dedup_key = models.CharField(max_length=64, db_index=True, verbose_name=_("dedup key"))
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
     appointment = models.ForeignKey(
-        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="calendly_deliveries"
+        Appointment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calendly_deliveries",
+        verbose_name=_("appointment"),
     )
 
     class Meta:
@@ -145,12 +189,17 @@ def new_feed_token() -> str:
 class PractitionerCalendarFeed(BaseModel):
     """The secret of a practitioner's iCalendar subscription; rotating it cuts old subscribers off."""
 
-    practitioner = models.OneToOneField("core.Practitioner", on_delete=models.CASCADE, related_name="calendar_feed")
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
-    rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    practitioner = models.OneToOneField(
+        "core.Practitioner", on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("practitioner")
+    )
+    token = models.CharField(
+        max_length=64, unique=True, default=new_feed_token, editable=False, verbose_name=_("token")
+    )
+    rotated_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("rotated at"))
 
     class Meta:
         verbose_name = _("practitioner calendar feed")
+        verbose_name_plural = _("practitioner calendar feeds")
 
     def __str__(self) -> str:
-        return f"Calendar feed of {self.practitioner}"
+        return _("Calendar feed of %(practitioner)s") % {"practitioner": self.practitioner}

@@ -46,7 +46,7 @@ def test_practitioner_patient_list_search_and_page(record):
     page = client.get(f"/admin/clinical/patients/inspect/{record['patient'].pk}/")
     html = page.content.decode()
     assert page.status_code == 200
-    for text in ("Karim Moreau", "Encounters", "Photos", "Bilan", "Consentement signé", "ines@example.com", "cheek"):
+    for text in ("Karim Moreau", "Consultations", "Photos", "Bilan", "Consentement signé", "ines@example.com", "cheek"):
         assert text in html
     assert views.filter(entity_id=record["patient"].pk).count() == 2
     for shown in ("encounter", "photo", "lab", "copy"):
@@ -106,7 +106,7 @@ def test_admin_create_with_bad_phone_shows_the_error(record):
         },
     )
     assert response.status_code == 200
-    assert "not a valid phone number" in response.content.decode()
+    assert "pas un numéro de téléphone valide" in response.content.decode()
     assert not Patient.objects.filter(last_name="B").exists()
     ok = client.post(
         "/admin/clinical/patients/new/",

@@ -74,7 +74,7 @@ def test_appointment_page_confirm_attend_with_encounter():
     appointment = appointment_at(doctor, 9, days=1)
     client = login(doctor.user)
     page = client.get(f"/admin/clinical/appointments/inspect/{appointment.pk}/")
-    assert page.status_code == 200 and "Confirm" in page.content.decode()
+    assert page.status_code == 200 and "Confirmer" in page.content.decode()
     url = f"/admin/clinical/appointments/transition/{appointment.pk}/"
     client.post(url, {"operation": "confirm"})
     client.post(url, {"operation": "attend", "open_encounter": "1", "encounter_type": "follow_up"})
@@ -90,7 +90,7 @@ def test_appointment_page_refusal_is_a_message():
     response = client.post(
         f"/admin/clinical/appointments/transition/{appointment.pk}/", {"operation": "no_show"}, follow=True
     )
-    assert "only once its start time has passed" in response.content.decode()
+    assert "une fois son heure de début passée" in response.content.decode()
     assert Appointment.objects.get(pk=appointment.pk).status == AppointmentStatus.SCHEDULED
 
 
@@ -110,7 +110,7 @@ def test_admin_booking_refuses_overlap_as_form_error():
         },
     )
     assert response.status_code == 200
-    assert "already has an appointment" in response.content.decode()
+    assert "a déjà un rendez-vous" in response.content.decode()
     assert Appointment.objects.count() == 1
 
 
@@ -120,7 +120,7 @@ def test_calendly_delivery_replay_button(settings):
     assert delivery.outcome == CalendlyOutcome.FAILED
     reception = login(user_with_role("reception", "desk@admin.example"))
     page = reception.get(f"/admin/clinical/calendly-deliveries/inspect/{delivery.pk}/")
-    assert page.status_code == 200 and "Replay this delivery" in page.content.decode()
+    assert page.status_code == 200 and "Rejouer cette notification" in page.content.decode()
     AppointmentFactory(source="calendly", external_id="u:1", scheduled_start=at(9), scheduled_end=at(10))
     reception.post(f"/admin/clinical/calendly-deliveries/replay/{delivery.pk}/")
     delivery.refresh_from_db()

@@ -321,7 +321,7 @@ def test_no_show_for_an_unknown_invitee_fails_and_replays(doctor):
     response = post(envelope("invitee_no_show.created", no_show(payload)))
     assert response.status_code == 422
     failed = CalendlyDelivery.objects.get()
-    assert failed.outcome == CalendlyOutcome.FAILED and "not known" in failed.error
+    assert failed.outcome == CalendlyOutcome.FAILED and "pas encore connu" in failed.error
     post(envelope("invitee.created", payload))
     replayed = calendly.delivery_replay(delivery=failed, actor=user_with_role("reception", "desk@x.example"))
     assert replayed.outcome == CalendlyOutcome.PROCESSED and replayed.error is None and replayed.attempts == 2
@@ -647,4 +647,4 @@ def test_admin_shows_an_invalid_delivery_as_received(doctor):
     page = reception.get(f"/admin/clinical/calendly-deliveries/inspect/{delivery.pk}/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Anna\\u0000" in text and "Replay this delivery" not in text
+    assert "Anna\\u0000" in text and "Rejouer cette notification" not in text

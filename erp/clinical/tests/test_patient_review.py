@@ -71,7 +71,7 @@ def test_admin_form_shows_the_future_birth_date_error():
     form = {"first_name": "A", "last_name": "B", "birth_date": TOMORROW.isoformat(), "preferred_language": "fr"}
     response = client.post("/admin/clinical/patients/new/", {**form, "identity_confidence": "low"})
     assert response.status_code == 200
-    assert "The birth date cannot be in the future." in response.content.decode()
+    assert "La date de naissance ne peut pas être dans le futur." in response.content.decode()
     assert Patient.objects.count() == 0
 
 
@@ -124,9 +124,9 @@ def test_admin_list_filters_and_marks_flagged_patients_and_the_page_resolves_the
     listing = client.get("/admin/clinical/patients/?needs_duplicate_review=true")
     assert listing.status_code == 200
     text = listing.content.decode()
-    assert "Possible duplicate" in text and str(new.pk) in text and f"/inspect/{known.pk}/" not in text
+    assert "Doublon possible" in text and str(new.pk) in text and f"/inspect/{known.pk}/" not in text
     page = client.get(f"/admin/clinical/patients/inspect/{new.pk}/").content.decode()
-    assert "may be the same person as" in page and "Not the same person" in page
+    assert "peut-être la même personne que" in page and "Pas la même personne" in page
     response = client.post(f"/admin/clinical/patients/page/{new.pk}/not-a-duplicate/", {"note": "Sisters"})
     assert response.status_code == 302
     new.refresh_from_db()

@@ -5,6 +5,7 @@ its verification and batch recall (the reports: ``report_views``; the closings: 
 
 from django.conf import settings
 from django.db.models import F, OuterRef, Subquery
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -374,7 +375,7 @@ def _uuid_param(request, name):
     try:
         return uuid.UUID(request.query_params.get(name, ""))
     except ValueError as exc:
-        raise InvalidInput(f"Give a valid `{name}` id.", field=name) from exc
+        raise InvalidInput(_("Give a valid `%(name)s` id.") % {"name": name}, field=name) from exc
 
 
 class RecallViewSet(viewsets.GenericViewSet):

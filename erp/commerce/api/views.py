@@ -3,6 +3,7 @@ cancel, receive), goods receipts, lots, stock on hand, the stock ledger and adju
 
 import uuid
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, mixins, status, viewsets
@@ -173,7 +174,7 @@ def _location_param(request) -> uuid.UUID | None:
     try:
         return uuid.UUID(location_id)
     except ValueError:
-        raise InvalidInput("location must be the id (UUID) of a clinic location.", field="location")
+        raise InvalidInput(_("location must be the id (UUID) of a clinic location."), field="location")
 
 
 class InventoryLotViewSet(viewsets.ReadOnlyModelViewSet):

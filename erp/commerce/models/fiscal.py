@@ -34,19 +34,23 @@ class AppendOnlyModel(BaseAppendOnlyModel):
 class FiscalJournalEntry(BaseModel, AppendOnlyModel):
     """One fiscal event. ``hash`` = SHA-256(previous_hash + canonical JSON of the key data)."""
 
-    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
-    event_type = models.CharField(max_length=30, choices=FiscalEventType.choices, editable=False)
-    occurred_at = models.DateTimeField(editable=False)
-    entity_type = models.CharField(max_length=50, editable=False)
-    entity_id = models.UUIDField(editable=False)
-    document_number = models.CharField(max_length=40, null=True, blank=True, editable=False)
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False, verbose_name=_("sequence"))
+    event_type = models.CharField(
+        max_length=30, choices=FiscalEventType.choices, editable=False, verbose_name=_("event type")
+    )
+    occurred_at = models.DateTimeField(editable=False, verbose_name=_("occurred at"))
+    entity_type = models.CharField(max_length=50, editable=False, verbose_name=_("entity type"))
+    entity_id = models.UUIDField(editable=False, verbose_name=_("entity id"))
+    document_number = models.CharField(
+        max_length=40, null=True, blank=True, editable=False, verbose_name=_("document number")
+    )
     # Signed: an invoice or a payment counts positive, a credit note or a refund negative.
-    amount_incl_tax = money_field(editable=False)
-    tax_total = money_field(default=ZERO, editable=False)
-    currency = models.CharField(max_length=3, default="EUR", editable=False)
-    data = models.JSONField(default=dict, editable=False)
-    previous_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, editable=False)  # not indexed: see AuditLog.hash
+    amount_incl_tax = money_field(editable=False, verbose_name=_("amount incl tax"))
+    tax_total = money_field(default=ZERO, editable=False, verbose_name=_("tax total"))
+    currency = models.CharField(max_length=3, default="EUR", editable=False, verbose_name=_("currency"))
+    data = models.JSONField(default=dict, editable=False, verbose_name=_("data"))
+    previous_hash = models.CharField(max_length=64, editable=False, verbose_name=_("previous hash"))
+    hash = models.CharField(max_length=64, editable=False, verbose_name=_("hash"))  # not indexed: see AuditLog.hash
 
     class Meta:
         ordering = ["sequence"]
@@ -81,20 +85,26 @@ def period_label(period_type: str, start: date) -> str:
 class FiscalClosing(BaseModel, AppendOnlyModel):
     """Totals of a closed day, month or year, and the running grand total of its kind."""
 
-    period_type = models.CharField(max_length=5, choices=ClosingPeriod.choices, editable=False)
-    period_start = models.DateField(editable=False)
-    period_end = models.DateField(editable=False)
-    entries_count = models.PositiveIntegerField(editable=False)
-    sales_total_incl_tax = money_field(editable=False)
-    credit_notes_total_incl_tax = money_field(editable=False)
-    payments_total = money_field(editable=False)
-    period_total_incl_tax = money_field(editable=False)
-    tax_total = money_field(editable=False)
-    grand_total_incl_tax = money_field(editable=False)
-    last_entry_sequence = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
-    last_entry_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
-    previous_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, editable=False)  # not indexed: see AuditLog.hash
+    period_type = models.CharField(
+        max_length=5, choices=ClosingPeriod.choices, editable=False, verbose_name=_("period type")
+    )
+    period_start = models.DateField(editable=False, verbose_name=_("period start"))
+    period_end = models.DateField(editable=False, verbose_name=_("period end"))
+    entries_count = models.PositiveIntegerField(editable=False, verbose_name=_("entries count"))
+    sales_total_incl_tax = money_field(editable=False, verbose_name=_("sales total incl tax"))
+    credit_notes_total_incl_tax = money_field(editable=False, verbose_name=_("credit notes total incl tax"))
+    payments_total = money_field(editable=False, verbose_name=_("payments total"))
+    period_total_incl_tax = money_field(editable=False, verbose_name=_("period total incl tax"))
+    tax_total = money_field(editable=False, verbose_name=_("tax total"))
+    grand_total_incl_tax = money_field(editable=False, verbose_name=_("grand total incl tax"))
+    last_entry_sequence = models.PositiveBigIntegerField(
+        null=True, blank=True, editable=False, verbose_name=_("last entry sequence")
+    )
+    last_entry_hash = models.CharField(
+        max_length=64, blank=True, default="", editable=False, verbose_name=_("last entry hash")
+    )
+    previous_hash = models.CharField(max_length=64, editable=False, verbose_name=_("previous hash"))
+    hash = models.CharField(max_length=64, editable=False, verbose_name=_("hash"))  # not indexed: see AuditLog.hash
 
     class Meta:
         ordering = ["period_type", "-period_start"]

@@ -36,14 +36,15 @@ def percent_field(**kwargs) -> models.DecimalField:
 
 
 class TaxRate(BaseModel):
-    country_code = models.CharField(max_length=2, blank=True, null=True)
-    name = models.CharField(max_length=100)
+    country_code = models.CharField(max_length=2, blank=True, null=True, verbose_name=_("country code"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
     rate_percent = percent_field(validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))])
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
 
     class Meta:
         ordering = ["country_code", "-rate_percent", "name"]
         verbose_name = _("tax rate")
+        verbose_name_plural = _("tax rates")
         constraints = [
             models.CheckConstraint(
                 condition=Q(rate_percent__gte=0) & Q(rate_percent__lte=100), name="commerce_taxrate_rate_0_100"
@@ -56,7 +57,7 @@ class TaxRate(BaseModel):
 
 
 class ProductCategory(BaseModel):
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, verbose_name=_("name"))
 
     class Meta:
         ordering = ["name"]
@@ -83,27 +84,42 @@ class ProductType(models.TextChoices):
 class Product(BaseModel):
     """A stocked product or a service sold by the clinic."""
 
-    sku = models.CharField(max_length=64, blank=True, null=True, unique=True)
-    barcode = models.CharField(max_length=64, blank=True, null=True, unique=True)
-    name = models.CharField(max_length=200)
+    sku = models.CharField(max_length=64, blank=True, null=True, unique=True, verbose_name=_("sku"))
+    barcode = models.CharField(max_length=64, blank=True, null=True, unique=True, verbose_name=_("barcode"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     category = models.ForeignKey(
-        ProductCategory, null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
+        ProductCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="products",
+        verbose_name=_("category"),
     )
-    type = models.CharField(max_length=10, choices=ProductType.choices, default=ProductType.PRODUCT)
-    description = models.TextField(blank=True, null=True)
-    unit_price_excl_tax = money_field(validators=[MinValueValidator(ZERO)])
-    tax_rate = models.ForeignKey(TaxRate, on_delete=models.PROTECT, related_name="products")
-    track_lots = models.BooleanField(default=False)
-    track_expiry = models.BooleanField(default=False)
+    type = models.CharField(
+        max_length=10, choices=ProductType.choices, default=ProductType.PRODUCT, verbose_name=_("type")
+    )
+    description = models.TextField(blank=True, null=True, verbose_name=_("description"))
+    unit_price_excl_tax = money_field(validators=[MinValueValidator(ZERO)], verbose_name=_("unit price excl tax"))
+    tax_rate = models.ForeignKey(TaxRate, on_delete=models.PROTECT, related_name="products", verbose_name=_("tax rate"))
+    track_lots = models.BooleanField(default=False, verbose_name=_("track lots"))
+    track_expiry = models.BooleanField(default=False, verbose_name=_("track expiry"))
     vat_exempt = models.BooleanField(
-        default=False, help_text=_("Therapeutic act exempt from VAT (CGI art. 261-4-1°); services only.")
+        default=False,
+        help_text=_("Therapeutic act exempt from VAT (CGI art. 261-4-1°); services only."),
+        verbose_name=_("vat exempt"),
     )
-    vat_exemption_mention = models.CharField(max_length=255, blank=True, default=DEFAULT_VAT_EXEMPTION_MENTION)
-    is_active = models.BooleanField(default=True)
+    vat_exemption_mention = models.CharField(
+        max_length=255, blank=True, default=DEFAULT_VAT_EXEMPTION_MENTION, verbose_name=_("vat exemption mention")
+    )
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
     # Spec 004 (distribution orders): the id of the product in outside systems, and the
     # currency of its price.
-    external_product_id = models.CharField(max_length=100, blank=True, null=True, unique=True)
-    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
+    external_product_id = models.CharField(
+        max_length=100, blank=True, null=True, unique=True, verbose_name=_("external product id")
+    )
+    currency = models.CharField(
+        max_length=3, choices=Currency.choices, default=Currency.EUR, verbose_name=_("currency")
+    )
     # Offered to distributors in their portal's catalogue (spec 004): retail products only, never
     # consultations or injectables, so the flag is off until someone turns it on.
     for_distribution = models.BooleanField(
@@ -114,6 +130,7 @@ class Product(BaseModel):
     class Meta:
         ordering = ["name"]
         verbose_name = _("product")
+        verbose_name_plural = _("products")
         indexes = [
             models.Index(
                 fields=["currency", "name"], condition=Q(for_distribution=True, is_active=True),
@@ -163,21 +180,22 @@ class Product(BaseModel):
 
 
 class Supplier(BaseModel):
-    name = models.CharField(max_length=200, unique=True)
-    legal_name = models.CharField(max_length=200, blank=True, null=True)
-    vat_number = models.CharField(max_length=32, blank=True, null=True)
-    email = models.EmailField(blank=True, null=True)
-    phone = models.CharField(max_length=32, blank=True, null=True)
-    address_line1 = models.CharField(max_length=255, blank=True, null=True)
-    city = models.CharField(max_length=120, blank=True, null=True)
-    postal_code = models.CharField(max_length=20, blank=True, null=True)
-    country_code = models.CharField(max_length=2, blank=True, null=True)
-    notes = models.TextField(blank=True, null=True)
-    is_active = models.BooleanField(default=True)
+    name = models.CharField(max_length=200, unique=True, verbose_name=_("name"))
+    legal_name = models.CharField(max_length=200, blank=True, null=True, verbose_name=_("legal name"))
+    vat_number = models.CharField(max_length=32, blank=True, null=True, verbose_name=_("vat number"))
+    email = models.EmailField(blank=True, null=True, verbose_name=_("email"))
+    phone = models.CharField(max_length=32, blank=True, null=True, verbose_name=_("phone"))
+    address_line1 = models.CharField(max_length=255, blank=True, null=True, verbose_name=_("address line1"))
+    city = models.CharField(max_length=120, blank=True, null=True, verbose_name=_("city"))
+    postal_code = models.CharField(max_length=20, blank=True, null=True, verbose_name=_("postal code"))
+    country_code = models.CharField(max_length=2, blank=True, null=True, verbose_name=_("country code"))
+    notes = models.TextField(blank=True, null=True, verbose_name=_("notes"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
 
     def __str__(self) -> str:
         return self.name
@@ -192,22 +210,34 @@ class PurchaseOrderStatus(models.TextChoices):
 
 
 class PurchaseOrder(BaseModel, CreatedByModel):
-    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="purchase_orders")
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.PROTECT, related_name="purchase_orders", verbose_name=_("supplier")
+    )
     location = models.ForeignKey(
-        "core.ClinicLocation", null=True, blank=True, on_delete=models.PROTECT, related_name="purchase_orders"
+        "core.ClinicLocation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="purchase_orders",
+        verbose_name=_("location"),
     )
     status = models.CharField(
-        max_length=20, choices=PurchaseOrderStatus.choices, default=PurchaseOrderStatus.DRAFT, editable=False
+        max_length=20,
+        choices=PurchaseOrderStatus.choices,
+        default=PurchaseOrderStatus.DRAFT,
+        editable=False,
+        verbose_name=_("status"),
     )
-    ordered_at = models.DateTimeField(null=True, blank=True, editable=False)
-    expected_at = models.DateField(null=True, blank=True)
-    reference = models.CharField(max_length=100, blank=True, null=True)
-    currency = models.CharField(max_length=3, default="EUR")
-    notes = models.TextField(blank=True, null=True)
+    ordered_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("ordered at"))
+    expected_at = models.DateField(null=True, blank=True, verbose_name=_("expected at"))
+    reference = models.CharField(max_length=100, blank=True, null=True, verbose_name=_("reference"))
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
+    notes = models.TextField(blank=True, null=True, verbose_name=_("notes"))
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("purchase order")
+        verbose_name_plural = _("purchase orders")
         indexes = [models.Index(fields=["status", "-created_at"], name="commerce_po_status_created")]
         constraints = [
             models.CheckConstraint(
@@ -223,16 +253,21 @@ class PurchaseOrder(BaseModel, CreatedByModel):
 
 
 class PurchaseOrderLine(BaseModel):
-    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="purchase_order_lines")
-    quantity_ordered = money_field()
-    unit_cost = money_field()
+    purchase_order = models.ForeignKey(
+        PurchaseOrder, on_delete=models.CASCADE, related_name="lines", verbose_name=_("purchase order")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="purchase_order_lines", verbose_name=_("product")
+    )
+    quantity_ordered = money_field(verbose_name=_("quantity ordered"))
+    unit_cost = money_field(verbose_name=_("unit cost"))
     tax_rate_percent = percent_field(editable=False)
-    quantity_received = money_field(default=ZERO, editable=False)
+    quantity_received = money_field(default=ZERO, editable=False, verbose_name=_("quantity received"))
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("purchase order line")
+        verbose_name_plural = _("purchase order lines")
         constraints = [
             models.CheckConstraint(condition=Q(quantity_ordered__gt=0), name="commerce_pol_qty_ordered_gt_0"),
             models.CheckConstraint(condition=Q(unit_cost__gte=0), name="commerce_pol_unit_cost_gte_0"),
@@ -251,8 +286,10 @@ class PurchaseOrderLine(BaseModel):
 
 
 class GoodsReceipt(BaseModel):
-    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="goods_receipts")
-    received_at = models.DateTimeField(default=timezone.now)
+    purchase_order = models.ForeignKey(
+        PurchaseOrder, on_delete=models.PROTECT, related_name="goods_receipts", verbose_name=_("purchase order")
+    )
+    received_at = models.DateTimeField(default=timezone.now, verbose_name=_("received at"))
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -260,25 +297,28 @@ class GoodsReceipt(BaseModel):
         on_delete=models.SET_NULL,
         related_name="+",
         db_column="received_by_user_id",
+        verbose_name=_("received by"),
     )
-    notes = models.TextField(blank=True, null=True)
+    notes = models.TextField(blank=True, null=True, verbose_name=_("notes"))
 
     class Meta:
         ordering = ["-received_at"]
         verbose_name = _("goods receipt")
+        verbose_name_plural = _("goods receipts")
 
     def __str__(self) -> str:
-        return f"Receipt {str(self.pk)[:8]} ({self.received_at:%Y-%m-%d})"
+        return _("Receipt %(number)s (%(date)s)") % {"number": str(self.pk)[:8], "date": f"{self.received_at:%Y-%m-%d}"}
 
 
 class InventoryLot(BaseModel):
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="lots")
-    lot_code = models.CharField(max_length=100)
-    expires_at = models.DateField(null=True, blank=True)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="lots", verbose_name=_("product"))
+    lot_code = models.CharField(max_length=100, verbose_name=_("lot code"))
+    expires_at = models.DateField(null=True, blank=True, verbose_name=_("expires at"))
 
     class Meta:
         ordering = ["expires_at", "lot_code"]
         verbose_name = _("inventory lot")
+        verbose_name_plural = _("inventory lots")
         constraints = [
             models.UniqueConstraint(fields=["product", "lot_code"], name="commerce_lot_product_code_unique"),
         ]
@@ -294,21 +334,34 @@ class InventoryLot(BaseModel):
 
 
 class GoodsReceiptLine(BaseModel):
-    goods_receipt = models.ForeignKey(GoodsReceipt, on_delete=models.CASCADE, related_name="lines")
+    goods_receipt = models.ForeignKey(
+        GoodsReceipt, on_delete=models.CASCADE, related_name="lines", verbose_name=_("goods receipt")
+    )
     purchase_order_line = models.ForeignKey(
-        PurchaseOrderLine, on_delete=models.PROTECT, related_name="goods_receipt_lines"
+        PurchaseOrderLine,
+        on_delete=models.PROTECT,
+        related_name="goods_receipt_lines",
+        verbose_name=_("purchase order line"),
     )
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="goods_receipt_lines")
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="goods_receipt_lines", verbose_name=_("product")
+    )
     lot = models.ForeignKey(
-        InventoryLot, null=True, blank=True, on_delete=models.PROTECT, related_name="goods_receipt_lines"
+        InventoryLot,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="goods_receipt_lines",
+        verbose_name=_("lot"),
     )
-    quantity_received = money_field()
-    expires_at = models.DateField(null=True, blank=True)
-    unit_cost = money_field()
+    quantity_received = money_field(verbose_name=_("quantity received"))
+    expires_at = models.DateField(null=True, blank=True, verbose_name=_("expires at"))
+    unit_cost = money_field(verbose_name=_("unit cost"))
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("goods receipt line")
+        verbose_name_plural = _("goods receipt lines")
         constraints = [
             models.CheckConstraint(condition=Q(quantity_received__gt=0), name="commerce_grl_qty_gt_0"),
             models.CheckConstraint(condition=Q(unit_cost__gte=0), name="commerce_grl_unit_cost_gte_0"),
@@ -344,10 +397,10 @@ class AdjustmentKind(models.TextChoices):
 
 class StockMoveQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise LedgerImmutable("Stock moves are append-only: record a new move instead.")
+        raise LedgerImmutable(_("Stock moves are append-only: record a new move instead."))
 
     def delete(self):
-        raise LedgerImmutable("Stock moves are append-only: record a new move instead.")
+        raise LedgerImmutable(_("Stock moves are append-only: record a new move instead."))
 
 
 class StockMove(BaseModel, CreatedByModel):
@@ -359,20 +412,34 @@ class StockMove(BaseModel, CreatedByModel):
     """
 
     location = models.ForeignKey(
-        "core.ClinicLocation", null=True, blank=True, on_delete=models.PROTECT, related_name="stock_moves"
+        "core.ClinicLocation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stock_moves",
+        verbose_name=_("location"),
     )
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock_moves")
-    lot = models.ForeignKey(InventoryLot, null=True, blank=True, on_delete=models.PROTECT, related_name="stock_moves")
-    move_type = models.CharField(max_length=10, choices=StockMoveType.choices)
-    quantity = money_field()
-    unit_cost = money_field(null=True, blank=True)
-    reason = models.TextField(blank=True, null=True)
-    adjustment_kind = models.CharField(max_length=20, choices=AdjustmentKind.choices, blank=True, null=True)
-    occurred_at = models.DateTimeField(default=timezone.now)
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="stock_moves", verbose_name=_("product")
+    )
+    lot = models.ForeignKey(
+        InventoryLot, null=True, blank=True, on_delete=models.PROTECT, related_name="stock_moves", verbose_name=_("lot")
+    )
+    move_type = models.CharField(max_length=10, choices=StockMoveType.choices, verbose_name=_("move type"))
+    quantity = money_field(verbose_name=_("quantity"))
+    unit_cost = money_field(null=True, blank=True, verbose_name=_("unit cost"))
+    reason = models.TextField(blank=True, null=True, verbose_name=_("reason"))
+    adjustment_kind = models.CharField(
+        max_length=20, choices=AdjustmentKind.choices, blank=True, null=True, verbose_name=_("adjustment kind")
+    )
+    occurred_at = models.DateTimeField(default=timezone.now, verbose_name=_("occurred at"))
     reference_type = models.CharField(
-        max_length=20, choices=StockReferenceType.choices, default=StockReferenceType.OTHER
+        max_length=20,
+        choices=StockReferenceType.choices,
+        default=StockReferenceType.OTHER,
+        verbose_name=_("reference type"),
     )
-    reference_id = models.UUIDField(null=True, blank=True)
+    reference_id = models.UUIDField(null=True, blank=True, verbose_name=_("reference id"))
 
     # The ledger is never rewritten, not even to forget its author: a user with moves is deactivated.
     created_by = models.ForeignKey(
@@ -383,6 +450,7 @@ class StockMove(BaseModel, CreatedByModel):
         related_name="+",
         db_column="created_by_user_id",
         editable=False,
+        verbose_name=_("created by"),
     )
 
     objects = StockMoveQuerySet.as_manager()
@@ -394,6 +462,7 @@ class StockMove(BaseModel, CreatedByModel):
     class Meta:
         ordering = ["-occurred_at", "-created_at"]
         verbose_name = _("stock move")
+        verbose_name_plural = _("stock moves")
         permissions = [("adjust_stock", "Can adjust stock (counts, breakage, expiry write-off)")]
         indexes = [
             models.Index(fields=["product", "move_type"], name="commerce_move_product_type"),
@@ -425,11 +494,11 @@ class StockMove(BaseModel, CreatedByModel):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise LedgerImmutable("Stock moves are append-only: record a new move instead.")
+            raise LedgerImmutable(_("Stock moves are append-only: record a new move instead."))
         return super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise LedgerImmutable("Stock moves are append-only: record a new move instead.")
+        raise LedgerImmutable(_("Stock moves are append-only: record a new move instead."))
 
 
 class StockBalance(models.Model):
@@ -439,15 +508,27 @@ class StockBalance(models.Model):
     a negative quantity and a second row for the same key (NULL lot or location included).
     """
 
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock_balances")
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="stock_balances", verbose_name=_("product")
+    )
     lot = models.ForeignKey(
-        InventoryLot, null=True, blank=True, on_delete=models.PROTECT, related_name="stock_balances"
+        InventoryLot,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stock_balances",
+        verbose_name=_("lot"),
     )
     location = models.ForeignKey(
-        "core.ClinicLocation", null=True, blank=True, on_delete=models.PROTECT, related_name="stock_balances"
+        "core.ClinicLocation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stock_balances",
+        verbose_name=_("location"),
     )
-    quantity = money_field(default=ZERO)
-    updated_at = models.DateTimeField(auto_now=True)
+    quantity = money_field(default=ZERO, verbose_name=_("quantity"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     # Kept out of Wagtail's reference index: indexing costs two queries per save on the payment
     # path (profiled with the benchmarks), and a "usage" screen of a ledger line says nothing.
@@ -456,6 +537,7 @@ class StockBalance(models.Model):
     class Meta:
         ordering = ["product_id", "lot_id", "location_id"]
         verbose_name = _("stock balance")
+        verbose_name_plural = _("stock balances")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=0), name="commerce_balance_quantity_gte_0"),
             # One row per key, NULL lot or location included. Four partial unique indexes rather than

@@ -24,21 +24,38 @@ class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     ``erp.commerce.billing.sale_pay``. Totals are a snapshot kept by the services."""
 
     location = models.ForeignKey(
-        "core.ClinicLocation", null=True, blank=True, on_delete=models.PROTECT, related_name="sales"
+        "core.ClinicLocation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sales",
+        verbose_name=_("location"),
     )
     sold_to_patient = models.ForeignKey(
-        "clinical.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="sales"
+        "clinical.Patient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sales",
+        verbose_name=_("sold to patient"),
     )
-    sold_to_name = models.CharField(max_length=255, null=True, blank=True)
+    sold_to_name = models.CharField(max_length=255, null=True, blank=True, verbose_name=_("sold to name"))
     referral_source = models.ForeignKey(
-        "clinical.ReferralSource", null=True, blank=True, on_delete=models.PROTECT, related_name="sales"
+        "clinical.ReferralSource",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sales",
+        verbose_name=_("referral source"),
     )
-    status = models.CharField(max_length=10, choices=SaleStatus.choices, default=SaleStatus.DRAFT, editable=False)
-    sold_at = models.DateTimeField(null=True, blank=True, editable=False)
-    currency = models.CharField(max_length=3, default="EUR")
-    subtotal_excl_tax = money_field(default=ZERO, editable=False)
-    tax_total = money_field(default=ZERO, editable=False)
-    total_incl_tax = money_field(default=ZERO, editable=False)
+    status = models.CharField(
+        max_length=10, choices=SaleStatus.choices, default=SaleStatus.DRAFT, editable=False, verbose_name=_("status")
+    )
+    sold_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("sold at"))
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
+    subtotal_excl_tax = money_field(default=ZERO, editable=False, verbose_name=_("subtotal excl tax"))
+    tax_total = money_field(default=ZERO, editable=False, verbose_name=_("tax total"))
+    total_incl_tax = money_field(default=ZERO, editable=False, verbose_name=_("total incl tax"))
 
     # Kept out of Wagtail's reference index: indexing costs two queries per save on the payment
     # path (profiled with the benchmarks), and a "usage" screen of a sale or payment says nothing.
@@ -47,6 +64,7 @@ class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("sale")
+        verbose_name_plural = _("sales")
         permissions = [
             ("pay_sale", "Can take payment for a sale"),
             ("cancel_sale", "Can cancel a draft sale"),
@@ -75,7 +93,11 @@ class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Sale {str(self.pk)[:8]} — {self.buyer_name} ({self.get_status_display()})"
+        return _("Sale %(number)s — %(buyer)s (%(status)s)") % {
+            "number": str(self.pk)[:8],
+            "buyer": self.buyer_name,
+            "status": self.get_status_display(),
+        }
 
     @property
     def buyer_name(self) -> str:
@@ -89,33 +111,40 @@ class LineFigures(models.Model):
     """What a document line prints, frozen when the line is written: the product's kind, wording,
     price and VAT, and the line's rounded figures. A sale line and a credit-note line share them."""
 
-    product_type_snapshot = models.CharField(max_length=10, choices=ProductType.choices, editable=False)
-    description_snapshot = models.TextField(null=True, blank=True)
-    unit_price_excl_tax_snapshot = money_field(validators=[MinValueValidator(ZERO)])
+    product_type_snapshot = models.CharField(
+        max_length=10, choices=ProductType.choices, editable=False, verbose_name=_("product type snapshot")
+    )
+    description_snapshot = models.TextField(null=True, blank=True, verbose_name=_("description snapshot"))
+    unit_price_excl_tax_snapshot = money_field(
+        validators=[MinValueValidator(ZERO)], verbose_name=_("unit price excl tax snapshot")
+    )
     tax_rate_percent_snapshot = percent_field(editable=False)
-    quantity = money_field()
+    quantity = money_field(verbose_name=_("quantity"))
     # Not in the spec's table: the per-line figures the invoice prints (VAT per rate) and the
     # exemption mention of an exempt service, frozen with the line.
-    line_subtotal_excl_tax = money_field(default=ZERO, editable=False)
-    line_tax_amount = money_field(default=ZERO, editable=False)
-    line_total_incl_tax = money_field(default=ZERO, editable=False)
-    vat_exempt_snapshot = models.BooleanField(default=False, editable=False)
-    vat_exemption_mention_snapshot = models.CharField(max_length=255, blank=True, default="", editable=False)
+    line_subtotal_excl_tax = money_field(default=ZERO, editable=False, verbose_name=_("line subtotal excl tax"))
+    line_tax_amount = money_field(default=ZERO, editable=False, verbose_name=_("line tax amount"))
+    line_total_incl_tax = money_field(default=ZERO, editable=False, verbose_name=_("line total incl tax"))
+    vat_exempt_snapshot = models.BooleanField(default=False, editable=False, verbose_name=_("vat exempt snapshot"))
+    vat_exemption_mention_snapshot = models.CharField(
+        max_length=255, blank=True, default="", editable=False, verbose_name=_("vat exemption mention snapshot")
+    )
 
     class Meta:
         abstract = True
 
 
 class SaleLine(BaseModel, LineFigures):
-    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="sale_lines")
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines", verbose_name=_("sale"))
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="sale_lines", verbose_name=_("product"))
     # A product used on the patient during the visit (an injected filler) does not come back
     # to stock on a refund.
-    consumed_on_patient = models.BooleanField(default=False)
+    consumed_on_patient = models.BooleanField(default=False, verbose_name=_("consumed on patient"))
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("sale line")
+        verbose_name_plural = _("sale lines")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="commerce_saleline_qty_gt_0"),
             models.CheckConstraint(
@@ -132,13 +161,16 @@ class SaleLine(BaseModel, LineFigures):
 
 
 class SaleLineLot(BaseModel):
-    sale_line = models.ForeignKey(SaleLine, on_delete=models.CASCADE, related_name="lots")
-    lot = models.ForeignKey(InventoryLot, on_delete=models.PROTECT, related_name="sale_line_lots")
-    quantity = money_field()
+    sale_line = models.ForeignKey(SaleLine, on_delete=models.CASCADE, related_name="lots", verbose_name=_("sale line"))
+    lot = models.ForeignKey(
+        InventoryLot, on_delete=models.PROTECT, related_name="sale_line_lots", verbose_name=_("lot")
+    )
+    quantity = money_field(verbose_name=_("quantity"))
 
     class Meta:
         ordering = ["lot__expires_at", "lot__lot_code"]
         verbose_name = _("sale line lot")
+        verbose_name_plural = _("sale line lots")
         constraints = [
             models.UniqueConstraint(fields=["sale_line", "lot"], name="commerce_salelinelot_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="commerce_salelinelot_qty_gt_0"),
@@ -159,13 +191,14 @@ class PaymentMethodCode(models.TextChoices):
 
 
 class PaymentMethod(BaseModel):
-    code = models.CharField(max_length=20, choices=PaymentMethodCode.choices, unique=True)
-    name = models.CharField(max_length=100)
-    is_active = models.BooleanField(default=True)
+    code = models.CharField(max_length=20, choices=PaymentMethodCode.choices, unique=True, verbose_name=_("code"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("payment method")
+        verbose_name_plural = _("payment methods")
 
     def __str__(self) -> str:
         return self.name
@@ -175,18 +208,21 @@ class CardFeeRule(BaseModel):
     """What a card provider keeps on a payment, from ``effective_from`` to ``effective_to``
     (inclusive, open-ended when empty)."""
 
-    provider = models.CharField(max_length=100)
-    country_code = models.CharField(max_length=2, null=True, blank=True)
+    provider = models.CharField(max_length=100, verbose_name=_("provider"))
+    country_code = models.CharField(max_length=2, null=True, blank=True, verbose_name=_("country code"))
     fee_percent = percent_field(validators=[MinValueValidator(ZERO)])
-    fee_fixed_amount = money_field(default=ZERO, validators=[MinValueValidator(ZERO)])
-    currency = models.CharField(max_length=3, default="EUR")
-    effective_from = models.DateField()
-    effective_to = models.DateField(null=True, blank=True)
-    is_active = models.BooleanField(default=True)
+    fee_fixed_amount = money_field(
+        default=ZERO, validators=[MinValueValidator(ZERO)], verbose_name=_("fee fixed amount")
+    )
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
+    effective_from = models.DateField(verbose_name=_("effective from"))
+    effective_to = models.DateField(null=True, blank=True, verbose_name=_("effective to"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
 
     class Meta:
         ordering = ["provider", "country_code", "-effective_from"]
         verbose_name = _("card fee rule")
+        verbose_name_plural = _("card fee rules")
         indexes = [models.Index(fields=["provider", "country_code", "effective_from"], name="commerce_cardfee_lookup")]
         constraints = [
             models.CheckConstraint(
@@ -215,24 +251,38 @@ class Payment(BaseModel, CreatedByModel):
     buyer handed over and ``change_given`` what was handed back (their difference is the gross).
     """
 
-    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="payments")
-    payment_method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="payments")
-    kind = models.CharField(max_length=10, choices=PaymentKind.choices, default=PaymentKind.PAYMENT)
-    amount_gross = money_field()
-    fee_amount = money_field(default=ZERO)
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="payments", verbose_name=_("sale"))
+    payment_method = models.ForeignKey(
+        PaymentMethod, on_delete=models.PROTECT, related_name="payments", verbose_name=_("payment method")
+    )
+    kind = models.CharField(
+        max_length=10, choices=PaymentKind.choices, default=PaymentKind.PAYMENT, verbose_name=_("kind")
+    )
+    amount_gross = money_field(verbose_name=_("amount gross"))
+    fee_amount = money_field(default=ZERO, verbose_name=_("fee amount"))
     fee_percent = percent_field(null=True, blank=True)
-    amount_net = money_field()
-    amount_tendered = money_field(null=True, blank=True)
-    change_given = money_field(default=ZERO)
-    paid_at = models.DateTimeField(default=timezone.now)
-    currency = models.CharField(max_length=3, default="EUR")
-    provider = models.CharField(max_length=100, null=True, blank=True)
-    provider_reference = models.CharField(max_length=255, null=True, blank=True)
+    amount_net = money_field(verbose_name=_("amount net"))
+    amount_tendered = money_field(null=True, blank=True, verbose_name=_("amount tendered"))
+    change_given = money_field(default=ZERO, verbose_name=_("change given"))
+    paid_at = models.DateTimeField(default=timezone.now, verbose_name=_("paid at"))
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
+    provider = models.CharField(max_length=100, null=True, blank=True, verbose_name=_("provider"))
+    provider_reference = models.CharField(max_length=255, null=True, blank=True, verbose_name=_("provider reference"))
     card_fee_rule = models.ForeignKey(
-        CardFeeRule, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+        CardFeeRule,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("card fee rule"),
     )
     credit_note = models.ForeignKey(
-        "commerce.CreditNote", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+        "commerce.CreditNote",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("credit note"),
     )
 
     # Kept out of Wagtail's reference index: indexing costs two queries per save on the payment
@@ -242,6 +292,7 @@ class Payment(BaseModel, CreatedByModel):
     class Meta:
         ordering = ["paid_at", "created_at"]
         verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         indexes = [models.Index(fields=["-paid_at"], name="commerce_payment_paid_at")]
         constraints = [
             models.CheckConstraint(
@@ -278,14 +329,15 @@ class DocumentSequence(BaseModel):
     """The next number of a (document type, country, prefix) series. Locked by the service that
     issues a number, in the same transaction, so numbers are gapless and in order."""
 
-    document_type = models.CharField(max_length=20, choices=DocumentType.choices)
-    country_code = models.CharField(max_length=2)
-    prefix = models.CharField(max_length=20)
-    next_number = models.PositiveIntegerField(default=1)
+    document_type = models.CharField(max_length=20, choices=DocumentType.choices, verbose_name=_("document type"))
+    country_code = models.CharField(max_length=2, verbose_name=_("country code"))
+    prefix = models.CharField(max_length=20, verbose_name=_("prefix"))
+    next_number = models.PositiveIntegerField(default=1, verbose_name=_("next number"))
 
     class Meta:
         ordering = ["document_type", "country_code", "prefix"]
         verbose_name = _("document sequence")
+        verbose_name_plural = _("document sequences")
         constraints = [
             models.UniqueConstraint(fields=["document_type", "country_code", "prefix"], name="commerce_docseq_unique"),
             models.CheckConstraint(condition=Q(next_number__gte=1), name="commerce_docseq_next_gte_1"),
@@ -296,15 +348,17 @@ class DocumentSequence(BaseModel):
 
 
 class BillingFields(models.Model):
-    billing_name = models.CharField(max_length=255)
-    billing_address_line1 = models.CharField(max_length=255, null=True, blank=True)
-    billing_city = models.CharField(max_length=120, null=True, blank=True)
-    billing_postal_code = models.CharField(max_length=20, null=True, blank=True)
-    billing_country_code = models.CharField(max_length=2)
-    language = models.CharField(max_length=2, default="fr")
+    billing_name = models.CharField(max_length=255, verbose_name=_("billing name"))
+    billing_address_line1 = models.CharField(
+        max_length=255, null=True, blank=True, verbose_name=_("billing address line1")
+    )
+    billing_city = models.CharField(max_length=120, null=True, blank=True, verbose_name=_("billing city"))
+    billing_postal_code = models.CharField(max_length=20, null=True, blank=True, verbose_name=_("billing postal code"))
+    billing_country_code = models.CharField(max_length=2, verbose_name=_("billing country code"))
+    language = models.CharField(max_length=2, default="fr", verbose_name=_("language"))
     # The seller as the document was issued (name, address, SIREN, SIRET, VAT number): a later
     # change of the clinic's settings does not rewrite an issued document.
-    seller = models.JSONField(default=dict, blank=True, editable=False)
+    seller = models.JSONField(default=dict, blank=True, editable=False, verbose_name=_("seller"))
 
     class Meta:
         abstract = True
@@ -313,12 +367,18 @@ class BillingFields(models.Model):
 class Invoice(BaseModel, BillingFields):
     """Issued when a sale is paid, never edited afterwards (a refund issues a credit note)."""
 
-    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="invoice")
-    invoice_number = models.CharField(max_length=40, unique=True, editable=False)
-    sequence_number = models.PositiveIntegerField(editable=False)
-    issued_at = models.DateTimeField(editable=False)
+    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="invoice", verbose_name=_("sale"))
+    invoice_number = models.CharField(max_length=40, unique=True, editable=False, verbose_name=_("invoice number"))
+    sequence_number = models.PositiveIntegerField(editable=False, verbose_name=_("sequence number"))
+    issued_at = models.DateTimeField(editable=False, verbose_name=_("issued at"))
     document = models.ForeignKey(
-        "clinical.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        "clinical.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("document"),
     )
 
     # Kept out of Wagtail's reference index: indexing costs two queries per save on the payment
@@ -328,6 +388,7 @@ class Invoice(BaseModel, BillingFields):
     class Meta:
         ordering = ["-issued_at", "-sequence_number"]
         verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
         permissions = [("download_invoice", "Can download invoice and credit note PDFs")]
 
     def __str__(self) -> str:
@@ -338,17 +399,27 @@ class CreditNote(BaseModel, BillingFields, CreatedByModel):
     """A refund of some or all of a paid sale's lines, with its own gapless series. An invoice
     takes credit notes until every line is credited; their lines say what each one credits."""
 
-    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="credit_notes")
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
-    credit_note_number = models.CharField(max_length=40, unique=True, editable=False)
-    sequence_number = models.PositiveIntegerField(editable=False)
-    issued_at = models.DateTimeField(editable=False)
-    reason = models.TextField()
-    subtotal_excl_tax = money_field(editable=False)
-    tax_total = money_field(editable=False)
-    total_incl_tax = money_field(editable=False)
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("sale"))
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("invoice")
+    )
+    credit_note_number = models.CharField(
+        max_length=40, unique=True, editable=False, verbose_name=_("credit note number")
+    )
+    sequence_number = models.PositiveIntegerField(editable=False, verbose_name=_("sequence number"))
+    issued_at = models.DateTimeField(editable=False, verbose_name=_("issued at"))
+    reason = models.TextField(verbose_name=_("reason"))
+    subtotal_excl_tax = money_field(editable=False, verbose_name=_("subtotal excl tax"))
+    tax_total = money_field(editable=False, verbose_name=_("tax total"))
+    total_incl_tax = money_field(editable=False, verbose_name=_("total incl tax"))
     document = models.ForeignKey(
-        "clinical.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        "clinical.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("document"),
     )
 
     # Kept out of Wagtail's reference index: indexing costs two queries per save on the payment
@@ -358,6 +429,7 @@ class CreditNote(BaseModel, BillingFields, CreatedByModel):
     class Meta:
         ordering = ["-issued_at", "-sequence_number"]
         verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
         permissions = [("refund_sale", "Can refund a paid sale with a credit note")]
         constraints = [
             models.CheckConstraint(

@@ -153,7 +153,7 @@ def test_purchase_order_flow_through_the_api(accounting, location, cream, filler
     assert over.status_code == 422
     assert over.json()["code"] == "over_receipt"
     assert over.json()["quantity_remaining"] == "6.00"
-    assert "Only 6.00" in over.json()["detail"]
+    assert "Il ne reste que 6.00" in over.json()["detail"]
 
     cancel = accounting.post(f"/api/v1/purchase-orders/{order_id}/cancel/")
     assert cancel.status_code == 409

@@ -101,7 +101,7 @@ def test_till_shows_the_service_error(make_user, location):
     form = {"operation": "pay", "pay-TOTAL_FORMS": "1", "pay-INITIAL_FORMS": "0", "pay-0-method": "cash",
             "pay-0-amount": "10"}  # fmt: skip
     response = client.post(till, form, follow=True)
-    assert "do not cover" in response.content.decode()
+    assert "ne couvrent pas" in response.content.decode()
     sale.refresh_from_db()
     assert sale.status == SaleStatus.DRAFT
 

@@ -239,7 +239,7 @@ def test_goods_receipt_receive_refuses_more_than_remains_with_the_remaining_quan
         services.goods_receipt_receive(
             purchase_order=ordered_po, lines=[ReceiptLineInput(cream_line, D("4"))], actor=buyer
         )
-    assert "Only 3.00" in caught.value.message
+    assert "Il ne reste que 3.00" in caught.value.message
     assert caught.value.extra["quantity_remaining"] == "3.00"
     assert caught.value.status_code == 422
     cream_line.refresh_from_db()

@@ -96,7 +96,8 @@ class StrictOrderingFilter(OrderingFilter):
         if refused:
             listed = ", ".join(sorted(allowed)) or "none"
             raise InvalidOrdering(
-                f"Cannot order by {', '.join(repr(term) for term in refused)}; allowed: {listed}.",
+                _("Cannot order by %(terms)s; allowed: %(listed)s.")
+                % {"terms": ", ".join(repr(term) for term in refused), "listed": listed},
                 field=self.ordering_param,
             )
         hidden = hidden_fields(view)
@@ -131,7 +132,9 @@ class StrictFilterBackend(DjangoFilterBackend):
             unknown = sorted(set(request.query_params) - allowed_query_params(self, request, queryset, view))
             if unknown:
                 raise UnknownFilter(
-                    f"Unknown query parameter(s): {', '.join(unknown)}.", field=unknown[0], extra={"unknown": unknown}
+                    _("Unknown query parameter(s): %(unknown)s.") % {"unknown": ", ".join(unknown)},
+                    field=unknown[0],
+                    extra={"unknown": unknown},
                 )
         self._refuse_hidden_filters(request, queryset, view)
         if not self._may_filter(request, queryset, view):

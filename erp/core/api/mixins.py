@@ -1,6 +1,7 @@
 """Shared viewset behaviour: ETag/If-Match for versioned records, audit rows for writes and reads."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
@@ -33,12 +34,13 @@ def check_if_match(request, obj) -> None:
     header = request.headers.get("If-Match")
     if not header:
         raise PreconditionRequired(
-            "This record is versioned: send If-Match with the ETag from your last read.",
+            _("This record is versioned: send If-Match with the ETag from your last read."),
             code="if_match_required",
         )
     if obj.etag not in parse_if_match(header):
         raise PreconditionFailed(
-            f"The record changed since you read it (current version {obj.row_version}); reload and retry.",
+            _("The record changed since you read it (current version %(row_version)s); reload and retry.")
+            % {"row_version": obj.row_version},
             code="stale_version",
             extra={"current_version": obj.row_version},
         )

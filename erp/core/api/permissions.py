@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from erp.core import access
@@ -12,7 +13,7 @@ class RoleAccess(permissions.BasePermission):
     Refused: 401 when not signed in, else 403 with the code ``forbidden_role``.
     """
 
-    message = "Your role may not use this operation."
+    message = _("Your role may not use this operation.")
     code = "forbidden_role"
 
     def has_permission(self, request, view):
@@ -53,7 +54,7 @@ class ModelPermissions(permissions.DjangoModelPermissions):
 class IsAdminRole(permissions.BasePermission):
     """Only members of the admin role (or superusers)."""
 
-    message = "Only administrators may do this."
+    message = _("Only administrators may do this.")
 
     def has_permission(self, request, view):
         user = request.user
@@ -64,7 +65,7 @@ def has_perms(*perms: str) -> type[permissions.BasePermission]:
     """A permission class requiring every named Django permission (for operations)."""
 
     class HasPerms(permissions.BasePermission):
-        message = "Your role does not allow this operation."
+        message = _("Your role does not allow this operation.")
 
         def has_permission(self, request, view):
             return bool(request.user and request.user.is_authenticated and request.user.has_perms(perms))

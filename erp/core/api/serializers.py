@@ -70,7 +70,7 @@ class LoginSerializer(Serializer):
         if user is None:
             # One answer for a wrong password, an unknown e-mail and a disabled account alike.
             raise serializers.ValidationError(
-                "Unable to sign in with these credentials.", code="invalid_credentials"
+                _("Unable to sign in with these credentials."), code="invalid_credentials"
             )
         attrs["user"] = user
         return attrs
@@ -154,13 +154,15 @@ class UserSerializer(ModelSerializer):
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise serializers.ValidationError("A user with this e-mail already exists.", code="email_taken")
+            raise serializers.ValidationError(_("A user with this e-mail already exists."), code="email_taken")
         return value
 
     def validate_roles(self, groups):
         unknown = [g.name for g in groups if g.name not in role_permissions()]
         if unknown:
-            raise serializers.ValidationError(f"Unknown role(s): {', '.join(unknown)}.", code="unknown_role")
+            raise serializers.ValidationError(
+                _("Unknown role(s): %(unknown)s.") % {"unknown": ", ".join(unknown)}, code="unknown_role"
+            )
         return groups
 
     def validate_password(self, value: str) -> str:

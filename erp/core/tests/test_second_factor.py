@@ -68,7 +68,7 @@ def test_a_user_with_a_device_enters_a_code_before_any_admin_page():
     assert client.get("/ops/diagnostics").status_code == 302
 
     bad = client.post("/admin/two-factor/verify/", {"otp_token": wrong(device), "next": "/admin/clinic/locations/"})
-    assert bad.status_code == 200 and "not valid" in bad.content.decode()
+    assert bad.status_code == 200 and "pas valide" in bad.content.decode()
     ok = client.post("/admin/two-factor/verify/", {"otp_token": code(device), "next": "/admin/clinic/locations/"})
     assert ok.status_code == 302 and ok["Location"] == "/admin/clinic/locations/"
     assert client.get("/admin/").status_code == 200

@@ -132,12 +132,14 @@ def _assert_refused(upload, response) -> None:
         assert response["Retry-After"] == "5"
     elif upload is admin_document:
         assert response.status_code == 200
-        assert "The file store is not answering" in response.content.decode()
+        assert "Le stockage des fichiers ne répond pas" in response.content.decode()
     else:  # Wagtail's multiple upload: its own "refused file" answer, shown beside the file
         assert response.status_code == 200
         assert response.json() == {
             "success": False,
-            "error_message": "The file store is not answering; nothing was saved. Try again in a moment.",
+            "error_message": (
+                "Le stockage des fichiers ne répond pas ; rien n'a été enregistré. Réessayez dans un instant."
+            ),
             "code": "storage_unavailable",
         }
     for model in ROWS:

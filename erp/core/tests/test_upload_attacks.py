@@ -195,7 +195,7 @@ def test_wagtail_refuses_svg_even_under_an_image_extension_and_a_pdf_named_docum
     assert svg["success"] is False and "svg" not in svg["error_message"].lower()  # lists the formats taken
     exe = admin.post("/admin/documents/multiple/add/", {"files[]": _file(ELF, "tarifs.pdf", "application/pdf")})
     assert exe.json()["success"] is False
-    assert exe.json()["error_message"].startswith("This file is not a PDF.")
+    assert exe.json()["error_message"].startswith("Ce fichier n'est pas un PDF.")
     _assert_nothing_stored(s3_buckets)
 
 
@@ -206,7 +206,7 @@ def test_clinical_admin_upload_refuses_an_executable_with_a_message(patient, s3_
         follow=True,
     )
     assert response.status_code == 200
-    assert "This kind of file is not accepted here" in response.content.decode()
+    assert "pas accepté ici" in response.content.decode()
     _assert_nothing_stored(s3_buckets)
 
 

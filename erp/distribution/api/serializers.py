@@ -1,6 +1,7 @@
 """Serializers of the distribution API; value objects validate addresses, quantities and money."""
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -212,7 +213,7 @@ class OrderLineInputSerializer(Serializer):
 
     def validate(self, attrs):
         if bool(attrs.get("product")) == bool(attrs.get("external_product_id")):
-            raise serializers.ValidationError("Give either product or external_product_id.", code="product_required")
+            raise serializers.ValidationError(_("Give either product or external_product_id."), code="product_required")
         return attrs
 
 

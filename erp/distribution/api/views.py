@@ -7,6 +7,7 @@ distributor's record by id gets a 404.
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -35,7 +36,7 @@ DELIVER_ORDERS = "distribution.deliver_orders"
 class DirectoryPermission(permissions.BasePermission):
     """Distributors and points of sale: read with read_orders or manage_distributors; write with manage."""
 
-    message = "Your role does not allow this."
+    message = _("Your role does not allow this.")
 
     def has_permission(self, request, view):
         user = request.user
@@ -208,7 +209,7 @@ class OrderFilter(filters.FilterSet):
 class OrderPermission(permissions.BasePermission):
     """Reads need read_orders; each operation names its own permission in ``required_perms``."""
 
-    message = "Your role does not allow this operation on orders."
+    message = _("Your role does not allow this operation on orders.")
 
     def has_permission(self, request, view):
         user = request.user

@@ -67,7 +67,9 @@ def test_admin_screen_lists_newest_first_with_every_column(trail):
     entries = listed(response)
     assert [e.sequence for e in entries] == sorted((e.sequence for e in entries), reverse=True)
     html = response.content.decode()
-    for shown in ("alice@clinic.test", "203.0.113.5", "Firefox Édition", "plan", "clinical.encounter", "Export CSV"):
+    for shown in (
+        "alice@clinic.test", "203.0.113.5", "Firefox Édition", "plan", "clinical.encounter", "Exporter en CSV",
+    ):
         assert shown in html
     for name in ("actor", "patient", "entity_type", "action", "timestamp_after", "timestamp_before"):
         assert f'name="{name}"' in html, name  # the screen's filters use the API's parameter names
@@ -127,7 +129,7 @@ def test_csv_export_streams_the_filtered_entries_and_is_itself_audited(trail):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="audit-log-')
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
-    assert rows[0][:4] == ["Sequence", "Time (UTC)", "Actor", "Action"]
+    assert rows[0][:4] == ["Séquence", "Heure (UTC)", "Auteur", "Action"]
     body = rows[1:]
     assert [(r[2], r[3], r[5]) for r in body] == [
         ("system", "update", str(trail["other"].pk)),

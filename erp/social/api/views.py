@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -145,7 +146,9 @@ class SocialPostViewSet(viewsets.ModelViewSet):
         found = {a.pk: a for a in SocialMediaAsset.objects.filter(pk__in=ids)}
         missing = [str(i) for i in ids if i not in found]
         if missing:
-            raise ValidationError({"asset_ids": [f"Unknown image: {', '.join(missing)}."]}, code="does_not_exist")
+            raise ValidationError(
+                {"asset_ids": [_("Unknown image: %(ids)s.") % {"ids": ", ".join(missing)}]}, code="does_not_exist"
+            )
         services.post_set_assets(post=post, assets=[found[i] for i in ids], actor=request.user, request=request)
         return Response(s.SocialPostSerializer(self._fresh(post), context={"request": request}).data)
 
@@ -177,7 +180,7 @@ class SocialPostViewSet(viewsets.ModelViewSet):
         try:
             expires_in = int(raw) if raw else services.PACK_URL_TTL
         except ValueError:
-            raise ValidationError({"expires_in": ["A whole number of seconds."]})
+            raise ValidationError({"expires_in": [_("A whole number of seconds.")]})
         pack = services.post_manual_pack(post=post, expires_in=expires_in, actor=request.user, request=request)
         return Response(s.ManualPackSerializer(pack, context={"request": request}).data)
 

@@ -72,7 +72,7 @@ def test_post_editor_creates_through_the_service_and_shows_counts(browser):
 def test_post_editor_refuses_a_caption_over_the_limit(browser):
     response = browser.post("/admin/social/posts/new/", {"language": "fr", "caption": "a" * 2201})
     assert response.status_code == 200
-    assert "2201 characters" in response.content.decode()
+    assert "2201 caractères" in response.content.decode()
     assert not SocialPost.objects.exists()
 
 
@@ -85,7 +85,7 @@ def test_asset_upload_in_the_admin(browser):
     asset = SocialMediaAsset.objects.get()
     assert asset.content_type == "image/jpeg" and asset.title == "Salle d'attente"
     refused = browser.post("/admin/social/assets/new/", {"file": upload(image_bytes((300, 300)))})
-    assert refused.status_code == 200 and "320 to 1440" in refused.content.decode()
+    assert refused.status_code == 200 and "320 à 1440" in refused.content.decode()
 
 
 def test_manage_page_orders_the_carousel_and_moves_the_status(browser, marketer):
@@ -100,7 +100,7 @@ def test_manage_page_orders_the_carousel_and_moves_the_status(browser, marketer)
     post.refresh_from_db()
     assert post.status == "ready"
     response = browser.post(url, {"operation": "transition", "status": "published"}, follow=True)
-    assert "Instagram post id" in response.content.decode()
+    assert "Identifiant de la publication Instagram" in response.content.decode()
     post.refresh_from_db()
     assert post.status == "ready"
 
@@ -110,7 +110,7 @@ def test_pack_page_and_zip(browser, marketer):
     page = browser.get(f"/admin/social/posts/pack/{post.pk}/")
     assert page.status_code == 200
     content = page.content.decode()
-    assert "#skincare #dermatologie" in content and "do not expire" in content
+    assert "#skincare #dermatologie" in content and "expirent pas" in content
     assert "01.jpg" in content and "02.jpg" in content
     archive = zipfile.ZipFile(io.BytesIO(browser.get(f"/admin/social/posts/pack/{post.pk}/zip/").content))
     assert archive.namelist() == ["caption.txt", "01.jpg", "02.jpg"]
@@ -119,7 +119,7 @@ def test_pack_page_and_zip(browser, marketer):
 def test_pack_of_a_draft_redirects_with_the_reason(browser, marketer):
     post = SocialPostFactory(created_by=marketer)
     response = browser.get(f"/admin/social/posts/pack/{post.pk}/", follow=True)
-    assert "ready or scheduled" in response.content.decode()
+    assert "prêtes ou programmées" in response.content.decode()
 
 
 def test_takedown_page_lists_withdrawn_posts(browser, marketer):
@@ -134,5 +134,5 @@ def test_asset_in_use_cannot_be_deleted_in_the_admin(browser, marketer):
     asset = post.post_assets.get().asset
     response = browser.post(f"/admin/social/assets/delete/{asset.pk}/", follow=True)
     assert SocialMediaAsset.objects.filter(pk=asset.pk).exists()
-    assert "used by a post" in response.content.decode()
+    assert "utilisée par une publication" in response.content.decode()
     assert services is not None

@@ -141,7 +141,7 @@ def test_pack_gives_caption_and_presigned_urls_in_order(api, s3_ready_post, s3_b
     assert response.status_code == 200, response.data
     assert response.data["caption"] == "Avant / après 🌿\n\n#peau #soin"
     assert response.data["expires_in"] == services.PACK_URL_TTL
-    assert "valid for 24 h" in response.data["url_note"]
+    assert "valables 24 h" in response.data["url_note"]
     assert [row["asset"] for row in response.data["assets"]] == [str(a.pk) for a in ordered]
     assert [row["filename"] for row in response.data["assets"]] == ["01.jpg", "02.jpg"]
     for row, asset in zip(response.data["assets"], ordered, strict=True):
@@ -189,7 +189,7 @@ def test_pack_on_local_folder_says_urls_do_not_expire(api, marketer):
     services.post_transition(post=post, to_status="ready", actor=marketer)
     response = api.get(f"/api/v1/social/posts/{post.pk}/pack/")
     assert response.data["expires_in"] is None
-    assert "do not expire" in response.data["url_note"]
+    assert "expirent pas" in response.data["url_note"]
     assert response.data["assets"][0]["url"].startswith("http://testserver/media/marketing/social/")
 
 

@@ -11,7 +11,7 @@ from erp.social.exceptions import CaptionRefused
 
 def test_caption_of_2200_characters_is_accepted_2201_refused():
     assert check_caption("a" * 2200, None).characters == 2200
-    with pytest.raises(CaptionRefused, match="2201 characters"):
+    with pytest.raises(CaptionRefused, match="2201 caractères"):
         check_caption("a" * 2201, None)
 
 

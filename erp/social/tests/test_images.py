@@ -35,7 +35,7 @@ def test_eight_megabytes_accepted_one_byte_more_refused():
     exactly = jpeg + b"\0" * (images.MAX_BYTES - len(jpeg))  # trailing bytes after EOI
     assert len(exactly) == 8 * 1024 * 1024
     images.prepare_image(exactly)
-    with pytest.raises(AssetRefused, match="8 MB"):
+    with pytest.raises(AssetRefused, match="8 Mo"):
         images.prepare_image(exactly + b"\0")
 
 

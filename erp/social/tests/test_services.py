@@ -56,7 +56,7 @@ def test_asset_upload_refused_leaves_nothing(marketer):
 
 def test_asset_upload_over_8_mb_refused_before_reading(marketer):
     big = upload(b"\0" * (8 * 1024 * 1024 + 1))
-    with pytest.raises(Exception, match="8 MB"):
+    with pytest.raises(Exception, match="8 Mo"):
         services.asset_upload(upload=big, actor=marketer)
 
 
@@ -93,7 +93,7 @@ def test_carousel_of_ten_accepted_eleven_refused(marketer):
     assets = [make_asset(marketer, size=(400, 400)) for _ in range(11)]
     links = services.post_set_assets(post=post, assets=assets[:10], actor=marketer)
     assert [link.order_index for link in links] == list(range(10))
-    with pytest.raises(CarouselRefused, match="at most 10"):
+    with pytest.raises(CarouselRefused, match="au maximum 10"):
         services.post_set_assets(post=post, assets=assets, actor=marketer)
     assert post.post_assets.count() == 10
 
@@ -109,7 +109,7 @@ def test_reorder_swaps_positions_and_keeps_order_index_unique(marketer):
 
 def test_ready_post_keeps_at_least_one_image(marketer):
     post = ready_post(marketer, assets=1)
-    with pytest.raises(CarouselRefused, match="at least one image"):
+    with pytest.raises(CarouselRefused, match="au moins une image"):
         services.post_set_assets(post=post, assets=[], actor=marketer)
     post = services.post_transition(post=post, to_status="draft", actor=marketer)
     services.post_set_assets(post=post, assets=[], actor=marketer)
@@ -130,7 +130,7 @@ def test_illegal_transition_names_the_allowed_ones(marketer):
     post = SocialPostFactory()
     with pytest.raises(PostTransitionRefused) as error:
         services.post_transition(post=post, to_status="published", published_external_id="1", actor=marketer)
-    assert "allowed: ready, manual_only" in error.value.message
+    assert "possibles : ready, manual_only" in error.value.message
     assert error.value.extra == {"allowed": ["ready", "manual_only"]}
 
 
@@ -200,7 +200,7 @@ def test_pack_on_local_folder_gives_public_urls_that_do_not_expire(marketer):
     assert [item.url for item in pack.assets] == [
         f"/media/marketing/{link.asset.object_key}" for link in post.post_assets.order_by("order_index")
     ]
-    assert pack.expires_in is None and "do not expire" in pack.url_note
+    assert pack.expires_in is None and "expirent pas" in pack.url_note
     assert AuditLog.objects.filter(entity_id=post.pk, action="export").exists()
 
 
