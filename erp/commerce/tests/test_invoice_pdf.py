@@ -62,7 +62,7 @@ def test_pdf_has_the_legal_mentions_and_an_armenian_name(paid_invoice):
         "Crème apaisante",
         "Consultation dermatologique",
         "article 261-4-1° du CGI",
-        "TVA 20 %",
+        "20 %",  # the rate, under the bilingual "TVA" label
         "4,00\xa0€",  # VAT of the 20 % rate, written the French way
         "84,00\xa0€",  # total incl. VAT
         "Պետրոսյան",

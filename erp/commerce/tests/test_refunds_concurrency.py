@@ -14,18 +14,9 @@ from erp.commerce.models import CreditNote, CreditNoteLine, Payment, StockBalanc
 
 from .factories import ClinicLocationFactory, ProductFactory
 from .sales_fixtures import payment_methods, stock_plain
+from .test_sales_concurrency import fresh_content_types  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_content_types(transactional_db, settings):
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    settings.COMMERCE_RENDER_PDF_ON_COMMIT = False
-    ContentType.objects.clear_cache()
-    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
 
 
 def test_two_partial_credits_of_one_line_at_once_cannot_over_credit():
