@@ -249,7 +249,7 @@ def clinic_name() -> str:
 
     site = Site.objects.filter(is_default_site=True).first()
     name = WebsiteSettings.for_site(site).clinic_name if site is not None else ""
-    return name or settings.SELLER_NAME
+    return name or settings.WAGTAIL_SITE_NAME
 
 
 def message_context(message: Message) -> dict:
