@@ -4,7 +4,7 @@ journal entries the closing counted (so it can be printed again, identical, at a
 It shows the totals by payment method (takings, refunds, net), VAT per rate (invoices less credit
 notes), the credit notes issued, the range of invoice numbers, the closing's totals, running
 grand total and hash. It is in French (the clinic's legal language); the seller is the one the
-invoices print (``invoice_pdf.seller_info``).
+invoices print (``seller.seller_info``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from erp.ops.audit import audit_record
 
 from . import fiscal
 from .exceptions import ClosingInvalid
-from .invoice_pdf import seller_info
+from .seller import seller_info
 from .models import ClosingPeriod, CreditNote, FiscalClosing, FiscalEventType, PaymentMethodCode, SaleLine
 from .money import ZERO, quantize_money
 

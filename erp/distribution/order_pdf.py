@@ -1,5 +1,5 @@
 """The printable order summary: a Django template rendered to PDF by weasyprint, in the reader's
-language, with the clinic (the supplier) as the invoices name it (``commerce.invoice_pdf.seller_info``)."""
+language, with the clinic (the supplier) as the invoices name it (``commerce.seller.seller_info``)."""
 
 from dataclasses import dataclass
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from erp.commerce.invoice_pdf import seller_info
+from erp.commerce.seller import seller_info
 from erp.distribution.models import Distributor, Order, OrderLine
 
 
