@@ -22,9 +22,9 @@ from erp.ops.audit import audit_record
 
 from . import fiscal
 from .exceptions import ClosingInvalid
-from .seller import seller_info
 from .models import ClosingPeriod, CreditNote, FiscalClosing, FiscalEventType, PaymentMethodCode, SaleLine
 from .money import ZERO, quantize_money
+from .seller import seller_info
 
 LANGUAGE = "fr"
 
