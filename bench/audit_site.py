@@ -99,7 +99,7 @@ def markdown(results: list[dict], meta: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--skip-setup", action="store_true", help="no migrate / seed / collectstatic")
+    parser.add_argument("--skip-setup", action="store_true", help="no migrate / seed (static files are collected)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     chrome, binary = chrome_path(), ensure_lighthouse()
@@ -118,8 +118,8 @@ def main() -> None:
         manage(env, "migrate", "--noinput", "-v", "0")
         log("seed_demo")
         manage(env, "seed_demo")
-        log("collectstatic")
-        manage(env, "collectstatic", "--noinput", "-v", "0")
+    log("collectstatic")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
     point_site_at(env, port)
 
     version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603
