@@ -133,8 +133,10 @@ def main() -> None:
         for language in LANGUAGES:
             for name, path in PATHS.items():
                 page_url = f"http://127.0.0.1:{port}/{language}/{path}"
-                # A first request fills the page and picture caches (renditions), as any visit before.
-                subprocess.run(["curl", "-s", "-o", "/dev/null", page_url], check=False)  # noqa: S603, S607
+                # First requests fill the page and picture caches (renditions) and reach both workers,
+                # as visits before would: the audit measures the page, not a worker's first request.
+                for _warm in range(4):
+                    subprocess.run(["curl", "-s", "-o", "/dev/null", page_url], check=False)  # noqa: S603, S607
                 log(f"lighthouse {page_url}")
                 result = audit(binary, page_url, work / f"{language}-{name}.json", chrome)
                 result["page"] = f"{name} ({language})"
