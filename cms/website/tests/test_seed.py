@@ -73,7 +73,8 @@ def test_the_demo_translations_are_made_through_wagtail_localize(client):
     assert untranslated() == 0
     service.summary = "Taches, rougeurs et cicatrices : un nouveau protocole."
     service.save_revision().publish()
-    source.update_from_instance(service)
+    # What "Sync translated pages" does: the source takes the French page's new content.
+    source, _created = TranslationSource.update_or_create_from_instance(ServicePage.objects.get(pk=service.pk))
     assert untranslated() == 1  # only the changed summary asks for a new translation
 
     page = client.get("/hy/services/laser-treatments/").text
