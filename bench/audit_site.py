@@ -99,7 +99,7 @@ def markdown(results: list[dict], meta: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--skip-setup", action="store_true", help="no migrate / seed / collectstatic")
+    parser.add_argument("--skip-setup", action="store_true", help="no migrate / seed (static files are collected)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     chrome, binary = chrome_path(), ensure_lighthouse()
@@ -118,8 +118,8 @@ def main() -> None:
         manage(env, "migrate", "--noinput", "-v", "0")
         log("seed_demo")
         manage(env, "seed_demo")
-        log("collectstatic")
-        manage(env, "collectstatic", "--noinput", "-v", "0")
+    log("collectstatic")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
     point_site_at(env, port)
 
     version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603
@@ -133,8 +133,10 @@ def main() -> None:
         for language in LANGUAGES:
             for name, path in PATHS.items():
                 page_url = f"http://127.0.0.1:{port}/{language}/{path}"
-                # A first request fills the page and picture caches (renditions), as any visit before.
-                subprocess.run(["curl", "-s", "-o", "/dev/null", page_url], check=False)  # noqa: S603, S607
+                # First requests fill the page and picture caches (renditions) and reach both workers,
+                # as visits before would: the audit measures the page, not a worker's first request.
+                for _warm in range(4):
+                    subprocess.run(["curl", "-s", "-o", "/dev/null", page_url], check=False)  # noqa: S603, S607
                 log(f"lighthouse {page_url}")
                 result = audit(binary, page_url, work / f"{language}-{name}.json", chrome)
                 result["page"] = f"{name} ({language})"

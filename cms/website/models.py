@@ -274,6 +274,15 @@ class SitePage(Page):
     class Meta:
         abstract = True
 
+    @property
+    def meta_description(self) -> str:
+        """The search engines' description: the page's own, else its summary, excerpt or introduction."""
+        for name in ("search_description", "summary", "excerpt", "introduction", "hero_text"):
+            text = getattr(self, name, None)
+            if text:
+                return text
+        return ""
+
     def _share_image_field(self) -> str | None:
         return next(
             (name for name in ("og_image", "cover_image", "hero_image", "image") if getattr(self, name, None)), None

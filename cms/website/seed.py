@@ -9,12 +9,14 @@ its slug or name and leaves it alone, so it creates no page, revision or image.
 
 import datetime
 import html
+from functools import partial
 from pathlib import Path
 
 import cairosvg
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
@@ -168,6 +170,13 @@ def _settings() -> None:
     values.save()
 
 
+def _set_tags(page_pk: int, names: list[str]) -> None:
+    page = BlogPostPage.objects.get(pk=page_pk)
+    if sorted(page.tags.names()) != sorted(names):
+        page.tags.set(names)
+        page.save_revision().publish()
+
+
 def _snippet(model, locale, lookup: dict, **fields):
     """The French snippet found by ``lookup``, created and published if missing."""
     existing = model.objects.filter(locale=locale, **lookup).first()
@@ -249,10 +258,9 @@ def seed(out) -> None:
         localize(page, texts, locales)
     for post, tags, texts in posts:
         for code, version in localize(post, texts, locales).items():
-            names = [C.TAGS[tag][code] for tag in tags]
-            if sorted(version.tags.names()) != sorted(names):  # tags are not segments: each language's own
-                version.tags.set(names)
-                version.save_revision().publish()
+            # Tags are not segments: each language's own, set after wagtail-localize has published
+            # the translation (on commit, with the source's tags).
+            transaction.on_commit(partial(_set_tags, version.pk, [C.TAGS[tag][code] for tag in tags]))
 
     for key, order, is_physician, texts in C.STAFF:
         text = texts["fr"]

@@ -139,9 +139,10 @@ def test_the_kept_promotions_follow_their_publishing_and_their_link(client, site
     promotion = make_promotion("en", title="PromoEN", starts_at=timezone.now() - datetime.timedelta(days=1))
     promotion.link_page = site_tree.service  # the fr page: the en home links its en translation
     promotion.save()
-    assert 'class="button" href="/en/services/laser/"' in client.get("/en/").text
+    # The promotion box's "Find out more" link (its button goes to the promotion's own page).
+    assert '<a href="/en/services/laser/">Find out more</a>' in client.get("/en/").text
     site_tree.en_service.unpublish()
-    assert 'class="button" href="/fr/services/laser/"' in client.get("/en/").text
+    assert '<a href="/fr/services/laser/">Find out more</a>' in client.get("/en/").text
     promotion.unpublish()
     assert "PromoEN" not in client.get("/en/").text
 

@@ -1,5 +1,6 @@
 """The header's menu button on a phone, in Chromium: it opens and closes the menu, says so to
-screen readers, closes on Escape; on a large screen, or without JavaScript, the menu is just there."""
+screen readers, closes on Escape; on a large screen, or without JavaScript (no-script.css), the menu is
+just there."""
 
 import pytest
 

@@ -178,7 +178,7 @@ def test_page_cache_serves_stored_html_until_publish(client, site_tree):
     # A change saved without publishing (no signal) is not seen: the pages come from the cache.
     type(service).objects.filter(pk=service.pk).update(summary="Changé en douce")
     for url in ("/fr/services/laser/", "/fr/services/", "/fr/"):
-        html = client.get(url).text
+        html = client.get(url).text.split("<main", 1)[1]  # the content (the head is rendered each time)
         assert "Taches" in html and "Changé en douce" not in html
     # Publishing purges the page and its listings.
     service.refresh_from_db()

@@ -52,14 +52,24 @@ def test_the_menu_button_controls_the_menu_and_the_icons_are_served(client, site
     html = client.get("/fr/").text
     button = re.search(r'<button class="menu-button"[^>]*>', html).group(0)
     assert 'aria-expanded="false"' in button and 'aria-controls="site-menu"' in button
-    assert " hidden" in button  # shown by menu.js only: without a script the menu simply stays open
     assert 'id="site-menu"' in html and '<script src="/static/website/menu.js" defer></script>' in html
+    # Without a script the menu stays open and the button hidden (a style sheet in <noscript>).
+    assert '<noscript><link rel="stylesheet" href="/static/website/no-script.css"></noscript>' in html
     for name in ("favicon.ico", "icon.svg", "apple-touch-icon.png", "site.webmanifest"):
         assert f"/static/website/icons/{name}" in html
         assert finders.find(f"website/icons/{name}"), name
     manifest = json.loads(Path(finders.find("website/icons/site.webmanifest")).read_text())
     for icon in manifest["icons"]:
         assert finders.find(f"website/icons/{icon['src']}"), icon
+
+
+def test_every_page_has_a_description_for_search_engines(client, site_tree):
+    assert '<meta name="description" content="Taches">' in client.get("/fr/services/laser/").text  # its summary
+    assert '<meta name="description" content="Protégez-vous">' in client.get("/fr/blog/sun/").text  # its excerpt
+    service = site_tree.service
+    service.search_description = "Lasers médicaux à Paris"
+    publish(service)
+    assert '<meta name="description" content="Lasers médicaux à Paris">' in client.get("/fr/services/laser/").text
 
 
 # --- Alt texts ------------------------------------------------------------------------------------

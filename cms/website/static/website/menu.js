@@ -1,6 +1,6 @@
-/* The header's menu button on small screens. Without this script the menu is simply shown open
-   (the button stays hidden); with it, the button opens and closes the menu, says so to screen
-   readers (aria-expanded), and Escape closes it and gives the focus back to the button. */
+/* The header's menu button on small screens: it opens and closes the menu, says so to screen
+   readers (aria-expanded), and Escape closes it and gives the focus back to the button. Without
+   JavaScript, no-script.css shows the menu open and hides the button. */
 (function () {
   "use strict";
   var header = document.querySelector("[data-menu]");
@@ -11,8 +11,6 @@
     button.setAttribute("aria-expanded", open ? "true" : "false");
     header.classList.toggle("menu-open", open);
   }
-  button.hidden = false;
-  header.classList.add("menu-ready");
   button.addEventListener("click", function () {
     setOpen(button.getAttribute("aria-expanded") !== "true");
   });
