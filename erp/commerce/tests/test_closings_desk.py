@@ -111,7 +111,7 @@ def test_z_report_matches_the_journal_and_the_closing(day_of_sales):
         }
     ]
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(zreport.z_report_pdf(report))).pages)
-    for expected in ("Ticket Z", "Règlements par mode de paiement", "Carte bancaire", "50,00", "72,00", numbers[0],
+    for expected in ("Ticket Z", "Encaissements par moyen de paiement", "Carte bancaire", "50,00", "72,00", numbers[0],
                      numbers[1], credit.credit_note_number, "Cancelled visit", closing.hash[:32]):  # fmt: skip
         assert expected in text, expected
 

@@ -112,7 +112,7 @@ def test_csv_export_has_labels_and_numbers_that_match_the_sales(accountant, sale
     assert response["Content-Type"].startswith("text/csv")
     assert f'filename="sales-payments_{_today()}.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
-    assert rows[0] == ["Période", "Mode de paiement", "Règlements", "Brut", "Frais de carte", "Net"]
+    assert rows[0] == ["Période", "Mode de paiement", "Paiements", "Brut", "Frais de carte", "Net"]
     assert sorted(rows[1:]) == [
         [_today(), "Carte bancaire", "1", "50.00", "0.88", "49.12"],
         [_today(), "Espèces", "2", "94.00", "0.00", "94.00"],
@@ -140,7 +140,7 @@ def test_xlsx_export_keeps_amounts_as_numbers_and_text_as_text(accountant, sales
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = load_workbook(io.BytesIO(response.content)).active
     header, *rows = list(sheet.iter_rows(values_only=True))
-    assert header == ("Période", "Mode de paiement", "Règlements", "Brut", "Frais de carte", "Net")
+    assert header == ("Période", "Mode de paiement", "Paiements", "Brut", "Frais de carte", "Net")
     assert sum(Decimal(str(row[3])) for row in rows) == Decimal("204.00")
     assert {row[1] for row in rows} == {"Carte bancaire", "Espèces"}
     assert all(row[0].day == 1 for row in rows)  # a month is its first day, formatted MM/YYYY

@@ -67,7 +67,7 @@ def test_admin_creates_order_then_adds_line_and_moves_it(manager_client, distrib
 
     # An illegal move is shown as an error and changes nothing.
     response = manager_client.post(manage, {"operation": "rejected"}, follow=True)
-    assert "ne peut pas devenir rejected" in response.content.decode()  # the admin speaks French
+    assert "ne peut pas passer au statut « Refusée »" in response.content.decode()  # the admin speaks French
     order.refresh_from_db()
     assert order.status == OrderStatus.IN_TRANSIT
     assert AuditLog.objects.filter(entity_id=order.pk).count() >= 4
