@@ -16,6 +16,8 @@ def production_env() -> dict:
         "ALLOWED_HOSTS": "clinic.example",
         "WAGTAILADMIN_BASE_URL": "https://clinic.example",
         "DJANGO_SETTINGS_MODULE": "site.settings.base",
+        # Production requires a PostgreSQL URL; a child that only reads the settings never connects.
+        "DATABASE_URL": UNREACHABLE_DATABASE_URL,
     }
     return env
 

@@ -167,11 +167,11 @@ FIGURE_FIELDS = [
 ]  # fmt: skip
 
 
-class LineFiguresSerializer(ListedRows, ModelSerializer):
+class _LineFiguresSerializer(ListedRows, ModelSerializer):
     product_type_snapshot = serializers.CharField(read_only=True, help_text="product | service")
 
 
-class CreditNoteLineSerializer(LineFiguresSerializer):
+class CreditNoteLineSerializer(_LineFiguresSerializer):
     class Meta:
         model = CreditNoteLine
         fields = ["id", "sale_line", *FIGURE_FIELDS, "vat_exemption_mention_snapshot", "quantity_returned"]
@@ -212,7 +212,7 @@ class CreditInputSerializer(Serializer):
     )
 
 
-class InvoiceLineSerializer(LineFiguresSerializer):
+class InvoiceLineSerializer(_LineFiguresSerializer):
     """A line of the invoice with what its credit notes took and what is left to credit."""
 
     credited_quantity = serializers.DecimalField(**QUANTITY, read_only=True)

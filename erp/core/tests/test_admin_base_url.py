@@ -8,6 +8,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from erp.testing.production import UNREACHABLE_DATABASE_URL
+
 SCRIPT = """
 from erp.bootstrap import make_site_importable
 make_site_importable()
@@ -24,6 +26,7 @@ def load_settings(**variables) -> subprocess.CompletedProcess:
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "clinic.example",
         "DJANGO_SETTINGS_MODULE": "site.settings.base",
+        "DATABASE_URL": UNREACHABLE_DATABASE_URL,  # production requires one; never connected
         **variables,
     }
     env = {k: v for k, v in env.items() if v is not None}
