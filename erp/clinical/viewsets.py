@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, StatusFlagColumn
 from wagtail.admin.views import generic
@@ -29,6 +28,7 @@ from erp.core.wagtail_admin import (
     AuditedCreateView,
     AuditedDeleteView,
     DomainErrorsAsFormErrors,
+    PermissionMenuItem,
     ReadOnlyPermissionPolicy,
 )
 from erp.core.wagtail_admin import AuditedEditView as RecordAuditedEditView
@@ -417,15 +417,6 @@ class ReferralSourceViewSet(NoReferenceIndex, ModelViewSet):
 
 
 # --- Agenda -------------------------------------------------------------------------------------
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
 
 
 class AgendaViewSet(ViewSet):

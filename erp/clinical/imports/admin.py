@@ -17,6 +17,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from erp.core.exceptions import DomainError
+from erp.core.wagtail_admin import PermissionMenuItem
 from erp.ops.audit import audit_record
 
 from ..models import ImportJob, ImportKind, ImportOutcome, ImportStatus
@@ -208,8 +209,6 @@ class ImportViewSet(ViewSet):
         ]
 
     def get_menu_item(self, order=None):
-        from ..viewsets import PermissionMenuItem
-
         return PermissionMenuItem(
             self.menu_label,
             self.menu_url,
