@@ -30,7 +30,7 @@ def page(browser):
     context.close()
 
 
-def test_patient_confirms_from_the_link_and_reception_sees_it(page, live_server, location, settings):
+def test_patient_confirms_from_the_link_and_reception_sees_it(page, browser, live_server, location, settings):
     from erp.clinical import services as clinical
     from erp.clinical.models import AppointmentStatus
     from erp.clinical.tests.factories import PatientFactory, PractitionerFactory
@@ -63,6 +63,10 @@ def test_patient_confirms_from_the_link_and_reception_sees_it(page, live_server,
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CONFIRMED
 
+    # Reception works at the clinic, in its own French browser (the admin follows the browser's
+    # language: in the patient's Russian browser it is Russian, now that the catalog is complete).
+    page = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(20_000)
     admin_sign_in(page, live_server.url, desk, PASSWORD)
     page.goto(f"{live_server.url}/admin/clinical/appointments/inspect/{appointment.pk}/")
     section = page.locator("#patient-messages")
@@ -75,3 +79,4 @@ def test_patient_confirms_from_the_link_and_reception_sees_it(page, live_server,
     page.screenshot(path=str(SHOTS / "admin_messages_list.png"), full_page=True)
     page.goto(f"{live_server.url}/admin/clinic/reminder-settings/")
     page.screenshot(path=str(SHOTS / "admin_reminder_settings.png"), full_page=True)
+    page.context.close()
