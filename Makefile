@@ -107,6 +107,11 @@ fuzz: install-dev
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_ROLES=$(FUZZ_ROLES) FUZZ_COVERAGE=1 \
 	  $(PY) -m pytest erp/core/tests/test_api_fuzz.py -p no:cacheprovider -q $(PYTEST_ARGS)
 
+# The screenshots of docs/screens/ (fr and hy, 1366 px wide), taken by the role walks in Chromium.
+.PHONY: screens
+screens: install-dev
+	SCREENS=1 $(PY) -m pytest -m screens -n 0 -p no:cacheprovider -q $(PYTEST_ARGS)
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
