@@ -25,16 +25,18 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 install: system-deps $(VENV)/.installed
 install-dev: system-deps browser-deps $(VENV)/.installed-dev
 
-# weasyprint needs Pango; the invoices need fonts covering Latin, Cyrillic and Armenian.
+# weasyprint needs Pango; the invoices need fonts covering Latin, Cyrillic and Armenian; the demo
+# site's illustrations are drawn from SVG by cairosvg (libcairo).
 system-deps:
-	@if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0 || [ -z "$$(fc-list :lang=hy 2>/dev/null)" ] \
+	@if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0 || ! ldconfig -p 2>/dev/null | grep -q libcairo.so.2 \
+	    || [ -z "$$(fc-list :lang=hy 2>/dev/null)" ] \
 	    || [ -z "$$(fc-list :lang=ru 2>/dev/null)" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	    echo "Installing the system libraries weasyprint needs (apt-get)..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig fonts-dejavu-core fonts-noto-core >/dev/null; \
+	      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libcairo2 fontconfig fonts-dejavu-core fonts-noto-core >/dev/null; \
 	  else \
-	    echo "Missing Pango or fonts: install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core (see README)."; \
+	    echo "Missing Pango, Cairo or fonts: install libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core fonts-noto-core (see README)."; \
 	  fi; \
 	fi
 

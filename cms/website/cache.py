@@ -18,10 +18,8 @@ from django.core.cache import cache
 from django.db.models import Min, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.http.request import split_domain_port
 from django.utils import timezone, translation
 from wagtail.models import Locale, Page, PageViewRestriction, Site
-from wagtail.models.sites import get_site_for_hostname
 from wagtail.signals import post_page_move
 
 TIMEOUT = 60 * 60  # an hour; publishing purges sooner.
@@ -95,21 +93,15 @@ def seconds_until_promotion_change(now=None) -> int | None:
 # they are kept in the cache and dropped when a restriction or a locale changes.
 
 RESTRICTED_KEY = "website:restricted-paths"
-SITES_KEY = "website:sites-by-host"
-LOCALE_ROOTS_KEY = "website:locale-roots"
 # The tree's generation: what is kept of where pages live (routes), of each home's menu and of
 # each page's translations is kept under it; dropped when any page is saved, deleted or moved, a
 # view restriction changes (menus and language links list public pages only) or a locale changes.
 TREE_KEY = "website:tree-generation"
 PROMOTIONS_KEY = "website:promotions"
-ROUTE_KEY = "website:route:{generation}:{path}"
 MENU_KEY = "website:menu:{generation}:{pk}"
 SECTION_KEY = "website:section:{generation}:{pk}:{model}"
 TRANSLATIONS_KEY = "website:translations:{generation}:{key}"
 LINKS_KEY = "website:translation-links:{generation}:{site}:{language}:{key}"
-# What a language's root page is routed through with (SitePage.route, the home link, the menu).
-ROOT_FIELDS = ("id", "url_path", "path", "depth", "numchild", "live", "locale_id", "translation_key", "title")
-MAX_KEPT_HOSTS = 20  # CommonMiddleware has checked the host against ALLOWED_HOSTS; ports may vary
 LOCALE_KEY = "website:locale-id:{code}"
 SETTINGS_KEY = "website:settings:{site}"
 
@@ -150,56 +142,9 @@ def locale_id(language_code: str) -> int | None:
     return pk
 
 
-def site_for_request(request) -> Site | None:
-    """What ``Site.find_for_request`` answers (its query, with a CASE per site, ran on every
-    request), kept per host and port with the site's root page. Dropped when a site or any page
-    is saved, deleted or moved (a root page's own fields change only then)."""
-    hostname = split_domain_port(request._get_raw_host())[0]
-    where = (hostname, request.get_port())
-    kept = cache.get(SITES_KEY) or {}
-    if where in kept:
-        return kept[where]
-    try:
-        site = get_site_for_hostname(*where)
-    except Site.DoesNotExist:
-        site = None
-    if len(kept) < MAX_KEPT_HOSTS:
-        cache.set(SITES_KEY, {**kept, where: site}, TIMEOUT)
-    return site
-
-
-def locale_root(site: Site, language_code: str) -> tuple[int, int, tuple]:
-    """``(pk, content type id, ROOT_FIELDS values)`` of the page Wagtail routes a language's
-    requests from: the site's root page in that language when it is live there, else the root
-    page itself (what ``site.root_page.localized`` answers, with two queries on every request,
-    before loading that page whole). Dropped with the kept sites, when a site, a locale or any
-    page is saved, deleted or moved."""
-    kept = cache.get(LOCALE_ROOTS_KEY) or {}
-    where = (site.pk, language_code)
-    if where not in kept:
-        root = site.root_page.localized
-        values = Page.objects.filter(pk=root.pk).values_list(*ROOT_FIELDS).first()
-        kept = {**kept, where: (root.pk, root.content_type_id, values)}
-        cache.set(LOCALE_ROOTS_KEY, kept, TIMEOUT)
-    return kept[where]
-
-
 def tree_generation() -> str:
     """The token routes, menus and page translations are kept under (``TREE_KEY``)."""
     return _generation(TREE_KEY)
-
-
-def page_at(url_path: str) -> tuple[int, int] | None:
-    """``(pk, content type id)`` of the live page at ``url_path`` (Wagtail's tree path of URLs),
-    kept once found under the tree's generation (a slug, a move or an unpublish changes what
-    lives where)."""
-    key = ROUTE_KEY.format(generation=tree_generation(), path=hashlib.sha256(url_path.encode()).hexdigest())
-    found = cache.get(key)
-    if found is None:
-        found = Page.objects.filter(url_path=url_path, live=True).values_list("pk", "content_type_id").first()
-        if found is not None:
-            cache.set(key, tuple(found), TIMEOUT)
-    return found
 
 
 def menu_of(home: Page) -> list[Page]:
@@ -345,7 +290,7 @@ def promotions_changed() -> None:
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 def _sites_changed(sender, **kwargs):
-    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY, TREE_KEY])
+    cache.delete(TREE_KEY)
 
 
 @receiver(post_save, sender=PageViewRestriction)
@@ -360,7 +305,7 @@ def _restrictions_changed(sender, **kwargs):
 def _page_moved(sender, **kwargs):
     # A moved page changes the tree paths below it: a restricted section moved elsewhere must
     # not keep its old path here (its pages would be listed, cached and served as public).
-    cache.delete_many([RESTRICTED_KEY, SITES_KEY, LOCALE_ROOTS_KEY, TREE_KEY, PROMOTIONS_KEY])
+    cache.delete_many([RESTRICTED_KEY, TREE_KEY, PROMOTIONS_KEY])
 
 
 @receiver(post_save)
@@ -368,9 +313,9 @@ def _page_moved(sender, **kwargs):
 def _page_saved_or_deleted(sender, instance, **kwargs):
     if not isinstance(instance, Page):
         return
-    # The kept sites carry their root page; a language's root may be published, unpublished or
-    # deleted; a promotion's link may move or get a translation.
-    cache.delete_many([SITES_KEY, LOCALE_ROOTS_KEY, TREE_KEY, PROMOTIONS_KEY])
+    # Menus, routes of the translations and promotion links follow the tree; a promotion's link
+    # may move or get a translation.
+    cache.delete_many([TREE_KEY, PROMOTIONS_KEY])
     # A new alias (or a deleted page) may add or drop a restricted section.
     if instance.alias_of_id is not None or kwargs.get("signal") is post_delete:
         cache.delete(RESTRICTED_KEY)
@@ -379,7 +324,7 @@ def _page_saved_or_deleted(sender, instance, **kwargs):
 @receiver(post_save, sender=Locale)
 @receiver(post_delete, sender=Locale)
 def _locales_changed(sender, instance, **kwargs):
-    cache.delete_many([LOCALE_KEY.format(code=instance.language_code), LOCALE_ROOTS_KEY, TREE_KEY])
+    cache.delete_many([LOCALE_KEY.format(code=instance.language_code), TREE_KEY])
     purge_site()
 
 

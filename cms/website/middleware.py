@@ -20,19 +20,12 @@ import math
 import re
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache as default_cache
-from django.db import DEFAULT_DB_ALIAS
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import timezone, translation
-from wagtail.models import Site
-from wagtail.views import serve as wagtail_serve
-
-from erp.core.middleware import NON_SITE_PREFIXES
+from django.utils import timezone
 
 from . import cache as page_cache
-from .models import SitePage
 
 CACHEABLE_QUERY_KEYS = frozenset({"tag", "page"})
 HEADER = "X-Page-Cache"
@@ -130,53 +123,3 @@ class PublicPageCacheMiddleware:
             default_cache.set(key, entry, timeout)
             response[HEADER] = "miss"
         return response
-
-
-class KeptSiteMiddleware:
-    """Routes public pages from what is kept in the cache instead of Wagtail's queries.
-
-    Wagtail looks a request's site up (a query with a CASE per site), then finds the site's root
-    page in the active language (the locale, then the translation: two queries) and loads it
-    whole before routing from it. The site and the root page of each language are kept
-    (``cache.site_for_request``, ``cache.locale_root``): the root page is loaded with its
-    pictures when it is the page served, else built from its kept URL and tree columns, and
-    routed from as Wagtail does (``page.route``), the result left where Wagtail's view looks
-    for it. Sits after ``CommonMiddleware``, which has
-    refused hosts outside ALLOWED_HOSTS."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if not request.path_info.startswith(NON_SITE_PREFIXES):
-            # Wagtail keeps the site it found on the request under this name (Site.find_for_request).
-            request._wagtail_site = page_cache.site_for_request(request)
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if view_func is not wagtail_serve or hasattr(request, "_wagtail_route_for_request") or not view_args:
-            return None
-        site = Site.find_for_request(request)
-        if site is None:
-            return None
-        pk, content_type_id, values = page_cache.locale_root(site, translation.get_language())
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is None or not issubclass(model, SitePage) or values is None:
-            return None  # Wagtail's own routing
-        path_components = [component for component in view_args[0].split("/") if component]
-        if path_components:
-            # Only routed through: built from its kept columns as if loaded with only() (the
-            # others, never read on the way, would be loaded on access).
-            kept = {**dict(zip(page_cache.ROOT_FIELDS, values, strict=True)), model._meta.pk.attname: pk}
-            names = [field.attname for field in model._meta.concrete_fields if field.attname in kept]
-            root = model.from_db(DEFAULT_DB_ALIAS, names, [kept[name] for name in names])
-        else:
-            root = model.objects.select_related(*model.image_fields()).filter(pk=pk).first()
-            if root is None:
-                return None
-        try:
-            # Where Wagtail's view (Page.route_for_request) finds the route of the request.
-            request._wagtail_route_for_request = root.route(request, path_components)
-        except Http404:
-            request._wagtail_route_for_request = None
-        return None

@@ -11,7 +11,6 @@ translation key; ``status`` draft|published is Wagtail's ``live`` flag with revi
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
@@ -31,9 +30,8 @@ from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import DraftStateMixin, Page, PageViewRestriction, RevisionMixin, TranslatableMixin
+from wagtail.models import DraftStateMixin, Page, RevisionMixin, TranslatableMixin
 from wagtail.search import index
-from wagtail.url_routing import RouteResult
 from wagtail_localize.fields import SynchronizedField
 
 from erp.core.models import BaseModel, LanguageChoices, all_language_codes
@@ -302,28 +300,6 @@ class SitePage(Page):
             return ""
         return getattr(self, f"{name}_alt", "") or getattr(self, name).default_alt_text
 
-    def route(self, request, path_components):
-        """Find a page further down by its URL path (its id and type kept, ``cache.page_at``, then
-        one query: the page with its pictures) rather than one query per level and per
-        ``specific``; anything else (not found, not live) is Wagtail's own routing.
-
-        Wagtail routes from the site's root page in the active language: that page, noted on the
-        request, is the language's home page of the templates (``locale_home``)."""
-        from .cache import page_at
-
-        if not hasattr(request, "_website_locale_home"):
-            request._website_locale_home = (translation.get_language(), self)
-        if path_components:
-            url_path = f"{self.url_path}{'/'.join(path_components)}/"
-            found = page_at(url_path)
-            if found is not None:
-                model = ContentType.objects.get_for_id(found[1]).model_class()
-                if model is not None and issubclass(model, SitePage) and model.route is SitePage.route:
-                    page = model.objects.select_related(*model.image_fields()).filter(pk=found[0], live=True).first()
-                    if page is not None:
-                        return RouteResult(page)
-        return super().route(request, path_components)
-
     @classmethod
     def image_fields(cls) -> list[str]:
         """The page's picture fields (loaded with the page when it is served)."""
@@ -332,17 +308,6 @@ class SitePage(Page):
             for field in cls._meta.concrete_fields
             if field.is_relation and field.related_model is MarketingImage
         ]
-
-    def get_view_restrictions(self):
-        """Wagtail's check on every request (two queries: the ancestors, then their restrictions),
-        answered from the cached restricted paths when no restriction can apply: a page that is
-        not an alias and has no restricted ancestor (nor is restricted itself). Anything else is
-        Wagtail's own lookup."""
-        from .cache import under_restriction
-
-        if self.alias_of_id is None and not under_restriction(self.path):
-            return PageViewRestriction.objects.none()
-        return super().get_view_restrictions()
 
     def serve(self, request, *args, **kwargs):
         if not is_shown_in_its_language(self):

@@ -9,14 +9,12 @@ its slug or name and leaves it alone, so it creates no page, revision or image.
 
 import datetime
 import html
-from functools import partial
 from pathlib import Path
 
 import cairosvg
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
@@ -117,8 +115,14 @@ def localize(instance, texts: dict[str, dict], locales: dict[str, Locale]) -> di
                 translation_of=segment.string, locale=locale, context=segment.context, defaults={"data": text},
             )
         translation, _created = Translation.objects.get_or_create(source=source, target_locale=locale)
-        translation.save_target(publish=True)
-        versions[code] = source.get_translated_instance(locale)
+        # Saved as a draft, then published here and now: ``save_target(publish=True)`` publishes
+        # on commit a revision holding the page as it was, so inside one transaction a parent
+        # published after its children were added would write back its old tree columns
+        # (``numchild`` 0: Wagtail would find no page below it).
+        translation.save_target(publish=False)
+        version = source.get_translated_instance(locale)
+        version.get_latest_revision().publish()
+        versions[code] = version
     return versions
 
 
@@ -258,9 +262,8 @@ def seed(out) -> None:
         localize(page, texts, locales)
     for post, tags, texts in posts:
         for code, version in localize(post, texts, locales).items():
-            # Tags are not segments: each language's own, set after wagtail-localize has published
-            # the translation (on commit, with the source's tags).
-            transaction.on_commit(partial(_set_tags, version.pk, [C.TAGS[tag][code] for tag in tags]))
+            # Tags are not segments: each language's own, set once the translation is published.
+            _set_tags(version.pk, [C.TAGS[tag][code] for tag in tags])
 
     for key, order, is_physician, texts in C.STAFF:
         text = texts["fr"]

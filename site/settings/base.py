@@ -113,7 +113,6 @@ MIDDLEWARE = [
     "erp.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "cms.website.middleware.KeptSiteMiddleware",  # Wagtail's site of the request, from the cache
     "cms.website.middleware.PublicPageCacheMiddleware",  # whole pages for visitors not signed in
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "erp.core.middleware.AccessMatrixMiddleware",

@@ -84,12 +84,8 @@ def og_locale(context):
 
 @register.simple_tag(takes_context=True)
 def locale_home(context):
-    """The home page of the active language (falls back to the site's root page): the page
-    Wagtail routed the request from (``SitePage.route``), or looked up."""
+    """The home page of the active language (falls back to the site's root page)."""
     request = context.get("request")
-    routed = getattr(request, "_website_locale_home", None)
-    if routed is not None and routed[0] == translation.get_language():
-        return routed[1]
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return None
