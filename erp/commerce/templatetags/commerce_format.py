@@ -1,13 +1,11 @@
 """Amounts, rates and quantities in templates, as the active language writes them."""
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from django import template
-from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from erp.commerce.money import format_money, format_number, format_percent
+from erp.commerce.zones import location_zone
 
 register = template.Library()
 
@@ -26,15 +24,6 @@ def percent(value) -> str:
 @register.filter
 def number(value) -> str:
     return "" if value is None or value == "" else format_number(value)
-
-
-def location_zone(location=None) -> ZoneInfo:
-    """The time zone of a clinic location; the clinic's default where no location applies."""
-    name = getattr(location, "timezone", None) or getattr(settings, "TIME_ZONE", None) or "Europe/Paris"
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
 
 
 @register.filter
