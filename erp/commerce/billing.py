@@ -141,11 +141,12 @@ def _sale_origin(*, appointment, encounter, patient, location) -> tuple:
             raise SaleOriginMismatch(_("The appointment and the encounter are not the same patient's."), field=field)
         visit_patient_id = origin.patient_id
         if patient is not None and origin.patient_id != patient.pk:
-            raise SaleOriginMismatch(
-                _("The %(origin)s is another patient's: pick the buyer of this visit.")
-                % {"origin": origin._meta.verbose_name},
-                field=field,
+            message = (
+                _("This appointment is another patient's: pick the buyer of this visit.")
+                if field == "appointment"
+                else _("This encounter is another patient's: pick the buyer of this visit.")
             )
+            raise SaleOriginMismatch(message, field=field)
         if patient is None:
             patient = origin.patient
         if location is None:
