@@ -147,6 +147,16 @@ class SaleNewView(WagtailAdminTemplateMixin, TemplateView):
         context["origin"] = origin
         return context
 
+    def post(self, request, *args, **kwargs):
+        form = SaleCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                sale = billing.sale_create(**form.cleaned_data, actor=request.user)
+                return redirect(SALE_TILL, pk=sale.pk)
+            except DomainError as error:
+                form.add_error(None, error.message)
+        return self.render_to_response(self.get_context_data(form=form))
+
 def _lines_with_steps(sale: Sale) -> list[SaleLine]:
     """The sale's lines, each with the quantities its − and + steppers set."""
     lines = list(sale.lines.select_related("product").prefetch_related("lots__lot", "product__lots"))

@@ -186,8 +186,9 @@ def test_new_sale_from_an_appointment_is_prefilled_and_linked(visit, reception):
         {"sold_to_patient": visit.patient_id, "location": visit.location_id, "appointment": visit.pk,
          "encounter": visit.encounter_id},
     )  # fmt: skip
+    assert response.status_code == 302, response.context["form"].errors
     sale = Sale.objects.get()
-    assert response.status_code == 302 and response.url == reverse("commerce_sale:till", args=[sale.pk])
+    assert response.url == reverse("commerce_sale:till", args=[sale.pk])
     assert (sale.appointment, sale.encounter) == (visit, visit.encounter)
     till = client.get(response.url).content.decode()
     assert "Du rendez-vous" in till and "Consultation médicale" in till
@@ -232,7 +233,7 @@ def test_till_scan_an_unknown_barcode_shows_a_french_message(catalog, location, 
     sale = billing.sale_create(location=location, sold_to_name="Walk-in", actor=reception)
     url = reverse("commerce_sale:till", args=[sale.pk])
     response = client.post(url, {"operation": "scan", "barcode": "12345"}, follow=True)
-    assert "Aucun produit vendu au comptoir n’a le code-barres «\u00a012345\u00a0»." in response.content.decode()
+    assert "Aucun produit vendu au comptoir n’a le code-barres « 12345 »." in response.content.decode()
     client.post(url, {"operation": "scan", "barcode": "3401234567890"})
     client.post(url, {"operation": "add_product", "product": catalog["consult"].pk})
     assert sorted(sale.lines.values_list("description_snapshot", flat=True)) == ["Consultation", "Crème apaisante"]
