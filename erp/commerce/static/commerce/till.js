@@ -32,10 +32,18 @@
   };
   var total = cents(pay.getAttribute("data-total"));
   var cash = pay.getAttribute("data-cash");
-  var money = new Intl.NumberFormat(document.documentElement.lang || "fr", {
-    style: "currency", currency: pay.getAttribute("data-currency") || "EUR"
-  });
-  var show = function (id, amount) { document.getElementById(id).textContent = money.format(amount / 100); };
+  // Amounts written as the server writes them (Babel's CLDR data): the page carries 1234567.89
+  // formatted in the staff's language, from which the prefix, separators and suffix are read.
+  var sample = pay.getAttribute("data-money-sample");
+  var first = sample.indexOf("1"), last = sample.lastIndexOf("9");
+  var prefix = sample.slice(0, first), suffix = sample.slice(last + 1);
+  var digits = sample.slice(first, last + 1);
+  var group = digits.charAt(1), decimal = digits.charAt(digits.length - 3);
+  var format = function (cents) {
+    var whole = String(Math.floor(cents / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, group);
+    return prefix + whole + decimal + String(cents % 100).padStart(2, "0") + suffix;
+  };
+  var show = function (id, amount) { document.getElementById(id).textContent = format(amount); };
   var help = document.getElementById("till-pay-help");
   var helpText = help.textContent;
 
