@@ -2,6 +2,7 @@
 name, never its code, and times at the appointment location's clock."""
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -39,7 +40,30 @@ def test_panel_shows_the_language_name_and_the_locations_time(location, patient)
         Context({"request": request, "patient": patient})
     )
     confirmation = Message.objects.get(appointment=appointment, kind=MessageKind.CONFIRMATION)
-    assert "Français" in html and "<td>fr</td>" not in html
+    assert re.search(r"<td[^>]*>\s*Français\s*</td>", html)
+    assert not re.search(r"<td[^>]*>\s*fr\s*</td>", html)
     assert at_location(confirmation.slot_start, location).endswith("14:00") and at_location(
         confirmation.slot_start, location
     ) in html
+
+
+def test_messages_list_shows_the_language_by_name(location, patient):
+    from django.test import Client
+    from django.urls import reverse
+
+    desk = user_with_role("reception", "desk-list@messages.example")
+    start = timezone.now() + datetime.timedelta(days=5)
+    with committed():
+        clinical.appointment_create(
+            data={
+                "patient": patient, "practitioner": PractitionerFactory(), "location": location,
+                "scheduled_start": start, "scheduled_end": start + datetime.timedelta(minutes=30),
+            },
+            actor=desk,
+        )  # fmt: skip
+    admin = user_with_role("admin", "admin-list@messages.example")
+    client = Client()
+    client.force_login(admin)
+    html = client.get(reverse("messaging_message:index")).content.decode()
+    assert re.search(r"<td[^>]*>\s*Français\s*</td>", html)
+    assert not re.search(r"<td[^>]*>\s*fr\s*</td>", html)
