@@ -130,9 +130,7 @@ def _sale_origin(*, appointment, encounter, patient, location) -> tuple:
         if encounter is None:
             encounter = appointment.encounter
         elif appointment.encounter_id and appointment.encounter_id != encounter.pk:
-            raise SaleOriginMismatch(
-                _("This encounter is not the one of the appointment."), field="encounter"
-            )
+            raise SaleOriginMismatch(_("This encounter is not the one of the appointment."), field="encounter")
     visit_patient_id = None
     for origin, field in ((appointment, "appointment"), (encounter, "encounter")):
         if origin is None or origin.patient_id is None:
@@ -509,10 +507,10 @@ def _plan_payments(total: Decimal, payments: Sequence[PaymentInput]) -> list[_Pl
     for index, offered in enumerate(payments):
         method = methods.get(offered.method)
         if method is None:
+            known = offered.method in PaymentMethodCode.values
             raise PaymentMethodUnavailable(
                 _("Payment method “%(method)s” is not available.")
-                % {"method": PaymentMethodCode(offered.method).label if offered.method in PaymentMethodCode.values
-                   else offered.method},
+                % {"method": PaymentMethodCode(offered.method).label if known else offered.method},
                 field=f"payments[{index}].method",
             )
         amount = quantize_money(offered.amount)

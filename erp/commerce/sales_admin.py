@@ -157,6 +157,7 @@ class SaleNewView(WagtailAdminTemplateMixin, TemplateView):
                 form.add_error(None, error.message)
         return self.render_to_response(self.get_context_data(form=form))
 
+
 def _lines_with_steps(sale: Sale) -> list[SaleLine]:
     """The sale's lines, each with the quantities its − and + steppers set."""
     lines = list(sale.lines.select_related("product").prefetch_related("lots__lot", "product__lots"))
