@@ -290,3 +290,14 @@ def test_till_refused_to_marketing(location, reception, make_user):
     sale = billing.sale_create(location=location, sold_to_name="Walk-in", actor=reception)
     client = _login(make_user("marketing", "mk-till2@clinic.test"))
     assert client.get(reverse("commerce_sale:till", args=[sale.pk])).status_code in (302, 403)
+
+
+def test_api_refuses_to_move_a_draft_to_another_visit(visit, reception):
+    client = _api(reception)
+    created = client.post("/api/v1/sales/", {"appointment": str(visit.pk)}, format="json")
+    other = AppointmentFactory(patient=visit.patient)
+    response = client.patch(
+        f"/api/v1/sales/{created.json()['id']}/", {"appointment": str(other.pk)}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 409 and response.json()["code"] == "field_not_editable"
+    assert Sale.objects.get().appointment == visit
