@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets import AdminDateInput
 
+from erp.commerce.widgets import DatePickerInput
 from erp.core.exceptions import DomainError
 from erp.core.models import ClinicLocation
 
@@ -51,7 +51,7 @@ class ReceiveLineForm(forms.Form):
         max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False, label=_("Quantity received")
     )
     lot_code = forms.CharField(max_length=100, required=False, label=_("Lot code"))
-    expires_at = forms.DateField(required=False, widget=AdminDateInput, label=_("Expires at"))
+    expires_at = forms.DateField(required=False, widget=DatePickerInput, label=_("Expires at"))
     unit_cost = forms.DecimalField(
         max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False, label=_("Unit cost")
     )

@@ -36,10 +36,12 @@ from .exceptions import (
     PaymentMethodUnavailable,
     PaymentsInsufficient,
     PriceFromCatalog,
+    ProductNotAtCounter,
     SaleBuyerRequired,
     SaleEmpty,
     SaleNotDraft,
     SaleNotPaid,
+    SaleOriginMismatch,
 )
 from .fiscal import JournalEvent, journal_append_many
 from .models import (
@@ -67,7 +69,7 @@ from .models import (
     StockMoveType,
     StockReferenceType,
 )
-from .money import ZERO, quantize_money, quantize_quantity
+from .money import ZERO, format_money, quantize_money, quantize_quantity
 from .seller import seller_for_issuing
 from .services import StockMoveInput, stock_moves_record
 
@@ -121,6 +123,35 @@ def _check_buyer(patient, name: str | None) -> str | None:
     return name
 
 
+def _sale_origin(*, appointment, encounter, patient, location) -> tuple:
+    """The visit a sale comes from, made whole: an appointment brings its encounter, patient and
+    location when they are not given; what is given must be the same visit and the same patient."""
+    if appointment is not None:
+        if encounter is None:
+            encounter = appointment.encounter
+        elif appointment.encounter_id and appointment.encounter_id != encounter.pk:
+            raise SaleOriginMismatch(_("This encounter is not the one of the appointment."), field="encounter")
+    visit_patient_id = None
+    for origin, field in ((appointment, "appointment"), (encounter, "encounter")):
+        if origin is None or origin.patient_id is None:
+            continue
+        if visit_patient_id is not None and origin.patient_id != visit_patient_id:
+            raise SaleOriginMismatch(_("The appointment and the encounter are not the same patient's."), field=field)
+        visit_patient_id = origin.patient_id
+        if patient is not None and origin.patient_id != patient.pk:
+            message = (
+                _("This appointment is another patient's: pick the buyer of this visit.")
+                if field == "appointment"
+                else _("This encounter is another patient's: pick the buyer of this visit.")
+            )
+            raise SaleOriginMismatch(message, field=field)
+        if patient is None:
+            patient = origin.patient
+        if location is None:
+            location = origin.location
+    return appointment, encounter, patient, location
+
+
 def sale_create(
     *,
     location: ClinicLocation | None = None,
@@ -128,8 +159,15 @@ def sale_create(
     sold_to_name: str | None = None,
     referral_source=None,
     currency: str = "EUR",
+    appointment=None,
+    encounter=None,
     actor,
 ) -> Sale:
+    """Open a draft; from an appointment or encounter, the sale is linked to that visit and takes
+    its patient and location when none is given."""
+    appointment, encounter, sold_to_patient, location = _sale_origin(
+        appointment=appointment, encounter=encounter, patient=sold_to_patient, location=location
+    )
     name = _check_buyer(sold_to_patient, sold_to_name)
     if referral_source is None and sold_to_patient is not None:
         referral_source = sold_to_patient.referral_source
@@ -140,9 +178,13 @@ def sale_create(
             sold_to_name=name,
             referral_source=referral_source,
             currency=currency,
+            appointment=appointment,
+            encounter=encounter,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        sale.full_clean(exclude=["sold_to_patient", "location", "referral_source", "created_by"])
+        sale.full_clean(
+            exclude=["sold_to_patient", "location", "referral_source", "created_by", "appointment", "encounter"]
+        )
         sale.save()
         audit_record(actor=actor, action="create", entity=sale)
         return sale
@@ -200,6 +242,11 @@ def sale_line_add(
     if not product.is_active:
         raise PaymentInvalid(
             _("“%(product)s” is no longer sold.") % {"product": product}, field="product", code="product_inactive"
+        )
+    if not product.sold_at_counter:
+        raise ProductNotAtCounter(
+            _("“%(product)s” is not sold at the counter (wholesale or distributors only).") % {"product": product},
+            field="product",
         )
     price = quantize_money(product.unit_price_excl_tax if unit_price_excl_tax is None else unit_price_excl_tax)
     if price != quantize_money(product.unit_price_excl_tax) and not (
@@ -273,6 +320,22 @@ def sale_line_remove(*, line: SaleLine, actor) -> None:
         SaleLine.objects.filter(pk=line_id).delete()
         _sale_recompute(sale)
         audit_record(actor=actor, action="update", entity=sale, metadata={"line_removed": str(line_id)})
+
+
+def sale_scan(*, sale: Sale, barcode: str, quantity: Decimal = Decimal("1"), actor) -> SaleLine:
+    """A scanned (or typed) barcode at the till: one more of the product, on its existing line at
+    the catalog price when the sale has one, else on a new line."""
+    from .sales_selectors import counter_product_by_barcode
+
+    product = counter_product_by_barcode(barcode)
+    line = (
+        sale.lines.filter(product=product, unit_price_excl_tax_snapshot=product.unit_price_excl_tax)
+        .order_by("created_at", "id")
+        .first()
+    )
+    if line is None:
+        return sale_line_add(sale=sale, product=product, quantity=quantity, actor=actor)
+    return sale_line_update(line=line, quantity=line.quantity + quantize_quantity(quantity), actor=actor)
 
 
 # --- Lots: first-expiry-first-out proposal and override ------------------------------------------
@@ -444,8 +507,10 @@ def _plan_payments(total: Decimal, payments: Sequence[PaymentInput]) -> list[_Pl
     for index, offered in enumerate(payments):
         method = methods.get(offered.method)
         if method is None:
+            known = offered.method in PaymentMethodCode.values
             raise PaymentMethodUnavailable(
-                _("Payment method “%(method)s” is not available.") % {"method": offered.method},
+                _("Payment method “%(method)s” is not available.")
+                % {"method": PaymentMethodCode(offered.method).label if known else offered.method},
                 field=f"payments[{index}].method",
             )
         amount = quantize_money(offered.amount)
@@ -465,7 +530,7 @@ def _plan_payments(total: Decimal, payments: Sequence[PaymentInput]) -> list[_Pl
     if offered_total < total:
         raise PaymentsInsufficient(
             _("The payments (%(offered_total)s) do not cover the total (%(total)s).")
-            % {"offered_total": offered_total, "total": total},
+            % {"offered_total": format_money(offered_total), "total": format_money(total)},
             field="payments",
             extra={"total": str(total), "offered": str(offered_total)},
         )

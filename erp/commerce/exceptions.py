@@ -184,3 +184,21 @@ class FecForeignCurrency(Unprocessable):
     """A document of the period is not in euros: the FEC is kept in the accounting currency."""
 
     default_code = "fec_foreign_currency"
+
+
+class SaleOriginMismatch(InvalidInput):
+    """The appointment or encounter a sale comes from is not the buyer's, or not the same visit."""
+
+    default_code = "sale_origin_mismatch"
+
+
+class BarcodeUnknown(Unprocessable):
+    """No product sold at the counter carries the scanned barcode."""
+
+    default_code = "barcode_unknown"
+
+
+class ProductNotAtCounter(InvalidInput):
+    """A wholesale carton or an item sold only to distributors was put on a counter sale."""
+
+    default_code = "product_not_sold_at_counter"

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets import AdminDateInput
+
+from erp.commerce.widgets import DatePickerInput
 
 from .api.fec_views import fec_response
 from .exceptions import FecForeignCurrency, FecPeriodInvalid
@@ -15,8 +16,8 @@ from .fec import fec_check, fec_export_audit, fec_period
 
 class FecExportForm(forms.Form):
     year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=9999, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=AdminDateInput)
-    date_to = forms.DateField(label=_("To (closing date)"), required=False, widget=AdminDateInput)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DatePickerInput)
+    date_to = forms.DateField(label=_("To (closing date)"), required=False, widget=DatePickerInput)
 
 
 class FecExportView(WagtailAdminTemplateMixin, FormView):

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -37,13 +38,24 @@ def nowrap(text: str) -> str:
 
 
 class MoneyColumn(Column):
-    """An amount as the language writes it, right-aligned, sortable by its field."""
+    """An amount as the language writes it (``60,00 €``), right-aligned, sortable by its field; in
+    the currency named by the row's ``currency_field`` when given, else euros."""
 
-    def __init__(self, name, label, **kwargs):
+    def __init__(self, name, label, *, currency_field: str | None = None, **kwargs):
+        self.currency_field = currency_field
         super().__init__(name, label=label, sort_key=name, classname="w-text-right", **kwargs)
 
     def get_value(self, instance):
-        return nowrap(format_money(getattr(instance, self.name)))
+        value = getattr(instance, self.name)
+        if value is None:
+            return ""
+        currency = getattr(instance, self.currency_field, None) if self.currency_field else None
+        return nowrap(format_money(value, currency or "EUR"))
+
+
+def money_column(model, field: str, *, currency_field: str | None = None) -> MoneyColumn:
+    """A ``MoneyColumn`` labelled with the field's own (translated) name."""
+    return MoneyColumn(field, capfirst(model._meta.get_field(field).verbose_name), currency_field=currency_field)
 
 
 class HashColumn(Column):

@@ -34,6 +34,7 @@ from erp.core.storage import signed_url, storage_discard, storage_save
 from .models import CreditNote, CreditNoteLineLot, Invoice, PaymentKind, SaleLineLot
 from .money import format_money, format_number
 from .seller import seller_info
+from .zones import location_zone
 
 # UNTDID 4461 payment means codes.
 PAYMENT_MEANS = {"cash": "10", "card": "48", "bank_transfer": "30", "other": "1"}
@@ -304,7 +305,8 @@ def _context(*, kind: str, number: str, document, sale, lines, totals, reason=No
     subtotal, tax_total, total = totals
     issued_at = document.issued_at
     issued_utc = issued_at.astimezone(UTC)
-    issued_local = timezone.localtime(issued_at)  # the date printed is the clinic's calendar day
+    # The date printed is the calendar day at the location of the sale.
+    issued_local = timezone.localtime(issued_at, location_zone(sale.location))
     title = LABELS["fr"][kind]
     labels = bilingual_labels(language)
     return {

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets import AdminDateInput
 
+from erp.commerce.widgets import DatePickerInput
 from erp.core.exceptions import DomainError
 from erp.core.models import ClinicLocation
 
@@ -29,8 +29,8 @@ EXPORT = "commerce_sales_reports:export"
 
 
 class ReportFilterForm(forms.Form):
-    since = forms.DateField(label=_("From"), required=False, widget=AdminDateInput)
-    until = forms.DateField(label=_("To"), required=False, widget=AdminDateInput)
+    since = forms.DateField(label=_("From"), required=False, widget=DatePickerInput)
+    until = forms.DateField(label=_("To"), required=False, widget=DatePickerInput)
     location = forms.ModelChoiceField(
         queryset=ClinicLocation.objects.filter(is_active=True),
         required=False,

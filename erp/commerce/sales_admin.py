@@ -9,7 +9,8 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +21,18 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from erp.core.exceptions import DomainError
 from erp.ops.audit import audit_record
 
-from . import billing, fiscal, invoice_pdf, invoice_selectors
-from .models import CreditNote, InventoryLot, Invoice, PaymentMethod, Product, Sale, SaleLine, SaleStatus
+from . import billing, fiscal, invoice_pdf, invoice_selectors, sales_selectors
+from .models import (
+    CreditNote,
+    InventoryLot,
+    Invoice,
+    PaymentMethod,
+    PaymentMethodCode,
+    Product,
+    Sale,
+    SaleLine,
+    SaleStatus,
+)
 from .money import format_money
 
 SALE_INDEX = "commerce_sale:index"
@@ -38,9 +49,12 @@ class SaleCreateForm(forms.Form):
     location = forms.ModelChoiceField(queryset=None, required=False, label=_("Location"))
     sold_to_patient = forms.ModelChoiceField(queryset=None, required=False, label=_("Patient"))
     sold_to_name = forms.CharField(max_length=255, required=False, label=_("Or the buyer's name"))
+    # The visit the till was opened from (``?appointment=`` / ``?encounter=``), carried through.
+    appointment = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+    encounter = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from erp.clinical.models import Patient
+        from erp.clinical.models import Appointment, Encounter, Patient
         from erp.clinical.viewsets import patient_chooser_viewset
         from erp.core.models import ClinicLocation
 
@@ -48,6 +62,8 @@ class SaleCreateForm(forms.Form):
         self.fields["location"].queryset = ClinicLocation.objects.filter(is_active=True)
         self.fields["sold_to_patient"].queryset = Patient.objects.all()
         self.fields["sold_to_patient"].widget = patient_chooser_viewset.widget_class()
+        self.fields["appointment"].queryset = Appointment.objects.all()
+        self.fields["encounter"].queryset = Encounter.objects.all()
 
 
 class AddLineForm(forms.Form):
@@ -58,8 +74,13 @@ class AddLineForm(forms.Form):
     consumed_on_patient = forms.BooleanField(required=False, label=_("Used on the patient (not returnable)"))
 
 
+class PaymentMethodChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_code_display()  # the method in the staff's language, whatever its stored name
+
+
 class PaymentRowForm(forms.Form):
-    method = forms.ModelChoiceField(
+    method = PaymentMethodChoiceField(
         queryset=PaymentMethod.objects.filter(is_active=True), to_field_name="code", required=False, label=_("Method")
     )
     amount = forms.DecimalField(
@@ -69,6 +90,10 @@ class PaymentRowForm(forms.Form):
 
 
 PaymentFormSet = forms.formset_factory(PaymentRowForm, extra=3, max_num=6)
+
+
+class ScanForm(forms.Form):
+    barcode = forms.CharField(max_length=64, label=_("Barcode"))
 
 
 class SaleNewView(WagtailAdminTemplateMixin, TemplateView):
@@ -82,10 +107,44 @@ class SaleNewView(WagtailAdminTemplateMixin, TemplateView):
         _require(request, "commerce.add_sale")
         return super().dispatch(request, *args, **kwargs)
 
+    def _origin(self):
+        """The appointment or encounter named in the query (the till opened from the agenda or
+        the patient page), read only by someone who may see it."""
+        from erp.clinical.models import Appointment, Encounter
+
+        user = self.request.user
+        for param, model, perm in (
+            ("appointment", Appointment, "clinical.view_appointment"),
+            ("encounter", Encounter, "clinical.view_encounter"),
+        ):
+            raw = self.request.GET.get(param)
+            if raw:
+                if not user.has_perm(perm):
+                    raise PermissionDenied
+                try:
+                    return get_object_or_404(
+                        model.objects.select_related("patient", "location", "practitioner"), pk=raw
+                    )
+                except DjangoValidationError as error:
+                    raise Http404 from error
+        return None
+
     def get_context_data(self, **kwargs):
+        from erp.clinical.models import Appointment
+
         context = super().get_context_data(**kwargs)
-        initial = {"sold_to_patient": self.request.GET.get("patient")} if self.request.GET.get("patient") else None
-        context["form"] = kwargs.get("form") or SaleCreateForm(initial=initial)
+        origin = self._origin()
+        initial = {}
+        if self.request.GET.get("patient"):
+            initial["sold_to_patient"] = self.request.GET["patient"]
+        if origin is not None:
+            initial.update(sold_to_patient=origin.patient_id, location=origin.location_id)
+            if isinstance(origin, Appointment):
+                initial.update(appointment=origin.pk, encounter=origin.encounter_id)
+            else:
+                initial["encounter"] = origin.pk
+        context["form"] = kwargs.get("form") or SaleCreateForm(initial=initial or None)
+        context["origin"] = origin
         return context
 
     def post(self, request, *args, **kwargs):
@@ -99,6 +158,15 @@ class SaleNewView(WagtailAdminTemplateMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
+def _lines_with_steps(sale: Sale) -> list[SaleLine]:
+    """The sale's lines, each with the quantities its − and + steppers set."""
+    lines = list(sale.lines.select_related("product").prefetch_related("lots__lot", "product__lots"))
+    for line in lines:
+        line.quantity_less = line.quantity - 1
+        line.quantity_more = line.quantity + 1
+    return lines
+
+
 class SaleTillView(WagtailAdminTemplateMixin, TemplateView):
     """One sale at the front desk: lines with their proposed lots, payments, pay, invoice."""
 
@@ -108,7 +176,15 @@ class SaleTillView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         _require(request, "commerce.view_sale")
         self.sale = get_object_or_404(
-            Sale.objects.select_related("location", "sold_to_patient", "referral_source"), pk=kwargs["pk"]
+            Sale.objects.select_related(
+                "location",
+                "sold_to_patient",
+                "referral_source",
+                "appointment__practitioner",
+                "appointment__location",
+                "encounter__practitioner",
+            ),
+            pk=kwargs["pk"],
         )
         return super().dispatch(request, *args, **kwargs)
 
@@ -128,15 +204,20 @@ class SaleTillView(WagtailAdminTemplateMixin, TemplateView):
         user = self.request.user
         draft = sale.status == SaleStatus.DRAFT
         invoice = Invoice.objects.filter(sale=sale).first()
+        can_edit = draft and user.has_perm("commerce.change_sale")
         context.update(
             sale=sale,
-            lines=sale.lines.select_related("product").prefetch_related("lots__lot"),
+            products=sales_selectors.counter_products(location=sale.location) if can_edit else [],
+            scan_form=kwargs.get("scan_form") or ScanForm(),
+            cash_code=PaymentMethodCode.CASH.value,
+            lines=(lines := _lines_with_steps(sale)),
+            has_lots=any(line.product.track_lots for line in lines),
             payments=sale.payments.select_related("payment_method"),
             invoice=invoice,
             credit_notes=CreditNote.objects.filter(sale=sale).order_by("issued_at", "sequence_number"),
             add_line_form=kwargs.get("add_line_form") or AddLineForm(),
             payment_formset=kwargs.get("payment_formset") or PaymentFormSet(prefix="pay"),
-            can_edit=draft and user.has_perm("commerce.change_sale"),
+            can_edit=can_edit,
             can_pay=draft and user.has_perm("commerce.pay_sale"),
             can_cancel=draft and user.has_perm("commerce.cancel_sale"),
             can_open_invoice=invoice is not None and user.has_perm("commerce.view_invoice"),
@@ -154,6 +235,23 @@ class SaleTillView(WagtailAdminTemplateMixin, TemplateView):
                 if not form.is_valid():
                     return self.render_to_response(self.get_context_data(add_line_form=form))
                 billing.sale_line_add(sale=sale, **form.cleaned_data, actor=request.user)
+            elif operation == "add_product":  # a click in the product chooser: one more of it
+                _require(request, "commerce.change_sale")
+                product = get_object_or_404(Product, pk=request.POST.get("product"))
+                billing.sale_line_add(sale=sale, product=product, quantity=Decimal("1"), actor=request.user)
+            elif operation == "scan":
+                _require(request, "commerce.change_sale")
+                form = ScanForm(request.POST)
+                if form.is_valid():
+                    line = billing.sale_scan(sale=sale, barcode=form.cleaned_data["barcode"], actor=request.user)
+                    messages.success(request, _("Added: %(line)s.") % {"line": line.description_snapshot})
+                else:
+                    messages.error(request, _("Scan or type a barcode."))
+            elif operation == "set_quantity":  # the − / + steppers of a line
+                _require(request, "commerce.change_sale")
+                line = get_object_or_404(SaleLine, pk=request.POST.get("line"), sale=sale)
+                quantity = Decimal(request.POST.get("quantity", ""))
+                billing.sale_line_update(line=line, quantity=quantity, actor=request.user)
             elif operation == "remove_line":
                 _require(request, "commerce.change_sale")
                 line = get_object_or_404(SaleLine, pk=request.POST.get("line"), sale=sale)
@@ -184,6 +282,9 @@ class SaleTillView(WagtailAdminTemplateMixin, TemplateView):
                 ]
                 invoice = billing.sale_pay(sale=sale, payments=payments, actor=request.user, request=request)
                 messages.success(request, _("Paid. Invoice %(number)s issued.") % {"number": invoice.invoice_number})
+                if request.user.has_perms(["commerce.view_invoice", "commerce.download_invoice"]):
+                    # The invoice page opens and its PDF downloads at once (``FA-000004.pdf``).
+                    return redirect(reverse(INVOICE_PAGE, args=[invoice.pk]) + "?print=1")
             elif operation == "cancel":
                 _require(request, "commerce.cancel_sale")
                 billing.sale_cancel(sale=sale, actor=request.user)
@@ -192,7 +293,7 @@ class SaleTillView(WagtailAdminTemplateMixin, TemplateView):
                 messages.error(request, _("Unknown operation."))
         except DomainError as error:
             messages.error(request, error.message)
-        except ArithmeticError:
+        except (ArithmeticError, ValueError):
             messages.error(request, _("Enter quantities as numbers."))
         return redirect(SALE_TILL, pk=sale.pk)
 
@@ -221,7 +322,14 @@ class InvoicePageView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         _require(request, "commerce.view_invoice")
         self.invoice = get_object_or_404(
-            Invoice.objects.select_related("sale__location", "sale__sold_to_patient"), pk=kwargs["pk"]
+            Invoice.objects.select_related(
+                "sale__location",
+                "sale__sold_to_patient",
+                "sale__appointment__practitioner",
+                "sale__appointment__location",
+                "sale__encounter__location",
+            ),
+            pk=kwargs["pk"],
         )
         return super().dispatch(request, *args, **kwargs)
 
@@ -249,6 +357,7 @@ class InvoicePageView(WagtailAdminTemplateMixin, TemplateView):
             and not invoice.fully_credited
             and user.has_perm("commerce.refund_sale"),
             can_download=user.has_perm("commerce.download_invoice"),
+            print=self.request.GET.get("print") == "1",  # just paid at the till: the PDF downloads
         )
         return context
 

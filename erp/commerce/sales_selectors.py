@@ -6,15 +6,60 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDay, TruncMonth
+from django.utils.translation import gettext as _
 
-from .models import Payment, SaleLine, SaleLineLot, SaleStatus
+from .exceptions import BarcodeUnknown
+from .models import Payment, Product, ProductType, SaleLine, SaleLineLot, SaleStatus, StockBalance
 
 _AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Decimal("0.00")
 # A refunded sale was paid once: its payments and refunds both count, and cancel each other.
 COUNTED_STATUSES = [SaleStatus.PAID, SaleStatus.REFUNDED]
+
+
+def counter_products(*, location=None) -> list[Product]:
+    """What the till offers: active services and retail products sold at the counter (never
+    wholesale cartons), services first, each with ``price_incl_tax`` and, for a product, ``stock``
+    on hand at ``location`` (read from the balances, one query for the whole list)."""
+    from .billing import line_totals  # billing imports this module
+
+    on_hand = (
+        StockBalance.objects.filter(product=OuterRef("pk"), location=location)
+        .values("product")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    products = list(
+        Product.objects.filter(is_active=True, sold_at_counter=True)
+        .select_related("tax_rate", "category")
+        .annotate(stock=Coalesce(Subquery(on_hand, output_field=_AMOUNT), Value(ZERO), output_field=_AMOUNT))
+        .order_by("-type", "name")  # "service" sorts after "product": services first
+    )
+    for product in products:
+        rate = ZERO if product.vat_exempt else product.tax_rate.rate_percent
+        product.price_incl_tax = line_totals(
+            unit_price_excl_tax=product.unit_price_excl_tax, quantity=Decimal("1"), tax_rate_percent=rate
+        ).total_incl_tax
+        if product.type == ProductType.SERVICE:
+            product.stock = None
+    return products
+
+
+def counter_product_by_barcode(barcode: str) -> Product:
+    """The product the till sells under ``barcode`` (or, typed by hand, its SKU)."""
+    code = (barcode or "").strip()
+    product = None
+    if code:
+        counter = Product.objects.filter(is_active=True, sold_at_counter=True).select_related("tax_rate")
+        # The barcode first; a product without one is typed by its SKU.
+        product = counter.filter(barcode=code).first() or counter.filter(sku=code).first()
+    if product is None:
+        raise BarcodeUnknown(
+            _("No product sold at the counter has the barcode “%(barcode)s”.") % {"barcode": code}, field="barcode"
+        )
+    return product
 
 
 def lot_recall(*, lot: uuid.UUID) -> QuerySet[SaleLineLot]:

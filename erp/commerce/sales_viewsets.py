@@ -14,7 +14,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from . import fec_admin, reports_admin, sales_admin
-from .fiscal_admin import FiscalClosingViewSet
+from .fiscal_admin import FiscalClosingViewSet, money_column
 from .models import CardFeeRule, CreditNote, FiscalClosing, FiscalJournalEntry, Invoice, Payment, PaymentMethod, Sale
 from .viewsets import AuditedModelViewSet, ReadOnlyPermissionPolicy
 
@@ -82,7 +82,9 @@ class SaleViewSet(ModelViewSet):
     index_view_class = SaleIndexView
     add_view_class = SaleAddRedirect
     edit_view_class = SaleEditRedirect
-    list_display = ["__str__", "status", "total_incl_tax", "sold_at", "location"]
+    list_display = [
+        "__str__", "status", money_column(Sale, "total_incl_tax", currency_field="currency"), "sold_at", "location",
+    ]  # fmt: skip
     list_filter = ["status", "location"]
     search_fields = ["sold_to_name", "sold_to_patient__last_name", "sold_to_patient__first_name"]
     form_fields = ["location", "sold_to_patient", "sold_to_name"]
@@ -141,7 +143,10 @@ class CreditNoteViewSet(ModelViewSet):
     url_prefix = "commerce/credit-notes"
     icon = "doc-empty"
     menu_label = _("Credit notes")
-    list_display = ["credit_note_number", "billing_name", "issued_at", "invoice", "total_incl_tax"]
+    list_display = [
+        "credit_note_number", "billing_name", "issued_at", "invoice",
+        money_column(CreditNote, "total_incl_tax", currency_field="currency"),
+    ]  # fmt: skip
     search_fields = ["credit_note_number", "billing_name"]
     form_fields = ["billing_name"]
     inspect_view_enabled = True
@@ -160,7 +165,10 @@ class PaymentViewSet(ModelViewSet):
     url_prefix = "commerce/payments"
     icon = "pick"
     menu_label = _("Payments")
-    list_display = ["paid_at", "payment_method", "kind", "amount_gross", "fee_amount", "amount_net", "sale"]
+    list_display = [
+        "paid_at", "payment_method", "kind", *(money_column(Payment, name, currency_field="currency")
+                                               for name in ("amount_gross", "fee_amount", "amount_net")), "sale",
+    ]  # fmt: skip
     list_filter = ["payment_method", "kind"]
     form_fields = ["provider_reference"]
     inspect_view_enabled = True
@@ -184,7 +192,10 @@ class CardFeeRuleViewSet(AuditedModelViewSet):
     url_prefix = "commerce/card-fee-rules"
     icon = "percent"
     menu_label = _("Card fee rules")
-    list_display = ["provider", "country_code", "fee_percent", "fee_fixed_amount", "effective_from", "effective_to"]
+    list_display = [
+        "provider", "country_code", "fee_percent",
+        money_column(CardFeeRule, "fee_fixed_amount", currency_field="currency"), "effective_from", "effective_to",
+    ]  # fmt: skip
     list_filter = ["provider", "is_active"]
     form_fields = [
         "provider", "country_code", "fee_percent", "fee_fixed_amount", "currency", "effective_from", "effective_to",
@@ -199,7 +210,10 @@ class FiscalJournalViewSet(ModelViewSet):
     url_prefix = "commerce/fiscal-journal"
     icon = "lock"
     menu_label = _("Fiscal journal")
-    list_display = ["sequence", "event_type", "occurred_at", "document_number", "amount_incl_tax", "hash"]
+    list_display = [
+        "sequence", "event_type", "occurred_at", "document_number",
+        money_column(FiscalJournalEntry, "amount_incl_tax"), "hash",
+    ]  # fmt: skip
     list_filter = ["event_type"]
     exclude_form_fields = []  # every field is non-editable: the journal is append-only
     inspect_view_enabled = True

@@ -22,6 +22,7 @@ from erp.core.exceptions import DomainError
 from erp.core.wagtail_admin import AuditedModelViewSet, ReadOnlyPermissionPolicy
 
 from . import admin_views, services
+from .fiscal_admin import money_column
 from .models import (
     GoodsReceipt,
     InventoryLot,
@@ -68,13 +69,17 @@ class ProductViewSet(AuditedModelViewSet):
     url_prefix = "commerce/products"
     icon = "tag"
     menu_label = _("Products and services")
-    list_display = ["name", "sku", "type", "category", "unit_price_excl_tax", "tax_rate", "is_active"]
-    list_filter = ["type", "category", "is_active", "track_lots", "vat_exempt", "for_distribution"]
+    list_display = [
+        "name", "sku", "type", "category", money_column(Product, "unit_price_excl_tax", currency_field="currency"),
+        "tax_rate", "is_active",
+    ]  # fmt: skip
+    list_filter = ["type", "category", "is_active", "track_lots", "vat_exempt", "for_distribution", "sold_at_counter"]
     search_fields = ["name", "sku", "barcode"]
     form_fields = [
         "name", "type", "sku", "barcode", "category", "description", "unit_price_excl_tax", "tax_rate",
         "track_lots", "track_expiry", "vat_exempt", "vat_exemption_mention", "is_active",
         "for_distribution", "external_product_id", "currency",  # spec 004's catalogue
+        "sold_at_counter",  # issue 26: offered at the till
     ]  # fmt: skip
     inspect_view_enabled = True
 

@@ -210,6 +210,7 @@ API = table(
     # Commerce II: sales, payments, invoices, the fiscal journal, reports.
     resource("sale", read=COMMERCE_READERS, write=FRONT_DESK),
     route("sale-lines", POST=FRONT_DESK),
+    route("sale-scan", POST=FRONT_DESK),  # issue 26: the till's barcode field
     route("sale-pay", POST=FRONT_DESK),
     route("sale-cancel", POST=FRONT_DESK),
     route("sale-refund", POST=FINANCE),

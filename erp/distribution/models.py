@@ -246,7 +246,9 @@ class Order(BaseModel):
 class OrderLine(BaseModel):
     """A product, its quantity and the subtotal frozen when the line was added."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=pgettext_lazy("distribution", "order")
+    )
     product = models.ForeignKey(
         "commerce.Product", on_delete=models.RESTRICT, related_name="distribution_lines", verbose_name=_("product")
     )

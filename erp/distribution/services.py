@@ -289,7 +289,7 @@ def _transition(order: Order, target: str, *, actor) -> Order:
             % {
                 "status": order.get_status_display(),
                 "target": dict(OrderStatus.choices).get(target, target),
-                "allowed": ", ".join(allowed) or _("none"),
+                "allowed": ", ".join(str(OrderStatus(code).label) for code in allowed) or _("none"),
             },
             extra={"status": order.status, "allowed": allowed},
         )

@@ -18,6 +18,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from erp.commerce.fiscal_admin import money_column
 from erp.core.exceptions import DomainError
 from erp.core.wagtail_admin import AuditedModelViewSet as CoreAuditedModelViewSet
 from erp.core.wagtail_admin import PermissionMenuItem
@@ -165,8 +166,10 @@ class OrderViewSet(ModelViewSet):
     menu_label = _("Orders")
     index_view_class = OrderIndexView
     add_view_class = OrderCreateView
-    list_display = ["__str__", "distributor", "point_of_sale", "status", "price_amount", "price_currency",
-                    "created_on_utc"]
+    list_display = [
+        "__str__", "distributor", "point_of_sale", "status",
+        money_column(Order, "price_amount", currency_field="price_currency"), "created_on_utc",
+    ]  # fmt: skip
     list_filter = ["status", "distributor", "point_of_sale", "created_on_utc"]
     search_fields = ["distributor__name", "point_of_sale__name"]
     form_fields = ["distributor", "point_of_sale", "price_currency"]

@@ -120,11 +120,11 @@ def patient_reachable(patient: Patient) -> bool:
 
 
 def messages_of_appointment(appointment) -> QuerySet[Message]:
-    return Message.objects.filter(appointment=appointment).order_by("-due_at")
+    return Message.objects.filter(appointment=appointment).select_related("appointment__location").order_by("-due_at")
 
 
 def messages_of_patient(patient) -> QuerySet[Message]:
-    return Message.objects.filter(patient=patient).select_related("appointment").order_by("-due_at")
+    return Message.objects.filter(patient=patient).select_related("appointment__location").order_by("-due_at")
 
 
 # A claimed message is sent within seconds; one still ``sending`` after this lost its worker.

@@ -2,10 +2,12 @@
 location's reminder settings (in the clinic's settings menu)."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from erp.clinical.viewsets import AuditedIndexView
+from erp.core.models import LanguageChoices
 from erp.core.wagtail_admin import AuditedModelViewSet, ReadOnlyPermissionPolicy
 
 from .models import Message, ReminderSettings
@@ -18,13 +20,23 @@ class MessageIndexView(AuditedIndexView):
         return super().get_base_queryset().select_related("appointment", "patient")
 
 
+def _language_label(message: Message) -> str:
+    """The message's language by its name (``Français``), never its code."""
+    code = message.language
+    return str(LanguageChoices(code).label) if code in LanguageChoices.values else code
+
+
 class MessageViewSet(ModelViewSet):
     model = Message
     name = "messaging_message"
     url_prefix = "messaging/messages"
     icon = "mail"
     menu_label = _("Patient messages")
-    list_display = ["due_at", "kind", "status", "channel", "language", "patient", "appointment", "attempts", "sent_at"]
+    list_display = [
+        "due_at", "kind", "status", "channel",
+        Column("language", label=Message._meta.get_field("language").verbose_name, accessor=_language_label),
+        "patient", "appointment", "attempts", "sent_at",
+    ]  # fmt: skip
     list_filter = ["status", "channel", "kind", "language"]
     search_fields = ["provider_id", "last_error"]
     form_fields = ["kind"]

@@ -143,14 +143,25 @@ class ChangedFieldsColumn(Column):
         return ", ".join(instance.fields_changed)
 
 
+def entity_label(entity_type: str) -> str:
+    """The record's kind as staff read it (``Consultation``), its ``app.model`` code otherwise."""
+    from django.apps import apps
+    from django.utils.text import capfirst
+
+    try:
+        return capfirst(apps.get_model(entity_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return entity_type
+
+
 class EntityColumn(Column):
     def get_value(self, instance):
-        return f"{instance.entity_type} {instance.entity_id}"
+        return f"{entity_label(instance.entity_type)} {instance.entity_id}"
 
 
 class ActorColumn(Column):
     def get_value(self, instance):
-        return instance.actor.email if instance.actor_id else (instance.metadata_json or {}).get("task") or "system"
+        return instance.actor.email if instance.actor_id else (instance.metadata_json or {}).get("task") or _("system")
 
 
 class AuditLogViewSet(ModelViewSet):
@@ -172,7 +183,7 @@ class AuditLogViewSet(ModelViewSet):
         Column("sequence", label=_("#")),
         DateColumn("timestamp", label=_("Time")),
         ActorColumn("actor", label=_("Actor")),
-        Column("action", label=_("Action")),
+        Column("action", label=_("Action"), accessor="get_action_display"),
         EntityColumn("entity", label=_("Entity")),
         Column("ip", label=_("IP")),
         Column("user_agent", label=_("User agent")),

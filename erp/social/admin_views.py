@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets import AdminDateTimeInput
 
+from erp.commerce.widgets import DateTimePickerInput
 from erp.core.exceptions import DomainError
 
 from . import services
@@ -33,7 +33,7 @@ def _require(request, *perms: str) -> None:
 
 class TransitionForm(forms.Form):
     status = forms.ChoiceField(choices=SocialPostStatus.choices, widget=forms.HiddenInput)
-    scheduled_at = forms.DateTimeField(required=False, widget=AdminDateTimeInput, label=_("Scheduled at"))
+    scheduled_at = forms.DateTimeField(required=False, widget=DateTimePickerInput, label=_("Scheduled at"))
     published_external_id = forms.CharField(required=False, max_length=200, label=_("Instagram post id"))
     error_log = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("What went wrong"))
 

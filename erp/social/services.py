@@ -359,7 +359,7 @@ def post_transition(
         post = _lock_post(post)
         allowed = TRANSITIONS[post.status]
         if to_status not in allowed:
-            names = ", ".join(allowed) or "none: it is final"
+            names = ", ".join(str(SocialPostStatus(code).label) for code in allowed) or _("none: it is final")
             raise PostTransitionRefused(
                 _("A %(status)s post cannot become %(to_status)s; allowed: %(names)s.")
                 % {

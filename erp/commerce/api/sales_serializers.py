@@ -1,5 +1,7 @@
 """Serializers of Commerce II: sales, payments, invoices, credit notes, fiscal journal, reports."""
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from erp.commerce.models import (
@@ -82,9 +84,9 @@ class SaleSerializer(ListedRows, ModelSerializer):
     class Meta:
         model = Sale
         fields = [
-            "id", "location", "sold_to_patient", "sold_to_name", "referral_source", "status", "sold_at",
-            "currency", "subtotal_excl_tax", "tax_total", "total_incl_tax", "row_version", "lines", "payments",
-            "invoice_number", "created_at", "updated_at",
+            "id", "location", "sold_to_patient", "sold_to_name", "referral_source", "appointment", "encounter",
+            "status", "sold_at", "currency", "subtotal_excl_tax", "tax_total", "total_incl_tax", "row_version",
+            "lines", "payments", "invoice_number", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = [
             "id", "status", "sold_at", "subtotal_excl_tax", "tax_total", "total_incl_tax", "row_version",
@@ -112,6 +114,11 @@ class SaleLineInputSerializer(Serializer):
     unit_price_excl_tax = serializers.DecimalField(**QUANTITY, min_value=0, required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=500)
     consumed_on_patient = serializers.BooleanField(default=False)
+
+
+class SaleScanInputSerializer(Serializer):
+    barcode = serializers.CharField(max_length=64, help_text="The product's barcode (or, typed by hand, its SKU).")
+    quantity = serializers.DecimalField(**QUANTITY, min_value=0, required=False, default=Decimal("1"))
 
 
 class SaleLineUpdateSerializer(Serializer):

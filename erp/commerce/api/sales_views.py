@@ -136,6 +136,18 @@ class SaleViewSet(
         billing.sale_line_add(sale=sale, **body.validated_data, actor=request.user)
         return self._respond(sale, status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.SaleScanInputSerializer, responses={201: s.SaleSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("commerce.change_sale")])
+    def scan(self, request, pk=None):
+        """A barcode scanned at the till: one more of that product (services and retail items sold
+        at the counter only), on its line when the sale has one. An unknown barcode is refused with
+        ``barcode_unknown`` (422)."""
+        body = s.SaleScanInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        sale = self.get_object()
+        billing.sale_scan(sale=sale, **body.validated_data, actor=request.user)
+        return self._respond(sale, status.HTTP_201_CREATED)
+
     @extend_schema(request=s.PayInputSerializer, responses={200: s.InvoiceSerializer})
     @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("commerce.pay_sale")])
     def pay(self, request, pk=None):

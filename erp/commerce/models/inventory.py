@@ -126,6 +126,13 @@ class Product(BaseModel):
         _("sold to distributors"), default=False,
         help_text=_("Shown in the distributors' catalogue and accepted on their orders."),
     )
+    # Issue 26: the till offers services and retail items only; a wholesale carton or an item
+    # sold only to distributors is switched off here (``for_distribution`` alone does not say it:
+    # a retail cream may be sold both at the counter and to distributors).
+    sold_at_counter = models.BooleanField(
+        _("sold at the counter"), default=True,
+        help_text=_("Offered at the till. Switch off for wholesale cartons and items sold only to distributors."),
+    )
 
     class Meta:
         ordering = ["name"]

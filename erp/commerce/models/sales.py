@@ -48,6 +48,24 @@ class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
         related_name="sales",
         verbose_name=_("referral source"),
     )
+    # Issue 26: the visit a counter sale came from (the till opened from an appointment or an
+    # encounter); empty for a walk-in purchase.
+    appointment = models.ForeignKey(
+        "clinical.Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sales",
+        verbose_name=_("appointment"),
+    )
+    encounter = models.ForeignKey(
+        "clinical.Encounter",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sales",
+        verbose_name=_("encounter"),
+    )
     status = models.CharField(
         max_length=10, choices=SaleStatus.choices, default=SaleStatus.DRAFT, editable=False, verbose_name=_("status")
     )

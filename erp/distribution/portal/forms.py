@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from erp.commerce.widgets import DatePickerInput
 from erp.distribution import selectors
 from erp.distribution.models import Currency, OrderStatus
 from erp.distribution.values import Money
@@ -91,9 +92,9 @@ class OrderHistoryFilter(django_filters.FilterSet):
     )
     created_from = django_filters.DateFilter(
         field_name="created_on_utc", lookup_expr="date__gte", label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePickerInput(),
     )
     created_to = django_filters.DateFilter(
         field_name="created_on_utc", lookup_expr="date__lte", label=_("To"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePickerInput(),
     )

@@ -111,7 +111,7 @@ def test_illegal_move_is_409_with_allowed_moves(manager, order):
     assert response.status_code == 409
     assert response.data["code"] == "order_transition_not_allowed"
     assert sorted(response.data["allowed"]) == ["confirmed", "rejected"]
-    assert "confirmed" in response.data["detail"]
+    assert "Confirmée, Refusée" in response.data["detail"]  # labels for people, codes in ``allowed``
 
 
 def test_lines_add_and_remove_only_while_created(manager, order, butter):

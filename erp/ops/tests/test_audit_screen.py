@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import uuid
 from datetime import timedelta
 
@@ -68,9 +69,11 @@ def test_admin_screen_lists_newest_first_with_every_column(trail):
     assert [e.sequence for e in entries] == sorted((e.sequence for e in entries), reverse=True)
     html = response.content.decode()
     for shown in (
-        "alice@clinic.test", "203.0.113.5", "Firefox Édition", "plan", "clinical.encounter", "Exporter en CSV",
+        "alice@clinic.test", "203.0.113.5", "Firefox Édition", "plan", "Exporter en CSV",
+        f"Consultation {trail['encounter'].pk}", "Modification",  # labels, not ``clinical.encounter``/``update``
     ):
         assert shown in html
+    assert not re.search(r"<td[^>]*>\s*(update|view|create)\s*</td>", html)
     for name in ("actor", "patient", "entity_type", "action", "timestamp_after", "timestamp_before"):
         assert f'name="{name}"' in html, name  # the screen's filters use the API's parameter names
 

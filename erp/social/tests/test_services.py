@@ -130,7 +130,9 @@ def test_illegal_transition_names_the_allowed_ones(marketer):
     post = SocialPostFactory()
     with pytest.raises(PostTransitionRefused) as error:
         services.post_transition(post=post, to_status="published", published_external_id="1", actor=marketer)
-    assert "possibles : ready, manual_only" in error.value.message
+    # Staff read the statuses' labels, never their codes; the API's ``extra`` keeps the codes.
+    assert "possibles : Prête, Manuelle uniquement" in error.value.message
+    assert "manual_only" not in error.value.message
     assert error.value.extra == {"allowed": ["ready", "manual_only"]}
 
 
@@ -161,7 +163,7 @@ def test_full_path_draft_ready_scheduled_published(marketer):
         post=post, to_status="published", published_external_id="17895695668004550", actor=marketer
     )
     assert post.status == "published" and post.published_at is not None
-    with pytest.raises(PostTransitionRefused, match="none: it is final"):
+    with pytest.raises(PostTransitionRefused, match="aucun : ce statut est définitif"):
         services.post_transition(post=post, to_status="draft", actor=marketer)
     with pytest.raises(PostLocked):
         services.post_update(post=post, data={"caption": "edited"}, actor=marketer)

@@ -1,0 +1,15 @@
+"""The clock of a clinic location: screens and documents show moments in the location's own time
+zone (issue 26); where no location applies, the clinic's default (``TIME_ZONE``)."""
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+
+
+def location_zone(location=None) -> ZoneInfo:
+    """The time zone of a clinic location; the clinic's default where there is none."""
+    name = getattr(location, "timezone", None) or settings.TIME_ZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
