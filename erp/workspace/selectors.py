@@ -185,9 +185,7 @@ def pages_scheduled(*, now: datetime | None = None, limit: int = 10):
     from wagtail.models import Page
 
     now = now or timezone.now()
-    return list(
-        Page.objects.filter(Q(go_live_at__gt=now)).select_related("locale").order_by("go_live_at")[:limit]
-    )
+    return list(Page.objects.filter(Q(go_live_at__gt=now)).select_related("locale").order_by("go_live_at")[:limit])
 
 
 def social_posts_scheduled(*, now: datetime | None = None, limit: int = 10):
