@@ -137,8 +137,8 @@ def clinic_takings(people: SimpleNamespace) -> SimpleNamespace:
     sales = []
     for patient, lines, payments in (
         (camille, [consult, cream], [("card", "50.00"), ("cash", "34.00")]),
-        (anna, [peel], [("card", "108.00")]),
-        (lucas, [consult], [("card", "72.00")]),
+        (anna, [peel], [("card", "90.00")]),
+        (lucas, [consult], [("card", "60.00")]),
     ):
         sale = billing.sale_create(location=people.paris, sold_to_patient=patient, actor=None)
         for product in lines:
