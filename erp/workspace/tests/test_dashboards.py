@@ -196,15 +196,15 @@ def test_accounting_sees_takings_by_method_fees_unclosed_days_and_credit_notes(c
     takings = section(html, "workspace-takings")
     card_fees = sum(p.fee_amount for p in Payment.objects.filter(payment_method__code="card"))
     assert card_fees > 0
-    # Card: 50 + 108 + 72 - 72 refunded = 158,00 €; cash 34,00 €.
-    assert "Carte bancaire 4 158,00 €" in takings and "Espèces 1 34,00 €" in takings
+    # Card: 50 + 90 + 60 - 60 refunded = 140,00 €; cash 34,00 €.
+    assert "Carte bancaire 4 140,00 €" in takings and "Espèces 1 34,00 €" in takings
     assert f"{card_fees:.2f}".replace(".", ",") + " €" in takings
     assert "card" not in takings and "cash" not in takings
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     unclosed = section(html, "workspace-unclosed")
     assert str(yesterday.day) in unclosed and "/admin/commerce/fiscal-closings/" in html
     notes = section(html, "workspace-credit-notes")
-    assert till.credit_note.credit_note_number in notes and "72,00 €" in notes
+    assert till.credit_note.credit_note_number in notes and "60,00 €" in notes
 
 
 def test_marketing_sees_outdated_translations_scheduled_pages_and_new_leads(client):
