@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
@@ -38,7 +39,13 @@ class DashboardPanel(Component):
         return bool(cls.roles & user_roles) and (not cls.permission or user.has_perm(cls.permission))
 
     def get_context_data(self, parent_context=None):
-        return {"request": self.request, "user": self.request.user, "panel": self}
+        # A component renders its template without the request: the forms' CSRF token is passed in.
+        return {
+            "request": self.request,
+            "user": self.request.user,
+            "panel": self,
+            "csrf_token": get_token(self.request),
+        }
 
 
 class ReceptionPanel(DashboardPanel):

@@ -123,6 +123,7 @@ def test_status_buttons_follow_the_status_and_the_clock(client):
         row = row[: row.index("</tr>")]
         return re.findall(r'data-operation="(\w+)"', row)
 
+    assert 'name="csrfmiddlewaretoken"' in html[html.index(f'data-appointment="{late.pk}"') :]
     assert operations(late) == ["confirm", "no_show"]  # its time has passed: a no-show is possible
     assert operations(confirmed) == ["attend"]  # "Arrivé": the one-click check-in
     assert operations(scheduled) == ["confirm"]
