@@ -71,6 +71,7 @@ class ReceptionPanel(DashboardPanel):
             "days": days,
             "arrivals": arrivals,
             "drafts": selectors.sales_draft() if user.has_perm("commerce.view_sale") else None,
+            **LeadsPanel.leads_context(user),
             "can_add_patient": user.has_perm("clinical.add_patient"),
             "can_book": user.has_perm("clinical.add_appointment"),
             "can_sell": user.has_perm("commerce.add_sale"),
@@ -98,17 +99,28 @@ class ReceptionPanel(DashboardPanel):
 
 
 class LeadsPanel(DashboardPanel):
-    """New messages from the website, for the front desk and marketing."""
+    """New messages from the website, for marketing; the front desk has them in its own panel's
+    side column (in sight without scrolling)."""
 
     name = "leads"
-    order = 20
+    order = 50
     roles = frozenset({ADMIN, RECEPTION, MARKETING})
     permission = "website.view_publiclead"
     template_name = "workspace/panels/leads.html"
 
-    def get_context_data(self, parent_context=None):
+    @classmethod
+    def shown_to(cls, user, user_roles):
+        return super().shown_to(user, user_roles) and not ReceptionPanel.shown_to(user, user_roles)
+
+    @classmethod
+    def leads_context(cls, user) -> dict:
+        if not user.has_perm(cls.permission):
+            return {"leads": None}
         leads, count = selectors.leads_new()
-        return {**super().get_context_data(parent_context), "leads": leads, "count": count}
+        return {"leads": leads, "count": count}
+
+    def get_context_data(self, parent_context=None):
+        return {**super().get_context_data(parent_context), **self.leads_context(self.request.user)}
 
 
 class PractitionerPanel(DashboardPanel):
