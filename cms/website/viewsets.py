@@ -1,5 +1,7 @@
 """Wagtail admin screens of the website: leads, the translation status report, snippets."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -35,6 +37,15 @@ LEAD_NEXT_STATUSES = {
 def lead_booking_url(patient_pk) -> str:
     """Where "Book appointment" goes: the appointment form with the patient already chosen."""
     return f"{reverse('clinical_appointment:add')}?patient={patient_pk}"
+
+
+def lead_page_link(page_url: str) -> str | None:
+    """The page a lead was sent from, as a link only when it is a web address (it comes from the
+    visitor's browser: a ``javascript:`` URL must stay text)."""
+    scheme = urlsplit(page_url or "").scheme.lower()
+    if scheme in ("http", "https") or (not scheme and page_url.startswith("/") and not page_url.startswith("//")):
+        return page_url
+    return None
 
 
 class PublicLeadIndexView(IndexView):
@@ -88,6 +99,7 @@ class PublicLeadInspectView(InspectView):
             can_open_patient=bool(lead.patient_id) and user.has_perm("clinical.view_patient"),
             can_book=workable and user.has_perm("clinical.add_appointment"),
             booking_url=lead_booking_url(lead.patient_id) if lead.patient_id else None,
+            page_link=lead_page_link(lead.page_url),
         )
         return context
 

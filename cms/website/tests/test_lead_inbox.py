@@ -125,3 +125,13 @@ def test_marketing_sees_the_lead_but_neither_creates_patients_nor_books(client):
     assert "détatouage" in text(html)
     assert "/leads/convert/" not in html and "appointments/new" not in html
     assert re.findall(r'data-status="(\w+)"', html) == ["handled", "spam"]
+
+
+def test_a_page_address_that_is_not_a_web_address_is_not_a_link(client):
+    lead = PublicLeadFactory(page_url="javascript:alert(document.cookie)")
+    client.force_login(staff("reception"))
+    html = client.get(f"/admin/website/leads/inspect/{lead.pk}/").content.decode()
+    assert 'href="javascript:' not in html and "javascript:alert(document.cookie)" in html
+    lead = PublicLeadFactory(page_url="/fr/contact/")
+    html = client.get(f"/admin/website/leads/inspect/{lead.pk}/").content.decode()
+    assert 'href="/fr/contact/"' in html

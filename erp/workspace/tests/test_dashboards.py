@@ -234,7 +234,7 @@ def test_a_user_with_two_roles_sees_both_and_the_leads_once(client):
 
 @pytest.mark.parametrize(
     ("role", "limit"),
-    [("reception", 30), ("practitioner", 30), ("accounting", 34), ("marketing", 40)],
+    [("reception", 22), ("practitioner", 22), ("accounting", 26), ("marketing", 36)],
 )
 def test_dashboard_queries_do_not_grow_with_the_data(client, django_assert_max_num_queries, role, limit):
     people = clinic_people()
