@@ -232,6 +232,20 @@ def test_a_user_with_two_roles_sees_both_and_the_leads_once(client):
     assert 'id="workspace-today-section"' in html and 'id="workspace-translations-section"' in html
 
 
+def test_an_admin_sees_every_role_panel_and_keeps_wagtails_page_tools(client):
+    from cms.website.tests.factories import build_site
+
+    build_site()
+    admin = staff_user("admin", "boss@clinic.test")
+    admin.is_superuser = True
+    admin.save()
+    html = home(client, admin)
+    for panel_id in ("workspace-today", "workspace-takings", "workspace-translations", "workspace-leads"):
+        assert f'id="{panel_id}-section"' in html, panel_id
+    assert 'id="workspace-my-day-section"' not in html  # no practitioner profile, no day of their own
+    assert 'role="search"' in html and "w-summary" in html
+
+
 @pytest.mark.parametrize(
     ("role", "limit"),
     [("reception", 22), ("practitioner", 22), ("accounting", 26), ("marketing", 36)],

@@ -112,3 +112,5 @@ def test_screens_of_the_dashboards_and_a_lead(browser, live_server, morning):
             page.goto(f"{live_server.url}/admin/website/leads/inspect/{leads.question.pk}/")
             page.locator(".lead-card").wait_for()
             screenshot(page, f"lead-{language}")
+            page.goto(f"{live_server.url}/admin/website/leads/")
+            screenshot(page, f"lead-list-{language}")
