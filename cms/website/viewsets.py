@@ -51,6 +51,7 @@ def lead_page_link(page_url: str) -> str | None:
 class PublicLeadIndexView(IndexView):
     """The inbox: new leads first, then the newest."""
 
+    page_title = _("Leads")  # the model has no plural name of its own
     default_ordering = ("inbox_rank", "-created_at")
 
     def get_base_queryset(self):
