@@ -135,3 +135,13 @@ def test_a_page_address_that_is_not_a_web_address_is_not_a_link(client):
     lead = PublicLeadFactory(page_url="/fr/contact/")
     html = client.get(f"/admin/website/leads/inspect/{lead.pk}/").content.decode()
     assert 'href="/fr/contact/"' in html
+
+
+def test_what_the_visitor_typed_is_shown_as_text_on_the_lead_and_the_dashboard(client):
+    payload = "<script>window.__xss=1</script>"
+    lead = PublicLeadFactory(name=payload, message=payload, phone='"><img src=x onerror=alert(1)>')
+    client.force_login(staff("reception"))
+    for url in (f"/admin/website/leads/inspect/{lead.pk}/", "/admin/", "/admin/website/leads/"):
+        html = client.get(url).content.decode()
+        assert payload not in html and "&lt;script&gt;" in html, url
+        assert "<img src=x" not in html, url
