@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
@@ -180,7 +181,12 @@ def appointment_transition_view(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Appointment updated."))
-    return redirect(_appointment_page(appointment))
+    # The dashboard's one-click buttons come back to the dashboard.
+    target = request.POST.get("next") or ""
+    safe = {"allowed_hosts": {request.get_host()}, "require_https": request.is_secure()}
+    if not url_has_allowed_host_and_scheme(target, **safe):
+        target = _appointment_page(appointment)
+    return redirect(target)
 
 
 class CalendlyDeliveryPageView(generic.InspectView):

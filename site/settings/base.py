@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "erp.distribution",
     "erp.messaging",
     "cms.website",
+    "erp.workspace",  # the admin's home per role (its wagtailadmin/home.html overrides Wagtail's)
     # Wagtail and wagtail-localize
     "wagtail_localize",
     "wagtail_localize.locales",
