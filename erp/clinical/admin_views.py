@@ -78,20 +78,35 @@ class PhotoUploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File"))
     photo_kind = forms.ChoiceField(choices=PhotoKind.choices, label=gettext_lazy("Photo kind"))
     body_area = forms.CharField(required=False, max_length=100, label=gettext_lazy("Body area"))
-    taken_at = forms.DateTimeField(required=False, label=gettext_lazy("Taken at"))
+    taken_at = forms.DateTimeField(
+        required=False,
+        label=gettext_lazy("Taken at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Notes"))
 
 
 class PatientPageView(generic.InspectView):
-    """Identity, guardians, consents, encounters, photos (timeline, comparison) and documents."""
+    """The patient's card, the default click on a patient: identity and contact, then one section
+    per part of the record (consents, guardians, appointments, encounters, photos, sales and
+    invoices, documents, leads) and the actions, each only for the roles allowed to see or do it.
+    A fixed number of queries, however long the record."""
 
     template_name = "clinical/admin/patient_page.html"
+    # Past appointments and sales shown (the newest); the upcoming ones are all shown.
+    RECENT = 20
 
     def get_fields(self):
         return IDENTITY_FIELDS if self.request.user.has_perm(CONTACT_PERM) else BILLING_FIELDS
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Patient, pk=self.pk)
+        return get_object_or_404(
+            Patient.objects.select_related("possible_duplicate_of", "merged_into_patient", "referral_source"),
+            pk=self.pk,
+        )
+
+    def get_page_subtitle(self):
+        return str(self.object)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -101,48 +116,84 @@ class PatientPageView(generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, patient = self.request.user, self.object
+        live = not patient.is_merged
         can = {
             "contact": user.has_perm(CONTACT_PERM),
+            "edit": live and user.has_perm("clinical.change_patient"),
             "guardians": user.has_perm("clinical.view_patientguardian"),
             "add_guardian": user.has_perm("clinical.add_patientguardian"),
             "consents": user.has_perm("clinical.view_consent"),
             "change_consents": user.has_perm("clinical.add_consent"),
+            "appointments": user.has_perm("clinical.view_appointment"),
+            "book": live and user.has_perm("clinical.add_appointment"),
             "encounters": user.has_perm("clinical.view_encounter"),
+            "add_encounter": live and user.has_perm("clinical.add_encounter"),
             "photos": user.has_perm("clinical.view_clinicalphoto"),
             "add_photo": user.has_perm("clinical.add_clinicalphoto"),
             "documents": user.has_perm("clinical.view_document"),
             "add_document": user.has_perm("clinical.add_document"),
+            "sales": user.has_perm("commerce.view_sale"),
+            "sell": live and user.has_perm("commerce.add_sale"),
+            "invoices": user.has_perm("commerce.view_invoice"),
+            "download_invoices": user.has_perm("commerce.download_invoice"),
+            "leads": user.has_perm("website.view_publiclead"),
             "merge": user.has_perms(["clinical.merge_patient", "clinical.change_patient"]),
             "export": user.has_perm("clinical.export_patient"),
         }
         context["can"] = can
+        context["edit_url"] = reverse("clinical_patient:edit", args=[patient.pk]) if can["edit"] else None
+        context["book_url"] = f"{reverse('clinical_agenda:index')}?patient={patient.pk}" if can["book"] else None
+        context["sell_url"] = f"{reverse('commerce_sale:new')}?patient={patient.pk}" if can["sell"] else None
+        shown = []
         if can["guardians"]:
-            context["guardians"] = patient.guardians.all()
+            context["guardians"] = list(patient.guardians.all())
         if can["consents"]:
-            context["consent_state"] = selectors.consent_current(patient)
-            context["consent_history"] = patient.consents.order_by("-created_at")
-            context["consent_copies"] = Document.objects.filter(patient=patient, kind=DocumentKind.CONSENT_COPY)
+            state = selectors.consent_current(patient)
+            context["consent_rows"] = [
+                {"type": code, "label": ConsentType(code).label, "current": current} for code, current in state.items()
+            ]
+            context["consent_history"] = list(patient.consents.select_related("created_by").order_by("-created_at"))
+            context["consent_copies"] = list(
+                Document.objects.filter(patient=patient, kind=DocumentKind.CONSENT_COPY).only(
+                    "pk", "title", "object_key"
+                )
+            )
+        if can["appointments"]:
+            upcoming, past = selectors.patient_appointments(patient, recent=self.RECENT)
+            context["upcoming_appointments"], context["past_appointments"] = upcoming, past
+            shown += [*upcoming, *past]
         if can["encounters"]:
-            context["encounters"] = patient.encounters.select_related("practitioner", "location")
+            context["encounters"] = list(patient.encounters.select_related("practitioner", "location"))
+            shown += context["encounters"]
         if can["photos"]:
             body_area = self.request.GET.get("body_area") or None
             photo_kind = self.request.GET.get("photo_kind") or None
             photos = list(selectors.photo_timeline(patient, body_area=body_area, photo_kind=photo_kind))
             context["photos"] = photos
             context["body_areas"] = sorted(
-                {p.body_area for p in ClinicalPhoto.objects.filter(patient=patient) if p.body_area}
+                set(
+                    ClinicalPhoto.objects.filter(patient=patient)
+                    .exclude(body_area__isnull=True)
+                    .exclude(body_area="")
+                    .values_list("body_area", flat=True)
+                )
             )
             context["photo_kinds"] = PhotoKind.choices
             context["photo_form"] = PhotoUploadForm()
+            shown += photos
+        if can["sales"]:
+            context["sales"] = selectors.patient_sales(patient, recent=self.RECENT)
         if can["documents"]:
             documents = Document.objects.filter(patient=patient)
             if not user.has_perm(ALL_DOCUMENTS_PERM):
                 documents = documents.filter(kind=DocumentKind.CONSENT_COPY)
-            context["documents"] = documents
+            context["documents"] = list(documents)
             context["document_form"] = DocumentUploadForm()
+            shown += context["documents"]
+        if can["leads"]:
+            context["leads"] = selectors.patient_leads(patient)
         if can["merge"]:
             context["duplicates"] = selectors.patient_duplicate_candidates(patient)
-        shown = [*context.get("encounters", []), *context.get("photos", []), *context.get("documents", [])]
         audit_reads(actor=user, records=shown, request=self.request, via="admin_patient_page")
         return context
 
@@ -253,7 +304,7 @@ def patient_consent_view(request, pk):
         operation = lambda: services.consent_grant(  # noqa: E731
             patient=patient, consent_type=consent_type, document=document, actor=request.user, request=request
         )
-    return _run(request, patient, operation, "Consent recorded.")
+    return _run(request, patient, operation, _("Consent recorded."))
 
 
 @require_POST
@@ -283,7 +334,7 @@ def patient_guardian_view(request, pk):
         )
         audit_record(actor=request.user, action="create", entity=guardian, request=request)
 
-    return _run(request, patient, add, "Guardian added.")
+    return _run(request, patient, add, _("Guardian added."))
 
 
 @require_POST
@@ -308,7 +359,7 @@ def patient_document_upload_view(request, pk):
             actor=request.user,
             request=request,
         ),
-        "Document stored.",
+        _("Document stored."),
     )
 
 
@@ -331,7 +382,7 @@ def patient_photo_upload_view(request, pk):
             actor=request.user,
             request=request,
         ),
-        "Photo stored; its thumbnail follows in a moment.",
+        _("Photo stored; its thumbnail follows in a moment."),
     )
 
 
