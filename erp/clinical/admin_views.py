@@ -3,10 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,6 +29,7 @@ from .models import (
     PhotoKind,
     PhotoRelation,
 )
+from .templatetags.clinical_format import at_location
 
 CONTACT_PERM = "clinical.view_patient_contact"
 ALL_DOCUMENTS_PERM = "clinical.view_clinical_document"
@@ -104,6 +107,9 @@ class PatientPageView(generic.InspectView):
             Patient.objects.select_related("possible_duplicate_of", "merged_into_patient", "referral_source"),
             pk=self.pk,
         )
+
+    def get_page_title(self):
+        return _("Patient")
 
     def get_page_subtitle(self):
         return str(self.object)
@@ -198,7 +204,21 @@ class PatientPageView(generic.InspectView):
         return context
 
 
-class EncounterPageView(generic.InspectView):
+class LocationTimesMixin:
+    """An inspected record's date-times as the clock of its location reads them (Europe/Paris
+    without one), in the language's own date format."""
+
+    def get_field_display_value(self, field_name, field):
+        if isinstance(field, models.DateTimeField):
+            value = getattr(self.object, field_name)
+            if value is None:
+                return None
+            local = at_location(value, getattr(self.object, "location", None))
+            return date_format(local, "DATETIME_FORMAT")
+        return super().get_field_display_value(field_name, field)
+
+
+class EncounterPageView(LocationTimesMixin, generic.InspectView):
     template_name = "clinical/admin/encounter_page.html"
     fields = [
         "patient",

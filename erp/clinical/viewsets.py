@@ -17,7 +17,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, StatusFlagColumn
+from wagtail.admin.ui.tables import Column, StatusFlagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.base import ViewSet
@@ -108,6 +108,23 @@ class PatientChooserReadAudit:
 
     paginator_class = CappedCountWagtailPaginator
     results_template_name = "clinical/admin/patient_chooser_results.html"
+
+    @property
+    def columns(self):
+        """Enough to tell two namesakes apart, and the patient page one click away (a new tab, so
+        the form being filled stays)."""
+        return [
+            *super().columns,
+            Column("birth_date", label=_("Birth date")),
+            Column("phone", label=_("Phone")),
+            TitleColumn(
+                "patient_page",
+                label=_("Patient page"),
+                accessor=lambda patient: _("Open"),
+                get_url=lambda patient: reverse("clinical_patient:inspect", args=[patient.pk]),
+                link_attrs={"target": "_blank", "rel": "noopener", "data-patient-page": True},
+            ),
+        ]
 
     def get_results_page(self, request):
         page = super().get_results_page(request)

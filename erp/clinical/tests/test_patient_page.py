@@ -159,7 +159,9 @@ def full_record():
     )
     yerevan = LocationFactory(name="Erevan", timezone="Asia/Yerevan")
     start = datetime(2030, 3, 4, 6, 0, tzinfo=ZoneInfo("UTC"))  # 10:00 in Yerevan, 07:00 in Paris
-    AppointmentFactory(patient=patient, location=yerevan, scheduled_start=start, scheduled_end=start + timedelta(hours=1))
+    AppointmentFactory(
+        patient=patient, location=yerevan, scheduled_start=start, scheduled_end=start + timedelta(hours=1)
+    )
     return patient
 
 
@@ -216,3 +218,42 @@ def test_patient_page_queries_do_not_grow_with_the_record(full_record, django_as
     with django_assert_max_num_queries(45):
         response = client.get(url)
     assert response.status_code == 200
+
+
+# --- The sweep: labels, local times, pickers ------------------------------------------------------
+
+
+def test_encounter_page_shows_times_of_its_location_and_labels():
+    yerevan = LocationFactory(name="Erevan", timezone="Asia/Yerevan")
+    encounter = EncounterFactory(
+        location=yerevan, occurred_at=datetime(2026, 12, 9, 6, 30, tzinfo=ZoneInfo("UTC")), type="follow_up"
+    )
+    html = signed_in("practitioner").get(f"/admin/clinical/encounters/inspect/{encounter.pk}/").content.decode()
+    assert "9 décembre 2026 10:30" in html  # Yerevan's clock (UTC+4), not Paris's 07:30
+    assert "Suivi" in html and ">follow_up<" not in html
+
+
+def test_patient_form_dates_are_pickers_and_never_read_month_first():
+    client = signed_in("reception")
+    form = client.get("/admin/clinical/patients/new/").content.decode()
+    assert 'type="date"' in form and 'name="birth_date"' in form
+    for typed in ("2016-12-09", "09/12/2016"):  # the picker's value, or typed the French way
+        Patient.objects.filter(last_name="Picker").delete()
+        response = client.post(
+            "/admin/clinical/patients/new/",
+            {**NEW_PATIENT, "last_name": "Picker", "phone": "", "birth_date": typed},
+        )
+        assert response.status_code == 302, typed
+        assert Patient.objects.get(last_name="Picker").birth_date == date(2016, 12, 9)
+
+
+def test_encounter_and_photo_forms_use_datetime_pickers(full_record):
+    client = signed_in("practitioner")
+    assert 'type="datetime-local"' in client.get("/admin/clinical/encounters/new/").content.decode()
+    page = client.get(f"/admin/clinical/patients/inspect/{full_record.pk}/").content.decode()
+    assert 'type="datetime-local" name="taken_at"' in page
+
+
+def test_patient_chooser_rows_link_to_the_patient_page(full_record):
+    html = signed_in("reception").get("/admin/clinical/patient-chooser/?q=moreau").content.decode()
+    assert f"/admin/clinical/patients/inspect/{full_record.pk}/" in html
