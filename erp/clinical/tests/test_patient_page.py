@@ -172,7 +172,7 @@ def test_patient_list_row_opens_the_patient_page(full_record):
 
 def test_reception_page_header_sections_and_actions(full_record):
     html = signed_in("reception").get(f"/admin/clinical/patients/inspect/{full_record.pk}/").content.decode()
-    assert "Arménien" in html and ">hy<" not in html  # the language by its name
+    assert "Parle arménien" in html and ">hy<" not in html  # the language by its name
     assert 'href="tel:+33622334455"' in html and 'href="mailto:ines@example.com"' in html
     assert "17 mai 1990" in html
     assert "10:00" in html and "07:00" not in html  # the location's own time
