@@ -30,6 +30,7 @@ from .models import (
     PhotoRelation,
 )
 from .templatetags.clinical_format import at_location
+from .widgets import LanguageDateTimeInput
 
 CONTACT_PERM = "clinical.view_patient_contact"
 ALL_DOCUMENTS_PERM = "clinical.view_clinical_document"
@@ -81,11 +82,7 @@ class PhotoUploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File"))
     photo_kind = forms.ChoiceField(choices=PhotoKind.choices, label=gettext_lazy("Photo kind"))
     body_area = forms.CharField(required=False, max_length=100, label=gettext_lazy("Body area"))
-    taken_at = forms.DateTimeField(
-        required=False,
-        label=gettext_lazy("Taken at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    taken_at = forms.DateTimeField(required=False, label=gettext_lazy("Taken at"), widget=LanguageDateTimeInput())
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Notes"))
 
 

@@ -39,6 +39,7 @@ from erp.ops.audit import audit_reads, audit_record
 from . import admin_views, agenda_admin, selectors, services
 from .imports.admin import ImportViewSet
 from .models import Appointment, CalendlyDelivery, Encounter, Patient, PatientGuardian, ReferralSource
+from .widgets import LanguageDateInput, LanguageDateTimeInput
 
 CONTACT_PERM = "clinical.view_patient_contact"
 
@@ -295,14 +296,14 @@ class PatientDeleteView(generic.DeleteView):
 
 
 class DatePickersMixin:
-    """Dates and times are the browser's own pickers (``type=date`` / ``datetime-local``): they send
-    ISO values, so no typed date can be read two ways (09/12/2026 is 9 December, never 12 September)."""
+    """Dates and times with Wagtail's calendar pickers, in the admin language's own order
+    (``erp.clinical.widgets``): none can be read two ways."""
 
     def formfield_for_dbfield(self, db_field, **kwargs):
         if isinstance(db_field, models.DateTimeField):
-            kwargs["widget"] = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+            kwargs["widget"] = LanguageDateTimeInput()
         elif isinstance(db_field, models.DateField):
-            kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            kwargs["widget"] = LanguageDateInput()
         return super().formfield_for_dbfield(db_field, **kwargs)
 
 

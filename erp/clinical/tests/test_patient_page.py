@@ -244,7 +244,7 @@ def test_encounter_page_shows_times_of_its_location_and_labels():
 def test_patient_form_dates_are_pickers_and_never_read_month_first():
     client = signed_in("reception")
     form = client.get("/admin/clinical/patients/new/").content.decode()
-    assert 'type="date"' in form and 'name="birth_date"' in form
+    assert 'initDateChooser("id_birth_date", {"dayOfWeekStart": 1, "format": "d/m/Y"})' in form  # as French reads
     for typed in ("2016-12-09", "09/12/2016"):  # the picker's value, or typed the French way
         Patient.objects.filter(last_name="Picker").delete()
         response = client.post(
@@ -255,11 +255,12 @@ def test_patient_form_dates_are_pickers_and_never_read_month_first():
         assert Patient.objects.get(last_name="Picker").birth_date == date(2016, 12, 9)
 
 
-def test_encounter_and_photo_forms_use_datetime_pickers(full_record):
+def test_encounter_and_photo_forms_use_pickers_in_the_admin_language(full_record):
     client = signed_in("practitioner")
-    assert 'type="datetime-local"' in client.get("/admin/clinical/encounters/new/").content.decode()
+    encounter_form = client.get("/admin/clinical/encounters/new/").content.decode()
+    assert 'initDateTimeChooser("id_occurred_at", {"dayOfWeekStart": 1, "format": "d/m/Y H:i"' in encounter_form
     page = client.get(f"/admin/clinical/patients/inspect/{full_record.pk}/").content.decode()
-    assert 'type="datetime-local" name="taken_at"' in page
+    assert 'initDateTimeChooser("id_taken_at", {"dayOfWeekStart": 1, "format": "d/m/Y H:i"' in page
 
 
 def test_patient_chooser_rows_link_to_the_patient_page(full_record):

@@ -153,6 +153,8 @@ def test_reception_opens_the_patient_in_one_click_and_is_offered_it_again_on_cre
         page.fill("input[name=first_name]", "Inès")
         page.fill("input[name=last_name]", "Moreau-Durand")
         page.fill("input[name=phone]", "+33 6 22 33 44 55")
+        page.fill("input[name=birth_date]", "09/12/1990")  # typed the French way: day, month, year
+        page.locator("input[name=last_name]").click()
         page.locator("#w-editor-form button[type=submit]").first.click()
         offer = page.locator("[data-duplicates]")
         offer.wait_for()
@@ -160,6 +162,7 @@ def test_reception_opens_the_patient_in_one_click_and_is_offered_it_again_on_cre
         assert Patient.objects.filter(last_name="Moreau-Durand").count() == 0  # nothing written yet
         assert page.locator("button[data-create-anyway]").is_visible()
         screenshot(page, "patient-duplicates-fr")
+        assert page.locator("input[name=birth_date]").input_value() == "09/12/1990"  # kept, day first
         offer.get_by_role("link", name="Ouvrir celui-ci à la place").click()
         page.wait_for_url(re.compile(rf".*/admin/clinical/patients/inspect/{record.pk}/$"))
     assert Patient.objects.filter(last_name="Moreau-Durand").count() == 0
