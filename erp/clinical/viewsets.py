@@ -280,8 +280,14 @@ class PatientCreateView(DomainErrorsAsFormErrors, generic.CreateView):
     def save_instance(self):
         return services.patient_create(data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request)
 
+    def get_success_url(self):
+        return reverse("clinical_patient:inspect", args=[self.object.pk])
+
 
 class PatientEditView(AuditedEditView):
+    def get_success_url(self):
+        return reverse("clinical_patient:inspect", args=[self.object.pk])  # back to the patient page
+
     def save_instance(self):
         current = Patient.objects.get(pk=self.object.pk)
         # Only what the user changed: an untouched blank field is not rewritten ("" over NULL),

@@ -123,8 +123,11 @@ def test_admin_create_shows_duplicates_before_saving_then_creates_anyway():
     assert "Créer quand même" in html
     assert not Patient.objects.filter(last_name="Nouvelle").exists()
     created = client.post("/admin/clinical/patients/new/", {**NEW_PATIENT, "create_anyway": "1"})
-    assert created.status_code == 302
-    assert Patient.objects.filter(last_name="Nouvelle").count() == 1
+    new = Patient.objects.get(last_name="Nouvelle")
+    assert created.status_code == 302 and created["Location"] == f"/admin/clinical/patients/inspect/{new.pk}/"
+    edited = client.post(f"/admin/clinical/patients/edit/{new.pk}/", {**NEW_PATIENT, "city": "Lyon"})
+    assert edited["Location"] == f"/admin/clinical/patients/inspect/{new.pk}/"  # back to the page
+    assert Patient.objects.get(pk=new.pk).city == "Lyon"
 
 
 def test_admin_create_without_duplicate_saves_at_once():
