@@ -3,10 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,6 +29,8 @@ from .models import (
     PhotoKind,
     PhotoRelation,
 )
+from .templatetags.clinical_format import at_location
+from .widgets import LanguageDateTimeInput
 
 CONTACT_PERM = "clinical.view_patient_contact"
 ALL_DOCUMENTS_PERM = "clinical.view_clinical_document"
@@ -78,20 +82,34 @@ class PhotoUploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File"))
     photo_kind = forms.ChoiceField(choices=PhotoKind.choices, label=gettext_lazy("Photo kind"))
     body_area = forms.CharField(required=False, max_length=100, label=gettext_lazy("Body area"))
-    taken_at = forms.DateTimeField(required=False, label=gettext_lazy("Taken at"))
+    taken_at = forms.DateTimeField(required=False, label=gettext_lazy("Taken at"), widget=LanguageDateTimeInput())
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Notes"))
 
 
 class PatientPageView(generic.InspectView):
-    """Identity, guardians, consents, encounters, photos (timeline, comparison) and documents."""
+    """The patient's card, the default click on a patient: identity and contact, then one section
+    per part of the record (consents, guardians, appointments, encounters, photos, sales and
+    invoices, documents, leads) and the actions, each only for the roles allowed to see or do it.
+    A fixed number of queries, however long the record."""
 
     template_name = "clinical/admin/patient_page.html"
+    # Past appointments and sales shown (the newest); the upcoming ones are all shown.
+    RECENT = 20
 
     def get_fields(self):
         return IDENTITY_FIELDS if self.request.user.has_perm(CONTACT_PERM) else BILLING_FIELDS
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Patient, pk=self.pk)
+        return get_object_or_404(
+            Patient.objects.select_related("possible_duplicate_of", "merged_into_patient", "referral_source"),
+            pk=self.pk,
+        )
+
+    def get_page_title(self):
+        return _("Patient")
+
+    def get_page_subtitle(self):
+        return str(self.object)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -101,53 +119,103 @@ class PatientPageView(generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, patient = self.request.user, self.object
+        live = not patient.is_merged
         can = {
             "contact": user.has_perm(CONTACT_PERM),
+            "edit": live and user.has_perm("clinical.change_patient"),
             "guardians": user.has_perm("clinical.view_patientguardian"),
             "add_guardian": user.has_perm("clinical.add_patientguardian"),
             "consents": user.has_perm("clinical.view_consent"),
             "change_consents": user.has_perm("clinical.add_consent"),
+            "appointments": user.has_perm("clinical.view_appointment"),
+            "book": live and user.has_perm("clinical.add_appointment"),
             "encounters": user.has_perm("clinical.view_encounter"),
+            "add_encounter": live and user.has_perm("clinical.add_encounter"),
             "photos": user.has_perm("clinical.view_clinicalphoto"),
             "add_photo": user.has_perm("clinical.add_clinicalphoto"),
             "documents": user.has_perm("clinical.view_document"),
             "add_document": user.has_perm("clinical.add_document"),
+            "sales": user.has_perm("commerce.view_sale"),
+            "sell": live and user.has_perm("commerce.add_sale"),
+            "invoices": user.has_perm("commerce.view_invoice"),
+            "download_invoices": user.has_perm("commerce.download_invoice"),
+            "leads": user.has_perm("website.view_publiclead"),
             "merge": user.has_perms(["clinical.merge_patient", "clinical.change_patient"]),
             "export": user.has_perm("clinical.export_patient"),
         }
         context["can"] = can
+        context["edit_url"] = reverse("clinical_patient:edit", args=[patient.pk]) if can["edit"] else None
+        context["book_url"] = f"{reverse('clinical_agenda:index')}?patient={patient.pk}" if can["book"] else None
+        context["sell_url"] = f"{reverse('commerce_sale:new')}?patient={patient.pk}" if can["sell"] else None
+        shown = []
         if can["guardians"]:
-            context["guardians"] = patient.guardians.all()
+            context["guardians"] = list(patient.guardians.all())
         if can["consents"]:
-            context["consent_state"] = selectors.consent_current(patient)
-            context["consent_history"] = patient.consents.order_by("-created_at")
-            context["consent_copies"] = Document.objects.filter(patient=patient, kind=DocumentKind.CONSENT_COPY)
+            state = selectors.consent_current(patient)
+            context["consent_rows"] = [
+                {"type": code, "label": ConsentType(code).label, "current": current} for code, current in state.items()
+            ]
+            context["consent_history"] = list(patient.consents.select_related("created_by").order_by("-created_at"))
+            context["consent_copies"] = list(
+                Document.objects.filter(patient=patient, kind=DocumentKind.CONSENT_COPY).only(
+                    "pk", "title", "object_key"
+                )
+            )
+        if can["appointments"]:
+            upcoming, past = selectors.patient_appointments(patient, recent=self.RECENT)
+            context["upcoming_appointments"], context["past_appointments"] = upcoming, past
+            shown += [*upcoming, *past]
         if can["encounters"]:
-            context["encounters"] = patient.encounters.select_related("practitioner", "location")
+            context["encounters"] = list(patient.encounters.select_related("practitioner", "location"))
+            shown += context["encounters"]
         if can["photos"]:
             body_area = self.request.GET.get("body_area") or None
             photo_kind = self.request.GET.get("photo_kind") or None
             photos = list(selectors.photo_timeline(patient, body_area=body_area, photo_kind=photo_kind))
             context["photos"] = photos
             context["body_areas"] = sorted(
-                {p.body_area for p in ClinicalPhoto.objects.filter(patient=patient) if p.body_area}
+                set(
+                    ClinicalPhoto.objects.filter(patient=patient)
+                    .exclude(body_area__isnull=True)
+                    .exclude(body_area="")
+                    .values_list("body_area", flat=True)
+                )
             )
             context["photo_kinds"] = PhotoKind.choices
             context["photo_form"] = PhotoUploadForm()
+            shown += photos
+        if can["sales"]:
+            context["sales"] = selectors.patient_sales(patient, recent=self.RECENT)
         if can["documents"]:
             documents = Document.objects.filter(patient=patient)
             if not user.has_perm(ALL_DOCUMENTS_PERM):
                 documents = documents.filter(kind=DocumentKind.CONSENT_COPY)
-            context["documents"] = documents
+            context["documents"] = list(documents)
             context["document_form"] = DocumentUploadForm()
+            shown += context["documents"]
+        if can["leads"]:
+            context["leads"] = selectors.patient_leads(patient)
         if can["merge"]:
             context["duplicates"] = selectors.patient_duplicate_candidates(patient)
-        shown = [*context.get("encounters", []), *context.get("photos", []), *context.get("documents", [])]
         audit_reads(actor=user, records=shown, request=self.request, via="admin_patient_page")
         return context
 
 
-class EncounterPageView(generic.InspectView):
+class LocationTimesMixin:
+    """An inspected record's date-times as the clock of its location reads them (Europe/Paris
+    without one), in the language's own date format."""
+
+    def get_field_display_value(self, field_name, field):
+        if isinstance(field, models.DateTimeField):
+            value = getattr(self.object, field_name)
+            if value is None:
+                return None
+            local = at_location(value, getattr(self.object, "location", None))
+            return date_format(local, "DATETIME_FORMAT")
+        return super().get_field_display_value(field_name, field)
+
+
+class EncounterPageView(LocationTimesMixin, generic.InspectView):
     template_name = "clinical/admin/encounter_page.html"
     fields = [
         "patient",
@@ -253,7 +321,7 @@ def patient_consent_view(request, pk):
         operation = lambda: services.consent_grant(  # noqa: E731
             patient=patient, consent_type=consent_type, document=document, actor=request.user, request=request
         )
-    return _run(request, patient, operation, "Consent recorded.")
+    return _run(request, patient, operation, _("Consent recorded."))
 
 
 @require_POST
@@ -283,7 +351,7 @@ def patient_guardian_view(request, pk):
         )
         audit_record(actor=request.user, action="create", entity=guardian, request=request)
 
-    return _run(request, patient, add, "Guardian added.")
+    return _run(request, patient, add, _("Guardian added."))
 
 
 @require_POST
@@ -308,7 +376,7 @@ def patient_document_upload_view(request, pk):
             actor=request.user,
             request=request,
         ),
-        "Document stored.",
+        _("Document stored."),
     )
 
 
@@ -331,7 +399,7 @@ def patient_photo_upload_view(request, pk):
             actor=request.user,
             request=request,
         ),
-        "Photo stored; its thumbnail follows in a moment.",
+        _("Photo stored; its thumbnail follows in a moment."),
     )
 
 

@@ -14,7 +14,17 @@ from django.db.models.functions import Lower, RowNumber
 from erp.core.api.pagination import MAX_COUNT
 from erp.core.models import AppSettings
 
-from .models import ClinicalPhoto, Consent, ConsentStatus, ConsentType, Patient, normalize_name
+from .models import (
+    NAME_WORD_SPLIT,
+    ClinicalPhoto,
+    Consent,
+    ConsentStatus,
+    ConsentType,
+    DuplicateMatch,
+    Patient,
+    normalize_name,
+    transliterate_name,
+)
 
 # Names at least this similar (pg_trgm, 0..1) are offered as possible duplicates.
 SIMILAR_NAME_THRESHOLD = 0.5
@@ -22,7 +32,7 @@ SIMILAR_NAME_FALLBACK_RATIO = 0.8
 _NON_DIGITS = re.compile(r"\D")
 # A name word of a search is letters and digits: what PostgreSQL's text-search parser keeps as one
 # word (it splits at "_" too), so a word of ``q`` is compared with whole words of the name.
-_WORD_SPLIT = re.compile(r"[\W_]+")
+_WORD_SPLIT = NAME_WORD_SPLIT
 
 
 def has_trigram() -> bool:
@@ -61,6 +71,15 @@ def _search_words(q: str) -> list[str]:
     return [w for i, w in enumerate(words) if w not in words[:i] and not any(o != w and o.startswith(w) for o in words)]
 
 
+def _name_word_query(word: str) -> str:
+    """The tsquery of one typed name word: the word, or its Latin form (``петров`` finds "Petrov";
+    a Latin word finds a Cyrillic or Armenian name through the Latin form stored beside it)."""
+    latin = transliterate_name(word)
+    if latin and latin != word:
+        return f"({word}:* | {latin}:*)"
+    return f"{word}:*"
+
+
 def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True) -> QuerySet[Patient]:
     """Patients with a name word starting with each word of ``q`` (accents and case ignored), or
     whose e-mail or phone starts with it. Each branch is served by an index: the GIN index of the
@@ -71,7 +90,7 @@ def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True)
         return queryset
     condition = Q(pk__in=[])
     if words := _search_words(q):
-        tsquery = " & ".join(f"{word}:*" for word in words)
+        tsquery = " & ".join(_name_word_query(word) for word in words)
         condition |= Q(
             RawSQL(
                 "clinical_patient.name_search @@ to_tsquery('simple'::regconfig, %s)",
@@ -116,12 +135,33 @@ class DuplicateCandidate:
     reasons: list[str] = field(default_factory=list)
     similarity: float | None = None
 
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(DuplicateMatch(reason).label) for reason in self.reasons]
 
-def patient_duplicate_candidates(patient: Patient, *, limit: int = 20) -> list[DuplicateCandidate]:
+
+# What a new patient's duplicates are looked for by (the fields of the create form and API).
+DUPLICATE_FIELDS = ("first_name", "last_name", "birth_date", "email", "phone", "country_code")
+
+
+def patient_duplicates_before_create(data: dict) -> list[DuplicateCandidate]:
+    """The live patients a patient about to be created from ``data`` may be (nothing is written):
+    the same rule as ``patient_duplicate_candidates``. Raises InvalidPhoneNumber for a bad phone."""
+    patient = Patient(**{name: data.get(name) for name in DUPLICATE_FIELDS if data.get(name) not in (None, "")})
+    patient.first_name, patient.last_name = patient.first_name or "", patient.last_name or ""
+    patient.refresh_derived_fields()
+    return patient_duplicate_candidates(patient, exclude_self=False)
+
+
+def patient_duplicate_candidates(
+    patient: Patient, *, limit: int = 20, exclude_self: bool = True
+) -> list[DuplicateCandidate]:
     """Other live patients that may be the same person, each with why (same phone, same e-mail,
-    same name and birth date, similar name: by pg_trgm where the database has it, otherwise among
-    the patients born the same day)."""
-    others = Patient.objects.filter(is_merged=False).exclude(pk=patient.pk)
+    same name and birth date, in any script, similar name: by pg_trgm where the database has it,
+    otherwise among the patients born the same day)."""
+    others = Patient.objects.filter(is_merged=False)
+    if exclude_self:
+        others = others.exclude(pk=patient.pk)
     found: dict = {}
 
     def add(rows, reason: str) -> None:
@@ -132,13 +172,17 @@ def patient_duplicate_candidates(patient: Patient, *, limit: int = 20) -> list[D
                 candidate.similarity = round(float(row.similarity), 3)
 
     if patient.phone_e164:
-        add(others.filter(phone_e164=patient.phone_e164), "same_phone")
+        add(others.filter(phone_e164=patient.phone_e164), DuplicateMatch.SAME_PHONE.value)
     if patient.email:
-        add(others.filter(email=patient.email), "same_email")
+        add(others.filter(email=patient.email), DuplicateMatch.SAME_EMAIL.value)
     if patient.full_name_normalized and patient.birth_date:
+        # The same name written in another script counts too ("Иванова Анна" and "Ivanova Anna").
+        names = {patient.full_name_normalized, transliterate_name(patient.full_name_normalized)}
         add(
-            others.filter(full_name_normalized=patient.full_name_normalized, birth_date=patient.birth_date),
-            "same_name_and_birth_date",
+            others.filter(birth_date=patient.birth_date).filter(
+                Q(full_name_normalized__in=names) | Q(name_transliterated__in=names)
+            ),
+            DuplicateMatch.SAME_NAME_AND_BIRTH_DATE.value,
         )
     if patient.full_name_normalized and has_trigram():
         similar = (
@@ -154,7 +198,7 @@ def patient_duplicate_candidates(patient: Patient, *, limit: int = 20) -> list[D
             .exclude(full_name_normalized=patient.full_name_normalized)
             .order_by("-similarity")
         )
-        add(similar, "similar_name")
+        add(similar, DuplicateMatch.SIMILAR_NAME.value)
     elif patient.full_name_normalized and patient.birth_date:
         # Without pg_trgm: compare names of the patients born the same day (an indexed, small set).
         same_day = others.filter(birth_date=patient.birth_date).exclude(
@@ -164,7 +208,7 @@ def patient_duplicate_candidates(patient: Patient, *, limit: int = 20) -> list[D
             ratio = SequenceMatcher(None, row.full_name_normalized or "", patient.full_name_normalized).ratio()
             if ratio >= SIMILAR_NAME_FALLBACK_RATIO:
                 row.similarity = ratio
-                add([row], "similar_name")
+                add([row], DuplicateMatch.SIMILAR_NAME.value)
     return sorted(found.values(), key=lambda c: (-len(c.reasons), -(c.similarity or 0)))
 
 
@@ -304,3 +348,39 @@ def no_show_rate(*, start=None, end=None, practitioner=None, now=None) -> list[d
         }
         for row in rows
     ]
+
+
+# --- The patient page ---------------------------------------------------------------------------
+
+
+def patient_appointments(patient: Patient, *, recent: int = 20, now=None) -> tuple[list, list]:
+    """A patient's upcoming appointments (soonest first, all) and the ``recent`` last past ones
+    (newest first), with their practitioner and location: two queries."""
+    from django.utils import timezone
+
+    from .models import Appointment
+
+    now = now or timezone.now()
+    appointments = Appointment.objects.filter(patient=patient).select_related("practitioner", "location")
+    upcoming = list(appointments.filter(scheduled_start__gte=now).order_by("scheduled_start", "id"))
+    past = list(appointments.filter(scheduled_start__lt=now).order_by("-scheduled_start", "-id")[:recent])
+    return upcoming, past
+
+
+def patient_sales(patient: Patient, *, recent: int = 20) -> list:
+    """A patient's ``recent`` last sales (drafts first, then newest) with their location and invoice:
+    one query."""
+    from erp.commerce.models import Sale
+
+    return list(
+        Sale.objects.filter(sold_to_patient=patient)
+        .select_related("location", "invoice")
+        .order_by(F("sold_at").desc(nulls_first=True), "-created_at")[:recent]
+    )
+
+
+def patient_leads(patient: Patient) -> list:
+    """The website's leads that became (or were linked to) this patient, newest first."""
+    from cms.website.models import PublicLead
+
+    return list(PublicLead.objects.filter(patient=patient).order_by("-created_at"))

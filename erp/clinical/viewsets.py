@@ -7,7 +7,8 @@ Every read of a patient or encounter screen writes a ``view`` audit row.
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.urls import path
+from django.db import models
+from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,8 @@ from django_filters import BooleanFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.paginator import WagtailPaginator
-from wagtail.admin.ui.tables import Column, StatusFlagColumn
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column, StatusFlagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.base import ViewSet
@@ -37,6 +39,7 @@ from erp.ops.audit import audit_reads, audit_record
 from . import admin_views, agenda_admin, selectors, services
 from .imports.admin import ImportViewSet
 from .models import Appointment, CalendlyDelivery, Encounter, Patient, PatientGuardian, ReferralSource
+from .widgets import LanguageDateInput, LanguageDateTimeInput
 
 CONTACT_PERM = "clinical.view_patient_contact"
 
@@ -106,6 +109,23 @@ class PatientChooserReadAudit:
 
     paginator_class = CappedCountWagtailPaginator
     results_template_name = "clinical/admin/patient_chooser_results.html"
+
+    @property
+    def columns(self):
+        """Enough to tell two namesakes apart, and the patient page one click away (a new tab, so
+        the form being filled stays)."""
+        return [
+            *super().columns,
+            Column("birth_date", label=_("Birth date")),
+            Column("phone", label=_("Phone")),
+            TitleColumn(
+                "patient_page",
+                label=_("Patient page"),
+                accessor=lambda patient: _("Open"),
+                get_url=lambda patient: reverse("clinical_patient:inspect", args=[patient.pk]),
+                link_attrs={"target": "_blank", "rel": "noopener", "data-patient-page": True},
+            ),
+        ]
 
     def get_results_page(self, request):
         page = super().get_results_page(request)
@@ -215,6 +235,20 @@ class PatientIndexView(AuditedIndexView):
             queryset = selectors.order_search_results(queryset)
         return selectors.first_found(queryset)
 
+    def get_edit_url(self, instance):
+        """A row opens the patient page (its "Edit" button is there, and in the row's menu)."""
+        return self.get_inspect_url(instance)
+
+    def get_list_more_buttons(self, instance):
+        buttons = []
+        if self.edit_url_name and self.user_has_permission("change"):
+            buttons.append(
+                MenuItem(_("Edit"), url=reverse(self.edit_url_name, args=[instance.pk]), icon_name="edit", priority=10)
+            )
+        if delete_url := self.get_delete_url(instance):
+            buttons.append(MenuItem(_("Delete"), url=delete_url, icon_name="bin", priority=30))
+        return buttons
+
     @property
     def columns(self):
         columns = super().columns
@@ -225,11 +259,35 @@ class PatientIndexView(AuditedIndexView):
 
 
 class PatientCreateView(DomainErrorsAsFormErrors, generic.CreateView):
+    """A new patient: its likely duplicates are shown before anything is written ("open this one
+    instead"); it is created only when none is found or reception confirms "Create anyway"."""
+
+    template_name = "clinical/admin/patient_create.html"
+
+    def form_valid(self, form):
+        if not self.request.POST.get("create_anyway"):
+            duplicates = selectors.patient_duplicates_before_create(form.cleaned_data)
+            if duplicates:
+                audit_reads(
+                    actor=self.request.user,
+                    records=[c.patient for c in duplicates],
+                    request=self.request,
+                    via="admin_create_duplicates",
+                )
+                return self.render_to_response(self.get_context_data(form=form, duplicates=duplicates))
+        return super().form_valid(form)
+
     def save_instance(self):
         return services.patient_create(data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request)
 
+    def get_success_url(self):
+        return reverse("clinical_patient:inspect", args=[self.object.pk])
+
 
 class PatientEditView(AuditedEditView):
+    def get_success_url(self):
+        return reverse("clinical_patient:inspect", args=[self.object.pk])  # back to the patient page
+
     def save_instance(self):
         current = Patient.objects.get(pk=self.object.pk)
         # Only what the user changed: an untouched blank field is not rewritten ("" over NULL),
@@ -243,7 +301,19 @@ class PatientDeleteView(generic.DeleteView):
         services.patient_delete(patient=self.object, actor=self.request.user, request=self.request)
 
 
-class PatientViewSet(NoReferenceIndex, ModelViewSet):
+class DatePickersMixin:
+    """Dates and times with Wagtail's calendar pickers, in the admin language's own order
+    (``erp.clinical.widgets``): none can be read two ways."""
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if isinstance(db_field, models.DateTimeField):
+            kwargs["widget"] = LanguageDateTimeInput()
+        elif isinstance(db_field, models.DateField):
+            kwargs["widget"] = LanguageDateInput()
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
+
+class PatientViewSet(NoReferenceIndex, DatePickersMixin, ModelViewSet):
     model = Patient
     name = "clinical_patient"
     url_prefix = "clinical/patients"
@@ -257,9 +327,7 @@ class PatientViewSet(NoReferenceIndex, ModelViewSet):
         "email",
         "city",
         "postal_code",
-        StatusFlagColumn(
-            "needs_duplicate_review", label=_("Duplicate review"), true_label=_("Possible duplicate")
-        ),
+        StatusFlagColumn("needs_duplicate_review", label=_("Duplicate review"), true_label=_("Possible duplicate")),
     ]
     filterset_class = PatientFilterSet
     search_fields = ["full_name_normalized"]  # the search itself is selectors.patient_search
@@ -328,7 +396,7 @@ class EncounterDeleteView(generic.DeleteView):
         services.encounter_delete(encounter=self.object, actor=self.request.user, request=self.request)
 
 
-class EncounterViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
+class EncounterViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, ModelViewSet):
     model = Encounter
     name = "clinical_encounter"
     url_prefix = "clinical/encounters"
@@ -468,7 +536,7 @@ class AppointmentDeleteView(generic.DeleteView):
         services.appointment_delete(appointment=self.object, actor=self.request.user, request=self.request)
 
 
-class AppointmentViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
+class AppointmentViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, ModelViewSet):
     model = Appointment
     name = "clinical_appointment"
     url_prefix = "clinical/appointments"

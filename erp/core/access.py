@@ -149,6 +149,7 @@ API = table(
     resource("patient", read=PATIENT_READERS, create=FRONT_DESK, update=FRONT_DESK, delete=CLINICIANS),
     route("patient-consents", GET=FRONT_DESK),
     route("patient-duplicates", GET=FRONT_DESK),
+    route("patient-possible-duplicates", GET=FRONT_DESK),
     route("patient-merge", POST=FRONT_DESK),
     route("patient-not-a-duplicate", POST=FRONT_DESK),
     route("patient-export", GET=CLINICIANS),

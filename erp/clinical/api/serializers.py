@@ -101,10 +101,26 @@ class PatientDuplicateDismissSerializer(Serializer):
 
 class DuplicateCandidateSerializer(Serializer):
     patient = PatientSerializer()
-    reasons = serializers.ListField(
-        child=serializers.ChoiceField(choices=["same_phone", "same_email", "same_name_and_birth_date", "similar_name"])
-    )
+    reasons = serializers.ListField(child=serializers.ChoiceField(choices=models.DuplicateMatch.values))
     similarity = serializers.FloatField(allow_null=True)
+
+
+class PatientDuplicateQuerySerializer(Serializer):
+    """What a patient about to be created is checked by: at least a phone, an e-mail or a name."""
+
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    birth_date = serializers.DateField(required=False, allow_null=True, help_text="ISO 8601 (YYYY-MM-DD).")
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    country_code = serializers.CharField(
+        max_length=2, required=False, allow_blank=True, help_text="Region the phone is read in (default: the clinic's)."
+    )
+
+    def validate(self, attrs):
+        if not any(attrs.get(name) for name in ("first_name", "last_name", "email", "phone")):
+            raise serializers.ValidationError(_("Give a name, an e-mail or a phone to look for duplicates."))
+        return attrs
 
 
 class GuardianSerializer(ModelSerializer):
@@ -385,7 +401,6 @@ class AppointmentCancelSerializer(Serializer):
 
 class AppointmentNoShowSerializer(Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-
 
 
 @extend_schema_field({"type": "string", "enum": list(models.EncounterType.values)})

@@ -24,7 +24,7 @@ from erp.core.api.pagination import MAX_COUNT
 from erp.core.api.parsers import JSONParser
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.messaging.selectors import no_show_rate_by_reminder
-from erp.ops.audit import audit_record
+from erp.ops.audit import audit_reads, audit_record
 
 from . import serializers as s
 
@@ -137,6 +137,29 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         patient = self.get_object()
         candidates = selectors.patient_duplicate_candidates(patient)
         audit_record(actor=request.user, action="view", entity=patient, request=request, metadata={"duplicates": True})
+        return Response(s.DuplicateCandidateSerializer(candidates, many=True).data)
+
+    @extend_schema(
+        parameters=[s.PatientDuplicateQuerySerializer],
+        request=None,
+        responses={200: s.DuplicateCandidateSerializer(many=True)},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="possible-duplicates",
+        permission_classes=[RoleAccess, has_perms("clinical.view_patient", CONTACT_PERM)],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def possible_duplicates(self, request):
+        """Before creating a patient: the live patients it may be (same phone, same e-mail, same name
+        and birth date, similar name), each with the reasons. Nothing is written; 400 `phone_invalid`
+        for an unreadable phone."""
+        data = s.PatientDuplicateQuerySerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        candidates = selectors.patient_duplicates_before_create(data.validated_data)
+        audit_reads(actor=request.user, records=[c.patient for c in candidates], request=request, via="api_duplicates")
         return Response(s.DuplicateCandidateSerializer(candidates, many=True).data)
 
     @extend_schema(request=s.PatientMergeSerializer, responses={200: s.PatientSerializer})

@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 import phonenumbers
+from anyascii import anyascii
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -19,6 +20,9 @@ from erp.core.models import (
 from ..exceptions import InvalidPhoneNumber
 
 _SPACES = re.compile(r"\s+")
+# A name word: what PostgreSQL's text-search parser keeps as one word (it splits at "_" too).
+NAME_WORD_SPLIT = re.compile(r"[\W_]+")
+_NOT_LATIN_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def normalize_name(value: str | None) -> str:
@@ -28,6 +32,21 @@ def normalize_name(value: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", value).casefold())
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", unicodedata.normalize("NFC", bare)).strip()
+
+
+def transliterate_name(normalized: str | None) -> str:
+    """Each word of a normalized name in Latin letters (anyascii): ``иванова`` -> ``ivanova``,
+    ``հակոբյան`` -> ``hakobyan``. One word stays one word (the apostrophe of ``ol'ga`` goes), so the
+    stored name and a typed search word are read the same way."""
+    words = (_NOT_LATIN_WORD.sub("", anyascii(word).lower()) for word in NAME_WORD_SPLIT.split(normalized or ""))
+    return " ".join(word for word in words if word)
+
+
+def latin_form(normalized: str | None) -> str | None:
+    """What ``Patient.name_transliterated`` keeps: the Latin form of a name, None when the name
+    already reads so (most names: nothing more to store or index)."""
+    latin = transliterate_name(normalized)[:400]
+    return latin if latin and latin != " ".join(w for w in NAME_WORD_SPLIT.split(normalized or "") if w) else None
 
 
 def normalize_email(value: str | None) -> str | None:
@@ -106,12 +125,26 @@ class DuplicateReason(models.TextChoices):
     SAME_PHONE_OTHER_EMAIL = "same_phone_other_email", _("Same phone, another e-mail (Calendly booking)")
 
 
+class DuplicateMatch(models.TextChoices):
+    """Why another patient may be the same person (``selectors.patient_duplicate_candidates``)."""
+
+    SAME_PHONE = "same_phone", _("Same phone")
+    SAME_EMAIL = "same_email", _("Same e-mail")
+    SAME_NAME_AND_BIRTH_DATE = "same_name_and_birth_date", _("Same name and birth date")
+    SIMILAR_NAME = "similar_name", _("Similar name")
+
+
 class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     first_name = models.CharField(max_length=150, verbose_name=_("first name"))
     last_name = models.CharField(max_length=150, verbose_name=_("last name"))
     # Kept by save(): what search and duplicate detection compare (see normalize_name).
     full_name_normalized = models.CharField(
         max_length=301, null=True, blank=True, editable=False, verbose_name=_("full name normalized")
+    )
+    # Kept by save() when the name is not in Latin letters: the name as ``transliterate_name`` writes
+    # it, in the search vector (migration 0014) and compared by duplicate detection.
+    name_transliterated = models.CharField(
+        max_length=400, null=True, blank=True, editable=False, verbose_name=_("name in Latin letters")
     )
     birth_date = models.DateField(null=True, blank=True, verbose_name=_("birth date"))
     sex = models.CharField(max_length=10, choices=Sex.choices, null=True, blank=True, verbose_name=_("sex"))
@@ -239,6 +272,7 @@ class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
         from erp.core.models import AppSettings
 
         self.full_name_normalized = normalize_name(self.full_name)[:301] or None
+        self.name_transliterated = latin_form(self.full_name_normalized)
         self.email = normalize_email(self.email)
         self.country_code = (self.country_code or "").strip().upper() or None
         region = self.country_code or AppSettings.load().default_country_code
@@ -257,7 +291,14 @@ class Patient(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
         self.refresh_derived_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "full_name_normalized", "email", "country_code", "phone_e164"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                "full_name_normalized",
+                "name_transliterated",
+                "email",
+                "country_code",
+                "phone_e164",
+            }
         super().save(*args, **kwargs)
 
 
