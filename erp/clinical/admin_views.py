@@ -146,7 +146,7 @@ class PatientPageView(generic.InspectView):
         context["can"] = can
         context["edit_url"] = reverse("clinical_patient:edit", args=[patient.pk]) if can["edit"] else None
         context["book_url"] = f"{reverse('clinical_agenda:index')}?patient={patient.pk}" if can["book"] else None
-        context["sell_url"] = f"{reverse('commerce_sale:new')}?patient={patient.pk}" if can["sell"] else None
+        context["sell_url"] = f"{reverse('commerce_new_sale:index')}?patient={patient.pk}" if can["sell"] else None
         shown = []
         if can["guardians"]:
             context["guardians"] = list(patient.guardians.all())
