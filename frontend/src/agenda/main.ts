@@ -7,7 +7,7 @@ import "./agenda.css";
 import { apiClient, errorDetail, type Schemas } from "../api/client";
 import { BookingDialog } from "./booking";
 import { type AgendaConfig, part, readConfig } from "./config";
-import { atTime, fromWall, toWall, wallString } from "./zone";
+import { atTime, fromCalendar, fromWall, toWall, wallString } from "./zone";
 
 type Appointment = Schemas["AgendaAppointment"];
 
@@ -65,7 +65,7 @@ class Scheduler {
       slotMaxTime: later(closes),
       flexibleSlotTimeLimits: true,
       scrollTime: opens,
-      height: "auto",
+      height: "max(32rem, calc(100vh - 14rem))",
       editable: this.config.can_change,
       selectable: false,
       eventTimeFormat: { hour: "2-digit", minute: "2-digit" },
@@ -83,14 +83,14 @@ class Scheduler {
       resources: [],
       events: [],
       datesSet: (info) => {
-        this.range = { start: info.start, end: info.end };
+        this.range = { start: fromCalendar(info.start), end: fromCalendar(info.end) };
         void this.load();
       },
       dateClick: (info) => {
         if (!this.config.can_add || info.allDay) return;
         const practitioner = info.resource ? String(info.resource.id) : null;
         this.dialog.open({
-          start: info.date,
+          start: fromCalendar(info.date),
           practitioner: practitioner === UNASSIGNED ? null : practitioner,
           practitionerName: practitioner ? (this.practitioners.get(practitioner) ?? "") : "",
           location: this.config.location || null,
@@ -204,8 +204,8 @@ class Scheduler {
     const appointment = event.extendedProps.appointment as Appointment;
     const zone = this.timeZone;
     const body: Schemas["PatchedAppointmentRequest"] = {
-      scheduled_start: fromWall(event.start, zone).toISOString(),
-      scheduled_end: fromWall(event.end, zone).toISOString(),
+      scheduled_start: fromWall(fromCalendar(event.start), zone).toISOString(),
+      scheduled_end: fromWall(fromCalendar(event.end), zone).toISOString(),
     };
     if (newResource !== undefined) body.practitioner = newResource === UNASSIGNED ? null : String(newResource);
     const { error } = await this.api.PATCH("/api/v1/appointments/{id}/", {

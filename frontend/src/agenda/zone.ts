@@ -1,5 +1,6 @@
-// The API speaks UTC; the grid shows the location's wall clock. The calendar runs in "UTC" so a
-// Date's UTC fields are the wall clock of the location ("wall" dates below).
+// The API speaks UTC; the grid shows the location's wall clock. Here a "wall" date is a Date whose
+// UTC fields are the location's clock; the calendar is fed floating ISO strings of those, and its
+// callbacks hand back Dates whose local fields are that clock (fromCalendar).
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -57,4 +58,11 @@ export function wallTime(wall: Date): string {
 export function atTime(day: Date, time: string): Date {
   const [hours, minutes] = time.split(":").map(Number);
   return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hours ?? 0, minutes ?? 0));
+}
+
+/** A date EventCalendar hands to a callback (its local fields are the grid's clock) as a wall date. */
+export function fromCalendar(date: Date): Date {
+  return new Date(
+    Date.UTC(date.getFullYear(), date.getMonth(), date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds()),
+  );
 }
