@@ -188,3 +188,131 @@ def test_reception_books_by_clicking_a_slot_moves_by_dragging_and_a_clash_goes_b
         # Clicking an appointment opens its page.
         page.locator(".ec-event", has_text="Anne Durand").click()
         page.wait_for_url(re.compile(rf".*/admin/.*{taken.pk}.*"))
+
+
+@pytest.mark.screens
+def test_agenda_screens_day_and_week_in_french_and_armenian(browser, live_server, desk):
+    from erp.clinical.models import AppointmentSource, AppointmentStatus, EncounterType
+    from erp.testing.screens import WIDTH, screenshot
+
+    opening_hours()
+    day, place = desk["day"], desk["place"]
+    gamma = PractitionerFactory(display_name="Dr Gamma")
+    monday = day - datetime.timedelta(days=day.weekday())
+    rows = [
+        # (practitioner, day, start, minutes, patient, status, encounter type, source)
+        (
+            desk["alpha"],
+            day,
+            (9, 0),
+            30,
+            ("Anne", "Durand"),
+            AppointmentStatus.CONFIRMED,
+            EncounterType.MEDICAL_CONSULT,
+            None,
+        ),
+        (
+            desk["alpha"],
+            day,
+            (9, 30),
+            45,
+            ("Paul", "Martin"),
+            AppointmentStatus.SCHEDULED,
+            EncounterType.AESTHETIC_PROCEDURE,
+            None,
+        ),
+        (
+            desk["alpha"],
+            day,
+            (11, 0),
+            30,
+            ("Léa", "Bernard"),
+            AppointmentStatus.SCHEDULED,
+            EncounterType.FOLLOW_UP,
+            "calendly",
+        ),
+        (
+            desk["beta"],
+            day,
+            (9, 0),
+            60,
+            ("Hugo", "Petit"),
+            AppointmentStatus.ATTENDED,
+            EncounterType.COSMETIC_CONSULT,
+            None,
+        ),
+        (
+            desk["beta"],
+            day,
+            (10, 30),
+            30,
+            ("Inès", "Robert"),
+            AppointmentStatus.NO_SHOW,
+            EncounterType.MEDICAL_CONSULT,
+            None,
+        ),
+        (
+            desk["beta"],
+            day,
+            (14, 0),
+            30,
+            ("Marc", "Richard"),
+            AppointmentStatus.CANCELLED,
+            EncounterType.FOLLOW_UP,
+            None,
+        ),
+        (
+            gamma,
+            day,
+            (10, 0),
+            90,
+            ("Sofia", "Dubois"),
+            AppointmentStatus.CONFIRMED,
+            EncounterType.AESTHETIC_PROCEDURE,
+            None,
+        ),
+        (gamma, day, (15, 0), 30, ("Nina", "Moreau"), AppointmentStatus.SCHEDULED, EncounterType.MEDICAL_CONSULT, None),
+    ]
+    for offset in range(5):
+        other = monday + datetime.timedelta(days=offset)
+        if other != day:
+            rows.append(
+                (
+                    desk["alpha"],
+                    other,
+                    (10, 0),
+                    30,
+                    ("Jean", f"Laurent{offset}"),
+                    AppointmentStatus.SCHEDULED,
+                    None,
+                    None,
+                )
+            )
+            rows.append(
+                (gamma, other, (14, 30), 60, ("Eva", f"Simon{offset}"), AppointmentStatus.CONFIRMED, None, None)
+            )
+    for n, (doctor, when, (hour, minute), minutes, (first, last), status, kind, source) in enumerate(rows):
+        start = paris(when, hour, minute)
+        AppointmentFactory(
+            practitioner=doctor,
+            location=place,
+            scheduled_start=start,
+            scheduled_end=start + datetime.timedelta(minutes=minutes),
+            patient=PatientFactory(first_name=first, last_name=last),
+            status=status,
+            encounter_type=kind,
+            cancellation_reason="Empêchement" if status == AppointmentStatus.CANCELLED else None,
+            source=AppointmentSource.CALENDLY if source else AppointmentSource.MANUAL,
+            external_id=f"https://calendly.example/invitees/{n}" if source else None,
+        )
+    for lang, locale in (("fr", "fr-FR"), ("hy", "hy-AM")):
+        with browser_page(browser, locale=locale, viewport={"width": WIDTH, "height": 900}) as page:
+            admin_sign_in(page, live_server.url, desk["user"], PASSWORD)
+            open_agenda(page, live_server.url, day)
+            page.locator(".ec-event", has_text="Sofia Dubois").wait_for()
+            page.locator(".ec-bg-event").first.wait_for()
+            screenshot(page, f"agenda-day-{lang}")
+            open_agenda(page, live_server.url, day, span="week")
+            assert page.locator(".ec-col-head", has_text="Dr Gamma").count() == 7
+            page.locator(".ec-event", has_text="Sofia Dubois").wait_for()
+            screenshot(page, f"agenda-week-{lang}")

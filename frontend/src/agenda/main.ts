@@ -64,7 +64,8 @@ class Scheduler {
       slotMinTime: earlier(opens),
       slotMaxTime: later(closes),
       flexibleSlotTimeLimits: true,
-      scrollTime: opens,
+      scrollTime: earlier(opens),
+      views: { [VIEWS.week]: { displayEventEnd: false } },
       height: "max(32rem, calc(100vh - 14rem))",
       editable: this.config.can_change,
       selectable: false,
@@ -104,6 +105,13 @@ class Scheduler {
       },
       eventDrop: (info) => void this.move(info.event, info.revert, info.newResource?.id),
       eventResize: (info) => void this.move(info.event, info.revert),
+      eventDidMount: (info) => {
+        const appointment = info.event.extendedProps.appointment as Appointment | undefined;
+        if (!appointment) return;
+        const parts = [this.patientName(appointment), appointment.status_label, appointment.encounter_type_label];
+        if (appointment.source === "calendly") parts.push(this.config.labels.calendly);
+        info.el.title = parts.filter(Boolean).join(" · ");
+      },
       eventContent: (info) => {
         const appointment = info.event.extendedProps.appointment as Appointment | undefined;
         if (!appointment) return undefined;
@@ -112,14 +120,17 @@ class Scheduler {
     };
   }
 
+  /** Time (and the Calendly mark), patient, encounter type; the status is the colour (and the tooltip). */
   private eventNodes(appointment: Appointment, timeText: string): Node[] {
     const time = element("span", "agenda-event-time", timeText);
-    const patient = element("strong", "agenda-event-patient", appointment.patient_name ?? this.config.labels.no_patient);
-    const nodes: Node[] = [time, patient];
+    if (appointment.source === "calendly") time.append(" ", element("span", "agenda-event-badge", this.config.labels.calendly));
+    const nodes: Node[] = [time, element("strong", "agenda-event-patient", this.patientName(appointment))];
     if (appointment.encounter_type_label) nodes.push(element("span", "agenda-event-type", appointment.encounter_type_label));
-    nodes.push(element("span", "agenda-event-status", appointment.status_label));
-    if (appointment.source === "calendly") nodes.push(element("span", "agenda-event-badge", this.config.labels.calendly));
     return nodes;
+  }
+
+  private patientName(appointment: Appointment): string {
+    return appointment.patient_name ?? this.config.labels.no_patient;
   }
 
   private changeLocation(location: string): void {
