@@ -41,9 +41,12 @@ STATUS_ORDER = [
 
 def _opening_hours(request) -> list[dict]:
     """The clinic's opening hours (website settings) as the scheduler shades them: Monday is 0."""
+    from wagtail.models import Site
+
     from cms.website.models import WebsiteSettings
 
-    blocks = WebsiteSettings.for_request(request).opening_hours or []
+    site = Site.find_for_request(request)
+    blocks = (WebsiteSettings.for_site(site).opening_hours or []) if site is not None else []
     return [
         {
             "weekday": int(block.value["weekday"]),

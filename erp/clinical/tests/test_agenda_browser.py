@@ -62,11 +62,18 @@ def desk(transactional_db):
 
 def opening_hours() -> None:
     """Monday to Friday 9:00-19:00, Saturday 9:00-13:00: the hours the grid leaves unshaded."""
-    from wagtail.models import Site
+    from wagtail.models import Page, Site
 
     from cms.website.models import WebsiteSettings
 
-    values = WebsiteSettings.for_site(Site.objects.get(is_default_site=True))
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:  # a transactional test before this one emptied the tables
+        site = Site.objects.create(
+            hostname="localhost",
+            root_page=Page.get_first_root_node() or Page.add_root(title="Root"),
+            is_default_site=True,
+        )
+    values = WebsiteSettings.for_site(site)
     values.opening_hours = [
         ("day", {"weekday": str(day), "opens": datetime.time(9), "closes": datetime.time(19)}) for day in range(5)
     ] + [("day", {"weekday": "5", "opens": datetime.time(9), "closes": datetime.time(13)})]
@@ -78,7 +85,7 @@ class Grid:
     whose times are known (its top is its start line, its height its length)."""
 
     def __init__(self, page, event, start: datetime.time, minutes: int):
-        box = page.locator(".ec-event", has_text=event).bounding_box()
+        box = event_box(page, event)
         self.page = page
         self.per_minute = box["height"] / minutes
         self.origin = box["y"] - (start.hour * 60 + start.minute) * self.per_minute
@@ -91,9 +98,20 @@ class Grid:
         return self.origin + (hour * 60 + minute) * self.per_minute
 
 
+def event_box(page, event: str) -> dict:
+    """Where the event is drawn, once the grid has drawn it (it redraws after each change)."""
+    for _ in range(20):
+        page.locator(".ec-event", has_text=event).wait_for()
+        box = page.locator(".ec-event", has_text=event).bounding_box()
+        if box is not None:
+            return box
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{event} is not drawn")
+
+
 def drag(page, event: str, to_x: float, to_y: float) -> None:
     """Take the event by its top (a few pixels in) and drop that point on (to_x, to_y)."""
-    box = page.locator(".ec-event", has_text=event).bounding_box()
+    box = event_box(page, event)
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 4)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] / 2 + 10, box["y"] + 14, steps=4)
@@ -164,7 +182,7 @@ def test_reception_books_by_clicking_a_slot_moves_by_dragging_and_a_clash_goes_b
 
         # A clash: onto Anne Durand's 11:00 with Dr Alpha. Refused in French, nothing moves.
         page.locator(".ec-event", has_text="Paul Martin").wait_for()
-        before = page.locator(".ec-event", has_text="Paul Martin").bounding_box()
+        before = event_box(page, "Paul Martin")
         grid = Grid(page, "Anne Durand", datetime.time(11), 60)
         drag(page, "Paul Martin", grid.x("Dr Alpha"), grid.y(11, 15))
         message = page.locator("[data-agenda-message].agenda-message-error")
@@ -175,7 +193,7 @@ def test_reception_books_by_clicking_a_slot_moves_by_dragging_and_a_clash_goes_b
         taken.refresh_from_db()
         assert taken.scheduled_start == paris(day, 11)
         page.wait_for_timeout(300)
-        after = page.locator(".ec-event", has_text="Paul Martin").bounding_box()
+        after = event_box(page, "Paul Martin")
         assert abs(after["x"] - before["x"]) < 2 and abs(after["y"] - before["y"]) < 2
 
         # The week: a column per practitioner under each day.
@@ -184,6 +202,34 @@ def test_reception_books_by_clicking_a_slot_moves_by_dragging_and_a_clash_goes_b
         assert page.locator(".ec-col-group").count() == 7
         assert page.locator(".ec-col-head", has_text="Dr Alpha").count() == 7
         assert page.locator(".ec-col-head", has_text="Dr Beta").count() == 7
+
+        # A booking in the past asks for a tick first.
+        yesterday = datetime.datetime.now(PARIS).date() - datetime.timedelta(days=1)
+        AppointmentFactory(
+            practitioner=beta,
+            location=desk["place"],
+            scheduled_start=paris(yesterday, 11),
+            scheduled_end=paris(yesterday, 12),
+            patient=PatientFactory(first_name="Odile", last_name="Passé"),
+        )
+        open_agenda(page, live_server.url, yesterday)
+        page.locator(".ec-event", has_text="Odile Passé").wait_for()
+        grid = Grid(page, "Odile Passé", datetime.time(11), 60)
+        page.mouse.click(grid.x("Dr Alpha"), grid.y(9, 5))
+        past = dialog.locator("[data-agenda-past]")
+        past.wait_for()
+        dialog.locator("[data-agenda-patient-search]").fill("Martin")
+        dialog.get_by_role("option", name="MARTIN Paul").click()
+        dialog.locator("[data-agenda-book]").click()
+        refusal = dialog.locator("[data-agenda-dialog-error]")
+        refusal.wait_for()
+        assert refusal.inner_text() == "Cochez la case pour réserver dans le passé."
+        assert not Appointment.objects.filter(patient=paul, scheduled_start=paris(yesterday, 9)).exists()
+        past.locator("input[type=checkbox]").check()
+        dialog.locator("[data-agenda-book]").click()
+        page.locator(".ec-event", has_text="Paul Martin").wait_for()
+        assert Appointment.objects.get(patient=paul, scheduled_start=paris(yesterday, 9)).practitioner == alpha
+        open_agenda(page, live_server.url, day)
 
         # Clicking an appointment opens its page.
         page.locator(".ec-event", has_text="Anne Durand").click()
