@@ -77,11 +77,11 @@ def test_practitioner_sees_own_agenda_and_feed_and_rotates_it():
 
 
 def test_appointment_page_offers_the_booked_encounter_type_and_its_days_agenda():
-    place = LocationFactory()
-    appointment = appointment_at(PractitionerFactory(), 9, days=1, encounter_type="aesthetic_procedure", location=place)
-    html = login(user_with_role("reception", "desk2@admin.example")).get(
-        f"/admin/clinical/appointments/inspect/{appointment.pk}/"
-    ).content.decode()
+    place, doctor = LocationFactory(), PractitionerFactory()
+    appointment = appointment_at(
+        doctor, 9, days=1, encounter_type="aesthetic_procedure", location=place, status=AppointmentStatus.CONFIRMED
+    )
+    html = login(doctor.user).get(f"/admin/clinical/appointments/inspect/{appointment.pk}/").content.decode()
     assert '<option value="aesthetic_procedure" selected>' in html
     assert f"span=day&location={place.pk}" in html
 

@@ -62,12 +62,13 @@ def desk(transactional_db):
 
 def opening_hours() -> None:
     """Monday to Friday 9:00-19:00, Saturday 9:00-13:00: the hours the grid leaves unshaded."""
-    from wagtail.models import Page, Site
+    from wagtail.models import Locale, Page, Site
 
     from cms.website.models import WebsiteSettings
 
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:  # a transactional test before this one emptied the tables
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
         site = Site.objects.create(
             hostname="localhost",
             root_page=Page.get_first_root_node() or Page.add_root(title="Root"),
