@@ -52,6 +52,27 @@ browser-deps:
 	  fi; \
 	fi
 
+# The staff front end (frontend/, the agenda scheduler): Node and npm from Debian's packages, `npm ci`
+# when node_modules is missing or the lock changed, the API client generated from the committed
+# schema/openapi.yaml, a type check, then the bundle into erp/clinical/static/clinical/agenda/.
+.PHONY: frontend node-deps
+node-deps:
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Node.js and npm for the front end (apt-get)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else \
+	    echo "npm not found: install Debian's nodejs and npm packages."; exit 1; \
+	  fi; \
+	fi
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json | node-deps
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+frontend: frontend/node_modules/.package-lock.json | node-deps
+	cd frontend && npm run --silent build
+
 # Without DATABASE_URL, every command below runs on the embedded PostgreSQL under var/pgdata.
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -59,7 +80,7 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-run: seed
+run: seed frontend
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "Serving on http://$(HOST):$(PORT)/fr/  -  admin: http://$(HOST):$(PORT)/admin/ (admin@clinic.test / demo-admin-2026, code: manage.py totp_code admin@clinic.test)"
@@ -94,7 +115,7 @@ audit-site: install browser-deps
 # The suite runs in TEST_WORKERS processes (pytest-xdist; each has its own test database): the
 # machine's CPUs, at most 4. TEST_WORKERS=0 runs it in this process.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 4 ] && n=4; echo $$n)
-test: install-dev
+test: install-dev frontend
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The committed API contract; a test fails when the code's schema differs from it.

@@ -1,15 +1,17 @@
-"""Admin screens of the agenda: day and week agenda, appointment page with its status changes,
-Calendly deliveries with a replay button, the practitioner's calendar feed. All through services."""
+"""Admin screens of the agenda: the scheduler (day and week, per practitioner), the appointment
+page with its status changes, Calendly deliveries with a replay button, the practitioner's
+calendar feed. All through services (the scheduler through the API)."""
 
-import datetime
-
-from django import forms
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
@@ -17,10 +19,10 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from erp.core.exceptions import DomainError
-from erp.core.models import ClinicLocation, Practitioner
-from erp.ops.audit import audit_reads, audit_record
+from erp.core.models import AppSettings, ClinicLocation, Practitioner
+from erp.ops.audit import audit_record
 
-from . import calendly, selectors, services
+from . import calendly, services
 from .models import Appointment, AppointmentStatus, CalendlyDelivery, CalendlyOutcome, EncounterType
 
 
@@ -28,19 +30,40 @@ def _appointment_page(appointment) -> str:
     return reverse("clinical_appointment:inspect", args=[appointment.pk])
 
 
-class AgendaForm(forms.Form):
-    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    span = forms.ChoiceField(label=_("Show"), choices=[("day", _("Day")), ("week", _("Week"))], required=False)
-    practitioner = forms.ModelChoiceField(
-        Practitioner.objects.filter(is_active=True), required=False, label=_("Practitioner")
-    )
-    location = forms.ModelChoiceField(
-        ClinicLocation.objects.filter(is_active=True), required=False, label=_("Location")
-    )
+# The scheduler's colours per status (the legend and the events use the same classes).
+STATUS_ORDER = [
+    AppointmentStatus.SCHEDULED,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.ATTENDED,
+    AppointmentStatus.NO_SHOW,
+    AppointmentStatus.CANCELLED,
+]
+
+
+def _opening_hours(request) -> list[dict]:
+    """The clinic's opening hours (website settings) as the scheduler shades them: Monday is 0."""
+    from wagtail.models import Site
+
+    from cms.website.models import WebsiteSettings
+
+    site = Site.find_for_request(request)
+    blocks = (WebsiteSettings.for_site(site).opening_hours or []) if site is not None else []
+    return [
+        {
+            "weekday": int(block.value["weekday"]),
+            "opens": block.value["opens"].strftime("%H:%M"),
+            "closes": block.value["closes"].strftime("%H:%M"),
+        }
+        for block in blocks
+    ]
 
 
 class AgendaView(WagtailAdminTemplateMixin, TemplateView):
-    """One day or one week (Monday to Sunday) of appointments, per practitioner and/or location."""
+    """The scheduler: a day or week time grid, one column per practitioner, for one location.
+
+    The page carries the configuration (locations and their time zones, opening hours, labels in
+    the admin's language); the grid itself reads and writes through the API (frontend/src/agenda).
+    """
 
     template_name = "clinical/admin/agenda.html"
     page_title = _("Agenda")
@@ -51,50 +74,72 @@ class AgendaView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = AgendaForm(self.request.GET or None)
-        values = form.cleaned_data if form.is_valid() else {}
-        day = values.get("day") or timezone.localdate()
-        span = values.get("span") or "day"
-        practitioner = values.get("practitioner")
-        if practitioner is None and not self.request.GET:
-            practitioner = Practitioner.objects.filter(user=self.request.user).first()
-        first = day - datetime.timedelta(days=day.weekday()) if span == "week" else day
-        days = [first + datetime.timedelta(days=n) for n in range(7 if span == "week" else 1)]
-        start = timezone.make_aware(datetime.datetime.combine(days[0], datetime.time.min))
-        end = timezone.make_aware(datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time.min))
-        appointments = list(
-            selectors.agenda(start=start, end=end, practitioner=practitioner, location=values.get("location"))
-        )
-        audit_reads(actor=self.request.user, records=appointments, request=self.request, via="admin_agenda")
-        by_day = {d: [] for d in days}
-        for appointment in appointments:
-            by_day.setdefault(timezone.localdate(appointment.scheduled_start), []).append(appointment)
-        step = datetime.timedelta(days=7 if span == "week" else 1)
-        query = self.request.GET.copy()
-        query["span"] = span
-        query["day"] = (first - step).isoformat()
-        previous_query = query.urlencode()
-        query["day"] = (first + step).isoformat()
-        next_query = query.urlencode()
-        own = Practitioner.objects.filter(user=self.request.user).first()
-        context.update(
-            form=form,
-            span=span,
-            days=[(d, by_day.get(d, [])) for d in days],
-            previous_query=previous_query,
-            next_query=next_query,
-            practitioner=practitioner,
-            location=values.get("location"),
-            own_feed=services.calendar_feed_get(practitioner=own) if own is not None else None,
-            can_add=self.request.user.has_perm("clinical.add_appointment"),
-        )
+        user = self.request.user
+        locations = list(ClinicLocation.objects.filter(is_active=True).order_by("name"))
+        app_settings = AppSettings.load()
+        chosen = self.request.GET.get("location")
+        location = next((loc for loc in locations if str(loc.pk) == chosen), None)
+        if location is None:
+            location = app_settings.default_location if app_settings.default_location in locations else None
+        if location is None and locations:
+            location = locations[0]
+        day = parse_date(self.request.GET.get("day") or "")
+        view = "week" if self.request.GET.get("span") == "week" else "day"
+        context["config"] = {
+            "locations": [{"id": str(loc.pk), "name": loc.name, "timezone": loc.timezone} for loc in locations],
+            "location": str(location.pk) if location else "",
+            "default_timezone": app_settings.timezone,
+            "day": day.isoformat() if day else None,
+            "view": view,
+            "opening_hours": _opening_hours(self.request),
+            "appointment_url": reverse("clinical_appointment:inspect", args=[PLACEHOLDER]),
+            "appointment_url_placeholder": PLACEHOLDER,
+            "csrf_token": get_token(self.request),
+            "can_add": user.has_perm("clinical.add_appointment"),
+            "can_change": user.has_perm("clinical.change_appointment"),
+            "can_add_patient": user.has_perm("clinical.add_patient"),
+            "locale": get_language() or "fr",
+            "statuses": {status.value: status.label for status in STATUS_ORDER},
+            "labels": {
+                "today": _("Today"),
+                "day": _("Day"),
+                "week": _("Week"),
+                "previous": _("Previous"),
+                "next": _("Next"),
+                "calendly": _("Calendly"),
+                "no_patient": _("No patient"),
+                "no_practitioner": _("No practitioner"),
+                "loading_failed": _("The agenda could not be loaded; reload the page."),
+                "booked": _("Appointment booked."),
+                "moved": _("Appointment moved."),
+                "choose_patient": _("Choose a patient or create a new one."),
+                "no_match": _("No patient found."),
+                "confirm_past": _("Tick the box to book in the past."),
+                "end_after_start": _("The end must be after the start."),
+                "error": _("The request failed; nothing was changed."),
+            },
+        }
+        context["statuses"] = [(status.value, status.label) for status in STATUS_ORDER]
+        context["encounter_types"] = EncounterType.choices
+        context["location"] = location
+        context["locations"] = locations
+        context["bundle_missing"] = not finders.find("clinical/agenda/agenda.js")
+        own = Practitioner.objects.filter(user=user).first()
+        context["own_feed"] = services.calendar_feed_get(practitioner=own) if own is not None else None
         if context["own_feed"] is not None:
             context["own_feed_url"] = self.request.build_absolute_uri(
                 reverse("clinical-agenda-feed", args=[context["own_feed"].token])
             )
         return context
+
+
+# A UUID-shaped stand-in the scheduler replaces with an appointment's id.
+PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
 @require_POST

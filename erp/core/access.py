@@ -175,6 +175,7 @@ API = table(
     route("appointment-cancel", POST=FRONT_DESK),
     route("appointment-no-show", POST=FRONT_DESK),
     route("appointment-no-show-rate", GET=FRONT_DESK),
+    route("appointment-agenda", GET=FRONT_DESK),  # the scheduler's range: practitioners and appointments
     resource("patient-message", read=FRONT_DESK),
     resource("calendly-delivery", read=FRONT_DESK),
     route("calendly-delivery-replay", POST=roles(ADMIN, RECEPTION)),

@@ -440,6 +440,9 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "erp.clinical.models.DocumentKind",
         "OutcomeEnum": "erp.clinical.models.agenda.CalendlyOutcome",
         "MessageKindEnum": "erp.messaging.models.MessageKind",
+        # Shown by the appointment and by the agenda's read (and Encounter.type): one enum each.
+        "AppointmentStatusEnum": "erp.clinical.models.agenda.AppointmentStatus",
+        "EncounterTypeEnum": "erp.clinical.models.EncounterType",
     },
 }
 

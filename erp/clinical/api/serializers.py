@@ -1,3 +1,5 @@
+import datetime
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -6,7 +8,7 @@ from erp.clinical import models
 from erp.clinical.services import patient_require_live
 from erp.core.api.fields import DateTimeField, ListedRows
 from erp.core.api.serializers import ModelSerializer, Serializer
-from erp.core.models import Practitioner
+from erp.core.models import ClinicLocation, Practitioner
 from erp.messaging.api.serializers import NoShowByReminderSerializer
 
 _AUDIT_FIELDS = ("created_at", "updated_at")
@@ -367,6 +369,7 @@ class AppointmentSerializer(ModelSerializer):
             "status",
             "scheduled_start",
             "scheduled_end",
+            "encounter_type",
             "notes",
             "cancellation_reason",
             "no_show_reason",
@@ -393,6 +396,65 @@ class AppointmentSerializer(ModelSerializer):
         if value is not None:
             patient_require_live(value)
         return value
+
+
+class AgendaQuerySerializer(Serializer):
+    # Six weeks at most: the scheduler shows a day or a week.
+    MAX_SPAN = datetime.timedelta(days=42)
+
+    start = DateTimeField(help_text="First instant shown (UTC, ISO 8601), included.")
+    end = DateTimeField(help_text="Last instant shown (UTC, ISO 8601), excluded.")
+    location = serializers.PrimaryKeyRelatedField(
+        queryset=ClinicLocation.objects.all(), required=False, help_text="Only this location's appointments."
+    )
+
+    def validate(self, attrs):
+        if attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": _("The end must be after the start.")})
+        if attrs["end"] - attrs["start"] > self.MAX_SPAN:
+            raise serializers.ValidationError({"end": _("Ask for six weeks at most.")})
+        return attrs
+
+
+class AgendaPractitionerSerializer(Serializer):
+    id = serializers.UUIDField()
+    display_name = serializers.CharField()
+
+
+class AgendaAppointmentSerializer(ModelSerializer):
+    """An appointment as the scheduler draws it: with the names and labels it shows."""
+
+    patient_name = serializers.CharField(source="patient.full_name", allow_null=True, default=None)
+    practitioner_name = serializers.CharField(source="practitioner.display_name", allow_null=True, default=None)
+    status_label = serializers.CharField(source="get_status_display")
+    source_label = serializers.CharField(source="get_source_display")
+    encounter_type_label = serializers.CharField(source="get_encounter_type_display", allow_null=True)
+
+    class Meta:
+        model = models.Appointment
+        fields = [
+            "id",
+            "patient",
+            "patient_name",
+            "practitioner",
+            "practitioner_name",
+            "location",
+            "status",
+            "status_label",
+            "source",
+            "source_label",
+            "encounter_type",
+            "encounter_type_label",
+            "scheduled_start",
+            "scheduled_end",
+            "row_version",
+        ]
+        read_only_fields = fields
+
+
+class AgendaSerializer(Serializer):
+    practitioners = AgendaPractitionerSerializer(many=True, help_text="The columns: active practitioners.")
+    appointments = AgendaAppointmentSerializer(many=True, help_text="Appointments starting in [start, end).")
 
 
 class AppointmentCancelSerializer(Serializer):

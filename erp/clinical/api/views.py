@@ -23,6 +23,7 @@ from erp.core.api.mixins import AuditedViewSetMixin, ReadAuditMixin, VersionedVi
 from erp.core.api.pagination import MAX_COUNT
 from erp.core.api.parsers import JSONParser
 from erp.core.api.permissions import RoleAccess, has_perms
+from erp.core.models import Practitioner
 from erp.messaging.selectors import no_show_rate_by_reminder
 from erp.ops.audit import audit_reads, audit_record
 
@@ -622,6 +623,19 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
                 appointment=appointment, reason=data.validated_data.get("reason"), actor=request.user, request=request
             )
         )
+
+    @extend_schema(request=None, parameters=[s.AgendaQuerySerializer], responses={200: s.AgendaSerializer})
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def agenda(self, request):
+        """The scheduler's range in one read: the active practitioners (its columns) and the
+        appointments starting in [start, end), with the patient's and practitioner's names. Audited."""
+        params = s.AgendaQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        values = params.validated_data
+        appointments = list(selectors.agenda(start=values["start"], end=values["end"], location=values.get("location")))
+        audit_reads(actor=request.user, records=appointments, request=request, via="api_agenda")
+        practitioners = Practitioner.objects.filter(is_active=True).order_by("display_name", "id")
+        return Response(s.AgendaSerializer({"practitioners": practitioners, "appointments": appointments}).data)
 
     @extend_schema(request=None, parameters=NO_SHOW_RATE_PARAMETERS, responses={200: s.NoShowRateSerializer(many=True)})
     @action(

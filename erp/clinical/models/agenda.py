@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.models import BaseModel, CreatedByModel, SoftDeleteModel, VersionedModel
 
+from . import EncounterType  # defined in the package before it imports this module
+
 
 class AppointmentSource(models.TextChoices):
     CALENDLY = "calendly", _("Calendly")
@@ -81,6 +83,10 @@ class Appointment(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     scheduled_start = models.DateTimeField(verbose_name=_("scheduled start"))
     scheduled_end = models.DateTimeField(verbose_name=_("scheduled end"))
     notes = models.TextField(null=True, blank=True, verbose_name=_("notes"))
+    # What the visit is for, chosen when booking from the agenda (the encounter opened at arrival).
+    encounter_type = models.CharField(
+        max_length=20, choices=EncounterType.choices, null=True, blank=True, verbose_name=_("encounter type")
+    )
     cancellation_reason = models.TextField(null=True, blank=True, editable=False, verbose_name=_("cancellation reason"))
     no_show_reason = models.TextField(null=True, blank=True, editable=False, verbose_name=_("no show reason"))
     # Not in the spec's table: the Calendly side of a reschedule (old invitee -> new invitee).

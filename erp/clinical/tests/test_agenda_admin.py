@@ -31,24 +31,32 @@ def appointment_at(doctor, hour, days=0, **extra):
     )
 
 
-def test_day_and_week_agenda_per_practitioner_and_location():
-    doctor, other = PractitionerFactory(display_name="Dr Alpha"), PractitionerFactory(display_name="Dr Beta")
-    paris, lyon = LocationFactory(name="Paris"), LocationFactory(name="Lyon")
-    appointment_at(doctor, 9, patient=PatientFactory(last_name="Today"), location=paris)
-    appointment_at(other, 10, patient=PatientFactory(last_name="Otherdoc"), location=lyon)
-    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
-    later = (monday + datetime.timedelta(days=6)) - timezone.localdate()
-    appointment_at(doctor, 11, days=later.days, patient=PatientFactory(last_name="Sunday"), location=paris)
+def test_agenda_page_gives_the_scheduler_its_locations_labels_and_rights(django_assert_max_num_queries):
+    # The grid itself reads /api/v1/appointments/agenda/ (test_agenda_scheduler_api, test_agenda_browser).
+    LocationFactory(name="Paris", timezone="Europe/Paris")
+    lyon = LocationFactory(name="Lyon", timezone="Europe/Paris")
+    LocationFactory(name="Fermé", is_active=False)
     client = login(user_with_role("reception", "desk@admin.example"))
-    today = timezone.localdate().isoformat()
-    day = client.get(f"/admin/clinical/agenda/?day={today}&span=day&practitioner={doctor.pk}").content.decode()
-    assert "TODAY" in day and "OTHERDOC" not in day
-    if later.days:
-        assert "SUNDAY" not in day
-    week = client.get(f"/admin/clinical/agenda/?day={today}&span=week&practitioner={doctor.pk}").content.decode()
-    assert "TODAY" in week and "SUNDAY" in week and "OTHERDOC" not in week
-    by_place = client.get(f"/admin/clinical/agenda/?day={today}&span=day&location={lyon.pk}").content.decode()
-    assert "OTHERDOC" in by_place and "TODAY" not in by_place
+    url = f"/admin/clinical/agenda/?location={lyon.pk}&day=2026-12-09&span=week"
+    client.get(url)  # the session and the admin's caches warm
+    with django_assert_max_num_queries(35) as few:
+        response = client.get(url)
+    assert response.status_code == 200
+    for n in range(4):
+        LocationFactory(name=f"Site {n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+    config = response.context["config"]
+    assert [place["name"] for place in config["locations"]] == ["Lyon", "Paris"]  # active ones, by name
+    assert config["location"] == str(lyon.pk) and config["locations"][0]["timezone"] == "Europe/Paris"
+    assert config["day"] == "2026-12-09" and config["view"] == "week"
+    assert config["can_add"] and config["can_change"] and config["can_add_patient"]
+    assert config["labels"]["today"] == "Aujourd'hui" and config["statuses"]["no_show"] == "Non honoré"
+    html = response.content.decode()
+    assert 'id="agenda-config"' in html and "Réservé via Calendly" in html and "Nouveau rendez-vous" in html
+    default = login(user_with_role("practitioner", "doc@admin.example")).get("/admin/clinical/agenda/")
+    assert default.context["config"]["location"] == str(lyon.pk)  # the first by name when none is set
+    assert default.context["config"]["view"] == "day" and default.context["config"]["day"] is None
     assert login(user_with_role("marketing", "mk@admin.example")).get("/admin/clinical/agenda/").status_code in (
         302,
         403,
@@ -60,13 +68,22 @@ def test_practitioner_sees_own_agenda_and_feed_and_rotates_it():
     appointment_at(doctor, 9, patient=PatientFactory(last_name="Mine"))
     client = login(doctor.user)
     html = client.get("/admin/clinical/agenda/").content.decode()
-    assert "MINE" in html
     old = doctor.calendar_feed.token
     assert f"/api/v1/agenda/{old}.ics" in html
     response = client.post("/admin/clinical/agenda/rotate-feed/")
     assert response.status_code == 302
     doctor.calendar_feed.refresh_from_db()
     assert doctor.calendar_feed.token != old
+
+
+def test_appointment_page_offers_the_booked_encounter_type_and_its_days_agenda():
+    place, doctor = LocationFactory(), PractitionerFactory()
+    appointment = appointment_at(
+        doctor, 9, days=1, encounter_type="aesthetic_procedure", location=place, status=AppointmentStatus.CONFIRMED
+    )
+    html = login(doctor.user).get(f"/admin/clinical/appointments/inspect/{appointment.pk}/").content.decode()
+    assert '<option value="aesthetic_procedure" selected>' in html
+    assert f"span=day&location={place.pk}" in html
 
 
 def test_appointment_page_confirm_attend_with_encounter():

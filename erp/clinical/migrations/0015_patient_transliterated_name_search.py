@@ -49,7 +49,7 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("clinical", "0013_verbose_names")]
+    dependencies = [("clinical", "0014_agenda_appointment_encounter_type")]
 
     operations = [
         migrations.AddField(
