@@ -183,6 +183,7 @@ class AppointmentPageView(generic.InspectView):
             "confirm": user.has_perm("clinical.confirm_appointment") and status == AppointmentStatus.SCHEDULED,
             "attend": user.has_perm("clinical.attend_appointment") and status == AppointmentStatus.CONFIRMED,
             "open_encounter": user.has_perm("clinical.add_encounter"),
+            "sell": user.has_perm("commerce.add_sale") and bool(self.object.patient_id),
             "cancel": user.has_perm("clinical.cancel_appointment") and status in open_statuses,
             "no_show": user.has_perm("clinical.no_show_appointment")
             and status in open_statuses

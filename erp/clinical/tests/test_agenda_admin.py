@@ -86,6 +86,17 @@ def test_appointment_page_offers_the_booked_encounter_type_and_its_days_agenda()
     assert f"span=day&location={place.pk}" in html
 
 
+def test_appointment_page_sells_from_the_visit_for_those_who_sell():
+    appointment = appointment_at(PractitionerFactory(), 9, patient=PatientFactory())
+    page = f"/admin/clinical/appointments/inspect/{appointment.pk}/"
+    till = f"/admin/commerce/new-sale/?appointment={appointment.pk}"
+    desk = login(user_with_role("reception", "sell@admin.example"))
+    assert till in desk.get(page).content.decode()
+    blocked = appointment_at(PractitionerFactory(), 11, patient=None)  # a slot held without a patient
+    response = desk.get(f"/admin/clinical/appointments/inspect/{blocked.pk}/")
+    assert response.status_code == 200 and "new-sale/?appointment=" not in response.content.decode()
+
+
 def test_appointment_page_confirm_attend_with_encounter():
     doctor = PractitionerFactory()
     appointment = appointment_at(doctor, 9, days=1)
