@@ -182,7 +182,7 @@ def test_practitioner_sees_their_day_drafts_and_waiting_photos(client):
     mine = section(html, "workspace-my-day")
     assert "BERNARD Lucas" in mine and "DURAND Camille" in mine
     assert "PETROSYAN Anna" not in mine  # Dr Petrosyan's patient
-    assert f"/admin/clinical/encounters/edit/{day.encounter.pk}/" in html
+    assert f"/admin/clinical/encounters/inspect/{day.encounter.pk}/" in html  # the page with Finalize
     assert "DURAND Camille" in section(html, "workspace-draft-encounters")
     photos = section(html, "workspace-photos")
     assert "Avant-bras gauche" in photos and "Joue" not in photos

@@ -1,5 +1,6 @@
 """Each role's home in Chromium, in French: reception lands on its dashboard and checks a patient
-in with one click; accounting sees the day's takings; marketing sees its panel. The screenshots
+in with one click; a practitioner finalises an encounter from the day view; accounting sees the
+day's takings; marketing sees its panel. The screenshots
 of docs/screens/ (dashboards per role and a lead, in fr and hy) are taken from the same data."""
 
 import re
@@ -60,6 +61,22 @@ def test_reception_lands_on_its_dashboard_in_french_and_checks_a_patient_in(brow
         assert "BERNARD Lucas" in page.locator("#workspace-arrivals-section").inner_text()
     morning.confirmed.refresh_from_db()
     assert morning.confirmed.status == AppointmentStatus.ATTENDED
+
+
+def test_practitioner_finalises_an_encounter_from_the_day_view(browser, live_server, morning):
+    from erp.clinical.models import EncounterStatus
+
+    with open_page(browser) as page:
+        admin_sign_in(page, live_server.url, morning.people.martin.user, PASSWORD)
+        my_day = page.locator("#workspace-my-day-section")
+        assert "DURAND Camille" in my_day.inner_text()
+        my_day.locator(f"a[href$='/inspect/{morning.encounter.pk}/']").click()
+        page.wait_for_url(re.compile(rf".*/inspect/{morning.encounter.pk}/$"))
+        page.get_by_role("button", name="Finaliser").click()
+        page.wait_for_load_state()
+        assert page.get_by_role("button", name="Finaliser").count() == 0
+    morning.encounter.refresh_from_db()
+    assert morning.encounter.status == EncounterStatus.FINALIZED
 
 
 def test_accounting_sees_the_days_takings(browser, live_server, morning):
