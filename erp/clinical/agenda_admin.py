@@ -2,13 +2,15 @@
 page with its status changes, Calendly deliveries with a replay button, the practitioner's
 calendar feed. All through services (the scheduler through the API)."""
 
+import babel
+from babel.dates import get_day_names, get_month_names
 from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -58,6 +60,17 @@ def _opening_hours(request) -> list[dict]:
     ]
 
 
+def _calendar_names(language: str) -> dict[str, list[str]]:
+    """Month names (January first, as a date is written: "8 décembre") and weekday names (Sunday
+    first, as JavaScript's ``getUTCDay`` counts) of ``language``."""
+    locale = babel.Locale.parse(translation.to_locale(language))
+    days = get_day_names("wide", context="format", locale=locale)
+    return {
+        "month_names": [get_month_names("wide", context="format", locale=locale)[n] for n in range(1, 13)],
+        "weekday_names": [days[6], *(days[n] for n in range(6))],  # Babel counts from Monday (0)
+    }
+
+
 class AgendaView(WagtailAdminTemplateMixin, TemplateView):
     """The scheduler: a day or week time grid, one column per practitioner, for one location.
 
@@ -104,6 +117,9 @@ class AgendaView(WagtailAdminTemplateMixin, TemplateView):
             "can_change": user.has_perm("clinical.change_appointment"),
             "can_add_patient": user.has_perm("clinical.add_patient"),
             "locale": get_language() or "fr",
+            # The grid's dates in words from the server's CLDR data (Babel): a browser may lack a
+            # language's names (Chromium writes "M12" and "Tue" for Armenian).
+            **_calendar_names(get_language() or "fr"),
             "statuses": {status.value: status.label for status in STATUS_ORDER},
             "labels": {
                 "today": _("Today"),

@@ -52,6 +52,8 @@ def test_agenda_page_gives_the_scheduler_its_locations_labels_and_rights(django_
     assert config["day"] == "2026-12-09" and config["view"] == "week"
     assert config["can_add"] and config["can_change"] and config["can_add_patient"]
     assert config["labels"]["today"] == "Aujourd'hui" and config["statuses"]["no_show"] == "Non honoré"
+    # The grid writes its dates with the server's names (Chromium has none for Armenian).
+    assert config["month_names"][11] == "décembre" and config["weekday_names"][:2] == ["dimanche", "lundi"]
     html = response.content.decode()
     assert 'id="agenda-config"' in html and "Réservé via Calendly" in html and "Nouveau rendez-vous" in html
     default = login(user_with_role("practitioner", "doc@admin.example")).get("/admin/clinical/agenda/")

@@ -15,6 +15,8 @@ export interface AgendaConfig {
   can_change: boolean;
   can_add_patient: boolean;
   locale: string;
+  month_names: string[]; // January first, in the form a date is written ("8 décembre")
+  weekday_names: string[]; // Sunday first, as getUTCDay counts
   statuses: Record<string, string>;
   labels: Record<
     | "today"

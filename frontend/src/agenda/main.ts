@@ -26,6 +26,19 @@ class Scheduler {
   private sequence = 0;
   private messageTimer = 0;
 
+  /** "8 décembre 2026" for a day, "7 – 13 décembre 2026" for a week (``end`` is excluded). */
+  private title(start: Date, end: Date): string {
+    const last = new Date(end.getTime() - 86_400_000);
+    const months = this.config.month_names;
+    const day = (date: Date) => `${date.getUTCDate()} ${months[date.getUTCMonth()]}`;
+    if (last.getTime() <= start.getTime()) return `${day(start)} ${start.getUTCFullYear()}`;
+    if (start.getUTCFullYear() !== last.getUTCFullYear()) {
+      return `${day(start)} ${start.getUTCFullYear()} – ${day(last)} ${last.getUTCFullYear()}`;
+    }
+    const first = start.getUTCMonth() === last.getUTCMonth() ? `${start.getUTCDate()}` : day(start);
+    return `${first} – ${day(last)} ${last.getUTCFullYear()}`;
+  }
+
   constructor(private config: AgendaConfig) {
     this.api = apiClient({ csrfToken: config.csrf_token, language: config.locale });
     this.dialog = new BookingDialog(this.api, config, () => {
@@ -71,7 +84,10 @@ class Scheduler {
       selectable: false,
       eventTimeFormat: { hour: "2-digit", minute: "2-digit" },
       slotLabelFormat: { hour: "2-digit", minute: "2-digit" },
-      dayHeaderFormat: { weekday: "long", day: "numeric", month: "long" },
+      // Dates in words from the page's names (the browser may have none for a language).
+      dayHeaderFormat: (date: Date) =>
+        `${this.config.weekday_names[date.getUTCDay()]} ${date.getUTCDate()} ${this.config.month_names[date.getUTCMonth()]}`,
+      titleFormat: (start: Date, end: Date) => this.title(start, end),
       headerToolbar: { start: "prev,next today", center: "title", end: `${VIEWS.day},${VIEWS.week}` },
       buttonText: (text) => ({
         ...text,
