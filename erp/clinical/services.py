@@ -4,7 +4,7 @@ import json
 import shutil
 import tempfile
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from erp.core.locking import advisory_xact_lock
 from erp.core.storage import bucket, signed_url, storage_discard, storage_save
+from erp.core.zones import location_zone
 from erp.messaging.tasks import appointment_changed
 from erp.ops.audit import audit_record
 
@@ -639,6 +640,10 @@ APPOINTMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def appointment_check_slot(*, practitioner, start: datetime, end: datetime, exclude=None) -> None:
     """Refuse an end not after the start, or a slot overlapping another live appointment of the
     practitioner (cancelled ones excepted). The caller holds the practitioner's row lock."""
@@ -654,11 +659,14 @@ def appointment_check_slot(*, practitioner, start: datetime, end: datetime, excl
             scheduled_end__gt=start,
         )
         .exclude(pk=getattr(exclude, "pk", None))
+        .select_related("location")
         .order_by("scheduled_start")
         .first()
     )
     if clash is not None:
-        clash_start, clash_end = timezone.localtime(clash.scheduled_start), timezone.localtime(clash.scheduled_end)
+        # At the clock of the clashing appointment's location, as the agenda shows it.
+        zone = location_zone(clash.location)
+        clash_start, clash_end = clash.scheduled_start.astimezone(zone), clash.scheduled_end.astimezone(zone)
         raise AppointmentOverlap(
             _("%(practitioner)s already has an appointment from %(clash_start)s to %(clash_end)s.")
             % {
@@ -670,8 +678,9 @@ def appointment_check_slot(*, practitioner, start: datetime, end: datetime, excl
             extra={
                 "conflicting_appointment": {
                     "id": str(clash.pk),
-                    "scheduled_start": clash_start.isoformat(),
-                    "scheduled_end": clash_end.isoformat(),
+                    # The API's date-times are UTC.
+                    "scheduled_start": _utc_text(clash.scheduled_start),
+                    "scheduled_end": _utc_text(clash.scheduled_end),
                     "status": clash.status,
                 }
             },

@@ -30,11 +30,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from erp.core.storage import signed_url, storage_discard, storage_save
+from erp.core.zones import location_zone
 
 from .models import CreditNote, CreditNoteLineLot, Invoice, PaymentKind, SaleLineLot
 from .money import format_money, format_number
 from .seller import seller_info
-from .zones import location_zone
 
 # UNTDID 4461 payment means codes.
 PAYMENT_MEANS = {"cash": "10", "card": "48", "bank_transfer": "30", "other": "1"}

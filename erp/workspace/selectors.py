@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -18,16 +16,10 @@ from erp.clinical.models import Appointment, AppointmentStatus, ClinicalPhoto, E
 from erp.commerce.fiscal import fiscal_periods_due
 from erp.commerce.models import ClosingPeriod, CreditNote, Payment, PaymentMethodCode, Sale, SaleStatus
 from erp.core.models import ClinicLocation, Practitioner
+from erp.core.zones import location_zone
 
 ZERO = Decimal("0.00")
 _AMOUNT = DecimalField(max_digits=14, decimal_places=2)
-
-
-def _zone(location: ClinicLocation | None) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(location.timezone if location is not None else settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def _around_today(now: datetime) -> tuple[datetime, datetime]:
@@ -41,7 +33,7 @@ def _on_local_today(appointments, now: datetime) -> list[Appointment]:
     as they are instead of converting them to the admin's time zone."""
     kept = []
     for appointment in appointments:
-        zone = _zone(appointment.location)
+        zone = location_zone(appointment.location)
         local_start = appointment.scheduled_start.astimezone(zone)
         if local_start.date() != now.astimezone(zone).date():
             continue

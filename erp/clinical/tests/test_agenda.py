@@ -73,6 +73,15 @@ def test_appointment_create_refuses_overlap_naming_the_slot(doctor, reception):
     assert Appointment.objects.filter(practitioner=doctor).count() == 2
 
 
+def test_an_overlap_names_the_slot_at_its_locations_clock(doctor, reception):
+    yerevan = LocationFactory(timezone="Asia/Yerevan")  # UTC+4, three hours ahead of Paris in winter
+    start = datetime.datetime(2027, 1, 12, 6, 0, tzinfo=datetime.UTC)
+    book(doctor, reception, start, minutes=60, location=yerevan)
+    with pytest.raises(AppointmentOverlap) as refused:
+        book(doctor, reception, start + datetime.timedelta(minutes=30), location=yerevan)
+    assert "2027-01-12 10:00" in refused.value.message and "11:00" in refused.value.message
+
+
 def test_appointment_overlap_ignores_cancelled(doctor, reception):
     first = book(doctor, reception, at(10))
     services.appointment_cancel(appointment=first, reason="patient ill", actor=reception)

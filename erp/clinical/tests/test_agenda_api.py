@@ -58,7 +58,8 @@ def test_book_and_overlap_409_names_the_slot(doctor, desk):
     body = clash.json()
     assert body["code"] == "appointment_overlap"
     assert body["conflicting_appointment"]["id"] == first["id"]
-    assert body["conflicting_appointment"]["scheduled_start"] == at(10).isoformat()
+    start = datetime.datetime.fromisoformat(body["conflicting_appointment"]["scheduled_start"])
+    assert start == at(10) and start.utcoffset() == datetime.timedelta(0)  # the API speaks UTC
 
 
 def test_end_before_start_is_400(doctor, desk):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from erp.commerce.money import format_money, format_number, format_percent
-from erp.commerce.zones import location_zone
+from erp.core.zones import location_zone
 
 register = template.Library()
 

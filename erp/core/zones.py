@@ -1,5 +1,5 @@
-"""The clock of a clinic location: screens and documents show moments in the location's own time
-zone (issue 26); where no location applies, the clinic's default (``TIME_ZONE``)."""
+"""The clock of a clinic location: screens, documents and messages show moments in the location's
+own time zone; where no location applies, the clinic's default (``TIME_ZONE``)."""
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
