@@ -8,7 +8,9 @@ Every read of a patient or encounter screen writes a ``view`` audit row.
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.forms import modelform_factory
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +36,7 @@ from erp.core.wagtail_admin import (
     ReadOnlyPermissionPolicy,
 )
 from erp.core.wagtail_admin import AuditedEditView as RecordAuditedEditView
+from erp.core.zones import location_zone
 from erp.ops.audit import audit_reads, audit_record
 
 from . import admin_views, agenda_admin, selectors, services
@@ -513,6 +516,30 @@ class AgendaViewSet(ViewSet):
         )
 
 
+class AppointmentForm(forms.ModelForm):
+    """An appointment's times are typed and shown at the clock of its location (the clinic's
+    default without one), as the agenda shows them, whatever the admin's own time zone."""
+
+    TIMES = ("scheduled_start", "scheduled_end")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            zone = location_zone(self.instance.location)
+            for name in self.TIMES:
+                value = getattr(self.instance, name)
+                if name in self.fields and value is not None:
+                    self.initial[name] = value.astimezone(zone).replace(tzinfo=None)
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = location_zone(cleaned.get("location"))
+        for name in self.TIMES:
+            if cleaned.get(name) is not None:  # read in the admin's zone: the same wall time there
+                cleaned[name] = timezone.make_aware(timezone.make_naive(cleaned[name]), zone)
+        return cleaned
+
+
 class AppointmentCreateView(PatientInitialMixin, DomainErrorsAsFormErrors, generic.CreateView):
     def save_instance(self):
         return services.appointment_create(
@@ -554,6 +581,14 @@ class AppointmentViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, 
     inspect_view_enabled = True
     inspect_view_class = agenda_admin.AppointmentPageView
     copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            self.model,
+            form=AppointmentForm,
+            fields=self.get_form_fields(),
+            formfield_callback=self.formfield_for_dbfield,
+        )
 
     def get_urlpatterns(self):
         return [

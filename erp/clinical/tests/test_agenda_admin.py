@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from erp.clinical import calendly
@@ -164,3 +165,19 @@ def test_calendly_delivery_replay_button(settings):
     delivery.refresh_from_db()
     assert delivery.attempts == attempts
     assert CalendlyDelivery.objects.count() == 1
+
+
+def test_an_appointments_times_are_typed_and_shown_at_its_locations_clock():
+    yerevan = LocationFactory(name="Erevan", timezone="Asia/Yerevan")  # UTC+4, Paris +1 in January
+    doctor, patient = PractitionerFactory(), PatientFactory()
+    desk = login(user_with_role("reception", "clock@admin.example"))
+    form = {
+        "patient": patient.pk, "practitioner": doctor.pk, "location": yerevan.pk,
+        "scheduled_start": "12/01/2027 10:00", "scheduled_end": "12/01/2027 10:30", "notes": "",
+    }  # fmt: skip
+    response = desk.post(reverse("clinical_appointment:add"), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    appointment = Appointment.objects.get(patient=patient)
+    assert appointment.scheduled_start == datetime.datetime(2027, 1, 12, 6, 0, tzinfo=datetime.UTC)
+    edit = desk.get(reverse("clinical_appointment:edit", args=[appointment.pk])).content.decode()
+    assert 'value="12/01/2027 10:00"' in edit
