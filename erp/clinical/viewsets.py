@@ -428,6 +428,9 @@ class EncounterViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, Mo
     inspect_view_class = admin_views.EncounterPageView
     copy_view_enabled = False
 
+    def get_form_class(self, for_update=False):
+        return location_clock_form(self, EncounterForm)
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
@@ -516,11 +519,11 @@ class AgendaViewSet(ViewSet):
         )
 
 
-class AppointmentForm(forms.ModelForm):
-    """An appointment's times are typed and shown at the clock of its location (the clinic's
-    default without one), as the agenda shows them, whatever the admin's own time zone."""
+class LocationClockForm(forms.ModelForm):
+    """A record's ``TIMES`` are typed and shown at the clock of its location (the clinic's default
+    without one), as the agenda shows them, whatever the admin's own time zone."""
 
-    TIMES = ("scheduled_start", "scheduled_end")
+    TIMES: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -538,6 +541,21 @@ class AppointmentForm(forms.ModelForm):
             if cleaned.get(name) is not None:  # read in the admin's zone: the same wall time there
                 cleaned[name] = timezone.make_aware(timezone.make_naive(cleaned[name]), zone)
         return cleaned
+
+
+def location_clock_form(viewset, form):
+    """The viewset's form (its fields and widgets) on ``form``, a ``LocationClockForm``."""
+    return modelform_factory(
+        viewset.model, form=form, fields=viewset.get_form_fields(), formfield_callback=viewset.formfield_for_dbfield
+    )
+
+
+class AppointmentForm(LocationClockForm):
+    TIMES = ("scheduled_start", "scheduled_end")
+
+
+class EncounterForm(LocationClockForm):
+    TIMES = ("occurred_at",)
 
 
 class AppointmentCreateView(PatientInitialMixin, DomainErrorsAsFormErrors, generic.CreateView):
@@ -583,12 +601,7 @@ class AppointmentViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, 
     copy_view_enabled = False
 
     def get_form_class(self, for_update=False):
-        return modelform_factory(
-            self.model,
-            form=AppointmentForm,
-            fields=self.get_form_fields(),
-            formfield_callback=self.formfield_for_dbfield,
-        )
+        return location_clock_form(self, AppointmentForm)
 
     def get_urlpatterns(self):
         return [

@@ -181,3 +181,16 @@ def test_an_appointments_times_are_typed_and_shown_at_its_locations_clock():
     assert appointment.scheduled_start == datetime.datetime(2027, 1, 12, 6, 0, tzinfo=datetime.UTC)
     edit = desk.get(reverse("clinical_appointment:edit", args=[appointment.pk])).content.decode()
     assert 'value="12/01/2027 10:00"' in edit
+
+
+def test_an_encounters_time_is_typed_at_its_locations_clock():
+    yerevan = LocationFactory(name="Erevan", timezone="Asia/Yerevan")
+    doctor, patient = PractitionerFactory(), PatientFactory()
+    form = {
+        "patient": patient.pk, "practitioner": doctor.pk, "location": yerevan.pk, "type": "follow_up",
+        "occurred_at": "12/01/2027 10:00", "chief_complaint": "", "assessment": "", "plan": "", "internal_notes": "",
+    }  # fmt: skip
+    response = login(doctor.user).post(reverse("clinical_encounter:add"), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    encounter = Encounter.objects.get(patient=patient)
+    assert encounter.occurred_at == datetime.datetime(2027, 1, 12, 6, 0, tzinfo=datetime.UTC)
