@@ -99,6 +99,18 @@ class DuplicateReviewRefused(NotAllowed):
     default_code = "duplicate_not_flagged"
 
 
+class AgendaRangeRefused(Unprocessable):
+    """The agenda's range ends before it starts, or spans more than six weeks."""
+
+    default_code = "agenda_range_invalid"
+
+
+class DuplicateCriteriaMissing(Unprocessable):
+    """A search for possible duplicates names no name, e-mail or phone."""
+
+    default_code = "duplicate_criteria_missing"
+
+
 # --- Imports from the old software (issue 29) ---------------------------------------------------
 
 

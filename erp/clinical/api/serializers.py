@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from erp.clinical import models
+from erp.clinical.exceptions import AgendaRangeRefused, DuplicateCriteriaMissing
 from erp.clinical.services import patient_require_live
 from erp.core.api.fields import DateTimeField, ListedRows
 from erp.core.api.serializers import ModelSerializer, Serializer
@@ -121,7 +122,7 @@ class PatientDuplicateQuerySerializer(Serializer):
 
     def validate(self, attrs):
         if not any(attrs.get(name) for name in ("first_name", "last_name", "email", "phone")):
-            raise serializers.ValidationError(_("Give a name, an e-mail or a phone to look for duplicates."))
+            raise DuplicateCriteriaMissing(_("Give a name, an e-mail or a phone to look for duplicates."))
         return attrs
 
 
@@ -410,9 +411,9 @@ class AgendaQuerySerializer(Serializer):
 
     def validate(self, attrs):
         if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": _("The end must be after the start.")})
+            raise AgendaRangeRefused(_("The end must be after the start."), field="end")
         if attrs["end"] - attrs["start"] > self.MAX_SPAN:
-            raise serializers.ValidationError({"end": _("Ask for six weeks at most.")})
+            raise AgendaRangeRefused(_("Ask for six weeks at most."), field="end")
         return attrs
 
 

@@ -143,7 +143,10 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
     @extend_schema(
         parameters=[s.PatientDuplicateQuerySerializer],
         request=None,
-        responses={200: s.DuplicateCandidateSerializer(many=True)},
+        responses={
+            200: s.DuplicateCandidateSerializer(many=True),
+            422: OpenApiResponse(description="No name, e-mail or phone given (`duplicate_criteria_missing`)."),
+        },
     )
     @action(
         detail=False,
@@ -624,7 +627,14 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
             )
         )
 
-    @extend_schema(request=None, parameters=[s.AgendaQuerySerializer], responses={200: s.AgendaSerializer})
+    @extend_schema(
+        request=None,
+        parameters=[s.AgendaQuerySerializer],
+        responses={
+            200: s.AgendaSerializer,
+            422: OpenApiResponse(description="The range ends before it starts or spans over six weeks."),
+        },
+    )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def agenda(self, request):
         """The scheduler's range in one read: the active practitioners (its columns) and the

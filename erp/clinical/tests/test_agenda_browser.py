@@ -48,7 +48,9 @@ def paris(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 @pytest.fixture
 def desk(transactional_db):
     from erp.core.models import User
+    from erp.core.roles import sync_roles
 
+    sync_roles()  # the role groups, should an earlier transactional test have flushed them
     user = User.objects.create_user(email="desk-agenda@clinic.test", password=PASSWORD)
     user.groups.add(Group.objects.get(name="reception"))
     place = LocationFactory(name="Paris Saint-Germain", timezone="Europe/Paris")

@@ -143,7 +143,7 @@ def test_api_possible_duplicates_before_create():
     assert response.status_code == 200, response.content
     assert [(row["patient"]["id"], row["reasons"]) for row in response.json()] == [(str(existing.pk), ["same_email"])]
     empty = api.get("/api/v1/patients/possible-duplicates/")
-    assert empty.status_code == 400
+    assert empty.status_code == 422 and empty.json()["code"] == "duplicate_criteria_missing"
     bad_phone = api.get("/api/v1/patients/possible-duplicates/", {"phone": "banana"})
     assert bad_phone.status_code == 400 and bad_phone.json()["code"] == "phone_invalid"
     accounting = APIClient()

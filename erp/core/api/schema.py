@@ -86,10 +86,11 @@ def document_errors(result, generator, request, public):
                 continue
             responses = operation.setdefault("responses", {})
             for status in _error_statuses(path, method, operation):
-                responses.setdefault(
-                    status,
-                    {"description": ERROR_DESCRIPTIONS[status], "content": {"application/json": {"schema": ERROR_REF}}},
-                )
+                responses.setdefault(status, {"description": ERROR_DESCRIPTIONS[status]})
+            for status, response in responses.items():
+                # An error a view declares itself (its own description) has the same body.
+                if status in ERROR_DESCRIPTIONS and "content" not in response:
+                    response["content"] = {"application/json": {"schema": ERROR_REF}}
             operation["responses"] = dict(sorted(responses.items()))
     return result
 
