@@ -62,7 +62,7 @@ def _opening_hours(request) -> list[dict]:
 
 def _calendar_names(language: str) -> dict[str, list[str]]:
     """Month names (January first, as a date is written: "8 décembre") and weekday names (Sunday
-    first, as JavaScript's ``getUTCDay`` counts) of ``language``."""
+    first, as JavaScript's ``getDay`` counts) of ``language``."""
     locale = babel.Locale.parse(translation.to_locale(language))
     days = get_day_names("wide", context="format", locale=locale)
     return {

@@ -16,7 +16,7 @@ export interface AgendaConfig {
   can_add_patient: boolean;
   locale: string;
   month_names: string[]; // January first, in the form a date is written ("8 décembre")
-  weekday_names: string[]; // Sunday first, as getUTCDay counts
+  weekday_names: string[]; // Sunday first, as getDay counts
   statuses: Record<string, string>;
   labels: Record<
     | "today"

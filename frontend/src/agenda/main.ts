@@ -26,17 +26,17 @@ class Scheduler {
   private sequence = 0;
   private messageTimer = 0;
 
-  /** "8 décembre 2026" for a day, "7 – 13 décembre 2026" for a week (``end`` is excluded). */
-  private title(start: Date, end: Date): string {
-    const last = new Date(end.getTime() - 86_400_000);
+  /** "8 décembre 2026" for a day, "7 – 13 décembre 2026" for a week. The calendar hands dates
+   * whose local fields are the location's clock (zone.ts); ``last`` is the range's last day. */
+  private title(start: Date, last: Date): string {
     const months = this.config.month_names;
-    const day = (date: Date) => `${date.getUTCDate()} ${months[date.getUTCMonth()]}`;
-    if (last.getTime() <= start.getTime()) return `${day(start)} ${start.getUTCFullYear()}`;
-    if (start.getUTCFullYear() !== last.getUTCFullYear()) {
-      return `${day(start)} ${start.getUTCFullYear()} – ${day(last)} ${last.getUTCFullYear()}`;
+    const day = (date: Date) => `${date.getDate()} ${months[date.getMonth()]}`;
+    if (last.getTime() <= start.getTime()) return `${day(start)} ${start.getFullYear()}`;
+    if (start.getFullYear() !== last.getFullYear()) {
+      return `${day(start)} ${start.getFullYear()} – ${day(last)} ${last.getFullYear()}`;
     }
-    const first = start.getUTCMonth() === last.getUTCMonth() ? `${start.getUTCDate()}` : day(start);
-    return `${first} – ${day(last)} ${last.getUTCFullYear()}`;
+    const first = start.getMonth() === last.getMonth() ? `${start.getDate()}` : day(start);
+    return `${first} – ${day(last)} ${last.getFullYear()}`;
   }
 
   constructor(private config: AgendaConfig) {
@@ -86,7 +86,7 @@ class Scheduler {
       slotLabelFormat: { hour: "2-digit", minute: "2-digit" },
       // Dates in words from the page's names (the browser may have none for a language).
       dayHeaderFormat: (date: Date) =>
-        `${this.config.weekday_names[date.getUTCDay()]} ${date.getUTCDate()} ${this.config.month_names[date.getUTCMonth()]}`,
+        `${this.config.weekday_names[date.getDay()]} ${date.getDate()} ${this.config.month_names[date.getMonth()]}`,
       titleFormat: (start: Date, end: Date) => this.title(start, end),
       headerToolbar: { start: "prev,next today", center: "title", end: `${VIEWS.day},${VIEWS.week}` },
       buttonText: (text) => ({
