@@ -82,31 +82,6 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def migration_data_back(request):
-    """A transactional test starts with the migration data (content types, permissions, role
-    groups) and without the process's kept content types.
-
-    Its database was flushed by the transactional test before it and restored from what was
-    serialized when it was created; a content type the process keeps in ``ContentType.objects``'
-    cache may not be there (a row pointing to it, such as Wagtail's reference index, would break
-    its foreign key), and where the suite's order left the tables empty (seen in full runs, the
-    live-server interaction ``pytest_collection_modifyitems`` describes) they are filled again as
-    ``migrate`` fills them.
-    """
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and marker.kwargs.get("transaction"))
-    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
-        from django.contrib.contenttypes.models import ContentType
-        from django.core.management.sql import emit_post_migrate_signal
-
-        request.getfixturevalue("transactional_db")  # after the flush and the restore
-        ContentType.objects.clear_cache()
-        if not ContentType.objects.exists():
-            emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
-    yield
-
-
-@pytest.fixture(autouse=True)
 def no_language_left_active():
     """Each test starts in the default language, as a new process does.
 
