@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.http import HttpResponse
@@ -27,6 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.csv import csv_response
+from erp.core.zones import location_zone
 from erp.ops.audit import audit_record
 
 from . import sales_selectors
@@ -115,9 +115,7 @@ class ReportFilters:
 
     def time_zone(self):
         """Days are the location's calendar days; for all locations, the clinic's time zone."""
-        if self.location is not None and self.location.timezone:
-            return ZoneInfo(self.location.timezone)
-        return timezone.get_default_timezone()
+        return location_zone(self.location)
 
 
 @dataclass(frozen=True)
