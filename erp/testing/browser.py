@@ -17,12 +17,22 @@ def skip_without_chromium() -> None:
         pytest.skip("Chromium is not installed", allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def browser():
+@pytest.fixture
+def browser(transactional_db):
+    """Chromium, opened for one test once its database is ready and closed before it is flushed.
+
+    Playwright's sync API runs an event loop in this thread, and while it is open Django sees an
+    async context: ``connections`` then hands out another connection object, one without the
+    test database's serialized contents. Set up or torn down under it, a transactional test
+    would skip restoring the migration data and flush with ``post_migrate`` (new content type
+    ids, no role groups, no Wagtail root) for the tests after it. The browser therefore lives
+    inside the test's database fixture, never around it.
+    """
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in this thread; Django's ORM calls made by the
-    # test itself are still synchronous, so its async guard is lifted while the browser is open.
+    # Django's ORM calls made by the test itself are still synchronous, so its async guard is
+    # lifted while the browser is open.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
@@ -32,6 +42,9 @@ def browser():
         )
         yield browser
         browser.close()
+        # The test's own queries went through the async context's connections: close them
+        # here, where they are visible, as Django closes the others after each test.
+        connections.close_all()
     if previous is None:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:

@@ -33,11 +33,6 @@ def pytest_collection_modifyitems(items):
         elif marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
             restoring = pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True)
             item.add_marker(restoring, append=False)
-    # Browser (live-server) tests run last, after pytest-django has put the transactional tests
-    # after the others: a transactional test that follows one of them fails to restore the role
-    # groups (duplicate name), a known and not yet understood interaction of the session's live
-    # server with serialized rollback.
-    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
 
 
 def _flush_past_append_only_triggers():

@@ -5,7 +5,6 @@ import io
 from types import SimpleNamespace
 
 import factory
-from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from django.utils.text import slugify
@@ -68,41 +67,8 @@ def translate(page, code, **fields):
     return publish(copy)
 
 
-def ensure_wagtail_roots() -> None:
-    """Put back the root page and root collection that Wagtail's migrations create, if a flush of a
-    live-server test removed them (the database is not serialized for rollback; see the report)."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Collection
-
-    from cms.website.roles import grant_marketing_wagtail_permissions
-
-    ContentType.objects.clear_cache()  # a flush gives content types new ids
-    fr, _created = Locale.objects.get_or_create(language_code="fr")
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(instance=Collection(name="Root"))
-    if Page.get_first_root_node() is None:
-        root = Page(title="Root", slug="root", path="0001", depth=1, numchild=0, url_path="/", locale=fr,
-                    content_type=ContentType.objects.get_for_model(Page))
-        root.save(clean=False)
-    from django.apps import apps
-    from django.contrib.auth.models import Permission
-
-    from erp.core.roles import create_all_permissions, sync_roles
-
-    # wagtail-localize makes this permission in a data migration, not in a model's Meta.
-    _permission, created = Permission.objects.get_or_create(
-        content_type=ContentType.objects.get_or_create(app_label="wagtail_localize", model="translation")[0],
-        codename="submit_translation", defaults={"name": "Can submit translations"},
-    )
-    if created or not Group.objects.filter(name="reception").exists():
-        create_all_permissions(apps)
-        sync_roles(apps)
-    grant_marketing_wagtail_permissions()
-
-
 def build_site():
     """fr and en: home, services (one service), blog (one post), team, contact. es has a home only."""
-    ensure_wagtail_roots()
     for code in ("fr", "en", "ru", "uk", "hy", "es"):
         Locale.objects.get_or_create(language_code=code)
     root = Page.get_first_root_node()

@@ -39,9 +39,6 @@ def page(browser):
 def demo_site(transactional_db):
     from cms.website import seed as website_seed
 
-    from .factories import ensure_wagtail_roots
-
-    ensure_wagtail_roots()
     website_seed.seed(lambda _line: None)
 
 

@@ -19,9 +19,8 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def small_site(transactional_db):
-    from .factories import build_site, ensure_wagtail_roots
+    from .factories import build_site
 
-    ensure_wagtail_roots()
     return build_site()
 
 

@@ -7,8 +7,6 @@ from cms.website import seed as website_seed
 from cms.website.models import BlogPostPage, HomePage, Promotion, ServicePage, StaffMember
 from cms.website.models import MarketingImage as Image
 
-from .factories import ensure_wagtail_roots
-
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SCRIPTS = {"ru": r"[А-Яа-я]", "uk": r"[ІіЇїЄє]", "hy": r"[\u0531-\u058F]"}
@@ -26,7 +24,6 @@ def seed(capture):
 
 
 def test_seed_builds_the_site_in_six_languages_and_is_idempotent(client, django_capture_on_commit_callbacks):
-    ensure_wagtail_roots()
     seed(django_capture_on_commit_callbacks)
     first = counts()
     seed(django_capture_on_commit_callbacks)
@@ -59,7 +56,6 @@ def test_the_demo_translations_are_made_through_wagtail_localize(client, django_
     from wagtail.models import Locale
     from wagtail_localize.models import StringSegment, Translation, TranslationSource
 
-    ensure_wagtail_roots()
     seed(django_capture_on_commit_callbacks)
     french_pages = Page.objects.filter(locale__language_code="fr", depth__gte=2)
     for page in french_pages:

@@ -48,9 +48,6 @@ def paris(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 @pytest.fixture
 def desk(transactional_db):
     from erp.core.models import User
-    from erp.core.roles import sync_roles
-
-    sync_roles()  # the role groups, should an earlier transactional test have flushed them
     user = User.objects.create_user(email="desk-agenda@clinic.test", password=PASSWORD)
     user.groups.add(Group.objects.get(name="reception"))
     place = LocationFactory(name="Paris Saint-Germain", timezone="Europe/Paris")
@@ -64,19 +61,11 @@ def desk(transactional_db):
 
 def opening_hours() -> None:
     """Monday to Friday 9:00-19:00, Saturday 9:00-13:00: the hours the grid leaves unshaded."""
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import Site
 
     from cms.website.models import WebsiteSettings
 
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:  # a transactional test before this one emptied the tables
-        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-        site = Site.objects.create(
-            hostname="localhost",
-            root_page=Page.get_first_root_node() or Page.add_root(title="Root"),
-            is_default_site=True,
-        )
-    values = WebsiteSettings.for_site(site)
+    values = WebsiteSettings.for_site(Site.objects.get(is_default_site=True))
     values.opening_hours = [
         ("day", {"weekday": str(day), "opens": datetime.time(9), "closes": datetime.time(19)}) for day in range(5)
     ] + [("day", {"weekday": "5", "opens": datetime.time(9), "closes": datetime.time(13)})]

@@ -44,18 +44,6 @@ def two_hundred_rows_with_mistakes() -> bytes:
     return patients_csv(lines)
 
 
-@pytest.fixture(autouse=True)
-def roles_present():
-    """The role groups, whatever the transactional test before this one left (see the plugin's
-    note on the live server and serialized rollback)."""
-    from django.apps import apps
-
-    from erp.core.roles import create_all_permissions, sync_roles
-
-    create_all_permissions(apps)
-    sync_roles()
-
-
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))

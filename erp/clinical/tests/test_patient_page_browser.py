@@ -37,9 +37,6 @@ skip_without_chromium()
 
 def staff(role: str):
     from erp.core.models import User
-    from erp.core.roles import sync_roles
-
-    sync_roles()  # the role groups, should an earlier transactional test have flushed them
     user = User.objects.create_user(email=f"{role}-page@clinic.test", password=PASSWORD)
     user.groups.add(Group.objects.get(name=role))
     return user

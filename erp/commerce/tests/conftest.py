@@ -10,6 +10,12 @@ from .factories import ClinicLocationFactory, InjectableFactory, ProductFactory,
 
 
 @pytest.fixture
+def no_pdf_on_commit(settings):
+    """The invoice PDF is not rendered after each commit (tests of many concurrent sales)."""
+    settings.COMMERCE_RENDER_PDF_ON_COMMIT = False
+
+
+@pytest.fixture
 def make_user(db):
     def make(role: str, email: str | None = None) -> User:
         user = User.objects.create_user(email=email or f"{role}@clinic.test", password="pw")

@@ -68,20 +68,13 @@ def make_patient(first_name="Anna", last_name="Petrosyan", language="fr", **extr
 
 def seller_complete(settings, *, name="Clinique Derma Test", address="12 rue de la Paix", city="Paris") -> None:
     """The seller of a real deployment: the website's name and address, the legal identifiers."""
-    from wagtail.models import Page, Site
+    from wagtail.models import Site
 
     from cms.website.models import WebsiteSettings
-    from cms.website.tests.factories import ensure_wagtail_roots
-
     settings.SELLER_SIREN = "123456789"
     settings.SELLER_SIRET = "12345678900012"
     settings.SELLER_VAT_NUMBER = "FR12123456789"
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:  # a live-server test before this one flushed the database
-        ensure_wagtail_roots()
-        site = Site.objects.create(
-            hostname="localhost", port=80, root_page=Page.get_first_root_node(), is_default_site=True
-        )
+    site = Site.objects.get(is_default_site=True)
     WebsiteSettings.objects.update_or_create(
         site=site,
         defaults={"clinic_name": name, "address_line1": address, "postal_code": "75002", "city": city,

@@ -15,19 +15,6 @@ from .factories import ClinicLocationFactory, ProductFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def fresh_content_types(transactional_db):
-    # Once the tables are restored, replace content type ids cached by earlier tests whose
-    # transaction was rolled back (the Wagtail reference index looks them up on save) with the
-    # restored ones. The cache is refilled, not left empty: restoring the next test's data reads
-    # it (Wagtail tasks' __init__) and would otherwise insert rows that the restore then repeats.
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
-    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
-
-
 def test_concurrent_out_moves_never_oversell():
     product = ProductFactory()
     location = ClinicLocationFactory()

@@ -14,9 +14,8 @@ from erp.commerce.models import CreditNote, CreditNoteLine, Payment, StockBalanc
 
 from .factories import ClinicLocationFactory, ProductFactory
 from .sales_fixtures import payment_methods, stock_plain
-from .test_sales_concurrency import fresh_content_types  # noqa: F401 (autouse fixture)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_pdf_on_commit")]
 
 
 def test_two_partial_credits_of_one_line_at_once_cannot_over_credit():

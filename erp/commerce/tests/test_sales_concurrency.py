@@ -17,17 +17,7 @@ from erp.commerce.models import Invoice, Sale, SaleStatus, StockBalance, StockMo
 from .factories import ClinicLocationFactory, InjectableFactory
 from .sales_fixtures import payment_methods, stock_lot
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_content_types(transactional_db, settings):
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    settings.COMMERCE_RENDER_PDF_ON_COMMIT = False
-    ContentType.objects.clear_cache()
-    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_pdf_on_commit")]
 
 
 def test_twenty_buyers_race_for_a_lot_of_ten():

@@ -97,13 +97,6 @@ UPLOAD_POINTS = API_UPLOADS + ADMIN_UPLOADS
 SLOW_UPLOAD_POINTS = [*API_UPLOADS, admin_document, wagtail_image]
 
 
-@pytest.fixture(autouse=True)
-def fresh_content_types():
-    # A transactional test before this one may have flushed and reloaded the content types with
-    # new ids: the cached ones would make every permission check fail.
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
 ROWS = (Document, ClinicalPhoto, SocialMediaAsset, MarketingImage, MarketingDocument, UploadedFile)
 
 

@@ -89,9 +89,6 @@ def admin_screens() -> list[str]:
 
 
 def test_admin_screens_show_poisoned_records_without_running_them(browser, live_server, transactional_db):
-    from cms.website.tests.factories import ensure_wagtail_roots
-
-    ensure_wagtail_roots()
     call_command("seed_demo", stdout=io.StringIO())
     poisoned = poison_free_text()
     for field in ("clinical.Patient.notes", "commerce.Product.name", "commerce.SaleLine.description_snapshot",

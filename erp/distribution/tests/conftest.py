@@ -69,12 +69,3 @@ def order(distributor, shop, milk, manager):
     )
 
 
-@pytest.fixture
-def fresh_content_types(transactional_db):
-    # Restored tables give content types new ids: refill the cache with them (as commerce does),
-    # so saves that look content types up (audit, Wagtail reference index) use the current ones.
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
-    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)

@@ -11,7 +11,7 @@ from erp.distribution.exceptions import OrderNotEditable
 from erp.distribution.models import Order, OrderStatus
 from erp.distribution.values import Quantity
 
-pytestmark = pytest.mark.usefixtures("fresh_content_types")
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _run_together(*jobs):

@@ -20,7 +20,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("fresh_content_types"),
 ]
 
 skip_without_chromium()
@@ -38,17 +37,7 @@ def _user(email: str, role: str) -> User:
 
 
 @pytest.fixture
-def world(transactional_db, fresh_content_types):
-    # The database is not serialized for rollback: a transactional test before this one may have
-    # flushed the roles and Wagtail's roots that the migrations made; put them back first.
-    from django.apps import apps
-
-    from cms.website.tests.factories import ensure_wagtail_roots
-    from erp.core.roles import create_all_permissions, sync_roles
-
-    ensure_wagtail_roots()
-    create_all_permissions(apps)
-    sync_roles()
+def world(transactional_db):
     distributor = DistributorFactory(name="Pharma Distribution Île-de-France")
     shop = PointOfSaleFactory(name="Pharmacie Saint-Germain", address_street="40 boulevard Saint-Germain",
                               address_city="Paris", address_postal_code="75005")

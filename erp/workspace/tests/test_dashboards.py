@@ -60,9 +60,6 @@ def home(client, user) -> str:
 
 @pytest.mark.parametrize("role", sorted(SHOWN))
 def test_each_role_sees_its_panels_and_not_the_others(client, role):
-    from cms.website.tests.factories import ensure_wagtail_roots
-
-    ensure_wagtail_roots()
     user = staff_user(role, f"{role}@clinic.test")
     if role == "practitioner":
         Practitioner.objects.create(user=user, display_name="Dr Test")

@@ -32,9 +32,6 @@ def open_page(browser, language="fr"):
 
 @pytest.fixture
 def morning(transactional_db):
-    from cms.website.tests.factories import ensure_wagtail_roots
-
-    ensure_wagtail_roots()
     people = clinic_people()
     return clinic_day(people)
 

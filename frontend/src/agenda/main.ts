@@ -41,9 +41,9 @@ class Scheduler {
 
   constructor(private config: AgendaConfig) {
     this.api = apiClient({ csrfToken: config.csrf_token, language: config.locale });
-    this.dialog = new BookingDialog(this.api, config, () => {
+    this.dialog = new BookingDialog(this.api, config, async () => {
+      await this.load();
       this.say(config.labels.booked, "success");
-      void this.load();
     });
     this.locationSelect.addEventListener("change", () => this.changeLocation(this.locationSelect.value));
     this.showTimeZone();
@@ -244,8 +244,10 @@ class Scheduler {
       this.say(errorDetail(error, this.config.labels.error), "error");
       return;
     }
-    this.say(this.config.labels.moved, "success");
+    // Said once the grid holds the new version: a second move started before would send the
+    // old one and be refused as stale.
     await this.load();
+    this.say(this.config.labels.moved, "success");
   }
 
   private say(text: string, kind: "success" | "error"): void {
