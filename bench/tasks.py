@@ -60,7 +60,7 @@ def page_urls() -> dict[str, str]:
 
 def search_queries() -> list[str]:
     """50 prefixes: names in three scripts, phones and e-mails of the scale patients."""
-    from erp.ops.scale import ARMENIAN_LAST, CYRILLIC_LAST, LATIN_FIRST, LATIN_LAST, patient_data
+    from bench.scale import ARMENIAN_LAST, CYRILLIC_LAST, LATIN_FIRST, LATIN_LAST, patient_data
 
     names = [n[:4] for n in LATIN_LAST[:8]] + [n[0][:3] for n in CYRILLIC_LAST[:6]]
     names += [n[0][:3] for n in ARMENIAN_LAST[:4]] + [f"{LATIN_FIRST[0][:3]} {LATIN_LAST[0][:2]}", "dup"]
@@ -93,10 +93,10 @@ def prepare(out: Path, pay_sales: int) -> None:
 
     check_site_media()
 
+    from bench.scale import LOCATION_NAMES, SKU_PREFIX, uid
     from erp.commerce import billing
     from erp.commerce.models import Invoice, Product, StockBalance
     from erp.core.models import ClinicLocation
-    from erp.ops.scale import LOCATION_NAMES, SKU_PREFIX, uid
 
     user = bench_user()
     # A whole run may go longer than the idle limit between two API calls (the pages come first):

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from bench.scale import seed_scale
 from erp.core.models import User
-from erp.ops.scale import seed_scale
 
 pytestmark = pytest.mark.django_db
 

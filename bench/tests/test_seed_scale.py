@@ -5,9 +5,10 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Sum
 
+from bench import scale
+from bench.seed_scale import parse
 from erp.clinical.models import Encounter, Patient, normalize_name, phone_to_e164
 from erp.commerce.fiscal import fiscal_journal_verify
 from erp.commerce.models import (
@@ -19,7 +20,6 @@ from erp.commerce.models import (
     StockBalance,
     StockMove,
 )
-from erp.ops import scale
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -109,11 +109,11 @@ def test_seed_scale_resumes_after_an_interruption(monkeypatch):
     assert_consistent()
 
 
-def test_the_command_refuses_unknown_stages_and_bad_scales():
-    from django.core.management.base import CommandError
-
-    with pytest.raises(CommandError, match="Unknown stage"):
-        call_command("seed_scale", "--stages", "patients,nope")
-    with pytest.raises(CommandError, match="greater than zero"):
-        call_command("seed_scale", "--scale", "0")
-    assert connection.vendor == "postgresql"
+def test_the_script_refuses_unknown_stages_and_bad_scales(capsys):
+    with pytest.raises(SystemExit):
+        parse(["--stages", "patients,nope"])
+    assert "Unknown stage(s): nope." in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parse(["--scale", "0"])
+    assert "greater than zero" in capsys.readouterr().err
+    assert parse(["--scale", "0.5", "--stages", "base, patients"]).stages == ["base", "patients"]

@@ -1,4 +1,4 @@
-"""The scale data set of the benchmarks (``manage.py seed_scale``): a clinic chain's years of data.
+"""The scale data set of the benchmarks (``python bench/seed_scale.py``): a clinic chain's years of data.
 
 Deterministic (one seeded RNG per row, ids are uuid5 of a fixed namespace and the row's index),
 resumable and idempotent: every stage works in batches, each batch is one transaction and is
