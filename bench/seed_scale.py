@@ -33,6 +33,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = parse(argv)  # before Django starts (and with it the embedded database)
     from erp.bootstrap import make_site_importable
 
     make_site_importable()
@@ -42,7 +43,6 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     from bench.scale import FULL, scaled, seed_scale
 
-    args = parse(argv)
     counts = scaled(args.scale)
     print("Scale data set: " + ", ".join(f"{counts[name]:,} {name.replace('_', ' ')}" for name in FULL))
     started = time.monotonic()
