@@ -184,6 +184,7 @@ class WebsiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("website settings")
+        verbose_name_plural = _("website settings")
 
     @classmethod
     def for_site(cls, site):
@@ -398,6 +399,7 @@ class HomePage(SitePage):
 
     class Meta:
         verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
 
     def _cards(self, model, fields: tuple[str, ...], image: str, **filters):
         """Live, public, non-alias pages of ``model`` below this page (and ``filters``), with the
@@ -458,6 +460,7 @@ class StandardPage(SitePage):
 
     class Meta:
         verbose_name = _("standard page")
+        verbose_name_plural = _("standard pages")
 
 
 class ContactPage(SitePage):
@@ -471,6 +474,7 @@ class ContactPage(SitePage):
 
     class Meta:
         verbose_name = _("contact page")
+        verbose_name_plural = _("contact pages")
 
     def get_context(self, request, *args, **kwargs):
         from .forms import AppointmentRequestForm, ContactForm
@@ -493,6 +497,7 @@ class ServiceIndexPage(SitePage):
 
     class Meta:
         verbose_name = _("services index")
+        verbose_name_plural = _("services indexes")
 
     def services(self):
         return localized_children(self, ServicePage).order_by("order_index", "title")
@@ -536,6 +541,7 @@ class ServicePage(SitePage):
 
     class Meta:
         verbose_name = _("service page")
+        verbose_name_plural = _("service pages")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -558,6 +564,7 @@ class BlogIndexPage(SitePage):
 
     class Meta:
         verbose_name = _("blog index")
+        verbose_name_plural = _("blog indexes")
 
     def posts(self, tag: str | None = None):
         posts = localized_children(self, BlogPostPage).order_by("-publication_date", "-first_published_at")
@@ -610,6 +617,7 @@ class BlogPostPage(SitePage):
 
     class Meta:
         verbose_name = _("blog post")
+        verbose_name_plural = _("blog posts")
 
 
 # --- Team (cms_staff_member) --------------------------------------------------------------------
@@ -644,6 +652,7 @@ class StaffMember(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Mode
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
         ordering = ["order_index", "name"]
 
     def __str__(self) -> str:
@@ -662,6 +671,7 @@ class TeamPage(SitePage):
 
     class Meta:
         verbose_name = _("team page")
+        verbose_name_plural = _("team pages")
 
     def members(self):
         return StaffMember.objects.filter(locale=self.locale, live=True).order_by("order_index", "name")
@@ -710,6 +720,7 @@ class Promotion(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model)
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(
@@ -771,6 +782,7 @@ class PromotionIndexPage(RoutablePageMixin, SitePage):
 
     class Meta:
         verbose_name = _("promotions page")
+        verbose_name_plural = _("promotions pages")
 
     def promotions(self, at=None) -> list[tuple]:
         """``(promotion, link)`` of this language's promotions not ended, running ones first."""
@@ -869,6 +881,7 @@ class PublicLead(BaseModel):
 
     class Meta:
         verbose_name = _("public lead")
+        verbose_name_plural = _("public leads")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "-created_at"], name="website_lead_status_idx")]
         constraints = [

@@ -110,6 +110,7 @@ class ImportRowIssue(BaseModel):
     class Meta:
         ordering = ["job", "row_number"]
         verbose_name = pgettext_lazy("import", "import row issue")
+        verbose_name_plural = pgettext_lazy("import", "import row issues")
         indexes = [models.Index(fields=["job", "row_number"], name="clinical_import_issue_row_idx")]
 
     def __str__(self) -> str:
@@ -133,6 +134,7 @@ class ImportedRecord(BaseModel):
 
     class Meta:
         verbose_name = pgettext_lazy("import", "imported record")
+        verbose_name_plural = pgettext_lazy("import", "imported records")
         constraints = [
             models.UniqueConstraint(fields=["kind", "external_id"], name="clinical_imported_record_unique"),
             models.CheckConstraint(

@@ -475,6 +475,7 @@ class CreditNoteLine(BaseModel, LineFigures):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("credit note line")
+        verbose_name_plural = _("credit note lines")
         constraints = [
             models.UniqueConstraint(fields=["credit_note", "sale_line"], name="commerce_creditnoteline_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="commerce_creditnoteline_qty_gt_0"),
@@ -502,6 +503,7 @@ class CreditNoteLineLot(BaseModel):
     class Meta:
         ordering = ["lot__expires_at", "lot__lot_code"]
         verbose_name = _("credit note line lot")
+        verbose_name_plural = _("credit note line lots")
         constraints = [
             models.UniqueConstraint(fields=["credit_note_line", "lot"], name="commerce_creditnotelinelot_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="commerce_creditnotelinelot_qty_gt_0"),
