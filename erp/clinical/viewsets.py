@@ -29,13 +29,13 @@ from wagtail.permissions import register_permission_policy
 
 from erp.core.api.pagination import CappedCountPaginator
 from erp.core.wagtail_admin import (
-    AuditedCreateView,
-    AuditedDeleteView,
-    DomainErrorsAsFormErrors,
+    AuditedModelViewSet,
     PermissionMenuItem,
     ReadOnlyPermissionPolicy,
+    ServiceCreateView,
+    ServiceDeleteView,
+    ServiceEditView,
 )
-from erp.core.wagtail_admin import AuditedEditView as RecordAuditedEditView
 from erp.core.zones import location_zone
 from erp.ops.audit import audit_reads, audit_record
 
@@ -47,7 +47,9 @@ from .widgets import LanguageDateInput, LanguageDateTimeInput
 CONTACT_PERM = "clinical.view_patient_contact"
 
 
-class AuditedEditView(DomainErrorsAsFormErrors, generic.EditView):
+class ReadAuditedEditView(ServiceEditView):
+    """Opening the form shows the record: a ``view`` audit row."""
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         audit_record(actor=request.user, action="view", entity=self.object, request=request, metadata={"via": "admin"})
@@ -261,11 +263,12 @@ class PatientIndexView(AuditedIndexView):
         return [c for c in columns if getattr(c, "name", "") in ("__str__", "city", "postal_code")]
 
 
-class PatientCreateView(DomainErrorsAsFormErrors, generic.CreateView):
+class PatientCreateView(ServiceCreateView):
     """A new patient: its likely duplicates are shown before anything is written ("open this one
     instead"); it is created only when none is found or reception confirms "Create anyway"."""
 
     template_name = "clinical/admin/patient_create.html"
+    service = staticmethod(services.patient_create)
 
     def form_valid(self, form):
         if not self.request.POST.get("create_anyway"):
@@ -280,28 +283,19 @@ class PatientCreateView(DomainErrorsAsFormErrors, generic.CreateView):
                 return self.render_to_response(self.get_context_data(form=form, duplicates=duplicates))
         return super().form_valid(form)
 
-    def save_instance(self):
-        return services.patient_create(data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request)
-
     def get_success_url(self):
         return reverse("clinical_patient:inspect", args=[self.object.pk])
 
 
-class PatientEditView(AuditedEditView):
+class PatientEditView(ReadAuditedEditView):
+    service = staticmethod(services.patient_update)
+
     def get_success_url(self):
         return reverse("clinical_patient:inspect", args=[self.object.pk])  # back to the patient page
 
-    def save_instance(self):
-        current = Patient.objects.get(pk=self.object.pk)
-        # Only what the user changed: an untouched blank field is not rewritten ("" over NULL),
-        # and the audit entry lists exactly the fields edited.
-        changed = {name: self.form.cleaned_data[name] for name in self.form.changed_data}
-        return services.patient_update(patient=current, data=changed, actor=self.request.user, request=self.request)
 
-
-class PatientDeleteView(generic.DeleteView):
-    def delete_action(self):
-        services.patient_delete(patient=self.object, actor=self.request.user, request=self.request)
+class PatientDeleteView(ServiceDeleteView):
+    service = staticmethod(services.patient_delete)
 
 
 class DatePickersMixin:
@@ -380,23 +374,16 @@ class PatientViewSet(NoReferenceIndex, DatePickersMixin, ModelViewSet):
 # --- Encounters ---------------------------------------------------------------------------------
 
 
-class EncounterEditView(AuditedEditView):
-    def save_instance(self):
-        current = Encounter.objects.get(pk=self.object.pk)
-        data = {name: self.form.cleaned_data[name] for name in self.form.changed_data}  # as for patients
-        return services.encounter_update(encounter=current, data=data, actor=self.request.user, request=self.request)
+class EncounterEditView(ReadAuditedEditView):
+    service = staticmethod(services.encounter_update)
 
 
-class EncounterCreateView(PatientInitialMixin, DomainErrorsAsFormErrors, generic.CreateView):
-    def save_instance(self):
-        return services.encounter_create(
-            data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request
-        )
+class EncounterCreateView(PatientInitialMixin, ServiceCreateView):
+    service = staticmethod(services.encounter_create)
 
 
-class EncounterDeleteView(generic.DeleteView):
-    def delete_action(self):
-        services.encounter_delete(encounter=self.object, actor=self.request.user, request=self.request)
+class EncounterDeleteView(ServiceDeleteView):
+    service = staticmethod(services.encounter_delete)
 
 
 class EncounterViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, ModelViewSet):
@@ -442,11 +429,11 @@ class EncounterViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, Mo
 # --- Guardians and referral sources -------------------------------------------------------------
 
 
-class GuardianCreateView(PatientInitialMixin, AuditedCreateView):
+class GuardianCreateView(PatientInitialMixin, ServiceCreateView):
     pass
 
 
-class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
+class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, AuditedModelViewSet):
     model = PatientGuardian
     name = "clinical_guardian"
     url_prefix = "clinical/guardians"
@@ -457,8 +444,6 @@ class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
     list_filter = ["relationship"]
     search_fields = ["full_name", "patient__full_name_normalized"]
     add_view_class = GuardianCreateView
-    edit_view_class = RecordAuditedEditView
-    delete_view_class = AuditedDeleteView
     form_fields = [
         "patient",
         "full_name",
@@ -473,7 +458,7 @@ class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
     copy_view_enabled = False
 
 
-class ReferralSourceViewSet(NoReferenceIndex, ModelViewSet):
+class ReferralSourceViewSet(NoReferenceIndex, AuditedModelViewSet):
     model = ReferralSource
     name = "clinical_referralsource"
     url_prefix = "clinical/referral-sources"
@@ -484,9 +469,6 @@ class ReferralSourceViewSet(NoReferenceIndex, ModelViewSet):
     list_filter = ["is_active"]
     search_fields = ["label", "code"]
     form_fields = ["code", "label", "is_active"]
-    add_view_class = AuditedCreateView
-    edit_view_class = RecordAuditedEditView
-    delete_view_class = AuditedDeleteView
     copy_view_enabled = False
 
 
@@ -558,27 +540,16 @@ class EncounterForm(LocationClockForm):
     TIMES = ("occurred_at",)
 
 
-class AppointmentCreateView(PatientInitialMixin, DomainErrorsAsFormErrors, generic.CreateView):
-    def save_instance(self):
-        return services.appointment_create(
-            data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request
-        )
+class AppointmentCreateView(PatientInitialMixin, ServiceCreateView):
+    service = staticmethod(services.appointment_create)
 
 
-class AppointmentEditView(AuditedEditView):
-    def save_instance(self):
-        current = Appointment.objects.get(pk=self.object.pk)
-        return services.appointment_update(
-            appointment=current,
-            data={name: self.form.cleaned_data[name] for name in self.form.changed_data},  # as for patients
-            actor=self.request.user,
-            request=self.request,
-        )
+class AppointmentEditView(ReadAuditedEditView):
+    service = staticmethod(services.appointment_update)
 
 
-class AppointmentDeleteView(generic.DeleteView):
-    def delete_action(self):
-        services.appointment_delete(appointment=self.object, actor=self.request.user, request=self.request)
+class AppointmentDeleteView(ServiceDeleteView):
+    service = staticmethod(services.appointment_delete)
 
 
 class AppointmentViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, ModelViewSet):
