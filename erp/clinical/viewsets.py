@@ -33,7 +33,6 @@ from erp.core.wagtail_admin import (
     PermissionMenuItem,
     ReadOnlyPermissionPolicy,
     ServiceCreateView,
-    ServiceDeleteView,
     ServiceEditView,
 )
 from erp.core.zones import location_zone
@@ -52,7 +51,7 @@ class ReadAuditedEditView(ServiceEditView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        audit_record(actor=request.user, action="view", entity=self.object, request=request, metadata={"via": "admin"})
+        audit_record(actor=request.user, action="view", entity=self.object, metadata={"via": "admin"})
         return response
 
 
@@ -166,22 +165,24 @@ class PatientChooserViewSet(ChooserViewSet):
 patient_chooser_viewset = PatientChooserViewSet("clinical_patient_chooser")
 
 
-class PatientFieldMixin:
-    """Forms pick the patient with the chooser; ``?patient=<id>`` pre-fills it (patient page links)."""
-
-    def formfield_for_dbfield(self, db_field, **kwargs):
-        if db_field.name == "patient":
-            kwargs["widget"] = patient_chooser_viewset.widget_class()
-        return super().formfield_for_dbfield(db_field, **kwargs)
-
-
-class PatientInitialMixin:
+class PatientInitialCreateView(ServiceCreateView):
     def get_initial(self):
         initial = super().get_initial()
         patient = Patient.objects.filter(pk=self.request.GET.get("patient") or None, is_merged=False).first()
         if patient is not None:
             initial["patient"] = patient
         return initial
+
+
+class PatientFieldMixin:
+    """Forms pick the patient with the chooser; ``?patient=<id>`` pre-fills it (patient page links)."""
+
+    add_view_class = PatientInitialCreateView
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "patient":
+            kwargs["widget"] = patient_chooser_viewset.widget_class()
+        return super().formfield_for_dbfield(db_field, **kwargs)
 
 
 # --- Patients -----------------------------------------------------------------------------------
@@ -268,7 +269,6 @@ class PatientCreateView(ServiceCreateView):
     instead"); it is created only when none is found or reception confirms "Create anyway"."""
 
     template_name = "clinical/admin/patient_create.html"
-    service = staticmethod(services.patient_create)
 
     def form_valid(self, form):
         if not self.request.POST.get("create_anyway"):
@@ -288,14 +288,8 @@ class PatientCreateView(ServiceCreateView):
 
 
 class PatientEditView(ReadAuditedEditView):
-    service = staticmethod(services.patient_update)
-
     def get_success_url(self):
         return reverse("clinical_patient:inspect", args=[self.object.pk])  # back to the patient page
-
-
-class PatientDeleteView(ServiceDeleteView):
-    service = staticmethod(services.patient_delete)
 
 
 class DatePickersMixin:
@@ -310,7 +304,7 @@ class DatePickersMixin:
         return super().formfield_for_dbfield(db_field, **kwargs)
 
 
-class PatientViewSet(NoReferenceIndex, DatePickersMixin, ModelViewSet):
+class PatientViewSet(NoReferenceIndex, DatePickersMixin, AuditedModelViewSet):
     model = Patient
     name = "clinical_patient"
     url_prefix = "clinical/patients"
@@ -351,7 +345,9 @@ class PatientViewSet(NoReferenceIndex, DatePickersMixin, ModelViewSet):
     index_view_class = PatientIndexView
     add_view_class = PatientCreateView
     edit_view_class = PatientEditView
-    delete_view_class = PatientDeleteView
+    create_service = staticmethod(services.patient_create)
+    update_service = staticmethod(services.patient_update)
+    delete_service = staticmethod(services.patient_delete)
     inspect_view_enabled = True
     inspect_view_class = admin_views.PatientPageView
     copy_view_enabled = False
@@ -374,19 +370,7 @@ class PatientViewSet(NoReferenceIndex, DatePickersMixin, ModelViewSet):
 # --- Encounters ---------------------------------------------------------------------------------
 
 
-class EncounterEditView(ReadAuditedEditView):
-    service = staticmethod(services.encounter_update)
-
-
-class EncounterCreateView(PatientInitialMixin, ServiceCreateView):
-    service = staticmethod(services.encounter_create)
-
-
-class EncounterDeleteView(ServiceDeleteView):
-    service = staticmethod(services.encounter_delete)
-
-
-class EncounterViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, ModelViewSet):
+class EncounterViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, AuditedModelViewSet):
     model = Encounter
     name = "clinical_encounter"
     url_prefix = "clinical/encounters"
@@ -408,9 +392,10 @@ class EncounterViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, Mo
         "internal_notes",
     ]
     index_view_class = AuditedIndexView
-    add_view_class = EncounterCreateView
-    edit_view_class = EncounterEditView
-    delete_view_class = EncounterDeleteView
+    edit_view_class = ReadAuditedEditView
+    create_service = staticmethod(services.encounter_create)
+    update_service = staticmethod(services.encounter_update)
+    delete_service = staticmethod(services.encounter_delete)
     inspect_view_enabled = True
     inspect_view_class = admin_views.EncounterPageView
     copy_view_enabled = False
@@ -429,10 +414,6 @@ class EncounterViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, Mo
 # --- Guardians and referral sources -------------------------------------------------------------
 
 
-class GuardianCreateView(PatientInitialMixin, ServiceCreateView):
-    pass
-
-
 class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, AuditedModelViewSet):
     model = PatientGuardian
     name = "clinical_guardian"
@@ -443,7 +424,6 @@ class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, AuditedModelViewSet):
     list_display = ["full_name", "relationship", "patient", "phone", "email"]
     list_filter = ["relationship"]
     search_fields = ["full_name", "patient__full_name_normalized"]
-    add_view_class = GuardianCreateView
     form_fields = [
         "patient",
         "full_name",
@@ -540,19 +520,7 @@ class EncounterForm(LocationClockForm):
     TIMES = ("occurred_at",)
 
 
-class AppointmentCreateView(PatientInitialMixin, ServiceCreateView):
-    service = staticmethod(services.appointment_create)
-
-
-class AppointmentEditView(ReadAuditedEditView):
-    service = staticmethod(services.appointment_update)
-
-
-class AppointmentDeleteView(ServiceDeleteView):
-    service = staticmethod(services.appointment_delete)
-
-
-class AppointmentViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, ModelViewSet):
+class AppointmentViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, AuditedModelViewSet):
     model = Appointment
     name = "clinical_appointment"
     url_prefix = "clinical/appointments"
@@ -564,9 +532,10 @@ class AppointmentViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, 
     search_fields = ["patient__full_name_normalized"]
     form_fields = ["patient", "practitioner", "location", "scheduled_start", "scheduled_end", "notes"]
     index_view_class = AuditedIndexView
-    add_view_class = AppointmentCreateView
-    edit_view_class = AppointmentEditView
-    delete_view_class = AppointmentDeleteView
+    edit_view_class = ReadAuditedEditView
+    create_service = staticmethod(services.appointment_create)
+    update_service = staticmethod(services.appointment_update)
+    delete_service = staticmethod(services.appointment_delete)
     inspect_view_enabled = True
     inspect_view_class = agenda_admin.AppointmentPageView
     copy_view_enabled = False

@@ -50,12 +50,17 @@ class DomainErrorsAsFormErrors:
         return self.form_invalid(form)
 
 
+def service_entity(service) -> str:
+    """The keyword a service ``<entity>_<verb>(*, <entity>, ...)`` takes its record by."""
+    return service.__name__.rpartition("_")[0]
+
+
 class ServiceCreateView(DomainErrorsAsFormErrors, generic.CreateView):
     """Creates the record with ``service(data=<the form's values>, actor=<the user>)``; a subclass
     whose service takes other arguments overrides ``save_instance``. Without a service, Wagtail
     saves the record and its ``create`` audit row joins Wagtail's transaction."""
 
-    service = None  # staticmethod(services.<entity>_create)
+    service = None  # services.<entity>_create, given by the viewset (``create_service``)
 
     def save_instance(self):
         if self.service is not None:
@@ -66,18 +71,18 @@ class ServiceCreateView(DomainErrorsAsFormErrors, generic.CreateView):
 
 
 class ServiceEditView(DomainErrorsAsFormErrors, generic.EditView):
-    """Saves with ``service(<model name>=<the stored record>, data=<the fields changed>, actor=...)``:
+    """Saves with ``service(<entity>=<the stored record>, data=<the fields changed>, actor=...)``:
     an untouched blank field is not rewritten ("" over NULL), and the service's audit row lists
     exactly the fields edited. A subclass whose service takes other arguments overrides
     ``save_instance``; without a service, Wagtail saves and an ``update`` audit row follows."""
 
-    service = None  # staticmethod(services.<entity>_update)
+    service = None  # services.<entity>_update, given by the viewset (``update_service``)
 
     def save_instance(self):
         if self.service is not None:
             changed = {name: self.form.cleaned_data[name] for name in self.form.changed_data}
             stored = self.get_object()  # the form wrote its values on self.object
-            return self.service(**{self.model._meta.model_name: stored}, data=changed, actor=self.request.user)
+            return self.service(**{service_entity(self.service): stored}, data=changed, actor=self.request.user)
         instance = super().save_instance()
         audit_record(
             actor=self.request.user,
@@ -89,17 +94,15 @@ class ServiceEditView(DomainErrorsAsFormErrors, generic.EditView):
 
 
 class ServiceDeleteView(generic.DeleteView):
-    """Deletes with ``service(<record_keyword>=<the record>, actor=<the user>)``, or, without a
-    service, as Wagtail does with a ``delete`` audit row. A refusal, or a record other records
-    still use, is an error message on the listing."""
+    """Deletes with ``service(<entity>=<the record>, actor=<the user>)``, or, without a service, as
+    Wagtail does with a ``delete`` audit row. A refusal, or a record other records still use, is
+    an error message on the listing."""
 
-    service = None  # staticmethod(services.<entity>_delete)
-    record_keyword = None  # the service's keyword for the record, when not the model's name
+    service = None  # services.<entity>_delete, given by the viewset (``delete_service``)
 
     def delete_action(self):
         if self.service is not None:
-            record = self.record_keyword or self.model._meta.model_name
-            self.service(**{record: self.object}, actor=self.request.user)
+            self.service(**{service_entity(self.service): self.object}, actor=self.request.user)
             return
         with transaction.atomic():
             pk = self.object.pk  # a hard delete clears it
@@ -118,9 +121,23 @@ class ServiceDeleteView(generic.DeleteView):
 
 
 class AuditedModelViewSet(ModelViewSet):
+    """Its add, edit and delete views write through the services named here (``staticmethod(
+    services.<entity>_<verb>)``) or, for a record without them, save as Wagtail does with an audit
+    row. Custom views of these three are subclasses of the ``Service*View`` above."""
+
     add_view_class = ServiceCreateView
     edit_view_class = ServiceEditView
     delete_view_class = ServiceDeleteView
+    create_service = update_service = delete_service = None
+
+    def get_add_view_kwargs(self, **kwargs):
+        return super().get_add_view_kwargs(service=self.create_service, **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(service=self.update_service, **kwargs)
+
+    def get_delete_view_kwargs(self, **kwargs):
+        return super().get_delete_view_kwargs(service=self.delete_service, **kwargs)
 
 
 class PermissionMenuItem(MenuItem):

@@ -14,10 +14,10 @@ from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from erp.core.storage import bucket
-from erp.core.wagtail_admin import AuditedModelViewSet, ServiceCreateView, ServiceDeleteView, ServiceEditView
+from erp.core.wagtail_admin import AuditedModelViewSet, ServiceCreateView, ServiceEditView
 
 from . import admin_views, services
 from .captions import compose_caption, count_caption
@@ -67,11 +67,6 @@ class AssetCreateView(ServiceCreateView):
         return services.asset_upload(upload=data["file"], title=data.get("title"), actor=self.request.user)
 
 
-class AssetDeleteView(ServiceDeleteView):
-    service = staticmethod(services.asset_delete)
-    record_keyword = "asset"
-
-
 class SocialMediaAssetViewSet(AuditedModelViewSet):
     model = SocialMediaAsset
     name = "social_asset"
@@ -79,7 +74,7 @@ class SocialMediaAssetViewSet(AuditedModelViewSet):
     icon = "image"
     menu_label = _("Images")
     add_view_class = AssetCreateView
-    delete_view_class = AssetDeleteView
+    delete_service = staticmethod(services.asset_delete)
     list_display = [
         Column("preview", label=_("Preview"), accessor=asset_thumbnail),
         "__str__",
@@ -143,8 +138,6 @@ class CaptionPreviewMixin:
 
 
 class PostCreateView(CaptionPreviewMixin, ServiceCreateView):
-    service = staticmethod(services.post_create)
-
     def get_success_url(self):
         return reverse(admin_views.POST_MANAGE, args=[self.object.pk])
 
@@ -155,12 +148,7 @@ class PostEditView(CaptionPreviewMixin, ServiceEditView):
         return services.post_update(post=self.object, data=data, actor=self.request.user)
 
 
-class PostDeleteView(ServiceDeleteView):
-    service = staticmethod(services.post_delete)
-    record_keyword = "post"
-
-
-class SocialPostViewSet(ModelViewSet):
+class SocialPostViewSet(AuditedModelViewSet):
     model = SocialPost
     name = "social_post"
     url_prefix = "social/posts"
@@ -169,7 +157,8 @@ class SocialPostViewSet(ModelViewSet):
     index_view_class = PostIndexView
     add_view_class = PostCreateView
     edit_view_class = PostEditView
-    delete_view_class = PostDeleteView
+    create_service = staticmethod(services.post_create)
+    delete_service = staticmethod(services.post_delete)
     list_display = ["__str__", "language", "status", "scheduled_at", "published_external_id", "takedown_requested_at"]
     list_filter = ["status", "language"]
     search_fields = ["caption", "hashtags"]
