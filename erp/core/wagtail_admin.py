@@ -20,22 +20,8 @@ from erp.ops.audit import audit_record
 WRITE_ACTIONS = ("add", "change", "delete")
 
 
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Records written only by services (ledgers, deliveries, receipts): listed and inspected, never
-    added, edited or deleted in the admin."""
-
-    def user_has_permission(self, user, action):
-        return action not in WRITE_ACTIONS and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def users_with_any_permission(self, actions, **kwargs):
-        return super().users_with_any_permission([a for a in actions if a not in WRITE_ACTIONS], **kwargs)
-
-
 class DomainErrorsAsFormErrors:
-    """A refusal of the service (a ``DomainError``) is shown on the form, not a server error."""
+    """A refusal of a service becomes a form error instead of a server error."""
 
     def form_valid(self, form):
         try:
@@ -48,6 +34,20 @@ class DomainErrorsAsFormErrors:
         # Wagtail sets this only when its own validation fails; form_invalid reads it.
         self.produced_error_message = error.message
         return self.form_invalid(form)
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Records written only by services (ledgers, deliveries, receipts): listed and inspected, never
+    added, edited or deleted in the admin."""
+
+    def user_has_permission(self, user, action):
+        return action not in WRITE_ACTIONS and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions, **kwargs):
+        return super().users_with_any_permission([a for a in actions if a not in WRITE_ACTIONS], **kwargs)
 
 
 def service_entity(service) -> str:
