@@ -15,11 +15,13 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
-from wagtail.admin.views.generic import EditView, IndexView, InspectView, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic import IndexView, InspectView, WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from erp.core.wagtail_admin import ServiceEditView
 
 from .models import Promotion, PublicLead, StaffMember
 from .selectors import translation_status
@@ -62,7 +64,7 @@ class PublicLeadIndexView(IndexView):
         return [*super().get_valid_orderings(), self.default_ordering]
 
 
-class PublicLeadEditView(EditView):
+class PublicLeadEditView(ServiceEditView):
     def save_instance(self):
         # Status changes go through the service: it records who handled the lead, and audits it.
         return public_lead_set_status(

@@ -29,13 +29,12 @@ from wagtail.permissions import register_permission_policy
 
 from erp.core.api.pagination import CappedCountPaginator
 from erp.core.wagtail_admin import (
-    AuditedCreateView,
-    AuditedDeleteView,
-    DomainErrorsAsFormErrors,
+    AuditedModelViewSet,
     PermissionMenuItem,
     ReadOnlyPermissionPolicy,
+    ServiceCreateView,
+    ServiceEditView,
 )
-from erp.core.wagtail_admin import AuditedEditView as RecordAuditedEditView
 from erp.core.zones import location_zone
 from erp.ops.audit import audit_reads, audit_record
 
@@ -47,10 +46,12 @@ from .widgets import LanguageDateInput, LanguageDateTimeInput
 CONTACT_PERM = "clinical.view_patient_contact"
 
 
-class AuditedEditView(DomainErrorsAsFormErrors, generic.EditView):
+class ReadAuditedEditView(ServiceEditView):
+    """Opening the form shows the record: a ``view`` audit row."""
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        audit_record(actor=request.user, action="view", entity=self.object, request=request, metadata={"via": "admin"})
+        audit_record(actor=request.user, action="view", entity=self.object, metadata={"via": "admin"})
         return response
 
 
@@ -164,22 +165,24 @@ class PatientChooserViewSet(ChooserViewSet):
 patient_chooser_viewset = PatientChooserViewSet("clinical_patient_chooser")
 
 
-class PatientFieldMixin:
-    """Forms pick the patient with the chooser; ``?patient=<id>`` pre-fills it (patient page links)."""
-
-    def formfield_for_dbfield(self, db_field, **kwargs):
-        if db_field.name == "patient":
-            kwargs["widget"] = patient_chooser_viewset.widget_class()
-        return super().formfield_for_dbfield(db_field, **kwargs)
-
-
-class PatientInitialMixin:
+class PatientInitialCreateView(ServiceCreateView):
     def get_initial(self):
         initial = super().get_initial()
         patient = Patient.objects.filter(pk=self.request.GET.get("patient") or None, is_merged=False).first()
         if patient is not None:
             initial["patient"] = patient
         return initial
+
+
+class PatientFieldMixin:
+    """Forms pick the patient with the chooser; ``?patient=<id>`` pre-fills it (patient page links)."""
+
+    add_view_class = PatientInitialCreateView
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "patient":
+            kwargs["widget"] = patient_chooser_viewset.widget_class()
+        return super().formfield_for_dbfield(db_field, **kwargs)
 
 
 # --- Patients -----------------------------------------------------------------------------------
@@ -261,7 +264,7 @@ class PatientIndexView(AuditedIndexView):
         return [c for c in columns if getattr(c, "name", "") in ("__str__", "city", "postal_code")]
 
 
-class PatientCreateView(DomainErrorsAsFormErrors, generic.CreateView):
+class PatientCreateView(ServiceCreateView):
     """A new patient: its likely duplicates are shown before anything is written ("open this one
     instead"); it is created only when none is found or reception confirms "Create anyway"."""
 
@@ -280,28 +283,13 @@ class PatientCreateView(DomainErrorsAsFormErrors, generic.CreateView):
                 return self.render_to_response(self.get_context_data(form=form, duplicates=duplicates))
         return super().form_valid(form)
 
-    def save_instance(self):
-        return services.patient_create(data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request)
-
     def get_success_url(self):
         return reverse("clinical_patient:inspect", args=[self.object.pk])
 
 
-class PatientEditView(AuditedEditView):
+class PatientEditView(ReadAuditedEditView):
     def get_success_url(self):
         return reverse("clinical_patient:inspect", args=[self.object.pk])  # back to the patient page
-
-    def save_instance(self):
-        current = Patient.objects.get(pk=self.object.pk)
-        # Only what the user changed: an untouched blank field is not rewritten ("" over NULL),
-        # and the audit entry lists exactly the fields edited.
-        changed = {name: self.form.cleaned_data[name] for name in self.form.changed_data}
-        return services.patient_update(patient=current, data=changed, actor=self.request.user, request=self.request)
-
-
-class PatientDeleteView(generic.DeleteView):
-    def delete_action(self):
-        services.patient_delete(patient=self.object, actor=self.request.user, request=self.request)
 
 
 class DatePickersMixin:
@@ -316,7 +304,7 @@ class DatePickersMixin:
         return super().formfield_for_dbfield(db_field, **kwargs)
 
 
-class PatientViewSet(NoReferenceIndex, DatePickersMixin, ModelViewSet):
+class PatientViewSet(NoReferenceIndex, DatePickersMixin, AuditedModelViewSet):
     model = Patient
     name = "clinical_patient"
     url_prefix = "clinical/patients"
@@ -357,7 +345,9 @@ class PatientViewSet(NoReferenceIndex, DatePickersMixin, ModelViewSet):
     index_view_class = PatientIndexView
     add_view_class = PatientCreateView
     edit_view_class = PatientEditView
-    delete_view_class = PatientDeleteView
+    create_service = staticmethod(services.patient_create)
+    update_service = staticmethod(services.patient_update)
+    delete_service = staticmethod(services.patient_delete)
     inspect_view_enabled = True
     inspect_view_class = admin_views.PatientPageView
     copy_view_enabled = False
@@ -380,26 +370,7 @@ class PatientViewSet(NoReferenceIndex, DatePickersMixin, ModelViewSet):
 # --- Encounters ---------------------------------------------------------------------------------
 
 
-class EncounterEditView(AuditedEditView):
-    def save_instance(self):
-        current = Encounter.objects.get(pk=self.object.pk)
-        data = {name: self.form.cleaned_data[name] for name in self.form.changed_data}  # as for patients
-        return services.encounter_update(encounter=current, data=data, actor=self.request.user, request=self.request)
-
-
-class EncounterCreateView(PatientInitialMixin, DomainErrorsAsFormErrors, generic.CreateView):
-    def save_instance(self):
-        return services.encounter_create(
-            data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request
-        )
-
-
-class EncounterDeleteView(generic.DeleteView):
-    def delete_action(self):
-        services.encounter_delete(encounter=self.object, actor=self.request.user, request=self.request)
-
-
-class EncounterViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, ModelViewSet):
+class EncounterViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, AuditedModelViewSet):
     model = Encounter
     name = "clinical_encounter"
     url_prefix = "clinical/encounters"
@@ -421,9 +392,10 @@ class EncounterViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, Mo
         "internal_notes",
     ]
     index_view_class = AuditedIndexView
-    add_view_class = EncounterCreateView
-    edit_view_class = EncounterEditView
-    delete_view_class = EncounterDeleteView
+    edit_view_class = ReadAuditedEditView
+    create_service = staticmethod(services.encounter_create)
+    update_service = staticmethod(services.encounter_update)
+    delete_service = staticmethod(services.encounter_delete)
     inspect_view_enabled = True
     inspect_view_class = admin_views.EncounterPageView
     copy_view_enabled = False
@@ -442,11 +414,7 @@ class EncounterViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, Mo
 # --- Guardians and referral sources -------------------------------------------------------------
 
 
-class GuardianCreateView(PatientInitialMixin, AuditedCreateView):
-    pass
-
-
-class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
+class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, AuditedModelViewSet):
     model = PatientGuardian
     name = "clinical_guardian"
     url_prefix = "clinical/guardians"
@@ -456,9 +424,6 @@ class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
     list_display = ["full_name", "relationship", "patient", "phone", "email"]
     list_filter = ["relationship"]
     search_fields = ["full_name", "patient__full_name_normalized"]
-    add_view_class = GuardianCreateView
-    edit_view_class = RecordAuditedEditView
-    delete_view_class = AuditedDeleteView
     form_fields = [
         "patient",
         "full_name",
@@ -473,7 +438,7 @@ class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, ModelViewSet):
     copy_view_enabled = False
 
 
-class ReferralSourceViewSet(NoReferenceIndex, ModelViewSet):
+class ReferralSourceViewSet(NoReferenceIndex, AuditedModelViewSet):
     model = ReferralSource
     name = "clinical_referralsource"
     url_prefix = "clinical/referral-sources"
@@ -484,9 +449,6 @@ class ReferralSourceViewSet(NoReferenceIndex, ModelViewSet):
     list_filter = ["is_active"]
     search_fields = ["label", "code"]
     form_fields = ["code", "label", "is_active"]
-    add_view_class = AuditedCreateView
-    edit_view_class = RecordAuditedEditView
-    delete_view_class = AuditedDeleteView
     copy_view_enabled = False
 
 
@@ -558,30 +520,7 @@ class EncounterForm(LocationClockForm):
     TIMES = ("occurred_at",)
 
 
-class AppointmentCreateView(PatientInitialMixin, DomainErrorsAsFormErrors, generic.CreateView):
-    def save_instance(self):
-        return services.appointment_create(
-            data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request
-        )
-
-
-class AppointmentEditView(AuditedEditView):
-    def save_instance(self):
-        current = Appointment.objects.get(pk=self.object.pk)
-        return services.appointment_update(
-            appointment=current,
-            data={name: self.form.cleaned_data[name] for name in self.form.changed_data},  # as for patients
-            actor=self.request.user,
-            request=self.request,
-        )
-
-
-class AppointmentDeleteView(generic.DeleteView):
-    def delete_action(self):
-        services.appointment_delete(appointment=self.object, actor=self.request.user, request=self.request)
-
-
-class AppointmentViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, ModelViewSet):
+class AppointmentViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, AuditedModelViewSet):
     model = Appointment
     name = "clinical_appointment"
     url_prefix = "clinical/appointments"
@@ -593,9 +532,10 @@ class AppointmentViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, 
     search_fields = ["patient__full_name_normalized"]
     form_fields = ["patient", "practitioner", "location", "scheduled_start", "scheduled_end", "notes"]
     index_view_class = AuditedIndexView
-    add_view_class = AppointmentCreateView
-    edit_view_class = AppointmentEditView
-    delete_view_class = AppointmentDeleteView
+    edit_view_class = ReadAuditedEditView
+    create_service = staticmethod(services.appointment_create)
+    update_service = staticmethod(services.appointment_update)
+    delete_service = staticmethod(services.appointment_delete)
     inspect_view_enabled = True
     inspect_view_class = agenda_admin.AppointmentPageView
     copy_view_enabled = False

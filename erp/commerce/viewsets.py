@@ -18,8 +18,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from erp.core.exceptions import DomainError
-from erp.core.wagtail_admin import AuditedModelViewSet, ReadOnlyPermissionPolicy
+from erp.core.wagtail_admin import AuditedModelViewSet, ReadOnlyPermissionPolicy, ServiceCreateView, ServiceEditView
 
 from . import admin_views, services
 from .fiscal_admin import money_column
@@ -118,7 +117,7 @@ class PurchaseOrderIndexView(generic.IndexView):
         ]
 
 
-class PurchaseOrderCreateView(generic.CreateView):
+class PurchaseOrderCreateView(ServiceCreateView):
     def save_instance(self):
         data = {name: self.form.cleaned_data.get(name) for name in PO_FIELDS}
         return services.purchase_order_create(**data, actor=self.request.user)
@@ -127,17 +126,16 @@ class PurchaseOrderCreateView(generic.CreateView):
         return reverse(admin_views.PO_MANAGE, args=[self.object.pk])
 
 
-class PurchaseOrderEditView(generic.EditView):
+class PurchaseOrderEditView(ServiceEditView):
     def save_instance(self):
         changes = {name: self.form.cleaned_data.get(name) for name in PO_FIELDS}
         return services.purchase_order_update(purchase_order=self.object, changes=changes, actor=self.request.user)
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except DomainError as error:
-            messages.error(self.request, error.message)
-            return redirect(admin_views.PO_MANAGE, pk=self.object.pk)
+    def service_refused(self, form, error):
+        """A refusal (the order is no longer a draft) is shown on the order's page, not on a form it can
+        no longer use."""
+        messages.error(self.request, error.message)
+        return redirect(admin_views.PO_MANAGE, pk=self.object.pk)
 
 
 class PurchaseOrderDeletePolicy(ModelPermissionPolicy):

@@ -27,10 +27,13 @@ class DomainErrorsAsFormErrors:
         try:
             return super().form_valid(form)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            # Wagtail sets this only when its own validation fails; form_invalid reads it.
-            self.produced_error_message = error.message
-            return self.form_invalid(form)
+            return self.service_refused(form, error)
+
+    def service_refused(self, form, error: DomainError):
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        # Wagtail sets this only when its own validation fails; form_invalid reads it.
+        self.produced_error_message = error.message
+        return self.form_invalid(form)
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -47,50 +50,94 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission([a for a in actions if a not in WRITE_ACTIONS], **kwargs)
 
 
-class AuditedCreateView(generic.CreateView):
-    """Wagtail saves inside a transaction; the audit row joins it."""
+def service_entity(service) -> str:
+    """The keyword a service ``<entity>_<verb>(*, <entity>, ...)`` takes its record by."""
+    return service.__name__.rpartition("_")[0]
+
+
+class ServiceCreateView(DomainErrorsAsFormErrors, generic.CreateView):
+    """Creates the record with ``service(data=<the form's values>, actor=<the user>)``; a subclass
+    whose service takes other arguments overrides ``save_instance``. Without a service, Wagtail
+    saves the record and its ``create`` audit row joins Wagtail's transaction."""
+
+    service = None  # services.<entity>_create, given by the viewset (``create_service``)
 
     def save_instance(self):
+        if self.service is not None:
+            return self.service(data=dict(self.form.cleaned_data), actor=self.request.user)
         instance = super().save_instance()
-        audit_record(actor=self.request.user, action="create", entity=instance, request=self.request)
+        audit_record(actor=self.request.user, action="create", entity=instance)
         return instance
 
 
-class AuditedEditView(generic.EditView):
+class ServiceEditView(DomainErrorsAsFormErrors, generic.EditView):
+    """Saves with ``service(<entity>=<the stored record>, data=<the fields changed>, actor=...)``:
+    an untouched blank field is not rewritten ("" over NULL), and the service's audit row lists
+    exactly the fields edited. A subclass whose service takes other arguments overrides
+    ``save_instance``; without a service, Wagtail saves and an ``update`` audit row follows."""
+
+    service = None  # services.<entity>_update, given by the viewset (``update_service``)
+
     def save_instance(self):
+        if self.service is not None:
+            changed = {name: self.form.cleaned_data[name] for name in self.form.changed_data}
+            stored = self.get_object()  # the form wrote its values on self.object
+            return self.service(**{service_entity(self.service): stored}, data=changed, actor=self.request.user)
         instance = super().save_instance()
         audit_record(
             actor=self.request.user,
             action="update",
             entity=instance,
-            request=self.request,
             metadata={"fields_changed": sorted(self.form.changed_data)},
         )
         return instance
 
 
-class AuditedDeleteView(generic.DeleteView):
+class ServiceDeleteView(generic.DeleteView):
+    """Deletes with ``service(<entity>=<the record>, actor=<the user>)``, or, without a service, as
+    Wagtail does with a ``delete`` audit row. A refusal, or a record other records still use, is
+    an error message on the listing."""
+
+    service = None  # services.<entity>_delete, given by the viewset (``delete_service``)
+
     def delete_action(self):
+        if self.service is not None:
+            self.service(**{service_entity(self.service): self.object}, actor=self.request.user)
+            return
         with transaction.atomic():
             pk = self.object.pk  # a hard delete clears it
             super().delete_action()
             # Last: the audit chain's lock is the last lock a transaction takes.
-            audit_record(
-                actor=self.request.user, action="delete", entity=self.object, entity_id=pk, request=self.request
-            )
+            audit_record(actor=self.request.user, action="delete", entity=self.object, entity_id=pk)
 
     def form_valid(self, form):
         try:
             return super().form_valid(form)
+        except DomainError as error:
+            messages.error(self.request, error.message)
         except (ProtectedError, RestrictedError):
             messages.error(self.request, _("This record is still used by other records and cannot be deleted."))
-            return redirect(self.index_url_name)
+        return redirect(self.index_url_name)
 
 
 class AuditedModelViewSet(ModelViewSet):
-    add_view_class = AuditedCreateView
-    edit_view_class = AuditedEditView
-    delete_view_class = AuditedDeleteView
+    """Its add, edit and delete views write through the services named here (``staticmethod(
+    services.<entity>_<verb>)``) or, for a record without them, save as Wagtail does with an audit
+    row. Custom views of these three are subclasses of the ``Service*View`` above."""
+
+    add_view_class = ServiceCreateView
+    edit_view_class = ServiceEditView
+    delete_view_class = ServiceDeleteView
+    create_service = update_service = delete_service = None
+
+    def get_add_view_kwargs(self, **kwargs):
+        return super().get_add_view_kwargs(service=self.create_service, **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(service=self.update_service, **kwargs)
+
+    def get_delete_view_kwargs(self, **kwargs):
+        return super().get_delete_view_kwargs(service=self.delete_service, **kwargs)
 
 
 class PermissionMenuItem(MenuItem):

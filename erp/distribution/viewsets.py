@@ -19,9 +19,8 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from erp.commerce.fiscal_admin import money_column
-from erp.core.exceptions import DomainError
 from erp.core.wagtail_admin import AuditedModelViewSet as CoreAuditedModelViewSet
-from erp.core.wagtail_admin import PermissionMenuItem
+from erp.core.wagtail_admin import PermissionMenuItem, ServiceCreateView
 
 from . import admin_views, services
 from .models import Distributor, DistributorMember, Order, PointOfSale
@@ -136,7 +135,7 @@ class OrderIndexView(generic.IndexView):
         return buttons
 
 
-class OrderCreateView(generic.CreateView):
+class OrderCreateView(ServiceCreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return services.order_create(
@@ -145,14 +144,6 @@ class OrderCreateView(generic.CreateView):
             currency=data["price_currency"],
             actor=self.request.user,
         )
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            self.produced_error_message = error.message
-            return self.form_invalid(form)
 
     def get_success_url(self):
         return reverse(admin_views.ORDER_MANAGE, args=[self.object.pk])

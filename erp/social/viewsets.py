@@ -6,8 +6,6 @@ opens the Manual Publish Pack. "To take down" lists what a consent revocation wi
 """
 
 from django import forms
-from django.contrib import messages
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +14,10 @@ from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from erp.core.exceptions import DomainError
 from erp.core.storage import bucket
-from erp.core.wagtail_admin import AuditedCreateView, AuditedDeleteView, AuditedEditView, DomainErrorsAsFormErrors
+from erp.core.wagtail_admin import AuditedModelViewSet, ServiceCreateView, ServiceEditView
 
 from . import admin_views, services
 from .captions import compose_caption, count_caption
@@ -29,15 +26,12 @@ from .models import SocialAccount, SocialMediaAsset, SocialPost
 # --- Accounts -----------------------------------------------------------------------------------
 
 
-class SocialAccountViewSet(ModelViewSet):
+class SocialAccountViewSet(AuditedModelViewSet):
     model = SocialAccount
     name = "social_account"
     url_prefix = "social/accounts"
     icon = "user"
     menu_label = _("Instagram account")
-    add_view_class = AuditedCreateView
-    edit_view_class = AuditedEditView
-    delete_view_class = AuditedDeleteView
     list_display = ["__str__", "provider", "status", "updated_at"]
     list_filter = ["status"]
     form_fields = ["provider", "display_name", "status"]
@@ -64,38 +58,23 @@ class AssetUploadForm(forms.ModelForm):
         fields = ["title"]
 
 
-class AssetCreateView(DomainErrorsAsFormErrors, generic.CreateView):
+class AssetCreateView(ServiceCreateView):
     def get_form_class(self):
         return AssetUploadForm
 
     def save_instance(self):
-        return services.asset_upload(
-            upload=self.form.cleaned_data["file"], title=self.form.cleaned_data.get("title"),
-            actor=self.request.user, request=self.request,
-        )
+        data = self.form.cleaned_data
+        return services.asset_upload(upload=data["file"], title=data.get("title"), actor=self.request.user)
 
 
-class AssetDeleteView(generic.DeleteView):
-    def delete_action(self):
-        services.asset_delete(asset=self.object, actor=self.request.user, request=self.request)
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except DomainError as error:
-            messages.error(self.request, error.message)
-            return redirect(self.index_url_name)
-
-
-class SocialMediaAssetViewSet(ModelViewSet):
+class SocialMediaAssetViewSet(AuditedModelViewSet):
     model = SocialMediaAsset
     name = "social_asset"
     url_prefix = "social/assets"
     icon = "image"
     menu_label = _("Images")
     add_view_class = AssetCreateView
-    edit_view_class = AuditedEditView
-    delete_view_class = AssetDeleteView
+    delete_service = staticmethod(services.asset_delete)
     list_display = [
         Column("preview", label=_("Preview"), accessor=asset_thumbnail),
         "__str__",
@@ -158,34 +137,18 @@ class CaptionPreviewMixin:
         return context
 
 
-class PostCreateView(CaptionPreviewMixin, DomainErrorsAsFormErrors, generic.CreateView):
-    def save_instance(self):
-        data = {name: self.form.cleaned_data.get(name) for name in POST_FIELDS}
-        return services.post_create(data=data, actor=self.request.user, request=self.request)
-
+class PostCreateView(CaptionPreviewMixin, ServiceCreateView):
     def get_success_url(self):
         return reverse(admin_views.POST_MANAGE, args=[self.object.pk])
 
 
-class PostEditView(CaptionPreviewMixin, DomainErrorsAsFormErrors, generic.EditView):
+class PostEditView(CaptionPreviewMixin, ServiceEditView):
     def save_instance(self):
         data = {name: self.form.cleaned_data.get(name) for name in POST_FIELDS}
-        return services.post_update(post=self.object, data=data, actor=self.request.user, request=self.request)
+        return services.post_update(post=self.object, data=data, actor=self.request.user)
 
 
-class PostDeleteView(generic.DeleteView):
-    def delete_action(self):
-        services.post_delete(post=self.object, actor=self.request.user, request=self.request)
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except DomainError as error:
-            messages.error(self.request, error.message)
-            return redirect(self.index_url_name)
-
-
-class SocialPostViewSet(ModelViewSet):
+class SocialPostViewSet(AuditedModelViewSet):
     model = SocialPost
     name = "social_post"
     url_prefix = "social/posts"
@@ -194,7 +157,8 @@ class SocialPostViewSet(ModelViewSet):
     index_view_class = PostIndexView
     add_view_class = PostCreateView
     edit_view_class = PostEditView
-    delete_view_class = PostDeleteView
+    create_service = staticmethod(services.post_create)
+    delete_service = staticmethod(services.post_delete)
     list_display = ["__str__", "language", "status", "scheduled_at", "published_external_id", "takedown_requested_at"]
     list_filter = ["status", "language"]
     search_fields = ["caption", "hashtags"]

@@ -252,3 +252,13 @@ def test_patient_chooser_results_are_audited_reads():
     assert modal.status_code == 200
     assert "PERSON" in modal.json()["html"]
     assert sorted(str(e.entity_id) for e in views.all()) == sorted([str(ines.pk), str(ines.pk), str(other.pk)])
+
+
+def test_admin_delete_refused_by_the_service_is_a_message_on_the_listing(record):
+    client, _user = admin_client("superuser")
+    encounter = record["encounter"]
+    client.post(f"/admin/clinical/encounters/transition/{encounter.pk}/", {"operation": "finalize"})
+    response = client.post(f"/admin/clinical/encounters/delete/{encounter.pk}/", follow=True)
+    assert response.redirect_chain[-1][0] == "/admin/clinical/encounters/"
+    assert [m.level_tag for m in response.context["messages"]][-1] == "error"  # after the finalize one
+    assert Encounter.objects.filter(pk=encounter.pk).exists()
