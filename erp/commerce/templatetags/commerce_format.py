@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from erp.commerce.money import format_money, format_number, format_percent
+from erp.core.money import format_money, format_number, format_percent
 from erp.core.zones import location_zone
 
 register = template.Library()

@@ -9,9 +9,9 @@ from erp.commerce.models import Product
 from erp.core.api.fields import ListedRows
 from erp.core.api.serializers import ModelSerializer, Serializer
 from erp.core.models import LanguageChoices
+from erp.core.money import Currency
 from erp.distribution.exceptions import InvalidValue
 from erp.distribution.models import (
-    Currency,
     Distributor,
     DistributorMember,
     Order,

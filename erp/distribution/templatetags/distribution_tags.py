@@ -2,8 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from erp.commerce.money import format_money
-from erp.distribution.values import Money
+from erp.core.money import Money, format_money
 
 register = template.Library()
 
