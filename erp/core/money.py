@@ -1,6 +1,5 @@
-"""Money of the clinic and of the distribution orders: ``Decimal`` with two places, rounded half up
-(never float), the currencies a price may be in, the ``Money`` value (an amount and its currency)
-and how each language writes amounts."""
+"""Money of the clinic and of the distribution orders: ``Decimal``, two places, rounded half up (never
+float); the currencies, the ``Money`` value (an amount in a currency) and how each language writes it."""
 
 from __future__ import annotations
 
@@ -17,8 +16,7 @@ ZERO = Decimal("0.00")
 
 
 class Currency(models.TextChoices):
-    """The currencies of spec 004, in its order; ISO 4217 codes as their own labels (without one,
-    Django would show "Usd")."""
+    """Spec 004's currencies, in its order; ISO 4217 codes as their own labels (else Django shows "Usd")."""
 
     USD = "USD", "USD"
     EUR = "EUR", "EUR"

@@ -1,7 +1,5 @@
 """Domain errors of the distribution orders, each with a stable code."""
 
-from erp.core.exceptions import CurrencyMismatch as CurrencyMismatch  # the money's, raised by erp.core.money
-from erp.core.exceptions import InvalidValue as InvalidValue
 from erp.core.exceptions import NotAllowed, Unprocessable
 
 

@@ -1,13 +1,11 @@
 """Value objects of spec 004: Address and Quantity (immutable, validated on creation); its Money is
 ``erp.core.money.Money``."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .exceptions import InvalidValue
+from erp.core.exceptions import InvalidValue
 
 
 @dataclass(frozen=True)

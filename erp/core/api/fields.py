@@ -53,11 +53,7 @@ class ListedRows:
         plan = self.__dict__.get("_listed_plan")
         if plan is None:
             model = self.Meta.model
-            plan = [
-                (field.field_name, field, _column_of(field, model))
-                for field in self.fields.values()
-                if not field.write_only
-            ]
+            plan = [(f.field_name, f, _column_of(f, model)) for f in self.fields.values() if not f.write_only]
             self.__dict__["_listed_plan"] = plan
         ret = {}
         for name, field, column in plan:
@@ -154,8 +150,7 @@ class JoinedColumn:
 
 @cache
 def joined_columns(serializer_class) -> dict[str, F]:
-    """The annotations a queryset adds for the ``JoinedColumn`` fields of ``serializer_class``
-    (read once per class)."""
+    """The annotations a queryset adds for the ``JoinedColumn`` fields of ``serializer_class`` (once per class)."""
     return {
         field.annotation: F(field.source.replace(".", "__"))
         for field in serializer_class().fields.values()

@@ -8,9 +8,9 @@ from rest_framework import serializers
 from erp.commerce.models import Product
 from erp.core.api.fields import ListedRows
 from erp.core.api.serializers import ModelSerializer, Serializer
+from erp.core.exceptions import InvalidValue
 from erp.core.models import LanguageChoices
 from erp.core.money import Currency
-from erp.distribution.exceptions import InvalidValue
 from erp.distribution.models import (
     Distributor,
     DistributorMember,

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
+from erp.core.exceptions import CurrencyMismatch, InvalidValue
 from erp.core.money import Money
-from erp.distribution.exceptions import CurrencyMismatch, InvalidValue
 from erp.distribution.values import Address, Quantity
 
 
