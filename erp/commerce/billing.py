@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from erp.core.models import AppSettings, ClinicLocation
+from erp.core.money import ZERO, format_money, quantize_money, quantize_quantity
 from erp.ops.audit import audit_record
 
 from .exceptions import (
@@ -69,7 +70,6 @@ from .models import (
     StockMoveType,
     StockReferenceType,
 )
-from .money import ZERO, format_money, quantize_money, quantize_quantity
 from .seller import seller_for_issuing
 from .services import StockMoveInput, stock_moves_record
 

@@ -23,11 +23,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 
 from erp.core.exceptions import DomainError
+from erp.core.money import format_money
 
 from . import fiscal, zreport
 from .models import ClosingPeriod, FiscalClosing
 from .models.fiscal import period_label
-from .money import format_money
 
 CLOSE_PERMISSION = "commerce.close_fiscal_period"
 INDEX = "commerce_fiscalclosing:index"

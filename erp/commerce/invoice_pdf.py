@@ -29,11 +29,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 
+from erp.core.money import format_money, format_number
 from erp.core.storage import signed_url, storage_discard, storage_save
 from erp.core.zones import location_zone
 
 from .models import CreditNote, CreditNoteLineLot, Invoice, PaymentKind, SaleLineLot
-from .money import format_money, format_number
 from .seller import seller_info
 
 # UNTDID 4461 payment means codes.

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Sum
 
+from erp.core.money import ZERO
+
 from .billing import LineCredited, sale_lines_credited
 from .models import CreditNote, CreditNoteLine, CreditNoteLineLot, Invoice, Payment, SaleLineLot
-from .money import ZERO
 
 
 def credit_notes_of(invoice_id):

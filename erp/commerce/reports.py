@@ -26,13 +26,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.csv import csv_response
+from erp.core.money import format_money, format_number, format_percent
 from erp.core.zones import location_zone
 from erp.ops.audit import audit_record
 
 from . import sales_selectors
 from .exceptions import ReportFiltersInvalid, ReportUnknown
 from .models import PaymentMethodCode, ProductType
-from .money import format_money, format_number, format_percent
 
 PERIODS = ("day", "month")
 FORMATS = ("csv", "xlsx")

@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from erp.core.exceptions import DomainError
+from erp.core.money import format_money
 from erp.ops.audit import audit_record
 
 from . import billing, fiscal, invoice_pdf, invoice_selectors, sales_selectors
@@ -33,7 +34,6 @@ from .models import (
     SaleLine,
     SaleStatus,
 )
-from .money import format_money
 
 SALE_INDEX = "commerce_sale:index"
 SALE_TILL = "commerce_sale:till"

@@ -10,11 +10,12 @@ from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquer
 from django.db.models.functions import Coalesce, TruncDay, TruncMonth
 from django.utils.translation import gettext as _
 
+from erp.core.money import ZERO
+
 from .exceptions import BarcodeUnknown
 from .models import Payment, Product, ProductType, SaleLine, SaleLineLot, SaleStatus, StockBalance
 
 _AMOUNT = DecimalField(max_digits=14, decimal_places=2)
-ZERO = Decimal("0.00")
 # A refunded sale was paid once: its payments and refunds both count, and cancel each other.
 COUNTED_STATUSES = [SaleStatus.PAID, SaleStatus.REFUNDED]
 

@@ -12,11 +12,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from erp.core.models import ClinicLocation
+from erp.core.money import ZERO, quantize_money
 
 from .models import InventoryLot, Product, StockBalance, StockMove, StockMoveType
-from .money import quantize_money
 
-ZERO = Decimal("0.00")
 _QTY = DecimalField(max_digits=14, decimal_places=2)
 _AMOUNT = DecimalField(max_digits=24, decimal_places=4)
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from erp.core.models import ClinicLocation
+from erp.core.money import ZERO, quantize_money, quantize_quantity
 from erp.ops.audit import audit_record
 
 from .exceptions import (
@@ -57,9 +58,6 @@ from .models import (
     StockReferenceType,
     Supplier,
 )
-from .money import quantize_money, quantize_quantity
-
-ZERO = Decimal("0.00")
 
 # --- Stock ledger -------------------------------------------------------------------------------
 

@@ -18,12 +18,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from erp.core.money import ZERO, quantize_money
 from erp.ops.audit import audit_record
 
 from . import fiscal
 from .exceptions import ClosingInvalid
 from .models import ClosingPeriod, CreditNote, FiscalClosing, FiscalEventType, PaymentMethodCode, SaleLine
-from .money import ZERO, quantize_money
 from .seller import seller_info
 
 LANGUAGE = "fr"

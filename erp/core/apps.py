@@ -9,6 +9,3 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import db, signals  # noqa: F401
-        from .api import fields
-
-        fields.register()

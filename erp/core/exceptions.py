@@ -39,6 +39,18 @@ class Unprocessable(DomainError):
     default_code = "unprocessable"
 
 
+class InvalidValue(InvalidInput):
+    """A value object (an amount, an address, a quantity) was built from invalid data (400)."""
+
+    default_code = "invalid_value"
+
+
+class CurrencyMismatch(Unprocessable):
+    """Two amounts in different currencies cannot be added (422)."""
+
+    default_code = "currency_mismatch"
+
+
 class PreconditionFailed(DomainError):
     """``If-Match`` names a version that is no longer current (412)."""
 

@@ -1,18 +1,6 @@
 """Domain errors of the distribution orders, each with a stable code."""
 
-from erp.core.exceptions import InvalidInput, NotAllowed, Unprocessable
-
-
-class InvalidValue(InvalidInput):
-    """A value object was built from invalid data (400)."""
-
-    default_code = "invalid_value"
-
-
-class CurrencyMismatch(Unprocessable):
-    """Two amounts in different currencies cannot be added (422)."""
-
-    default_code = "currency_mismatch"
+from erp.core.exceptions import NotAllowed, Unprocessable
 
 
 class PointOfSaleNotServed(Unprocessable):

@@ -13,18 +13,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.models import BaseModel
+from erp.core.money import Currency, Money
 
-from .values import CURRENCIES, Address, Money, Quantity
-
-
-class Currency(models.TextChoices):
-    # ISO 4217 codes as their own labels (without one, Django would show "Usd").
-    USD = "USD", "USD"
-    EUR = "EUR", "EUR"
-    UYU = "UYU", "UYU"
-
-
-assert tuple(Currency.values) == CURRENCIES
+from .values import Address, Quantity
 
 
 def amount_field(**kwargs) -> models.DecimalField:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from erp.core.locking import advisory_xact_lock
 from erp.core.models import User
+from erp.core.money import Money
 from erp.core.services import email_confirmation_token, user_email_confirm
 from erp.ops.audit import audit_record
 
@@ -40,7 +41,7 @@ from .models import (
     PointOfSaleDistributor,
 )
 from .selectors import reorderable_lines
-from .values import Address, Money, Quantity
+from .values import Address, Quantity
 
 DISTRIBUTOR_ROLE = "distributor"
 # pg_advisory_xact_lock(int4, hashtext(e-mail)): two invitations of one address wait for each other.

@@ -1,61 +1,11 @@
-"""Value objects of spec 004: Money, Address and Quantity (immutable, validated on creation)."""
-
-from __future__ import annotations
+"""Value objects of spec 004: Address and Quantity (immutable, validated on creation); its Money is
+``erp.core.money.Money``."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from .exceptions import CurrencyMismatch, InvalidValue
-
-CURRENCIES = ("USD", "EUR", "UYU")
-CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class Money:
-    """An amount >= 0 in one of USD, EUR, UYU; two places, half up."""
-
-    amount: Decimal
-    currency: str
-
-    def __post_init__(self):
-        try:
-            amount = Decimal(str(self.amount)) if not isinstance(self.amount, Decimal) else self.amount
-        except ArithmeticError as exc:
-            raise InvalidValue(_("Amount is not a number."), code="money_invalid", field="amount") from exc
-        if not amount.is_finite():
-            raise InvalidValue(_("Amount is not a number."), code="money_invalid", field="amount")
-        if amount < 0:
-            raise InvalidValue(_("Amount cannot be negative."), code="money_negative", field="amount")
-        if self.currency not in CURRENCIES:
-            raise InvalidValue(
-                _("Currency must be one of %(currencies)s.") % {"currencies": ", ".join(CURRENCIES)},
-                code="currency_invalid",
-                field="currency",
-            )
-        object.__setattr__(self, "amount", amount.quantize(CENT, rounding=ROUND_HALF_UP))
-
-    @classmethod
-    def zero(cls, currency: str) -> Money:
-        return cls(Decimal("0"), currency)
-
-    def __add__(self, other: Money) -> Money:
-        if not isinstance(other, Money):
-            return NotImplemented
-        if other.currency != self.currency:
-            raise CurrencyMismatch(
-                _("Cannot add money with different currencies (%(currency)s and %(currency2)s).")
-                % {"currency": self.currency, "currency2": other.currency},
-            )
-        return Money(self.amount + other.amount, self.currency)
-
-    def times(self, factor: int) -> Money:
-        return Money(self.amount * factor, self.currency)
-
-    def __str__(self) -> str:
-        return f"{self.amount} {self.currency}"
+from erp.core.exceptions import InvalidValue
 
 
 @dataclass(frozen=True)

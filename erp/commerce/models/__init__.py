@@ -8,7 +8,6 @@ from .inventory import (  # noqa: F401
     DEFAULT_VAT_EXEMPTION_MENTION,
     ZERO,
     AdjustmentKind,
-    Currency,
     GoodsReceipt,
     GoodsReceiptLine,
     InventoryLot,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.models import BaseModel, CreatedByModel
+from erp.core.money import Currency
 
 from ..exceptions import LedgerImmutable
 
@@ -68,14 +69,6 @@ class ProductCategory(BaseModel):
         return self.name
 
 
-class Currency(models.TextChoices):
-    """Currencies a catalog price may be expressed in (spec 004: USD, EUR, UYU)."""
-
-    EUR = "EUR", "EUR"
-    USD = "USD", "USD"
-    UYU = "UYU", "UYU"
-
-
 class ProductType(models.TextChoices):
     PRODUCT = "product", _("Product")
     SERVICE = "service", _("Service")
@@ -113,12 +106,12 @@ class Product(BaseModel):
     )
     is_active = models.BooleanField(default=True, verbose_name=_("is active"))
     # Spec 004 (distribution orders): the id of the product in outside systems, and the
-    # currency of its price.
+    # currency of its price (the catalogue lists the currencies alphabetically).
     external_product_id = models.CharField(
         max_length=100, blank=True, null=True, unique=True, verbose_name=_("external product id")
     )
     currency = models.CharField(
-        max_length=3, choices=Currency.choices, default=Currency.EUR, verbose_name=_("currency")
+        max_length=3, choices=sorted(Currency.choices), default=Currency.EUR, verbose_name=_("currency")
     )
     # Offered to distributors in their portal's catalogue (spec 004): retail products only, never
     # consultations or injectables, so the flag is off until someone turns it on.

@@ -4,15 +4,18 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from erp.commerce.money import format_money, format_number, format_percent
+from erp.core.money import Money, format_money, format_number, format_percent
 from erp.core.zones import location_zone
 
 register = template.Library()
 
 
 @register.filter
-def money(value, currency: str = "EUR") -> str:
-    """``{{ row.gross|money }}`` -> ``60,00 €`` in French; empty for no value."""
+def money(value, currency: str | None = None) -> str:
+    """``{{ row.gross|money }}`` -> ``60,00 €`` in French, ``{{ product.price|money:product.currency }}``,
+    ``{{ order.price|money }}`` (a ``Money``: its own currency); empty for no value."""
+    if isinstance(value, Money):
+        return format_money(value.amount, value.currency)
     return "" if value is None or value == "" else format_money(value, currency or "EUR")
 
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from erp.commerce.money import quantize_money
+from erp.core.money import quantize_money
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from erp.commerce import billing
 from erp.commerce.billing import PaymentInput
 from erp.commerce.models import Payment, Sale
-from erp.commerce.money import format_money
+from erp.core.money import format_money
 from erp.ops.models import AuditLog
 
 from .factories import ClinicLocationFactory, ProductFactory, ServiceFactory

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from datetime import UTC
 from decimal import Decimal
+from functools import cache
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Prefetch, QuerySet
@@ -52,7 +53,7 @@ class ListedRows:
         plan = self.__dict__.get("_listed_plan")
         if plan is None:
             model = self.Meta.model
-            plan = [(field.field_name, field, _column_of(field, model)) for field in self._readable_fields]
+            plan = [(f.field_name, f, _column_of(f, model)) for f in self.fields.values() if not f.write_only]
             self.__dict__["_listed_plan"] = plan
         ret = {}
         for name, field, column in plan:
@@ -147,11 +148,12 @@ class JoinedColumn:
             return super().get_attribute(instance)
 
 
+@cache
 def joined_columns(serializer_class) -> dict[str, F]:
-    """The annotations a queryset adds for the ``JoinedColumn`` fields of ``serializer_class``."""
+    """The annotations a queryset adds for the ``JoinedColumn`` fields of ``serializer_class`` (once per class)."""
     return {
         field.annotation: F(field.source.replace(".", "__"))
-        for field in serializer_class._declared_fields.values()
+        for field in serializer_class().fields.values()
         if isinstance(field, JoinedColumn)
     }
 
@@ -172,13 +174,3 @@ class StrictCharField(serializers.CharField):
             self.fail("invalid")
         return super().to_internal_value(data)
 
-
-def register() -> None:
-    """Model serializers map date-times, decimals and text to these fields (called once, from CoreConfig.ready)."""
-    from django.db import models
-
-    mapping = serializers.ModelSerializer.serializer_field_mapping
-    mapping[models.DateTimeField] = DateTimeField
-    mapping[models.DecimalField] = DecimalField
-    mapping[models.CharField] = StrictCharField
-    mapping[models.TextField] = StrictCharField

@@ -3,12 +3,15 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.models import Group
+from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from erp.core.models import AppSettings, ClinicLocation, Practitioner, User
 from erp.core.roles import role_permissions
+
+from .fields import DateTimeField, DecimalField, StrictCharField
 
 # Sent by the browsable API's HTML forms with every form post; never a field of a record.
 FORM_TOKENS = frozenset({"csrfmiddlewaretoken"})
@@ -49,6 +52,16 @@ class Serializer(KnownFieldsMixin, serializers.Serializer):
 
 class ModelSerializer(KnownFieldsMixin, serializers.ModelSerializer):
     """The base of the API's model serializers: DRF's, refusing unknown fields."""
+
+    # Model columns become the API's fields (fields.py): date-times in UTC, decimals written without
+    # quantizing again, text that is text. (A comment: this docstring is the schema's description.)
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+        models.DecimalField: DecimalField,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
 
 
 class LoginSerializer(Serializer):

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from erp.core.api.fields import DateTimeField, DecimalField
 from erp.core.api.schema import decimal_pattern
+from erp.core.api.serializers import ModelSerializer
 from erp.core.tests.factories import ClinicLocationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,7 @@ def test_date_times_are_written_and_read_in_utc():
     # A date-time sent without an offset is read as UTC.
     assert field.to_internal_value("2026-01-15T10:00:00") == datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
     assert field.to_internal_value("2026-01-15T10:00:00+01:00") == recent
-    assert serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] is DateTimeField
+    assert ModelSerializer.serializer_field_mapping[models.DateTimeField] is DateTimeField
 
 
 @pytest.mark.parametrize(
@@ -132,7 +133,7 @@ def test_decimals_are_written_as_drf_writes_them(options):
         written = ours.to_representation(value)
         assert (type(written), str(written)) == (type(expected), str(expected)), value
     assert DecimalField(max_digits=10, decimal_places=2).to_representation(Decimal("12.30")) == "12.30"
-    assert serializers.ModelSerializer.serializer_field_mapping[models.DecimalField] is DecimalField
+    assert ModelSerializer.serializer_field_mapping[models.DecimalField] is DecimalField
 
 
 def test_a_card_fee_above_100_percent_is_a_400_not_a_database_error():

@@ -8,10 +8,10 @@ from rest_framework import serializers
 from erp.commerce.models import Product
 from erp.core.api.fields import ListedRows
 from erp.core.api.serializers import ModelSerializer, Serializer
+from erp.core.exceptions import InvalidValue
 from erp.core.models import LanguageChoices
-from erp.distribution.exceptions import InvalidValue
+from erp.core.money import Currency
 from erp.distribution.models import (
-    Currency,
     Distributor,
     DistributorMember,
     Order,

@@ -6,9 +6,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from erp.commerce.widgets import DatePickerInput
+from erp.core.money import Currency, Money
 from erp.distribution import selectors
-from erp.distribution.models import Currency, OrderStatus
-from erp.distribution.values import Money
+from erp.distribution.models import OrderStatus
 
 UNIT = "unit"  # the portal orders whole sale units (the product's name says what one holds)
 MAX_QUANTITY = 9999

@@ -23,9 +23,10 @@ from django.views.generic import FormView, TemplateView
 
 from erp.core.exceptions import DomainError
 from erp.core.models import User
+from erp.core.money import Currency
 from erp.core.services import user_email_confirm
 from erp.distribution import selectors, services
-from erp.distribution.models import Currency, Distributor, OrderLine, OrderStatus
+from erp.distribution.models import Distributor, OrderLine, OrderStatus
 from erp.distribution.moves import MOVES, move_apply, moves_for
 from erp.distribution.order_pdf import order_summary_pdf
 from erp.distribution.values import Quantity

@@ -2,20 +2,10 @@ from decimal import Decimal
 
 from django import template
 
-from erp.commerce.money import format_money
-from erp.distribution.values import Money
+from erp.commerce.templatetags.commerce_format import money
 
 register = template.Library()
-
-
-@register.filter
-def money(value, currency: str | None = None) -> str:
-    """``{{ order.price|money }}`` (a Money) or ``{{ product.unit_price_excl_tax|money:product.currency }}``."""
-    if isinstance(value, Money):
-        return format_money(value.amount, value.currency)
-    if value in (None, ""):
-        return ""
-    return format_money(Decimal(value), currency or "EUR")
+register.filter("money", money)
 
 
 @register.filter

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
+from erp.core.exceptions import CurrencyMismatch
 from erp.distribution import services
 from erp.distribution.exceptions import (
-    CurrencyMismatch,
     OrderNotEditable,
     OrderTransitionNotAllowed,
     PointOfSaleNotServed,

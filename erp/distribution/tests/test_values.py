@@ -2,8 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from erp.distribution.exceptions import CurrencyMismatch, InvalidValue
-from erp.distribution.values import Address, Money, Quantity
+from erp.core.exceptions import CurrencyMismatch, InvalidValue
+from erp.core.money import Money
+from erp.distribution.values import Address, Quantity
 
 
 def test_money_rounds_to_cents_half_up():
