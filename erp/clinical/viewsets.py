@@ -50,7 +50,7 @@ CONTACT_PERM = "clinical.view_patient_contact"
 class AuditedEditView(DomainErrorsAsFormErrors, generic.EditView):
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        audit_record(actor=request.user, action="view", entity=self.object, request=request, metadata={"via": "admin"})
+        audit_record(actor=request.user, action="view", entity=self.object, metadata={"via": "admin"})
         return response
 
 
@@ -133,7 +133,7 @@ class PatientChooserReadAudit:
     def get_results_page(self, request):
         page = super().get_results_page(request)
         page.object_list = list(page.object_list)  # read once: audited, then shown
-        audit_reads(actor=request.user, records=page.object_list, request=request, via="admin_chooser")
+        audit_reads(actor=request.user, records=page.object_list, via="admin_chooser")
         return page
 
 
@@ -190,7 +190,7 @@ class AuditedIndexView(generic.IndexView):
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
-        audit_reads(actor=self.request.user, records=context["object_list"], request=self.request, via="admin_list")
+        audit_reads(actor=self.request.user, records=context["object_list"], via="admin_list")
         return context
 
 
@@ -274,14 +274,13 @@ class PatientCreateView(DomainErrorsAsFormErrors, generic.CreateView):
                 audit_reads(
                     actor=self.request.user,
                     records=[c.patient for c in duplicates],
-                    request=self.request,
                     via="admin_create_duplicates",
                 )
                 return self.render_to_response(self.get_context_data(form=form, duplicates=duplicates))
         return super().form_valid(form)
 
     def save_instance(self):
-        return services.patient_create(data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request)
+        return services.patient_create(data=dict(self.form.cleaned_data), actor=self.request.user)
 
     def get_success_url(self):
         return reverse("clinical_patient:inspect", args=[self.object.pk])
@@ -296,12 +295,12 @@ class PatientEditView(AuditedEditView):
         # Only what the user changed: an untouched blank field is not rewritten ("" over NULL),
         # and the audit entry lists exactly the fields edited.
         changed = {name: self.form.cleaned_data[name] for name in self.form.changed_data}
-        return services.patient_update(patient=current, data=changed, actor=self.request.user, request=self.request)
+        return services.patient_update(patient=current, data=changed, actor=self.request.user)
 
 
 class PatientDeleteView(generic.DeleteView):
     def delete_action(self):
-        services.patient_delete(patient=self.object, actor=self.request.user, request=self.request)
+        services.patient_delete(patient=self.object, actor=self.request.user)
 
 
 class DatePickersMixin:
@@ -384,19 +383,19 @@ class EncounterEditView(AuditedEditView):
     def save_instance(self):
         current = Encounter.objects.get(pk=self.object.pk)
         data = {name: self.form.cleaned_data[name] for name in self.form.changed_data}  # as for patients
-        return services.encounter_update(encounter=current, data=data, actor=self.request.user, request=self.request)
+        return services.encounter_update(encounter=current, data=data, actor=self.request.user)
 
 
 class EncounterCreateView(PatientInitialMixin, DomainErrorsAsFormErrors, generic.CreateView):
     def save_instance(self):
         return services.encounter_create(
-            data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request
+            data=dict(self.form.cleaned_data), actor=self.request.user
         )
 
 
 class EncounterDeleteView(generic.DeleteView):
     def delete_action(self):
-        services.encounter_delete(encounter=self.object, actor=self.request.user, request=self.request)
+        services.encounter_delete(encounter=self.object, actor=self.request.user)
 
 
 class EncounterViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, ModelViewSet):
@@ -561,7 +560,7 @@ class EncounterForm(LocationClockForm):
 class AppointmentCreateView(PatientInitialMixin, DomainErrorsAsFormErrors, generic.CreateView):
     def save_instance(self):
         return services.appointment_create(
-            data=dict(self.form.cleaned_data), actor=self.request.user, request=self.request
+            data=dict(self.form.cleaned_data), actor=self.request.user
         )
 
 
@@ -572,13 +571,12 @@ class AppointmentEditView(AuditedEditView):
             appointment=current,
             data={name: self.form.cleaned_data[name] for name in self.form.changed_data},  # as for patients
             actor=self.request.user,
-            request=self.request,
         )
 
 
 class AppointmentDeleteView(generic.DeleteView):
     def delete_action(self):
-        services.appointment_delete(appointment=self.object, actor=self.request.user, request=self.request)
+        services.appointment_delete(appointment=self.object, actor=self.request.user)
 
 
 class AppointmentViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, ModelViewSet):

@@ -52,7 +52,7 @@ class AuditedCreateView(generic.CreateView):
 
     def save_instance(self):
         instance = super().save_instance()
-        audit_record(actor=self.request.user, action="create", entity=instance, request=self.request)
+        audit_record(actor=self.request.user, action="create", entity=instance)
         return instance
 
 
@@ -63,7 +63,6 @@ class AuditedEditView(generic.EditView):
             actor=self.request.user,
             action="update",
             entity=instance,
-            request=self.request,
             metadata={"fields_changed": sorted(self.form.changed_data)},
         )
         return instance
@@ -76,7 +75,7 @@ class AuditedDeleteView(generic.DeleteView):
             super().delete_action()
             # Last: the audit chain's lock is the last lock a transaction takes.
             audit_record(
-                actor=self.request.user, action="delete", entity=self.object, entity_id=pk, request=self.request
+                actor=self.request.user, action="delete", entity=self.object, entity_id=pk
             )
 
     def form_valid(self, form):

@@ -71,13 +71,13 @@ class AssetCreateView(DomainErrorsAsFormErrors, generic.CreateView):
     def save_instance(self):
         return services.asset_upload(
             upload=self.form.cleaned_data["file"], title=self.form.cleaned_data.get("title"),
-            actor=self.request.user, request=self.request,
+            actor=self.request.user,
         )
 
 
 class AssetDeleteView(generic.DeleteView):
     def delete_action(self):
-        services.asset_delete(asset=self.object, actor=self.request.user, request=self.request)
+        services.asset_delete(asset=self.object, actor=self.request.user)
 
     def form_valid(self, form):
         try:
@@ -161,7 +161,7 @@ class CaptionPreviewMixin:
 class PostCreateView(CaptionPreviewMixin, DomainErrorsAsFormErrors, generic.CreateView):
     def save_instance(self):
         data = {name: self.form.cleaned_data.get(name) for name in POST_FIELDS}
-        return services.post_create(data=data, actor=self.request.user, request=self.request)
+        return services.post_create(data=data, actor=self.request.user)
 
     def get_success_url(self):
         return reverse(admin_views.POST_MANAGE, args=[self.object.pk])
@@ -170,12 +170,12 @@ class PostCreateView(CaptionPreviewMixin, DomainErrorsAsFormErrors, generic.Crea
 class PostEditView(CaptionPreviewMixin, DomainErrorsAsFormErrors, generic.EditView):
     def save_instance(self):
         data = {name: self.form.cleaned_data.get(name) for name in POST_FIELDS}
-        return services.post_update(post=self.object, data=data, actor=self.request.user, request=self.request)
+        return services.post_update(post=self.object, data=data, actor=self.request.user)
 
 
 class PostDeleteView(generic.DeleteView):
     def delete_action(self):
-        services.post_delete(post=self.object, actor=self.request.user, request=self.request)
+        services.post_delete(post=self.object, actor=self.request.user)
 
     def form_valid(self, form):
         try:
