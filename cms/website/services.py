@@ -87,7 +87,7 @@ def _split_name(name: str) -> tuple[str, str]:
     return words[0], " ".join(words[1:])
 
 
-def public_lead_convert_to_patient(*, lead: PublicLead, actor, request=None):
+def public_lead_convert_to_patient(*, lead: PublicLead, actor):
     """Make a low-confidence patient from a lead, carrying a given newsletter consent (idempotent).
 
     The lead is locked, so two clicks make one patient; a spam lead is refused. The duplicate tools
@@ -121,16 +121,15 @@ def public_lead_convert_to_patient(*, lead: PublicLead, actor, request=None):
                 "referral_details": f"Website lead ({lead.get_type_display()})",
             },
             actor=actor,
-            request=request,
         )
         if lead.newsletter_consent:
-            consent_grant(patient=patient, consent_type="newsletter", actor=actor, request=request)
+            consent_grant(patient=patient, consent_type="newsletter", actor=actor)
         lead.patient = patient
         lead.status = PublicLead.Status.HANDLED
         lead.handled_at, lead.handled_by = timezone.now(), actor
         lead.save(update_fields=["patient", "status", "handled_at", "handled_by", "updated_at"])
         audit_record(
-            actor=actor, action="update", entity=lead, request=request,
+            actor=actor, action="update", entity=lead,
             metadata={"fields_changed": ["patient", "status"], "patient_id": str(patient.pk)},
         )
     return patient

@@ -142,7 +142,7 @@ class PublicLeadConvertView(WagtailAdminTemplateMixin, TemplateView):
         from erp.core.exceptions import DomainError
 
         try:
-            patient = public_lead_convert_to_patient(lead=self.lead, actor=request.user, request=request)
+            patient = public_lead_convert_to_patient(lead=self.lead, actor=request.user)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect(reverse("leads:inspect", args=[self.lead.pk]))

@@ -113,7 +113,7 @@ class PatientPageView(generic.InspectView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        audit_record(actor=request.user, action="view", entity=self.object, request=request, metadata={"via": "admin"})
+        audit_record(actor=request.user, action="view", entity=self.object, metadata={"via": "admin"})
         return response
 
     def get_context_data(self, **kwargs):
@@ -197,7 +197,7 @@ class PatientPageView(generic.InspectView):
             context["leads"] = selectors.patient_leads(patient)
         if can["merge"]:
             context["duplicates"] = selectors.patient_duplicate_candidates(patient)
-        audit_reads(actor=user, records=shown, request=self.request, via="admin_patient_page")
+        audit_reads(actor=user, records=shown, via="admin_patient_page")
         return context
 
 
@@ -235,7 +235,7 @@ class EncounterPageView(LocationTimesMixin, generic.InspectView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        audit_record(actor=request.user, action="view", entity=self.object, request=request, metadata={"via": "admin"})
+        audit_record(actor=request.user, action="view", entity=self.object, metadata={"via": "admin"})
         return response
 
     def get_context_data(self, **kwargs):
@@ -283,7 +283,6 @@ def patient_merge_view(request, pk):
             merged=merged,
             reason=request.POST.get("reason", ""),
             actor=request.user,
-            request=request,
         ),
         f"{merged} was merged into this patient.",
     )
@@ -296,9 +295,7 @@ def patient_not_a_duplicate_view(request, pk):
     return _run(
         request,
         patient,
-        lambda: services.patient_duplicate_dismiss(
-            patient=patient, note=request.POST.get("note"), actor=request.user, request=request
-        ),
+        lambda: services.patient_duplicate_dismiss(patient=patient, note=request.POST.get("note"), actor=request.user),
         _("Marked as not a duplicate."),
     )
 
@@ -312,14 +309,14 @@ def patient_consent_view(request, pk):
         raise PermissionDenied
     if request.POST.get("operation") == "revoke":
         operation = lambda: services.consent_revoke(  # noqa: E731
-            patient=patient, consent_type=consent_type, actor=request.user, request=request
+            patient=patient, consent_type=consent_type, actor=request.user
         )
     else:
         document = None
         if request.POST.get("document"):
             document = get_object_or_404(Document, pk=request.POST["document"], patient=patient)
         operation = lambda: services.consent_grant(  # noqa: E731
-            patient=patient, consent_type=consent_type, document=document, actor=request.user, request=request
+            patient=patient, consent_type=consent_type, document=document, actor=request.user
         )
     return _run(request, patient, operation, _("Consent recorded."))
 
@@ -330,7 +327,7 @@ def patient_guardian_view(request, pk):
     if request.POST.get("remove"):
         _require(request.user, "clinical.delete_patientguardian")
         guardian = get_object_or_404(PatientGuardian, pk=request.POST["remove"], patient=patient)
-        audit_record(actor=request.user, action="delete", entity=guardian, request=request)
+        audit_record(actor=request.user, action="delete", entity=guardian)
         guardian.delete()
         messages.success(request, _("Guardian removed."))
         return redirect(_page(patient))
@@ -349,7 +346,7 @@ def patient_guardian_view(request, pk):
             phone=request.POST.get("phone") or None,
             email=request.POST.get("email") or None,
         )
-        audit_record(actor=request.user, action="create", entity=guardian, request=request)
+        audit_record(actor=request.user, action="create", entity=guardian)
 
     return _run(request, patient, add, _("Guardian added."))
 
@@ -374,7 +371,6 @@ def patient_document_upload_view(request, pk):
             kind=kind,
             title=form.cleaned_data["title"],
             actor=request.user,
-            request=request,
         ),
         _("Document stored."),
     )
@@ -397,7 +393,6 @@ def patient_photo_upload_view(request, pk):
             upload=form.cleaned_data["file"],
             metadata=metadata,
             actor=request.user,
-            request=request,
         ),
         _("Photo stored; its thumbnail follows in a moment."),
     )
@@ -406,7 +401,7 @@ def patient_photo_upload_view(request, pk):
 def patient_export_view(request, pk):
     _require(request.user, "clinical.export_patient")
     patient = get_object_or_404(Patient, pk=pk)
-    archive = services.patient_export(patient=patient, actor=request.user, request=request)
+    archive = services.patient_export(patient=patient, actor=request.user)
     response = FileResponse(
         archive, as_attachment=True, filename=services.export_filename(patient), content_type="application/zip"
     )
@@ -431,7 +426,7 @@ def file_view(request, kind, pk):
         raise PermissionDenied
     purpose = "export" if request.GET.get("download") else "view"
     return redirect(
-        services.file_signed_url(obj=obj, actor=request.user, variant=variant, purpose=purpose, request=request)
+        services.file_signed_url(obj=obj, actor=request.user, variant=variant, purpose=purpose)
     )
 
 
@@ -445,7 +440,7 @@ def photo_compare_view(request, pk):
         messages.error(request, _("Choose two photos to compare."))
         return redirect(_page(patient))
     try:
-        comparison = services.photo_comparison(before=before, after=after, actor=request.user, request=request)
+        comparison = services.photo_comparison(before=before, after=after, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(_page(patient))
@@ -467,16 +462,14 @@ def encounter_attach_view(request, pk):
             if relation not in PhotoRelation.values:
                 relation = PhotoRelation.ATTACHED
             services.encounter_attach_photo(
-                encounter=encounter, photo=photo, relation_type=relation, actor=request.user, request=request
+                encounter=encounter, photo=photo, relation_type=relation, actor=request.user
             )
         elif request.POST.get("document"):
             document = get_object_or_404(Document, pk=request.POST["document"])
             kind = request.POST.get("kind")
             if kind not in DocumentKind.values:
                 kind = document.kind
-            services.encounter_attach_document(
-                encounter=encounter, document=document, kind=kind, actor=request.user, request=request
-            )
+            services.encounter_attach_document(encounter=encounter, document=document, kind=kind, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -491,12 +484,10 @@ def encounter_transition_view(request, pk):
     try:
         if request.POST.get("operation") == "finalize":
             _require(request.user, "clinical.finalize_encounter")
-            services.encounter_finalize(encounter=encounter, actor=request.user, request=request)
+            services.encounter_finalize(encounter=encounter, actor=request.user)
         else:
             _require(request.user, "clinical.cancel_encounter")
-            services.encounter_cancel(
-                encounter=encounter, reason=request.POST.get("reason", ""), actor=request.user, request=request
-            )
+            services.encounter_cancel(encounter=encounter, reason=request.POST.get("reason", ""), actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:

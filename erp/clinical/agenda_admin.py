@@ -163,7 +163,7 @@ def calendar_feed_rotate_view(request):
     practitioner = Practitioner.objects.filter(user=request.user).first()
     if practitioner is None or not request.user.has_perm("clinical.view_appointment"):
         raise PermissionDenied
-    services.calendar_feed_rotate(practitioner=practitioner, actor=request.user, request=request)
+    services.calendar_feed_rotate(practitioner=practitioner, actor=request.user)
     messages.success(request, _("A new calendar URL was made; the old one no longer works."))
     return redirect(reverse("clinical_agenda:index"))
 
@@ -188,7 +188,7 @@ class AppointmentPageView(generic.InspectView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        audit_record(actor=request.user, action="view", entity=self.object, request=request, metadata={"via": "admin"})
+        audit_record(actor=request.user, action="view", entity=self.object, metadata={"via": "admin"})
         return response
 
     def get_context_data(self, **kwargs):
@@ -223,7 +223,7 @@ def appointment_transition_view(request, pk):
     if operation not in TRANSITION_PERMS or not request.user.has_perm(TRANSITION_PERMS[operation]):
         raise PermissionDenied
     appointment = get_object_or_404(Appointment, pk=pk)
-    common = {"appointment": appointment, "actor": request.user, "request": request}
+    common = {"appointment": appointment, "actor": request.user}
     try:
         if operation == "confirm":
             services.appointment_confirm(**common)
@@ -277,7 +277,7 @@ def calendly_delivery_replay_view(request, pk):
     if not request.user.has_perm("clinical.replay_calendlydelivery"):
         raise PermissionDenied
     delivery = get_object_or_404(CalendlyDelivery, pk=pk)
-    delivery = calendly.delivery_replay(delivery=delivery, actor=request.user, request=request)
+    delivery = calendly.delivery_replay(delivery=delivery, actor=request.user)
     if delivery.outcome == "failed":
         messages.error(request, _("The replay failed: %(error)s") % {"error": delivery.error})
     else:

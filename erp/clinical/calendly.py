@@ -460,7 +460,7 @@ HANDLERS = {
 }
 
 
-def delivery_process(*, delivery: CalendlyDelivery, actor=None, request=None) -> CalendlyDelivery:
+def delivery_process(*, delivery: CalendlyDelivery, actor=None) -> CalendlyDelivery:
     """Apply a stored delivery (first time or replay). A failure is recorded on the delivery."""
     try:
         with transaction.atomic():
@@ -490,9 +490,7 @@ def delivery_process(*, delivery: CalendlyDelivery, actor=None, request=None) ->
             locked.attempts = F("attempts") + 1
             locked.save()
             if actor is not None:
-                audit_record(
-                    actor=actor, action="update", entity=locked, request=request, metadata={"replay": locked.outcome}
-                )
+                audit_record(actor=actor, action="update", entity=locked, metadata={"replay": locked.outcome})
     except Exception as error:  # noqa: BLE001 - any failure is kept on the delivery for a replay
         logger.warning("Calendly delivery %s failed: %s", delivery.pk, error)
         message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
@@ -514,6 +512,6 @@ def _already_applied(delivery: CalendlyDelivery) -> bool:
     )
 
 
-def delivery_replay(*, delivery: CalendlyDelivery, actor, request=None) -> CalendlyDelivery:
+def delivery_replay(*, delivery: CalendlyDelivery, actor) -> CalendlyDelivery:
     """Apply a stored delivery again (from the admin or the API); the same code as on receipt."""
-    return delivery_process(delivery=delivery, actor=actor, request=request)
+    return delivery_process(delivery=delivery, actor=actor)

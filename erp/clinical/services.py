@@ -87,17 +87,17 @@ def patient_identity_lock(key: str) -> None:
     advisory_xact_lock(PATIENT_IDENTITY_LOCK_NAMESPACE, key)
 
 
-def patient_create(*, data: dict[str, Any], actor, request=None) -> Patient:
+def patient_create(*, data: dict[str, Any], actor) -> Patient:
     """A new patient; name, e-mail and phone are normalized by the model (bad phone: 400)."""
     patient_check_birth_date(data.get("birth_date"))
     with transaction.atomic():
         patient = Patient(**data, created_by=actor)
         patient.save()
-        audit_record(actor=actor, action="create", entity=patient, request=request)
+        audit_record(actor=actor, action="create", entity=patient)
     return patient
 
 
-def patient_update(*, patient: Patient, data: dict[str, Any], actor, request=None) -> Patient:
+def patient_update(*, patient: Patient, data: dict[str, Any], actor) -> Patient:
     """Change a live patient's identity or contact details (a merged record is frozen)."""
     if "birth_date" in data:
         patient_check_birth_date(data["birth_date"])
@@ -107,9 +107,7 @@ def patient_update(*, patient: Patient, data: dict[str, Any], actor, request=Non
         for name, value in data.items():
             setattr(patient, name, value)
         patient.save()
-        audit_record(
-            actor=actor, action="update", entity=patient, request=request, metadata={"fields_changed": changed}
-        )
+        audit_record(actor=actor, action="update", entity=patient, metadata={"fields_changed": changed})
     return patient
 
 
@@ -124,7 +122,7 @@ def _patient_relations():
             yield relation.related_model, relation.field.name
 
 
-def patient_merge(*, survivor: Patient, merged: Patient, reason: str, actor, request=None) -> Patient:
+def patient_merge(*, survivor: Patient, merged: Patient, reason: str, actor) -> Patient:
     """Move every row that points at ``merged`` to ``survivor`` and mark ``merged`` as merged.
 
     Refuses merging into itself, into a merged patient, and merging an already merged patient.
@@ -178,12 +176,12 @@ def patient_merge(*, survivor: Patient, merged: Patient, reason: str, actor, req
             "moved": moved,
             "duplicate_review_resolved": resolved,
         }
-        audit_record(actor=actor, action="update", entity=survivor, request=request, metadata={"merge": metadata})
-        audit_record(actor=actor, action="update", entity=merged, request=request, metadata={"merged_into": metadata})
+        audit_record(actor=actor, action="update", entity=survivor, metadata={"merge": metadata})
+        audit_record(actor=actor, action="update", entity=merged, metadata={"merged_into": metadata})
     return survivor
 
 
-def patient_duplicate_dismiss(*, patient: Patient, actor, note: str | None = None, request=None) -> Patient:
+def patient_duplicate_dismiss(*, patient: Patient, actor, note: str | None = None) -> Patient:
     """Reception's answer to a possible duplicate: not the same person. The flag is cleared, the
     two records stay apart and the audit row keeps which pair was reviewed. (The other answer is
     ``patient_merge``.)"""
@@ -201,13 +199,13 @@ def patient_duplicate_dismiss(*, patient: Patient, actor, note: str | None = Non
         locked.possible_duplicate_of, locked.possible_duplicate_reason = None, None
         locked.save()
         metadata = {"duplicate_review": review}
-        audit_record(actor=actor, action="update", entity=locked, request=request, metadata=metadata)
+        audit_record(actor=actor, action="update", entity=locked, metadata=metadata)
     return locked
 
 
-def patient_delete(*, patient: Patient, actor, request=None) -> None:
+def patient_delete(*, patient: Patient, actor) -> None:
     with transaction.atomic():
-        audit_record(actor=actor, action="delete", entity=patient, request=request)
+        audit_record(actor=actor, action="delete", entity=patient)
         patient.delete(actor=actor)
 
 
@@ -224,17 +222,17 @@ def _lock_encounter(encounter: Encounter) -> Encounter:
     return locked
 
 
-def encounter_create(*, data: dict[str, Any], actor, request=None) -> Encounter:
+def encounter_create(*, data: dict[str, Any], actor) -> Encounter:
     with transaction.atomic():
         patient_require_live(data["patient"])
         encounter = Encounter(**data, created_by=actor)
         encounter.full_clean()
         encounter.save()
-        audit_record(actor=actor, action="create", entity=encounter, request=request)
+        audit_record(actor=actor, action="create", entity=encounter)
     return encounter
 
 
-def encounter_update(*, encounter: Encounter, data: dict[str, Any], actor, request=None) -> Encounter:
+def encounter_update(*, encounter: Encounter, data: dict[str, Any], actor) -> Encounter:
     """Edit a draft; once finalized the clinical fields are frozen, once cancelled everything is."""
     with transaction.atomic():
         locked = _lock_encounter(encounter)
@@ -253,11 +251,11 @@ def encounter_update(*, encounter: Encounter, data: dict[str, Any], actor, reque
             setattr(locked, name, value)
         locked.full_clean()
         locked.save()
-        audit_record(actor=actor, action="update", entity=locked, request=request, metadata={"fields_changed": changed})
+        audit_record(actor=actor, action="update", entity=locked, metadata={"fields_changed": changed})
     return locked
 
 
-def encounter_finalize(*, encounter: Encounter, actor, request=None) -> Encounter:
+def encounter_finalize(*, encounter: Encounter, actor) -> Encounter:
     """draft -> finalized; finalizing twice is harmless."""
     with transaction.atomic():
         locked = Encounter.all_objects.select_for_update().get(pk=encounter.pk)
@@ -270,11 +268,11 @@ def encounter_finalize(*, encounter: Encounter, actor, request=None) -> Encounte
         locked.status = EncounterStatus.FINALIZED
         locked.finalized_at = timezone.now()
         locked.save()
-        audit_record(actor=actor, action="update", entity=locked, request=request, metadata={"transition": "finalize"})
+        audit_record(actor=actor, action="update", entity=locked, metadata={"transition": "finalize"})
     return locked
 
 
-def encounter_cancel(*, encounter: Encounter, reason: str, actor, request=None) -> Encounter:
+def encounter_cancel(*, encounter: Encounter, reason: str, actor) -> Encounter:
     """draft or finalized -> cancelled, with a reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -287,27 +285,19 @@ def encounter_cancel(*, encounter: Encounter, reason: str, actor, request=None) 
         locked.cancelled_at = timezone.now()
         locked.cancellation_reason = reason
         locked.save()
-        audit_record(
-            actor=actor,
-            action="update",
-            entity=locked,
-            request=request,
-            metadata={"transition": "cancel", "reason": reason},
-        )
+        audit_record(actor=actor, action="update", entity=locked, metadata={"transition": "cancel", "reason": reason})
     return locked
 
 
-def encounter_delete(*, encounter: Encounter, actor, request=None) -> None:
+def encounter_delete(*, encounter: Encounter, actor) -> None:
     with transaction.atomic():
         if encounter.status == EncounterStatus.FINALIZED:
             raise EncounterLocked(_("A finalized encounter is kept; cancel it instead."))
-        audit_record(actor=actor, action="delete", entity=encounter, request=request)
+        audit_record(actor=actor, action="delete", entity=encounter)
         encounter.delete(actor=actor)
 
 
-def encounter_attach_document(
-    *, encounter: Encounter, document: Document, kind: str, actor, request=None
-) -> EncounterDocument:
+def encounter_attach_document(*, encounter: Encounter, document: Document, kind: str, actor) -> EncounterDocument:
     """Attach a document of the same patient to an encounter (once; a second call changes the kind)."""
     if document.patient_id not in (None, encounter.patient_id):
         raise EncounterLocked(_("The document belongs to another patient."), code="encounter_other_patient")
@@ -315,13 +305,11 @@ def encounter_attach_document(
         link, created = EncounterDocument.objects.update_or_create(
             encounter=encounter, document=document, defaults={"kind": kind}
         )
-        audit_record(actor=actor, action="create" if created else "update", entity=link, request=request)
+        audit_record(actor=actor, action="create" if created else "update", entity=link)
     return link
 
 
-def encounter_attach_photo(
-    *, encounter: Encounter, photo: ClinicalPhoto, relation_type: str, actor, request=None
-) -> EncounterPhoto:
+def encounter_attach_photo(*, encounter: Encounter, photo: ClinicalPhoto, relation_type: str, actor) -> EncounterPhoto:
     """Attach a photo of the same patient to an encounter, as attached or for comparison."""
     if photo.patient_id != encounter.patient_id:
         raise EncounterLocked(_("The photo belongs to another patient."), code="encounter_other_patient")
@@ -329,16 +317,14 @@ def encounter_attach_photo(
         link, created = EncounterPhoto.objects.update_or_create(
             encounter=encounter, photo=photo, defaults={"relation_type": relation_type}
         )
-        audit_record(actor=actor, action="create" if created else "update", entity=link, request=request)
+        audit_record(actor=actor, action="create" if created else "update", entity=link)
     return link
 
 
 # --- Consents -----------------------------------------------------------------------------------
 
 
-def consent_grant(
-    *, patient: Patient, consent_type: str, actor, document: Document | None = None, request=None
-) -> Consent:
+def consent_grant(*, patient: Patient, consent_type: str, actor, document: Document | None = None) -> Consent:
     """Append a grant of ``consent_type`` (history is never rewritten)."""
     with transaction.atomic():
         patient = Patient.objects.select_for_update().get(pk=patient.pk)
@@ -366,13 +352,12 @@ def consent_grant(
             actor=actor,
             action="create",
             entity=consent,
-            request=request,
             metadata={"consent_type": consent_type, "status": "granted"},
         )
     return consent
 
 
-def consent_revoke(*, patient: Patient, consent_type: str, actor, request=None) -> Consent:
+def consent_revoke(*, patient: Patient, consent_type: str, actor) -> Consent:
     """Append a revocation of the current grant of ``consent_type``."""
     with transaction.atomic():
         patient = Patient.objects.select_for_update().get(pk=patient.pk)
@@ -395,7 +380,6 @@ def consent_revoke(*, patient: Patient, consent_type: str, actor, request=None) 
             actor=actor,
             action="create",
             entity=consent,
-            request=request,
             metadata={"consent_type": consent_type, "status": "revoked"},
         )
     return consent
@@ -418,7 +402,6 @@ def document_upload(
     kind: str = DocumentKind.OTHER,
     title: str | None = None,
     encounter: Encounter | None = None,
-    request=None,
 ) -> Document:
     """Check the bytes, store them under a new UUID key in the documents bucket, record the row."""
     patient_require_live(patient)
@@ -444,7 +427,6 @@ def document_upload(
                 actor=actor,
                 action="create",
                 entity=document,
-                request=request,
                 metadata={"patient_id": str(patient.pk), "kind": kind},
             )
     except BaseException:
@@ -461,7 +443,6 @@ def clinical_photo_upload(
     metadata: dict[str, Any] | None = None,
     encounter: Encounter | None = None,
     relation_type: str = PhotoRelation.ATTACHED,
-    request=None,
 ) -> ClinicalPhoto:
     """Store a clinical photo: needs a granted clinical_photos consent; the thumbnail follows after commit."""
     from .tasks import make_photo_thumbnail
@@ -488,9 +469,7 @@ def clinical_photo_upload(
             photo.save()
             if encounter is not None:
                 EncounterPhoto.objects.create(encounter=encounter, photo=photo, relation_type=relation_type)
-            audit_record(
-                actor=actor, action="create", entity=photo, request=request, metadata={"patient_id": str(patient.pk)}
-            )
+            audit_record(actor=actor, action="create", entity=photo, metadata={"patient_id": str(patient.pk)})
             transaction.on_commit(lambda: make_photo_thumbnail(str(photo.pk)))
     except BaseException:
         _discard(ClinicalPhoto.BUCKET, key)
@@ -523,9 +502,7 @@ def clinical_photo_make_thumbnail(*, photo_id) -> ClinicalPhoto | None:
     return photo
 
 
-def file_signed_url(
-    *, obj: Document | ClinicalPhoto, actor, variant: str = "original", purpose: str = "view", request=None
-) -> str:
+def file_signed_url(*, obj: Document | ClinicalPhoto, actor, variant: str = "original", purpose: str = "view") -> str:
     """A short-lived URL for a private file; the caller has checked permission. Audited."""
     key = obj.object_key
     if variant == "thumbnail":
@@ -537,7 +514,6 @@ def file_signed_url(
             actor=actor,
             action="export" if purpose == "export" else "view",
             entity=obj,
-            request=request,
             metadata={"signed_url": variant},
         )
     return signed_url(obj.storage_bucket, key)
@@ -571,7 +547,7 @@ def patient_record(patient: Patient) -> dict[str, Any]:
 EXPORT_SPOOL_BYTES = 32 * 1024 * 1024
 
 
-def patient_export(*, patient: Patient, actor, request=None) -> IO[bytes]:
+def patient_export(*, patient: Patient, actor) -> IO[bytes]:
     """A ZIP with ``record.json`` (the whole record) and the patient's files, rewound and ready
     to stream. Audited as an export."""
     record = patient_record(patient)
@@ -595,7 +571,6 @@ def patient_export(*, patient: Patient, actor, request=None) -> IO[bytes]:
             actor=actor,
             action="export",
             entity=patient,
-            request=request,
             metadata={
                 "documents": len(record["documents"]),
                 "photos": len(record["photos"]),
@@ -610,7 +585,7 @@ def export_filename(patient: Patient) -> str:
     return f"patient-{patient.pk}-{datetime.now():%Y%m%d}.zip"
 
 
-def photo_comparison(*, before: ClinicalPhoto, after: ClinicalPhoto, actor, request=None) -> dict[str, Any]:
+def photo_comparison(*, before: ClinicalPhoto, after: ClinicalPhoto, actor) -> dict[str, Any]:
     """Two photos of the same patient and body area side by side, each reached by a signed URL."""
     if before.pk == after.pk:
         raise PhotoComparisonRefused(_("Choose two different photos."))
@@ -625,8 +600,8 @@ def photo_comparison(*, before: ClinicalPhoto, after: ClinicalPhoto, actor, requ
         "body_area": before.body_area,
         "before": before,
         "after": after,
-        "before_url": file_signed_url(obj=before, actor=actor, request=request),
-        "after_url": file_signed_url(obj=after, actor=actor, request=request),
+        "before_url": file_signed_url(obj=before, actor=actor),
+        "after_url": file_signed_url(obj=after, actor=actor),
     }
 
 
@@ -703,7 +678,7 @@ def _lock_appointment(appointment: Appointment, *, check_version: bool = True) -
     return locked
 
 
-def appointment_create(*, data: dict[str, Any], actor, request=None) -> Appointment:
+def appointment_create(*, data: dict[str, Any], actor) -> Appointment:
     """Book by hand: the end is after the start and the practitioner is free in that slot."""
     with transaction.atomic():
         if data.get("patient") is not None:
@@ -715,7 +690,7 @@ def appointment_create(*, data: dict[str, Any], actor, request=None) -> Appointm
         appointment = Appointment(**data, source=AppointmentSource.MANUAL, created_by=actor)
         appointment.full_clean()
         appointment.save()
-        audit_record(actor=actor, action="create", entity=appointment, request=request)
+        audit_record(actor=actor, action="create", entity=appointment)
         appointment_changed(appointment.pk)  # the confirmation and reminders, after the commit
     return appointment
 
@@ -724,7 +699,7 @@ def appointment_create(*, data: dict[str, Any], actor, request=None) -> Appointm
 CALENDLY_OWNED_FIELDS = ("scheduled_start", "scheduled_end", "practitioner")
 
 
-def appointment_update(*, appointment: Appointment, data: dict[str, Any], actor, request=None) -> Appointment:
+def appointment_update(*, appointment: Appointment, data: dict[str, Any], actor) -> Appointment:
     """Move or edit a scheduled or confirmed appointment (the overlap rule applies again)."""
     with transaction.atomic():
         _lock_practitioner(data.get("practitioner", appointment.practitioner))
@@ -753,14 +728,14 @@ def appointment_update(*, appointment: Appointment, data: dict[str, Any], actor,
             )
         locked.full_clean()
         locked.save()
-        audit_record(actor=actor, action="update", entity=locked, request=request, metadata={"fields_changed": changed})
+        audit_record(actor=actor, action="update", entity=locked, metadata={"fields_changed": changed})
         if {"scheduled_start", "patient", "location", "practitioner"} & set(changed):
             appointment_changed(locked.pk)  # a reschedule notice and the reminders of the new time
     return locked
 
 
 def _appointment_transition(
-    appointment: Appointment, target: str, *, actor, request=None, metadata=None, check_version: bool = True
+    appointment: Appointment, target: str, *, actor, metadata=None, check_version: bool = True
 ) -> tuple[Appointment, bool]:
     """Lock, check the move is allowed; ``(appointment, False)`` when it was already done."""
     locked = _lock_appointment(appointment, check_version=check_version)
@@ -777,15 +752,13 @@ def _appointment_transition(
     return locked, True
 
 
-def appointment_confirm(*, appointment: Appointment, actor, request=None) -> Appointment:
+def appointment_confirm(*, appointment: Appointment, actor) -> Appointment:
     """scheduled -> confirmed (again: harmless)."""
     with transaction.atomic():
         locked, moved = _appointment_transition(appointment, AppointmentStatus.CONFIRMED, actor=actor)
         if moved:
             locked.save()
-            audit_record(
-                actor=actor, action="update", entity=locked, request=request, metadata={"transition": "confirm"}
-            )
+            audit_record(actor=actor, action="update", entity=locked, metadata={"transition": "confirm"})
     return locked
 
 
@@ -795,7 +768,6 @@ def appointment_attend(
     actor,
     open_encounter: bool = False,
     encounter_type: str = EncounterType.MEDICAL_CONSULT,
-    request=None,
 ) -> Appointment:
     """confirmed -> attended; optionally opens a draft encounter linked to the appointment."""
     with transaction.atomic():
@@ -816,7 +788,6 @@ def appointment_attend(
                     "occurred_at": locked.scheduled_start,
                 },
                 actor=actor,
-                request=request,
             )
             moved = True
         if moved:
@@ -825,13 +796,12 @@ def appointment_attend(
                 actor=actor,
                 action="update",
                 entity=locked,
-                request=request,
                 metadata={"transition": "attend", "encounter_id": str(locked.encounter_id or "") or None},
             )
     return locked
 
 
-def appointment_cancel(*, appointment: Appointment, reason: str, actor, request=None) -> Appointment:
+def appointment_cancel(*, appointment: Appointment, reason: str, actor) -> Appointment:
     """scheduled or confirmed -> cancelled, with a reason; the slot becomes free."""
     reason = (reason or "").strip()
     if not reason:
@@ -845,7 +815,6 @@ def appointment_cancel(*, appointment: Appointment, reason: str, actor, request=
                 actor=actor,
                 action="update",
                 entity=locked,
-                request=request,
                 metadata={"transition": "cancel", "reason": reason},
             )
             appointment_changed(locked.pk)  # reminders dropped, a cancellation notice
@@ -853,7 +822,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str, actor, request=
 
 
 def appointment_mark_no_show(
-    *, appointment: Appointment, actor, reason: str | None = None, now: datetime | None = None, request=None
+    *, appointment: Appointment, actor, reason: str | None = None, now: datetime | None = None
 ) -> Appointment:
     """scheduled or confirmed -> no_show, only once the start time has passed."""
     with transaction.atomic():
@@ -866,17 +835,15 @@ def appointment_mark_no_show(
                 )
             locked.no_show_reason = (reason or "").strip() or None
             locked.save()
-            audit_record(
-                actor=actor, action="update", entity=locked, request=request, metadata={"transition": "no_show"}
-            )
+            audit_record(actor=actor, action="update", entity=locked, metadata={"transition": "no_show"})
     return locked
 
 
-def appointment_delete(*, appointment: Appointment, actor, request=None) -> None:
+def appointment_delete(*, appointment: Appointment, actor) -> None:
     with transaction.atomic():
         if appointment.status in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW):
             raise AppointmentLocked(_("An attended or missed appointment is kept for the record."))
-        audit_record(actor=actor, action="delete", entity=appointment, request=request)
+        audit_record(actor=actor, action="delete", entity=appointment)
         appointment.delete(actor=actor)
         appointment_changed(appointment.pk, cancellation_notice=False)
 
@@ -890,12 +857,12 @@ def calendar_feed_get(*, practitioner) -> PractitionerCalendarFeed:
     return feed
 
 
-def calendar_feed_rotate(*, practitioner, actor, request=None) -> PractitionerCalendarFeed:
+def calendar_feed_rotate(*, practitioner, actor) -> PractitionerCalendarFeed:
     """A new secret token: phones subscribed with the old URL stop receiving the agenda."""
     with transaction.atomic():
         feed, _created = PractitionerCalendarFeed.objects.select_for_update().get_or_create(practitioner=practitioner)
         feed.token = new_feed_token()
         feed.rotated_at = timezone.now()
         feed.save()
-        audit_record(actor=actor, action="update", entity=feed, request=request, metadata={"rotated": True})
+        audit_record(actor=actor, action="update", entity=feed, metadata={"rotated": True})
     return feed

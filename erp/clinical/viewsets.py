@@ -134,7 +134,7 @@ class PatientChooserReadAudit:
     def get_results_page(self, request):
         page = super().get_results_page(request)
         page.object_list = list(page.object_list)  # read once: audited, then shown
-        audit_reads(actor=request.user, records=page.object_list, request=request, via="admin_chooser")
+        audit_reads(actor=request.user, records=page.object_list, via="admin_chooser")
         return page
 
 
@@ -193,7 +193,7 @@ class AuditedIndexView(generic.IndexView):
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
-        audit_reads(actor=self.request.user, records=context["object_list"], request=self.request, via="admin_list")
+        audit_reads(actor=self.request.user, records=context["object_list"], via="admin_list")
         return context
 
 
@@ -277,7 +277,6 @@ class PatientCreateView(ServiceCreateView):
                 audit_reads(
                     actor=self.request.user,
                     records=[c.patient for c in duplicates],
-                    request=self.request,
                     via="admin_create_duplicates",
                 )
                 return self.render_to_response(self.get_context_data(form=form, duplicates=duplicates))

@@ -442,7 +442,7 @@ def sale_cancel(*, sale: Sale, actor) -> Sale:
         return locked
 
 
-def sale_delete(*, sale: Sale, actor, request=None) -> None:
+def sale_delete(*, sale: Sale, actor) -> None:
     """Soft-delete a draft or cancelled sale (a paid or refunded sale is never deleted)."""
     with transaction.atomic():
         locked = Sale.objects.select_for_update().get(pk=sale.pk)
@@ -452,7 +452,7 @@ def sale_delete(*, sale: Sale, actor, request=None) -> None:
                 % {"status": locked.get_status_display().lower()},
                 code="sale_not_deletable",
             )
-        audit_record(actor=actor, action="delete", entity=locked, request=request)
+        audit_record(actor=actor, action="delete", entity=locked)
         sale.delete(actor=actor)
 
 
@@ -757,7 +757,7 @@ def _sale_lines_with_lots(sale: Sale) -> list[SaleLine]:
     return list(sale.lines.select_related("product").prefetch_related(lots))
 
 
-def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor, request=None) -> Invoice:
+def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor) -> Invoice:
     """Pay a draft sale (spec's atomic rule): stock out, payments with card fees, invoice with the
     next number, fiscal journal entries; all or nothing. The PDF is rendered after commit."""
     with transaction.atomic():
@@ -803,7 +803,6 @@ def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor, request=Non
             actor=actor,
             action="update",
             entity=sale,
-            request=request,
             metadata={"status": "paid", "invoice": invoice.invoice_number, "total": str(sale.total_incl_tax)},
         )
         _schedule_pdf("invoice", invoice.pk)

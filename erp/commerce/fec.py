@@ -431,7 +431,7 @@ def fec_rows(period: FecPeriod) -> Iterator[bytes]:
             )
 
 
-def fec_export_audit(*, period: FecPeriod, actor, channel: str, request=None) -> None:
+def fec_export_audit(*, period: FecPeriod, actor, channel: str) -> None:
     """Record who exported which FEC (the whole sales ledger of the period leaves the system)."""
     audit_record(
         actor=actor,
@@ -439,7 +439,6 @@ def fec_export_audit(*, period: FecPeriod, actor, channel: str, request=None) ->
         entity_type="commerce.invoice",
         # No single record is exported: the entry names the file, stable for a given period.
         entity_id=uuid.uuid5(uuid.NAMESPACE_URL, f"fec:{period.filename}:{period.date_from}"),
-        request=request,
         metadata={
             "fec": period.filename,
             "from": str(period.date_from),

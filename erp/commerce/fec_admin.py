@@ -48,5 +48,5 @@ class FecExportView(WagtailAdminTemplateMixin, FormView):
         except (FecPeriodInvalid, FecForeignCurrency) as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
-        fec_export_audit(period=period, actor=self.request.user, channel="admin", request=self.request)
+        fec_export_audit(period=period, actor=self.request.user, channel="admin")
         return fec_response(period)

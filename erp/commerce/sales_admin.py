@@ -280,7 +280,7 @@ class SaleTillView(WagtailAdminTemplateMixin, TemplateView):
                     for row in formset.cleaned_data
                     if row.get("method") and row.get("amount")
                 ]
-                invoice = billing.sale_pay(sale=sale, payments=payments, actor=request.user, request=request)
+                invoice = billing.sale_pay(sale=sale, payments=payments, actor=request.user)
                 messages.success(request, _("Paid. Invoice %(number)s issued.") % {"number": invoice.invoice_number})
                 if request.user.has_perms(["commerce.view_invoice", "commerce.download_invoice"]):
                     # The invoice page opens and its PDF downloads at once (``FA-000004.pdf``).
@@ -308,7 +308,7 @@ class DocumentDownloadView(View):
         _require(request, "commerce.download_invoice")
         obj = get_object_or_404(self.model, pk=pk)
         url = invoice_pdf.billed_download_url(obj, actor=request.user)
-        audit_record(actor=request.user, action="view", entity=obj, request=request, metadata={"download": str(obj)})
+        audit_record(actor=request.user, action="view", entity=obj, metadata={"download": str(obj)})
         return HttpResponseRedirect(url)
 
 

@@ -42,7 +42,7 @@ def user_email_confirmation_send(*, user: User, base_url: str | None = None) -> 
     return link
 
 
-def user_email_confirm(*, token: str, request=None) -> User:
+def user_email_confirm(*, token: str) -> User:
     """Mark the address named by a valid, unexpired confirmation token as confirmed (idempotent)."""
     try:
         data = signing.loads(token, salt=_CONFIRM_SALT, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE)
@@ -57,10 +57,7 @@ def user_email_confirm(*, token: str, request=None) -> User:
         if not user.email_confirmed:
             user.email_confirmed = True
             user.save(update_fields=["email_confirmed", "updated_at"])
-            audit_record(
-                actor=user, action="update", entity=user, request=request,
-                metadata={"fields_changed": ["email_confirmed"]},
-            )
+            audit_record(actor=user, action="update", entity=user, metadata={"fields_changed": ["email_confirmed"]})
     return user
 
 

@@ -12,7 +12,7 @@ from .storage import bucket, unsign_local_file
 def confirm_email(request, token: str):
     """The page behind the link of the confirmation e-mail."""
     try:
-        user = user_email_confirm(token=token, request=request)
+        user = user_email_confirm(token=token)
     except InvalidInput as error:
         return render(request, "core/email_confirmed.html", {"error": error.message}, status=400)
     return render(request, "core/email_confirmed.html", {"user_confirmed": user})

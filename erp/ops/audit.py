@@ -7,8 +7,9 @@ lock and read only the chain head (the last ``sequence``), so concurrent writers
 chain and an append never scans history.
 
 Where the event comes from is filled in here, not by each caller: the IP and user agent of the
-current request (``AuditRequestMiddleware``, or an explicit ``request``), and for entries without
-an actor the name of the background task running them (``audited_task``).
+current request (``AuditRequestMiddleware`` sets them through ``audit_client``; tasks and commands
+have none), and for entries without an actor the name of the background task running them
+(``audited_task``).
 
 Call it last in the transaction, after the audited write: the chain lock is then always the last
 lock a transaction takes (after the fiscal journal's), and it is held only until the commit.
@@ -43,30 +44,33 @@ _task: ContextVar[str | None] = ContextVar("audit_task", default=None)
 # --- Where an event comes from -----------------------------------------------------------------
 
 
-def client_info(request) -> tuple[str | None, str]:
-    """The caller's IP and user agent (from ``request``, else from the request being served).
-
-    The IP is the one the brute-force lock and the rate limits see (``TRUSTED_PROXIES``).
-    """
-    if request is not None:
-        if not hasattr(request, "META"):
-            return None, ""
-        return client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
+def client_info() -> tuple[str | None, str]:
+    """The IP and user agent of the request being served (``audit_client``), else none."""
     return _client.get() or (None, "")
 
 
+@contextmanager
+def audit_client(*, ip: str | None, user_agent: str) -> Iterator[None]:
+    """Entries written inside this block come from ``ip`` with ``user_agent``."""
+    token = _client.set((ip, user_agent[:USER_AGENT_MAX]))
+    try:
+        yield
+    finally:
+        _client.reset(token)
+
+
 class AuditRequestMiddleware:
-    """Makes the IP and user agent of the request available to every audit entry it writes."""
+    """Makes the IP and user agent of the request available to every audit entry it writes.
+
+    The IP is the one the brute-force lock and the rate limits see (``TRUSTED_PROXIES``).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _client.set(client_info(request))
-        try:
+        with audit_client(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")):
             return self.get_response(request)
-        finally:
-            _client.reset(token)
 
 
 @contextmanager
@@ -172,20 +176,17 @@ def audit_record_many(
     actor,
     action: AuditAction | str,
     entities: Iterable[models.Model],
-    request=None,
     metadata: dict[str, Any] | None = None,
 ) -> list[AuditLog]:
     """One entry per record in ``entities`` (same actor, action and metadata), in one insert."""
     targets = [(e._meta.label_lower, e.pk, patient_of(e)) for e in entities]
-    return _append(_entries(actor=actor, action=action, targets=targets, request=request, metadata=metadata))
+    return _append(_entries(actor=actor, action=action, targets=targets, metadata=metadata))
 
 
-def audit_reads(*, actor, records: Iterable[models.Model], request=None, via: str) -> int:
+def audit_reads(*, actor, records: Iterable[models.Model], via: str) -> int:
     """Record that ``actor`` was shown each of ``records`` (a list page, a chooser, a patient page
     section): one ``view`` entry each, in one insert, saying through which screen."""
-    rows = audit_record_many(
-        actor=actor, action=AuditAction.VIEW, entities=records, request=request, metadata={"via": via}
-    )
+    rows = audit_record_many(actor=actor, action=AuditAction.VIEW, entities=records, metadata={"via": via})
     return len(rows)
 
 
@@ -197,7 +198,6 @@ def audit_record(
     entity_type: str | None = None,
     entity_id: uuid.UUID | None = None,
     patient_id: uuid.UUID | None = None,
-    request=None,
     metadata: dict[str, Any] | None = None,
 ) -> AuditLog:
     """Append one entry: who did what to which record, from where."""
@@ -206,10 +206,10 @@ def audit_record(
         entity_id = entity_id or entity.pk
         patient_id = patient_id or patient_of(entity)
     targets = [(entity_type, entity_id, patient_id)]
-    return _append(_entries(actor=actor, action=action, targets=targets, request=request, metadata=metadata))[0]
+    return _append(_entries(actor=actor, action=action, targets=targets, metadata=metadata))[0]
 
 
-def _entries(*, actor, action, targets: list[tuple], request=None, metadata=None) -> list[AuditLog]:
+def _entries(*, actor, action, targets: list[tuple], metadata=None) -> list[AuditLog]:
     """The entries (not yet chained) of one event on each ``(entity type, entity id, patient id)``:
     what they share (who, from where, the metadata as it is hashed) is worked out once."""
     if any(entity_type is None or entity_id is None for entity_type, entity_id, _ in targets):
@@ -221,7 +221,7 @@ def _entries(*, actor, action, targets: list[tuple], request=None, metadata=None
         data.setdefault("task", _task.get())
     # Stored as it is hashed: what JSON gives back is what was chained.
     stored = json.loads(canonical_json(data)) if data else None
-    ip, user_agent = client_info(request)
+    ip, user_agent = client_info()
     action = AuditAction(action)
     return [
         AuditLog(

@@ -127,7 +127,6 @@ class AuditLogIndexView(generic.IndexView):
                 action=AuditAction.EXPORT,
                 entity_type=AuditLog._meta.label_lower,
                 entity_id=export_id,
-                request=self.request,
                 metadata={"format": "csv", "filters": filters, "rows": queryset.count()},
             )
         return csv_response(

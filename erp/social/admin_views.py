@@ -105,7 +105,6 @@ class PostManageView(WagtailAdminTemplateMixin, TemplateView):
                     published_external_id=values.get("published_external_id"),
                     error_log=values.get("error_log"),
                     actor=request.user,
-                    request=request,
                 )
                 messages.success(request, _("Status changed."))
             elif operation in ("up", "down", "remove", "add"):
@@ -124,9 +123,7 @@ class PostManageView(WagtailAdminTemplateMixin, TemplateView):
                         if 0 <= other < len(ids):
                             ids[index], ids[other] = ids[other], ids[index]
                 assets = {a.pk: a for a in SocialMediaAsset.objects.filter(pk__in=ids)}
-                services.post_set_assets(
-                    post=self.post_obj, assets=[assets[i] for i in ids], actor=request.user, request=request
-                )
+                services.post_set_assets(post=self.post_obj, assets=[assets[i] for i in ids], actor=request.user)
                 messages.success(request, _("Carousel updated."))
             else:
                 messages.error(request, _("Unknown operation."))
@@ -159,7 +156,9 @@ class PostPackView(WagtailAdminTemplateMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         try:
-            self.pack = services.post_manual_pack(post=self.post_obj, actor=request.user, request=request)
+            self.pack = services.post_manual_pack(
+                post=self.post_obj, actor=request.user, base_url=request.build_absolute_uri("/")
+            )
         except DomainError as error:
             messages.error(request, error.message)
             return redirect(POST_MANAGE, pk=self.post_obj.pk)
@@ -181,7 +180,7 @@ class PostPackZipView(View):
         _require(request, "social.view_socialpost", "social.export_socialpost")
         post = get_object_or_404(SocialPost, pk=pk)
         try:
-            data = services.post_pack_zip(post=post, actor=request.user, request=request)
+            data = services.post_pack_zip(post=post, actor=request.user)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect(POST_MANAGE, pk=post.pk)

@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -75,7 +76,7 @@ def _discard(key: str) -> None:
     storage_discard(SocialMediaAsset.BUCKET, key)
 
 
-def _create_asset(*, prepared: images.PreparedImage, actor, title: str | None, audit_metadata: dict, request,
+def _create_asset(*, prepared: images.PreparedImage, actor, title: str | None, audit_metadata: dict,
                   source_photo: ClinicalPhoto | None = None, source_consent: Consent | None = None,
                   ) -> SocialMediaAsset:
     key = _store(prepared.data)
@@ -94,33 +95,28 @@ def _create_asset(*, prepared: images.PreparedImage, actor, title: str | None, a
             )
             asset.full_clean()
             asset.save()
-            audit_record(actor=actor, action="create", entity=asset, request=request, metadata=audit_metadata)
+            audit_record(actor=actor, action="create", entity=asset, metadata=audit_metadata)
             if source_photo is not None:
-                audit_record(
-                    actor=actor, action="export", entity=source_photo, request=request, metadata=audit_metadata
-                )
+                audit_record(actor=actor, action="export", entity=source_photo, metadata=audit_metadata)
     except BaseException:
         _discard(key)
         raise
     return asset
 
 
-def asset_upload(*, upload, actor, title: str | None = None, request=None) -> SocialMediaAsset:
+def asset_upload(*, upload, actor, title: str | None = None) -> SocialMediaAsset:
     """Check an image against Instagram's limits and store it as a clean JPEG under a new key."""
     prepared = images.prepare_image(images.read_upload(upload))
     return _create_asset(
         prepared=prepared,
         actor=actor,
         title=title,
-        request=request,
         audit_metadata={"original_name": getattr(upload, "name", None) or "", "width": prepared.width,
                         "height": prepared.height},
     )
 
 
-def asset_copy_from_clinical_photo(
-    *, photo: ClinicalPhoto, actor, title: str | None = None, request=None
-) -> SocialMediaAsset:
+def asset_copy_from_clinical_photo(*, photo: ClinicalPhoto, actor, title: str | None = None) -> SocialMediaAsset:
     """The only way from the clinical bucket to the marketing one: needs the patient's current
     marketing_photos consent; the bytes are re-encoded under a new key and the source photo and
     consent go to the audit log."""
@@ -145,7 +141,6 @@ def asset_copy_from_clinical_photo(
             prepared=prepared,
             actor=actor,
             title=title,
-            request=request,
             source_photo=photo,
             source_consent=consent,
             audit_metadata={
@@ -157,13 +152,13 @@ def asset_copy_from_clinical_photo(
         )
 
 
-def asset_delete(*, asset: SocialMediaAsset, actor, request=None) -> None:
+def asset_delete(*, asset: SocialMediaAsset, actor) -> None:
     """Remove an image no post uses; its object leaves the bucket once the row is gone."""
     with transaction.atomic():
         asset = SocialMediaAsset.objects.select_for_update().get(pk=asset.pk)
         if asset.post_assets.exists():
             raise AssetInUse(_("The image is used by a post: remove it from the post first."))
-        audit_record(actor=actor, action="delete", entity=asset, request=request)
+        audit_record(actor=actor, action="delete", entity=asset)
         key = asset.object_key
         asset.delete()
         transaction.on_commit(lambda: _discard(key))
@@ -219,7 +214,7 @@ def assets_takedown_for_patient(*, patient: Patient, consent: Consent | None = N
 EDITABLE_FIELDS = ("language", "caption", "hashtags", "scheduled_at")
 
 
-def post_create(*, data: dict[str, Any], actor, request=None) -> SocialPost:
+def post_create(*, data: dict[str, Any], actor) -> SocialPost:
     """A new draft; the caption must be within Instagram's limits."""
     values = {name: data[name] for name in EDITABLE_FIELDS if name in data}
     values["hashtags"] = normalize_hashtags(values.get("hashtags"))
@@ -228,7 +223,7 @@ def post_create(*, data: dict[str, Any], actor, request=None) -> SocialPost:
         post = SocialPost(**values, created_by=actor)
         post.full_clean()
         post.save()
-        audit_record(actor=actor, action="create", entity=post, request=request)
+        audit_record(actor=actor, action="create", entity=post)
     return post
 
 
@@ -236,7 +231,7 @@ def _lock_post(post: SocialPost) -> SocialPost:
     return SocialPost.objects.select_for_update().get(pk=post.pk)
 
 
-def post_update(*, post: SocialPost, data: dict[str, Any], actor, request=None) -> SocialPost:
+def post_update(*, post: SocialPost, data: dict[str, Any], actor) -> SocialPost:
     """Edit the text, language or time of a post that is not published yet."""
     with transaction.atomic():
         post = _lock_post(post)
@@ -256,20 +251,20 @@ def post_update(*, post: SocialPost, data: dict[str, Any], actor, request=None) 
             post.reminder_sent_at = None
         post.full_clean()
         post.save()
-        audit_record(actor=actor, action="update", entity=post, request=request, metadata={"fields_changed": changed})
+        audit_record(actor=actor, action="update", entity=post, metadata={"fields_changed": changed})
     return post
 
 
-def post_delete(*, post: SocialPost, actor, request=None) -> None:
+def post_delete(*, post: SocialPost, actor) -> None:
     with transaction.atomic():
         post = _lock_post(post)
         if post.status == S.PUBLISHED:
             raise PostLocked(_("A published post is kept as the record of what went online."))
-        audit_record(actor=actor, action="delete", entity=post, request=request)
+        audit_record(actor=actor, action="delete", entity=post)
         post.delete()
 
 
-def post_set_assets(*, post: SocialPost, assets: list[SocialMediaAsset], actor, request=None) -> list[SocialPostAsset]:
+def post_set_assets(*, post: SocialPost, assets: list[SocialMediaAsset], actor) -> list[SocialPostAsset]:
     """Make ``assets`` the post's carousel, in this order (order_index 0, 1, ...): adds, removes
     and reorders in one step. At most 10 images, each once, none flagged for takedown."""
     if len(assets) > MAX_CAROUSEL:
@@ -322,7 +317,6 @@ def post_set_assets(*, post: SocialPost, assets: list[SocialMediaAsset], actor, 
             actor=actor,
             action="update",
             entity=post,
-            request=request,
             metadata={"assets_before": [str(i) for i in before], "assets": [str(i) for i in ids]},
         )
     return result
@@ -352,7 +346,6 @@ def post_transition(
     scheduled_at: datetime | None = None,
     published_external_id: str | None = None,
     error_log: str | None = None,
-    request=None,
 ) -> SocialPost:
     """Move a post to ``to_status`` when the transition table and the status's needs allow it."""
     with transaction.atomic():
@@ -402,7 +395,6 @@ def post_transition(
             actor=actor,
             action="update",
             entity=post,
-            request=request,
             metadata={"status_before": previous, "status": to_status},
         )
     return post
@@ -430,9 +422,9 @@ class ManualPack:
     url_note: str
 
 
-def marketing_url(key: str, *, expires_in: int, request=None) -> tuple[str, bool]:
+def marketing_url(key: str, *, expires_in: int, base_url: str | None = None) -> tuple[str, bool]:
     """A download URL of the marketing bucket and whether it expires: presigned GET on S3, the
-    public (non-expiring) URL for the local folder."""
+    public (non-expiring) URL for the local folder (absolute on ``base_url`` when given)."""
     storage = bucket(SocialMediaAsset.BUCKET)
     if isinstance(storage, S3Storage):
         client = storage.connection.meta.client
@@ -441,8 +433,8 @@ def marketing_url(key: str, *, expires_in: int, request=None) -> tuple[str, bool
         )
         return url, True
     url = storage.url(key)
-    if request is not None:
-        url = request.build_absolute_uri(url)
+    if base_url is not None:
+        url = urljoin(base_url, url)
     return url, False
 
 
@@ -461,9 +453,10 @@ def _pack_post(post: SocialPost) -> tuple[SocialPost, list[SocialPostAsset]]:
 
 
 def post_manual_pack(
-    *, post: SocialPost, actor, expires_in: int = PACK_URL_TTL, request=None
+    *, post: SocialPost, actor, expires_in: int = PACK_URL_TTL, base_url: str | None = None
 ) -> ManualPack:
-    """The caption with its hashtags ready to paste and the images in order as download URLs."""
+    """The caption with its hashtags ready to paste and the images in order as download URLs
+    (local-folder URLs made absolute on ``base_url``)."""
     if not MIN_PACK_URL_TTL <= expires_in <= MAX_PACK_URL_TTL:
         raise InvalidInput(
             _("expires_in must be between %(min_pack_url_ttl)s and %(max_pack_url_ttl)s seconds.")
@@ -476,7 +469,7 @@ def post_manual_pack(
     items = []
     expiring = False
     for position, link in enumerate(links, start=1):
-        url, expiring = marketing_url(link.asset.object_key, expires_in=expires_in, request=request)
+        url, expiring = marketing_url(link.asset.object_key, expires_in=expires_in, base_url=base_url)
         items.append(PackAsset(order_index=link.order_index, asset=link.asset, url=url, filename=f"{position:02d}.jpg"))
     caption = compose_caption(post.caption, post.hashtags)
     if expiring or not items:
@@ -490,7 +483,7 @@ def post_manual_pack(
         note = _("The image links are public links of the marketing folder: they do not expire.")
     with transaction.atomic():
         audit_record(
-            actor=actor, action="export", entity=post, request=request,
+            actor=actor, action="export", entity=post,
             metadata={"pack": "urls", "assets": [str(item.asset.pk) for item in items]},
         )
     return ManualPack(
@@ -504,7 +497,7 @@ def post_manual_pack(
     )
 
 
-def post_pack_zip(*, post: SocialPost, actor, request=None) -> bytes:
+def post_pack_zip(*, post: SocialPost, actor) -> bytes:
     """A ZIP of the pack: ``caption.txt`` and the images in carousel order (01.jpg, 02.jpg, ...)."""
     post, links = _pack_post(post)
     storage = bucket(SocialMediaAsset.BUCKET)
@@ -516,7 +509,7 @@ def post_pack_zip(*, post: SocialPost, actor, request=None) -> bytes:
                 archive.writestr(f"{position:02d}.jpg", handle.read(), compress_type=zipfile.ZIP_STORED)
     with transaction.atomic():
         audit_record(
-            actor=actor, action="export", entity=post, request=request,
+            actor=actor, action="export", entity=post,
             metadata={"pack": "zip", "assets": [str(link.asset_id) for link in links]},
         )
     return out.getvalue()

@@ -111,19 +111,17 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         return s.PatientSerializer
 
     def perform_create(self, serializer):
-        serializer.instance = services.patient_create(
-            data=serializer.validated_data, actor=self.request.user, request=self.request
-        )
+        serializer.instance = services.patient_create(data=serializer.validated_data, actor=self.request.user)
         self._etag_instance = serializer.instance
 
     def perform_update(self, serializer):
         serializer.instance = services.patient_update(
-            patient=serializer.instance, data=serializer.validated_data, actor=self.request.user, request=self.request
+            patient=serializer.instance, data=serializer.validated_data, actor=self.request.user
         )
         self._etag_instance = serializer.instance
 
     def perform_destroy(self, instance):
-        services.patient_delete(patient=instance, actor=self.request.user, request=self.request)
+        services.patient_delete(patient=instance, actor=self.request.user)
 
     @extend_schema(request=None, responses={200: s.DuplicateCandidateSerializer(many=True)})
     @action(
@@ -137,7 +135,7 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         """Patients that may be the same person, each with the reasons."""
         patient = self.get_object()
         candidates = selectors.patient_duplicate_candidates(patient)
-        audit_record(actor=request.user, action="view", entity=patient, request=request, metadata={"duplicates": True})
+        audit_record(actor=request.user, action="view", entity=patient, metadata={"duplicates": True})
         return Response(s.DuplicateCandidateSerializer(candidates, many=True).data)
 
     @extend_schema(
@@ -163,7 +161,7 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         data = s.PatientDuplicateQuerySerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         candidates = selectors.patient_duplicates_before_create(data.validated_data)
-        audit_reads(actor=request.user, records=[c.patient for c in candidates], request=request, via="api_duplicates")
+        audit_reads(actor=request.user, records=[c.patient for c in candidates], via="api_duplicates")
         return Response(s.DuplicateCandidateSerializer(candidates, many=True).data)
 
     @extend_schema(request=s.PatientMergeSerializer, responses={200: s.PatientSerializer})
@@ -182,7 +180,6 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
             merged=data.validated_data["merged_patient"],
             reason=data.validated_data["reason"],
             actor=request.user,
-            request=request,
         )
         self._etag_instance = survivor
         return Response(s.PatientSerializer(survivor).data)
@@ -201,7 +198,7 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         data = s.PatientDuplicateDismissSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         patient = services.patient_duplicate_dismiss(
-            patient=patient, note=data.validated_data.get("note"), actor=request.user, request=request
+            patient=patient, note=data.validated_data.get("note"), actor=request.user
         )
         self._etag_instance = patient
         return Response(s.PatientSerializer(patient).data)
@@ -218,7 +215,7 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         """The current state of each consent type (the latest event of each)."""
         patient = self.get_object()
         current = selectors.consent_current(patient)
-        audit_record(actor=request.user, action="view", entity=patient, request=request, metadata={"consents": True})
+        audit_record(actor=request.user, action="view", entity=patient, metadata={"consents": True})
         rows = [
             {"consent_type": kind, "granted": bool(c and c.status == "granted"), "consent": c}
             for kind, c in current.items()
@@ -233,7 +230,7 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
     def export(self, request, pk=None):
         """Right of access (GDPR art. 15/20): the whole record as JSON plus the files, in a ZIP. Audited."""
         patient = self.get_object()
-        archive = services.patient_export(patient=patient, actor=request.user, request=request)
+        archive = services.patient_export(patient=patient, actor=request.user)
         response = FileResponse(
             archive, as_attachment=True, filename=services.export_filename(patient), content_type="application/zip"
         )
@@ -251,7 +248,7 @@ class GuardianViewSet(ReadAuditMixin, AuditedViewSetMixin, viewsets.ModelViewSet
 
     def perform_destroy(self, instance):
         # Guardians are not a critical table: removal is real, and audited.
-        audit_record(actor=self.request.user, action="delete", entity=instance, request=self.request)
+        audit_record(actor=self.request.user, action="delete", entity=instance)
         instance.delete()
 
 
@@ -268,9 +265,7 @@ class EncounterViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelView
     ordering = ["-occurred_at"]
 
     def perform_create(self, serializer):
-        serializer.instance = services.encounter_create(
-            data=serializer.validated_data, actor=self.request.user, request=self.request
-        )
+        serializer.instance = services.encounter_create(data=serializer.validated_data, actor=self.request.user)
         self._etag_instance = serializer.instance
 
     def perform_update(self, serializer):
@@ -278,18 +273,17 @@ class EncounterViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelView
             encounter=serializer.instance,
             data=serializer.validated_data,
             actor=self.request.user,
-            request=self.request,
         )
         self._etag_instance = serializer.instance
 
     def perform_destroy(self, instance):
-        services.encounter_delete(encounter=instance, actor=self.request.user, request=self.request)
+        services.encounter_delete(encounter=instance, actor=self.request.user)
 
     @extend_schema(request=None, responses={200: s.EncounterSerializer})
     @action(detail=True, methods=["post"], permission_classes=[RoleAccess, has_perms("clinical.finalize_encounter")])
     def finalize(self, request, pk=None):
         """Finalize a draft: its chief complaint, assessment and plan are frozen from then on."""
-        encounter = services.encounter_finalize(encounter=self.get_object(), actor=request.user, request=request)
+        encounter = services.encounter_finalize(encounter=self.get_object(), actor=request.user)
         self._etag_instance = encounter
         return Response(s.EncounterSerializer(encounter).data)
 
@@ -301,7 +295,7 @@ class EncounterViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelView
         data = s.EncounterCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         encounter = services.encounter_cancel(
-            encounter=encounter, reason=data.validated_data["reason"], actor=request.user, request=request
+            encounter=encounter, reason=data.validated_data["reason"], actor=request.user
         )
         self._etag_instance = encounter
         return Response(s.EncounterSerializer(encounter).data)
@@ -314,9 +308,7 @@ class EncounterDocumentViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
     ordering_fields = ["created_at"]
 
     def perform_create(self, serializer):
-        serializer.instance = services.encounter_attach_document(
-            **serializer.validated_data, actor=self.request.user, request=self.request
-        )
+        serializer.instance = services.encounter_attach_document(**serializer.validated_data, actor=self.request.user)
 
 
 class EncounterPhotoViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
@@ -326,9 +318,7 @@ class EncounterPhotoViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
     ordering_fields = ["created_at"]
 
     def perform_create(self, serializer):
-        serializer.instance = services.encounter_attach_photo(
-            **serializer.validated_data, actor=self.request.user, request=self.request
-        )
+        serializer.instance = services.encounter_attach_photo(**serializer.validated_data, actor=self.request.user)
 
 
 # --- Consents -----------------------------------------------------------------------------------
@@ -347,7 +337,7 @@ class ConsentViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):
     def grant(self, request):
         data = s.ConsentGrantSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        consent = services.consent_grant(**data.validated_data, actor=request.user, request=request)
+        consent = services.consent_grant(**data.validated_data, actor=request.user)
         return Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ConsentRevokeSerializer, responses={201: s.ConsentSerializer})
@@ -355,7 +345,7 @@ class ConsentViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):
     def revoke(self, request):
         data = s.ConsentRevokeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        consent = services.consent_revoke(**data.validated_data, actor=request.user, request=request)
+        consent = services.consent_revoke(**data.validated_data, actor=request.user)
         return Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
@@ -370,7 +360,7 @@ def _signed_url_response(obj, request, *, variant: str = "original") -> Response
     purpose = request.query_params.get("purpose", "view")
     if purpose not in ("view", "export"):
         raise ValidationError({"purpose": ["Choose view or export."]}, code="invalid_choice")
-    url = services.file_signed_url(obj=obj, actor=request.user, variant=variant, purpose=purpose, request=request)
+    url = services.file_signed_url(obj=obj, actor=request.user, variant=variant, purpose=purpose)
     return Response(s.SignedUrlSerializer({"url": url, "expires_in": settings.SIGNED_URL_TTL}).data)
 
 
@@ -410,7 +400,6 @@ class DocumentViewSet(
             title=values.get("title"),
             encounter=values.get("encounter"),
             actor=request.user,
-            request=request,
         )
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -478,7 +467,6 @@ class ClinicalPhotoViewSet(
             encounter=values.get("encounter"),
             relation_type=values["relation_type"],
             actor=request.user,
-            request=request,
         )
         return Response(s.ClinicalPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
@@ -514,7 +502,7 @@ class ClinicalPhotoViewSet(
         except (models.ClinicalPhoto.DoesNotExist, DjangoValidationError, ValueError) as error:
             raise NotFound(_("Both photos must exist.")) from error
         with transaction.atomic():
-            comparison = services.photo_comparison(before=before, after=after, actor=request.user, request=request)
+            comparison = services.photo_comparison(before=before, after=after, actor=request.user)
         return Response(s.PhotoComparisonSerializer(comparison).data)
 
 
@@ -552,9 +540,7 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
     ordering = ["scheduled_start", "id"]
 
     def perform_create(self, serializer):
-        serializer.instance = services.appointment_create(
-            data=serializer.validated_data, actor=self.request.user, request=self.request
-        )
+        serializer.instance = services.appointment_create(data=serializer.validated_data, actor=self.request.user)
         self._etag_instance = serializer.instance
 
     def perform_update(self, serializer):
@@ -562,12 +548,11 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
             appointment=serializer.instance,
             data=serializer.validated_data,
             actor=self.request.user,
-            request=self.request,
         )
         self._etag_instance = serializer.instance
 
     def perform_destroy(self, instance):
-        services.appointment_delete(appointment=instance, actor=self.request.user, request=self.request)
+        services.appointment_delete(appointment=instance, actor=self.request.user)
 
     def _done(self, appointment):
         self._etag_instance = appointment
@@ -578,7 +563,7 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
     def confirm(self, request, pk=None):
         """scheduled -> confirmed."""
         return self._done(
-            services.appointment_confirm(appointment=self.get_object(), actor=request.user, request=request)
+            services.appointment_confirm(appointment=self.get_object(), actor=request.user)
         )
 
     @extend_schema(request=s.AppointmentAttendSerializer, responses={200: s.AppointmentSerializer})
@@ -591,9 +576,7 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
         if data.validated_data["open_encounter"] and not request.user.has_perm("clinical.add_encounter"):
             raise PermissionDenied(_("Your role may not open encounters."))
         return self._done(
-            services.appointment_attend(
-                appointment=appointment, **data.validated_data, actor=request.user, request=request
-            )
+            services.appointment_attend(appointment=appointment, **data.validated_data, actor=request.user)
         )
 
     @extend_schema(request=s.AppointmentCancelSerializer, responses={200: s.AppointmentSerializer})
@@ -605,7 +588,7 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
         data.is_valid(raise_exception=True)
         return self._done(
             services.appointment_cancel(
-                appointment=appointment, reason=data.validated_data["reason"], actor=request.user, request=request
+                appointment=appointment, reason=data.validated_data["reason"], actor=request.user
             )
         )
 
@@ -623,7 +606,7 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
         data.is_valid(raise_exception=True)
         return self._done(
             services.appointment_mark_no_show(
-                appointment=appointment, reason=data.validated_data.get("reason"), actor=request.user, request=request
+                appointment=appointment, reason=data.validated_data.get("reason"), actor=request.user
             )
         )
 
@@ -643,7 +626,7 @@ class AppointmentViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelVi
         params.is_valid(raise_exception=True)
         values = params.validated_data
         appointments = list(selectors.agenda(start=values["start"], end=values["end"], location=values.get("location")))
-        audit_reads(actor=request.user, records=appointments, request=request, via="api_agenda")
+        audit_reads(actor=request.user, records=appointments, via="api_agenda")
         practitioners = Practitioner.objects.filter(is_active=True).order_by("display_name", "id")
         return Response(s.AgendaSerializer({"practitioners": practitioners, "appointments": appointments}).data)
 
@@ -700,7 +683,7 @@ class CalendlyDeliveryViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def replay(self, request, pk=None):
         """Apply the stored delivery again (idempotent)."""
-        delivery = calendly.delivery_replay(delivery=self.get_object(), actor=request.user, request=request)
+        delivery = calendly.delivery_replay(delivery=self.get_object(), actor=request.user)
         return Response(s.CalendlyDeliverySerializer(delivery).data)
 
 
@@ -787,7 +770,7 @@ class CalendarFeedViewSet(viewsets.GenericViewSet):
         data = s.CalendarFeedRotateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         practitioner = self._practitioner(data.validated_data.get("practitioner"))
-        feed = services.calendar_feed_rotate(practitioner=practitioner, actor=request.user, request=request)
+        feed = services.calendar_feed_rotate(practitioner=practitioner, actor=request.user)
         return self._feed_response(feed)
 
 

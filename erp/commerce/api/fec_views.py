@@ -54,5 +54,5 @@ class AccountingViewSet(viewsets.GenericViewSet):
         params = request.query_params
         period = fec.fec_period(year=params.get("year"), date_from=params.get("from"), date_to=params.get("to"))
         fec.fec_check(period)
-        fec.fec_export_audit(period=period, actor=request.user, channel="api", request=request)
+        fec.fec_export_audit(period=period, actor=request.user, channel="api")
         return fec_response(period)

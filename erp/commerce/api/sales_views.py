@@ -118,7 +118,7 @@ class SaleViewSet(
         )
 
     def perform_destroy(self, instance):
-        billing.sale_delete(sale=instance, actor=self.request.user, request=self.request)
+        billing.sale_delete(sale=instance, actor=self.request.user)
 
     def _respond(self, sale, code=status.HTTP_200_OK):
         sale = _sale_queryset().get(pk=sale.pk)
@@ -156,7 +156,7 @@ class SaleViewSet(
         body = s.PayInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         payments = [billing.PaymentInput(**p) for p in body.validated_data["payments"]]
-        invoice = billing.sale_pay(sale=self.get_object(), payments=payments, actor=request.user, request=request)
+        invoice = billing.sale_pay(sale=self.get_object(), payments=payments, actor=request.user)
         self._etag_instance = invoice.sale  # the sale as paid (its version moved on), not as it was read
         return Response(s.InvoiceSerializer(invoice).data)
 
@@ -239,7 +239,7 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
 def _download(request, obj, number: str):
     ttl = getattr(settings, "SIGNED_URL_TTL", 300)
     url = invoice_pdf.billed_download_url(obj, actor=request.user, expires_in=ttl)
-    audit_record(actor=request.user, action="view", entity=obj, request=request, metadata={"download": number})
+    audit_record(actor=request.user, action="view", entity=obj, metadata={"download": number})
     return Response({"url": url, "expires_in": ttl, "filename": f"{number}.pdf"})
 
 
@@ -371,7 +371,6 @@ class FiscalJournalViewSet(viewsets.ReadOnlyModelViewSet):
             entity_type="commerce.fiscaljournalentry",
             entity_id=FiscalJournalEntry.objects.order_by("-sequence").values_list("id", flat=True).first()
             or request.user.pk,
-            request=request,
             metadata={"verify": report.as_dict()},
         )
         return Response(report.as_dict())

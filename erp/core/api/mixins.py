@@ -92,7 +92,7 @@ class AuditedViewSetMixin:
     @transaction.atomic
     def perform_create(self, serializer):
         super().perform_create(serializer)
-        audit_record(actor=self.request.user, action="create", entity=serializer.instance, request=self.request)
+        audit_record(actor=self.request.user, action="create", entity=serializer.instance)
 
     @transaction.atomic
     def perform_update(self, serializer):
@@ -106,7 +106,6 @@ class AuditedViewSetMixin:
             actor=self.request.user,
             action="update",
             entity=serializer.instance,
-            request=self.request,
             metadata={"fields_changed": changed},
         )
 
@@ -118,7 +117,7 @@ class AuditedViewSetMixin:
         else:
             instance.delete()
         # Last: the audit chain's lock is the last lock a transaction takes.
-        audit_record(actor=self.request.user, action="delete", entity=instance, entity_id=pk, request=self.request)
+        audit_record(actor=self.request.user, action="delete", entity=instance, entity_id=pk)
 
 
 class ReadAuditMixin:
@@ -127,7 +126,7 @@ class ReadAuditMixin:
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
-        audit_record(actor=request.user, action=AuditAction.VIEW, entity=self._read_object, request=request)
+        audit_record(actor=request.user, action=AuditAction.VIEW, entity=self._read_object)
         return response
 
     def get_object(self):
@@ -137,7 +136,7 @@ class ReadAuditMixin:
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         if response.status_code == 200:
-            audit_reads(actor=request.user, records=getattr(self, "_listed", []), request=request, via="api_list")
+            audit_reads(actor=request.user, records=getattr(self, "_listed", []), via="api_list")
         return response
 
     def paginate_queryset(self, queryset):

@@ -120,7 +120,7 @@ class EmailConfirmView(APIView):
     def post(self, request):
         serializer = EmailConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_email_confirm(token=serializer.validated_data["token"], request=request)
+        user = user_email_confirm(token=serializer.validated_data["token"])
         return Response(EmailConfirmedSerializer(user).data)
 
 
@@ -173,7 +173,7 @@ class UserViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):
         instance.is_active = False
         # Saving a disabled account ends its sessions and tokens (signals.disabled_user_loses_access).
         instance.save(update_fields=["is_active", "updated_at"])
-        audit_record(actor=self.request.user, action="delete", entity=instance, request=self.request)
+        audit_record(actor=self.request.user, action="delete", entity=instance)
 
 
 class RoleViewSet(viewsets.ReadOnlyModelViewSet):

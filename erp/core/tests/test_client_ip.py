@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 
 from erp.core.security import client_ip
-from erp.ops.audit import client_info
+from erp.ops.audit import AuditRequestMiddleware, client_info
 
 from .factories import UserFactory
 
@@ -74,11 +74,15 @@ def test_the_setting_refuses_what_is_not_an_address_or_a_count():
 
 
 def test_audit_rows_record_the_same_address(behind):
-    behind("172.18.0.0/16")
+    seen = []
+    middleware = AuditRequestMiddleware(lambda request: seen.append(client_info()[0]))
     request = request_from("172.18.0.2", f"{FORGED}, 203.0.113.5")
-    assert client_info(request)[0] == "203.0.113.5"
+    behind("172.18.0.0/16")
+    middleware(request)
     behind("")
-    assert client_info(request)[0] == "172.18.0.2"
+    middleware(request)
+    assert seen == ["203.0.113.5", "172.18.0.2"]
+    assert client_info() == (None, "")  # outside the request
 
 
 @pytest.mark.django_db

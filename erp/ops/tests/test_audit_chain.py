@@ -42,15 +42,13 @@ def test_entries_are_chained_in_order_and_the_chain_verifies():
 def test_what_an_entry_holds_is_stored_as_given_whatever_its_characters():
     """Entries go to PostgreSQL as one JSON document: quotes, backslashes, other scripts and
     nested metadata come back as they were hashed, and the chain still verifies."""
-    from django.test import RequestFactory
-
-    from erp.ops.audit import audit_record_many
+    from erp.ops.audit import audit_client, audit_record_many
 
     specimens = [Specimen.objects.create(name=f"s{n}") for n in range(3)]
     agent = 'Mozilla/5.0 "quoted" back\\slash \u0416\u0531 \U0001f600 \t tab'
-    request = RequestFactory().get("/", HTTP_USER_AGENT=agent, REMOTE_ADDR="2001:db8::1")
     metadata = {"via": "тест", "fields_changed": ["a", "b\\c"], "nested": {"n": 1, "x": None, "f": 1.5}}
-    made = audit_record_many(actor=UserFactory(), action="view", entities=specimens, request=request, metadata=metadata)
+    with audit_client(ip="2001:db8::1", user_agent=agent):
+        made = audit_record_many(actor=UserFactory(), action="view", entities=specimens, metadata=metadata)
     stored = {e.pk: e for e in AuditLog.objects.filter(pk__in=[e.pk for e in made])}
     assert len(stored) == 3
     for entry in made:

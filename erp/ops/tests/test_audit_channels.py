@@ -189,6 +189,16 @@ def test_fiscal_closing_task_writes_one_system_entry_per_closing_naming_the_task
         assert entry.ip is None and entry.user_agent == ""
 
 
+def test_a_management_command_writes_its_entry_without_an_address(tmp_path):
+    from django.core.management import call_command
+
+    start = head()
+    call_command("export_fec", "--year", "2001", "--output-dir", str(tmp_path))
+    (entry,) = new_entries(start)
+    assert (entry.actor, entry.metadata_json["channel"]) == (None, "command")
+    assert entry.ip is None and entry.user_agent == ""
+
+
 def test_thumbnail_task_writes_one_system_update_about_the_patient(s3_buckets, django_capture_on_commit_callbacks):
     from erp.clinical import services
     from erp.clinical.models import ClinicalPhoto

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from erp.clinical.tests.factories import EncounterFactory, PatientFactory, user_with_role
-from erp.ops.audit import audit_record
+from erp.ops.audit import audit_client, audit_record
 from erp.ops.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,6 @@ API = "/api/v1/audit-log/"
 OTHER_ROLES = ["practitioner", "reception", "marketing", "accounting", "distribution_manager", "distributor"]
 
 
-def request_from(ip: str, agent: str):
-    return RequestFactory().get("/", REMOTE_ADDR=ip, HTTP_USER_AGENT=agent)
 
 
 @pytest.fixture
@@ -36,10 +34,11 @@ def trail():
     nora = PatientFactory(first_name="Nora", last_name="Benali")
     other = PatientFactory(first_name="Paul", last_name="Martin")
     encounter = EncounterFactory(patient=nora)
-    web = request_from("203.0.113.5", "Firefox Édition")
-    audit_record(actor=alice, action="view", entity=nora, request=web)
-    audit_record(actor=alice, action="update", entity=encounter, request=web, metadata={"fields_changed": ["plan"]})
-    audit_record(actor=bob, action="create", entity=other, request=request_from("198.51.100.2", "=HYPERLINK(1)"))
+    with audit_client(ip="203.0.113.5", user_agent="Firefox Édition"):
+        audit_record(actor=alice, action="view", entity=nora)
+        audit_record(actor=alice, action="update", entity=encounter, metadata={"fields_changed": ["plan"]})
+    with audit_client(ip="198.51.100.2", user_agent="=HYPERLINK(1)"):
+        audit_record(actor=bob, action="create", entity=other)
     audit_record(actor=None, action="update", entity=other, metadata={"task": "erp.x.tasks.t"})
     return {"alice": alice, "bob": bob, "nora": nora, "other": other, "encounter": encounter}
 
@@ -215,7 +214,8 @@ def test_the_api_is_in_the_openapi_schema_with_its_serializer():
 @pytest.mark.parametrize("agent", ["=1+1", "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "\n=1"])
 def test_csv_export_neutralises_each_formula_prefix_and_keeps_numbers(agent):
     patient = PatientFactory()
-    audit_record(actor=None, action="view", entity=patient, request=request_from("198.51.100.2", agent))
+    with audit_client(ip="198.51.100.2", user_agent=agent):
+        audit_record(actor=None, action="view", entity=patient)
     client, _admin = admin_client()
     response = client.get(SCREEN, {"patient": str(patient.pk), "export": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))

@@ -84,13 +84,13 @@ def test_diagnostics_is_for_admins_only(role):
 def test_audit_record_keeps_actor_ip_and_user_agent():
     from django.test import RequestFactory
 
-    from erp.ops.audit import audit_record
+    from erp.ops.audit import AuditRequestMiddleware, audit_record
     from erp.testing.models import Specimen
 
     actor = UserFactory()
     specimen = Specimen.objects.create(name="audited")
     request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="pytest-browser")
-    entry = audit_record(actor=actor, action="view", entity=specimen, request=request)
+    entry = AuditRequestMiddleware(lambda request: audit_record(actor=actor, action="view", entity=specimen))(request)
     entry.refresh_from_db()
     assert entry.actor == actor
     assert entry.entity_type == "testing.specimen" and entry.entity_id == specimen.pk

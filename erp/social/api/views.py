@@ -63,12 +63,11 @@ class SocialMediaAssetViewSet(
         data.is_valid(raise_exception=True)
         asset = services.asset_upload(
             upload=data.validated_data["file"], title=data.validated_data.get("title"), actor=request.user,
-            request=request,
         )
         return Response(s.SocialMediaAssetSerializer(asset, context={"request": request}).data, status=201)
 
     def perform_destroy(self, instance):
-        services.asset_delete(asset=instance, actor=self.request.user, request=self.request)
+        services.asset_delete(asset=instance, actor=self.request.user)
 
     @extend_schema(request=s.AssetFromPhotoSerializer, responses={201: s.SocialMediaAssetSerializer})
     @action(
@@ -84,7 +83,6 @@ class SocialMediaAssetViewSet(
         data.is_valid(raise_exception=True)
         asset = services.asset_copy_from_clinical_photo(
             photo=data.validated_data["photo"], title=data.validated_data.get("title"), actor=request.user,
-            request=request,
         )
         return Response(s.SocialMediaAssetSerializer(asset, context={"request": request}).data, status=201)
 
@@ -120,17 +118,15 @@ class SocialPostViewSet(viewsets.ModelViewSet):
     ordering_fields = ["created_at", "scheduled_at", "status"]
 
     def perform_create(self, serializer):
-        serializer.instance = services.post_create(
-            data=serializer.validated_data, actor=self.request.user, request=self.request
-        )
+        serializer.instance = services.post_create(data=serializer.validated_data, actor=self.request.user)
 
     def perform_update(self, serializer):
         serializer.instance = services.post_update(
-            post=serializer.instance, data=serializer.validated_data, actor=self.request.user, request=self.request
+            post=serializer.instance, data=serializer.validated_data, actor=self.request.user
         )
 
     def perform_destroy(self, instance):
-        services.post_delete(post=instance, actor=self.request.user, request=self.request)
+        services.post_delete(post=instance, actor=self.request.user)
 
     def _fresh(self, post):
         return self.get_queryset().get(pk=post.pk)
@@ -149,7 +145,7 @@ class SocialPostViewSet(viewsets.ModelViewSet):
             raise ValidationError(
                 {"asset_ids": [_("Unknown image: %(ids)s.") % {"ids": ", ".join(missing)}]}, code="does_not_exist"
             )
-        services.post_set_assets(post=post, assets=[found[i] for i in ids], actor=request.user, request=request)
+        services.post_set_assets(post=post, assets=[found[i] for i in ids], actor=request.user)
         return Response(s.SocialPostSerializer(self._fresh(post), context={"request": request}).data)
 
     @extend_schema(request=s.TransitionSerializer, responses={200: s.SocialPostSerializer})
@@ -167,7 +163,6 @@ class SocialPostViewSet(viewsets.ModelViewSet):
             published_external_id=values.get("published_external_id"),
             error_log=values.get("error_log"),
             actor=request.user,
-            request=request,
         )
         return Response(s.SocialPostSerializer(self._fresh(post), context={"request": request}).data)
 
@@ -181,7 +176,9 @@ class SocialPostViewSet(viewsets.ModelViewSet):
             expires_in = int(raw) if raw else services.PACK_URL_TTL
         except ValueError:
             raise ValidationError({"expires_in": [_("A whole number of seconds.")]})
-        pack = services.post_manual_pack(post=post, expires_in=expires_in, actor=request.user, request=request)
+        pack = services.post_manual_pack(
+            post=post, expires_in=expires_in, actor=request.user, base_url=request.build_absolute_uri("/")
+        )
         return Response(s.ManualPackSerializer(pack, context={"request": request}).data)
 
     @extend_schema(
@@ -195,7 +192,7 @@ class SocialPostViewSet(viewsets.ModelViewSet):
     def pack_zip(self, request, pk=None):
         """The pack as a ZIP: ``caption.txt`` and ``01.jpg``, ``02.jpg``... in carousel order."""
         post = self.get_object()
-        data = services.post_pack_zip(post=post, actor=request.user, request=request)
+        data = services.post_pack_zip(post=post, actor=request.user)
         response = HttpResponse(data, content_type="application/zip", status=status.HTTP_200_OK)
         response["Content-Disposition"] = f'attachment; filename="instagram-post-{post.pk}.zip"'
         return response

@@ -204,6 +204,8 @@ def test_pack_on_local_folder_gives_public_urls_that_do_not_expire(marketer):
     ]
     assert pack.expires_in is None and "expirent pas" in pack.url_note
     assert AuditLog.objects.filter(entity_id=post.pk, action="export").exists()
+    absolute = services.post_manual_pack(post=post, actor=marketer, base_url="https://clinic.test/")
+    assert [item.url for item in absolute.assets] == [f"https://clinic.test{item.url}" for item in pack.assets]
 
 
 def test_pack_refused_for_a_draft(marketer):
