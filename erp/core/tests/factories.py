@@ -11,9 +11,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
         skip_postgeneration_save = True
 
-    email = factory.Sequence(lambda n: f"user{n}@clinic.test")
-    first_name = "Test"
-    last_name = factory.Sequence(lambda n: f"User{n}")
+    email = factory.Sequence(lambda n: f"user{n}@clinic.test")  # and no name, as create_user leaves it
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
