@@ -1,7 +1,11 @@
 """Production settings in a child process: the environment and the URL of this test run's database."""
 
+import json
 import os
 import secrets
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import quote
 
 # A PostgreSQL URL for settings that are only read, never connected (nothing listens on port 1).
@@ -39,3 +43,16 @@ def production_subprocess_env() -> dict:
     from django.db import connection
 
     return production_env() | {"DATABASE_URL": database_url(connection.settings_dict)}
+
+
+def run_python(script: str, *args: str, env: dict, cwd: Path | None = None, isolated: bool = False) -> dict:
+    """Run ``script`` in a fresh interpreter (in the project's folder unless ``cwd``); its last line
+    of output is JSON."""
+    from django.conf import settings
+
+    command = [sys.executable, *(["-I"] if isolated else []), "-c", script, *args]
+    result = subprocess.run(  # noqa: S603 - this interpreter, the test's own script
+        command, cwd=cwd or settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=240
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])

@@ -17,3 +17,13 @@ def site_tree(db):
     from .factories import build_site
 
     return build_site()
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    """What WEBSITE_PAGE_CACHE=0 does: no whole page and no {% wagtailpagecache %} fragment is kept."""
+    settings.WEBSITE_PAGE_CACHE = False
+    settings.CACHES = {
+        **settings.CACHES,
+        "template_fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }

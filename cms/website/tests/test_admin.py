@@ -1,23 +1,16 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from wagtail.models import GroupPagePermission, Page
 
 from cms.website.models import PublicLead, ServicePage
 from cms.website.roles import grant_marketing_wagtail_permissions
 from cms.website.selectors import translation_status
-from erp.core.models import User
+from erp.core.tests.factories import UserFactory
 
 from .factories import PublicLeadFactory, publish
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(role: str) -> User:
-    user = User.objects.create_user(email=f"{role}@clinic.test", password="pw-secret-123")
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture
@@ -27,7 +20,7 @@ def lead(db):
 
 @pytest.mark.parametrize("role", ["reception", "marketing"])
 def test_reception_and_marketing_see_leads(client, lead, role):
-    client.force_login(staff(role))
+    client.force_login(UserFactory(role=role))
     response = client.get("/admin/website/leads/")
     assert response.status_code == 200
     assert "Léon Blum" in response.text
@@ -36,19 +29,19 @@ def test_reception_and_marketing_see_leads(client, lead, role):
 
 def test_leads_can_be_filtered_by_status(client, lead):
     PublicLeadFactory(name="Robot", status=PublicLead.Status.SPAM)
-    client.force_login(staff("reception"))
+    client.force_login(UserFactory(role="reception"))
     html = client.get("/admin/website/leads/?status=spam").text
     assert "Robot" in html and "Léon Blum" not in html
 
 
 @pytest.mark.parametrize("role", ["practitioner", "accounting"])
 def test_other_roles_do_not_see_leads(client, lead, role):
-    client.force_login(staff(role))
+    client.force_login(UserFactory(role=role))
     assert client.get("/admin/website/leads/").status_code in (302, 403)
 
 
 def test_reception_marks_a_lead_handled(client, lead):
-    user = staff("reception")
+    user = UserFactory(role="reception")
     client.force_login(user)
     response = client.post(f"/admin/website/leads/edit/{lead.pk}/", {"status": "handled"})
     assert response.status_code == 302
@@ -69,7 +62,7 @@ def test_marketing_has_page_permissions_on_the_root(site_tree):
 
 
 def test_marketing_edits_and_publishes_a_service_page(client, site_tree):
-    marketing = staff("marketing")
+    marketing = UserFactory(role="marketing")
     client.force_login(marketing)
     service = site_tree.service
     assert client.get(f"/admin/pages/{service.pk}/edit/").status_code == 200
@@ -84,12 +77,12 @@ def test_marketing_edits_and_publishes_a_service_page(client, site_tree):
 
 
 def test_marketing_does_not_reach_clinical_data(db):
-    user = staff("marketing")
+    user = UserFactory(role="marketing")
     assert not [perm for perm in user.get_all_permissions() if perm.startswith(("clinical.", "commerce."))]
 
 
 def test_reception_cannot_edit_pages(client, site_tree):
-    user = staff("reception")
+    user = UserFactory(role="reception")
     assert not site_tree.service.permissions_for_user(user).can_edit()
 
 
@@ -111,7 +104,7 @@ def test_translation_status_lists_missing_and_outdated_languages(client, site_tr
 
 
 def test_translation_status_screen(client, site_tree):
-    client.force_login(staff("marketing"))
+    client.force_login(UserFactory(role="marketing"))
     response = client.get("/admin/website/translations/")
     assert response.status_code == 200
     assert 'data-language="ru" data-state="missing"' in response.text
@@ -123,5 +116,5 @@ def test_translation_status_screen(client, site_tree):
     # The slim header shows the breadcrumbs, not the title: the last one is the report's title.
     crumbs = re.search(r"<ol.*?</ol>", response.text[response.text.index("data-w-breadcrumbs"):], re.S).group(0)
     assert " ".join(re.sub(r"<[^>]+>", " ", crumbs).split()).endswith("État des traductions")
-    client.force_login(staff("accounting"))
+    client.force_login(UserFactory(role="accounting"))
     assert client.get("/admin/website/translations/").status_code in (302, 403)

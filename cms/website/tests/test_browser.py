@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 
+from erp.core.tests.factories import PASSWORD, UserFactory
 from erp.testing.browser import admin_sign_in, skip_without_chromium
 
 pytestmark = [
@@ -21,7 +21,6 @@ pytestmark = [
 ]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "website"
-PASSWORD = "browser-Pass-2026"
 
 skip_without_chromium()
 
@@ -33,25 +32,6 @@ def page(browser):
     page.set_default_timeout(20_000)
     yield page
     context.close()
-
-
-@pytest.fixture
-def demo_site(transactional_db):
-    from cms.website import seed as website_seed
-
-    website_seed.seed(lambda _line: None)
-
-
-def staff(role: str):
-    from erp.core.models import User
-
-    user = User.objects.create_user(email=f"{role}-browser@clinic.test", password=PASSWORD)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-def log_in(page, live_server, user, password=PASSWORD):
-    admin_sign_in(page, live_server.url, user, password)
 
 
 def test_home_in_each_language_and_switching(page, live_server, demo_site):
@@ -92,7 +72,7 @@ def test_contact_form_lead_reaches_the_admin(page, live_server, demo_site):
     lead = PublicLead.objects.get(email="simone@example.test")
     assert lead.status == "new" and lead.preferred_language == "fr"
 
-    log_in(page, live_server, staff("reception"))
+    admin_sign_in(page, live_server.url, UserFactory(role="reception"), PASSWORD)
     page.goto(f"{live_server.url}/admin/website/leads/")
     assert page.get_by_text("Simone Veil").count() >= 1
 
@@ -101,7 +81,7 @@ def test_marketing_edits_and_publishes_a_service(page, live_server, demo_site):
     from cms.website.models import ServicePage
 
     service = ServicePage.objects.get(locale__language_code="fr", slug="laser-treatments")
-    log_in(page, live_server, staff("marketing"))
+    admin_sign_in(page, live_server.url, UserFactory(role="marketing"), PASSWORD)
     page.goto(f"{live_server.url}/admin/pages/{service.pk}/edit/")
     page.fill("#id_summary", "Taches, rougeurs et cicatrices : nouveau protocole.")
     page.locator("footer .dropdown-toggle, footer [data-w-dropdown-target='toggle']").first.click()
@@ -123,7 +103,7 @@ def test_marketing_translates_a_page_with_wagtail_localize(page, live_server, de
     english = Locale.objects.get(language_code="en")
     assert page.goto(f"{live_server.url}/en/legal/").status == 404
 
-    log_in(page, live_server, staff("marketing"))
+    admin_sign_in(page, live_server.url, UserFactory(role="marketing"), PASSWORD)
     page.goto(f"{live_server.url}/admin/localize/submit/page/{legal.pk}/")
     page.check(f"input[name=locales][value='{english.pk}']")
     page.locator("form button[type=submit], form input[type=submit]").last.click()
@@ -153,7 +133,7 @@ def test_translation_status_report_tells_out_of_date_from_up_to_date(page, live_
     service.summary = "Nouveau protocole"
     publish(service)  # every translation of this service is now out of date
 
-    log_in(page, live_server, staff("marketing"))
+    admin_sign_in(page, live_server.url, UserFactory(role="marketing"), PASSWORD)
     page.goto(f"{live_server.url}/admin/website/translations/")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "translation-status.png"), full_page=True)

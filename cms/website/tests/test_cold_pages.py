@@ -13,7 +13,6 @@ from wagtail.models import Locale, PageViewRestriction, Site
 from cms.website.models import ServicePage, StandardPage, WebsiteSettings
 
 from .factories import add, make_promotion, translate
-from .test_query_counts import page_cache_off  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ def _main(html: str) -> str:
     return html.split("<main", 1)[-1]
 
 
-def test_site_settings_are_kept_and_a_save_shows_at_once(client, site_tree, page_cache_off):  # noqa: F811
+def test_site_settings_are_kept_and_a_save_shows_at_once(client, site_tree, page_cache_off):
     assert "Clinique du Parc" not in client.get("/fr/").text
     values = WebsiteSettings.for_site(Site.objects.get(is_default_site=True))
     values.clinic_name = "Clinique du Parc"
@@ -32,13 +31,13 @@ def test_site_settings_are_kept_and_a_save_shows_at_once(client, site_tree, page
     assert "Clinique du Parc" not in client.get("/fr/team/").text
 
 
-def test_a_new_restriction_denies_a_page_served_before(client, site_tree, page_cache_off):  # noqa: F811
+def test_a_new_restriction_denies_a_page_served_before(client, site_tree, page_cache_off):
     assert "équipe</h1>" in _main(client.get("/fr/team/").text)
     PageViewRestriction.objects.create(page=site_tree.team, restriction_type="password", password="secret")
     assert "équipe</h1>" not in _main(client.get("/fr/team/").text)
 
 
-def test_a_restricted_section_moved_elsewhere_stays_restricted(client, site_tree, page_cache_off):  # noqa: F811
+def test_a_restricted_section_moved_elsewhere_stays_restricted(client, site_tree, page_cache_off):
     PageViewRestriction.objects.create(page=site_tree.team, restriction_type="password", password="secret")
     assert "équipe</h1>" not in _main(client.get("/fr/team/").text)  # the restricted paths are now kept
     site_tree.team.move(site_tree.contact, pos="last-child")
@@ -47,7 +46,7 @@ def test_a_restricted_section_moved_elsewhere_stays_restricted(client, site_tree
     assert 'name="password"' in response.text
 
 
-def test_a_page_under_an_alias_of_a_restricted_section_is_restricted(client, site_tree, page_cache_off):  # noqa: F811
+def test_a_page_under_an_alias_of_a_restricted_section_is_restricted(client, site_tree, page_cache_off):
     """Wagtail checks an alias ancestor's source for restrictions: so does the kept list."""
     PageViewRestriction.objects.create(page=site_tree.services, restriction_type="password", password="secret")
     hy_home = translate(site_tree.home, "hy", title="Գլխավոր")
@@ -60,12 +59,12 @@ def test_a_page_under_an_alias_of_a_restricted_section_is_restricted(client, sit
     assert 'name="password"' in response.text
 
 
-def test_the_header_links_the_home_page_of_the_language(client, site_tree, page_cache_off):  # noqa: F811
+def test_the_header_links_the_home_page_of_the_language(client, site_tree, page_cache_off):
     for url, home in (("/fr/services/laser/", "/fr/"), ("/en/services/laser/", "/en/"), ("/es/", "/es/")):
         assert f'<a class="brand" href="{home}">' in client.get(url).text
 
 
-def test_a_site_change_shows_at_once(client, site_tree, page_cache_off):  # noqa: F811
+def test_a_site_change_shows_at_once(client, site_tree, page_cache_off):
     assert client.get("/fr/").status_code == 200
     assert client.get("/fr/services/laser/").status_code == 200
     site = Site.objects.get(is_default_site=True)
@@ -81,7 +80,7 @@ def test_a_site_change_shows_at_once(client, site_tree, page_cache_off):  # noqa
 
 
 
-def test_a_language_home_published_or_unpublished_routes_its_requests_at_once(client, site_tree, page_cache_off):  # noqa: F811
+def test_a_language_home_published_or_unpublished_routes_its_requests_at_once(client, site_tree, page_cache_off):
     """A new or unpublished home page of a language routes that language's requests at once."""
     assert client.get("/hy/").status_code == 404  # routed from the fr home, which is not hy content
     hy_home = translate(site_tree.home, "hy", title="Գլխավոր", hero_title="Բարի գալուստ")
@@ -91,7 +90,7 @@ def test_a_language_home_published_or_unpublished_routes_its_requests_at_once(cl
     assert client.get("/hy/").status_code == 404
 
 
-def test_pages_below_a_language_home_are_routed_from_it(client, site_tree, page_cache_off):  # noqa: F811
+def test_pages_below_a_language_home_are_routed_from_it(client, site_tree, page_cache_off):
     """Wagtail's routing from each language's home: its pages, its 404s, its home link."""
     assert "Laser treatments</h1>" in _main(client.get("/en/services/laser/").text)
     assert '<a class="brand" href="/en/">' in client.get("/en/services/laser/").text
@@ -101,7 +100,7 @@ def test_pages_below_a_language_home_are_routed_from_it(client, site_tree, page_
     assert client.get("/en/services/laser/").status_code == 404
 
 
-def test_the_first_page_translated_below_a_language_home_already_served_is_routed(client, site_tree, page_cache_off):  # noqa: F811
+def test_the_first_page_translated_below_a_language_home_already_served_is_routed(client, site_tree, page_cache_off):
     """Regression: a language home served while it had no page below it (es has a home only) was
     kept with its tree columns, so the first translated page below it answered 404."""
     assert client.get("/es/").status_code == 200
@@ -110,7 +109,7 @@ def test_the_first_page_translated_below_a_language_home_already_served_is_route
     assert client.get("/es/services/").status_code == 200
 
 
-def test_a_page_renamed_moved_or_unpublished_is_routed_at_once(client, site_tree, page_cache_off):  # noqa: F811
+def test_a_page_renamed_moved_or_unpublished_is_routed_at_once(client, site_tree, page_cache_off):
     """A new slug, a move or an unpublish changes what answers at once."""
     assert "Laser</h1>" in _main(client.get("/fr/services/laser/").text)
     service = site_tree.service
@@ -131,7 +130,7 @@ def test_a_page_renamed_moved_or_unpublished_is_routed_at_once(client, site_tree
     assert client.get("/fr/laser-2/").status_code in (301, 404)
 
 
-def test_the_kept_promotions_follow_their_publishing_and_their_link(client, site_tree, page_cache_off):  # noqa: F811
+def test_the_kept_promotions_follow_their_publishing_and_their_link(client, site_tree, page_cache_off):
     """The live promotions of each locale are kept with their links (cache.promotions_of): an
     unpublished link translation or promotion drops them."""
     promotion = make_promotion("en", title="PromoEN", starts_at=timezone.now() - datetime.timedelta(days=1))
@@ -153,7 +152,7 @@ def _alternates(html: str) -> list[str]:
     return re.findall(r'<link rel="alternate" hreflang="([a-z-]+)" href="([^"]+)">', html)
 
 
-def test_the_menu_is_kept_and_a_new_title_page_move_or_unpublish_shows_at_once(client, site_tree, page_cache_off):  # noqa: F811
+def test_the_menu_is_kept_and_a_new_title_page_move_or_unpublish_shows_at_once(client, site_tree, page_cache_off):
     """Each home's menu is kept (cache.menu_of) under the tree's generation: any page saved,
     moved or deleted drops it (a restriction too: test_query_counts)."""
     assert 'href="/fr/team/">L&#x27;équipe</a>' in _menu(client.get("/fr/").text)
@@ -178,7 +177,7 @@ def test_the_menu_is_kept_and_a_new_title_page_move_or_unpublish_shows_at_once(c
 
 
 def test_the_language_links_are_kept_and_a_translation_published_unpublished_or_restricted_shows_at_once(
-    client, site_tree, page_cache_off  # noqa: F811
+    client, site_tree, page_cache_off
 ):
     """The versions of each page are kept (cache.translations_of) under the tree's generation."""
     links = dict(_alternates(client.get("/fr/services/laser/").text))
@@ -202,7 +201,7 @@ def test_the_language_links_are_kept_and_a_translation_published_unpublished_or_
 
 
 def test_the_language_links_urls_are_kept_and_a_new_slug_or_site_host_shows_at_once(
-    client, site_tree, page_cache_off  # noqa: F811
+    client, site_tree, page_cache_off
 ):
     """The versions' URLs are kept with them (cache.translation_links): a version's new slug, or
     the site's new host, is in the links of the next page."""

@@ -4,13 +4,12 @@ without its EXIF/GPS and XMP, as do its renditions: on the local folder and on S
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from wagtail.models import UploadedFile
 
 from cms.website.models import MarketingImage
-from erp.core.models import User
+from erp.core.tests.factories import UserFactory
 from erp.testing.images import UPRIGHT_SIZE, assert_clean_and_upright, phone_photo
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +17,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def marketer_client():
-    user = User.objects.create_user(email="mkt-exif@clinic.test", password="pw-secret-123")
-    user.groups.add(Group.objects.get(name="marketing"))
     client = Client()
-    client.force_login(user)
+    client.force_login(UserFactory(role="marketing", email="mkt-exif@clinic.test"))
     return client
 
 

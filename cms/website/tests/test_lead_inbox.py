@@ -7,11 +7,11 @@ import pytest
 
 from cms.website.models import PublicLead
 from erp.clinical.models import Patient
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 from erp.workspace.tests.fixtures import clinic_leads
 
 from .factories import PublicLeadFactory
-from .test_admin import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_the_list_shows_new_leads_first_with_their_status_and_message(client):
     leads = clinic_leads()
     # The handled lead is the newest of all, yet comes after the new ones.
     PublicLead.objects.filter(pk=leads.handled.pk).update(created_at=leads.question.created_at)
-    client.force_login(staff("reception"))
+    client.force_login(UserFactory(role="reception"))
     html = client.get("/admin/website/leads/").content.decode()
     body = text(html[html.index("<tbody") :])
     assert body.index("Juliette Roux") < body.index("Armen Sargsyan") < body.index("Marc Petit")
@@ -39,14 +39,14 @@ def test_the_list_shows_new_leads_first_with_their_status_and_message(client):
 
 def test_the_list_filters_by_status(client):
     clinic_leads()
-    client.force_login(staff("reception"))
+    client.force_login(UserFactory(role="reception"))
     body = text(client.get("/admin/website/leads/?status=handled").content.decode())
     assert "Marc Petit" in body and "Juliette Roux" not in body
 
 
 def test_the_list_costs_the_same_with_more_leads(client, django_assert_max_num_queries):
     clinic_leads()
-    client.force_login(staff("reception"))
+    client.force_login(UserFactory(role="reception"))
     client.get("/admin/website/leads/")
     with django_assert_max_num_queries(40) as before:
         client.get("/admin/website/leads/")
@@ -57,7 +57,7 @@ def test_the_list_costs_the_same_with_more_leads(client, django_assert_max_num_q
 
 def test_a_lead_opens_on_its_message_and_ways_to_reach_the_person(client):
     leads = clinic_leads()
-    client.force_login(staff("reception"))
+    client.force_login(UserFactory(role="reception"))
     html = client.get(f"/admin/website/leads/inspect/{leads.question.pk}/").content.decode()
     assert "détatouage au laser" in text(html) and "la semaine prochaine" in text(html)
     assert 'href="tel:+33612345678"' in html
@@ -72,7 +72,7 @@ def test_a_lead_opens_on_its_message_and_ways_to_reach_the_person(client):
 
 def test_status_button_goes_through_the_service_and_is_audited(client):
     lead = PublicLeadFactory(name="Lucie Martin")
-    user = staff("reception")
+    user = UserFactory(role="reception")
     client.force_login(user)
     response = client.post(f"/admin/website/leads/status/{lead.pk}/", {"status": "handled"})
     assert response.status_code == 302 and response["Location"] == f"/admin/website/leads/inspect/{lead.pk}/"
@@ -87,7 +87,7 @@ def test_status_button_goes_through_the_service_and_is_audited(client):
 
 def test_a_status_the_lead_cannot_take_changes_nothing(client):
     lead = PublicLeadFactory(status=PublicLead.Status.SPAM)
-    client.force_login(staff("reception"))
+    client.force_login(UserFactory(role="reception"))
     client.post(f"/admin/website/leads/status/{lead.pk}/", {"status": "handled"})
     client.post(f"/admin/website/leads/status/{lead.pk}/", {"status": "archived"})
     lead.refresh_from_db()
@@ -96,7 +96,7 @@ def test_a_status_the_lead_cannot_take_changes_nothing(client):
 
 def test_roles_without_the_leads_cannot_change_a_status(client):
     lead = PublicLeadFactory()
-    client.force_login(staff("accounting"))
+    client.force_login(UserFactory(role="accounting"))
     response = client.post(f"/admin/website/leads/status/{lead.pk}/", {"status": "handled"})
     assert response.status_code in (302, 403) and "leads/inspect" not in response.get("Location", "")
     lead.refresh_from_db()
@@ -105,7 +105,7 @@ def test_roles_without_the_leads_cannot_change_a_status(client):
 
 def test_create_patient_and_book_lands_on_the_booking_form_with_the_patient(client):
     leads = clinic_leads()
-    client.force_login(staff("reception"))
+    client.force_login(UserFactory(role="reception"))
     response = client.post(f"/admin/website/leads/convert/{leads.question.pk}/", {"then": "book"})
     patient = Patient.objects.get()
     assert response.status_code == 302
@@ -120,7 +120,7 @@ def test_create_patient_and_book_lands_on_the_booking_form_with_the_patient(clie
 
 def test_marketing_sees_the_lead_but_neither_creates_patients_nor_books(client):
     leads = clinic_leads()
-    client.force_login(staff("marketing"))
+    client.force_login(UserFactory(role="marketing"))
     html = client.get(f"/admin/website/leads/inspect/{leads.question.pk}/").content.decode()
     assert "détatouage" in text(html)
     assert "/leads/convert/" not in html and "appointments/new" not in html
@@ -129,7 +129,7 @@ def test_marketing_sees_the_lead_but_neither_creates_patients_nor_books(client):
 
 def test_a_page_address_that_is_not_a_web_address_is_not_a_link(client):
     lead = PublicLeadFactory(page_url="javascript:alert(document.cookie)")
-    client.force_login(staff("reception"))
+    client.force_login(UserFactory(role="reception"))
     html = client.get(f"/admin/website/leads/inspect/{lead.pk}/").content.decode()
     assert 'href="javascript:' not in html and "javascript:alert(document.cookie)" in html
     lead = PublicLeadFactory(page_url="/fr/contact/")
@@ -140,7 +140,7 @@ def test_a_page_address_that_is_not_a_web_address_is_not_a_link(client):
 def test_what_the_visitor_typed_is_shown_as_text_on_the_lead_and_the_dashboard(client):
     payload = "<script>window.__xss=1</script>"
     lead = PublicLeadFactory(name=payload, message=payload, phone='"><img src=x onerror=alert(1)>')
-    client.force_login(staff("reception"))
+    client.force_login(UserFactory(role="reception"))
     for url in (f"/admin/website/leads/inspect/{lead.pk}/", "/admin/", "/admin/website/leads/"):
         html = client.get(url).content.decode()
         assert payload not in html and "&lt;script&gt;" in html, url

@@ -8,6 +8,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from cms.website.models import MarketingDocument, MarketingImage
+from erp.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +37,7 @@ def test_an_image_with_alt_text_and_language_lands_in_the_marketing_bucket(s3_bu
 
 
 def test_the_admin_image_form_asks_for_language_and_requires_alt_text(client):
-    from django.contrib.auth.models import Group
-
-    from erp.core.models import User
-
-    marketing = User.objects.create_user(email="mkt@clinic.test", password="pw-secret-123")
-    marketing.groups.add(Group.objects.get(name="marketing"))
+    marketing = UserFactory(role="marketing", email="mkt@clinic.test")
     image = MarketingImage.objects.create(title="Sans alt", file=_jpeg())
     client.force_login(marketing)
     page = client.get(f"/admin/images/{image.pk}/").content.decode()

@@ -18,16 +18,6 @@ MAX_QUERIES = 15  # measured: 10 / 14 / 14 in fr and 11 / 15 / 15 in hy (home, s
 
 
 @pytest.fixture
-def page_cache_off(settings):
-    """What WEBSITE_PAGE_CACHE=0 does: no whole page and no {% wagtailpagecache %} fragment is kept."""
-    settings.WEBSITE_PAGE_CACHE = False
-    settings.CACHES = {
-        **settings.CACHES,
-        "template_fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-    }
-
-
-@pytest.fixture
 def rich_site(site_tree):
     """The test site in fr and hy, with pictures on every card and a promotion linking a page."""
     tree = site_tree

@@ -8,14 +8,13 @@ filled in and published in wagtail-localize's editor.
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from wagtail.models import Locale, Page
 from wagtail_localize.models import LocaleSynchronization, StringSegment, Translation
 
 from cms.website.models import StandardPage
-from erp.core.models import User
+from erp.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +23,7 @@ OTHERS = ("en", "ru", "uk", "hy", "es")
 
 @pytest.fixture
 def editor(client, site_tree):
-    user = User.objects.create_user(email="marketing@clinic.test", password="pw-secret-123")
-    user.groups.add(Group.objects.get(name="marketing"))
-    client.force_login(user)
+    client.force_login(UserFactory(role="marketing", email="marketing@clinic.test"))
     return client
 
 

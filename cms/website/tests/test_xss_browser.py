@@ -8,8 +8,8 @@ Rich text is stored as the page editor stores it (Draftail contentstate converte
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 
+from erp.core.tests.factories import UserFactory
 from erp.testing.browser import admin_sign_in, skip_without_chromium
 from erp.testing.xss import JS_URL, LINE, SHORT, assert_inert, watch
 
@@ -83,18 +83,6 @@ def poisoned_site(transactional_db):
     return site
 
 
-def staff(role: str):
-    from erp.core.models import User
-
-    user = User.objects.create_user(email=f"{role}-xss@clinic.test", password=PASSWORD)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-def log_in(page, live_server, user):
-    admin_sign_in(page, live_server.url, user, PASSWORD)
-
-
 def test_public_pages_show_the_payloads_as_text(page, live_server, poisoned_site):
     dialogs = watch(page)
     for path, shows in [
@@ -111,7 +99,7 @@ def test_public_pages_show_the_payloads_as_text(page, live_server, poisoned_site
 
 def test_admin_page_screens_and_leads_show_the_payloads_as_text(page, live_server, poisoned_site):
     dialogs = watch(page)
-    log_in(page, live_server, staff("admin"))
+    admin_sign_in(page, live_server.url, UserFactory(role="admin", password=PASSWORD), PASSWORD)
     service = poisoned_site.service
     for path in [
         f"/admin/pages/{service.get_parent().pk}/",  # page listing

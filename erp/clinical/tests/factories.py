@@ -2,13 +2,13 @@ import io
 from datetime import timedelta
 
 import factory
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from erp.clinical import models
-from erp.core.models import ClinicLocation, Practitioner, User
+from erp.core.models import ClinicLocation, Practitioner
+from erp.core.tests.factories import UserFactory
 
 
 class PatientFactory(factory.django.DjangoModelFactory):
@@ -39,16 +39,6 @@ class EncounterFactory(factory.django.DjangoModelFactory):
     chief_complaint = "Eczema on the forearm"
 
 
-def user_with_role(role: str, email: str | None = None) -> User:
-    user = User.objects.create_user(email=email or f"{role}@test.example", password="x")
-    if role == "superuser":
-        user.is_superuser = True
-        user.save()
-    else:
-        user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 def image_bytes(fmt: str = "JPEG", size=(64, 48), color=(200, 120, 90), exif=None) -> bytes:
     out = io.BytesIO()
     image = Image.new("RGB", size, color)
@@ -76,7 +66,9 @@ class PractitionerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Practitioner
 
-    user = factory.LazyAttributeSequence(lambda o, n: user_with_role("practitioner", f"doctor{n}@clinic.example"))
+    user = factory.LazyAttributeSequence(
+        lambda o, n: UserFactory(role="practitioner", email=f"doctor{n}@clinic.example")
+    )
     display_name = factory.Sequence(lambda n: f"Dr Martin {n}")
 
 

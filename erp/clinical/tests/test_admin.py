@@ -3,15 +3,16 @@ from django.test import Client
 
 from erp.clinical import services
 from erp.clinical.models import Encounter, Patient
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 
-from .factories import PDF_BYTES, EncounterFactory, GuardianFactory, PatientFactory, image_bytes, upload, user_with_role
+from .factories import PDF_BYTES, EncounterFactory, GuardianFactory, PatientFactory, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
 
 def admin_client(role: str) -> tuple[Client, object]:
-    user = user_with_role(role, f"{role}@admin.example")
+    user = UserFactory(role=role, email=f"{role}@admin.example")
     client = Client()
     client.force_login(user)
     return client, user
@@ -19,7 +20,7 @@ def admin_client(role: str) -> tuple[Client, object]:
 
 @pytest.fixture
 def record(django_capture_on_commit_callbacks):
-    doctor = user_with_role("practitioner", "owner@admin.example")
+    doctor = UserFactory(role="practitioner", email="owner@admin.example")
     patient = PatientFactory(first_name="Inès", last_name="Moreau", email="ines@example.com", phone="0622334455")
     GuardianFactory(patient=patient, full_name="Karim Moreau")
     encounter = EncounterFactory(patient=patient, chief_complaint="Acné sévère")

@@ -16,9 +16,10 @@ from erp.clinical.exceptions import (
     ReasonRequired,
 )
 from erp.clinical.models import Appointment, AppointmentSource, AppointmentStatus, Encounter, EncounterStatus
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 
-from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory, user_with_role
+from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ H = datetime.timedelta(hours=1)
 
 @pytest.fixture
 def reception():
-    return user_with_role("reception", "desk@test.example")
+    return UserFactory(role="reception", email="desk@test.example")
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from erp.clinical import calendly
 from erp.clinical.models import Appointment, AppointmentStatus, CalendlyDelivery, CalendlyOutcome, Encounter
+from erp.core.tests.factories import UserFactory
 
-from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory, user_with_role
+from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_agenda_page_gives_the_scheduler_its_locations_labels_and_rights(django_
     LocationFactory(name="Paris", timezone="Europe/Paris")
     lyon = LocationFactory(name="Lyon", timezone="Europe/Paris")
     LocationFactory(name="Fermé", is_active=False)
-    client = login(user_with_role("reception", "desk@admin.example"))
+    client = login(UserFactory(role="reception", email="desk@admin.example"))
     url = f"/admin/clinical/agenda/?location={lyon.pk}&day=2026-12-09&span=week"
     client.get(url)  # the session and the admin's caches warm
     with django_assert_max_num_queries(35) as few:
@@ -57,10 +58,11 @@ def test_agenda_page_gives_the_scheduler_its_locations_labels_and_rights(django_
     assert config["month_names"][11] == "décembre" and config["weekday_names"][:2] == ["dimanche", "lundi"]
     html = response.content.decode()
     assert 'id="agenda-config"' in html and "Réservé via Calendly" in html and "Nouveau rendez-vous" in html
-    default = login(user_with_role("practitioner", "doc@admin.example")).get("/admin/clinical/agenda/")
+    default = login(UserFactory(role="practitioner", email="doc@admin.example")).get("/admin/clinical/agenda/")
     assert default.context["config"]["location"] == str(lyon.pk)  # the first by name when none is set
     assert default.context["config"]["view"] == "day" and default.context["config"]["day"] is None
-    assert login(user_with_role("marketing", "mk@admin.example")).get("/admin/clinical/agenda/").status_code in (
+    marketing = login(UserFactory(role="marketing", email="mk@admin.example"))
+    assert marketing.get("/admin/clinical/agenda/").status_code in (
         302,
         403,
     )
@@ -93,7 +95,7 @@ def test_appointment_page_sells_from_the_visit_for_those_who_sell():
     appointment = appointment_at(PractitionerFactory(), 9, patient=PatientFactory())
     page = f"/admin/clinical/appointments/inspect/{appointment.pk}/"
     till = f"/admin/commerce/new-sale/?appointment={appointment.pk}"
-    desk = login(user_with_role("reception", "sell@admin.example"))
+    desk = login(UserFactory(role="reception", email="sell@admin.example"))
     assert till in desk.get(page).content.decode()
     blocked = appointment_at(PractitionerFactory(), 11, patient=None)  # a slot held without a patient
     response = desk.get(f"/admin/clinical/appointments/inspect/{blocked.pk}/")
@@ -117,7 +119,7 @@ def test_appointment_page_confirm_attend_with_encounter():
 def test_appointment_page_refusal_is_a_message():
     doctor = PractitionerFactory()
     appointment = appointment_at(doctor, 9, days=1)
-    client = login(user_with_role("reception", "desk@admin.example"))
+    client = login(UserFactory(role="reception", email="desk@admin.example"))
     response = client.post(
         f"/admin/clinical/appointments/transition/{appointment.pk}/", {"operation": "no_show"}, follow=True
     )
@@ -128,7 +130,7 @@ def test_appointment_page_refusal_is_a_message():
 def test_admin_booking_refuses_overlap_as_form_error():
     doctor = PractitionerFactory()
     appointment_at(doctor, 9, days=1)
-    client = login(user_with_role("reception", "desk@admin.example"))
+    client = login(UserFactory(role="reception", email="desk@admin.example"))
     start = at(9, 1)
     response = client.post(
         "/admin/clinical/appointments/new/",
@@ -149,7 +151,7 @@ def test_calendly_delivery_replay_button(settings):
     body = b'{"event": "invitee_no_show.created", "created_at": "2026-01-01T10:00:00Z", "payload": {"invitee": "u:1"}}'
     delivery = calendly.delivery_process(delivery=calendly.delivery_store(body=body))
     assert delivery.outcome == CalendlyOutcome.FAILED
-    reception = login(user_with_role("reception", "desk@admin.example"))
+    reception = login(UserFactory(role="reception", email="desk@admin.example"))
     page = reception.get(f"/admin/clinical/calendly-deliveries/inspect/{delivery.pk}/")
     assert page.status_code == 200 and "Rejouer cette notification" in page.content.decode()
     AppointmentFactory(source="calendly", external_id="u:1", scheduled_start=at(9), scheduled_end=at(10))
@@ -170,7 +172,7 @@ def test_calendly_delivery_replay_button(settings):
 def test_an_appointments_times_are_typed_and_shown_at_its_locations_clock():
     yerevan = LocationFactory(name="Erevan", timezone="Asia/Yerevan")  # UTC+4, Paris +1 in January
     doctor, patient = PractitionerFactory(), PatientFactory()
-    desk = login(user_with_role("reception", "clock@admin.example"))
+    desk = login(UserFactory(role="reception", email="clock@admin.example"))
     form = {
         "patient": patient.pk, "practitioner": doctor.pk, "location": yerevan.pk,
         "scheduled_start": "12/01/2027 10:00", "scheduled_end": "12/01/2027 10:30", "notes": "",

@@ -8,8 +8,9 @@ from rest_framework.test import APIClient
 
 from erp.clinical import services
 from erp.clinical.models import Appointment, AppointmentStatus, Encounter, PractitionerCalendarFeed
+from erp.core.tests.factories import UserFactory
 
-from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory, user_with_role
+from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def doctor():
 
 @pytest.fixture
 def desk():
-    return client_for(user_with_role("reception", "desk@api.example"))
+    return client_for(UserFactory(role="reception", email="desk@api.example"))
 
 
 def booking(doctor, start, minutes=30, **extra):
@@ -157,7 +158,7 @@ def test_no_show_rate_endpoint(doctor, desk):
     rows = response.json()
     assert sum(row["due"] for row in rows) == 2 and sum(row["no_shows"] for row in rows) == 1
     assert rows[0]["practitioner"] == str(doctor.pk)
-    marketing = client_for(user_with_role("marketing", "mk@api.example"))
+    marketing = client_for(UserFactory(role="marketing", email="mk@api.example"))
     assert marketing.get("/api/v1/appointments/no-show-rate/").status_code == 403
 
 
@@ -175,10 +176,11 @@ def test_calendar_feed_mine_and_rotate(doctor):
     other = PractitionerFactory()
     refused = client.post("/api/v1/agenda-feeds/rotate/", {"practitioner": str(other.pk)}, format="json")
     assert refused.status_code == 403
-    admin = client_for(user_with_role("admin", "boss@api.example"))
+    admin = client_for(UserFactory(role="admin", email="boss@api.example"))
     assert admin.post("/api/v1/agenda-feeds/rotate/", {"practitioner": str(other.pk)}, format="json").status_code == 200
     # Reception is no practitioner: no feed of its own.
-    assert client_for(user_with_role("reception", "d@api.example")).get("/api/v1/agenda-feeds/mine/").status_code == 404
+    desk = client_for(UserFactory(role="reception", email="d@api.example"))
+    assert desk.get("/api/v1/agenda-feeds/mine/").status_code == 404
 
 
 READS = {
@@ -189,7 +191,7 @@ READS = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_role_matrix_for_agenda_reads(role):
-    client = client_for(user_with_role(role, f"{role}@roles.example"))
+    client = client_for(UserFactory(role=role, email=f"{role}@roles.example"))
     for url, expected in READS.values():
         assert client.get(url).status_code == expected.get(role, 403), (role, url)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 
 from erp.core.models import AppSettings
+from erp.core.tests.factories import UserFactory
 from erp.testing.browser import admin_sign_in, browser_page, skip_without_chromium
 
 from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
@@ -47,9 +47,7 @@ def paris(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 
 @pytest.fixture
 def desk(transactional_db):
-    from erp.core.models import User
-    user = User.objects.create_user(email="desk-agenda@clinic.test", password=PASSWORD)
-    user.groups.add(Group.objects.get(name="reception"))
+    user = UserFactory(role="reception", email="desk-agenda@clinic.test", password=PASSWORD)
     place = LocationFactory(name="Paris Saint-Germain", timezone="Europe/Paris")
     app_settings = AppSettings.load()
     app_settings.default_location = place

@@ -7,9 +7,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from erp.clinical.models import Appointment, AppointmentSource, AppointmentStatus
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 
-from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory, user_with_role
+from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def client_for(user) -> APIClient:
 
 @pytest.fixture
 def desk():
-    return client_for(user_with_role("reception", "desk@scheduler.example"))
+    return client_for(UserFactory(role="reception", email="desk@scheduler.example"))
 
 
 def at(hour: int, days: int = 0) -> datetime.datetime:
@@ -90,10 +91,10 @@ def test_agenda_refuses_a_bad_range_with_a_message(desk, params, status, code):
 
 def test_agenda_is_for_the_front_desk_only():
     for role in ("marketing", "accounting", "distributor"):
-        response = client_for(user_with_role(role, f"{role}@scheduler.example")).get(URL, day_range())
+        response = client_for(UserFactory(role=role, email=f"{role}@scheduler.example")).get(URL, day_range())
         assert response.status_code == 403, role
     for role in ("admin", "practitioner", "reception"):
-        response = client_for(user_with_role(role, f"{role}@scheduler.example")).get(URL, day_range())
+        response = client_for(UserFactory(role=role, email=f"{role}@scheduler.example")).get(URL, day_range())
         assert response.status_code == 200, role
 
 

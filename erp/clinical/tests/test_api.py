@@ -6,9 +6,10 @@ from rest_framework.test import APIClient
 
 from erp.clinical import services
 from erp.clinical.models import ClinicalPhoto, Document, Encounter, Patient
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 
-from .factories import PDF_BYTES, EncounterFactory, GuardianFactory, PatientFactory, image_bytes, upload, user_with_role
+from .factories import PDF_BYTES, EncounterFactory, GuardianFactory, PatientFactory, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def client_for(user) -> APIClient:
 
 @pytest.fixture
 def users():
-    return {role: user_with_role(role, f"{role}@api.example") for role in ROLES}
+    return {role: UserFactory(role=role, email=f"{role}@api.example") for role in ROLES}
 
 
 @pytest.fixture

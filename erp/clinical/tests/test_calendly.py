@@ -1,7 +1,5 @@
 """Calendly webhook: signature, storage, invitee events, reschedules, no-shows, replays, order."""
 
-import hashlib
-import hmac
 import json
 import threading
 import time
@@ -23,14 +21,13 @@ from erp.clinical.models import (
     IdentityConfidence,
     Patient,
 )
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 
-from .factories import LocationFactory, PatientFactory, PractitionerFactory, user_with_role
+from .calendly_data import KEY, START, URL, cancelled, envelope, invitee, iso, post, sign
+from .factories import LocationFactory, PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
-
-KEY = "test-signing-key"
-URL = "/api/v1/integrations/calendly/webhook"
 
 
 @pytest.fixture(autouse=True)
@@ -38,91 +35,9 @@ def signing_key(settings):
     settings.CALENDLY_WEBHOOK_SIGNING_KEY = KEY
 
 
-def iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-START = datetime.now(UTC).replace(microsecond=0, second=0, minute=0) + timedelta(days=3)
-
-
-def invitee(
-    *,
-    uri=None,
-    email="anna.petrova@example.com",
-    name="Anna Petrova",
-    host="doctor0@clinic.example",
-    start=START,
-    minutes=30,
-    phone=None,
-    **extra,
-):
-    event_id = uuid.uuid4().hex
-    payload = {
-        "uri": uri or f"https://api.calendly.com/scheduled_events/{event_id}/invitees/{uuid.uuid4().hex}",
-        "email": email,
-        "name": name,
-        "first_name": None,
-        "last_name": None,
-        "status": "active",
-        "timezone": "Europe/Paris",
-        "created_at": iso(datetime.now(UTC)),
-        "updated_at": iso(datetime.now(UTC)),
-        "rescheduled": False,
-        "old_invitee": None,
-        "new_invitee": None,
-        "cancellation": None,
-        "text_reminder_number": phone,
-        "questions_and_answers": [],
-        "scheduled_event": {
-            "uri": f"https://api.calendly.com/scheduled_events/{event_id}",
-            "name": "Consultation dermatologique",
-            "status": "active",
-            "start_time": iso(start),
-            "end_time": iso(start + timedelta(minutes=minutes)),
-            "event_memberships": [{"user": "https://api.calendly.com/users/AAA", "user_email": host}],
-        },
-    }
-    payload.update(extra)
-    return payload
-
-
-def envelope(event: str, payload: dict, created_at: datetime | None = None) -> dict:
-    return {
-        "event": event,
-        "created_at": iso(created_at or datetime.now(UTC)),
-        "created_by": "https://api.calendly.com/users/AAA",
-        "payload": payload,
-    }
-
-
-def cancelled(payload: dict, *, reason="Can't make it", rescheduled=False, new_invitee=None) -> dict:
-    return {
-        **payload,
-        "status": "canceled",
-        "rescheduled": rescheduled,
-        "new_invitee": new_invitee,
-        "cancellation": {"canceled_by": "Anna Petrova", "reason": reason, "canceler_type": "invitee"},
-    }
-
-
-def sign(body: bytes, key: str = KEY, timestamp: int | None = None) -> str:
-    t = str(timestamp if timestamp is not None else int(time.time()))
-    digest = hmac.new(key.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={t},v1={digest}"
-
-
-def post(document: dict, *, key: str = KEY, timestamp=None, signature=None, body: bytes | None = None):
-    raw = body if body is not None else json.dumps(document).encode()
-    headers = {}
-    header = signature if signature is not None else sign(raw, key, timestamp)
-    if header:
-        headers["HTTP_CALENDLY_WEBHOOK_SIGNATURE"] = header
-    return APIClient().post(URL, data=raw, content_type="application/json", **headers)
-
-
 @pytest.fixture
 def doctor():
-    return PractitionerFactory(user=user_with_role("practitioner", "doctor0@clinic.example"))
+    return PractitionerFactory(user=UserFactory(role="practitioner", email="doctor0@clinic.example"))
 
 
 # --- signature ----------------------------------------------------------------------------------
@@ -323,7 +238,7 @@ def test_no_show_for_an_unknown_invitee_fails_and_replays(doctor):
     failed = CalendlyDelivery.objects.get()
     assert failed.outcome == CalendlyOutcome.FAILED and "pas encore connu" in failed.error
     post(envelope("invitee.created", payload))
-    replayed = calendly.delivery_replay(delivery=failed, actor=user_with_role("reception", "desk@x.example"))
+    replayed = calendly.delivery_replay(delivery=failed, actor=UserFactory(role="reception", email="desk@x.example"))
     assert replayed.outcome == CalendlyOutcome.PROCESSED and replayed.error is None and replayed.attempts == 2
     assert Appointment.objects.get().status == AppointmentStatus.NO_SHOW
 
@@ -428,11 +343,11 @@ def test_replay_from_api_is_idempotent(doctor):
     post(envelope("invitee.created", payload))
     delivery = CalendlyDelivery.objects.get()
     client = APIClient()
-    client.force_authenticate(user_with_role("reception", "desk@x.example"))
+    client.force_authenticate(UserFactory(role="reception", email="desk@x.example"))
     response = client.post(f"/api/v1/integrations/calendly/deliveries/{delivery.pk}/replay/")
     assert response.status_code == 200, response.content
     assert Appointment.objects.count() == 1 and Patient.objects.count() == 1
-    client.force_authenticate(user_with_role("marketing", "mk@x.example"))
+    client.force_authenticate(UserFactory(role="marketing", email="mk@x.example"))
     assert client.post(f"/api/v1/integrations/calendly/deliveries/{delivery.pk}/replay/").status_code == 403
 
 
@@ -447,7 +362,7 @@ def test_same_event_twice_marks_the_second_a_duplicate(doctor):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_copies_give_one_appointment():
-    PractitionerFactory(user=user_with_role("practitioner", "doctor0@clinic.example"))
+    PractitionerFactory(user=UserFactory(role="practitioner", email="doctor0@clinic.example"))
     document = envelope("invitee.created", invitee())
     body = json.dumps(document).encode()
     copies = 30
@@ -481,7 +396,7 @@ def test_concurrent_copies_give_one_appointment():
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_created_and_canceled_end_cancelled():
-    PractitionerFactory(user=user_with_role("practitioner", "doctor0@clinic.example"))
+    PractitionerFactory(user=UserFactory(role="practitioner", email="doctor0@clinic.example"))
     payload = invitee()
     bodies = [json.dumps(envelope("invitee.created", payload)).encode()] * 5 + [
         json.dumps(envelope("invitee.canceled", cancelled(payload))).encode()
@@ -520,7 +435,7 @@ def test_webhook_needs_no_csrf_token_and_only_accepts_post(doctor):
 def test_concurrent_bookings_with_the_same_new_email_give_one_patient():
     """20 pairs of bookings (two invitees each, one new e-mail a pair), each pair delivered at the
     same moment in real transactions: one patient per e-mail."""
-    PractitionerFactory(user=user_with_role("practitioner", "doctor0@clinic.example"))
+    PractitionerFactory(user=UserFactory(role="practitioner", email="doctor0@clinic.example"))
     statuses, errors = [], []
 
     def deliver(body, barrier):
@@ -627,7 +542,7 @@ def test_invalid_delivery_replays_as_invalid(doctor):
     post({}, body=INVALID_BODIES["nul_in_a_value"])
     delivery = CalendlyDelivery.objects.get()
     client = APIClient()
-    client.force_authenticate(user_with_role("reception", "desk@x.example"))
+    client.force_authenticate(UserFactory(role="reception", email="desk@x.example"))
     response = client.post(f"/api/v1/integrations/calendly/deliveries/{delivery.pk}/replay/")
     assert response.status_code == 200, response.content
     assert response.json()["outcome"] == "invalid" and response.json()["payload"] is None
@@ -643,7 +558,7 @@ def test_admin_shows_an_invalid_delivery_as_received(doctor):
     post({}, body=INVALID_BODIES["nul_in_a_value"])
     delivery = CalendlyDelivery.objects.get()
     reception = Client()
-    reception.force_login(user_with_role("reception", "desk@x.example"))
+    reception.force_login(UserFactory(role="reception", email="desk@x.example"))
     page = reception.get(f"/admin/clinical/calendly-deliveries/inspect/{delivery.pk}/")
     assert page.status_code == 200
     text = page.content.decode()

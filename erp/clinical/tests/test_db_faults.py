@@ -7,16 +7,17 @@ from rest_framework.test import APIClient
 
 from erp.clinical import services
 from erp.clinical.models import Consent, Encounter, Patient
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 from erp.testing.faults import run_and_kill_midway
 
-from .factories import EncounterFactory, PatientFactory, user_with_role
+from .factories import EncounterFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_patient_merge_connection_lost_after_moving_rows_leaves_both_patients_untouched():
-    actor = user_with_role("practitioner")
+    actor = UserFactory(role="practitioner")
     survivor = PatientFactory(first_name="Zoé", last_name="Garnier")
     merged = PatientFactory(first_name="Zoe", last_name="Garnier")
     encounters = [EncounterFactory(patient=merged), EncounterFactory(patient=merged)]
@@ -47,7 +48,7 @@ def test_patient_merge_connection_lost_after_moving_rows_leaves_both_patients_un
 
 
 def test_api_lost_database_connection_is_a_503_with_a_stable_code():
-    user = user_with_role("reception")
+    user = UserFactory(role="reception")
     PatientFactory()
     client = APIClient()
     client.force_authenticate(user)

@@ -23,9 +23,10 @@ from erp.clinical.models import (
 from erp.core.exceptions import DomainError
 from erp.core.reconcile import file_references
 from erp.core.storage import bucket
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 
-from .factories import LocationFactory, PatientFactory, PractitionerFactory, user_with_role
+from .factories import LocationFactory, PatientFactory, PractitionerFactory
 from .imports_data import appointments_csv, future_day, patient_line, patients_csv, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def desk():
-    return user_with_role("reception", "desk@import.example")
+    return UserFactory(role="reception", email="desk@import.example")
 
 
 def upload_one(actor):
@@ -363,7 +364,7 @@ def test_command_dry_run_then_commit_with_report(desk, tmp_path):
 def test_two_imports_of_the_same_file_at_the_same_moment_create_each_patient_once():
     """Two people import the same file at once (two jobs, two workers): the identity locks make
     the second run of each row wait, then find the patient the first one created."""
-    desk = user_with_role("reception", "desk@import-race.example")
+    desk = UserFactory(role="reception", email="desk@import-race.example")
     lines = [patient_line(n, id="" if n % 2 else f"P{n:04d}") for n in range(1, 31)]
     jobs = []
     for _n in range(2):
@@ -393,7 +394,7 @@ def test_two_imports_of_the_same_file_at_the_same_moment_create_each_patient_onc
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_second_worker_on_the_same_job_leaves_it_to_the_first():
-    desk = user_with_role("reception", "desk@import-worker.example")
+    desk = UserFactory(role="reception", email="desk@import-worker.example")
     job = services.import_job_create(
         kind="patients", filename="p.csv", data=patients_csv([patient_line(n) for n in range(1, 6)]), actor=desk
     )

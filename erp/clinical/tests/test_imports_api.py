@@ -6,9 +6,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from erp.clinical.models import ImportJob, ImportStatus, Patient
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 
-from .factories import user_with_role
 from .imports_data import patient_line, patients_csv
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def upload(name="patients.csv", data=None):
 
 @pytest.fixture
 def desk():
-    return user_with_role("reception", "desk@imports.example")
+    return UserFactory(role="reception", email="desk@imports.example")
 
 
 def test_api_upload_preview_dry_run_run_status_and_report(desk, django_capture_on_commit_callbacks):
@@ -77,7 +77,7 @@ def test_api_mapping_change_and_errors(desk):
 
 @pytest.mark.parametrize("role", ["practitioner", "marketing", "accounting"])
 def test_api_imports_are_for_reception_and_admins_only(role):
-    api = api_for(user_with_role(role, f"{role}@imports.example"))
+    api = api_for(UserFactory(role=role, email=f"{role}@imports.example"))
     assert api.get("/api/v1/imports/").status_code == 403
     assert api.post("/api/v1/imports/", {"kind": "patients", "file": upload()}, format="multipart").status_code == 403
     assert not ImportJob.objects.exists()
@@ -132,5 +132,5 @@ def test_admin_refuses_a_bad_file_and_other_roles(desk):
     page = admin_for(desk).post("/admin/clinical/imports/", {"kind": "patients", "file": upload("a.pdf", b"%PDF")})
     assert page.status_code == 200 and "CSV" in page.content.decode() and not ImportJob.objects.exists()
     for role in ("practitioner", "marketing", "accounting"):
-        other = admin_for(user_with_role(role, f"{role}@imports-admin.example"))
+        other = admin_for(UserFactory(role=role, email=f"{role}@imports-admin.example"))
         assert other.get("/admin/clinical/imports/").status_code in (302, 403)

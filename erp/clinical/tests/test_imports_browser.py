@@ -8,9 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from erp.clinical.models import ImportJob, ImportStatus, Patient
+from erp.core.tests.factories import UserFactory
 from erp.testing.browser import admin_sign_in, skip_without_chromium
 
-from .factories import PatientFactory, user_with_role
+from .factories import PatientFactory
 from .imports_data import patient_line, patients_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -50,7 +51,7 @@ def shot(page, name: str) -> None:
 
 
 def test_reception_imports_200_rows_with_mistakes_and_sees_the_report(browser, live_server, tmp_path):
-    desk = user_with_role("reception", "desk@browser-import.example")
+    desk = UserFactory(role="reception", email="desk@browser-import.example")
     PatientFactory(first_name="Léa", last_name="Bernard", email="shared@example.fr")
     source = tmp_path / "ancien-logiciel-patients.csv"
     source.write_bytes(two_hundred_rows_with_mistakes())
@@ -111,7 +112,7 @@ def test_reception_imports_200_rows_with_mistakes_and_sees_the_report(browser, l
 
 
 def test_the_progress_bar_follows_a_running_import(browser, live_server):
-    desk = user_with_role("reception", "desk@browser-progress.example")
+    desk = UserFactory(role="reception", email="desk@browser-progress.example")
     job = ImportJob.objects.create(
         kind="patients",
         status=ImportStatus.RUNNING,

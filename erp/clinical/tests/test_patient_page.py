@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from cms.website.models import PublicLead
 from erp.clinical import selectors, services
 from erp.clinical.models import Patient, transliterate_name
+from erp.core.tests.factories import UserFactory
 
 from .factories import (
     AppointmentFactory,
@@ -21,7 +22,6 @@ from .factories import (
     LocationFactory,
     PatientFactory,
     PractitionerFactory,
-    user_with_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def signed_in(role: str) -> Client:
     client = Client()
-    client.force_login(user_with_role(role, f"{role}@page.example"))
+    client.force_login(UserFactory(role=role, email=f"{role}@page.example"))
     return client
 
 
@@ -138,7 +138,7 @@ def test_admin_create_without_duplicate_saves_at_once():
 def test_api_possible_duplicates_before_create():
     existing = PatientFactory(last_name="Ancienne", email="lea@example.com")
     api = APIClient()
-    api.force_authenticate(user_with_role("reception", "desk@api.example"))
+    api.force_authenticate(UserFactory(role="reception", email="desk@api.example"))
     response = api.get("/api/v1/patients/possible-duplicates/", {"email": "Lea@Example.com", "last_name": "Autre"})
     assert response.status_code == 200, response.content
     assert [(row["patient"]["id"], row["reasons"]) for row in response.json()] == [(str(existing.pk), ["same_email"])]
@@ -147,7 +147,7 @@ def test_api_possible_duplicates_before_create():
     bad_phone = api.get("/api/v1/patients/possible-duplicates/", {"phone": "banana"})
     assert bad_phone.status_code == 400 and bad_phone.json()["code"] == "phone_invalid"
     accounting = APIClient()
-    accounting.force_authenticate(user_with_role("accounting", "books@api.example"))
+    accounting.force_authenticate(UserFactory(role="accounting", email="books@api.example"))
     assert accounting.get("/api/v1/patients/possible-duplicates/", {"email": "lea@example.com"}).status_code == 403
 
 

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cms.website.models import PublicLead
@@ -18,6 +17,7 @@ from erp.commerce import billing
 from erp.commerce.billing import PaymentInput
 from erp.commerce.tests.factories import ServiceFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, sumup_rule
+from erp.core.tests.factories import UserFactory
 from erp.testing.browser import admin_sign_in, browser_page, skip_without_chromium
 from erp.testing.screens import WIDTH, screenshot
 
@@ -33,13 +33,6 @@ pytestmark = [
 PASSWORD = "browser-Pass-2026"
 
 skip_without_chromium()
-
-
-def staff(role: str):
-    from erp.core.models import User
-    user = User.objects.create_user(email=f"{role}-page@clinic.test", password=PASSWORD)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture
@@ -130,7 +123,7 @@ def record(transactional_db):
 
 @pytest.mark.screens
 def test_reception_opens_the_patient_in_one_click_and_is_offered_it_again_on_creation(browser, live_server, record):
-    reception = staff("reception")
+    reception = UserFactory(role="reception", email="reception-page@clinic.test", password=PASSWORD)
     viewport = {"width": WIDTH, "height": 900}
     with browser_page(browser, timeout_ms=30_000, locale="fr-FR", viewport=viewport) as page:
         admin_sign_in(page, live_server.url, reception, PASSWORD)
@@ -170,7 +163,7 @@ def test_reception_opens_the_patient_in_one_click_and_is_offered_it_again_on_cre
 @pytest.mark.screens
 @pytest.mark.parametrize("locale", ["fr-FR", "hy-AM"])
 def test_patient_page_screens(browser, live_server, record, locale):
-    admin = staff("admin")
+    admin = UserFactory(role="admin", email="admin-page@clinic.test", password=PASSWORD)
     viewport = {"width": WIDTH, "height": 900}
     with browser_page(browser, timeout_ms=30_000, locale=locale, viewport=viewport) as page:
         admin_sign_in(page, live_server.url, admin, PASSWORD)

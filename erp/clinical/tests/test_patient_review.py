@@ -9,9 +9,10 @@ from rest_framework.test import APIClient
 
 from erp.clinical import services
 from erp.clinical.models import DuplicateReason, Patient
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 
-from .factories import PatientFactory, user_with_role
+from .factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
 
 def api(role="reception"):
     client = APIClient()
-    client.force_authenticate(user_with_role(role, f"{role}@review.example"))
+    client.force_authenticate(UserFactory(role=role, email=f"{role}@review.example"))
     return client
 
 
@@ -67,7 +68,7 @@ def test_api_update_refuses_a_birth_date_in_the_future():
 
 def test_admin_form_shows_the_future_birth_date_error():
     client = Client()
-    client.force_login(user_with_role("reception", "desk@review.example"))
+    client.force_login(UserFactory(role="reception", email="desk@review.example"))
     form = {"first_name": "A", "last_name": "B", "birth_date": TOMORROW.isoformat(), "preferred_language": "fr"}
     response = client.post("/admin/clinical/patients/new/", {**form, "identity_confidence": "low"})
     assert response.status_code == 200
@@ -105,7 +106,7 @@ def test_merge_resolves_the_flag_either_way(survivor_is_the_new_one):
         phone="0612345678", possible_duplicate_of=new, possible_duplicate_reason="same_phone_other_email"
     )
     survivor, merged = (new, known) if survivor_is_the_new_one else (known, new)
-    actor = user_with_role("reception", "desk@review.example")
+    actor = UserFactory(role="reception", email="desk@review.example")
     services.patient_merge(survivor=survivor, merged=merged, reason="Same person", actor=actor)
     survivor.refresh_from_db()
     merged.refresh_from_db()
@@ -120,7 +121,7 @@ def test_merge_resolves_the_flag_either_way(survivor_is_the_new_one):
 def test_admin_list_filters_and_marks_flagged_patients_and_the_page_resolves_them():
     known, new = flagged_pair()
     client = Client()
-    client.force_login(user_with_role("reception", "desk@review.example"))
+    client.force_login(UserFactory(role="reception", email="desk@review.example"))
     listing = client.get("/admin/clinical/patients/?needs_duplicate_review=true")
     assert listing.status_code == 200
     text = listing.content.decode()

@@ -13,8 +13,9 @@ from rest_framework.test import APIClient
 from erp.clinical.models import Patient, normalize_name
 from erp.clinical.selectors import first_found, order_search_results, patient_search
 from erp.core.api.pagination import MAX_COUNT
+from erp.core.tests.factories import UserFactory
 
-from .factories import PatientFactory, user_with_role
+from .factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +38,9 @@ def bulk_patients(count: int, *, first: str = "Léa", last: str = "Marchal", pho
     )
 
 
-def api_for(role: str) -> APIClient:
+def api_for(role: str | None = None, **fields) -> APIClient:
     client = APIClient()
-    client.force_authenticate(user_with_role(role, f"{role}@search.example"))
+    client.force_authenticate(UserFactory(role=role, **fields))
     return client
 
 
@@ -96,7 +97,7 @@ def test_a_narrow_search_has_its_exact_count():
 @pytest.mark.parametrize("url", ["/api/v1/patients/", "/api/v1/patients/?q=mart", "/api/v1/sales/"])
 def test_a_list_counts_one_row_past_the_cap_at_most(url):
     PatientFactory.create_batch(3, last_name="Martin")
-    api = api_for("superuser")
+    api = api_for(is_superuser=True)
     with CaptureQueriesContext(connection) as captured:
         body = api.get(url).json()
     counts = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
@@ -108,7 +109,7 @@ def test_a_list_counts_one_row_past_the_cap_at_most(url):
 def test_the_admin_list_and_chooser_say_more_than_the_cap():
     bulk_patients(CROWD)
     client = Client()
-    client.force_login(user_with_role("reception", "desk@search.example"))
+    client.force_login(UserFactory(role="reception", email="desk@search.example"))
     listing = client.get("/admin/clinical/patients/", {"q": "marc"})
     html = listing.content.decode().replace("\u202f", " ").replace("\xa0", " ")
     paginator = listing.context["paginator"]

@@ -35,16 +35,17 @@ from erp.clinical.selectors import (
     patient_search,
     patients_contactable,
 )
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 
-from .factories import PDF_BYTES, EncounterFactory, GuardianFactory, PatientFactory, image_bytes, upload, user_with_role
+from .factories import PDF_BYTES, EncounterFactory, GuardianFactory, PatientFactory, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def doctor():
-    return user_with_role("practitioner", "doc@test.example")
+    return UserFactory(role="practitioner", email="doc@test.example")
 
 
 def objects_in(s3_buckets, alias):

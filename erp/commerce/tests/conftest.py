@@ -1,10 +1,8 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 
 from erp.commerce import services
-from erp.core.models import User
 
 from .factories import ClinicLocationFactory, InjectableFactory, ProductFactory, SupplierFactory
 
@@ -13,16 +11,6 @@ from .factories import ClinicLocationFactory, InjectableFactory, ProductFactory,
 def no_pdf_on_commit(settings):
     """The invoice PDF is not rendered after each commit (tests of many concurrent sales)."""
     settings.COMMERCE_RENDER_PDF_ON_COMMIT = False
-
-
-@pytest.fixture
-def make_user(db):
-    def make(role: str, email: str | None = None) -> User:
-        user = User.objects.create_user(email=email or f"{role}@clinic.test", password="pw")
-        user.groups.add(Group.objects.get(name=role))
-        return user
-
-    return make
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from erp.commerce import services
 from erp.commerce.models import GoodsReceipt, PurchaseOrderStatus, StockMove
 from erp.commerce.roles import PERMISSIONS
+from erp.core.tests.factories import UserFactory
 
 from .factories import InventoryLotFactory, ProductFactory, ServiceFactory, SupplierFactory, TaxRateFactory
 
@@ -327,14 +328,11 @@ def test_a_tax_rate_in_use_cannot_be_deleted(accounting, cream):
 
 
 def test_product_external_id_and_currency_for_distribution(db):
-    from django.contrib.auth.models import Group
     from rest_framework.test import APIClient
 
     from erp.commerce.models import Product
-    from erp.core.models import User
 
-    admin = User.objects.create_user(email="catalog-admin@clinic.test", password="x")
-    admin.groups.add(Group.objects.get(name="admin"))
+    admin = UserFactory(role="admin", email="catalog-admin@clinic.test")
     client = APIClient()
     client.force_authenticate(admin)
     tax = client.post("/api/v1/tax-rates/", {"name": "TVA 20", "rate_percent": "20.00", "country_code": "FR",

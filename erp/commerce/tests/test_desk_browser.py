@@ -11,7 +11,6 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -19,6 +18,7 @@ from pypdf import PdfReader
 from erp.commerce import billing
 from erp.commerce.billing import PaymentInput
 from erp.commerce.models import FiscalClosing
+from erp.core.tests.factories import UserFactory
 from erp.testing.browser import admin_sign_in, browser_page, skip_without_chromium
 
 from .factories import ClinicLocationFactory, ProductFactory, ServiceFactory
@@ -47,10 +47,7 @@ def page(browser):
 def books(transactional_db):
     """An accountant, and today's sales: Paris a cream and a consultation (72.00: 50 card + 22 cash),
     Lyon a consultation (60.00 cash)."""
-    from erp.core.models import User
-
-    user = User.objects.create_user(email="books-browser@clinic.test", password=PASSWORD)
-    user.groups.add(Group.objects.get(name="accounting"))
+    user = UserFactory(role="accounting", email="books-browser@clinic.test", password=PASSWORD)
     payment_methods()
     sumup_rule()
     paris, lyon = ClinicLocationFactory(name="Paris"), ClinicLocationFactory(name="Lyon")

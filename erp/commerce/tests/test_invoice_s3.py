@@ -3,12 +3,11 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 from erp.commerce import billing, invoice_pdf
 from erp.commerce.billing import PaymentInput
-from erp.core.models import User
+from erp.core.tests.factories import UserFactory
 
 from .factories import ServiceFactory
 from .sales_fixtures import make_patient, payment_methods
@@ -30,8 +29,7 @@ def test_invoice_pdf_in_the_documents_bucket(s3_buckets, location):
     for alias in ("clinical", "marketing"):
         listing = s3_buckets.client.list_objects_v2(Bucket=s3_buckets.names[alias])
         assert listing.get("KeyCount", 0) == 0
-    accountant = User.objects.create_user(email="books-s3@clinic.test", password="pw")
-    accountant.groups.add(Group.objects.get(name="accounting"))
+    accountant = UserFactory(role="accounting", email="books-s3@clinic.test")
     client = APIClient()
     client.force_authenticate(accountant)
     response = client.get(f"/api/v1/invoices/{invoice.pk}/download/")

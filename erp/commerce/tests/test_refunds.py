@@ -267,8 +267,7 @@ def test_production_refuses_to_issue_without_the_website_address(shop, location,
 
 
 def test_production_settings_require_the_seller_and_development_does_not():
-    from erp.core.tests.test_production import run_python
-    from erp.testing.production import production_env
+    from erp.testing.production import production_env, run_python
 
     script = (
         "import json\nfrom erp.bootstrap import make_site_importable\nmake_site_importable()\n"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cms.website.tests.test_browser import log_in, staff
 from erp.commerce import billing
-from erp.testing.browser import skip_without_chromium
+from erp.core.tests.factories import PASSWORD, UserFactory
+from erp.testing.browser import admin_sign_in, skip_without_chromium
 
 from .factories import ClinicLocationFactory, ProductFactory, ServiceFactory
 from .sales_fixtures import payment_methods, stock_plain, sumup_rule
@@ -42,7 +42,7 @@ def test_accountant_credits_one_line_from_the_invoice_page_and_downloads_the_pdf
     billing.sale_line_add(sale=sale, product=consult, quantity=Decimal("1"), actor=None)
     invoice = billing.sale_pay(sale=sale, payments=[billing.PaymentInput("card", Decimal("96.00"))], actor=None)
 
-    log_in(page, live_server, staff("accounting"))
+    admin_sign_in(page, live_server.url, UserFactory(role="accounting"), PASSWORD)
     page.goto(f"{live_server.url}/admin/commerce/sales/")
     page.click(f"a[href$='/admin/commerce/invoices/page/{invoice.pk}/']")
     page.wait_for_url(f"**/invoices/page/{invoice.pk}/")

@@ -10,12 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from pypdf import PdfReader
 
 from erp.clinical.tests.factories import AppointmentFactory, EncounterFactory, PatientFactory, PractitionerFactory
 from erp.commerce.models import Invoice, Sale, SaleStatus
+from erp.core.tests.factories import UserFactory
 from erp.testing.browser import admin_sign_in, browser_page, skip_without_chromium
 from erp.testing.screens import WIDTH, screenshot
 
@@ -40,10 +40,7 @@ def counter(transactional_db):
     """Reception at Paris; a cream with a barcode (5 in stock, 12,00 € incl. VAT), a consultation
     (60,00 €, VAT exempt), a wholesale carton; a patient's appointment of this morning with its
     encounter."""
-    from erp.core.models import User
-
-    user = User.objects.create_user(email="till-browser@clinic.test", password=PASSWORD)
-    user.groups.add(Group.objects.get(name="reception"))
+    user = UserFactory(role="reception", email="till-browser@clinic.test", password=PASSWORD)
     payment_methods()
     sumup_rule()
     paris = ClinicLocationFactory(name="Paris")

@@ -8,10 +8,9 @@ The administrator signs in with the password and a TOTP code, as in production.
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cms.website.tests.test_browser import PASSWORD, demo_site, log_in, staff  # noqa: F401 (fixtures)
+from erp.core.tests.factories import PASSWORD, UserFactory
 from erp.testing.browser import admin_sign_in
 
 pytestmark = [
@@ -61,7 +60,7 @@ def visit(page, url):
     return response
 
 
-def test_public_pages_and_a_lead_form_run_under_the_strict_policy(watched, live_server, demo_site):  # noqa: F811
+def test_public_pages_and_a_lead_form_run_under_the_strict_policy(watched, live_server, demo_site):
     from cms.website.models import BlogPostPage, ServicePage
 
     open_page, violations = watched
@@ -102,10 +101,7 @@ def test_public_pages_and_a_lead_form_run_under_the_strict_policy(watched, live_
 
 
 def admin_with_device():
-    from erp.core.models import User
-
-    admin = User.objects.create_user(email="admin-csp@clinic.test", password=PASSWORD)
-    admin.groups.add(Group.objects.get(name="admin"))
+    admin = UserFactory(role="admin", email="admin-csp@clinic.test")
     return admin, TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
 
 
@@ -114,7 +110,7 @@ def sign_in_with_code(page, live_server, user, device):
     admin_sign_in(page, live_server.url, user, PASSWORD)
 
 
-def test_the_admin_and_the_api_docs_work_with_no_violation(watched, live_server, demo_site):  # noqa: F811
+def test_the_admin_and_the_api_docs_work_with_no_violation(watched, live_server, demo_site):
     from cms.website.models import ServicePage
     from erp.core.models import ClinicLocation
 
@@ -152,7 +148,7 @@ def test_the_admin_and_the_api_docs_work_with_no_violation(watched, live_server,
 
     # Pages and images are the marketing team's: a page editor and the image upload screen.
     page = open_page()
-    log_in(page, live_server, staff("marketing"))
+    admin_sign_in(page, live_server.url, UserFactory(role="marketing"), PASSWORD)
     service = ServicePage.objects.filter(locale__language_code="fr").first()
     visit(page, f"{live_server.url}/admin/pages/{service.pk}/edit/")
     # Wagtail's Stimulus application started and the publish menu opens (both need the scripts).

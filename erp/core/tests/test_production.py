@@ -21,18 +21,11 @@ from erp.testing.production import (
     database_url,
     production_env,
     production_subprocess_env,
+    run_python,
 )
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 DOCKER_DIR = PROJECT_DIR / "docker"
-
-
-def run_python(script: str, *args: str, env: dict, cwd: Path | None = None, isolated: bool = False) -> dict:
-    """Run ``script`` in a fresh interpreter; its last line of output is JSON."""
-    command = [sys.executable, *(["-I"] if isolated else []), "-c", script, *args]
-    result = subprocess.run(command, cwd=cwd or PROJECT_DIR, env=env, capture_output=True, text=True, timeout=240)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 # --- WSGI and ASGI without gunicorn's config ----------------------------------------------------

@@ -12,7 +12,8 @@ from wagtail.images.tests.utils import get_test_image_file
 
 from cms.website.models import MarketingDocument, MarketingImage, MarketingRendition
 from erp.clinical import services as clinical
-from erp.clinical.tests.factories import PDF_BYTES, PatientFactory, image_bytes, upload, user_with_role
+from erp.clinical.tests.factories import PDF_BYTES, PatientFactory, image_bytes, upload
+from erp.core.tests.factories import UserFactory
 from erp.social import services as social
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def _keys(s3, alias) -> list[str]:
 def test_reconcile_storage_lists_both_kinds_of_drift_and_deletes_old_orphans_on_request(
     s3_buckets, django_capture_on_commit_callbacks
 ):
-    doctor = user_with_role("practitioner")
+    doctor = UserFactory(role="practitioner")
     patient = PatientFactory()
     clinical.consent_grant(patient=patient, consent_type="clinical_photos", actor=doctor)
     with django_capture_on_commit_callbacks(execute=True):

@@ -3,7 +3,6 @@ the API answers 503 ``storage_unavailable``, the admin shows the refusal, never 
 left without its object (an object left without a row is listed by reconcile_storage)."""
 
 import io
-import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,8 +15,9 @@ from wagtail.models import UploadedFile
 from cms.website.models import MarketingDocument, MarketingImage
 from erp.clinical import services as clinical_services
 from erp.clinical.models import ClinicalPhoto, Document
-from erp.clinical.tests.factories import PDF_BYTES, PatientFactory, user_with_role
+from erp.clinical.tests.factories import PDF_BYTES, PatientFactory
 from erp.core.reconcile import storage_reconcile
+from erp.core.tests.factories import UserFactory
 from erp.social.models import SocialMediaAsset
 
 pytestmark = pytest.mark.django_db
@@ -33,19 +33,15 @@ def _file(data: bytes, name: str, content_type: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-def _user(role: str):
-    return user_with_role(role, f"{role}-{uuid.uuid4().hex[:8]}@test.example")
-
-
 def _api(role: str) -> APIClient:
     client = APIClient()
-    client.force_authenticate(_user(role))
+    client.force_authenticate(UserFactory(role=role))
     return client
 
 
 def _admin(role: str) -> Client:
     client = Client()
-    client.force_login(_user(role))
+    client.force_login(UserFactory(role=role))
     return client
 
 

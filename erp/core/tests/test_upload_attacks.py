@@ -10,7 +10,6 @@ import re
 import struct
 import subprocess
 import sys
-import uuid
 import zipfile
 import zlib
 
@@ -25,7 +24,8 @@ from wagtail.models import UploadedFile
 from cms.website.models import MarketingDocument, MarketingImage
 from erp.clinical import services as clinical_services
 from erp.clinical.models import ClinicalPhoto, Document
-from erp.clinical.tests.factories import PDF_BYTES, PatientFactory, user_with_role
+from erp.clinical.tests.factories import PDF_BYTES, PatientFactory
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 from erp.social.models import SocialMediaAsset
 
@@ -106,19 +106,15 @@ WAGTAIL_HOSTILE = [k for k in HOSTILE if k != "html_as_pdf"]
 # --- Upload points ------------------------------------------------------------------------------
 
 
-def _user(role: str):
-    return user_with_role(role, f"{role}-{uuid.uuid4().hex[:8]}@test.example")
-
-
 def _api(role: str) -> APIClient:
     client = APIClient()
-    client.force_authenticate(_user(role))
+    client.force_authenticate(UserFactory(role=role))
     return client
 
 
 def _admin(role: str) -> Client:
     client = Client()
-    client.force_login(_user(role))
+    client.force_login(UserFactory(role=role))
     return client
 
 

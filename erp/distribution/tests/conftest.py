@@ -1,26 +1,12 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 
-from erp.core.models import User
 from erp.distribution import services
-from erp.distribution.models import DistributorMember, PointOfSaleDistributor
+from erp.distribution.models import PointOfSaleDistributor
 from erp.distribution.values import Quantity
 
 from .factories import DistributorFactory, PointOfSaleFactory, ProductFactory
-
-
-@pytest.fixture
-def make_user(db):
-    def make(role: str, email: str | None = None, distributor=None) -> User:
-        user = User.objects.create_user(email=email or f"{role}@distribution.test", password="pw")
-        user.groups.add(Group.objects.get(name=role))
-        if distributor is not None:
-            DistributorMember.objects.create(user=user, distributor=distributor)
-        return user
-
-    return make
 
 
 @pytest.fixture

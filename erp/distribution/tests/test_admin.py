@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from erp.distribution.models import Order, OrderStatus
+from erp.distribution.models import DistributorMember, Order, OrderStatus
 from erp.ops.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,10 @@ def test_distribution_menu_is_shown(manager_client):
 
 
 def test_distributor_role_has_no_admin(make_user, distributor):
+    user = make_user("distributor", "d@distribution.test")
+    DistributorMember.objects.create(user=user, distributor=distributor)
     client = Client()
-    client.force_login(make_user("distributor", "d@distribution.test", distributor=distributor))
+    client.force_login(user)
     response = client.get(reverse("distribution_order:index"))
     assert response.status_code in (302, 403)
 

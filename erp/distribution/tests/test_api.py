@@ -20,7 +20,9 @@ def client_for(user) -> APIClient:
 
 @pytest.fixture
 def member(make_user, distributor):
-    return make_user("distributor", "norte@distribution.test", distributor=distributor)
+    user = make_user("distributor", "norte@distribution.test")
+    DistributorMember.objects.create(user=user, distributor=distributor)
+    return user
 
 
 @pytest.fixture

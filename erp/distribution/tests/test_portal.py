@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from erp.core.services import email_confirmation_token
 from erp.distribution import services
-from erp.distribution.models import Order, OrderStatus
+from erp.distribution.models import DistributorMember, Order, OrderStatus
 from erp.distribution.values import Quantity
 from erp.ops.models import AuditLog
 
@@ -20,9 +20,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def member(make_user, distributor):
-    user = make_user("distributor", "buyer@norte.test", distributor=distributor)
-    user.first_name = "Ana"
-    user.save()
+    user = make_user("distributor", "buyer@norte.test", first_name="Ana")
+    DistributorMember.objects.create(user=user, distributor=distributor)
     return user
 
 

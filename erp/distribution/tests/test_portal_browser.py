@@ -8,9 +8,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 
-from erp.core.models import User
+from erp.core.tests.factories import UserFactory
 from erp.distribution.models import DistributorMember, Order, OrderStatus, PointOfSaleDistributor
 from erp.testing.browser import admin_sign_in, skip_without_chromium
 
@@ -30,12 +29,6 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
 
-def _user(email: str, role: str) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD, first_name="Marc")
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 @pytest.fixture
 def world(transactional_db):
     distributor = DistributorFactory(name="Pharma Distribution Île-de-France")
@@ -45,9 +38,11 @@ def world(transactional_db):
     ProductFactory(name="Crème solaire SPF 50+ (carton de 12)", unit_price_excl_tax=Decimal("180.00"))
     ProductFactory(name="Sérum vitamine C (carton de 6)", unit_price_excl_tax=Decimal("150.00"))
     ProductFactory(name="Consultation dermatologique", for_distribution=False)
-    member = _user("marc@pdidf.test", "distributor")
+    member = UserFactory(role="distributor", email="marc@pdidf.test", first_name="Marc", password=PASSWORD)
     DistributorMember.objects.create(user=member, distributor=distributor)
-    manager = _user("ines@clinic.test", "distribution_manager")
+    manager = UserFactory(
+        role="distribution_manager", email="ines@clinic.test", first_name="Marc", password=PASSWORD
+    )
     return {"member": member, "manager": manager, "shop": shop}
 
 

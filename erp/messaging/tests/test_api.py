@@ -2,7 +2,6 @@
 no-show report per reminder channel, and the messages on the admin pages."""
 
 import datetime
-import uuid
 
 import pytest
 from django.db import connection
@@ -12,7 +11,8 @@ from rest_framework.test import APIClient
 
 from erp.clinical import services as clinical
 from erp.clinical.models import Appointment, AppointmentStatus
-from erp.clinical.tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory, user_with_role
+from erp.clinical.tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory
+from erp.core.tests.factories import UserFactory
 from erp.messaging.models import Message, MessageKind, MessageStatus
 
 from .utils import committed
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(role: str) -> APIClient:
     client = APIClient()
-    client.force_authenticate(user_with_role(role, f"{role}@messages-api.example"))
+    client.force_authenticate(UserFactory(role=role, email=f"{role}@messages-api.example"))
     return client
 
 
@@ -32,7 +32,7 @@ def book(patient, days=4):
         return clinical.appointment_create(
             data={"patient": patient, "practitioner": PractitionerFactory(), "scheduled_start": start,
                   "scheduled_end": start + datetime.timedelta(minutes=30)},
-            actor=user_with_role("reception", f"desk{uuid.uuid4().hex}@example.org"),
+            actor=UserFactory(role="reception"),
         )
 
 
@@ -118,7 +118,7 @@ def test_no_show_rate_is_split_by_reminder_channel(location):
 
 def test_the_messages_show_on_the_appointment_and_the_patient_page(location, patient, client):
     appointment = book(patient)
-    client.force_login(user_with_role("reception", "pages@example.org"))
+    client.force_login(UserFactory(role="reception", email="pages@example.org"))
     page = client.get(f"/admin/clinical/appointments/inspect/{appointment.pk}/").content.decode()
     assert "Messages au patient" in page and "Confirmation de réservation" in page and "Envoyé" in page
     page = client.get(f"/admin/clinical/patients/inspect/{patient.pk}/").content.decode()
@@ -127,6 +127,6 @@ def test_the_messages_show_on_the_appointment_and_the_patient_page(location, pat
 
 def test_accounting_sees_no_messages_on_the_patient_page(location, patient, client):
     book(patient)
-    client.force_login(user_with_role("accounting", "books@example.org"))
+    client.force_login(UserFactory(role="accounting", email="books@example.org"))
     page = client.get(f"/admin/clinical/patients/inspect/{patient.pk}/")
     assert page.status_code == 200 and "Messages au patient" not in page.content.decode()

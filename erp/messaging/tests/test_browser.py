@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
+from erp.core.tests.factories import UserFactory
 from erp.testing.browser import admin_sign_in, skip_without_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -34,12 +34,10 @@ def test_patient_confirms_from_the_link_and_reception_sees_it(page, browser, liv
     from erp.clinical import services as clinical
     from erp.clinical.models import AppointmentStatus
     from erp.clinical.tests.factories import PatientFactory, PractitionerFactory
-    from erp.core.models import User
 
     settings.WAGTAILADMIN_BASE_URL = live_server.url
     SHOTS.mkdir(exist_ok=True)
-    desk = User.objects.create_user(email="desk-browser@clinic.test", password=PASSWORD)
-    desk.groups.add(Group.objects.get(name="reception"))
+    desk = UserFactory(role="reception", email="desk-browser@clinic.test", password=PASSWORD)
     patient = PatientFactory(first_name="Анна", last_name="Петрова", email="anna@example.org", preferred_language="ru")
     start = timezone.now() + datetime.timedelta(days=4)
     appointment = clinical.appointment_create(

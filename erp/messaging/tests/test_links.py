@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from erp.clinical import services as clinical
 from erp.clinical.models import AppointmentStatus
-from erp.clinical.tests.factories import PatientFactory, PractitionerFactory, user_with_role
+from erp.clinical.tests.factories import PatientFactory, PractitionerFactory
+from erp.core.tests.factories import UserFactory
 from erp.messaging import services
 from erp.messaging.models import Message, MessageKind, MessageStatus
 from erp.ops.models import AuditLog
@@ -30,7 +31,7 @@ def booked(location):
             data={"patient": patient, "practitioner": PractitionerFactory(display_name="Dr Claire Martin"),
                   "location": location, "scheduled_start": start,
                   "scheduled_end": start + datetime.timedelta(minutes=30), "notes": "Laser: tache pigmentaire"},
-            actor=user_with_role("reception", "link-desk@example.org"),
+            actor=UserFactory(role="reception", email="link-desk@example.org"),
         )
     return appointment
 
@@ -108,7 +109,7 @@ def test_the_link_of_a_moved_appointment_no_longer_applies(booked, mailoutbox):
         clinical.appointment_update(
             appointment=booked,
             data={"scheduled_start": later, "scheduled_end": later + datetime.timedelta(minutes=30)},
-            actor=user_with_role("reception", "mover@example.org"),
+            actor=UserFactory(role="reception", email="mover@example.org"),
         )
     page = Client().post(path, {"action": "cancel"})
     assert page.status_code == 409

@@ -11,8 +11,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from erp.clinical import services as clinical
-from erp.clinical.tests.factories import PractitionerFactory, user_with_role
+from erp.clinical.tests.factories import PractitionerFactory
 from erp.commerce.templatetags.commerce_format import at_location
+from erp.core.tests.factories import UserFactory
 from erp.messaging.models import Message, MessageKind
 
 from .utils import committed
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def test_panel_shows_the_language_name_and_the_locations_time(location, patient):
     location.timezone = "America/Montevideo"
     location.save()
-    desk = user_with_role("reception", "desk-panel@messages.example")
+    desk = UserFactory(role="reception", email="desk-panel@messages.example")
     day = timezone.localdate() + datetime.timedelta(days=5)
     start = datetime.datetime.combine(day, datetime.time(14, 0), tzinfo=ZoneInfo("America/Montevideo"))
     with committed():
@@ -51,7 +52,7 @@ def test_messages_list_shows_the_language_by_name(location, patient):
     from django.test import Client
     from django.urls import reverse
 
-    desk = user_with_role("reception", "desk-list@messages.example")
+    desk = UserFactory(role="reception", email="desk-list@messages.example")
     start = timezone.now() + datetime.timedelta(days=5)
     with committed():
         clinical.appointment_create(
@@ -61,7 +62,7 @@ def test_messages_list_shows_the_language_by_name(location, patient):
             },
             actor=desk,
         )  # fmt: skip
-    admin = user_with_role("admin", "admin-list@messages.example")
+    admin = UserFactory(role="admin", email="admin-list@messages.example")
     client = Client()
     client.force_login(admin)
     html = client.get(reverse("messaging_message:index")).content.decode()

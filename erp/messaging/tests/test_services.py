@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from erp.clinical import services as clinical
 from erp.clinical.models import Appointment
-from erp.clinical.tests.factories import PatientFactory, PractitionerFactory, user_with_role
+from erp.clinical.tests.factories import PatientFactory, PractitionerFactory
+from erp.core.tests.factories import UserFactory
 from erp.messaging import services
 from erp.messaging.models import Message, MessageKind, MessageStatus, ReminderSettings, SkipReason
 from erp.messaging.selectors import Window, window_for
@@ -29,7 +30,7 @@ def paris(day_offset: int, hour: int, minute: int = 0) -> datetime.datetime:
 
 @pytest.fixture
 def desk():
-    return user_with_role("reception", "desk@messages.example")
+    return UserFactory(role="reception", email="desk@messages.example")
 
 
 def book(desk, patient, start, **extra):
@@ -274,7 +275,7 @@ def test_window_of_an_appointment_without_location_is_the_default_locations(loca
 
 
 def test_calendly_booking_is_confirmed_and_its_reschedule_is_a_notice_not_a_cancel(location, mailoutbox, settings):
-    from erp.clinical.tests.test_calendly import KEY, cancelled, envelope, invitee, post
+    from erp.clinical.tests.calendly_data import KEY, cancelled, envelope, invitee, post
 
     settings.CALENDLY_WEBHOOK_SIGNING_KEY = KEY
     old = invitee(email="anna@example.org", start=paris(5, 10))

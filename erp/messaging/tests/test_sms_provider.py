@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from erp.clinical import services as clinical
-from erp.clinical.tests.factories import PatientFactory, PractitionerFactory, user_with_role
+from erp.clinical.tests.factories import PatientFactory, PractitionerFactory
+from erp.core.tests.factories import UserFactory
 from erp.messaging import services
 from erp.messaging.exceptions import MessageDeliveryFailed
 from erp.messaging.models import Message, MessageKind, MessageStatus
@@ -37,7 +38,7 @@ def book_sms_patient(location, language="ru"):
         return clinical.appointment_create(
             data={"patient": patient, "practitioner": PractitionerFactory(), "scheduled_start": start,
                   "scheduled_end": start + datetime.timedelta(minutes=30)},
-            actor=user_with_role("reception", "sms-desk@example.org"),
+            actor=UserFactory(role="reception", email="sms-desk@example.org"),
         )
 
 

@@ -13,8 +13,8 @@ from huey.contrib.djhuey import HUEY
 from rest_framework.test import APIClient
 
 from erp.clinical.models import Patient
-from erp.clinical.tests.factories import EncounterFactory, PatientFactory, image_bytes, upload, user_with_role
-from erp.core.tests.factories import ClinicLocationFactory
+from erp.clinical.tests.factories import EncounterFactory, PatientFactory, image_bytes, upload
+from erp.core.tests.factories import ClinicLocationFactory, UserFactory
 from erp.ops.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def assert_one(entries, *, actor, action, entity, patient_id=None):
 
 
 def test_api_create_update_view_delete_each_write_one_entry():
-    admin = user_with_role("admin")
+    admin = UserFactory(role="admin")
     client = APIClient(**CLIENT)
     client.force_authenticate(admin)
 
@@ -73,7 +73,7 @@ def test_api_create_update_view_delete_each_write_one_entry():
 
 
 def test_api_entries_about_a_patients_records_name_the_patient():
-    admin = user_with_role("admin")
+    admin = UserFactory(role="admin")
     encounter = EncounterFactory()
     client = APIClient(**CLIENT)
     client.force_authenticate(admin)
@@ -84,7 +84,7 @@ def test_api_entries_about_a_patients_records_name_the_patient():
 
 def test_api_failing_operation_writes_no_entry():
     """The delete is audited first, then refused by the database: both roll back together."""
-    admin = user_with_role("admin")
+    admin = UserFactory(role="admin")
     location = ClinicLocationFactory()
     EncounterFactory(location=location)  # PROTECT: the location cannot go
     client = APIClient(**CLIENT)
@@ -114,7 +114,7 @@ def form_data(form) -> dict:
 
 
 def test_admin_edit_of_a_patient_writes_one_update_entry_with_the_changed_fields():
-    admin = user_with_role("admin")
+    admin = UserFactory(role="admin")
     patient = PatientFactory(first_name="Nora", last_name="Benali", city="Paris")
     client = Client(**CLIENT)
     client.force_login(admin)
@@ -130,7 +130,7 @@ def test_admin_edit_of_a_patient_writes_one_update_entry_with_the_changed_fields
 
 
 def test_admin_create_and_edit_through_the_shared_audited_views():
-    admin = user_with_role("admin")
+    admin = UserFactory(role="admin")
     client = Client(**CLIENT)
     client.force_login(admin)
     location = ClinicLocationFactory(name="Rive gauche")
@@ -143,7 +143,7 @@ def test_admin_create_and_edit_through_the_shared_audited_views():
 
 
 def test_admin_failing_delete_writes_no_entry():
-    admin = user_with_role("admin")
+    admin = UserFactory(role="admin")
     location = ClinicLocationFactory()
     EncounterFactory(location=location)
     client = Client(**CLIENT)
@@ -203,7 +203,7 @@ def test_thumbnail_task_writes_one_system_update_about_the_patient(s3_buckets, d
     from erp.clinical import services
     from erp.clinical.models import ClinicalPhoto
 
-    doctor = user_with_role("practitioner")
+    doctor = UserFactory(role="practitioner")
     patient = PatientFactory()
     services.consent_grant(patient=patient, consent_type="clinical_photos", actor=doctor)
     start = head()

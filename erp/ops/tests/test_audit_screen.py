@@ -3,7 +3,6 @@
 import csv
 import io
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from erp.clinical.tests.factories import EncounterFactory, PatientFactory, user_with_role
+from erp.clinical.tests.factories import EncounterFactory, PatientFactory
+from erp.core.tests.factories import UserFactory
 from erp.ops.audit import audit_client, audit_record
 from erp.ops.models import AuditLog
 
@@ -29,8 +29,8 @@ OTHER_ROLES = ["practitioner", "reception", "marketing", "accounting", "distribu
 @pytest.fixture
 def trail():
     """A small trail: two actors, two patients, several entity types and actions."""
-    alice = user_with_role("practitioner", "alice@clinic.test")
-    bob = user_with_role("reception", "bob@clinic.test")
+    alice = UserFactory(role="practitioner", email="alice@clinic.test")
+    bob = UserFactory(role="reception", email="bob@clinic.test")
     nora = PatientFactory(first_name="Nora", last_name="Benali")
     other = PatientFactory(first_name="Paul", last_name="Martin")
     encounter = EncounterFactory(patient=nora)
@@ -44,7 +44,7 @@ def trail():
 
 
 def admin_client() -> tuple[Client, object]:
-    admin = user_with_role("admin", "root@clinic.test")
+    admin = UserFactory(role="admin", email="root@clinic.test")
     client = Client()
     client.force_login(admin)
     return client, admin
@@ -52,7 +52,7 @@ def admin_client() -> tuple[Client, object]:
 
 def api_client(role: str = "admin") -> APIClient:
     client = APIClient()
-    client.force_authenticate(user_with_role(role, f"{role}-api-{uuid.uuid4().hex[:8]}@clinic.test"))
+    client.force_authenticate(UserFactory(role=role))
     return client
 
 
@@ -151,7 +151,7 @@ def test_csv_keeps_non_ascii_text(trail):
 
 @pytest.mark.parametrize("role", OTHER_ROLES)
 def test_other_roles_are_refused_on_the_screen_the_export_and_the_api(trail, role):
-    user = user_with_role(role, f"{role}@clinic.test")
+    user = UserFactory(role=role, email=f"{role}@clinic.test")
     client = Client()
     client.force_login(user)
     before = AuditLog.objects.count()
@@ -179,7 +179,7 @@ def test_the_admin_cannot_add_edit_or_delete_entries(trail):
 
 
 def write_entries(count: int) -> None:
-    users = [user_with_role("practitioner", f"doc{AuditLog.objects.count()}-{i}@clinic.test") for i in range(3)]
+    users = [UserFactory(role="practitioner", email=f"doc{AuditLog.objects.count()}-{i}@clinic.test") for i in range(3)]
     for i in range(count):
         patient = PatientFactory()
         audit_record(actor=users[i % 3], action="view", entity=patient, metadata={"fields_changed": ["x"]})

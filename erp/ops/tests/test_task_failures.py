@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from erp.clinical import services
 from erp.clinical.models import ClinicalPhoto
 from erp.clinical.tasks import make_photo_thumbnail
-from erp.clinical.tests.factories import PatientFactory, image_bytes, upload, user_with_role
+from erp.clinical.tests.factories import PatientFactory, image_bytes, upload
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import FailedTask
 from erp.ops.queue import RETRIES
@@ -36,7 +36,7 @@ def _due_retry():
 
 
 def test_failing_task_backs_off_then_is_kept_shown_and_re_enqueued(empty_schedule, django_capture_on_commit_callbacks):
-    doctor = user_with_role("practitioner")
+    doctor = UserFactory(role="practitioner")
     patient = PatientFactory()
     services.consent_grant(patient=patient, consent_type="clinical_photos", actor=doctor)
     photo = services.clinical_photo_upload(patient=patient, upload=upload(image_bytes()), actor=doctor)

@@ -1,13 +1,13 @@
 import pytest
 
-from .factories import user_with_role
+from erp.core.tests.factories import UserFactory
 
 
 @pytest.fixture
 def marketer(db):
-    return user_with_role("marketing")
+    return UserFactory(role="marketing")
 
 
 @pytest.fixture
 def doctor(db):
-    return user_with_role("practitioner")
+    return UserFactory(role="practitioner")

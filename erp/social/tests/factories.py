@@ -1,19 +1,11 @@
 import io
 
 import factory
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from erp.core.models import User
 from erp.social import services
 from erp.social.models import SocialAccount, SocialPost
-
-
-def user_with_role(role: str, email: str | None = None) -> User:
-    user = User.objects.create_user(email=email or f"{role}@social.example", password="x")
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def image_bytes(size=(800, 800), fmt="JPEG", color=(200, 120, 90), mode="RGB", **save_kwargs) -> bytes:

@@ -4,10 +4,11 @@ import zipfile
 import pytest
 from django.test import Client
 
+from erp.core.tests.factories import UserFactory
 from erp.social import services
 from erp.social.models import SocialMediaAsset, SocialPost
 
-from .factories import SocialPostFactory, image_bytes, make_asset, ready_post, upload, user_with_role
+from .factories import SocialPostFactory, image_bytes, make_asset, ready_post, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_social_menu_pages_open_for_marketing(browser, marketer):
 def test_other_roles_cannot_open_social_screens(role, marketer):
     post = ready_post(marketer)
     client = Client()
-    client.force_login(user_with_role(role, f"{role}@admin.example"))
+    client.force_login(UserFactory(role=role, email=f"{role}@admin.example"))
     for url in (
         "/admin/social/posts/",
         f"/admin/social/posts/manage/{post.pk}/",

@@ -12,18 +12,11 @@ from rest_framework.test import APIClient
 
 from erp.clinical import services as clinical_services
 from erp.clinical.models import Patient
+from erp.core.tests.factories import UserFactory
 from erp.social import services
 from erp.social.models import SocialMediaAsset, SocialPost
 
-from .factories import (
-    SocialAccountFactory,
-    SocialPostFactory,
-    gps_exif,
-    image_bytes,
-    make_asset,
-    upload,
-    user_with_role,
-)
+from .factories import SocialAccountFactory, SocialPostFactory, gps_exif, image_bytes, make_asset, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +187,7 @@ def test_pack_on_local_folder_says_urls_do_not_expire(api, marketer):
 
 
 def test_copy_of_clinical_photo_through_s3(api, marketer, s3_buckets):
-    doctor = user_with_role("practitioner")
+    doctor = UserFactory(role="practitioner")
     patient = Patient.objects.create(first_name="Anna", last_name="Petrova", country_code="FR")
     clinical_services.consent_grant(patient=patient, consent_type="clinical_photos", actor=doctor)
     photo = clinical_services.clinical_photo_upload(
@@ -218,7 +211,7 @@ def test_copy_of_clinical_photo_through_s3(api, marketer, s3_buckets):
 
 
 def test_revocation_lists_derived_posts_for_takedown(api, marketer):
-    doctor = user_with_role("practitioner")
+    doctor = UserFactory(role="practitioner")
     patient = Patient.objects.create(first_name="Anna", last_name="Petrova", country_code="FR")
     clinical_services.consent_grant(patient=patient, consent_type="clinical_photos", actor=doctor)
     clinical_services.consent_grant(patient=patient, consent_type="marketing_photos", actor=doctor)
@@ -248,7 +241,7 @@ def test_other_roles_are_refused_everywhere(role, marketer):
     services.post_transition(post=post, to_status="ready", actor=marketer)
     asset = post.post_assets.get().asset
     account = SocialAccountFactory()
-    client = client_for(user_with_role(role, f"{role}@x.example"))
+    client = client_for(UserFactory(role=role, email=f"{role}@x.example"))
     calls = [
         ("get", "/api/v1/social/accounts/", None),
         ("get", f"/api/v1/social/accounts/{account.pk}/", None),
@@ -276,7 +269,7 @@ def test_other_roles_are_refused_everywhere(role, marketer):
 
 
 def test_admin_role_may_do_everything(marketer):
-    admin = user_with_role("admin", "boss@social.example")
+    admin = UserFactory(role="admin", email="boss@social.example")
     post = SocialPostFactory(created_by=marketer)
     services.post_set_assets(post=post, assets=[make_asset(marketer)], actor=marketer)
     services.post_transition(post=post, to_status="ready", actor=marketer)

@@ -8,10 +8,11 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from erp.core.tests.factories import UserFactory
 from erp.social import services
 from erp.social.models import SocialPost, SocialPostAsset
 
-from .factories import SocialPostFactory, make_asset, ready_post, user_with_role
+from .factories import SocialPostFactory, make_asset, ready_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,7 +39,7 @@ def run_together(*functions):
 
 
 def test_two_reminder_runs_send_one_mail_per_post():
-    marketer = user_with_role("marketing", "concurrent@social.example")
+    marketer = UserFactory(role="marketing", email="concurrent@social.example")
     post = ready_post(marketer)
     services.post_transition(
         post=post, to_status="scheduled", scheduled_at=timezone.now() + timedelta(hours=1), actor=marketer
@@ -50,7 +51,7 @@ def test_two_reminder_runs_send_one_mail_per_post():
 
 
 def test_two_simultaneous_reorders_leave_one_consistent_carousel():
-    marketer = user_with_role("marketing", "reorder@social.example")
+    marketer = UserFactory(role="marketing", email="reorder@social.example")
     post = SocialPostFactory()
     a, b, c = (make_asset(marketer, size=(400, 400)) for _ in range(3))
     services.post_set_assets(post=post, assets=[a, b, c], actor=marketer)

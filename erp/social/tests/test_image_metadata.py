@@ -7,10 +7,11 @@ import pytest
 from PIL import Image, ImageCms
 from rest_framework.test import APIClient
 
+from erp.core.tests.factories import UserFactory
 from erp.social.models import SocialMediaAsset
 from erp.testing.images import RED, SECRETS, XMP, phone_exif, sideways_pixels
 
-from .factories import upload, user_with_role
+from .factories import upload
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def test_an_uploaded_phone_photo_is_stored_upright_without_metadata(s3_buckets):
     out = io.BytesIO()
     photo.save(out, format="JPEG", quality=92, exif=phone_exif(), xmp=XMP, icc_profile=SRGB)
     client = APIClient()
-    client.force_authenticate(user_with_role("marketing"))
+    client.force_authenticate(UserFactory(role="marketing"))
     body = {"file": upload(out.getvalue(), "IMG_0042.jpg")}
     response = client.post("/api/v1/social/assets/", body, format="multipart")
     assert response.status_code == 201, response.data

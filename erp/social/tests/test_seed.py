@@ -1,15 +1,14 @@
 import pytest
 
+from erp.core.tests.factories import UserFactory
 from erp.social import seed
 from erp.social.models import SocialAccount, SocialMediaAsset, SocialPost, SocialPostAsset
-
-from .factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 
 
 def test_seed_is_idempotent():
-    user_with_role("marketing", "marketing@demo.example")
+    UserFactory(role="marketing", email="marketing@demo.example")
     lines = []
     seed.seed(lines.append)
     counts = [m.objects.count() for m in (SocialAccount, SocialMediaAsset, SocialPost, SocialPostAsset)]

@@ -9,6 +9,7 @@ from PIL import Image
 from erp.clinical import services as clinical_services
 from erp.clinical.models import Patient
 from erp.core.storage import bucket
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 from erp.social import services, tasks
 from erp.social.exceptions import (
@@ -23,7 +24,7 @@ from erp.social.exceptions import (
 )
 from erp.social.models import SocialMediaAsset, SocialPost, SocialPostAsset
 
-from .factories import SocialPostFactory, gps_exif, image_bytes, make_asset, ready_post, upload, user_with_role
+from .factories import SocialPostFactory, gps_exif, image_bytes, make_asset, ready_post, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -220,7 +221,7 @@ def test_pack_refused_for_a_draft(marketer):
 
 
 def test_reminder_sent_once_per_due_scheduled_post(marketer):
-    other_marketer = user_with_role("marketing", "second@social.example")
+    other_marketer = UserFactory(role="marketing", email="second@social.example")
     post = ready_post(marketer)
     post = services.post_transition(
         post=post, to_status="scheduled", scheduled_at=timezone.now() + timedelta(hours=1), actor=marketer

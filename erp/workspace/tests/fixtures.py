@@ -10,19 +10,13 @@ import zoneinfo
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from erp.clinical.models import Appointment, AppointmentStatus, ClinicalPhoto, Encounter, EncounterType, Patient
-from erp.core.models import ClinicLocation, Practitioner, User
+from erp.core.models import ClinicLocation, Practitioner
+from erp.core.tests.factories import UserFactory
 
 PASSWORD = "dashboard-Pass-2026"
-
-
-def staff_user(role: str, email: str, first_name: str = "", last_name: str = "", language: str = "") -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD, first_name=first_name, last_name=last_name)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def local_today_at(zone: str, hour: int, minute: int = 0, *, now: datetime.datetime | None = None):
@@ -51,10 +45,22 @@ def clinic_people() -> SimpleNamespace:
     yerevan = ClinicLocation.objects.create(
         name="Erevan – Kentron", city="Erevan", country_code="AM", timezone="Asia/Yerevan"
     )
-    doctor_user = staff_user("practitioner", "claire.martin@clinic.test", "Claire", "Martin")
+    doctor_user = UserFactory(
+        role="practitioner",
+        email="claire.martin@clinic.test",
+        first_name="Claire",
+        last_name="Martin",
+        password=PASSWORD,
+    )
     martin = Practitioner.objects.create(user=doctor_user, display_name="Dr Claire Martin")
     aram = Practitioner.objects.create(
-        user=staff_user("practitioner", "aram.petrosyan@clinic.test", "Aram", "Petrosyan"),
+        user=UserFactory(
+            role="practitioner",
+            email="aram.petrosyan@clinic.test",
+            first_name="Aram",
+            last_name="Petrosyan",
+            password=PASSWORD,
+        ),
         display_name="Dr Aram Petrosyan",
     )
     names = [

@@ -5,11 +5,11 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from erp.clinical.models import Appointment, AppointmentStatus
 from erp.core.models import Practitioner
+from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 
 from .fixtures import (
@@ -20,7 +20,6 @@ from .fixtures import (
     clinic_takings,
     clinic_website,
     local_today_at,
-    staff_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +59,7 @@ def home(client, user) -> str:
 
 @pytest.mark.parametrize("role", sorted(SHOWN))
 def test_each_role_sees_its_panels_and_not_the_others(client, role):
-    user = staff_user(role, f"{role}@clinic.test")
+    user = UserFactory(role=role, email=f"{role}@clinic.test")
     if role == "practitioner":
         Practitioner.objects.create(user=user, display_name="Dr Test")
     html = home(client, user)
@@ -70,7 +69,7 @@ def test_each_role_sees_its_panels_and_not_the_others(client, role):
 
 
 def test_reception_does_not_get_wagtails_page_search_nor_page_summary(client):
-    html = home(client, staff_user("reception", "desk@clinic.test"))
+    html = home(client, UserFactory(role="reception", email="desk@clinic.test"))
     assert "Rechercher dans toutes les pages" not in html and "Search all pages" not in html
     assert "w-summary" not in html
     # Its own search looks for patients, on the patient list.
@@ -81,13 +80,13 @@ def test_marketing_keeps_the_page_search(client):
     from cms.website.tests.factories import build_site
 
     build_site()
-    html = home(client, staff_user("marketing", "editor@clinic.test"))
+    html = home(client, UserFactory(role="marketing", email="editor@clinic.test"))
     assert 'role="search"' in html and "/admin/pages/" in html
 
 
 def test_reception_sees_today_per_location_on_each_sites_clock(client):
     day = clinic_day()
-    html = home(client, staff_user("reception", "desk@clinic.test"))
+    html = home(client, UserFactory(role="reception", email="desk@clinic.test"))
     today = section(html, "workspace-today")
     # Each location with its own appointments, times on its own clock (Yerevan is UTC+4, Paris UTC+1/+2).
     assert "Paris – Opéra" in today and "Erevan – Kentron" in today
@@ -113,7 +112,7 @@ def test_status_buttons_follow_the_status_and_the_clock(client):
     late = appointment(camille, people.martin, people.paris, past, minutes=1)
     confirmed = appointment(anna, people.martin, people.paris, future, minutes=1, status=AppointmentStatus.CONFIRMED)
     scheduled = appointment(lucas, people.aram, people.paris, future, minutes=1)
-    html = home(client, staff_user("reception", "desk@clinic.test"))
+    html = home(client, UserFactory(role="reception", email="desk@clinic.test"))
 
     def operations(appt):
         row = html[html.index(f'data-appointment="{appt.pk}"') :]
@@ -128,7 +127,7 @@ def test_status_buttons_follow_the_status_and_the_clock(client):
 
 def test_check_in_from_the_dashboard_comes_back_to_it(client):
     day = clinic_day()
-    user = staff_user("reception", "desk@clinic.test")
+    user = UserFactory(role="reception", email="desk@clinic.test")
     client.force_login(user)
     url = f"/admin/clinical/appointments/transition/{day.confirmed.pk}/"
     response = client.post(url, {"operation": "attend", "next": "/admin/"})
@@ -142,7 +141,7 @@ def test_check_in_from_the_dashboard_comes_back_to_it(client):
 
 def test_a_next_to_another_site_is_ignored(client):
     day = clinic_day()
-    client.force_login(staff_user("reception", "desk@clinic.test"))
+    client.force_login(UserFactory(role="reception", email="desk@clinic.test"))
     url = f"/admin/clinical/appointments/transition/{day.scheduled.pk}/"
     response = client.post(url, {"operation": "confirm", "next": "https://evil.example/"})
     assert response["Location"] == f"/admin/clinical/appointments/inspect/{day.scheduled.pk}/"
@@ -152,7 +151,7 @@ def test_reception_sees_unpaid_drafts_new_leads_and_the_big_buttons(client):
     people = clinic_people()
     till = clinic_takings(people)
     clinic_leads()
-    html = home(client, staff_user("reception", "desk@clinic.test"))
+    html = home(client, UserFactory(role="reception", email="desk@clinic.test"))
     drafts = section(html, "workspace-drafts")
     assert "IVANOVA Sofia" in drafts and "48,00 €" in drafts
     assert f"/admin/commerce/sales/till/{till.draft.pk}/" in html
@@ -166,7 +165,7 @@ def test_reception_sees_unpaid_drafts_new_leads_and_the_big_buttons(client):
 
 
 def test_empty_panels_say_so_in_words(client):
-    html = home(client, staff_user("reception", "desk@clinic.test"))
+    html = home(client, UserFactory(role="reception", email="desk@clinic.test"))
     assert "Aucun rendez-vous aujourd’hui." in section(html, "workspace-today") or "Aucun rendez-vous" in section(
         html, "workspace-today"
     )
@@ -190,7 +189,7 @@ def test_accounting_sees_takings_by_method_fees_unclosed_days_and_credit_notes(c
 
     people = clinic_people()
     till = clinic_takings(people)
-    html = home(client, staff_user("accounting", "books@clinic.test"))
+    html = home(client, UserFactory(role="accounting", email="books@clinic.test"))
     takings = section(html, "workspace-takings")
     card_fees = sum(p.fee_amount for p in Payment.objects.filter(payment_method__code="card"))
     assert card_fees > 0
@@ -208,7 +207,7 @@ def test_accounting_sees_takings_by_method_fees_unclosed_days_and_credit_notes(c
 def test_marketing_sees_outdated_translations_scheduled_pages_and_new_leads(client):
     site = clinic_website()
     clinic_leads()
-    html = home(client, staff_user("marketing", "editor@clinic.test"))
+    html = home(client, UserFactory(role="marketing", email="editor@clinic.test"))
     outdated = section(html, "workspace-translations")
     assert "Laser" in outdated and "EN" in outdated
     assert "Blog" not in outdated  # its translation is up to date
@@ -219,8 +218,7 @@ def test_marketing_sees_outdated_translations_scheduled_pages_and_new_leads(clie
 
 
 def test_a_user_with_two_roles_sees_both_and_the_leads_once(client):
-    user = staff_user("reception", "two@clinic.test")
-    user.groups.add(Group.objects.get(name="marketing"))
+    user = UserFactory(roles=["reception", "marketing"], email="two@clinic.test")
     from cms.website.tests.factories import build_site
 
     build_site()
@@ -233,7 +231,7 @@ def test_an_admin_sees_every_role_panel_and_keeps_wagtails_page_tools(client):
     from cms.website.tests.factories import build_site
 
     build_site()
-    admin = staff_user("admin", "boss@clinic.test")
+    admin = UserFactory(role="admin", email="boss@clinic.test")
     admin.is_superuser = True
     admin.save()
     html = home(client, admin)
@@ -253,7 +251,7 @@ def test_dashboard_queries_do_not_grow_with_the_data(client, django_assert_max_n
     clinic_takings(people)
     clinic_leads()
     clinic_website()
-    user = day.people.martin.user if role == "practitioner" else staff_user(role, f"{role}@clinic.test")
+    user = day.people.martin.user if role == "practitioner" else UserFactory(role=role, email=f"{role}@clinic.test")
     client.force_login(user)
     client.get("/admin/")  # warm the caches of the session, the site, content types
     with django_assert_max_num_queries(limit) as before:

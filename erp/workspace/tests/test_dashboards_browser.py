@@ -8,10 +8,11 @@ import re
 import pytest
 
 from erp.clinical.models import AppointmentStatus
+from erp.core.tests.factories import UserFactory
 from erp.testing.browser import admin_sign_in, browser_page, skip_without_chromium
 from erp.testing.screens import WIDTH, screenshot
 
-from .fixtures import PASSWORD, clinic_day, clinic_leads, clinic_people, clinic_takings, clinic_website, staff_user
+from .fixtures import PASSWORD, clinic_day, clinic_leads, clinic_people, clinic_takings, clinic_website
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,7 +39,9 @@ def morning(transactional_db):
 
 def test_reception_lands_on_its_dashboard_in_french_and_checks_a_patient_in(browser, live_server, morning):
     clinic_leads()
-    reception = staff_user("reception", "accueil@clinic.test", "Inès", "Garnier")
+    reception = UserFactory(
+        role="reception", email="accueil@clinic.test", first_name="Inès", last_name="Garnier", password=PASSWORD
+    )
     with open_page(browser) as page:
         admin_sign_in(page, live_server.url, reception, PASSWORD)
         # The home is the front desk: today's appointments, not Wagtail's page search.
@@ -78,7 +81,9 @@ def test_practitioner_finalises_an_encounter_from_the_day_view(browser, live_ser
 
 def test_accounting_sees_the_days_takings(browser, live_server, morning):
     clinic_takings(morning.people)
-    accountant = staff_user("accounting", "compta@clinic.test", "Paul", "Roche")
+    accountant = UserFactory(
+        role="accounting", email="compta@clinic.test", first_name="Paul", last_name="Roche", password=PASSWORD
+    )
     with open_page(browser) as page:
         admin_sign_in(page, live_server.url, accountant, PASSWORD)
         takings = page.locator("#workspace-takings-section")
@@ -93,7 +98,9 @@ def test_accounting_sees_the_days_takings(browser, live_server, morning):
 def test_marketing_sees_its_panel(browser, live_server, morning):
     clinic_website()
     clinic_leads()
-    editor = staff_user("marketing", "com@clinic.test", "Léa", "Fabre")
+    editor = UserFactory(
+        role="marketing", email="com@clinic.test", first_name="Léa", last_name="Fabre", password=PASSWORD
+    )
     with open_page(browser) as page:
         admin_sign_in(page, live_server.url, editor, PASSWORD)
         outdated = page.locator("#workspace-translations-section")
@@ -109,10 +116,16 @@ def test_screens_of_the_dashboards_and_a_lead(browser, live_server, morning):
     leads = clinic_leads()
     clinic_website()
     users = {
-        "reception": staff_user("reception", "accueil@clinic.test", "Inès", "Garnier"),
+        "reception": UserFactory(
+            role="reception", email="accueil@clinic.test", first_name="Inès", last_name="Garnier", password=PASSWORD
+        ),
         "practitioner": morning.people.martin.user,
-        "accounting": staff_user("accounting", "compta@clinic.test", "Paul", "Roche"),
-        "marketing": staff_user("marketing", "com@clinic.test", "Léa", "Fabre"),
+        "accounting": UserFactory(
+            role="accounting", email="compta@clinic.test", first_name="Paul", last_name="Roche", password=PASSWORD
+        ),
+        "marketing": UserFactory(
+            role="marketing", email="com@clinic.test", first_name="Léa", last_name="Fabre", password=PASSWORD
+        ),
     }
     for language in ("fr", "hy"):
         for role, user in users.items():

@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 
 from erp.clinical.models import AppointmentStatus
+from erp.core.tests.factories import UserFactory
 from erp.workspace import selectors
 
 from .fixtures import appointment, clinic_people
@@ -53,9 +54,8 @@ def test_today_is_each_locations_own_day_and_times_are_its_wall_clock():
 
 
 def test_the_quick_search_of_the_dashboard_finds_a_patient(client):
-    from .fixtures import staff_user
 
     clinic_people()
-    client.force_login(staff_user("reception", "desk@clinic.test"))
+    client.force_login(UserFactory(role="reception", email="desk@clinic.test"))
     html = client.get("/admin/clinical/patients/", {"q": "Durand"}).content.decode()
     assert "DURAND" in html and "IVANOVA" not in html
