@@ -256,7 +256,7 @@ def test_patient_chooser_results_are_audited_reads():
 
 
 def test_admin_delete_refused_by_the_service_is_a_message_on_the_listing(record):
-    client, _user = admin_client("superuser")
+    client, _user = admin_client("admin")
     encounter = record["encounter"]
     client.post(f"/admin/clinical/encounters/transition/{encounter.pk}/", {"operation": "finalize"})
     response = client.post(f"/admin/clinical/encounters/delete/{encounter.pk}/", follow=True)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from erp.clinical.models import ImportJob, ImportStatus, Patient
-from erp.core.tests.factories import UserFactory
+from erp.core.tests.factories import PASSWORD, UserFactory
 from erp.testing.browser import admin_sign_in, skip_without_chromium
 
 from .factories import PatientFactory
@@ -18,7 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 skip_without_chromium()
 
-PASSWORD = "x"
 SHOTS = Path(os.environ.get("IMPORT_SHOTS_DIR", "/tmp/shots_import"))
 
 
