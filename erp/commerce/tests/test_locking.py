@@ -105,3 +105,13 @@ def test_the_timeout_ends_with_the_lock_and_does_not_outlive_it(settings):
         with connection.cursor() as cursor:
             cursor.execute("SHOW lock_timeout")
             assert cursor.fetchone()[0] == "0"
+
+
+def test_a_missing_row_leaves_the_usual_lock_timeout(settings):
+    settings.DATABASE_LOCK_TIMEOUT = 0.2
+    with transaction.atomic():
+        with pytest.raises(Supplier.DoesNotExist):
+            lock_row(Supplier.objects, pk=SupplierFactory.build().pk)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == "0"
