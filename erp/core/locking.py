@@ -1,11 +1,10 @@
 """Row locks and PostgreSQL advisory locks: the one place taking them. Every wait is bounded by
-``settings.DATABASE_LOCK_TIMEOUT``; past it the caller gets ``RecordBusy`` (409 ``record_busy``)."""
+the connection's ``lock_timeout`` (``settings.DATABASE_LOCK_TIMEOUT``); past it the caller gets
+``RecordBusy`` (409 ``record_busy``)."""
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import OperationalError, connection
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
@@ -17,24 +16,17 @@ LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout expires
 
 @contextmanager
 def bounded_lock_wait() -> Iterator[None]:
-    """Run the block with ``lock_timeout`` set to ``DATABASE_LOCK_TIMEOUT`` (then back to the
-    session's default); a lock still held by someone else after that raises ``RecordBusy``, and the
-    transaction (which PostgreSQL has aborted) rolls back whole. Only inside a transaction."""
+    """Run the block's lock waits inside a transaction; a lock still held by someone else after
+    the connection's ``lock_timeout`` (``DATABASE_LOCK_TIMEOUT``, set on every connection) raises
+    ``RecordBusy``, and the transaction (which PostgreSQL has aborted) rolls back whole."""
     if not connection.in_atomic_block:
         raise RuntimeError("Locks are taken inside a transaction.")
-    timeout = f"{max(1, round(settings.DATABASE_LOCK_TIMEOUT * 1000))}ms"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
-        try:
-            yield
-        except OperationalError as error:
-            if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
-                raise RecordBusy(_("This record is being changed by someone else; try again in a moment.")) from error
-            raise
-        except ObjectDoesNotExist:  # the transaction goes on: so does its usual lock_timeout
-            cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
-            raise
-        cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+    try:
+        yield
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            raise RecordBusy(_("This record is being changed by someone else; try again in a moment.")) from error
+        raise
 
 
 def lock_rows(queryset: QuerySet, *, of: Sequence[str] = (), order_by: Sequence[str] = ("pk",)) -> list:

@@ -184,6 +184,11 @@ DATABASES = {
         )
     )
 }
+# Seconds a statement waits for a row or advisory lock another transaction holds: set on every
+# connection (PostgreSQL's lock_timeout), so no request, task or migration waits forever. A
+# service's lock that times out answers 409 ``record_busy`` (erp.core.locking).
+DATABASE_LOCK_TIMEOUT = float(os.environ.get("DATABASE_LOCK_TIMEOUT") or "5")
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={round(DATABASE_LOCK_TIMEOUT * 1000)}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Identity -----------------------------------------------------------------------------------
@@ -203,9 +208,6 @@ EMAIL_CONFIRMATION_MAX_AGE = int(os.environ.get("EMAIL_CONFIRMATION_MAX_AGE", st
 APPOINTMENT_LINK_MAX_AGE = int(os.environ.get("APPOINTMENT_LINK_MAX_AGE") or str(30 * 24 * 3600))
 SMS_BACKEND = os.environ.get("SMS_BACKEND") or "console"
 SMS_SENDER = os.environ.get("SMS_SENDER") or "Clinique"
-# Seconds a request waits for a row or advisory lock another transaction holds (erp.core.locking)
-# before answering 409 ``record_busy``.
-DATABASE_LOCK_TIMEOUT = float(os.environ.get("DATABASE_LOCK_TIMEOUT") or "5")
 SMS_TIMEOUT = int(os.environ.get("SMS_TIMEOUT") or "10")
 BREVO_API_KEY = os.environ.get("BREVO_API_KEY", "")
 BREVO_API_URL = os.environ.get("BREVO_API_URL") or "https://api.brevo.com/v3"

@@ -24,8 +24,7 @@ pytestmark = pytest.mark.django_db
 # Token or session auth and the role lookup are per request and not counted here: the client is
 # force-authenticated. Inside the test's transaction each atomic block is a savepoint (two queries).
 # 22: the seller frozen on the invoice reads the website settings (one query).
-# 30: each of the 4 lock waits is bounded (erp.core.locking: lock_timeout set, then reset).
-PAY_QUERIES = 30
+PAY_QUERIES = 22
 
 
 @pytest.fixture
