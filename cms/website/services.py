@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from erp.core.locking import lock_row, lock_rows
 from erp.core.models import LanguageChoices
 
 from .models import Promotion, PublicLead
@@ -67,7 +68,7 @@ def public_lead_set_status(*, lead: PublicLead, status: str, actor) -> PublicLea
     """Mark a lead handled, spam or new again; handled leads remember who and when."""
     from erp.ops.audit import audit_record
 
-    lead = PublicLead.objects.select_for_update().get(pk=lead.pk)
+    lead = lock_row(PublicLead.objects, pk=lead.pk)
     if lead.status == status:
         return lead
     previous = lead.status
@@ -99,7 +100,7 @@ def public_lead_convert_to_patient(*, lead: PublicLead, actor):
     from erp.ops.audit import audit_record
 
     with transaction.atomic():
-        lead = PublicLead.objects.select_for_update().get(pk=lead.pk)
+        lead = lock_row(PublicLead.objects, pk=lead.pk)
         if lead.patient_id:
             return lead.patient
         if lead.status == PublicLead.Status.SPAM:
@@ -187,7 +188,7 @@ def page_translation_hold_back(*, page) -> bool:
     """
     from wagtail.models import Page
 
-    page = Page.objects.select_for_update().get(pk=page.pk)
+    page = lock_row(Page.objects, pk=page.pk)
     own_live_revision = page.live_revision_id is not None and page.live_revision.object_id == str(page.pk)
     if not page.live or page.alias_of_id is not None or own_live_revision:
         return False
@@ -202,9 +203,7 @@ def promotion_schedule_share(*, promotion: Promotion) -> int:
     """Every language of a promotion has the original's slug, dates, link and picture
     (``Promotion.SHARED_FIELDS``): after any version is published, the others (and the published
     one, if it is a translation) are given them. Returns how many versions changed."""
-    versions = list(
-        Promotion.objects.select_for_update().filter(translation_key=promotion.translation_key).order_by("pk")
-    )
+    versions = lock_rows(Promotion.objects.filter(translation_key=promotion.translation_key))
     if not versions:
         return 0
     # The columns (``attname``: ``link_page_id``), so no linked row is loaded to compare.

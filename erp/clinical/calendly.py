@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from erp.core.locking import lock_row
 from erp.core.models import AppSettings, ClinicLocation, Practitioner
 from erp.messaging.tasks import appointment_changed
 from erp.ops.audit import audit_record
@@ -288,7 +289,7 @@ def _lock_or_create(external_id: str, defaults: dict[str, Any]) -> tuple[Appoint
     Concurrent copies race on the unique ``external_id``: the loser's insert fails (its savepoint
     rolls back) once the winner commits, and it then locks the winner's row.
     """
-    existing = Appointment.all_objects.select_for_update().filter(external_id=external_id).first()
+    existing = lock_row(Appointment.all_objects, missing_ok=True, external_id=external_id)
     if existing is not None:
         return existing, False
     if "scheduled_start" not in defaults:
@@ -302,7 +303,7 @@ def _lock_or_create(external_id: str, defaults: dict[str, Any]) -> tuple[Appoint
             appointment.save()
         return appointment, True
     except IntegrityError:
-        return Appointment.all_objects.select_for_update().get(external_id=external_id), False
+        return lock_row(Appointment.all_objects, external_id=external_id), False
 
 
 def _event_times(payload: dict[str, Any]) -> dict[str, Any]:
@@ -405,7 +406,7 @@ def _on_invitee_canceled(payload: dict[str, Any], event_at: datetime | None) -> 
         appointment.save()
     new_uri = payload.get("new_invitee")
     if payload.get("rescheduled") and new_uri:
-        new = Appointment.all_objects.select_for_update().filter(external_id=new_uri).first()
+        new = lock_row(Appointment.all_objects, missing_ok=True, external_id=new_uri)
         if new is not None and _link_reschedule(appointment, new):
             new.save()
             changed.append("rescheduled_to")
@@ -464,7 +465,7 @@ def delivery_process(*, delivery: CalendlyDelivery, actor=None) -> CalendlyDeliv
     """Apply a stored delivery (first time or replay). A failure is recorded on the delivery."""
     try:
         with transaction.atomic():
-            locked = CalendlyDelivery.objects.select_for_update().get(pk=delivery.pk)
+            locked = lock_row(CalendlyDelivery.objects, pk=delivery.pk)
             if locked.outcome == CalendlyOutcome.INVALID:
                 # Its body was refused on receipt: there is nothing to apply, now or on a replay.
                 return locked

@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from erp.core.locking import advisory_xact_lock
+from erp.core.locking import advisory_xact_lock, bounded_lock_wait, lock_row, lock_rows
 from erp.core.storage import bucket, signed_url, storage_discard, storage_save
 from erp.core.zones import location_zone
 from erp.messaging.tasks import appointment_changed
@@ -133,10 +133,7 @@ def patient_merge(*, survivor: Patient, merged: Patient, reason: str, actor) -> 
     if survivor.pk == merged.pk:
         raise MergeRefused(_("A patient cannot be merged into itself."), code="merge_into_self")
     with transaction.atomic():
-        locked = {
-            p.pk: p
-            for p in Patient.all_objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk]).order_by("pk")
-        }
+        locked = {p.pk: p for p in lock_rows(Patient.all_objects.filter(pk__in=[survivor.pk, merged.pk]))}
         survivor, merged = locked[survivor.pk], locked[merged.pk]
         if merged.is_merged:
             raise MergeRefused(
@@ -186,7 +183,7 @@ def patient_duplicate_dismiss(*, patient: Patient, actor, note: str | None = Non
     two records stay apart and the audit row keeps which pair was reviewed. (The other answer is
     ``patient_merge``.)"""
     with transaction.atomic():
-        locked = Patient.all_objects.select_for_update().get(pk=patient.pk)
+        locked = lock_row(Patient.all_objects, pk=patient.pk)
         patient_require_live(locked)
         if locked.possible_duplicate_of_id is None:
             raise DuplicateReviewRefused(_("This patient is not flagged as a possible duplicate."))
@@ -213,7 +210,7 @@ def patient_delete(*, patient: Patient, actor) -> None:
 
 
 def _lock_encounter(encounter: Encounter) -> Encounter:
-    locked = Encounter.all_objects.select_for_update().get(pk=encounter.pk)
+    locked = lock_row(Encounter.all_objects, pk=encounter.pk)
     if locked.row_version != encounter.row_version:
         # The caller read an older version (If-Match was checked against it).
         from erp.core.exceptions import ConcurrencyConflict
@@ -258,7 +255,7 @@ def encounter_update(*, encounter: Encounter, data: dict[str, Any], actor) -> En
 def encounter_finalize(*, encounter: Encounter, actor) -> Encounter:
     """draft -> finalized; finalizing twice is harmless."""
     with transaction.atomic():
-        locked = Encounter.all_objects.select_for_update().get(pk=encounter.pk)
+        locked = lock_row(Encounter.all_objects, pk=encounter.pk)
         if locked.status == EncounterStatus.FINALIZED:
             return locked
         if locked.status != EncounterStatus.DRAFT:
@@ -278,7 +275,7 @@ def encounter_cancel(*, encounter: Encounter, reason: str, actor) -> Encounter:
     if not reason:
         raise ReasonRequired(_("Cancelling an encounter needs a reason."), field="reason")
     with transaction.atomic():
-        locked = Encounter.all_objects.select_for_update().get(pk=encounter.pk)
+        locked = lock_row(Encounter.all_objects, pk=encounter.pk)
         if locked.status == EncounterStatus.CANCELLED:
             raise EncounterTransitionRefused(_("The encounter is already cancelled."))
         locked.status = EncounterStatus.CANCELLED
@@ -327,7 +324,7 @@ def encounter_attach_photo(*, encounter: Encounter, photo: ClinicalPhoto, relati
 def consent_grant(*, patient: Patient, consent_type: str, actor, document: Document | None = None) -> Consent:
     """Append a grant of ``consent_type`` (history is never rewritten)."""
     with transaction.atomic():
-        patient = Patient.objects.select_for_update().get(pk=patient.pk)
+        patient = lock_row(Patient.objects, pk=patient.pk)
         patient_require_live(patient)
         if consent_is_granted(patient, consent_type):
             raise ConsentStateRefused(
@@ -360,7 +357,7 @@ def consent_grant(*, patient: Patient, consent_type: str, actor, document: Docum
 def consent_revoke(*, patient: Patient, consent_type: str, actor) -> Consent:
     """Append a revocation of the current grant of ``consent_type``."""
     with transaction.atomic():
-        patient = Patient.objects.select_for_update().get(pk=patient.pk)
+        patient = lock_row(Patient.objects, pk=patient.pk)
         current = consent_current(patient)[consent_type]
         if current is None or current.status != ConsentStatus.GRANTED:
             raise ConsentStateRefused(
@@ -666,11 +663,11 @@ def _lock_practitioner(practitioner) -> None:
     # Bookings of one practitioner are serialized on their row: two overlapping bookings made at
     # the same moment cannot both pass the overlap check.
     if practitioner is not None:
-        type(practitioner).objects.select_for_update().filter(pk=practitioner.pk).first()
+        lock_row(type(practitioner).objects, missing_ok=True, pk=practitioner.pk)
 
 
 def _lock_appointment(appointment: Appointment, *, check_version: bool = True) -> Appointment:
-    locked = Appointment.all_objects.select_for_update().get(pk=appointment.pk)
+    locked = lock_row(Appointment.all_objects, pk=appointment.pk)
     if check_version and locked.row_version != appointment.row_version:
         from erp.core.exceptions import ConcurrencyConflict
 
@@ -860,7 +857,9 @@ def calendar_feed_get(*, practitioner) -> PractitionerCalendarFeed:
 def calendar_feed_rotate(*, practitioner, actor) -> PractitionerCalendarFeed:
     """A new secret token: phones subscribed with the old URL stop receiving the agenda."""
     with transaction.atomic():
-        feed, _created = PractitionerCalendarFeed.objects.select_for_update().get_or_create(practitioner=practitioner)
+        with bounded_lock_wait():
+            feeds = PractitionerCalendarFeed.objects.select_for_update()
+            feed, _created = feeds.get_or_create(practitioner=practitioner)
         feed.token = new_feed_token()
         feed.rotated_at = timezone.now()
         feed.save()

@@ -20,6 +20,7 @@ from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from erp.core.locking import lock_row
 from erp.core.models import AppSettings, ClinicLocation
 from erp.core.money import ZERO, format_money, quantize_money, quantize_quantity
 from erp.ops.audit import audit_record
@@ -194,7 +195,7 @@ SALE_EDITABLE_FIELDS = {"location", "sold_to_patient", "sold_to_name", "referral
 
 
 def _lock_draft(sale: Sale) -> Sale:
-    locked = Sale.objects.select_for_update().get(pk=sale.pk)
+    locked = lock_row(Sale.objects, pk=sale.pk)
     if locked.status != SaleStatus.DRAFT:
         raise SaleNotDraft(
             _("This sale is %(status)s: it can no longer be edited.") % {"status": locked.get_status_display().lower()}
@@ -289,7 +290,7 @@ def sale_line_update(
 ) -> SaleLine:
     with transaction.atomic():
         sale = _lock_draft(line.sale)
-        line = SaleLine.objects.select_for_update().get(pk=line.pk)
+        line = lock_row(SaleLine.objects, pk=line.pk)
         if quantity is not None:
             quantity = quantize_quantity(quantity)
             if quantity <= 0:
@@ -394,7 +395,7 @@ def sale_line_lots_set(
     """Staff override of the proposal: the lots given replace it and must cover the quantity."""
     with transaction.atomic():
         sale = _lock_draft(line.sale)
-        line = SaleLine.objects.select_for_update().select_related("product").get(pk=line.pk)
+        line = lock_row(SaleLine.objects.select_related("product"), pk=line.pk)
         if not line.product.track_lots:
             raise LotAllocationInvalid(
                 _("“%(product)s” is not tracked by lot.") % {"product": line.product}, field="lots"
@@ -445,7 +446,7 @@ def sale_cancel(*, sale: Sale, actor) -> Sale:
 def sale_delete(*, sale: Sale, actor) -> None:
     """Soft-delete a draft or cancelled sale (a paid or refunded sale is never deleted)."""
     with transaction.atomic():
-        locked = Sale.objects.select_for_update().get(pk=sale.pk)
+        locked = lock_row(Sale.objects, pk=sale.pk)
         if locked.status not in (SaleStatus.DRAFT, SaleStatus.CANCELLED):
             raise SaleNotDraft(
                 _("This sale is %(status)s: it is kept for good (refund it instead).")
@@ -761,9 +762,7 @@ def sale_pay(*, sale: Sale, payments: Sequence[PaymentInput], actor) -> Invoice:
     """Pay a draft sale (spec's atomic rule): stock out, payments with card fees, invoice with the
     next number, fiscal journal entries; all or nothing. The PDF is rendered after commit."""
     with transaction.atomic():
-        sale = (
-            Sale.objects.select_for_update(of=("self",)).select_related("location", "sold_to_patient").get(pk=sale.pk)
-        )
+        sale = lock_row(Sale.objects.select_related("location", "sold_to_patient"), of=("self",), pk=sale.pk)
         if sale.status != SaleStatus.DRAFT:
             raise SaleNotDraft(
                 _("This sale is %(status)s: it cannot be paid.") % {"status": sale.get_status_display().lower()}
@@ -1106,9 +1105,7 @@ def sale_refund(
         raise PaymentInvalid(_("Say why the sale is refunded."), field="reason", code="refund_reason_required")
     with transaction.atomic():
         # The sale's lock serialises every credit of its lines: what is left is read under it.
-        sale = (
-            Sale.objects.select_for_update(of=("self",)).select_related("location", "sold_to_patient").get(pk=sale.pk)
-        )
+        sale = lock_row(Sale.objects.select_related("location", "sold_to_patient"), of=("self",), pk=sale.pk)
         if sale.status != SaleStatus.PAID:
             raise SaleNotPaid(
                 _("Only a paid sale can be refunded (this one is %(status)s).")

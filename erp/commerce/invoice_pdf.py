@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 
+from erp.core.locking import lock_row
 from erp.core.money import format_money, format_number
 from erp.core.storage import signed_url, storage_discard, storage_save
 from erp.core.zones import location_zone
@@ -459,7 +460,7 @@ def _pdf_store(record, rendered: RenderedDocument, *, actor):
     stored_key = storage_save(Document.BUCKET, f"documents/{uuid.uuid4()}.pdf", rendered.pdf)
     try:
         with transaction.atomic():
-            locked = model.objects.select_for_update().get(pk=record.pk)
+            locked = lock_row(model.objects, pk=record.pk)
             if locked.document_id:
                 storage_discard(Document.BUCKET, stored_key)
                 return locked.document

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from erp.core.locking import lock_row, lock_rows
 from erp.core.models import ClinicLocation
 from erp.core.money import ZERO, quantize_money, quantize_quantity
 from erp.ops.audit import audit_record
@@ -102,10 +103,10 @@ def stock_balances_lock(keys: Sequence[BalanceKey]) -> dict[BalanceKey, StockBal
     for key in sorted(set(keys), key=_balance_sort_key):
         product_id, lot_id, location_id = key
         lookup = {"product_id": product_id, "lot_id": lot_id, "location_id": location_id}
-        balance = StockBalance.objects.select_for_update().filter(**lookup).first()
+        balance = lock_row(StockBalance.objects, missing_ok=True, **lookup)
         if balance is None:
             StockBalance.objects.bulk_create([StockBalance(**lookup, quantity=ZERO)], ignore_conflicts=True)
-            balance = StockBalance.objects.select_for_update().get(**lookup)
+            balance = lock_row(StockBalance.objects, **lookup)
         locked[key] = balance
     return locked
 
@@ -331,7 +332,7 @@ def purchase_order_create(
 
 
 def _lock_order(purchase_order: PurchaseOrder) -> PurchaseOrder:
-    return PurchaseOrder.objects.select_for_update().get(pk=purchase_order.pk)
+    return lock_row(PurchaseOrder.objects, pk=purchase_order.pk)
 
 
 def purchase_order_update(*, purchase_order: PurchaseOrder, changes: dict[str, Any], actor) -> PurchaseOrder:
@@ -457,12 +458,12 @@ class ReceiptLineInput:
 def inventory_lot_for_receipt(*, product: Product, lot_code: str, expires_at: date | None) -> InventoryLot:
     """The lot (product, lot_code), created if new; a known expiry date must match."""
     lookup = {"product": product, "lot_code": lot_code}
-    lot = InventoryLot.objects.select_for_update().filter(**lookup).first()
+    lot = lock_row(InventoryLot.objects, missing_ok=True, **lookup)
     if lot is None:
         InventoryLot.objects.bulk_create(
             [InventoryLot(product=product, lot_code=lot_code, expires_at=expires_at)], ignore_conflicts=True
         )
-        lot = InventoryLot.objects.select_for_update().get(**lookup)
+        lot = lock_row(InventoryLot.objects, **lookup)
     if expires_at is not None:
         if lot.expires_at is None:
             lot.expires_at = expires_at
@@ -542,10 +543,9 @@ def goods_receipt_receive(
             )
         order_lines = {
             line.pk: line
-            for line in PurchaseOrderLine.objects.select_for_update(of=("self",))
-            .filter(purchase_order=order)
-            .select_related("product")
-            .order_by("id")
+            for line in lock_rows(
+                PurchaseOrderLine.objects.filter(purchase_order=order).select_related("product"), of=("self",)
+            )
         }
 
         requested: dict[uuid.UUID, Decimal] = defaultdict(lambda: ZERO)

@@ -32,6 +32,13 @@ class ConcurrencyConflict(NotAllowed):
     default_code = "stale_version"
 
 
+class RecordBusy(NotAllowed):
+    """Another transaction holds the record longer than ``DATABASE_LOCK_TIMEOUT`` (409); nothing was
+    written, the client may try again."""
+
+    default_code = "record_busy"
+
+
 class Unprocessable(DomainError):
     """The input is well-formed but cannot be processed (422)."""
 

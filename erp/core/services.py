@@ -12,6 +12,7 @@ from knox.models import AuthToken
 from erp.ops.audit import audit_record
 
 from .exceptions import InvalidInput
+from .locking import lock_row
 from .models import User
 
 _CONFIRM_SALT = "erp.core.email-confirmation"
@@ -51,7 +52,7 @@ def user_email_confirm(*, token: str) -> User:
     except signing.BadSignature:
         raise InvalidInput(_("This confirmation link is not valid."), code="confirmation_invalid")
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=data.get("u"), is_active=True).first()
+        user = lock_row(User.objects, missing_ok=True, pk=data.get("u"), is_active=True)
         if user is None or user.email != data.get("e"):
             raise InvalidInput(_("This confirmation link is not valid."), code="confirmation_invalid")
         if not user.email_confirmed:

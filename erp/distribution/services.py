@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from erp.core.locking import advisory_xact_lock
+from erp.core.locking import advisory_xact_lock, lock_row
 from erp.core.models import User
 from erp.core.money import Money
 from erp.core.services import email_confirmation_token, user_email_confirm
@@ -55,7 +55,7 @@ def _serves(distributor: Distributor, point_of_sale: PointOfSale) -> bool:
 @transaction.atomic
 def distributor_point_of_sale_add(*, distributor: Distributor, point_of_sale: PointOfSale, actor) -> None:
     """The distributor serves the point of sale from now on (a second call changes nothing)."""
-    distributor = Distributor.objects.select_for_update().get(pk=distributor.pk)
+    distributor = lock_row(Distributor.objects, pk=distributor.pk)
     _link, created = PointOfSaleDistributor.objects.get_or_create(distributor=distributor, point_of_sale=point_of_sale)
     if created:
         audit_record(
@@ -67,7 +67,7 @@ def distributor_point_of_sale_add(*, distributor: Distributor, point_of_sale: Po
 @transaction.atomic
 def distributor_point_of_sale_remove(*, distributor: Distributor, point_of_sale: PointOfSale, actor) -> None:
     """The distributor stops serving the point of sale; its past orders stay as they are."""
-    distributor = Distributor.objects.select_for_update().get(pk=distributor.pk)
+    distributor = lock_row(Distributor.objects, pk=distributor.pk)
     removed, _count = PointOfSaleDistributor.objects.filter(
         distributor=distributor, point_of_sale=point_of_sale
     ).delete()
@@ -90,9 +90,9 @@ def distributor_member_invite(
     another distributor, or belongs to clinic staff, is refused.
     """
     email = User.objects.normalize_email(email).strip().lower()
-    Distributor.objects.select_for_update().get(pk=distributor.pk)
+    lock_row(Distributor.objects, pk=distributor.pk)
     advisory_xact_lock(INVITATION_LOCK_NAMESPACE, email)
-    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    user = lock_row(User.objects, missing_ok=True, email__iexact=email)
     if user is None:
         user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
         user.set_unusable_password()
@@ -144,7 +144,7 @@ def distributor_member_password_choose(*, token: str, password: str) -> User:
     """The invited user sets the first password of their account from the invitation's link (which
     also confirms their address); once a password exists the link cannot set another one."""
     user = user_email_confirm(token=token)
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = lock_row(User.objects, pk=user.pk)
     if user.has_usable_password():
         raise InvitationUsed(_("A password was already chosen from this invitation; sign in with it."))
     if not DistributorMember.objects.filter(user=user).exists():
@@ -217,7 +217,7 @@ def order_reorder(*, order: Order, actor) -> Order:
 
 
 def _lock(order: Order) -> Order:
-    return Order.objects.select_for_update().get(pk=order.pk)
+    return lock_row(Order.objects, pk=order.pk)
 
 
 def _not_editable(order: Order) -> OrderNotEditable:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from erp.clinical.models import Appointment, AppointmentStatus
+from erp.core.locking import lock_row, lock_rows
 from erp.ops.audit import audit_record
 
 from . import selectors
@@ -73,15 +74,12 @@ def appointment_messages_plan(
     notice when cancelled; queued messages that no longer apply are not sent. The new messages."""
     now = now or timezone.now()
     with transaction.atomic():
-        appointment = (
-            Appointment.all_objects.select_for_update(of=("self",))
-            .select_related("patient")
-            .filter(pk=appointment_id)
-            .first()
+        appointment = lock_row(
+            Appointment.all_objects.select_related("patient"), of=("self",), missing_ok=True, pk=appointment_id
         )
         if appointment is None or appointment.patient is None:
             return []
-        messages = list(Message.objects.select_for_update().filter(appointment=appointment))
+        messages = lock_rows(Message.objects.filter(appointment=appointment))
         live = appointment.status in LIVE_STATUSES and not appointment.is_deleted
         slot = appointment.scheduled_start
         for message in messages:
@@ -218,7 +216,7 @@ def message_send_failed(*, message_id: uuid.UUID, error: str, final: bool) -> Me
     """Record a failed try; after the last one the message is ``failed`` (shown on the appointment
     and the patient, the task in diagnostics), before it stays claimed for the task's next try."""
     with transaction.atomic():
-        message = Message.objects.select_for_update().filter(pk=message_id, status=MessageStatus.SENDING).first()
+        message = lock_row(Message.objects, missing_ok=True, pk=message_id, status=MessageStatus.SENDING)
         if message is None:
             return None
         message.attempts += 1
@@ -363,8 +361,8 @@ def appointment_reply(*, token: str, action: str, now: datetime.datetime | None 
     message = link_message(token)
     with transaction.atomic():
         # Lock order: the appointment, then its messages (as the planning does).
-        appointment = Appointment.all_objects.select_for_update(of=("self",)).get(pk=message.appointment_id)
-        message = Message.objects.select_for_update(of=("self",)).select_related("patient").get(pk=message.pk)
+        appointment = lock_row(Appointment.all_objects, of=("self",), pk=message.appointment_id)
+        message = lock_row(Message.objects.select_related("patient"), of=("self",), pk=message.pk)
         message.appointment = appointment
         link_check(message, now=now)
         if action == "confirm":

@@ -13,6 +13,8 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.signals import SIGNAL_ERROR
 
+from erp.core.locking import lock_row
+
 from .audit import audited_task
 
 logger = logging.getLogger(__name__)
@@ -79,7 +81,7 @@ def failed_task_retry(*, failed) -> str:
     from .models import FailedTask
 
     with transaction.atomic():
-        failed = FailedTask.objects.select_for_update().get(pk=failed.pk)
+        failed = lock_row(FailedTask.objects, pk=failed.pk)
         if failed.retried_at is not None:
             return failed.retried_as_task_id
         task_class = HUEY._registry.string_to_task(failed.task_name)

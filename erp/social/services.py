@@ -24,6 +24,7 @@ from storages.backends.s3 import S3Storage
 from erp.clinical.models import ClinicalPhoto, Consent, ConsentStatus, ConsentType, Patient
 from erp.clinical.selectors import consent_current
 from erp.core.exceptions import InvalidInput
+from erp.core.locking import lock_row, lock_rows
 from erp.core.storage import bucket, storage_discard, storage_save
 from erp.ops.audit import audit_record
 
@@ -121,7 +122,7 @@ def asset_copy_from_clinical_photo(*, photo: ClinicalPhoto, actor, title: str | 
     marketing_photos consent; the bytes are re-encoded under a new key and the source photo and
     consent go to the audit log."""
     with transaction.atomic():
-        patient = Patient.objects.select_for_update().get(pk=photo.patient_id)
+        patient = lock_row(Patient.objects, pk=photo.patient_id)
         consent = consent_current(patient)[ConsentType.MARKETING_PHOTOS]
         if consent is None or consent.status != ConsentStatus.GRANTED:
             raise MarketingConsentMissing(
@@ -133,7 +134,7 @@ def asset_copy_from_clinical_photo(*, photo: ClinicalPhoto, actor, title: str | 
     prepared = images.prepare_image(original)
     with transaction.atomic():
         # The consent is checked again under the patient lock: a revocation during the copy wins.
-        Patient.objects.select_for_update().get(pk=patient.pk)
+        lock_row(Patient.objects, pk=patient.pk)
         current = consent_current(patient)[ConsentType.MARKETING_PHOTOS]
         if current is None or current.pk != consent.pk:
             raise MarketingConsentMissing(_("The marketing_photos consent changed during the copy; try again."))
@@ -155,7 +156,7 @@ def asset_copy_from_clinical_photo(*, photo: ClinicalPhoto, actor, title: str | 
 def asset_delete(*, asset: SocialMediaAsset, actor) -> None:
     """Remove an image no post uses; its object leaves the bucket once the row is gone."""
     with transaction.atomic():
-        asset = SocialMediaAsset.objects.select_for_update().get(pk=asset.pk)
+        asset = lock_row(SocialMediaAsset.objects, pk=asset.pk)
         if asset.post_assets.exists():
             raise AssetInUse(_("The image is used by a post: remove it from the post first."))
         audit_record(actor=actor, action="delete", entity=asset)
@@ -177,11 +178,10 @@ def assets_takedown_for_patient(*, patient: Patient, consent: Consent | None = N
         if not asset_ids:
             return []
         post_ids = SocialPostAsset.objects.filter(asset__in=asset_ids).values("post_id")
-        posts = list(SocialPost.objects.select_for_update().filter(pk__in=post_ids).order_by("pk"))
-        assets = list(SocialMediaAsset.objects.select_for_update().filter(pk__in=asset_ids).order_by("pk"))
+        posts = lock_rows(SocialPost.objects.filter(pk__in=post_ids))
+        assets = lock_rows(SocialMediaAsset.objects.filter(pk__in=asset_ids))
         # A post that took one of these images while we waited for the asset locks is caught too.
-        late = SocialPost.objects.select_for_update().filter(pk__in=post_ids).exclude(pk__in=[p.pk for p in posts])
-        posts += list(late.order_by("pk"))
+        posts += lock_rows(SocialPost.objects.filter(pk__in=post_ids).exclude(pk__in=[p.pk for p in posts]))
         for asset in assets:
             asset.takedown_requested_at = now
             asset.save(update_fields=["takedown_requested_at", "updated_at"])
@@ -228,7 +228,7 @@ def post_create(*, data: dict[str, Any], actor) -> SocialPost:
 
 
 def _lock_post(post: SocialPost) -> SocialPost:
-    return SocialPost.objects.select_for_update().get(pk=post.pk)
+    return lock_row(SocialPost.objects, pk=post.pk)
 
 
 def post_update(*, post: SocialPost, data: dict[str, Any], actor) -> SocialPost:
@@ -286,7 +286,7 @@ def post_set_assets(*, post: SocialPost, assets: list[SocialMediaAsset], actor) 
                 % {"status": post.get_status_display()},
                 field="asset_ids",
             )
-        locked = {a.pk: a for a in SocialMediaAsset.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+        locked = {a.pk: a for a in lock_rows(SocialMediaAsset.objects.filter(pk__in=ids))}
         for asset_id in ids:
             if locked[asset_id].takedown_requested_at is not None:
                 raise AssetTakenDown(
@@ -294,7 +294,7 @@ def post_set_assets(*, post: SocialPost, assets: list[SocialMediaAsset], actor) 
                     % {"asset_id": asset_id},
                     field="asset_ids",
                 )
-        links = {link.asset_id: link for link in post.post_assets.select_for_update().order_by("pk")}
+        links = {link.asset_id: link for link in lock_rows(post.post_assets.all())}
         before = [link.asset_id for link in sorted(links.values(), key=lambda link: link.order_index)]
         SocialPostAsset.objects.filter(post=post).exclude(asset_id__in=ids).delete()
         target = {asset_id: index for index, asset_id in enumerate(ids)}

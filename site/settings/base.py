@@ -184,6 +184,11 @@ DATABASES = {
         )
     )
 }
+# Seconds a statement waits for a row or advisory lock another transaction holds: set on every
+# connection (PostgreSQL's lock_timeout), so no request, task or migration waits forever. A
+# service's lock that times out answers 409 ``record_busy`` (erp.core.locking).
+DATABASE_LOCK_TIMEOUT = float(os.environ.get("DATABASE_LOCK_TIMEOUT") or "5")
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={round(DATABASE_LOCK_TIMEOUT * 1000)}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Identity -----------------------------------------------------------------------------------

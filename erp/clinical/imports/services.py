@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from erp.core.exceptions import StorageUnavailable
-from erp.core.locking import advisory_session_lock_or_skip
+from erp.core.locking import advisory_session_lock_or_skip, lock_row
 from erp.core.models import settings_read_once
 from erp.core.storage import STORAGE_ERRORS, bucket, storage_discard, storage_save
 from erp.ops.audit import audit_record
@@ -88,7 +88,7 @@ def import_job_create(
 
 
 def _lock_job(job: ImportJob) -> ImportJob:
-    return ImportJob.objects.select_for_update().get(pk=job.pk)
+    return lock_row(ImportJob.objects, pk=job.pk)
 
 
 def import_job_map(*, job: ImportJob, mapping: dict[str, str], actor) -> ImportJob:
