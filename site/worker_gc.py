@@ -3,17 +3,15 @@
 A request leaves a few thousand objects in reference cycles (model instances and the rows
 prefetched with them point at each other; request, response and serializer objects too) that only
 the cyclic collector frees. Left to itself, the collector runs when enough of them have piled up, in
-the middle of whichever request crosses its threshold: on this project's 2-core machine a
-young-generation pass took 6-10 ms and a middle-generation pass 35-48 ms, and they fell in 5-20 %
-of API list requests, most of the difference between their median and their p95.
+the middle of whichever request crosses its threshold: most of the difference between the API
+lists' median and their p95 (bench/profiling.md).
 
 So a worker first freezes what loading the application left (it lives as long as the process), and
 then collects once each request is over (response sent, connection closed), while no client waits
 on it: one generation at a time, as the collector itself would, each pass small because it runs
-often (measured in gunicorn: 0.25 ms, 0.25 ms and 0.5-1.3 ms for the three generations). Not in
-gunicorn's ``post_request`` hook: the request, its response and everything they hold are still alive
-there, so a pass would only move them to an older generation, to be collected later and more slowly
-(4-8 ms a middle-generation pass, measured). The automatic collector stays on, for a request that
+often. Not in gunicorn's ``post_request`` hook: the request, its response and everything they hold
+are still alive there, so a pass would only move them to an older generation, to be collected later
+and more slowly. The automatic collector stays on, for a request that
 alone makes more cycles than its threshold, and is all a threaded (gthread) worker has.
 """
 

@@ -95,8 +95,8 @@ def prefetch_list(relation: str, queryset: QuerySet | None = None) -> Prefetch:
     """Prefetch a to-many relation into a plain list, for a ``PrefetchedList`` field to read.
 
     Prefetching into the related manager (``prefetch_related("lines")``) makes Django build a
-    filtered queryset for every parent row, a query clone and a lookup resolution each: some
-    0.1-0.2 ms a row, 20 ms for a page of 50 sales with their lines and lots. A list costs nothing.
+    filtered queryset for every parent row, a query clone and a lookup resolution each; a list costs
+    nothing (bench/profiling.md, the sales list).
     """
     return Prefetch(relation, queryset=queryset, to_attr=_prefetched_attr(relation))
 
@@ -105,8 +105,8 @@ def attach_lists(rows: list, relation: str, queryset: QuerySet, *, key: str) -> 
     """Load the ``relation`` rows of ``rows`` (a page already read) in one query, grouped by their
     ``key`` column, into the lists a ``PrefetchedList`` field reads: what ``prefetch_list`` leaves,
     without Django's prefetch machinery around the query (it filters by the parent instances,
-    resolving each to its key, and sets the parent on every child): 0.8 ms of a page of 50 sales
-    and their lines and payments. A child's parent is then not set on it: read its ``key``."""
+    resolving each to its key, and sets the parent on every child; bench/profiling.md, ninth pass).
+    A child's parent is then not set on it: read its ``key``."""
     grouped = defaultdict(list)
     if rows:
         for child in queryset.filter(**{f"{key}__in": [row.pk for row in rows]}):

@@ -23,7 +23,7 @@
 from datetime import UTC, datetime
 
 from django.utils.translation import gettext as _
-from django_filters import FilterSet, filters
+from django_filters import filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -112,21 +112,6 @@ class StrictOrderingFilter(OrderingFilter):
 
 
 class StrictFilterBackend(DjangoFilterBackend):
-    # django-filter builds a new FilterSet class from ``filterset_fields`` at every call (twice a
-    # request here); the class only depends on the view, the model and the fields, so it is kept.
-    _auto_filtersets: dict = {}
-    # The same set narrowed to the filters a query names, kept per set and names (``_named_filterset``).
-    _named_filtersets: dict = {}
-
-    def get_filterset_class(self, view, queryset=None):
-        fields = getattr(view, "filterset_fields", None)
-        if getattr(view, "filterset_class", None) or not fields or queryset is None:
-            return super().get_filterset_class(view, queryset)
-        key = (type(view), queryset.model, repr(fields))
-        if key not in self._auto_filtersets:
-            self._auto_filtersets[key] = super().get_filterset_class(view, queryset)
-        return self._auto_filtersets[key]
-
     def filter_queryset(self, request, queryset, view):
         if getattr(view, "action", None) == "list":
             unknown = sorted(set(request.query_params) - allowed_query_params(self, request, queryset, view))
@@ -137,9 +122,9 @@ class StrictFilterBackend(DjangoFilterBackend):
                     extra={"unknown": unknown},
                 )
         self._refuse_hidden_filters(request, queryset, view)
-        if not self._may_filter(request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
             return queryset
-        filterset = self._named_filterset(request, queryset, view)
         errors = {name: list(messages) for name, messages in filterset.errors.items()}
         errors.update(ignored_values(request, filterset))
         if errors:
@@ -170,35 +155,6 @@ class StrictFilterBackend(DjangoFilterBackend):
                 _("Cannot filter on %(names)s: your role does not see this field.") % {"names": ", ".join(unseen)},
                 field=unseen[0],
             )
-
-    def _named_filterset(self, request, queryset, view):
-        """The view's filter set with only the filters the query names: the others would not
-        filter (django-filter skips an empty value), yet each is deep-copied, given a form field and
-        validated on every request (0.5 ms of a patient search, measured). The browsable API's form
-        (``get_filterset``) still shows them all."""
-        filterset_class = self.get_filterset_class(view, queryset)
-        names = frozenset(
-            name for name, declared in filterset_class.base_filters.items()
-            if not _filter_params(name, declared).isdisjoint(request.query_params)
-        )  # fmt: skip
-        key = (filterset_class, names)
-        narrowed = self._named_filtersets.get(key)
-        if narrowed is None:
-            narrowed = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
-            narrowed.base_filters = {n: f for n, f in filterset_class.base_filters.items() if n in names}
-            self._named_filtersets[key] = narrowed
-        return narrowed(**self.get_filterset_kwargs(request, queryset, view))
-
-    def _may_filter(self, request, queryset, view) -> bool:
-        """Whether the filter set could change ``queryset``: not when no query parameter names one of
-        its filters and it adds no rule of its own (``qs``, ``filter_queryset``), as on a detail or
-        a plain list. Building it costs a deep copy of every filter and a form validation."""
-        filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None:
-            return False
-        if filterset_class.qs is not FilterSet.qs or filterset_class.filter_queryset is not FilterSet.filter_queryset:
-            return True
-        return not filter_query_params(filterset_class).isdisjoint(request.query_params)
 
 
 def filter_query_params(filterset_class) -> set[str]:

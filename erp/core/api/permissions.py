@@ -45,8 +45,8 @@ class ModelPermissions(permissions.DjangoModelPermissions):
 
     def _queryset(self, view):
         """Only the model is read: the view's own ``queryset`` names it, without building what its
-        ``get_queryset`` makes for the action (prefetches, scopes: 0.15 ms a page of sales). A test
-        checks that both name the same model on every route."""
+        ``get_queryset`` makes for the action (prefetches, scopes). A test checks that both name the
+        same model on every route."""
         queryset = getattr(view, "queryset", None)
         return queryset if queryset is not None else super()._queryset(view)
 
