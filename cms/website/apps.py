@@ -11,9 +11,9 @@ class WebsiteConfig(AppConfig):
     def ready(self):
         from wagtail.models import Page, Site
 
-        from . import cache as website_cache
-        from . import signals
-        from .models import MarketingDocument, MarketingImage, Promotion, StaffMember, WebsiteSettings
+        from cms.website import cache as website_cache
+        from cms.website import signals
+        from cms.website.models import MarketingDocument, MarketingImage, Promotion, StaffMember, WebsiteSettings
 
         for model in (Promotion, StaffMember):
             post_delete.connect(signals.purge_on_snippet_delete, sender=model, dispatch_uid=f"purge-{model.__name__}")
@@ -55,6 +55,6 @@ def _after_migrate(sender, using="default", **kwargs):
     """After core has synced the role groups (on the last app), give marketing its Wagtail rights."""
     if sender is not _LAST_APP_WITH_MODELS:
         return
-    from .roles import grant_marketing_wagtail_permissions
+    from cms.website.roles import grant_marketing_wagtail_permissions
 
     grant_marketing_wagtail_permissions(using=using)

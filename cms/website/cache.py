@@ -75,7 +75,7 @@ def purge_locale_homes() -> None:
 def seconds_until_promotion_change(now=None) -> int | None:
     """Seconds until a live promotion starts or ends (a page showing promotions must not be kept
     past that moment), or None when none is due."""
-    from .models import Promotion
+    from cms.website.models import Promotion
 
     now = now or timezone.now()
     bounds = Promotion.objects.filter(live=True).aggregate(
@@ -214,7 +214,7 @@ def promotions_of(locale_id: int) -> list[tuple]:
     a start or an end needs no purge; dropped when any promotion or page is saved or deleted."""
     kept = cache.get(PROMOTIONS_KEY) or {}
     if locale_id not in kept:
-        from .models import Promotion, localized_page
+        from cms.website.models import Promotion, localized_page
 
         promotions = Promotion.not_ended(locale_id, timezone.now())
         kept = {**kept, locale_id: [(p, localized_page(p.link_page, locale_id)) for p in promotions]}

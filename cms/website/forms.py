@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
+from cms.website.models import PublicLead
 from erp.core.image_metadata import ImageUnreadable, strip_metadata
-
-from .models import PublicLead
 
 MIN_FILL_SECONDS = 3
 STARTED_SALT = "website.lead-form-started"

@@ -25,7 +25,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
-from . import cache as page_cache
+from cms.website import cache as page_cache
 
 CACHEABLE_QUERY_KEYS = frozenset({"tag", "page"})
 HEADER = "X-Page-Cache"
@@ -77,7 +77,7 @@ def blank_visitor_values(content: bytes) -> bytes:
 
 
 def fill_visitor_values(content: bytes, request) -> bytes:
-    from .forms import started_token
+    from cms.website.forms import started_token
 
     if _CSRF_MARK in content:
         content = content.replace(_CSRF_MARK, get_token(request).encode())

@@ -190,7 +190,7 @@ class WebsiteSettings(BaseSiteSetting):
     def for_site(cls, site):
         """Wagtail's ``for_site`` (a query on every request), kept in the cache; saving or deleting
         the settings drops them (``cache.settings_changed``)."""
-        from .cache import SETTINGS_KEY, TIMEOUT, cache
+        from cms.website.cache import SETTINGS_KEY, TIMEOUT, cache
 
         if site is None:
             return super().for_site(site)
@@ -316,7 +316,7 @@ class SitePage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from .cache import page_cache_generation
+        from cms.website.cache import page_cache_generation
 
         context = super().get_context(request, *args, **kwargs)
         context["cache_generation"] = page_cache_generation(self)
@@ -325,7 +325,7 @@ class SitePage(Page):
 
 def is_shown_in_its_language(page: Page) -> bool:
     """True when ``page`` really is content of the active language (not an alias of a source)."""
-    from .cache import locale_id
+    from cms.website.cache import locale_id
 
     if page.locale_id != locale_id(translation.get_language()):
         return False
@@ -339,7 +339,7 @@ def is_shown_in_its_language(page: Page) -> bool:
 def localized_version(page_id: int | None) -> Page | None:
     """The live version in the active language of the page ``page_id`` (itself when it has none
     there), in one query: what ``page.localized`` gives, without loading the page first."""
-    from .cache import locale_id
+    from cms.website.cache import locale_id
 
     if page_id is None:
         return None
@@ -370,7 +370,7 @@ CARD_IMAGE_FIELDS = (
 
 def localized_children(page: Page, model):
     """Live, real (non-alias) children of ``page`` of the given type."""
-    from .cache import public
+    from cms.website.cache import public
 
     return public(model.objects.child_of(page).live()).filter(alias_of__isnull=True)
 
@@ -407,7 +407,7 @@ class HomePage(SitePage):
         cache key, its alt text), not every column of the page or the image. Below this page is
         written as Wagtail's ``descendant_of`` means it, a deeper tree path under its path
         (fewer clauses to build on every render)."""
-        from .cache import public
+        from cms.website.cache import public
 
         return (
             public(model.objects.filter(
@@ -436,12 +436,12 @@ class HomePage(SitePage):
             promotion = Promotion.current(self.locale_id)
             link = localized_page(promotion.link_page, self.locale_id) if promotion else None
         else:
-            from .cache import current_promotion
+            from cms.website.cache import current_promotion
 
             promotion, link = current_promotion(self.locale_id)
         context["promotion"], context["promotion_link"] = promotion, link
         if promotion is not None:
-            from .cache import section_of
+            from cms.website.cache import section_of
 
             index = section_of(self, PromotionIndexPage)
             if index is not None:
@@ -477,7 +477,7 @@ class ContactPage(SitePage):
         verbose_name_plural = _("contact pages")
 
     def get_context(self, request, *args, **kwargs):
-        from .forms import AppointmentRequestForm, ContactForm
+        from cms.website.forms import AppointmentRequestForm, ContactForm
 
         context = super().get_context(request, *args, **kwargs)
         context.setdefault("contact_form", ContactForm(auto_id="contact_%s"))
@@ -786,7 +786,7 @@ class PromotionIndexPage(RoutablePageMixin, SitePage):
 
     def promotions(self, at=None) -> list[tuple]:
         """``(promotion, link)`` of this language's promotions not ended, running ones first."""
-        from .cache import promotions_of
+        from cms.website.cache import promotions_of
 
         at = at or timezone.now()
         found = promotions_of(self.locale_id)
@@ -809,7 +809,7 @@ class PromotionIndexPage(RoutablePageMixin, SitePage):
         found = next(((p, link) for p, link in self.promotions() if p.slug == slug), None)
         if found is None:
             raise Http404
-        from .templatetags.website_tags import page_translations
+        from cms.website.templatetags.website_tags import page_translations
 
         promotion, link = found
         suffix = self.reverse_subpage("promotion_route", args=[slug])

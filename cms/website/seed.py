@@ -20,10 +20,8 @@ from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 
-from cms.website.models import MarketingImage as Image
-
-from . import seed_content as C
-from .models import (
+from cms.website import seed_content as C
+from cms.website.models import (
     BlogIndexPage,
     BlogPostPage,
     ContactPage,
@@ -37,7 +35,8 @@ from .models import (
     TeamPage,
     WebsiteSettings,
 )
-from .roles import grant_marketing_wagtail_permissions
+from cms.website.models import MarketingImage as Image
+from cms.website.roles import grant_marketing_wagtail_permissions
 
 ILLUSTRATIONS = Path(__file__).parent / "illustrations"
 PORTRAITS = {key for key, *_rest in C.STAFF}

@@ -6,10 +6,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cms.website.models import Promotion, PublicLead
 from erp.core.locking import lock_row, lock_rows
 from erp.core.models import LanguageChoices
-
-from .models import Promotion, PublicLead
 
 
 def country_from_phone(phone: str | None) -> str | None:

@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move, published, unpublished
 
-from .cache import purge_locale_homes, purge_page, purge_site
+from cms.website.cache import purge_locale_homes, purge_page, purge_site
 
 
 @receiver(page_published)
@@ -23,7 +23,7 @@ def purge_on_page_move(sender, instance, parent_page_before=None, **kwargs):
 @receiver(published)
 @receiver(unpublished)
 def purge_on_snippet_change(sender, instance, **kwargs):
-    from .models import Promotion, StaffMember
+    from cms.website.models import Promotion, StaffMember
 
     if isinstance(instance, Promotion | StaffMember):
         purge_locale_homes()
@@ -42,7 +42,7 @@ def hold_back_unpublished_translation(sender, instance, created, **kwargs):
     """After wagtail-localize saves a page's translation: see ``services.page_translation_hold_back``."""
     from wagtail.models import Page
 
-    from .services import page_translation_hold_back
+    from cms.website.services import page_translation_hold_back
 
     if not created:
         return
@@ -56,8 +56,8 @@ def share_promotion_schedule(sender, instance, **kwargs):
     """After any version of a promotion is written (published by an editor or by wagtail-localize,
     whose copies of the dates are rounded to the millisecond), every version gets the original's
     shared fields (``services.promotion_schedule_share``)."""
-    from .cache import promotions_changed
-    from .services import promotion_schedule_share
+    from cms.website.cache import promotions_changed
+    from cms.website.services import promotion_schedule_share
 
     if promotion_schedule_share(promotion=instance):
         promotions_changed()

@@ -80,7 +80,7 @@ def breadcrumbs(page, request, extra: tuple[str, str] | None = None) -> dict | N
 
 def page_items(page, request, clinic_ref: dict) -> list[dict]:
     """The schema.org items of ``page`` itself, by its type."""
-    from .models import BlogPostPage, ServicePage, TeamPage
+    from cms.website.models import BlogPostPage, ServicePage, TeamPage
 
     language = translation.get_language()
     url = page.get_full_url(request)

@@ -6,7 +6,7 @@ inside ``i18n_patterns`` before Wagtail's catch-all, so forms post to ``/<lang>/
 
 from django.urls import path
 
-from .views import lead_submit, robots_txt, sitemap
+from cms.website.views import lead_submit, robots_txt, sitemap
 
 root_urlpatterns = [
     path("sitemap.xml", sitemap, name="website_sitemap"),

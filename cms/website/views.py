@@ -13,11 +13,10 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 from wagtail.models import Page, Site
 
+from cms.website.forms import FORMS, NEWSLETTER_CONSENT
+from cms.website.models import PublicLead
+from cms.website.services import public_lead_create
 from erp.core.security import client_ip_key, rate_limit_wait
-
-from .forms import FORMS, NEWSLETTER_CONSENT
-from .models import PublicLead
-from .services import public_lead_create
 
 
 def lead_rate_wait(request) -> int:
@@ -117,7 +116,7 @@ def _promotion_groups(request, pages) -> list[tuple]:
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
-    from .models import Promotion, PromotionIndexPage
+    from cms.website.models import Promotion, PromotionIndexPage
 
     index_type = ContentType.objects.get_for_model(PromotionIndexPage).pk
     index_urls = {page.locale_id: page.get_full_url(request) for page in pages if page.content_type_id == index_type}

@@ -21,11 +21,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms.website.models import Promotion, PublicLead, StaffMember
+from cms.website.selectors import translation_status
+from cms.website.services import public_lead_convert_to_patient, public_lead_set_status
 from erp.core.wagtail_admin import ServiceEditView
-
-from .models import Promotion, PublicLead, StaffMember
-from .selectors import translation_status
-from .services import public_lead_convert_to_patient, public_lead_set_status
 
 CONVERT_PERMISSIONS = ("clinical.add_patient", "website.change_publiclead")
 # The one-click status changes a lead offers from each status: (target status, button label).

@@ -14,11 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.views import generic
 
-from erp.core.exceptions import DomainError
-from erp.ops.audit import audit_reads, audit_record
-
-from . import selectors, services
-from .models import (
+from erp.clinical import selectors, services
+from erp.clinical.models import (
     ClinicalPhoto,
     ConsentType,
     Document,
@@ -29,8 +26,10 @@ from .models import (
     PhotoKind,
     PhotoRelation,
 )
-from .templatetags.clinical_format import at_location
-from .widgets import LanguageDateTimeInput
+from erp.clinical.templatetags.clinical_format import at_location
+from erp.clinical.widgets import LanguageDateTimeInput
+from erp.core.exceptions import DomainError
+from erp.ops.audit import audit_reads, audit_record
 
 CONTACT_PERM = "clinical.view_patient_contact"
 ALL_DOCUMENTS_PERM = "clinical.view_clinical_document"

@@ -20,12 +20,11 @@ from django.views.generic import TemplateView
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from erp.clinical import calendly, services
+from erp.clinical.models import Appointment, AppointmentStatus, CalendlyDelivery, CalendlyOutcome, EncounterType
 from erp.core.exceptions import DomainError
 from erp.core.models import AppSettings, ClinicLocation, Practitioner
 from erp.ops.audit import audit_record
-
-from . import calendly, services
-from .models import Appointment, AppointmentStatus, CalendlyDelivery, CalendlyOutcome, EncounterType
 
 
 def _appointment_page(appointment) -> str:

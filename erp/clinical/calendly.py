@@ -23,13 +23,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from erp.core.locking import lock_row
-from erp.core.models import AppSettings, ClinicLocation, Practitioner
-from erp.messaging.tasks import appointment_changed
-from erp.ops.audit import audit_record
-
-from .exceptions import CalendlyPayloadInvalid, CalendlyPayloadRefused, InvalidPhoneNumber
-from .models import (
+from erp.clinical.exceptions import CalendlyPayloadInvalid, CalendlyPayloadRefused, InvalidPhoneNumber
+from erp.clinical.models import (
     Appointment,
     AppointmentSource,
     AppointmentStatus,
@@ -43,7 +38,11 @@ from .models import (
     normalize_name,
     phone_to_e164,
 )
-from .services import patient_identity_lock
+from erp.clinical.services import patient_identity_lock
+from erp.core.locking import lock_row
+from erp.core.models import AppSettings, ClinicLocation, Practitioner
+from erp.messaging.tasks import appointment_changed
+from erp.ops.audit import audit_record
 
 logger = logging.getLogger("erp.clinical.calendly")
 

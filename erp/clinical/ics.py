@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
-from .models import Appointment, AppointmentStatus
+from erp.clinical.models import Appointment, AppointmentStatus
 
 PRODID = "-//Clinic ERP//Agenda//EN"
 ICS_STATUS = {

@@ -9,12 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from erp.clinical import services
+from erp.clinical.exceptions import AppointmentOverlap
+from erp.clinical.models import Appointment, ClinicalPhoto, Encounter, Patient, PatientGuardian, ReferralSource
+from erp.clinical.selectors import consent_is_granted
 from erp.core.models import ClinicLocation, Practitioner, User
-
-from . import services
-from .exceptions import AppointmentOverlap
-from .models import Appointment, ClinicalPhoto, Encounter, Patient, PatientGuardian, ReferralSource
-from .selectors import consent_is_granted
 
 REFERRAL_SOURCES = {
     "instagram": "Instagram",

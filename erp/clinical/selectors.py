@@ -11,10 +11,7 @@ from django.db.models import BooleanField, F, OuterRef, Q, QuerySet, Subquery, W
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, RowNumber
 
-from erp.core.api.pagination import MAX_COUNT
-from erp.core.models import AppSettings
-
-from .models import (
+from erp.clinical.models import (
     NAME_WORD_SPLIT,
     ClinicalPhoto,
     Consent,
@@ -25,6 +22,8 @@ from .models import (
     normalize_name,
     transliterate_name,
 )
+from erp.core.api.pagination import MAX_COUNT
+from erp.core.models import AppSettings
 
 # Names at least this similar (pg_trgm, 0..1) are offered as possible duplicates.
 SIMILAR_NAME_THRESHOLD = 0.5
@@ -272,7 +271,7 @@ def photo_timeline(patient: Patient, *, body_area: str | None = None, photo_kind
 
 def agenda(*, start, end, practitioner=None, location=None, include_cancelled: bool = True):
     """Appointments starting in [start, end), optionally of one practitioner or location."""
-    from .models import Appointment, AppointmentStatus
+    from erp.clinical.models import Appointment, AppointmentStatus
 
     queryset = Appointment.objects.filter(scheduled_start__gte=start, scheduled_start__lt=end).select_related(
         "patient", "practitioner", "location"
@@ -303,7 +302,7 @@ def appointments_due(*, start=None, end=None, practitioner=None, now=None):
     [start, end), optionally of one practitioner."""
     from django.utils import timezone
 
-    from .models import Appointment, AppointmentStatus
+    from erp.clinical.models import Appointment, AppointmentStatus
 
     queryset = Appointment.objects.exclude(status=AppointmentStatus.CANCELLED).filter(
         scheduled_start__lte=now or timezone.now()
@@ -326,7 +325,7 @@ def no_show_rate(*, start=None, end=None, practitioner=None, now=None) -> list[d
     from django.db.models.functions import TruncMonth
     from django.utils import timezone
 
-    from .models import AppointmentStatus
+    from erp.clinical.models import AppointmentStatus
 
     queryset = appointments_due(start=start, end=end, practitioner=practitioner, now=now)
     rows = (
@@ -358,7 +357,7 @@ def patient_appointments(patient: Patient, *, recent: int = 20, now=None) -> tup
     (newest first), with their practitioner and location: two queries."""
     from django.utils import timezone
 
-    from .models import Appointment
+    from erp.clinical.models import Appointment
 
     now = now or timezone.now()
     appointments = Appointment.objects.filter(patient=patient).select_related("practitioner", "location")

@@ -12,13 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from erp.core.locking import advisory_xact_lock, bounded_lock_wait, lock_row, lock_rows
-from erp.core.storage import bucket, signed_url, storage_discard, storage_save
-from erp.core.zones import location_zone
-from erp.messaging.tasks import appointment_changed
-from erp.ops.audit import audit_record
-
-from .exceptions import (
+from erp.clinical.exceptions import (
     AppointmentLocked,
     AppointmentOverlap,
     AppointmentTimesInvalid,
@@ -35,7 +29,7 @@ from .exceptions import (
     ReasonRequired,
     ThumbnailNotReady,
 )
-from .models import (
+from erp.clinical.models import (
     Appointment,
     AppointmentSource,
     AppointmentStatus,
@@ -54,8 +48,20 @@ from .models import (
     PractitionerCalendarFeed,
     new_feed_token,
 )
-from .selectors import consent_current, consent_is_granted
-from .uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, MAX_PHOTO_BYTES, PHOTO_TYPES, inspect_upload, thumbnail_jpeg
+from erp.clinical.selectors import consent_current, consent_is_granted
+from erp.clinical.uploads import (
+    DOCUMENT_TYPES,
+    MAX_DOCUMENT_BYTES,
+    MAX_PHOTO_BYTES,
+    PHOTO_TYPES,
+    inspect_upload,
+    thumbnail_jpeg,
+)
+from erp.core.locking import advisory_xact_lock, bounded_lock_wait, lock_row, lock_rows
+from erp.core.storage import bucket, signed_url, storage_discard, storage_save
+from erp.core.zones import location_zone
+from erp.messaging.tasks import appointment_changed
+from erp.ops.audit import audit_record
 
 # --- Patients -----------------------------------------------------------------------------------
 
@@ -442,7 +448,7 @@ def clinical_photo_upload(
     relation_type: str = PhotoRelation.ATTACHED,
 ) -> ClinicalPhoto:
     """Store a clinical photo: needs a granted clinical_photos consent; the thumbnail follows after commit."""
-    from .tasks import make_photo_thumbnail
+    from erp.clinical.tasks import make_photo_thumbnail
 
     patient_require_live(patient)
     if not consent_is_granted(patient, "clinical_photos"):

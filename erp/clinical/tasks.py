@@ -5,9 +5,9 @@ from erp.ops.queue import clinic_task
 
 @clinic_task()
 def make_photo_thumbnail(photo_id: str) -> None:
-    from .services import clinical_photo_make_thumbnail
+    from erp.clinical.services import clinical_photo_make_thumbnail
 
     clinical_photo_make_thumbnail(photo_id=photo_id)
 
 
-from .imports.tasks import import_job_run_task  # noqa: E402, F401 - registered with the queue
+from erp.clinical.imports.tasks import import_job_run_task  # noqa: E402, F401 - registered with the queue

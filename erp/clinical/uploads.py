@@ -14,7 +14,7 @@ import pillow_heif
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from .exceptions import UploadRefused, UploadTooLarge, UploadTypeRefused
+from erp.clinical.exceptions import UploadRefused, UploadTooLarge, UploadTypeRefused
 
 pillow_heif.register_heif_opener()
 

@@ -27,6 +27,10 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from erp.clinical import admin_views, agenda_admin, selectors, services
+from erp.clinical.imports.admin import ImportViewSet
+from erp.clinical.models import Appointment, CalendlyDelivery, Encounter, Patient, PatientGuardian, ReferralSource
+from erp.clinical.widgets import LanguageDateInput, LanguageDateTimeInput
 from erp.core.api.pagination import CappedCountPaginator
 from erp.core.wagtail_admin import (
     AuditedModelViewSet,
@@ -37,11 +41,6 @@ from erp.core.wagtail_admin import (
 )
 from erp.core.zones import location_zone
 from erp.ops.audit import audit_reads, audit_record
-
-from . import admin_views, agenda_admin, selectors, services
-from .imports.admin import ImportViewSet
-from .models import Appointment, CalendlyDelivery, Encounter, Patient, PatientGuardian, ReferralSource
-from .widgets import LanguageDateInput, LanguageDateTimeInput
 
 CONTACT_PERM = "clinical.view_patient_contact"
 

@@ -15,12 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from erp.commerce.widgets import DatePickerInput
-from erp.core.exceptions import DomainError
-from erp.core.models import ClinicLocation
-
-from . import selectors, services
-from .models import (
+from erp.commerce import selectors, services
+from erp.commerce.models import (
     AdjustmentKind,
     InventoryLot,
     Product,
@@ -29,6 +25,9 @@ from .models import (
     PurchaseOrderLine,
     PurchaseOrderStatus,
 )
+from erp.commerce.widgets import DatePickerInput
+from erp.core.exceptions import DomainError
+from erp.core.models import ClinicLocation
 
 PO_INDEX = "commerce_purchaseorder:index"
 PO_MANAGE = "commerce_purchaseorder:manage"

@@ -20,12 +20,7 @@ from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from erp.core.locking import lock_row
-from erp.core.models import AppSettings, ClinicLocation
-from erp.core.money import ZERO, format_money, quantize_money, quantize_quantity
-from erp.ops.audit import audit_record
-
-from .exceptions import (
+from erp.commerce.exceptions import (
     CardFeeRuleMissing,
     ChangeNotAllowed,
     CreditExceedsSold,
@@ -45,8 +40,8 @@ from .exceptions import (
     SaleNotPaid,
     SaleOriginMismatch,
 )
-from .fiscal import JournalEvent, journal_append_many
-from .models import (
+from erp.commerce.fiscal import JournalEvent, journal_append_many
+from erp.commerce.models import (
     CardFeeRule,
     CreditNote,
     CreditNoteLine,
@@ -71,8 +66,12 @@ from .models import (
     StockMoveType,
     StockReferenceType,
 )
-from .seller import seller_for_issuing
-from .services import StockMoveInput, stock_moves_record
+from erp.commerce.seller import seller_for_issuing
+from erp.commerce.services import StockMoveInput, stock_moves_record
+from erp.core.locking import lock_row
+from erp.core.models import AppSettings, ClinicLocation
+from erp.core.money import ZERO, format_money, quantize_money, quantize_quantity
+from erp.ops.audit import audit_record
 
 HUNDRED = Decimal("100")
 # A sale line takes the catalog price; selling at another one needs the right to change prices.
@@ -326,7 +325,7 @@ def sale_line_remove(*, line: SaleLine, actor) -> None:
 def sale_scan(*, sale: Sale, barcode: str, quantity: Decimal = Decimal("1"), actor) -> SaleLine:
     """A scanned (or typed) barcode at the till: one more of the product, on its existing line at
     the catalog price when the sale has one, else on a new line."""
-    from .sales_selectors import counter_product_by_barcode
+    from erp.commerce.sales_selectors import counter_product_by_barcode
 
     product = counter_product_by_barcode(barcode)
     line = (
@@ -742,7 +741,7 @@ def _schedule_pdf(kind: str, pk) -> None:
         return
 
     def render():
-        from . import tasks
+        from erp.commerce import tasks
 
         if kind == "invoice":
             tasks.invoice_pdf_task(str(pk))

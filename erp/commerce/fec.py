@@ -36,11 +36,10 @@ from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from erp.commerce.exceptions import FecForeignCurrency, FecPeriodInvalid
+from erp.commerce.models import CreditNote, CreditNoteLine, Invoice, Payment, PaymentKind, SaleLine
 from erp.core.money import ZERO
 from erp.ops.audit import audit_record
-
-from .exceptions import FecForeignCurrency, FecPeriodInvalid
-from .models import CreditNote, CreditNoteLine, Invoice, Payment, PaymentKind, SaleLine
 
 COLUMNS = (
     "JournalCode",

@@ -7,11 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from erp.commerce.api.fec_views import fec_response
+from erp.commerce.exceptions import FecForeignCurrency, FecPeriodInvalid
+from erp.commerce.fec import fec_check, fec_export_audit, fec_period
 from erp.commerce.widgets import DatePickerInput
-
-from .api.fec_views import fec_response
-from .exceptions import FecForeignCurrency, FecPeriodInvalid
-from .fec import fec_check, fec_export_audit, fec_period
 
 
 class FecExportForm(forms.Form):

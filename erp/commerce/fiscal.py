@@ -21,12 +21,11 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from erp.commerce.exceptions import ClosingInvalid, ClosingRefused
+from erp.commerce.models import ClosingPeriod, FiscalClosing, FiscalEventType, FiscalJournalEntry
+from erp.commerce.models.fiscal import period_label
 from erp.core.chain import GENESIS_HASH, ChainReport, canonical_json, chain_append, chain_hash, chain_lock, chain_verify
 from erp.core.money import ZERO, quantize_money
-
-from .exceptions import ClosingInvalid, ClosingRefused
-from .models import ClosingPeriod, FiscalClosing, FiscalEventType, FiscalJournalEntry
-from .models.fiscal import period_label
 
 # Arbitrary constant key of the advisory lock serialising appends to the chain.
 JOURNAL_LOCK_KEY = 0x6A6F75726E616C

@@ -22,12 +22,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 
+from erp.commerce import fiscal, zreport
+from erp.commerce.models import ClosingPeriod, FiscalClosing
+from erp.commerce.models.fiscal import period_label
 from erp.core.exceptions import DomainError
 from erp.core.money import format_money
-
-from . import fiscal, zreport
-from .models import ClosingPeriod, FiscalClosing
-from .models.fiscal import period_label
 
 CLOSE_PERMISSION = "commerce.close_fiscal_period"
 INDEX = "commerce_fiscalclosing:index"

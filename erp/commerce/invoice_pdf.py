@@ -29,13 +29,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 
+from erp.commerce.models import CreditNote, CreditNoteLineLot, Invoice, PaymentKind, SaleLineLot
+from erp.commerce.seller import seller_info
 from erp.core.locking import lock_row
 from erp.core.money import format_money, format_number
 from erp.core.storage import signed_url, storage_discard, storage_save
 from erp.core.zones import location_zone
-
-from .models import CreditNote, CreditNoteLineLot, Invoice, PaymentKind, SaleLineLot
-from .seller import seller_info
 
 # UNTDID 4461 payment means codes.
 PAYMENT_MEANS = {"cash": "10", "card": "48", "bank_transfer": "30", "other": "1"}

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Sum
 
+from erp.commerce.billing import LineCredited, sale_lines_credited
+from erp.commerce.models import CreditNote, CreditNoteLine, CreditNoteLineLot, Invoice, Payment, SaleLineLot
 from erp.core.money import ZERO
-
-from .billing import LineCredited, sale_lines_credited
-from .models import CreditNote, CreditNoteLine, CreditNoteLineLot, Invoice, Payment, SaleLineLot
 
 
 def credit_notes_of(invoice_id):

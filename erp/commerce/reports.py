@@ -25,14 +25,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from erp.commerce import sales_selectors
+from erp.commerce.exceptions import ReportFiltersInvalid, ReportUnknown
+from erp.commerce.models import PaymentMethodCode, ProductType
 from erp.core.csv import csv_response
 from erp.core.money import format_money, format_number, format_percent
 from erp.core.zones import location_zone
 from erp.ops.audit import audit_record
-
-from . import sales_selectors
-from .exceptions import ReportFiltersInvalid, ReportUnknown
-from .models import PaymentMethodCode, ProductType
 
 PERIODS = ("day", "month")
 FORMATS = ("csv", "xlsx")

@@ -17,11 +17,10 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from erp.commerce import reports
 from erp.commerce.widgets import DatePickerInput
 from erp.core.exceptions import DomainError
 from erp.core.models import ClinicLocation
-
-from . import reports
 
 PERMISSION = "commerce.view_sales_reports"
 INDEX = "commerce_sales_reports:index"

@@ -18,12 +18,8 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from erp.core.exceptions import DomainError
-from erp.core.money import format_money
-from erp.ops.audit import audit_record
-
-from . import billing, fiscal, invoice_pdf, invoice_selectors, sales_selectors
-from .models import (
+from erp.commerce import billing, fiscal, invoice_pdf, invoice_selectors, sales_selectors
+from erp.commerce.models import (
     CreditNote,
     InventoryLot,
     Invoice,
@@ -34,6 +30,9 @@ from .models import (
     SaleLine,
     SaleStatus,
 )
+from erp.core.exceptions import DomainError
+from erp.core.money import format_money
+from erp.ops.audit import audit_record
 
 SALE_INDEX = "commerce_sale:index"
 SALE_TILL = "commerce_sale:till"

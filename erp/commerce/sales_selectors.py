@@ -10,10 +10,9 @@ from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquer
 from django.db.models.functions import Coalesce, TruncDay, TruncMonth
 from django.utils.translation import gettext as _
 
+from erp.commerce.exceptions import BarcodeUnknown
+from erp.commerce.models import Payment, Product, ProductType, SaleLine, SaleLineLot, SaleStatus, StockBalance
 from erp.core.money import ZERO
-
-from .exceptions import BarcodeUnknown
-from .models import Payment, Product, ProductType, SaleLine, SaleLineLot, SaleStatus, StockBalance
 
 _AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 # A refunded sale was paid once: its payments and refunds both count, and cancel each other.
@@ -24,7 +23,7 @@ def counter_products(*, location=None) -> list[Product]:
     """What the till offers: active services and retail products sold at the counter (never
     wholesale cartons), services first, each with ``price_incl_tax`` and, for a product, ``stock``
     on hand at ``location`` (read from the balances, one query for the whole list)."""
-    from .billing import line_totals  # billing imports this module
+    from erp.commerce.billing import line_totals  # billing imports this module
 
     on_hand = (
         StockBalance.objects.filter(product=OuterRef("pk"), location=location)

@@ -13,10 +13,19 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import fec_admin, reports_admin, sales_admin
-from .fiscal_admin import FiscalClosingViewSet, money_column
-from .models import CardFeeRule, CreditNote, FiscalClosing, FiscalJournalEntry, Invoice, Payment, PaymentMethod, Sale
-from .viewsets import AuditedModelViewSet, ReadOnlyPermissionPolicy
+from erp.commerce import fec_admin, reports_admin, sales_admin
+from erp.commerce.fiscal_admin import FiscalClosingViewSet, money_column
+from erp.commerce.models import (
+    CardFeeRule,
+    CreditNote,
+    FiscalClosing,
+    FiscalJournalEntry,
+    Invoice,
+    Payment,
+    PaymentMethod,
+    Sale,
+)
+from erp.commerce.viewsets import AuditedModelViewSet, ReadOnlyPermissionPolicy
 
 
 class SalePermissionPolicy(ModelPermissionPolicy):

@@ -7,10 +7,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from erp.core.models import ClinicLocation, User
-
-from . import services
-from .models import (
+from erp.commerce import services
+from erp.commerce.models import (
     DEFAULT_VAT_EXEMPTION_MENTION,
     Product,
     ProductCategory,
@@ -18,6 +16,7 @@ from .models import (
     Supplier,
     TaxRate,
 )
+from erp.core.models import ClinicLocation, User
 
 D = Decimal
 TAX_RATES = [
@@ -136,8 +135,8 @@ DEMO_SALES = [
 def _seed_sales(out) -> None:
     from datetime import date
 
-    from . import billing
-    from .models import CardFeeRule, PaymentMethod, PaymentMethodCode, Sale
+    from erp.commerce import billing
+    from erp.commerce.models import CardFeeRule, PaymentMethod, PaymentMethodCode, Sale
 
     for code, label in PaymentMethodCode.choices:
         PaymentMethod.objects.get_or_create(code=code, defaults={"name": str(label), "is_active": True})

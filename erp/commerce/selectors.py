@@ -11,10 +11,9 @@ from django.db.models import DecimalField, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from erp.commerce.models import InventoryLot, Product, StockBalance, StockMove, StockMoveType
 from erp.core.models import ClinicLocation
 from erp.core.money import ZERO, quantize_money
-
-from .models import InventoryLot, Product, StockBalance, StockMove, StockMoveType
 
 _QTY = DecimalField(max_digits=14, decimal_places=2)
 _AMOUNT = DecimalField(max_digits=24, decimal_places=4)

@@ -9,9 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from erp.commerce.exceptions import SellerIdentityMissing
 from erp.core.models import AppSettings
-
-from .exceptions import SellerIdentityMissing
 
 FIELDS = ("name", "address_line1", "postal_code", "city", "country_code", "siren", "siret", "vat_number")
 

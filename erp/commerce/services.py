@@ -20,12 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from erp.core.locking import lock_row, lock_rows
-from erp.core.models import ClinicLocation
-from erp.core.money import ZERO, quantize_money, quantize_quantity
-from erp.ops.audit import audit_record
-
-from .exceptions import (
+from erp.commerce.exceptions import (
     AdjustmentInvalid,
     ExpiryRequired,
     InvalidQuantity,
@@ -43,7 +38,7 @@ from .exceptions import (
     StockInsufficient,
     StockMoveInvalid,
 )
-from .models import (
+from erp.commerce.models import (
     AdjustmentKind,
     GoodsReceipt,
     GoodsReceiptLine,
@@ -59,6 +54,10 @@ from .models import (
     StockReferenceType,
     Supplier,
 )
+from erp.core.locking import lock_row, lock_rows
+from erp.core.models import ClinicLocation
+from erp.core.money import ZERO, quantize_money, quantize_quantity
+from erp.ops.audit import audit_record
 
 # --- Stock ledger -------------------------------------------------------------------------------
 

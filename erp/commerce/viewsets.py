@@ -18,11 +18,9 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from erp.core.wagtail_admin import AuditedModelViewSet, ReadOnlyPermissionPolicy, ServiceCreateView, ServiceEditView
-
-from . import admin_views, services
-from .fiscal_admin import money_column
-from .models import (
+from erp.commerce import admin_views, services
+from erp.commerce.fiscal_admin import money_column
+from erp.commerce.models import (
     GoodsReceipt,
     InventoryLot,
     Product,
@@ -33,6 +31,7 @@ from .models import (
     Supplier,
     TaxRate,
 )
+from erp.core.wagtail_admin import AuditedModelViewSet, ReadOnlyPermissionPolicy, ServiceCreateView, ServiceEditView
 
 for _model in (StockBalance, StockMove, InventoryLot, GoodsReceipt):
     register_permission_policy(_model, ReadOnlyPermissionPolicy(_model))

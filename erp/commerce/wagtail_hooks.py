@@ -1,7 +1,7 @@
 from wagtail import hooks
 
-from .sales_viewsets import SalesViewSetGroup
-from .viewsets import CommerceViewSetGroup
+from erp.commerce.sales_viewsets import SalesViewSetGroup
+from erp.commerce.viewsets import CommerceViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

@@ -18,13 +18,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from erp.commerce import fiscal
+from erp.commerce.exceptions import ClosingInvalid
+from erp.commerce.models import ClosingPeriod, CreditNote, FiscalClosing, FiscalEventType, PaymentMethodCode, SaleLine
+from erp.commerce.seller import seller_info
 from erp.core.money import ZERO, quantize_money
 from erp.ops.audit import audit_record
-
-from . import fiscal
-from .exceptions import ClosingInvalid
-from .models import ClosingPeriod, CreditNote, FiscalClosing, FiscalEventType, PaymentMethodCode, SaleLine
-from .seller import seller_info
 
 LANGUAGE = "fr"
 

@@ -21,7 +21,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from .locking import advisory_xact_lock
+from erp.core.locking import advisory_xact_lock
 
 GENESIS_HASH = "0" * 64
 

@@ -9,7 +9,7 @@ from django.db import OperationalError, connection
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
-from .exceptions import RecordBusy
+from erp.core.exceptions import RecordBusy
 
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout expires
 

@@ -142,7 +142,7 @@ class DependencyErrorsMiddleware:
         from django.db import InterfaceError, OperationalError
         from django.http import HttpResponse, JsonResponse
 
-        from .exceptions import StorageUnavailable
+        from erp.core.exceptions import StorageUnavailable
 
         if not request.path_info.startswith("/admin/"):
             return None

@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .exceptions import ConcurrencyConflict
+from erp.core.exceptions import ConcurrencyConflict
 
 # --- Mixins -------------------------------------------------------------------------------------
 
@@ -375,6 +375,6 @@ class UserSession(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls):
-        from .sessions import SessionStore
+        from erp.core.sessions import SessionStore
 
         return SessionStore

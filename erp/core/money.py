@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.utils.translation import gettext as _
 
-from .exceptions import CurrencyMismatch, InvalidValue
+from erp.core.exceptions import CurrencyMismatch, InvalidValue
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .exceptions import AUTHENTICATE_CHALLENGE, AuthenticationRequired, Forbidden
+from erp.core.exceptions import AUTHENTICATE_CHALLENGE, AuthenticationRequired, Forbidden
 
 DEVICE_NAME = "authenticator"
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.account import PasswordResetView
 
-from .security import client_ip_key, rate_limit_wait
+from erp.core.security import client_ip_key, rate_limit_wait
 
 THROTTLED_MESSAGE = _("Too many password reset requests. Please try again later.")
 

@@ -16,7 +16,7 @@ from django.core.files.storage import FileSystemStorage, Storage, default_storag
 from django.db import models
 from storages.backends.s3 import S3Storage
 
-from .storage import BUCKETS, bucket
+from erp.core.storage import BUCKETS, bucket
 
 # Objects written by the diagnostics probe live a few milliseconds; they are not orphans.
 TRANSIENT_PREFIXES = ("_diagnostics/",)

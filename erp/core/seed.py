@@ -2,8 +2,8 @@
 
 from django.contrib.auth.models import Group
 
-from .models import AppSettings, ClinicLocation, Practitioner, User
-from .roles import CLINIC_ROLES
+from erp.core.models import AppSettings, ClinicLocation, Practitioner, User
+from erp.core.roles import CLINIC_ROLES
 
 LOCATIONS = [
     {"name": "Paris Saint-Germain", "address_line1": "12 rue de Rennes", "city": "Paris", "postal_code": "75006"},
@@ -45,7 +45,7 @@ def seed(out) -> None:
 
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from .otp import base32_secret
+    from erp.core.otp import base32_secret
 
     admin = User.objects.get(email=DEMO_USERS["admin"][0])
     device, _created = TOTPDevice.objects.update_or_create(

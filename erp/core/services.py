@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
+from erp.core.exceptions import InvalidInput
+from erp.core.locking import lock_row
+from erp.core.models import User
 from erp.ops.audit import audit_record
-
-from .exceptions import InvalidInput
-from .locking import lock_row
-from .models import User
 
 _CONFIRM_SALT = "erp.core.email-confirmation"
 
@@ -82,7 +81,7 @@ def user_api_tokens_revoke(*, user: User) -> None:
 
 def user_access_revoke(*, user: User) -> None:
     """End every session and delete every API token of ``user`` (a disabled account keeps none)."""
-    from .models import UserSession
+    from erp.core.models import UserSession
 
     UserSession.objects.filter(user_id=user.pk).delete()
     user_api_tokens_revoke(user=user)

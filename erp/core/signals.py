@@ -4,7 +4,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate, post_save, pre_save
 from django.dispatch import receiver
 
-from .roles import create_all_permissions, sync_roles
+from erp.core.roles import create_all_permissions, sync_roles
 
 
 @receiver(post_migrate)
@@ -20,7 +20,7 @@ def roles_follow_the_table(sender, using="default", **kwargs):
 @receiver(user_logged_in)
 def session_clocks_start(sender, request, user, **kwargs):
     """A session login starts the idle and absolute clocks (API token logins have no session)."""
-    from .security import session_started
+    from erp.core.security import session_started
 
     session = getattr(request, "session", None)
     if session is not None and SESSION_KEY in session:
@@ -31,7 +31,7 @@ def session_clocks_start(sender, request, user, **kwargs):
 def failures_forgotten_when_nothing_more_is_owed(sender, request, user, **kwargs):
     """django-axes forgets a user's failures at a complete sign-in only (AXES_RESET_ON_SUCCESS is
     off): a user who still owes a second-factor code keeps them until the code is right."""
-    from .otp import OK, failures_forget, second_factor_state
+    from erp.core.otp import OK, failures_forget, second_factor_state
 
     if second_factor_state(user) == OK:
         failures_forget(user)
@@ -54,10 +54,10 @@ def disabled_user_loses_access(sender, instance, **kwargs):
     and a new password signs every API client out (sessions end by Django's session hash)."""
     password_changed = instance.__dict__.pop("password_changed_by_save", False)
     if not instance.is_active:
-        from .services import user_access_revoke
+        from erp.core.services import user_access_revoke
 
         user_access_revoke(user=instance)
     elif password_changed:
-        from .services import user_api_tokens_revoke
+        from erp.core.services import user_api_tokens_revoke
 
         user_api_tokens_revoke(user=instance)

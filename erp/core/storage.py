@@ -19,8 +19,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from storages.backends.s3 import S3Storage
 
-from .exceptions import StorageUnavailable
-from .s3config import s3_client_config
+from erp.core.exceptions import StorageUnavailable
+from erp.core.s3config import s3_client_config
 
 logger = logging.getLogger(__name__)
 

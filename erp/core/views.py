@@ -3,9 +3,9 @@ from django.http import FileResponse, HttpResponseForbidden, HttpResponseNotFoun
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .exceptions import InvalidInput
-from .services import user_email_confirm
-from .storage import bucket, unsign_local_file
+from erp.core.exceptions import InvalidInput
+from erp.core.services import user_email_confirm
+from erp.core.storage import bucket, unsign_local_file
 
 
 @require_GET

@@ -5,8 +5,8 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from .models import AppSettings, ClinicLocation, Practitioner
-from .wagtail_admin import AuditedModelViewSet
+from erp.core.models import AppSettings, ClinicLocation, Practitioner
+from erp.core.wagtail_admin import AuditedModelViewSet
 
 
 class SingleRowPermissionPolicy(ModelPermissionPolicy):

@@ -2,9 +2,9 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from . import otp_views
-from .otp import confirmed_device
-from .viewsets import CoreViewSetGroup
+from erp.core import otp_views
+from erp.core.otp import confirmed_device
+from erp.core.viewsets import CoreViewSetGroup
 
 
 @hooks.register("register_admin_viewset")
@@ -33,7 +33,7 @@ def hide_refused_settings(request, menu_items):
     "Users" to anyone who may view users, e.g. the distribution manager, whom the matrix refuses)."""
     from django.urls import Resolver404, resolve
 
-    from . import access
+    from erp.core import access
 
     def allowed(item) -> bool:
         try:

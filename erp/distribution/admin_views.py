@@ -17,11 +17,10 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from erp.core.exceptions import DomainError
-
-from . import selectors, services
-from .models import Distributor, OrderLine, OrderStatus
-from .moves import MOVES, move_apply, moves_for
-from .values import Quantity
+from erp.distribution import selectors, services
+from erp.distribution.models import Distributor, OrderLine, OrderStatus
+from erp.distribution.moves import MOVES, move_apply, moves_for
+from erp.distribution.values import Quantity
 
 ORDER_INDEX = "distribution_order:index"
 ORDER_MANAGE = "distribution_order:manage"

@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.models import BaseModel
 from erp.core.money import Currency, Money
-
-from .values import Address, Quantity
+from erp.distribution.values import Address, Quantity
 
 
 def amount_field(**kwargs) -> models.DecimalField:

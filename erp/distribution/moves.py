@@ -3,8 +3,8 @@ needs and its button. Whether a move is legal now is the order's status (``TRANS
 
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import Order, OrderStatus
+from erp.distribution import services
+from erp.distribution.models import Order, OrderStatus
 
 MOVES = {
     OrderStatus.CONFIRMED: (services.order_confirm, "distribution.confirm_orders", _("Confirm")),

@@ -7,10 +7,9 @@ from django.contrib.auth.models import Group
 
 from erp.commerce.models import Product, ProductCategory, TaxRate
 from erp.core.models import User
-
-from . import services
-from .models import Distributor, DistributorMember, Order, PointOfSale, PointOfSaleDistributor
-from .values import Quantity
+from erp.distribution import services
+from erp.distribution.models import Distributor, DistributorMember, Order, PointOfSale, PointOfSaleDistributor
+from erp.distribution.values import Quantity
 
 # Development-only credentials, printed by seed_demo; never used outside a demo database.
 DEMO_PASSWORD = "demo-{role}-2026"

@@ -7,7 +7,7 @@ nothing. Any id outside that scope is therefore a 404, never someone else's data
 
 from django.db.models import QuerySet
 
-from .models import Distributor, DistributorMember, Order, OrderLine, PointOfSale
+from erp.distribution.models import Distributor, DistributorMember, Order, OrderLine, PointOfSale
 
 
 def member_distributor_id(user):

@@ -17,9 +17,7 @@ from erp.core.locking import advisory_xact_lock, lock_row
 from erp.core.models import User
 from erp.core.money import Money
 from erp.core.services import email_confirmation_token, user_email_confirm
-from erp.ops.audit import audit_record
-
-from .exceptions import (
+from erp.distribution.exceptions import (
     InvitationUsed,
     MemberAlreadyLinked,
     OrderNotEditable,
@@ -29,7 +27,7 @@ from .exceptions import (
     ProductInactive,
     ProductNotForDistribution,
 )
-from .models import (
+from erp.distribution.models import (
     TIMESTAMP_OF,
     TRANSITIONS,
     Distributor,
@@ -40,8 +38,9 @@ from .models import (
     PointOfSale,
     PointOfSaleDistributor,
 )
-from .selectors import reorderable_lines
-from .values import Address, Quantity
+from erp.distribution.selectors import reorderable_lines
+from erp.distribution.values import Address, Quantity
+from erp.ops.audit import audit_record
 
 DISTRIBUTOR_ROLE = "distributor"
 # pg_advisory_xact_lock(int4, hashtext(e-mail)): two invitations of one address wait for each other.
@@ -114,7 +113,7 @@ def distributor_member_invite(
         member.full_clean()
         member.save()
         audit_record(actor=actor, action="create", entity=member)
-    from .tasks import distributor_invitation_task
+    from erp.distribution.tasks import distributor_invitation_task
 
     user_id = str(user.pk)
     transaction.on_commit(lambda: distributor_invitation_task(user_id, language))

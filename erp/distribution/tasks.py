@@ -6,7 +6,6 @@ from erp.ops.queue import clinic_task
 @clinic_task()
 def distributor_invitation_task(user_id: str, language: str) -> None:
     from erp.core.models import User
-
-    from .services import distributor_invitation_send
+    from erp.distribution.services import distributor_invitation_send
 
     distributor_invitation_send(user=User.objects.get(pk=user_id), language=language)

@@ -21,9 +21,8 @@ from wagtail.permissions import register_permission_policy
 from erp.commerce.fiscal_admin import money_column
 from erp.core.wagtail_admin import AuditedModelViewSet as CoreAuditedModelViewSet
 from erp.core.wagtail_admin import PermissionMenuItem, ServiceCreateView
-
-from . import admin_views, services
-from .models import Distributor, DistributorMember, Order, PointOfSale
+from erp.distribution import admin_views, services
+from erp.distribution.models import Distributor, DistributorMember, Order, PointOfSale
 
 ADDRESS_AND_CONTACT = [
     "name", "phone_number", "address_street", "address_city", "address_postal_code", "contact_email", "contact_phone",

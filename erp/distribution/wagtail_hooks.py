@@ -1,6 +1,6 @@
 from wagtail import hooks
 
-from .viewsets import DistributionViewSetGroup
+from erp.distribution.viewsets import DistributionViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

@@ -14,8 +14,7 @@ from django.utils import timezone
 from erp.clinical.models import AppointmentStatus, ContactMethod, Patient
 from erp.clinical.selectors import appointments_due, patient_may_contact
 from erp.core.models import AppSettings
-
-from .models import REMINDER_KINDS, Message, MessageChannel, MessageKind, MessageStatus, ReminderSettings
+from erp.messaging.models import REMINDER_KINDS, Message, MessageChannel, MessageKind, MessageStatus, ReminderSettings
 
 DEFAULTS = ReminderSettings()  # the defaults of a location without its own settings (never saved)
 

@@ -19,11 +19,9 @@ from django.utils import timezone, translation
 
 from erp.clinical.models import Appointment, AppointmentStatus
 from erp.core.locking import lock_row, lock_rows
-from erp.ops.audit import audit_record
-
-from . import selectors
-from .exceptions import LinkExpired, LinkInvalid, LinkStale, LinkUsed, MessageDeliveryFailed
-from .models import (
+from erp.messaging import selectors
+from erp.messaging.exceptions import LinkExpired, LinkInvalid, LinkStale, LinkUsed, MessageDeliveryFailed
+from erp.messaging.models import (
     LIVE_APPOINTMENT_KINDS,
     REMINDER_KINDS,
     Message,
@@ -32,7 +30,8 @@ from .models import (
     MessageStatus,
     SkipReason,
 )
-from .sms import sms_backend
+from erp.messaging.sms import sms_backend
+from erp.ops.audit import audit_record
 
 LINK_SALT = "erp.messaging.link"
 LIVE_STATUSES = (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED)
@@ -123,7 +122,7 @@ def appointment_messages_plan(
 
 
 def _dispatch_soon(appointment_id) -> None:
-    from .tasks import messages_dispatch_for
+    from erp.messaging.tasks import messages_dispatch_for
 
     messages_dispatch_for(str(appointment_id))
 
@@ -167,7 +166,7 @@ def messages_claim_due(*, now: datetime.datetime | None = None, appointment_id=N
 
 
 def _send_each(message_ids) -> None:
-    from .tasks import message_send_task
+    from erp.messaging.tasks import message_send_task
 
     for message_id in message_ids:
         message_send_task(str(message_id))

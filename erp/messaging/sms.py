@@ -17,7 +17,7 @@ from typing import Protocol
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .exceptions import MessageDeliveryFailed
+from erp.messaging.exceptions import MessageDeliveryFailed
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from erp.ops.queue import clinic_periodic_task, clinic_task
 
 @clinic_task()
 def appointment_messages_plan_task(appointment_id: str, cancellation_notice: bool = True) -> None:
-    from .services import appointment_messages_plan
+    from erp.messaging.services import appointment_messages_plan
 
     appointment_messages_plan(appointment_id=appointment_id, cancellation_notice=cancellation_notice)
 
@@ -16,7 +16,7 @@ def appointment_messages_plan_task(appointment_id: str, cancellation_notice: boo
 @clinic_periodic_task(crontab(minute="*"))
 def messages_dispatch_task() -> None:
     """Every minute: claim the messages that are due (each by one worker) and send them."""
-    from .services import messages_claim_due
+    from erp.messaging.services import messages_claim_due
 
     messages_claim_due()
 
@@ -24,15 +24,15 @@ def messages_dispatch_task() -> None:
 @clinic_task()
 def messages_dispatch_for(appointment_id: str) -> None:
     """Right after a booking or a change: its messages due now go out without waiting a minute."""
-    from .services import messages_claim_due
+    from erp.messaging.services import messages_claim_due
 
     messages_claim_due(appointment_id=appointment_id)
 
 
 @clinic_task(context=True)
 def message_send_task(message_id: str, task=None) -> None:
-    from .exceptions import MessageDeliveryFailed
-    from .services import message_send, message_send_failed
+    from erp.messaging.exceptions import MessageDeliveryFailed
+    from erp.messaging.services import message_send, message_send_failed
 
     try:
         message_send(message_id=message_id)

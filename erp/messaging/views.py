@@ -7,8 +7,7 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from erp.core.exceptions import DomainError
-
-from . import services
+from erp.messaging import services
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,8 +9,7 @@ from wagtail.permissions import register_permission_policy
 from erp.clinical.viewsets import AuditedIndexView
 from erp.core.models import LanguageChoices
 from erp.core.wagtail_admin import AuditedModelViewSet, ReadOnlyPermissionPolicy
-
-from .models import Message, ReminderSettings
+from erp.messaging.models import Message, ReminderSettings
 
 register_permission_policy(Message, ReadOnlyPermissionPolicy(Message), exact_class=True)
 

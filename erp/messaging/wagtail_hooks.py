@@ -1,6 +1,6 @@
 from wagtail import hooks
 
-from .viewsets import MessagingViewSetGroup
+from erp.messaging.viewsets import MessagingViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

@@ -30,8 +30,7 @@ from django.db import models
 
 from erp.core.chain import GENESIS_HASH, ChainReport, canonical_json, chain_append, chain_hash, chain_verify
 from erp.core.security import client_ip
-
-from .models import AuditAction, AuditLog
+from erp.ops.models import AuditAction, AuditLog
 
 # Arbitrary constant key of the advisory lock serialising appends to the audit chain ("audit").
 AUDIT_CHAIN_LOCK_KEY = 0x6175646974

@@ -62,7 +62,7 @@ AUDIT_CHAIN_TAIL = 10_000
 
 def check_audit_chain() -> dict:
     """The audit log's latest hash-chain links recomputed; a broken one names its first bad entry."""
-    from .audit import audit_chain_verify
+    from erp.ops.audit import audit_chain_verify
 
     report = audit_chain_verify(last=AUDIT_CHAIN_TAIL)
     if not report.ok:
@@ -73,7 +73,7 @@ def check_audit_chain() -> dict:
 
 
 def _failed_tasks() -> dict:
-    from .queue import failed_tasks_summary
+    from erp.ops.queue import failed_tasks_summary
 
     try:
         return failed_tasks_summary()

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditAction, AuditLog
+from erp.ops.models import AuditAction, AuditLog
 
 # A patient search matching more patients than this is too vague to filter by.
 PATIENT_SEARCH_LIMIT = 50

@@ -14,8 +14,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.signals import SIGNAL_ERROR
 
 from erp.core.locking import lock_row
-
-from .audit import audited_task
+from erp.ops.audit import audited_task
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +55,7 @@ def task_failure_record(signal, task, exc=None) -> None:
     """Huey calls this after each failed try; the last one (no retries left) is persisted."""
     if task.retries:
         return  # huey requeues it with the next, longer delay
-    from .models import FailedTask
+    from erp.ops.models import FailedTask
 
     try:
         with transaction.atomic():
@@ -78,7 +77,7 @@ def task_failure_record(signal, task, exc=None) -> None:
 
 def failed_task_retry(*, failed) -> str:
     """Put a failed task back on the queue with its arguments (and a fresh set of retries)."""
-    from .models import FailedTask
+    from erp.ops.models import FailedTask
 
     with transaction.atomic():
         failed = lock_row(FailedTask.objects, pk=failed.pk)
@@ -95,7 +94,7 @@ def failed_task_retry(*, failed) -> str:
 
 def failed_tasks_summary(limit: int = 10) -> dict:
     """What diagnostics show: how many failed tasks wait for an operator, and the latest ones."""
-    from .models import FailedTask
+    from erp.ops.models import FailedTask
 
     waiting = FailedTask.objects.filter(retried_at__isnull=True)
     return {

@@ -4,8 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from erp.core.api.permissions import IsAdminRole, RoleAccess
-
-from .diagnostics import run_diagnostics
+from erp.ops.diagnostics import run_diagnostics
 
 
 def healthz(request):

@@ -20,10 +20,9 @@ from wagtail.permissions import register_permission_policy
 
 from erp.core.csv import csv_response
 from erp.core.roles import ADMIN
-
-from .audit import audit_record
-from .filters import AuditLogFilterSet
-from .models import AuditAction, AuditLog
+from erp.ops.audit import audit_record
+from erp.ops.filters import AuditLogFilterSet
+from erp.ops.models import AuditAction, AuditLog
 
 EXPORT_COLUMNS = [
     ("sequence", _("Sequence")),

@@ -14,10 +14,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from erp.commerce.widgets import DateTimePickerInput
 from erp.core.exceptions import DomainError
-
-from . import services
-from .captions import MAX_CHARACTERS, MAX_HASHTAGS, MAX_MENTIONS, compose_caption, count_caption
-from .models import SocialMediaAsset, SocialPost, SocialPostStatus
+from erp.social import services
+from erp.social.captions import MAX_CHARACTERS, MAX_HASHTAGS, MAX_MENTIONS, compose_caption, count_caption
+from erp.social.models import SocialMediaAsset, SocialPost, SocialPostStatus
 
 POST_INDEX = "social_post:index"
 POST_EDIT = "social_post:edit"
@@ -63,7 +62,7 @@ class PostManageView(WagtailAdminTemplateMixin, TemplateView):
         return list(self.post_obj.post_assets.select_related("asset").order_by("order_index"))
 
     def get_context_data(self, **kwargs):
-        from .viewsets import asset_thumbnail
+        from erp.social.viewsets import asset_thumbnail
 
         context = super().get_context_data(**kwargs)
         post = self.post_obj
@@ -201,7 +200,7 @@ class TakedownView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        from .viewsets import asset_thumbnail
+        from erp.social.viewsets import asset_thumbnail
 
         context = super().get_context_data(**kwargs)
         assets = SocialMediaAsset.objects.filter(takedown_requested_at__isnull=False).order_by("-takedown_requested_at")

@@ -8,4 +8,4 @@ class SocialConfig(AppConfig):
     verbose_name = _("Social")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the consent revocation receiver
+        from erp.social import signals  # noqa: F401 - connects the consent revocation receiver

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .exceptions import CaptionRefused
+from erp.social.exceptions import CaptionRefused
 
 MAX_CHARACTERS = 2200
 MAX_HASHTAGS = 30

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from erp.core.image_metadata import upright
-
-from .exceptions import AssetRefused
+from erp.social.exceptions import AssetRefused
 
 MAX_BYTES = 8 * 1024 * 1024
 MIN_WIDTH = 320

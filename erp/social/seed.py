@@ -7,9 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from erp.core.models import User
-
-from . import services
-from .models import SocialAccount, SocialMediaAsset, SocialPost, SocialPostStatus
+from erp.social import services
+from erp.social.models import SocialAccount, SocialMediaAsset, SocialPost, SocialPostStatus
 
 ACCOUNT_NAME = "@clinique.dermatologie"
 IMAGES = [

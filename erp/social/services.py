@@ -27,10 +27,9 @@ from erp.core.exceptions import InvalidInput
 from erp.core.locking import lock_row, lock_rows
 from erp.core.storage import bucket, storage_discard, storage_save
 from erp.ops.audit import audit_record
-
-from . import images
-from .captions import CaptionCounts, check_caption, compose_caption, count_caption, normalize_hashtags
-from .exceptions import (
+from erp.social import images
+from erp.social.captions import CaptionCounts, check_caption, compose_caption, count_caption, normalize_hashtags
+from erp.social.exceptions import (
     AssetInUse,
     AssetTakenDown,
     CarouselRefused,
@@ -39,7 +38,7 @@ from .exceptions import (
     PostLocked,
     PostTransitionRefused,
 )
-from .models import SocialMediaAsset, SocialPost, SocialPostAsset, SocialPostStatus
+from erp.social.models import SocialMediaAsset, SocialPost, SocialPostAsset, SocialPostStatus
 
 MAX_CAROUSEL = 10
 _PARKING = 1000  # temporary order_index while a reorder moves images

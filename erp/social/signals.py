@@ -12,7 +12,7 @@ def takedown_on_marketing_revoke(sender, instance: Consent, created: bool, raw: 
         return
     if instance.consent_type != ConsentType.MARKETING_PHOTOS or instance.status != ConsentStatus.REVOKED:
         return
-    from .services import assets_takedown_for_patient
+    from erp.social.services import assets_takedown_for_patient
 
     # Runs inside the revocation's transaction: the revocation and the takedown commit together.
     assets_takedown_for_patient(patient=instance.patient, consent=instance, actor=instance.created_by)

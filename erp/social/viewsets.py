@@ -18,10 +18,9 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from erp.core.storage import bucket
 from erp.core.wagtail_admin import AuditedModelViewSet, ServiceCreateView, ServiceEditView
-
-from . import admin_views, services
-from .captions import compose_caption, count_caption
-from .models import SocialAccount, SocialMediaAsset, SocialPost
+from erp.social import admin_views, services
+from erp.social.captions import compose_caption, count_caption
+from erp.social.models import SocialAccount, SocialMediaAsset, SocialPost
 
 # --- Accounts -----------------------------------------------------------------------------------
 

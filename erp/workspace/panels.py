@@ -14,8 +14,7 @@ from wagtail.admin.ui.components import Component
 from erp.clinical.models import AppointmentStatus
 from erp.core import access
 from erp.core.models import Practitioner
-
-from . import selectors
+from erp.workspace import selectors
 
 ADMIN, RECEPTION, PRACTITIONER = access.ADMIN, access.RECEPTION, access.PRACTITIONER
 ACCOUNTING, MARKETING = access.ACCOUNTING, access.MARKETING

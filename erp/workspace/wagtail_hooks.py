@@ -4,7 +4,7 @@ for those who edit the website."""
 from wagtail import hooks
 from wagtail.admin.auth import user_has_any_page_permission
 
-from .panels import panels_for
+from erp.workspace.panels import panels_for
 
 
 # After Wagtail's own hooks (this app is listed before Wagtail's), so their items are there to drop.

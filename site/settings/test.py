@@ -11,8 +11,8 @@ from pathlib import Path
 
 os.environ.setdefault("DEBUG", "1")
 
-from .base import *  # noqa: E402,F403
-from .base import bucket_storages  # noqa: E402
+from site.settings.base import *  # noqa: E402,F403
+from site.settings.base import bucket_storages  # noqa: E402
 
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "clinic_test")}  # noqa: F405

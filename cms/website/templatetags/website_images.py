@@ -16,7 +16,7 @@ from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.images.templatetags.wagtailimages_tags import PictureNode
 from wagtail.images.templatetags.wagtailimages_tags import image as image_tag
 
-from ..cache import kept_picture
+from cms.website.cache import kept_picture
 
 register = template.Library()
 

@@ -8,9 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from wagtail.models import Page, Site
 
+from cms.website.forms import NewsletterForm
 from erp.core.models import LanguageChoices
-
-from ..forms import NewsletterForm
 
 register = template.Library()
 
@@ -19,7 +18,7 @@ OG_LOCALES = {"fr": "fr_FR", "en": "en_GB", "ru": "ru_RU", "uk": "uk_UA", "hy": 
 
 
 def _enabled_languages(request) -> list[str]:
-    from ..models import WebsiteSettings
+    from cms.website.models import WebsiteSettings
 
     codes = settings.LANGUAGE_CODES
     if request is not None:
@@ -36,7 +35,7 @@ def page_translations(page: Page, request) -> list[dict]:
     """The languages ``page`` really exists in (live, not an alias), in the site's language order."""
     if page is None or not getattr(page, "pk", None):
         return []
-    from ..cache import translation_links
+    from cms.website.cache import translation_links
 
     versions = translation_links(page, request)
     current = translation.get_language()
@@ -89,7 +88,7 @@ def locale_home(context):
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return None
-    from ..models import localized_version
+    from cms.website.models import localized_version
 
     return localized_version(site.root_page_id)
 
@@ -98,7 +97,7 @@ def locale_home(context):
 def menu_pages(home):
     if home is None:
         return []
-    from ..cache import menu_of
+    from cms.website.cache import menu_of
 
     return menu_of(home)
 
@@ -129,7 +128,7 @@ def lead_form_fields(form):
         kept = _kept_lead_form_fields.get(key)
         if kept is not None:
             return kept
-    from ..typography import typeset
+    from cms.website.typography import typeset
 
     # Typeset: a label's suffix after a sentence would be doubled in Armenian (``։:``).
     html = render_to_string("website/includes/lead_form_fields.html", {"form": form})
@@ -147,7 +146,7 @@ def _drop_kept_lead_form_fields(setting, **kwargs):
 
 @register.filter
 def weekday_name(value):
-    from ..models import Weekday
+    from cms.website.models import Weekday
 
     try:
         return Weekday(int(value)).label
@@ -158,7 +157,7 @@ def weekday_name(value):
 @register.filter(is_safe=True)
 def typography(value):
     """``value`` with the active language's typography (``cms.website.typography``)."""
-    from ..typography import typeset
+    from cms.website.typography import typeset
 
     return typeset(value, translation.get_language())
 
@@ -185,8 +184,8 @@ def now_moment():
 def booking_link(context, home) -> dict | None:
     """The header's booking button: the clinic's online booking page (Calendly) from the site
     settings, else the appointment request form of the language's contact page."""
-    from ..cache import section_of
-    from ..models import ContactPage, WebsiteSettings
+    from cms.website.cache import section_of
+    from cms.website.models import ContactPage, WebsiteSettings
 
     request = context.get("request")
     try:
@@ -204,8 +203,8 @@ def booking_link(context, home) -> dict | None:
 @register.simple_tag(takes_context=True)
 def structured_data(context):
     """The page's schema.org JSON-LD (``cms.website.structured_data``), in the active language."""
-    from .. import structured_data as sd
-    from ..models import SitePage, WebsiteSettings
+    from cms.website import structured_data as sd
+    from cms.website.models import SitePage, WebsiteSettings
 
     request, page = context.get("request"), context.get("page")
     if request is None or not isinstance(page, SitePage):

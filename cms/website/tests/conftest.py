@@ -14,7 +14,7 @@ def website_urls(settings):
 
 @pytest.fixture
 def site_tree(db):
-    from .factories import build_site
+    from cms.website.tests.factories import build_site
 
     return build_site()
 

@@ -6,9 +6,8 @@ from wagtail.models import GroupPagePermission, Page
 from cms.website.models import PublicLead, ServicePage
 from cms.website.roles import grant_marketing_wagtail_permissions
 from cms.website.selectors import translation_status
+from cms.website.tests.factories import PublicLeadFactory, publish
 from erp.core.tests.factories import UserFactory
-
-from .factories import PublicLeadFactory, publish
 
 pytestmark = pytest.mark.django_db
 

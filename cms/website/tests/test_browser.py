@@ -95,8 +95,7 @@ def test_marketing_translates_a_page_with_wagtail_localize(page, live_server, de
     from wagtail.models import Locale, Page
 
     from cms.website.models import HomePage, StandardPage
-
-    from .factories import add
+    from cms.website.tests.factories import add
 
     home = HomePage.objects.get(locale__language_code="fr")
     legal = add(home, StandardPage(title="Mentions légales", slug="legal", introduction="Éditeur du site"))
@@ -126,8 +125,7 @@ def test_marketing_translates_a_page_with_wagtail_localize(page, live_server, de
 
 def test_translation_status_report_tells_out_of_date_from_up_to_date(page, live_server, demo_site):
     from cms.website.models import ServicePage
-
-    from .factories import publish
+    from cms.website.tests.factories import publish
 
     service = ServicePage.objects.get(locale__language_code="fr", slug="laser-treatments")
     service.summary = "Nouveau protocole"

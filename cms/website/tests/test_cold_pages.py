@@ -11,8 +11,7 @@ from django.utils import timezone
 from wagtail.models import Locale, PageViewRestriction, Site
 
 from cms.website.models import ServicePage, StandardPage, WebsiteSettings
-
-from .factories import add, make_promotion, translate
+from cms.website.tests.factories import add, make_promotion, translate
 
 pytestmark = pytest.mark.django_db
 

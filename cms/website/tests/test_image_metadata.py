@@ -175,7 +175,7 @@ def test_images_stored_before_the_rule_are_rewritten_by_the_command(s3_buckets, 
 def test_a_deleted_image_leaves_the_s3_bucket_with_its_renditions(s3_buckets, django_capture_on_commit_callbacks):
     """Wagtail deletes the files in a task given the storage's options as JSON: the marketing
     bucket's options are plain values (a botocore Config made this a TypeError after commit)."""
-    from .factories import make_image
+    from cms.website.tests.factories import make_image
 
     image = make_image("Adieu", alt="Une image supprimée")
     image.get_rendition("width-150")

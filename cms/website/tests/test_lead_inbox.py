@@ -6,12 +6,11 @@ import re
 import pytest
 
 from cms.website.models import PublicLead
+from cms.website.tests.factories import PublicLeadFactory
 from erp.clinical.models import Patient
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 from erp.workspace.tests.fixtures import clinic_leads
-
-from .factories import PublicLeadFactory
 
 pytestmark = pytest.mark.django_db
 

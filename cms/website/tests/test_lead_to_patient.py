@@ -3,12 +3,11 @@ from django.utils import timezone
 
 from cms.website.models import PublicLead
 from cms.website.services import public_lead_convert_to_patient
+from cms.website.tests.factories import PublicLeadFactory
 from erp.clinical.models import Consent, Patient
 from erp.core.exceptions import NotAllowed
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
-
-from .factories import PublicLeadFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -54,7 +54,7 @@ def test_a_rendition_is_kept_without_its_image_and_read_back_with_the_image_aske
     a rendition read from it is given the image it was looked up for, with no query."""
     from django.core.cache import cache
 
-    from .factories import make_image
+    from cms.website.tests.factories import make_image
 
     cache.clear()
     image = make_image("Hero", alt="The waiting room")
@@ -85,7 +85,7 @@ def _picture(image, *, kept=True) -> str:
 def test_a_kept_picture_is_wagtails_and_is_read_back_without_its_renditions(django_assert_num_queries):
     from django.core.cache import cache
 
-    from .factories import make_image
+    from cms.website.tests.factories import make_image
 
     cache.clear()
     image = make_image("Laser", alt="A laser")
@@ -103,7 +103,7 @@ def test_a_kept_picture_follows_its_image_and_renditions(monkeypatch):
     alt text or focal point, or renditions deleted (their files go), shows at once."""
     from django.core.cache import cache
 
-    from .factories import make_image
+    from cms.website.tests.factories import make_image
 
     cache.clear()
     image = make_image("Laser", alt="A laser")
@@ -130,7 +130,7 @@ def test_a_picture_of_an_image_whose_file_is_missing_is_not_kept():
     """Placeholder renditions ("not-found") are not kept: once the file is back, the real picture shows."""
     from django.core.cache import cache
 
-    from .factories import make_image
+    from cms.website.tests.factories import make_image
 
     cache.clear()
     image = make_image("Laser", alt="A laser")

@@ -19,7 +19,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def small_site(transactional_db):
-    from .factories import build_site
+    from cms.website.tests.factories import build_site
 
     return build_site()
 

@@ -14,8 +14,7 @@ from wagtail.models import PageViewRestriction, Site
 
 from cms.website.forms import STARTED_SALT
 from cms.website.models import PublicLead, WebsiteSettings
-
-from .factories import make_image, make_promotion, publish
+from cms.website.tests.factories import make_image, make_promotion, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from cms.website.models import HomePage, Promotion
-
-from .factories import make_promotion, make_staff, publish, translate
+from cms.website.tests.factories import make_promotion, make_staff, publish, translate
 
 pytestmark = pytest.mark.django_db
 

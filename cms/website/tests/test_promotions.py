@@ -15,8 +15,7 @@ from wagtail_localize.models import StringSegment, StringTranslation, Translatio
 
 from cms.website.models import Promotion, PromotionIndexPage
 from cms.website.services import promotion_schedule_share
-
-from .factories import add, make_promotion, translate
+from cms.website.tests.factories import add, make_promotion, translate
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)

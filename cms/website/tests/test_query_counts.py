@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from cms.website.models import ServicePage
-
-from .factories import add, make_image, make_promotion, translate
+from cms.website.tests.factories import add, make_image, make_promotion, translate
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,8 @@ from wagtail.rich_text import RichText
 from wagtail_localize.models import TranslationSource
 
 from cms.website.models import StaffMember, WebsiteSettings
+from cms.website.tests.factories import make_image, make_staff, publish
 from cms.website.typography import NBSP, NNBSP, typeset
-
-from .factories import make_image, make_staff, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -56,8 +56,7 @@ def editor_rich_text(text: str, link: str) -> str:
 def poisoned_site(transactional_db):
     """The test site with a payload in every free-text field a marketer or a visitor can fill."""
     from cms.website.models import PublicLead
-
-    from .factories import build_site, make_promotion, make_staff, publish
+    from cms.website.tests.factories import build_site, make_promotion, make_staff, publish
 
     site = build_site()
     rich = editor_rich_text(LINE, JS_URL)

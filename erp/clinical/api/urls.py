@@ -1,8 +1,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from ..imports.api import ImportJobViewSet
-from . import views
+from erp.clinical.api import views
+from erp.clinical.imports.api import ImportJobViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("referral-sources", views.ReferralSourceViewSet, basename="referral-source")

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from erp.clinical import calendly, models, selectors, services
+from erp.clinical.api import serializers as s
 from erp.core.api.mixins import AuditedViewSetMixin, ReadAuditMixin, VersionedViewSetMixin
 from erp.core.api.pagination import MAX_COUNT
 from erp.core.api.parsers import JSONParser
@@ -26,8 +27,6 @@ from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.models import Practitioner
 from erp.messaging.selectors import no_show_rate_by_reminder
 from erp.ops.audit import audit_reads, audit_record
-
-from . import serializers as s
 
 CONTACT_PERM = "clinical.view_patient_contact"
 ALL_DOCUMENTS_PERM = "clinical.view_clinical_document"

@@ -16,15 +16,14 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from erp.clinical.imports import services
+from erp.clinical.imports.api import RUN_PERM, VIEW_PERM, kind_permission_check, report_download
+from erp.clinical.imports.fields import fields_of
+from erp.clinical.imports.tables import MAX_IMPORT_BYTES
+from erp.clinical.models import ImportJob, ImportKind, ImportOutcome, ImportStatus
 from erp.core.exceptions import DomainError
 from erp.core.wagtail_admin import PermissionMenuItem
 from erp.ops.audit import audit_record
-
-from ..models import ImportJob, ImportKind, ImportOutcome, ImportStatus
-from . import services
-from .api import RUN_PERM, VIEW_PERM, kind_permission_check, report_download
-from .fields import fields_of
-from .tables import MAX_IMPORT_BYTES
 
 # Issues shown on the job page; the CSV report has them all.
 ISSUES_SHOWN = 100

@@ -12,16 +12,15 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from erp.clinical.imports import services
+from erp.clinical.imports.fields import fields_of
+from erp.clinical.imports.tables import MAX_IMPORT_BYTES
+from erp.clinical.models import ImportJob, ImportKind, ImportOutcome
 from erp.core.api.parsers import JSONParser
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.api.schema import error_responses
 from erp.core.api.serializers import ModelSerializer, Serializer
 from erp.core.csv import csv_response
-
-from ..models import ImportJob, ImportKind, ImportOutcome
-from . import services
-from .fields import fields_of
-from .tables import MAX_IMPORT_BYTES
 
 VIEW_PERM = "clinical.view_importjob"
 RUN_PERM = "clinical.add_importjob"

@@ -6,13 +6,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from erp.clinical.imports import services
+from erp.clinical.imports.fields import fields_of
+from erp.clinical.models import ImportStatus
 from erp.core.csv import csv_lines
 from erp.core.exceptions import DomainError
 from erp.core.models import User
-
-from ..models import ImportStatus
-from . import services
-from .fields import fields_of
 
 
 class ImportCommand(BaseCommand):

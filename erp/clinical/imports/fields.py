@@ -8,8 +8,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ..exceptions import ImportMappingInvalid
-from ..models import ImportKind, normalize_name
+from erp.clinical.exceptions import ImportMappingInvalid
+from erp.clinical.models import ImportKind, normalize_name
 
 
 @dataclass(frozen=True)

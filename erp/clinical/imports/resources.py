@@ -20,13 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from erp.core.exceptions import DomainError
-from erp.core.models import AppSettings, ClinicLocation, LanguageChoices, Practitioner
-
-from .. import services
-from ..calendly import default_location
-from ..exceptions import ImportRowRefused
-from ..models import (
+from erp.clinical import services
+from erp.clinical.calendly import default_location
+from erp.clinical.exceptions import ImportRowRefused
+from erp.clinical.imports.fields import PATIENT_FIELDS, header_key
+from erp.clinical.models import (
     Appointment,
     AppointmentStatus,
     ImportedRecord,
@@ -40,7 +38,8 @@ from ..models import (
     normalize_name,
     phone_to_e164,
 )
-from .fields import PATIENT_FIELDS, header_key
+from erp.core.exceptions import DomainError
+from erp.core.models import AppSettings, ClinicLocation, LanguageChoices, Practitioner
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"]
 DATETIME_FORMATS = [

@@ -17,17 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from erp.clinical.exceptions import ImportMappingInvalid, ImportRunRefused
+from erp.clinical.imports.fields import mapping_check, mapping_propose
+from erp.clinical.imports.resources import RowResult, mapped_values, rows_for
+from erp.clinical.imports.tables import file_format, json_safe, read_table, table_rows
+from erp.clinical.models import ImportJob, ImportKind, ImportOutcome, ImportRowIssue, ImportStatus
 from erp.core.exceptions import StorageUnavailable
 from erp.core.locking import advisory_session_lock_or_skip, lock_row
 from erp.core.models import settings_read_once
 from erp.core.storage import STORAGE_ERRORS, bucket, storage_discard, storage_save
 from erp.ops.audit import audit_record
-
-from ..exceptions import ImportMappingInvalid, ImportRunRefused
-from ..models import ImportJob, ImportKind, ImportOutcome, ImportRowIssue, ImportStatus
-from .fields import mapping_check, mapping_propose
-from .resources import RowResult, mapped_values, rows_for
-from .tables import file_format, json_safe, read_table, table_rows
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +111,7 @@ def import_job_start(
     current mapping (unless ``checked_first`` is False: a script that reads the counts itself),
     and only once (a second request while it waits or runs is refused). ``enqueue=False``: the
     caller runs it itself (``import_job_execute``)."""
-    from .tasks import import_job_run_task
+    from erp.clinical.imports.tasks import import_job_run_task
 
     with transaction.atomic():
         locked = _lock_job(job)

@@ -12,7 +12,7 @@ from typing import Any
 import tablib
 from django.utils.translation import gettext as _
 
-from ..exceptions import ImportFileRefused
+from erp.clinical.exceptions import ImportFileRefused
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_ROWS = 50_000

@@ -7,6 +7,6 @@ from erp.ops.queue import clinic_task
 def import_job_run_task(job_id: str) -> None:
     """Run a queued import job; a failure is kept on the job (status ``failed``, its error), where
     the person who started it sees it, and a new run may be started."""
-    from .services import import_job_execute
+    from erp.clinical.imports.services import import_job_execute
 
     import_job_execute(job_id=job_id)

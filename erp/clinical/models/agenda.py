@@ -7,9 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from erp.clinical.models import EncounterType  # defined in the package before it imports this module
 from erp.core.models import BaseModel, CreatedByModel, SoftDeleteModel, VersionedModel
-
-from . import EncounterType  # defined in the package before it imports this module
 
 
 class AppointmentSource(models.TextChoices):

@@ -3,10 +3,16 @@ from django.test import Client
 
 from erp.clinical import services
 from erp.clinical.models import Encounter, Patient
+from erp.clinical.tests.factories import (
+    PDF_BYTES,
+    EncounterFactory,
+    GuardianFactory,
+    PatientFactory,
+    image_bytes,
+    upload,
+)
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
-
-from .factories import PDF_BYTES, EncounterFactory, GuardianFactory, PatientFactory, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

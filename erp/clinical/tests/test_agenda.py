@@ -16,10 +16,9 @@ from erp.clinical.exceptions import (
     ReasonRequired,
 )
 from erp.clinical.models import Appointment, AppointmentSource, AppointmentStatus, Encounter, EncounterStatus
+from erp.clinical.tests.factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
-
-from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from erp.clinical import calendly
 from erp.clinical.models import Appointment, AppointmentStatus, CalendlyDelivery, CalendlyOutcome, Encounter
+from erp.clinical.tests.factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory
-
-from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
 

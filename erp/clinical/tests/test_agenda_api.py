@@ -8,9 +8,8 @@ from rest_framework.test import APIClient
 
 from erp.clinical import services
 from erp.clinical.models import Appointment, AppointmentStatus, Encounter, PractitionerCalendarFeed
+from erp.clinical.tests.factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory
-
-from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from erp.clinical.tests.factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 from erp.core.models import AppSettings
 from erp.core.tests.factories import UserFactory
 from erp.testing.browser import admin_sign_in, browser_page, skip_without_chromium
-
-from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 
 pytestmark = [
     pytest.mark.browser,

@@ -7,10 +7,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from erp.clinical.models import Appointment, AppointmentSource, AppointmentStatus
+from erp.clinical.tests.factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
-
-from .factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
 

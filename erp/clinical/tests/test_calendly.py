@@ -21,11 +21,10 @@ from erp.clinical.models import (
     IdentityConfidence,
     Patient,
 )
+from erp.clinical.tests.calendly_data import KEY, START, URL, cancelled, envelope, invitee, iso, post, sign
+from erp.clinical.tests.factories import LocationFactory, PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
-
-from .calendly_data import KEY, START, URL, cancelled, envelope, invitee, iso, post, sign
-from .factories import LocationFactory, PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,10 @@ from rest_framework.test import APIClient
 
 from erp.clinical import services
 from erp.clinical.models import Consent, Encounter, Patient
+from erp.clinical.tests.factories import EncounterFactory, PatientFactory
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
 from erp.testing.faults import run_and_kill_midway
-
-from .factories import EncounterFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

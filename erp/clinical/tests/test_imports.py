@@ -20,14 +20,13 @@ from erp.clinical.models import (
     Patient,
     ReferralSource,
 )
+from erp.clinical.tests.factories import LocationFactory, PatientFactory, PractitionerFactory
+from erp.clinical.tests.imports_data import appointments_csv, future_day, patient_line, patients_csv, xlsx
 from erp.core.exceptions import DomainError
 from erp.core.reconcile import file_references
 from erp.core.storage import bucket
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
-
-from .factories import LocationFactory, PatientFactory, PractitionerFactory
-from .imports_data import appointments_csv, future_day, patient_line, patients_csv, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from erp.clinical.models import ImportJob, ImportStatus, Patient
+from erp.clinical.tests.imports_data import patient_line, patients_csv
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
-
-from .imports_data import patient_line, patients_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from erp.clinical.models import ImportJob, ImportStatus, Patient
+from erp.clinical.tests.factories import PatientFactory
+from erp.clinical.tests.imports_data import patient_line, patients_csv
 from erp.core.tests.factories import PASSWORD, UserFactory
 from erp.testing.browser import admin_sign_in, skip_without_chromium
-
-from .factories import PatientFactory
-from .imports_data import patient_line, patients_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

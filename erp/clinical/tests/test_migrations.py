@@ -1,8 +1,7 @@
 import pytest
 
 from erp.clinical.selectors import has_trigram, patient_duplicate_candidates
-
-from .factories import PatientFactory
+from erp.clinical.tests.factories import PatientFactory
 
 
 @pytest.mark.django_db

@@ -2,8 +2,7 @@ import pytest
 
 from erp.clinical.exceptions import InvalidPhoneNumber
 from erp.clinical.models import Patient, normalize_name, phone_to_e164
-
-from .factories import PatientFactory
+from erp.clinical.tests.factories import PatientFactory
 
 
 @pytest.mark.parametrize(

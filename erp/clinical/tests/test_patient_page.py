@@ -13,9 +13,7 @@ from rest_framework.test import APIClient
 from cms.website.models import PublicLead
 from erp.clinical import selectors, services
 from erp.clinical.models import Patient, transliterate_name
-from erp.core.tests.factories import UserFactory
-
-from .factories import (
+from erp.clinical.tests.factories import (
     AppointmentFactory,
     EncounterFactory,
     GuardianFactory,
@@ -23,6 +21,7 @@ from .factories import (
     PatientFactory,
     PractitionerFactory,
 )
+from erp.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,15 @@ from django.utils import timezone
 from cms.website.models import PublicLead
 from erp.clinical import services
 from erp.clinical.models import Patient
+from erp.clinical.tests.factories import (
+    PDF_BYTES,
+    AppointmentFactory,
+    GuardianFactory,
+    LocationFactory,
+    PractitionerFactory,
+    image_bytes,
+)
+from erp.clinical.tests.factories import upload as file_upload
 from erp.commerce import billing
 from erp.commerce.billing import PaymentInput
 from erp.commerce.tests.factories import ServiceFactory
@@ -20,9 +29,6 @@ from erp.commerce.tests.sales_fixtures import payment_methods, sumup_rule
 from erp.core.tests.factories import UserFactory
 from erp.testing.browser import admin_sign_in, browser_page, skip_without_chromium
 from erp.testing.screens import WIDTH, screenshot
-
-from .factories import PDF_BYTES, AppointmentFactory, GuardianFactory, LocationFactory, PractitionerFactory, image_bytes
-from .factories import upload as file_upload
 
 pytestmark = [
     pytest.mark.browser,

@@ -9,10 +9,9 @@ from rest_framework.test import APIClient
 
 from erp.clinical import services
 from erp.clinical.models import DuplicateReason, Patient
+from erp.clinical.tests.factories import PatientFactory
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
-
-from .factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 

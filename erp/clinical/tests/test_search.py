@@ -12,10 +12,9 @@ from rest_framework.test import APIClient
 
 from erp.clinical.models import Patient, normalize_name
 from erp.clinical.selectors import first_found, order_search_results, patient_search
+from erp.clinical.tests.factories import PatientFactory
 from erp.core.api.pagination import MAX_COUNT
 from erp.core.tests.factories import UserFactory
-
-from .factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 

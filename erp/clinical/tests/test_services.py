@@ -35,10 +35,16 @@ from erp.clinical.selectors import (
     patient_search,
     patients_contactable,
 )
+from erp.clinical.tests.factories import (
+    PDF_BYTES,
+    EncounterFactory,
+    GuardianFactory,
+    PatientFactory,
+    image_bytes,
+    upload,
+)
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
-
-from .factories import PDF_BYTES, EncounterFactory, GuardianFactory, PatientFactory, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from erp.commerce import fiscal, zreport
+from erp.commerce.api.report_serializers import ClosingInputSerializer
+from erp.commerce.api.sales_serializers import FiscalClosingSerializer
 from erp.commerce.models import FiscalClosing
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.api.schema import error_responses
-
-from .report_serializers import ClosingInputSerializer
-from .sales_serializers import FiscalClosingSerializer
 
 CLOSE_PERMISSION = has_perms("commerce.close_fiscal_period")
 

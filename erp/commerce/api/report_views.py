@@ -10,11 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from erp.commerce import reports
+from erp.commerce.api.report_serializers import ReportQuerySerializer, ReportSerializer
 from erp.commerce.models import Sale
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.api.schema import error_responses
-
-from .report_serializers import ReportQuerySerializer, ReportSerializer
 
 
 def _json_value(value):

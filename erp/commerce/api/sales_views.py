@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from erp.commerce import billing, fiscal, invoice_pdf, invoice_selectors, sales_selectors
+from erp.commerce.api import sales_serializers as s
 from erp.commerce.models import (
     CardFeeRule,
     CreditNote,
@@ -29,8 +30,6 @@ from erp.core.api.mixins import AuditedViewSetMixin, ReadAuditMixin, VersionedVi
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.exceptions import InvalidInput
 from erp.ops.audit import audit_record
-
-from . import sales_serializers as s
 
 # The related columns the sale serializers show are read with the rows (``JoinedColumn``) rather
 # than loaded as related instances: a lot, a payment method and an invoice per row were a third of

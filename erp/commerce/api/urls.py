@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import fec_views, fiscal_views, report_views, sales_views, views
+from erp.commerce.api import fec_views, fiscal_views, report_views, sales_views, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("tax-rates", views.TaxRateViewSet, basename="tax-rate")

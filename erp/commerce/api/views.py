@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from erp.commerce import selectors, services
+from erp.commerce.api import filters as commerce_filters
+from erp.commerce.api import serializers as s
 from erp.commerce.models import (
     GoodsReceipt,
     InventoryLot,
@@ -27,9 +29,6 @@ from erp.commerce.models import (
 from erp.core.api.mixins import AuditedViewSetMixin
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.exceptions import InvalidInput
-
-from . import filters as commerce_filters
-from . import serializers as s
 
 SEARCHABLE = [*api_settings.DEFAULT_FILTER_BACKENDS, filters.SearchFilter]
 

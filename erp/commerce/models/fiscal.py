@@ -10,11 +10,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from erp.commerce.exceptions import FiscalJournalImmutable
+from erp.commerce.models.inventory import ZERO, money_field
 from erp.core.chain import AppendOnlyModel as BaseAppendOnlyModel
 from erp.core.models import BaseModel
-
-from ..exceptions import FiscalJournalImmutable
-from .inventory import ZERO, money_field
 
 
 class FiscalEventType(models.TextChoices):

@@ -13,10 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erp.commerce.exceptions import LedgerImmutable
 from erp.core.models import BaseModel, CreatedByModel
 from erp.core.money import Currency
-
-from ..exceptions import LedgerImmutable
 
 ZERO = Decimal("0")
 

@@ -7,9 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erp.commerce.models.inventory import ZERO, InventoryLot, Product, ProductType, money_field, percent_field
 from erp.core.models import BaseModel, CreatedByModel, SoftDeleteModel, VersionedModel
-
-from .inventory import ZERO, InventoryLot, Product, ProductType, money_field, percent_field
 
 
 class SaleStatus(models.TextChoices):

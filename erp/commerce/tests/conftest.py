@@ -3,8 +3,7 @@ from decimal import Decimal
 import pytest
 
 from erp.commerce import services
-
-from .factories import ClinicLocationFactory, InjectableFactory, ProductFactory, SupplierFactory
+from erp.commerce.tests.factories import ClinicLocationFactory, InjectableFactory, ProductFactory, SupplierFactory
 
 
 @pytest.fixture

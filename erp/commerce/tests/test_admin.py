@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from erp.commerce.models import GoodsReceipt, InventoryLot, PurchaseOrder, PurchaseOrderStatus, StockMove
-
-from .factories import SupplierFactory
+from erp.commerce.tests.factories import SupplierFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,14 @@ from rest_framework.test import APIClient
 from erp.commerce import services
 from erp.commerce.models import GoodsReceipt, PurchaseOrderStatus, StockMove
 from erp.commerce.roles import PERMISSIONS
+from erp.commerce.tests.factories import (
+    InventoryLotFactory,
+    ProductFactory,
+    ServiceFactory,
+    SupplierFactory,
+    TaxRateFactory,
+)
 from erp.core.tests.factories import UserFactory
-
-from .factories import InventoryLotFactory, ProductFactory, ServiceFactory, SupplierFactory, TaxRateFactory
 
 pytestmark = pytest.mark.django_db
 

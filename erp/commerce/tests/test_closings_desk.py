@@ -19,10 +19,9 @@ from rest_framework.test import APIClient
 from erp.commerce import billing, exceptions, fiscal, zreport
 from erp.commerce.billing import PaymentInput
 from erp.commerce.models import ClosingPeriod, FiscalClosing, FiscalJournalEntry
+from erp.commerce.tests.factories import ProductFactory, ServiceFactory
+from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 from erp.ops.models import AuditLog
-
-from .factories import ProductFactory, ServiceFactory
-from .sales_fixtures import payment_methods, stock_plain, sumup_rule
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.db import connection
 from erp.commerce import exceptions, services
 from erp.commerce.models import StockBalance, StockMove, StockMoveType
 from erp.commerce.services import StockMoveInput
-
-from .factories import ClinicLocationFactory, ProductFactory
+from erp.commerce.tests.factories import ClinicLocationFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,8 +58,7 @@ def test_concurrent_out_moves_never_oversell():
 
 def test_concurrent_receipts_never_receive_more_than_ordered():
     from erp.commerce.models import PurchaseOrderLine
-
-    from .factories import SupplierFactory
+    from erp.commerce.tests.factories import SupplierFactory
 
     product = ProductFactory()
     order = services.purchase_order_create(supplier=SupplierFactory(), location=ClinicLocationFactory(), actor=None)

@@ -25,11 +25,10 @@ from erp.commerce.models import (
     StockMove,
 )
 from erp.commerce.services import ReceiptLineInput
+from erp.commerce.tests.factories import ClinicLocationFactory, InjectableFactory, ProductFactory, SupplierFactory
+from erp.commerce.tests.sales_fixtures import payment_methods, stock_lot
 from erp.ops.models import AuditLog
 from erp.testing.faults import run_and_kill_midway
-
-from .factories import ClinicLocationFactory, InjectableFactory, ProductFactory, SupplierFactory
-from .sales_fixtures import payment_methods, stock_lot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,11 +18,10 @@ from pypdf import PdfReader
 from erp.commerce import billing
 from erp.commerce.billing import PaymentInput
 from erp.commerce.models import FiscalClosing
+from erp.commerce.tests.factories import ClinicLocationFactory, ProductFactory, ServiceFactory
+from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 from erp.core.tests.factories import UserFactory
 from erp.testing.browser import admin_sign_in, browser_page, skip_without_chromium
-
-from .factories import ClinicLocationFactory, ProductFactory, ServiceFactory
-from .sales_fixtures import payment_methods, stock_plain, sumup_rule
 
 pytestmark = [
     pytest.mark.browser,

@@ -18,10 +18,9 @@ from rest_framework.test import APIClient
 from erp.commerce import billing
 from erp.commerce.billing import PaymentInput
 from erp.commerce.models import CreditNote, Invoice, Payment, Sale
+from erp.commerce.tests.factories import ProductFactory, ServiceFactory, TaxRateFactory
+from erp.commerce.tests.sales_fixtures import make_patient, payment_methods, stock_plain, sumup_rule
 from erp.ops.models import AuditLog
-
-from .factories import ProductFactory, ServiceFactory, TaxRateFactory
-from .sales_fixtures import make_patient, payment_methods, stock_plain, sumup_rule
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,8 @@ from django.utils import timezone
 from erp.commerce import billing, exceptions, fiscal
 from erp.commerce.billing import PaymentInput
 from erp.commerce.models import ClosingPeriod, FiscalClosing, FiscalJournalEntry
-
-from .factories import ServiceFactory
-from .sales_fixtures import payment_methods
+from erp.commerce.tests.factories import ServiceFactory
+from erp.commerce.tests.sales_fixtures import payment_methods
 
 pytestmark = pytest.mark.django_db
 

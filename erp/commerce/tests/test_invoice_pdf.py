@@ -10,9 +10,8 @@ from pypdf import PdfReader
 from erp.commerce import billing, invoice_pdf
 from erp.commerce.billing import PaymentInput
 from erp.commerce.models import Invoice
-
-from .factories import ProductFactory, ServiceFactory
-from .sales_fixtures import make_patient, payment_methods, seller_complete, stock_plain, sumup_rule
+from erp.commerce.tests.factories import ProductFactory, ServiceFactory
+from erp.commerce.tests.sales_fixtures import make_patient, payment_methods, seller_complete, stock_plain, sumup_rule
 
 pytestmark = pytest.mark.django_db
 

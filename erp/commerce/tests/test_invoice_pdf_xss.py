@@ -9,10 +9,9 @@ from pypdf import PdfReader
 
 from erp.commerce import billing, invoice_pdf
 from erp.commerce.billing import PaymentInput
+from erp.commerce.tests.factories import ProductFactory
+from erp.commerce.tests.sales_fixtures import make_patient, payment_methods, stock_plain
 from erp.testing.xss import PAYLOADS
-
-from .factories import ProductFactory
-from .sales_fixtures import make_patient, payment_methods, stock_plain
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ from rest_framework.test import APIClient
 
 from erp.commerce import billing, invoice_pdf
 from erp.commerce.billing import PaymentInput
+from erp.commerce.tests.factories import ServiceFactory
+from erp.commerce.tests.sales_fixtures import make_patient, payment_methods
 from erp.core.tests.factories import UserFactory
-
-from .factories import ServiceFactory
-from .sales_fixtures import make_patient, payment_methods
 
 pytestmark = pytest.mark.django_db
 

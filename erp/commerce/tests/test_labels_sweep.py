@@ -13,9 +13,8 @@ from erp.commerce import billing, invoice_pdf
 from erp.commerce.exceptions import PaymentMethodUnavailable, PaymentsInsufficient
 from erp.commerce.models import PaymentMethod
 from erp.commerce.templatetags.commerce_format import at_location
-
-from .factories import ClinicLocationFactory, ProductFactory, ServiceFactory
-from .sales_fixtures import payment_methods, stock_plain, sumup_rule
+from erp.commerce.tests.factories import ClinicLocationFactory, ProductFactory, ServiceFactory
+from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +104,7 @@ def test_moments_are_shown_at_the_locations_clock():
 
 
 def test_invoice_pdf_is_dated_with_the_locations_calendar_day(settings):
-    from .sales_fixtures import seller_complete
+    from erp.commerce.tests.sales_fixtures import seller_complete
 
     seller_complete(settings)
     payment_methods()

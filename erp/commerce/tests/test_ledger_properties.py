@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 from erp.commerce import exceptions, services
 from erp.commerce.models import StockBalance, StockMove
 from erp.commerce.selectors import stock_available, stock_ledger_differences
-
-from .factories import ProductFactory
+from erp.commerce.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,10 @@ from rest_framework.test import APIClient
 
 from erp.commerce import services
 from erp.commerce.models import PurchaseOrder, Supplier
+from erp.commerce.tests.factories import SupplierFactory
 from erp.core.exceptions import RecordBusy
 from erp.core.locking import advisory_xact_lock, lock_rows
 from erp.ops.models import AuditLog
-
-from .factories import SupplierFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

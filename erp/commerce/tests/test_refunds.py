@@ -23,11 +23,10 @@ from erp.commerce.models import (
     StockMove,
 )
 from erp.commerce.selectors import stock_available
+from erp.commerce.tests.factories import InjectableFactory, ProductFactory, ServiceFactory, TaxRateFactory
+from erp.commerce.tests.sales_fixtures import payment_methods, seller_complete, stock_lot, stock_plain, sumup_rule
 from erp.core.exceptions import DomainError
 from erp.ops.models import AuditLog
-
-from .factories import InjectableFactory, ProductFactory, ServiceFactory, TaxRateFactory
-from .sales_fixtures import payment_methods, seller_complete, stock_lot, stock_plain, sumup_rule
 
 pytestmark = pytest.mark.django_db
 

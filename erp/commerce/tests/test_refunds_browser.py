@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 
 from erp.commerce import billing
+from erp.commerce.tests.factories import ClinicLocationFactory, ProductFactory, ServiceFactory
+from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 from erp.core.tests.factories import PASSWORD, UserFactory
 from erp.testing.browser import admin_sign_in, skip_without_chromium
-
-from .factories import ClinicLocationFactory, ProductFactory, ServiceFactory
-from .sales_fixtures import payment_methods, stock_plain, sumup_rule
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -11,9 +11,8 @@ from erp.commerce import billing, exceptions
 from erp.commerce.billing import CreditLineInput, PaymentInput
 from erp.commerce.fiscal import fiscal_journal_verify
 from erp.commerce.models import CreditNote, CreditNoteLine, Payment, StockBalance
-
-from .factories import ClinicLocationFactory, ProductFactory
-from .sales_fixtures import payment_methods, stock_plain
+from erp.commerce.tests.factories import ClinicLocationFactory, ProductFactory
+from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_pdf_on_commit")]
 

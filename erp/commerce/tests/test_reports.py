@@ -19,11 +19,10 @@ from rest_framework.test import APIClient
 from erp.commerce import billing
 from erp.commerce.billing import PaymentInput
 from erp.commerce.models import Payment, Sale
+from erp.commerce.tests.factories import ClinicLocationFactory, ProductFactory, ServiceFactory
+from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 from erp.core.money import format_money
 from erp.ops.models import AuditLog
-
-from .factories import ClinicLocationFactory, ProductFactory, ServiceFactory
-from .sales_fixtures import payment_methods, stock_plain, sumup_rule
 
 pytestmark = pytest.mark.django_db
 

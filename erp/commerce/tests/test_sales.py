@@ -28,10 +28,15 @@ from erp.commerce.models import (
     TaxRate,
 )
 from erp.commerce.selectors import stock_available
+from erp.commerce.tests.factories import (
+    ClinicLocationFactory,
+    InjectableFactory,
+    ProductFactory,
+    ServiceFactory,
+    TaxRateFactory,
+)
+from erp.commerce.tests.sales_fixtures import make_patient, payment_methods, stock_lot, stock_plain, sumup_rule
 from erp.ops.models import AuditLog
-
-from .factories import ClinicLocationFactory, InjectableFactory, ProductFactory, ServiceFactory, TaxRateFactory
-from .sales_fixtures import make_patient, payment_methods, stock_lot, stock_plain, sumup_rule
 
 pytestmark = pytest.mark.django_db
 

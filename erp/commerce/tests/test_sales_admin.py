@@ -8,10 +8,9 @@ from django.urls import reverse
 
 from erp.commerce import billing
 from erp.commerce.models import Invoice, Sale, SaleStatus
+from erp.commerce.tests.factories import ProductFactory, ServiceFactory
+from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 from erp.ops.models import AuditLog
-
-from .factories import ProductFactory, ServiceFactory
-from .sales_fixtures import payment_methods, stock_plain, sumup_rule
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from erp.commerce.models import CreditNote, Invoice, Sale, SaleStatus
+from erp.commerce.tests.factories import InjectableFactory, ProductFactory, ServiceFactory
+from erp.commerce.tests.sales_fixtures import make_patient, payment_methods, stock_lot, stock_plain, sumup_rule
 from erp.core.models import User
 from erp.ops.models import AuditLog
-
-from .factories import InjectableFactory, ProductFactory, ServiceFactory
-from .sales_fixtures import make_patient, payment_methods, stock_lot, stock_plain, sumup_rule
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,8 @@ from erp.commerce import billing, exceptions
 from erp.commerce.billing import PaymentInput
 from erp.commerce.fiscal import fiscal_journal_verify
 from erp.commerce.models import Invoice, Sale, SaleStatus, StockBalance, StockMove
-
-from .factories import ClinicLocationFactory, InjectableFactory
-from .sales_fixtures import payment_methods, stock_lot
+from erp.commerce.tests.factories import ClinicLocationFactory, InjectableFactory
+from erp.commerce.tests.sales_fixtures import payment_methods, stock_lot
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_pdf_on_commit")]
 

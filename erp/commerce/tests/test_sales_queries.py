@@ -14,10 +14,9 @@ from rest_framework.test import APIClient
 from erp.commerce import billing
 from erp.commerce.fiscal import fiscal_journal_verify
 from erp.commerce.models import FiscalJournalEntry, Payment, Sale, SaleStatus, StockBalance
+from erp.commerce.tests.factories import InjectableFactory
+from erp.commerce.tests.sales_fixtures import payment_methods, stock_lot
 from erp.ops.audit import audit_chain_verify
-
-from .factories import InjectableFactory
-from .sales_fixtures import payment_methods, stock_lot
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,7 @@ from erp.commerce.models import (
     StockReferenceType,
 )
 from erp.commerce.services import ReceiptLineInput, StockMoveInput
-from erp.ops.models import AuditLog
-
-from .factories import (
+from erp.commerce.tests.factories import (
     InjectableFactory,
     InventoryLotFactory,
     ProductFactory,
@@ -31,6 +29,7 @@ from .factories import (
     SupplierFactory,
     TaxRateFactory,
 )
+from erp.ops.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 
@@ -550,7 +549,7 @@ def test_stock_valuation_at_weighted_average_cost_worked_example(location, buyer
 
 
 def test_stock_valuation_per_location(location, buyer):
-    from .factories import ClinicLocationFactory
+    from erp.commerce.tests.factories import ClinicLocationFactory
 
     lyon = ClinicLocationFactory(name="Lyon")
     serum = ProductFactory(name="Serum")

@@ -13,9 +13,8 @@ from erp.clinical.tests.factories import AppointmentFactory, EncounterFactory, P
 from erp.commerce import billing, sales_selectors
 from erp.commerce.exceptions import BarcodeUnknown, ProductNotAtCounter, SaleOriginMismatch
 from erp.commerce.models import Invoice, Sale, SaleLine, SaleStatus
-
-from .factories import ProductFactory, ServiceFactory
-from .sales_fixtures import payment_methods, stock_plain, sumup_rule
+from erp.commerce.tests.factories import ProductFactory, ServiceFactory
+from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,11 @@ from pypdf import PdfReader
 
 from erp.clinical.tests.factories import AppointmentFactory, EncounterFactory, PatientFactory, PractitionerFactory
 from erp.commerce.models import Invoice, Sale, SaleStatus
+from erp.commerce.tests.factories import ClinicLocationFactory, ProductFactory, ServiceFactory
+from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 from erp.core.tests.factories import UserFactory
 from erp.testing.browser import admin_sign_in, browser_page, skip_without_chromium
 from erp.testing.screens import WIDTH, screenshot
-
-from .factories import ClinicLocationFactory, ProductFactory, ServiceFactory
-from .sales_fixtures import payment_methods, stock_plain, sumup_rule
 
 pytestmark = [
     pytest.mark.browser,

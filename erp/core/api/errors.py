@@ -13,9 +13,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from erp.core.api.parsers import PayloadTooLarge
 from erp.core.exceptions import AUTHENTICATE_CHALLENGE, DatabaseUnavailable, DomainError, StorageUnavailable
-
-from .parsers import PayloadTooLarge
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from drf_spectacular.openapi import AutoSchema as DrfSpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
-from .fields import StrictCharField
+from erp.core.api.fields import StrictCharField
 
 ERROR_COMPONENT = "Error"
 ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}

@@ -8,10 +8,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from erp.core.api.fields import DateTimeField, DecimalField, StrictCharField
 from erp.core.models import AppSettings, ClinicLocation, Practitioner, User
 from erp.core.roles import role_permissions
-
-from .fields import DateTimeField, DecimalField, StrictCharField
 
 # Sent by the browsable API's HTML forms with every form post; never a field of a record.
 FORM_TOKENS = frozenset({"csrfmiddlewaretoken"})

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from erp.core.api import views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("users", views.UserViewSet, basename="user")

@@ -10,20 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from erp.core import otp
-from erp.core.models import AppSettings, ClinicLocation, Practitioner, User
-from erp.core.services import (
-    api_token_create,
-    api_token_revoke,
-    user_api_tokens_revoke,
-    user_email_confirm,
-    user_email_confirmation_send,
-)
-from erp.ops.audit import audit_record
-
-from .mixins import IF_MATCH, AuditedViewSetMixin, VersionedViewSetMixin
-from .permissions import IsAdminRole, RoleAccess
-from .schema import error_responses
-from .serializers import (
+from erp.core.api.mixins import IF_MATCH, AuditedViewSetMixin, VersionedViewSetMixin
+from erp.core.api.permissions import IsAdminRole, RoleAccess
+from erp.core.api.schema import error_responses
+from erp.core.api.serializers import (
     AppSettingsSerializer,
     ClinicLocationSerializer,
     EmailConfirmedSerializer,
@@ -35,6 +25,15 @@ from .serializers import (
     TokenSerializer,
     UserSerializer,
 )
+from erp.core.models import AppSettings, ClinicLocation, Practitioner, User
+from erp.core.services import (
+    api_token_create,
+    api_token_revoke,
+    user_api_tokens_revoke,
+    user_email_confirm,
+    user_email_confirmation_send,
+)
+from erp.ops.audit import audit_record
 
 
 class TokenLoginView(APIView):

@@ -33,10 +33,9 @@ from erp.clinical.tests.factories import PDF_BYTES
 from erp.core import access
 from erp.core.api.permissions import RoleAccess
 from erp.core.models import User
+from erp.core.tests.conftest import VISITOR, client_for
+from erp.core.tests.routes import drf_methods, drf_routes, is_drf, url_patterns
 from erp.distribution.models import Distributor, Order, PointOfSale
-
-from .conftest import VISITOR, client_for
-from .routes import drf_methods, drf_routes, is_drf, url_patterns
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from .factories import UserFactory
+from erp.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

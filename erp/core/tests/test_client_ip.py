@@ -7,9 +7,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 
 from erp.core.security import client_ip
+from erp.core.tests.factories import UserFactory
 from erp.ops.audit import AuditRequestMiddleware, client_info
-
-from .factories import UserFactory
 
 FORGED = "198.51.100.66"
 

@@ -17,9 +17,8 @@ from rest_framework.test import APIClient
 
 from erp.core.models import UserSession
 from erp.core.security import LOGIN_AT, SEEN_AT
+from erp.core.tests.factories import UserFactory
 from erp.testing.production import database_url, production_env, production_subprocess_env
-
-from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

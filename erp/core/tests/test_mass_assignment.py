@@ -14,10 +14,9 @@ from erp.core import access
 from erp.core.api.serializers import KnownFieldsMixin
 from erp.core.api.serializers import ModelSerializer as StrictModelSerializer
 from erp.core.models import ClinicLocation, User
+from erp.core.tests.conftest import client_for
+from erp.core.tests.routes import drf_methods, drf_routes
 from erp.distribution.models import Order
-
-from .conftest import client_for
-from .routes import drf_methods, drf_routes
 
 pytestmark = pytest.mark.django_db
 

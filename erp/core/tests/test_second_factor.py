@@ -12,7 +12,7 @@ from knox.crypto import hash_token
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from .factories import UserFactory
+from erp.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 real = pytest.mark.real_second_factor

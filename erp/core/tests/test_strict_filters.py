@@ -10,8 +10,7 @@ from rest_framework.test import APIClient
 from erp.core.api.filters import StrictFilterBackend, StrictOrderingFilter, declared_ordering_fields
 from erp.core.models import User
 from erp.core.tests.factories import UserFactory
-
-from .routes import drf_routes
+from erp.core.tests.routes import drf_routes
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
 from erp.core.security import account_delay, account_wait
-
-from .factories import UserFactory
+from erp.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

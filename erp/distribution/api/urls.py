@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from erp.distribution.api import views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("distribution/distributors", views.DistributorViewSet, basename="distribution-distributor")

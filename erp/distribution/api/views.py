@@ -21,10 +21,9 @@ from erp.core.api.mixins import AuditedViewSetMixin
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.core.api.schema import error_responses
 from erp.distribution import selectors, services
+from erp.distribution.api import serializers as s
 from erp.distribution.models import Distributor, DistributorMember, Order, OrderLine, OrderStatus, PointOfSale
 from erp.distribution.order_pdf import order_summary_pdf
-
-from . import serializers as s
 
 MANAGE = "distribution.manage_distributors"
 READ_ORDERS = "distribution.read_orders"

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from . import views
+from erp.distribution.portal import views
 
 app_name = "distribution_portal"
 

@@ -29,9 +29,8 @@ from erp.distribution import selectors, services
 from erp.distribution.models import Distributor, OrderLine, OrderStatus
 from erp.distribution.moves import MOVES, move_apply, moves_for
 from erp.distribution.order_pdf import order_summary_pdf
+from erp.distribution.portal.forms import UNIT, OrderForm, OrderHistoryFilter, PortalLoginForm
 from erp.distribution.values import Quantity
-
-from .forms import UNIT, OrderForm, OrderHistoryFilter, PortalLoginForm
 
 HISTORY_PAGE_SIZE = 20
 RECENT_ORDERS = 5

@@ -4,9 +4,8 @@ import pytest
 
 from erp.distribution import services
 from erp.distribution.models import PointOfSaleDistributor
+from erp.distribution.tests.factories import DistributorFactory, PointOfSaleFactory, ProductFactory
 from erp.distribution.values import Quantity
-
-from .factories import DistributorFactory, PointOfSaleFactory, ProductFactory
 
 
 @pytest.fixture

@@ -5,9 +5,8 @@ from rest_framework.test import APIClient
 
 from erp.distribution import services
 from erp.distribution.models import DistributorMember, Order, OrderStatus, PointOfSaleDistributor
+from erp.distribution.tests.factories import DistributorFactory, PointOfSaleFactory, ProductFactory
 from erp.distribution.values import Quantity
-
-from .factories import DistributorFactory, PointOfSaleFactory, ProductFactory
 
 BASE = "/api/v1/distribution"
 

@@ -5,8 +5,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import RestrictedError
 
 from erp.distribution.models import Order, OrderLine
-
-from .factories import ProductFactory
+from erp.distribution.tests.factories import ProductFactory
 
 
 def _raw(sql, params):

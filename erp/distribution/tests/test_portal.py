@@ -10,10 +10,9 @@ from django.urls import reverse
 from erp.core.services import email_confirmation_token
 from erp.distribution import services
 from erp.distribution.models import DistributorMember, Order, OrderStatus
+from erp.distribution.tests.factories import ProductFactory
 from erp.distribution.values import Quantity
 from erp.ops.models import AuditLog
-
-from .factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ import pytest
 
 from erp.core.tests.factories import UserFactory
 from erp.distribution.models import DistributorMember, Order, OrderStatus, PointOfSaleDistributor
+from erp.distribution.tests.factories import DistributorFactory, PointOfSaleFactory, ProductFactory
 from erp.testing.browser import admin_sign_in, skip_without_chromium
-
-from .factories import DistributorFactory, PointOfSaleFactory, ProductFactory
 
 pytestmark = [
     pytest.mark.browser,

@@ -11,10 +11,9 @@ from erp.distribution.exceptions import (
     ProductInactive,
 )
 from erp.distribution.models import Order, OrderLine, OrderStatus
+from erp.distribution.tests.factories import PointOfSaleFactory, ProductFactory
 from erp.distribution.values import Address, Quantity
 from erp.ops.models import AuditLog
-
-from .factories import PointOfSaleFactory, ProductFactory
 
 TIMESTAMPS = ["confirmed_on_utc", "rejected_on_utc", "delivery_on_utc", "canceled_on_utc", "delivered_on_utc"]
 

@@ -1,8 +1,7 @@
 from rest_framework import serializers
 
 from erp.core.api.serializers import ModelSerializer, Serializer
-
-from ..models import Message
+from erp.messaging.models import Message
 
 
 class MessageSerializer(ModelSerializer):

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from erp.messaging.api import views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("patient-messages", views.MessageViewSet, basename="patient-message")

@@ -1,9 +1,8 @@
 from rest_framework import viewsets
 
 from erp.core.api.mixins import ReadAuditMixin
-
-from ..models import Message
-from .serializers import MessageSerializer
+from erp.messaging.api.serializers import MessageSerializer
+from erp.messaging.models import Message
 
 
 class MessageViewSet(ReadAuditMixin, viewsets.ReadOnlyModelViewSet):

@@ -14,8 +14,7 @@ from erp.clinical.models import Appointment, AppointmentStatus
 from erp.clinical.tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory
 from erp.messaging.models import Message, MessageKind, MessageStatus
-
-from .utils import committed
+from erp.messaging.tests.utils import committed
 
 pytestmark = pytest.mark.django_db
 

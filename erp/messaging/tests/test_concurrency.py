@@ -11,8 +11,7 @@ from django.utils import timezone
 from erp.clinical.tests.factories import AppointmentFactory, PatientFactory
 from erp.messaging import services
 from erp.messaging.models import Message, MessageKind, MessageStatus
-
-from .fake_brevo import FakeBrevo
+from erp.messaging.tests.fake_brevo import FakeBrevo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

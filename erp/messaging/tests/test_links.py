@@ -15,9 +15,8 @@ from erp.clinical.tests.factories import PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory
 from erp.messaging import services
 from erp.messaging.models import Message, MessageKind, MessageStatus
+from erp.messaging.tests.utils import committed
 from erp.ops.models import AuditLog
-
-from .utils import committed
 
 pytestmark = pytest.mark.django_db
 

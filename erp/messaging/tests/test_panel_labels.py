@@ -15,8 +15,7 @@ from erp.clinical.tests.factories import PractitionerFactory
 from erp.commerce.templatetags.commerce_format import at_location
 from erp.core.tests.factories import UserFactory
 from erp.messaging.models import Message, MessageKind
-
-from .utils import committed
+from erp.messaging.tests.utils import committed
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,8 @@ from erp.core.tests.factories import UserFactory
 from erp.messaging import services
 from erp.messaging.models import Message, MessageKind, MessageStatus, ReminderSettings, SkipReason
 from erp.messaging.selectors import Window, window_for
+from erp.messaging.tests.utils import committed
 from erp.ops.models import AuditLog
-
-from .utils import committed
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,9 @@ from erp.messaging import services
 from erp.messaging.exceptions import MessageDeliveryFailed
 from erp.messaging.models import Message, MessageKind, MessageStatus
 from erp.messaging.sms import BrevoSmsBackend
+from erp.messaging.tests.fake_brevo import FakeBrevo
+from erp.messaging.tests.utils import committed
 from erp.ops.models import FailedTask
-
-from .fake_brevo import FakeBrevo
-from .utils import committed
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from erp.core.api.serializers import ModelSerializer
-
-from ..models import AuditLog
+from erp.ops.models import AuditLog
 
 
 class AuditLogSerializer(ModelSerializer):

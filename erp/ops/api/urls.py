@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from .views import AuditLogViewSet
+from erp.ops.api.views import AuditLogViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("audit-log", AuditLogViewSet, basename="audit-log")

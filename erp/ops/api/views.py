@@ -1,10 +1,9 @@
 from rest_framework import viewsets
 
 from erp.core.api.permissions import IsAdminRole, RoleAccess
-
-from ..filters import AuditLogFilterSet
-from ..models import AuditLog
-from .serializers import AuditLogSerializer
+from erp.ops.api.serializers import AuditLogSerializer
+from erp.ops.filters import AuditLogFilterSet
+from erp.ops.models import AuditLog
 
 
 class AuditLogViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from erp.social.api import views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("social/accounts", views.SocialAccountViewSet, basename="social-account")

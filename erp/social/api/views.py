@@ -16,9 +16,8 @@ from erp.core.api.mixins import AuditedViewSetMixin
 from erp.core.api.parsers import JSONParser
 from erp.core.api.permissions import RoleAccess, has_perms
 from erp.social import services
+from erp.social.api import serializers as s
 from erp.social.models import SocialAccount, SocialMediaAsset, SocialPost, SocialPostAsset
-
-from . import serializers as s
 
 
 class SocialAccountViewSet(AuditedViewSetMixin, viewsets.ModelViewSet):

@@ -7,8 +7,7 @@ from django.test import Client
 from erp.core.tests.factories import UserFactory
 from erp.social import services
 from erp.social.models import SocialMediaAsset, SocialPost
-
-from .factories import SocialPostFactory, image_bytes, make_asset, ready_post, upload
+from erp.social.tests.factories import SocialPostFactory, image_bytes, make_asset, ready_post, upload
 
 pytestmark = pytest.mark.django_db
 

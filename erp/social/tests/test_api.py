@@ -15,8 +15,14 @@ from erp.clinical.models import Patient
 from erp.core.tests.factories import UserFactory
 from erp.social import services
 from erp.social.models import SocialMediaAsset, SocialPost
-
-from .factories import SocialAccountFactory, SocialPostFactory, gps_exif, image_bytes, make_asset, upload
+from erp.social.tests.factories import (
+    SocialAccountFactory,
+    SocialPostFactory,
+    gps_exif,
+    image_bytes,
+    make_asset,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 

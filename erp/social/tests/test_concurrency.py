@@ -11,8 +11,7 @@ from django.utils import timezone
 from erp.core.tests.factories import UserFactory
 from erp.social import services
 from erp.social.models import SocialPost, SocialPostAsset
-
-from .factories import SocialPostFactory, make_asset, ready_post
+from erp.social.tests.factories import SocialPostFactory, make_asset, ready_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,9 +9,8 @@ from rest_framework.test import APIClient
 
 from erp.core.tests.factories import UserFactory
 from erp.social.models import SocialMediaAsset
+from erp.social.tests.factories import upload
 from erp.testing.images import RED, SECRETS, XMP, phone_exif, sideways_pixels
-
-from .factories import upload
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from PIL import Image
 
 from erp.social import images
 from erp.social.exceptions import AssetRefused
-
-from .factories import gps_exif, image_bytes
+from erp.social.tests.factories import gps_exif, image_bytes
 
 
 @pytest.mark.parametrize("size", [(320, 320), (1440, 1440), (800, 1000), (1146, 600), (1080, 1350), (1440, 754)])

@@ -23,8 +23,7 @@ from erp.social.exceptions import (
     PostTransitionRefused,
 )
 from erp.social.models import SocialMediaAsset, SocialPost, SocialPostAsset
-
-from .factories import SocialPostFactory, gps_exif, image_bytes, make_asset, ready_post, upload
+from erp.social.tests.factories import SocialPostFactory, gps_exif, image_bytes, make_asset, ready_post, upload
 
 pytestmark = pytest.mark.django_db
 

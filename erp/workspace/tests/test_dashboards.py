@@ -11,8 +11,7 @@ from erp.clinical.models import Appointment, AppointmentStatus
 from erp.core.models import Practitioner
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
-
-from .fixtures import (
+from erp.workspace.tests.fixtures import (
     appointment,
     clinic_day,
     clinic_leads,

@@ -11,8 +11,14 @@ from erp.clinical.models import AppointmentStatus
 from erp.core.tests.factories import UserFactory
 from erp.testing.browser import admin_sign_in, browser_page, skip_without_chromium
 from erp.testing.screens import WIDTH, screenshot
-
-from .fixtures import PASSWORD, clinic_day, clinic_leads, clinic_people, clinic_takings, clinic_website
+from erp.workspace.tests.fixtures import (
+    PASSWORD,
+    clinic_day,
+    clinic_leads,
+    clinic_people,
+    clinic_takings,
+    clinic_website,
+)
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,8 +8,7 @@ import pytest
 from erp.clinical.models import AppointmentStatus
 from erp.core.tests.factories import UserFactory
 from erp.workspace import selectors
-
-from .fixtures import appointment, clinic_people
+from erp.workspace.tests.fixtures import appointment, clinic_people
 
 pytestmark = pytest.mark.django_db
 
