@@ -6,7 +6,7 @@ skipped when its last row already exists, so an interrupted run continues where 
 second run changes nothing. Rows go in with PostgreSQL ``COPY`` (psycopg 3), not one save a row,
 but every derived field is computed by the same functions the models and services use:
 ``normalize_name`` and ``phone_to_e164`` for patients, ``line_totals`` for sale lines, the
-invoice numbering of ``document_number_next`` and the hash chain of ``erp.commerce.fiscal``.
+invoice numbering of ``document_number_next`` and the hash chain of ``erp.commerce.sales.fiscal``.
 
 Stages, in order: ``base`` (locations, users, tax rates, payment methods, card fee rule: the
 demo's own natural keys), ``patients``, ``encounters``, ``catalog`` (products and lots),
@@ -459,8 +459,6 @@ def _stage_stock(ctx: Context) -> None:
 
 def _stage_sales(ctx: Context) -> None:
     from erp.clinical.models import Patient
-    from erp.commerce import billing
-    from erp.commerce.fiscal import GENESIS_HASH, _lock_journal, canonical_json, entry_hash
     from erp.commerce.models import (
         DocumentSequence,
         DocumentType,
@@ -474,6 +472,8 @@ def _stage_sales(ctx: Context) -> None:
         SaleLineLot,
         StockMove,
     )
+    from erp.commerce.sales import services as billing
+    from erp.commerce.sales.fiscal import GENESIS_HASH, _lock_journal, canonical_json, entry_hash
     from erp.core.models import ClinicLocation, User
 
     total = ctx.counts["sales"]

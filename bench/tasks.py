@@ -94,8 +94,8 @@ def prepare(out: Path, pay_sales: int) -> None:
     check_site_media()
 
     from bench.scale import LOCATION_NAMES, SKU_PREFIX, uid
-    from erp.commerce import billing
     from erp.commerce.models import Invoice, Product, StockBalance
+    from erp.commerce.sales import services as billing
     from erp.core.models import ClinicLocation
 
     user = bench_user()
@@ -140,8 +140,8 @@ def prepare(out: Path, pay_sales: int) -> None:
 
 
 def pdf(out: Path, count: int) -> None:
-    from erp.commerce.invoice_pdf import invoice_render
     from erp.commerce.models import Invoice
+    from erp.commerce.sales.invoice_pdf import invoice_render
 
     invoices = list(Invoice.objects.select_related("sale").order_by("-issued_at")[:count])
     invoice_render(invoices[0])  # warm-up: fonts, templates, the XSD

@@ -10,7 +10,6 @@ from django.db.models import Sum
 from bench import scale
 from bench.seed_scale import parse
 from erp.clinical.models import Encounter, Patient, normalize_name, phone_to_e164
-from erp.commerce.fiscal import fiscal_journal_verify
 from erp.commerce.models import (
     FiscalJournalEntry,
     Invoice,
@@ -20,6 +19,7 @@ from erp.commerce.models import (
     StockBalance,
     StockMove,
 )
+from erp.commerce.sales.fiscal import fiscal_journal_verify
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

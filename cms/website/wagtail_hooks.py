@@ -7,7 +7,7 @@ from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
-from cms.website.viewsets import TranslationStatusView, WebsiteAdmin, WebsiteSnippets
+from cms.website.admin.viewsets import TranslationStatusView, WebsiteAdmin, WebsiteSnippets
 
 
 @hooks.register("register_admin_viewset")

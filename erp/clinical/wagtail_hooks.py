@@ -1,6 +1,6 @@
 from wagtail import hooks
 
-from erp.clinical.viewsets import ClinicalViewSetGroup, patient_chooser_viewset
+from erp.clinical.admin.viewsets import ClinicalViewSetGroup, patient_chooser_viewset
 
 
 @hooks.register("register_admin_viewset")

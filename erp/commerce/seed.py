@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from erp.commerce import services
+from erp.commerce.inventory import services
 from erp.commerce.models import (
     DEFAULT_VAT_EXEMPTION_MENTION,
     Product,
@@ -135,8 +135,8 @@ DEMO_SALES = [
 def _seed_sales(out) -> None:
     from datetime import date
 
-    from erp.commerce import billing
     from erp.commerce.models import CardFeeRule, PaymentMethod, PaymentMethodCode, Sale
+    from erp.commerce.sales import services as billing
 
     for code, label in PaymentMethodCode.choices:
         PaymentMethod.objects.get_or_create(code=code, defaults={"name": str(label), "is_active": True})

@@ -1,7 +1,7 @@
 from wagtail import hooks
 
-from erp.commerce.sales_viewsets import SalesViewSetGroup
-from erp.commerce.viewsets import CommerceViewSetGroup
+from erp.commerce.inventory.admin.viewsets import CommerceViewSetGroup
+from erp.commerce.sales.admin.viewsets import SalesViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

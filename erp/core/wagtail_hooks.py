@@ -2,9 +2,9 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from erp.core import otp_views
+from erp.core.admin import second_factor as otp_views
+from erp.core.admin.viewsets import CoreViewSetGroup
 from erp.core.otp import confirmed_device
-from erp.core.viewsets import CoreViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

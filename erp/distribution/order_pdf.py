@@ -7,7 +7,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from erp.commerce.seller import seller_info
+from erp.commerce.sales.seller import seller_info
 from erp.distribution.models import Distributor, Order, OrderLine
 
 

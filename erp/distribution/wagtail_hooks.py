@@ -1,6 +1,6 @@
 from wagtail import hooks
 
-from erp.distribution.viewsets import DistributionViewSetGroup
+from erp.distribution.admin.viewsets import DistributionViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

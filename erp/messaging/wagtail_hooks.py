@@ -1,6 +1,6 @@
 from wagtail import hooks
 
-from erp.messaging.viewsets import MessagingViewSetGroup
+from erp.messaging.admin.viewsets import MessagingViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

@@ -3,7 +3,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from erp.ops.viewsets import audit_log_viewset
+from erp.ops.admin.viewsets import audit_log_viewset
 
 
 @hooks.register("register_admin_viewset")

@@ -1,6 +1,6 @@
 from wagtail import hooks
 
-from erp.social.viewsets import SocialViewSetGroup
+from erp.social.admin.viewsets import SocialViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

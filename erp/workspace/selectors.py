@@ -13,8 +13,8 @@ from django.utils import timezone
 from cms.website.models import PublicLead
 from cms.website.selectors import translation_status
 from erp.clinical.models import Appointment, AppointmentStatus, ClinicalPhoto, Encounter, EncounterStatus
-from erp.commerce.fiscal import fiscal_periods_due
 from erp.commerce.models import ClosingPeriod, CreditNote, Payment, PaymentMethodCode, Sale, SaleStatus
+from erp.commerce.sales.fiscal import fiscal_periods_due
 from erp.core.models import ClinicLocation, Practitioner
 from erp.core.zones import location_zone
 

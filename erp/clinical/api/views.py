@@ -18,7 +18,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from erp.clinical import calendly, models, selectors, services
+from erp.clinical import models, selectors, services
+from erp.clinical.agenda import calendly
 from erp.clinical.api import serializers as s
 from erp.core.api.mixins import AuditedViewSetMixin, ReadAuditMixin, VersionedViewSetMixin
 from erp.core.api.pagination import MAX_COUNT
@@ -776,7 +777,7 @@ class CalendarFeedViewSet(viewsets.GenericViewSet):
 @never_cache
 def agenda_feed(request, token: str):
     """The iCalendar feed behind a secret token (no login: phone calendars cannot log in)."""
-    from erp.clinical import ics
+    from erp.clinical.agenda import ics
 
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405)

@@ -21,8 +21,8 @@ from erp.clinical.imports.api import RUN_PERM, VIEW_PERM, kind_permission_check,
 from erp.clinical.imports.fields import fields_of
 from erp.clinical.imports.tables import MAX_IMPORT_BYTES
 from erp.clinical.models import ImportJob, ImportKind, ImportOutcome, ImportStatus
+from erp.core.admin.base import PermissionMenuItem
 from erp.core.exceptions import DomainError
-from erp.core.wagtail_admin import PermissionMenuItem
 from erp.ops.audit import audit_record
 
 # Issues shown on the job page; the CSV report has them all.

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from erp.clinical import services
-from erp.clinical.calendly import default_location
+from erp.clinical.agenda.calendly import default_location
 from erp.clinical.exceptions import ImportRowRefused
 from erp.clinical.imports.fields import PATIENT_FIELDS, header_key
 from erp.clinical.models import (

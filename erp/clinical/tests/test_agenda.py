@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from erp.clinical import ics, selectors, services
+from erp.clinical import selectors, services
+from erp.clinical.agenda import ics
 from erp.clinical.exceptions import (
     AppointmentLocked,
     AppointmentOverlap,

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from erp.clinical import calendly
+from erp.clinical.agenda import calendly
 from erp.clinical.models import Appointment, AppointmentStatus, CalendlyDelivery, CalendlyOutcome, Encounter
 from erp.clinical.tests.factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory

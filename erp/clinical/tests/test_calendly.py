@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from erp.clinical import calendly
+from erp.clinical.agenda import calendly
 from erp.clinical.models import (
     Appointment,
     AppointmentSource,

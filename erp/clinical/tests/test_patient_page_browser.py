@@ -22,8 +22,8 @@ from erp.clinical.tests.factories import (
     image_bytes,
 )
 from erp.clinical.tests.factories import upload as file_upload
-from erp.commerce import billing
-from erp.commerce.billing import PaymentInput
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.services import PaymentInput
 from erp.commerce.tests.factories import ServiceFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, sumup_rule
 from erp.core.tests.factories import UserFactory

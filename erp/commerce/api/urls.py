@@ -1,6 +1,10 @@
 from rest_framework.routers import DefaultRouter
 
-from erp.commerce.api import fec_views, fiscal_views, report_views, sales_views, views
+from erp.commerce.inventory.api import views
+from erp.commerce.sales.api import fec as fec_views
+from erp.commerce.sales.api import fiscal as fiscal_views
+from erp.commerce.sales.api import reports as report_views
+from erp.commerce.sales.api import views as sales_views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("tax-rates", views.TaxRateViewSet, basename="tax-rate")

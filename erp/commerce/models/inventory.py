@@ -1,7 +1,7 @@
 """Commerce I (spec 000 §8): tax rates, catalog, suppliers, purchasing, lots and the stock ledger.
 
 Sales, payments and invoices (Commerce II) build on these models; the stock ledger is shared:
-a paid sale records ``out`` moves through ``erp.commerce.services.stock_moves_record``.
+a paid sale records ``out`` moves through ``erp.commerce.inventory.services.stock_moves_record``.
 """
 
 from decimal import Decimal

@@ -20,7 +20,7 @@ class SaleStatus(models.TextChoices):
 
 class Sale(BaseModel, SoftDeleteModel, CreatedByModel, VersionedModel):
     """A sale to a patient or a named walk-in buyer. Edited only while ``draft``; paying it is
-    ``erp.commerce.billing.sale_pay``. Totals are a snapshot kept by the services."""
+    ``erp.commerce.sales.services.sale_pay``. Totals are a snapshot kept by the services."""
 
     location = models.ForeignKey(
         "core.ClinicLocation",

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from erp.commerce import services
+from erp.commerce.inventory import services
 from erp.commerce.tests.factories import ClinicLocationFactory, InjectableFactory, ProductFactory, SupplierFactory
 
 

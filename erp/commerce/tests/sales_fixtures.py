@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from erp.commerce import services
+from erp.commerce.inventory import services
+from erp.commerce.inventory.services import StockMoveInput
 from erp.commerce.models import CardFeeRule, InventoryLot, PaymentMethod, PaymentMethodCode, StockMoveType
-from erp.commerce.services import StockMoveInput
 
 
 def payment_methods() -> dict[str, PaymentMethod]:

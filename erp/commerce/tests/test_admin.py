@@ -131,7 +131,7 @@ def test_marketing_cannot_open_commerce_screens(admin_client_for):
 
 
 def test_read_only_records_can_be_inspected_but_not_edited(admin_client_for, ordered_po, buyer):
-    from erp.commerce import services
+    from erp.commerce.inventory import services
 
     cream_line = ordered_po.lines.get(product__track_lots=False)
     services.goods_receipt_receive(
@@ -151,7 +151,7 @@ def test_read_only_records_can_be_inspected_but_not_edited(admin_client_for, ord
 
 
 def test_stock_valuation_screen_shows_the_figures_and_is_closed_to_reception(admin_client_for, ordered_po, buyer):
-    from erp.commerce import services
+    from erp.commerce.inventory import services
 
     cream_line = ordered_po.lines.get(product__track_lots=False)
     services.goods_receipt_receive(
@@ -170,7 +170,7 @@ def test_stock_valuation_screen_shows_the_figures_and_is_closed_to_reception(adm
 
 
 def test_stock_adjust_screen_records_a_count_and_shows_refusals(admin_client_for, cream, location, buyer):
-    from erp.commerce import services
+    from erp.commerce.inventory import services
 
     services.stock_move_record(
         move=services.StockMoveInput(

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from erp.commerce import services
+from erp.commerce.inventory import services
 from erp.commerce.models import GoodsReceipt, PurchaseOrderStatus, StockMove
 from erp.commerce.roles import PERMISSIONS
 from erp.commerce.tests.factories import (

@@ -16,9 +16,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
-from erp.commerce import billing, exceptions, fiscal, zreport
-from erp.commerce.billing import PaymentInput
+from erp.commerce import exceptions
 from erp.commerce.models import ClosingPeriod, FiscalClosing, FiscalJournalEntry
+from erp.commerce.sales import fiscal, zreport
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.services import PaymentInput
 from erp.commerce.tests.factories import ProductFactory, ServiceFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 from erp.ops.models import AuditLog
@@ -30,7 +32,7 @@ TODAY = timezone.localdate()
 
 def tomorrow():
     """Run the block as if it were tomorrow: today has ended and can be closed."""
-    return mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=TODAY + timedelta(days=1))
+    return mock.patch("erp.commerce.sales.fiscal.timezone.localdate", return_value=TODAY + timedelta(days=1))
 
 
 @pytest.fixture
@@ -56,7 +58,7 @@ def day_of_sales(location):
 
 def test_close_due_catches_up_every_missed_day_in_order(day_of_sales):
     in_three_days = TODAY + timedelta(days=3)
-    with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=in_three_days):
+    with mock.patch("erp.commerce.sales.fiscal.timezone.localdate", return_value=in_three_days):
         assert [start for _kind, start, _end in fiscal.fiscal_periods_due()][:3] == [
             TODAY,
             TODAY + timedelta(days=1),
@@ -73,7 +75,7 @@ def test_close_due_catches_up_every_missed_day_in_order(day_of_sales):
 def test_a_skipped_day_is_refused_with_the_day_to_close_first(day_of_sales):
     with tomorrow():
         fiscal.fiscal_period_close(period_type=ClosingPeriod.DAY, day=TODAY)
-    later = mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=TODAY + timedelta(days=5))
+    later = mock.patch("erp.commerce.sales.fiscal.timezone.localdate", return_value=TODAY + timedelta(days=5))
     with later, pytest.raises(exceptions.ClosingRefused) as gap:
         fiscal.fiscal_period_close(period_type=ClosingPeriod.DAY, day=TODAY + timedelta(days=3))
     assert gap.value.code == "period_gap"
@@ -118,7 +120,7 @@ def test_z_report_matches_the_journal_and_the_closing(day_of_sales):
 def test_a_month_closing_has_no_z_report(day_of_sales):
     month_end = TODAY.replace(day=28) + timedelta(days=4)
     next_month = month_end.replace(day=1)
-    with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=next_month):
+    with mock.patch("erp.commerce.sales.fiscal.timezone.localdate", return_value=next_month):
         month = fiscal.fiscal_period_close(period_type=ClosingPeriod.MONTH, day=TODAY)
     with pytest.raises(exceptions.ClosingInvalid):
         zreport.z_report(month)

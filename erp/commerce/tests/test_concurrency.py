@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from erp.commerce import exceptions, services
+from erp.commerce import exceptions
+from erp.commerce.inventory import services
+from erp.commerce.inventory.services import StockMoveInput
 from erp.commerce.models import StockBalance, StockMove, StockMoveType
-from erp.commerce.services import StockMoveInput
 from erp.commerce.tests.factories import ClinicLocationFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,9 +8,8 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from erp.commerce import billing, services
-from erp.commerce.billing import PaymentInput
-from erp.commerce.fiscal import fiscal_journal_verify
+from erp.commerce.inventory import services
+from erp.commerce.inventory.services import ReceiptLineInput
 from erp.commerce.models import (
     FiscalJournalEntry,
     GoodsReceipt,
@@ -24,7 +23,9 @@ from erp.commerce.models import (
     StockBalance,
     StockMove,
 )
-from erp.commerce.services import ReceiptLineInput
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.fiscal import fiscal_journal_verify
+from erp.commerce.sales.services import PaymentInput
 from erp.commerce.tests.factories import ClinicLocationFactory, InjectableFactory, ProductFactory, SupplierFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, stock_lot
 from erp.ops.models import AuditLog

@@ -15,9 +15,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from erp.commerce import billing
-from erp.commerce.billing import PaymentInput
 from erp.commerce.models import FiscalClosing
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.services import PaymentInput
 from erp.commerce.tests.factories import ClinicLocationFactory, ProductFactory, ServiceFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 from erp.core.tests.factories import UserFactory
@@ -101,7 +101,7 @@ def test_accountant_exports_fec_reads_reports_closes_yesterday_and_prints_the_z_
     assert {row[1]: Decimal(str(row[3])) for row in rows} == {"Carte bancaire": Decimal("50"), "Espèces": Decimal("22")}
 
     # Tomorrow morning the nightly closing has not run: the accountant closes yesterday.
-    with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=today + timedelta(days=1)):
+    with mock.patch("erp.commerce.sales.fiscal.timezone.localdate", return_value=today + timedelta(days=1)):
         page.goto(f"{live_server.url}/admin/commerce/fiscal-closings/")
         page.get_by_role("link", name="Clôturer la veille").click()
         page.screenshot(path=str(ARTIFACTS / "close-yesterday.png"), full_page=True)

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from erp.commerce import billing
-from erp.commerce.billing import PaymentInput
 from erp.commerce.models import CreditNote, Invoice, Payment, Sale
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.services import PaymentInput
 from erp.commerce.tests.factories import ProductFactory, ServiceFactory, TaxRateFactory
 from erp.commerce.tests.sales_fixtures import make_patient, payment_methods, stock_plain, sumup_rule
 from erp.ops.models import AuditLog

@@ -9,9 +9,11 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from erp.commerce import billing, exceptions, fiscal
-from erp.commerce.billing import PaymentInput
+from erp.commerce import exceptions
 from erp.commerce.models import ClosingPeriod, FiscalClosing, FiscalJournalEntry
+from erp.commerce.sales import fiscal
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.services import PaymentInput
 from erp.commerce.tests.factories import ServiceFactory
 from erp.commerce.tests.sales_fixtures import payment_methods
 
@@ -97,7 +99,7 @@ def test_closings_store_period_totals_and_the_running_grand_total(paid_sales):
     tomorrow = today + timedelta(days=1)
     from unittest import mock
 
-    with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=tomorrow):
+    with mock.patch("erp.commerce.sales.fiscal.timezone.localdate", return_value=tomorrow):
         day = fiscal.fiscal_period_close(period_type=ClosingPeriod.DAY, day=today)
         with pytest.raises(exceptions.ClosingRefused) as again:
             fiscal.fiscal_period_close(period_type=ClosingPeriod.DAY, day=today)
@@ -108,7 +110,7 @@ def test_closings_store_period_totals_and_the_running_grand_total(paid_sales):
     assert day.entries_count == 6
     billing.sale_refund(sale=paid_sales[0], reason="Mistake", actor=None)
     # The refund is dated today too; close the next day (empty) to see the grand total carry on.
-    with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=today + timedelta(days=2)):
+    with mock.patch("erp.commerce.sales.fiscal.timezone.localdate", return_value=today + timedelta(days=2)):
         next_day = fiscal.fiscal_period_close(period_type=ClosingPeriod.DAY, day=tomorrow)
     assert next_day.period_total_incl_tax == Decimal("0.00")
     assert next_day.grand_total_incl_tax == Decimal("150.00")
@@ -130,7 +132,7 @@ def test_close_due_closes_day_month_and_year_once(paid_sales):
 
     today = timezone.localdate()
     new_year = date(today.year + 1, 1, 1)
-    with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=new_year):
+    with mock.patch("erp.commerce.sales.fiscal.timezone.localdate", return_value=new_year):
         closed = fiscal.fiscal_close_due()
         # Every day from the first entry's to New Year's Eve, in order, then the month and the year.
         days = [c for c in closed if c.period_type == "day"]
@@ -155,7 +157,7 @@ def test_close_command(paid_sales):
     tomorrow = today + timedelta(days=1)
     from unittest import mock
 
-    with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=tomorrow):
+    with mock.patch("erp.commerce.sales.fiscal.timezone.localdate", return_value=tomorrow):
         call_command("fiscal_close", "--period", "day", "--day", today.isoformat(), stdout=out)
     assert "150.00" in out.getvalue()
 
@@ -164,7 +166,7 @@ def test_database_refuses_to_rewrite_a_closing(paid_sales):
     from unittest import mock
 
     today = timezone.localdate()
-    with mock.patch("erp.commerce.fiscal.timezone.localdate", return_value=today + timedelta(days=1)):
+    with mock.patch("erp.commerce.sales.fiscal.timezone.localdate", return_value=today + timedelta(days=1)):
         fiscal.fiscal_period_close(period_type=ClosingPeriod.DAY, day=today)
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE commerce_fiscalclosing SET grand_total_incl_tax = 0")

@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from erp.commerce import billing, invoice_pdf
-from erp.commerce.billing import PaymentInput
 from erp.commerce.models import Invoice
+from erp.commerce.sales import invoice_pdf
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.services import PaymentInput
 from erp.commerce.tests.factories import ProductFactory, ServiceFactory
 from erp.commerce.tests.sales_fixtures import make_patient, payment_methods, seller_complete, stock_plain, sumup_rule
 

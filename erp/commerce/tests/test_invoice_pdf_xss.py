@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from erp.commerce import billing, invoice_pdf
-from erp.commerce.billing import PaymentInput
+from erp.commerce.sales import invoice_pdf
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.services import PaymentInput
 from erp.commerce.tests.factories import ProductFactory
 from erp.commerce.tests.sales_fixtures import make_patient, payment_methods, stock_plain
 from erp.testing.xss import PAYLOADS

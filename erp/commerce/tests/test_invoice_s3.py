@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from erp.commerce import billing, invoice_pdf
-from erp.commerce.billing import PaymentInput
+from erp.commerce.sales import invoice_pdf
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.services import PaymentInput
 from erp.commerce.tests.factories import ServiceFactory
 from erp.commerce.tests.sales_fixtures import make_patient, payment_methods
 from erp.core.tests.factories import UserFactory

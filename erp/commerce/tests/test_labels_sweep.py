@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from erp.commerce import billing, invoice_pdf
 from erp.commerce.exceptions import PaymentMethodUnavailable, PaymentsInsufficient
 from erp.commerce.models import PaymentMethod
+from erp.commerce.sales import invoice_pdf
+from erp.commerce.sales import services as billing
 from erp.commerce.templatetags.commerce_format import at_location
 from erp.commerce.tests.factories import ClinicLocationFactory, ProductFactory, ServiceFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
@@ -73,7 +74,7 @@ def test_date_inputs_are_real_pickers(make_user, url_name, fields):
 
 
 def test_a_picked_date_is_read_as_iso_never_month_first(make_user):
-    from erp.commerce.reports_admin import ReportFilterForm
+    from erp.commerce.sales.admin.reports import ReportFilterForm
 
     form = ReportFilterForm({"since": "2026-12-09", "until": "2026-12-09"})
     assert form.is_valid(), form.errors

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from erp.commerce import exceptions, services
+from erp.commerce import exceptions
+from erp.commerce.inventory import services
+from erp.commerce.inventory.selectors import stock_available, stock_ledger_differences
 from erp.commerce.models import StockBalance, StockMove
-from erp.commerce.selectors import stock_available, stock_ledger_differences
 from erp.commerce.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from erp.commerce import services
+from erp.commerce.inventory import services
 from erp.commerce.models import PurchaseOrder, Supplier
 from erp.commerce.tests.factories import SupplierFactory
 from erp.core.exceptions import RecordBusy

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from erp.commerce import billing, exceptions, invoice_pdf
-from erp.commerce.billing import CreditLineInput, PaymentInput
+from erp.commerce import exceptions
+from erp.commerce.inventory.selectors import stock_available
 from erp.commerce.models import (
     CreditNote,
     CreditNoteLine,
@@ -22,7 +22,9 @@ from erp.commerce.models import (
     SaleStatus,
     StockMove,
 )
-from erp.commerce.selectors import stock_available
+from erp.commerce.sales import invoice_pdf
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.services import CreditLineInput, PaymentInput
 from erp.commerce.tests.factories import InjectableFactory, ProductFactory, ServiceFactory, TaxRateFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, seller_complete, stock_lot, stock_plain, sumup_rule
 from erp.core.exceptions import DomainError

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from erp.commerce import billing
+from erp.commerce.sales import services as billing
 from erp.commerce.tests.factories import ClinicLocationFactory, ProductFactory, ServiceFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 from erp.core.tests.factories import PASSWORD, UserFactory

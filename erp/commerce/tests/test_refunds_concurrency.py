@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from erp.commerce import billing, exceptions
-from erp.commerce.billing import CreditLineInput, PaymentInput
-from erp.commerce.fiscal import fiscal_journal_verify
+from erp.commerce import exceptions
 from erp.commerce.models import CreditNote, CreditNoteLine, Payment, StockBalance
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.fiscal import fiscal_journal_verify
+from erp.commerce.sales.services import CreditLineInput, PaymentInput
 from erp.commerce.tests.factories import ClinicLocationFactory, ProductFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain
 

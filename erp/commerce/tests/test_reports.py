@@ -16,9 +16,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from erp.commerce import billing
-from erp.commerce.billing import PaymentInput
 from erp.commerce.models import Payment, Sale
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.services import PaymentInput
 from erp.commerce.tests.factories import ClinicLocationFactory, ProductFactory, ServiceFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 from erp.core.money import format_money

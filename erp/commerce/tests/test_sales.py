@@ -9,8 +9,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from erp.commerce import billing, exceptions
-from erp.commerce.billing import PaymentInput
+from erp.commerce import exceptions
+from erp.commerce.inventory.selectors import stock_available
 from erp.commerce.models import (
     CreditNote,
     DocumentSequence,
@@ -27,7 +27,8 @@ from erp.commerce.models import (
     StockMove,
     TaxRate,
 )
-from erp.commerce.selectors import stock_available
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.services import PaymentInput
 from erp.commerce.tests.factories import (
     ClinicLocationFactory,
     InjectableFactory,

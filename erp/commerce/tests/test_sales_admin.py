@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from erp.commerce import billing
 from erp.commerce.models import Invoice, Sale, SaleStatus
+from erp.commerce.sales import services as billing
 from erp.commerce.tests.factories import ProductFactory, ServiceFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 from erp.ops.models import AuditLog

@@ -9,10 +9,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from erp.commerce import billing, exceptions
-from erp.commerce.billing import PaymentInput
-from erp.commerce.fiscal import fiscal_journal_verify
+from erp.commerce import exceptions
 from erp.commerce.models import Invoice, Sale, SaleStatus, StockBalance, StockMove
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.fiscal import fiscal_journal_verify
+from erp.commerce.sales.services import PaymentInput
 from erp.commerce.tests.factories import ClinicLocationFactory, InjectableFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, stock_lot
 

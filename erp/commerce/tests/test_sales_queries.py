@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from erp.commerce import billing
-from erp.commerce.fiscal import fiscal_journal_verify
 from erp.commerce.models import FiscalJournalEntry, Payment, Sale, SaleStatus, StockBalance
+from erp.commerce.sales import services as billing
+from erp.commerce.sales.fiscal import fiscal_journal_verify
 from erp.commerce.tests.factories import InjectableFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, stock_lot
 from erp.ops.audit import audit_chain_verify

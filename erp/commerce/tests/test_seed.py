@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from erp.commerce import models, seed
-from erp.commerce.selectors import stock_ledger_differences
+from erp.commerce.inventory.selectors import stock_ledger_differences
 from erp.core import seed as core_seed
 
 pytestmark = pytest.mark.django_db

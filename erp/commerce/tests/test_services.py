@@ -7,7 +7,9 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from erp.commerce import exceptions, selectors, services
+from erp.commerce import exceptions
+from erp.commerce.inventory import selectors, services
+from erp.commerce.inventory.services import ReceiptLineInput, StockMoveInput
 from erp.commerce.models import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -19,7 +21,6 @@ from erp.commerce.models import (
     StockMoveType,
     StockReferenceType,
 )
-from erp.commerce.services import ReceiptLineInput, StockMoveInput
 from erp.commerce.tests.factories import (
     InjectableFactory,
     InventoryLotFactory,

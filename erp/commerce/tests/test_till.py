@@ -10,9 +10,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from erp.clinical.tests.factories import AppointmentFactory, EncounterFactory, PatientFactory
-from erp.commerce import billing, sales_selectors
 from erp.commerce.exceptions import BarcodeUnknown, ProductNotAtCounter, SaleOriginMismatch
 from erp.commerce.models import Invoice, Sale, SaleLine, SaleStatus
+from erp.commerce.sales import selectors as sales_selectors
+from erp.commerce.sales import services as billing
 from erp.commerce.tests.factories import ProductFactory, ServiceFactory
 from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 

@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 API_SERIALIZER_MODULES = [
     "erp.core.api.serializers",
     "erp.clinical.api.serializers",
-    "erp.commerce.api.serializers",
-    "erp.commerce.api.sales_serializers",
+    "erp.commerce.inventory.api.serializers",
+    "erp.commerce.sales.api.serializers",
     "erp.social.api.serializers",
     "erp.distribution.api.serializers",
 ]

@@ -82,8 +82,8 @@ def test_the_lists_write_the_documents_drf_writes(api):
     from rest_framework import serializers
     from rest_framework.renderers import JSONRenderer
 
-    from erp.commerce.api.sales_serializers import ListedSaleSerializer, SaleSerializer
     from erp.commerce.models import Sale
+    from erp.commerce.sales.api.serializers import ListedSaleSerializer, SaleSerializer
 
     def plain_document(serializer, sale_id):
         plain = Sale.objects.get(pk=sale_id)
@@ -102,8 +102,8 @@ def test_the_lists_write_the_documents_drf_writes(api):
     assert with_lots
 
     from erp.clinical.api import serializers as _clinical  # noqa: F401  (the modules that use it)
-    from erp.commerce.api import sales_serializers as _sales  # noqa: F401
-    from erp.commerce.api import serializers as _commerce  # noqa: F401
+    from erp.commerce.inventory.api import serializers as _commerce  # noqa: F401
+    from erp.commerce.sales.api import serializers as _sales  # noqa: F401
     from erp.core.api.fields import ListedRows
     from erp.distribution.api import serializers as _distribution  # noqa: F401
 

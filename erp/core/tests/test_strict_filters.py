@@ -144,9 +144,9 @@ def test_a_filter_set_with_a_rule_of_its_own_applies_it_without_parameters(admin
     ``_after`` parameter is a filter parameter too."""
     from decimal import Decimal
 
-    from erp.commerce import services
+    from erp.commerce.inventory import services
+    from erp.commerce.inventory.services import StockMoveInput
     from erp.commerce.models import StockMoveType
-    from erp.commerce.services import StockMoveInput
     from erp.commerce.tests.factories import InjectableFactory
     from erp.commerce.tests.sales_fixtures import stock_lot
     from erp.core.models import ClinicLocation
@@ -176,8 +176,8 @@ def test_a_filter_set_with_a_rule_of_its_own_applies_it_without_parameters(admin
 
 def test_the_filters_a_query_names_filter_together(admin_api):
     """The filters a query does not name do not filter; the ones it names filter, together."""
-    from erp.commerce.billing import sale_create
     from erp.commerce.models import Sale
+    from erp.commerce.sales.services import sale_create
 
     sale_create(sold_to_name="Walk-in", actor=None)
     sale_create(sold_to_name="Walk-in", currency="USD", actor=None)

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from erp.commerce.widgets import DatePickerInput
+from erp.core.admin.widgets import DatePickerInput
 from erp.core.money import Currency, Money
 from erp.distribution import selectors
 from erp.distribution.models import OrderStatus

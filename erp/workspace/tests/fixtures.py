@@ -128,8 +128,8 @@ def clinic_day(people: SimpleNamespace | None = None) -> SimpleNamespace:
 def clinic_takings(people: SimpleNamespace) -> SimpleNamespace:
     """Today at the till: two paid sales (card and cash), one refunded with a credit note, one
     draft left unpaid."""
-    from erp.commerce import billing
-    from erp.commerce.billing import PaymentInput
+    from erp.commerce.sales import services as billing
+    from erp.commerce.sales.services import PaymentInput
     from erp.commerce.tests.factories import ProductFactory, ServiceFactory
     from erp.commerce.tests.sales_fixtures import payment_methods, stock_plain, sumup_rule
 

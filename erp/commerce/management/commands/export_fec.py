@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from erp.commerce.exceptions import FecForeignCurrency, FecPeriodInvalid
-from erp.commerce.fec import fec_check, fec_export_audit, fec_period, fec_rows
+from erp.commerce.sales.fec import fec_check, fec_export_audit, fec_period, fec_rows
 
 
 class Command(BaseCommand):

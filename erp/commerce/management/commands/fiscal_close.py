@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from erp.commerce.fiscal import fiscal_close_due, fiscal_period_close
+from erp.commerce.sales.fiscal import fiscal_close_due, fiscal_period_close
 from erp.core.exceptions import DomainError
 
 

@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from erp.commerce.fiscal import fiscal_journal_verify
+from erp.commerce.sales.fiscal import fiscal_journal_verify
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from erp.commerce.selectors import stock_ledger_differences
+from erp.commerce.inventory.selectors import stock_ledger_differences
 
 
 class Command(BaseCommand):
