@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from erp.clinical import services
+from erp.clinical.agenda import services as agenda_services
 from erp.clinical.exceptions import AppointmentOverlap
 from erp.clinical.models import Appointment, ClinicalPhoto, Encounter, Patient, PatientGuardian, ReferralSource
 from erp.clinical.selectors import consent_is_granted
@@ -155,7 +156,7 @@ def _seed_agenda(practitioner, location, actor) -> int:
     confirmed; the practitioner's calendar feed exists."""
     if practitioner is None:
         return 0
-    services.calendar_feed_get(practitioner=practitioner)
+    agenda_services.calendar_feed_get(practitioner=practitioner)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     for index, data in enumerate(PATIENTS):
         patient = Patient.objects.filter(email=data["email"]).first()
@@ -163,7 +164,7 @@ def _seed_agenda(practitioner, location, actor) -> int:
             continue
         start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(9 + index, 0)))
         try:
-            appointment = services.appointment_create(
+            appointment = agenda_services.appointment_create(
                 data={
                     "patient": patient,
                     "practitioner": practitioner,
@@ -177,5 +178,5 @@ def _seed_agenda(practitioner, location, actor) -> int:
         except AppointmentOverlap:
             continue  # the slot is taken by a real booking: leave it alone
         if index == 0:
-            services.appointment_confirm(appointment=appointment, actor=actor)
+            agenda_services.appointment_confirm(appointment=appointment, actor=actor)
     return Appointment.objects.filter(notes="Demo appointment").count()

@@ -11,8 +11,9 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from erp.clinical.agenda.selectors import appointments_due
 from erp.clinical.models import AppointmentStatus, ContactMethod, Patient
-from erp.clinical.selectors import appointments_due, patient_may_contact
+from erp.clinical.selectors import patient_may_contact
 from erp.core.models import AppSettings
 from erp.messaging.models import REMINDER_KINDS, Message, MessageChannel, MessageKind, MessageStatus, ReminderSettings
 

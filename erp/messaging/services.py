@@ -353,7 +353,7 @@ def appointment_reply(*, token: str, action: str, now: datetime.datetime | None 
     """The patient confirms or cancels through a message's link: signed, expiring, used once.
     The appointment changes through the clinical services (their audit rows) and the link's use
     is audited on the message."""
-    from erp.clinical.services import appointment_cancel, appointment_confirm
+    from erp.clinical.agenda.services import appointment_cancel, appointment_confirm
 
     if action not in ("confirm", "cancel"):
         raise LinkInvalid("Choose confirm or cancel.", field="action")

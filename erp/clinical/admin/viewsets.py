@@ -30,6 +30,7 @@ from wagtail.permissions import register_permission_policy
 from erp.clinical import selectors, services
 from erp.clinical.admin import views
 from erp.clinical.admin.widgets import LanguageDateInput, LanguageDateTimeInput
+from erp.clinical.agenda import services as agenda_services
 from erp.clinical.agenda.admin import views as agenda_admin
 from erp.clinical.imports.admin import ImportViewSet
 from erp.clinical.models import Appointment, CalendlyDelivery, Encounter, Patient, PatientGuardian, ReferralSource
@@ -533,9 +534,9 @@ class AppointmentViewSet(NoReferenceIndex, DatePickersMixin, PatientFieldMixin, 
     form_fields = ["patient", "practitioner", "location", "scheduled_start", "scheduled_end", "notes"]
     index_view_class = AuditedIndexView
     edit_view_class = ReadAuditedEditView
-    create_service = staticmethod(services.appointment_create)
-    update_service = staticmethod(services.appointment_update)
-    delete_service = staticmethod(services.appointment_delete)
+    create_service = staticmethod(agenda_services.appointment_create)
+    update_service = staticmethod(agenda_services.appointment_update)
+    delete_service = staticmethod(agenda_services.appointment_delete)
     inspect_view_enabled = True
     inspect_view_class = agenda_admin.AppointmentPageView
     copy_view_enabled = False

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from erp.clinical import services
+from erp.clinical.agenda import services as agenda_services
 from erp.clinical.agenda.calendly import default_location
 from erp.clinical.exceptions import ImportRowRefused
 from erp.clinical.imports.fields import PATIENT_FIELDS, header_key
@@ -524,7 +525,7 @@ class AppointmentRows(RowsBase):
         if not self.dry_run:
             # The practitioner's row lock (taken again by appointment_create) serializes this
             # check with every other booking of theirs: two runs of one file book a slot once.
-            services._lock_practitioner(practitioner)
+            agenda_services._lock_practitioner(practitioner)
         patient = self.patient(data)
         same = (
             Appointment.objects.filter(patient=patient, practitioner=practitioner, scheduled_start=start)
@@ -544,7 +545,7 @@ class AppointmentRows(RowsBase):
         }
         if self.dry_run:
             services.patient_require_live(patient)
-            services.appointment_check_slot(practitioner=practitioner, start=start, end=end)
+            agenda_services.appointment_check_slot(practitioner=practitioner, start=start, end=end)
             clash = next((p for p in self.planned if p[0] == practitioner.pk and p[1] < end and p[2] > start), None)
             if clash is not None:
                 return refused(
@@ -556,7 +557,7 @@ class AppointmentRows(RowsBase):
             if external_id:
                 self.planned_ids.add(external_id)
             return RowResult(ImportOutcome.CREATED)
-        appointment = services.appointment_create(data=fields, actor=self.actor)
+        appointment = agenda_services.appointment_create(data=fields, actor=self.actor)
         self.link(external_id, appointment=appointment)
         return RowResult(ImportOutcome.CREATED, matched_id=appointment.pk)
 

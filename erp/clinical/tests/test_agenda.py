@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from erp.clinical import selectors, services
-from erp.clinical.agenda import ics
+from erp.clinical.agenda import ics, selectors, services
 from erp.clinical.exceptions import (
     AppointmentLocked,
     AppointmentOverlap,
@@ -17,6 +16,7 @@ from erp.clinical.exceptions import (
     ReasonRequired,
 )
 from erp.clinical.models import Appointment, AppointmentSource, AppointmentStatus, Encounter, EncounterStatus
+from erp.clinical.services import patient_merge
 from erp.clinical.tests.factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory
 from erp.ops.models import AuditLog
@@ -254,7 +254,7 @@ def test_attended_appointment_cannot_be_deleted(doctor, reception):
 def test_merge_moves_appointments(doctor, reception):
     survivor, merged = PatientFactory(), PatientFactory()
     appointment = book(doctor, reception, at(10), patient=merged)
-    services.patient_merge(survivor=survivor, merged=merged, reason="same person", actor=reception)
+    patient_merge(survivor=survivor, merged=merged, reason="same person", actor=reception)
     assert Appointment.objects.get(pk=appointment.pk).patient == survivor
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from erp.clinical import services
+from erp.clinical.agenda import services as agenda_services
 from erp.clinical.models import Appointment, AppointmentStatus, Encounter, PractitionerCalendarFeed
 from erp.clinical.tests.factories import AppointmentFactory, LocationFactory, PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory
@@ -112,7 +112,7 @@ def test_cancel_and_no_show_through_the_api(doctor, desk):
 
 
 def test_reception_cannot_open_an_encounter(doctor, desk):
-    appointment = services.appointment_confirm(appointment=AppointmentFactory(practitioner=doctor), actor=None)
+    appointment = agenda_services.appointment_confirm(appointment=AppointmentFactory(practitioner=doctor), actor=None)
     response = desk.post(f"/api/v1/appointments/{appointment.pk}/attend/", {"open_encounter": True}, format="json")
     assert response.status_code == 403
     assert Appointment.objects.get(pk=appointment.pk).status == AppointmentStatus.CONFIRMED
@@ -126,7 +126,7 @@ def test_filters_practitioner_location_dates_status(doctor, desk):
     c = AppointmentFactory(
         practitioner=doctor, location=lyon, scheduled_start=at(9, days=5), scheduled_end=at(10, days=5)
     )
-    services.appointment_confirm(appointment=c, actor=None)
+    agenda_services.appointment_confirm(appointment=c, actor=None)
 
     def ids(query):
         response = desk.get(f"/api/v1/appointments/?{query}")
@@ -151,7 +151,7 @@ def test_no_show_rate_endpoint(doctor, desk):
             scheduled_end=now - datetime.timedelta(hours=hours - 1),
         )
     missed = Appointment.objects.filter(practitioner=doctor).first()
-    services.appointment_mark_no_show(appointment=missed, actor=None)
+    agenda_services.appointment_mark_no_show(appointment=missed, actor=None)
     response = desk.get(f"/api/v1/appointments/no-show-rate/?practitioner={doctor.pk}")
     assert response.status_code == 200, response.content
     rows = response.json()
@@ -202,7 +202,7 @@ def test_no_show_rate_date_range_and_delete_needs_if_match(doctor, desk):
         scheduled_start=now - datetime.timedelta(days=60),
         scheduled_end=now - datetime.timedelta(days=60) + datetime.timedelta(minutes=30),
     )
-    services.appointment_mark_no_show(appointment=old, actor=None)
+    agenda_services.appointment_mark_no_show(appointment=old, actor=None)
     recent_day = timezone.localdate() - datetime.timedelta(days=10)
     rows = desk.get(f"/api/v1/appointments/no-show-rate/?date_from={recent_day.isoformat()}").json()
     assert sum(row["no_shows"] for row in rows) == 0

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from erp.clinical import services as clinical
+from erp.clinical.agenda import services as agenda_services
 from erp.clinical.models import Appointment, AppointmentStatus
 from erp.clinical.tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory
@@ -28,7 +28,7 @@ def client_for(role: str) -> APIClient:
 def book(patient, days=4):
     start = timezone.now() + datetime.timedelta(days=days)
     with committed():
-        return clinical.appointment_create(
+        return agenda_services.appointment_create(
             data={"patient": patient, "practitioner": PractitionerFactory(), "scheduled_start": start,
                   "scheduled_end": start + datetime.timedelta(minutes=30)},
             actor=UserFactory(role="reception"),

@@ -31,7 +31,7 @@ def page(browser):
 
 
 def test_patient_confirms_from_the_link_and_reception_sees_it(page, browser, live_server, location, settings):
-    from erp.clinical import services as clinical
+    from erp.clinical.agenda import services as agenda_services
     from erp.clinical.models import AppointmentStatus
     from erp.clinical.tests.factories import PatientFactory, PractitionerFactory
 
@@ -40,7 +40,7 @@ def test_patient_confirms_from_the_link_and_reception_sees_it(page, browser, liv
     desk = UserFactory(role="reception", email="desk-browser@clinic.test", password=PASSWORD)
     patient = PatientFactory(first_name="Анна", last_name="Петрова", email="anna@example.org", preferred_language="ru")
     start = timezone.now() + datetime.timedelta(days=4)
-    appointment = clinical.appointment_create(
+    appointment = agenda_services.appointment_create(
         data={"patient": patient, "practitioner": PractitionerFactory(display_name="Dr Claire Martin"),
               "location": location, "scheduled_start": start, "scheduled_end": start + datetime.timedelta(minutes=30)},
         actor=desk,

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from erp.clinical import services as clinical
+from erp.clinical.agenda import services as agenda_services
 from erp.clinical.models import AppointmentStatus
 from erp.clinical.tests.factories import PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory
@@ -26,7 +26,7 @@ def booked(location):
     patient = PatientFactory(email="anna@example.org", preferred_language="ru", first_name="Анна")
     start = timezone.now() + datetime.timedelta(days=4)
     with committed():
-        appointment = clinical.appointment_create(
+        appointment = agenda_services.appointment_create(
             data={"patient": patient, "practitioner": PractitionerFactory(display_name="Dr Claire Martin"),
                   "location": location, "scheduled_start": start,
                   "scheduled_end": start + datetime.timedelta(minutes=30), "notes": "Laser: tache pigmentaire"},
@@ -105,7 +105,7 @@ def test_the_link_of_a_moved_appointment_no_longer_applies(booked, mailoutbox):
     path = path_of(link_of(mailoutbox))
     later = booked.scheduled_start + datetime.timedelta(days=1)
     with committed():
-        clinical.appointment_update(
+        agenda_services.appointment_update(
             appointment=booked,
             data={"scheduled_start": later, "scheduled_end": later + datetime.timedelta(minutes=30)},
             actor=UserFactory(role="reception", email="mover@example.org"),

@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import timezone
 
-from erp.clinical import services as clinical
+from erp.clinical.agenda import services as agenda_services
 from erp.clinical.tests.factories import PractitionerFactory
 from erp.commerce.templatetags.commerce_format import at_location
 from erp.core.tests.factories import UserFactory
@@ -27,7 +27,7 @@ def test_panel_shows_the_language_name_and_the_locations_time(location, patient)
     day = timezone.localdate() + datetime.timedelta(days=5)
     start = datetime.datetime.combine(day, datetime.time(14, 0), tzinfo=ZoneInfo("America/Montevideo"))
     with committed():
-        appointment = clinical.appointment_create(
+        appointment = agenda_services.appointment_create(
             data={
                 "patient": patient, "practitioner": PractitionerFactory(), "location": location,
                 "scheduled_start": start, "scheduled_end": start + datetime.timedelta(minutes=30),
@@ -54,7 +54,7 @@ def test_messages_list_shows_the_language_by_name(location, patient):
     desk = UserFactory(role="reception", email="desk-list@messages.example")
     start = timezone.now() + datetime.timedelta(days=5)
     with committed():
-        clinical.appointment_create(
+        agenda_services.appointment_create(
             data={
                 "patient": patient, "practitioner": PractitionerFactory(), "location": location,
                 "scheduled_start": start, "scheduled_end": start + datetime.timedelta(minutes=30),

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from erp.clinical import services as clinical
+from erp.clinical.agenda import services as agenda_services
 from erp.clinical.models import Appointment
 from erp.clinical.tests.factories import PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory
@@ -34,7 +34,7 @@ def desk():
 
 def book(desk, patient, start, **extra):
     with committed():
-        return clinical.appointment_create(
+        return agenda_services.appointment_create(
             data={
                 "patient": patient,
                 "practitioner": extra.pop("practitioner", None) or PractitionerFactory(display_name="Dr Claire Martin"),
@@ -153,7 +153,7 @@ def test_cancelling_drops_the_reminders_and_sends_a_notice(location, patient, de
     start = paris(5, 10)
     appointment = book(desk, patient, start)
     with committed():
-        clinical.appointment_cancel(appointment=appointment, reason="Patient called", actor=desk)
+        agenda_services.appointment_cancel(appointment=appointment, reason="Patient called", actor=desk)
     assert kinds(appointment) == {
         (MessageKind.CONFIRMATION, MessageStatus.SENT),
         (MessageKind.REMINDER_FIRST, MessageStatus.SKIPPED),
@@ -174,7 +174,7 @@ def test_a_reminder_claimed_before_the_cancel_is_not_sent(location, patient, des
     Message.objects.filter(pk=reminder.pk).update(status=MessageStatus.SENDING)
     appointment.refresh_from_db()
     with committed():
-        clinical.appointment_cancel(appointment=appointment, reason="Patient called", actor=desk)
+        agenda_services.appointment_cancel(appointment=appointment, reason="Patient called", actor=desk)
     mailoutbox.clear()
     services.message_send(message_id=reminder.pk)
     reminder.refresh_from_db()
@@ -186,7 +186,7 @@ def test_moving_sends_a_reschedule_notice_and_replans_the_reminders(location, pa
     start, later = paris(5, 10), paris(7, 15)
     appointment = book(desk, patient, start)
     with committed():
-        clinical.appointment_update(
+        agenda_services.appointment_update(
             appointment=appointment,
             data={"scheduled_start": later, "scheduled_end": later + datetime.timedelta(minutes=30)},
             actor=desk,
@@ -306,7 +306,7 @@ def test_nothing_is_planned_or_sent_when_the_booking_rolls_back(location, patien
 
     start = paris(5, 10)
     with committed(), pytest.raises(RuntimeError), transaction.atomic():
-        clinical.appointment_create(
+        agenda_services.appointment_create(
             data={"patient": patient, "practitioner": PractitionerFactory(), "scheduled_start": start,
                   "scheduled_end": start + datetime.timedelta(minutes=30)},
             actor=desk,

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from erp.clinical import services as clinical
+from erp.clinical.agenda import services as agenda_services
 from erp.clinical.tests.factories import PatientFactory, PractitionerFactory
 from erp.core.tests.factories import UserFactory
 from erp.messaging import services
@@ -34,7 +34,7 @@ def book_sms_patient(location, language="ru"):
     patient = PatientFactory(phone="+33612345678", preferred_contact_method="sms", preferred_language=language)
     start = timezone.now() + datetime.timedelta(days=5)
     with committed():
-        return clinical.appointment_create(
+        return agenda_services.appointment_create(
             data={"patient": patient, "practitioner": PractitionerFactory(), "scheduled_start": start,
                   "scheduled_end": start + datetime.timedelta(minutes=30)},
             actor=UserFactory(role="reception", email="sms-desk@example.org"),

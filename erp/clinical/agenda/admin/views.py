@@ -20,8 +20,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from erp.clinical import services
-from erp.clinical.agenda import calendly
+from erp.clinical.agenda import calendly, services
 from erp.clinical.models import Appointment, AppointmentStatus, CalendlyDelivery, CalendlyOutcome, EncounterType
 from erp.core.exceptions import DomainError
 from erp.core.models import AppSettings, ClinicLocation, Practitioner
