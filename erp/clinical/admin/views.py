@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.views import generic
 
 from erp.clinical import selectors, services
-from erp.clinical.admin.widgets import LanguageDateTimeInput
 from erp.clinical.models import (
     ClinicalPhoto,
     ConsentType,
@@ -28,6 +27,7 @@ from erp.clinical.models import (
     PhotoRelation,
 )
 from erp.clinical.templatetags.clinical_format import at_location
+from erp.core.admin.widgets import LanguageDateTimeInput
 from erp.core.exceptions import DomainError
 from erp.ops.audit import audit_reads, audit_record
 

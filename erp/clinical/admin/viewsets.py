@@ -29,7 +29,6 @@ from wagtail.permissions import register_permission_policy
 
 from erp.clinical import selectors, services
 from erp.clinical.admin import views
-from erp.clinical.admin.widgets import LanguageDateInput, LanguageDateTimeInput
 from erp.clinical.agenda import services as agenda_services
 from erp.clinical.agenda.admin import views as agenda_admin
 from erp.clinical.imports.admin import ImportViewSet
@@ -41,6 +40,7 @@ from erp.core.admin.base import (
     ServiceCreateView,
     ServiceEditView,
 )
+from erp.core.admin.widgets import LanguageDateInput, LanguageDateTimeInput
 from erp.core.api.pagination import CappedCountPaginator
 from erp.core.zones import location_zone
 from erp.ops.audit import audit_reads, audit_record
@@ -295,7 +295,7 @@ class PatientEditView(ReadAuditedEditView):
 
 class DatePickersMixin:
     """Dates and times with Wagtail's calendar pickers, in the admin language's own order
-    (``erp.clinical.admin.widgets``): none can be read two ways."""
+    (``erp.core.admin.widgets``): none can be read two ways."""
 
     def formfield_for_dbfield(self, db_field, **kwargs):
         if isinstance(db_field, models.DateTimeField):
