@@ -17,6 +17,10 @@ class PatientMerged(NotAllowed):
     default_code = "patient_merged"
 
 
+class GuardianPatientFixed(NotAllowed):
+    default_code = "guardian_patient_fixed"
+
+
 class EncounterLocked(NotAllowed):
     default_code = "encounter_locked"
 

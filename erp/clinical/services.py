@@ -19,6 +19,7 @@ from erp.clinical.exceptions import (
     DuplicateReviewRefused,
     EncounterLocked,
     EncounterTransitionRefused,
+    GuardianPatientFixed,
     MergeRefused,
     PatientMerged,
     PhotoComparisonRefused,
@@ -36,6 +37,7 @@ from erp.clinical.models import (
     EncounterPhoto,
     EncounterStatus,
     Patient,
+    PatientGuardian,
     PhotoRelation,
 )
 from erp.clinical.selectors import consent_current, consent_is_granted
@@ -198,6 +200,42 @@ def patient_delete(*, patient: Patient, actor) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action="delete", entity=patient)
         patient.delete(actor=actor)
+
+
+# --- Guardians ----------------------------------------------------------------------------------
+
+
+def guardian_create(*, data: dict[str, Any], actor) -> PatientGuardian:
+    with transaction.atomic():
+        patient_require_live(data["patient"])
+        guardian = PatientGuardian(**data)
+        guardian.full_clean()
+        guardian.save()
+        audit_record(actor=actor, action="create", entity=guardian)
+    return guardian
+
+
+def guardian_update(*, guardian: PatientGuardian, data: dict[str, Any], actor) -> PatientGuardian:
+    with transaction.atomic():
+        locked = lock_row(PatientGuardian.objects, pk=guardian.pk)
+        changed = sorted(name for name, value in data.items() if getattr(locked, name) != value)
+        if "patient" in changed:
+            raise GuardianPatientFixed(_("A guardian cannot move to another patient."), field="patient")
+        patient_require_live(locked.patient)
+        for name, value in data.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+        audit_record(actor=actor, action="update", entity=locked, metadata={"fields_changed": changed})
+    return locked
+
+
+def guardian_delete(*, guardian: PatientGuardian, actor) -> None:
+    """Guardians are not a critical table: removal is real, and audited."""
+    with transaction.atomic():
+        pk = guardian.pk  # a hard delete clears it
+        guardian.delete()
+        audit_record(actor=actor, action="delete", entity=guardian, entity_id=pk)
 
 
 # --- Encounters ---------------------------------------------------------------------------------

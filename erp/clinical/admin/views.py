@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -27,9 +27,10 @@ from erp.clinical.models import (
     PhotoRelation,
 )
 from erp.clinical.templatetags.clinical_format import at_location
+from erp.core.admin.base import ReadAudited
 from erp.core.admin.widgets import LanguageDateTimeInput
 from erp.core.exceptions import DomainError
-from erp.ops.audit import audit_reads, audit_record
+from erp.ops.audit import audit_reads
 
 CONTACT_PERM = "clinical.view_patient_contact"
 ALL_DOCUMENTS_PERM = "clinical.view_clinical_document"
@@ -85,7 +86,7 @@ class PhotoUploadForm(forms.Form):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Notes"))
 
 
-class PatientPageView(generic.InspectView):
+class PatientPageView(ReadAudited, generic.InspectView):
     """The patient's card, the default click on a patient: identity and contact, then one section
     per part of the record (consents, guardians, appointments, encounters, photos, sales and
     invoices, documents, leads) and the actions, each only for the roles allowed to see or do it.
@@ -109,11 +110,6 @@ class PatientPageView(generic.InspectView):
 
     def get_page_subtitle(self):
         return str(self.object)
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        audit_record(actor=request.user, action="view", entity=self.object, metadata={"via": "admin"})
-        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -214,7 +210,7 @@ class LocationTimesMixin:
         return super().get_field_display_value(field_name, field)
 
 
-class EncounterPageView(LocationTimesMixin, generic.InspectView):
+class EncounterPageView(ReadAudited, LocationTimesMixin, generic.InspectView):
     template_name = "clinical/admin/encounter_page.html"
     fields = [
         "patient",
@@ -231,11 +227,6 @@ class EncounterPageView(LocationTimesMixin, generic.InspectView):
         "cancelled_at",
         "cancellation_reason",
     ]
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        audit_record(actor=request.user, action="view", entity=self.object, metadata={"via": "admin"})
-        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -261,6 +252,8 @@ def _run(request, patient, operation, success: str):
         operation()
     except DomainError as error:
         messages.error(request, error.message)
+    except ValidationError as error:  # a model's own validation (full_clean)
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, success)
     return redirect(_page(patient))
@@ -326,27 +319,21 @@ def patient_guardian_view(request, pk):
     if request.POST.get("remove"):
         _require(request.user, "clinical.delete_patientguardian")
         guardian = get_object_or_404(PatientGuardian, pk=request.POST["remove"], patient=patient)
-        audit_record(actor=request.user, action="delete", entity=guardian)
-        guardian.delete()
-        messages.success(request, _("Guardian removed."))
-        return redirect(_page(patient))
+        remove = lambda: services.guardian_delete(guardian=guardian, actor=request.user)  # noqa: E731
+        return _run(request, patient, remove, _("Guardian removed."))
     _require(request.user, "clinical.add_patientguardian")
     full_name, relationship = request.POST.get("full_name", "").strip(), request.POST.get("relationship", "").strip()
     if not full_name or not relationship:
         messages.error(request, _("A guardian needs a name and a relationship."))
         return redirect(_page(patient))
-
-    def add():
-        services.patient_require_live(patient)
-        guardian = PatientGuardian.objects.create(
-            patient=patient,
-            full_name=full_name,
-            relationship=relationship,
-            phone=request.POST.get("phone") or None,
-            email=request.POST.get("email") or None,
-        )
-        audit_record(actor=request.user, action="create", entity=guardian)
-
+    data = {
+        "patient": patient,
+        "full_name": full_name,
+        "relationship": relationship,
+        "phone": request.POST.get("phone") or None,
+        "email": request.POST.get("email") or None,
+    }
+    add = lambda: services.guardian_create(data=data, actor=request.user)  # noqa: E731
     return _run(request, patient, add, _("Guardian added."))
 
 

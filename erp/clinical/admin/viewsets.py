@@ -36,6 +36,7 @@ from erp.clinical.models import Appointment, CalendlyDelivery, Encounter, Patien
 from erp.core.admin.base import (
     AuditedModelViewSet,
     PermissionMenuItem,
+    ReadAudited,
     ReadOnlyPermissionPolicy,
     ServiceCreateView,
     ServiceEditView,
@@ -43,18 +44,13 @@ from erp.core.admin.base import (
 from erp.core.admin.widgets import LanguageDateInput, LanguageDateTimeInput
 from erp.core.api.pagination import CappedCountPaginator
 from erp.core.zones import location_zone
-from erp.ops.audit import audit_reads, audit_record
+from erp.ops.audit import audit_reads
 
 CONTACT_PERM = "clinical.view_patient_contact"
 
 
-class ReadAuditedEditView(ServiceEditView):
-    """Opening the form shows the record: a ``view`` audit row."""
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        audit_record(actor=request.user, action="view", entity=self.object, metadata={"via": "admin"})
-        return response
+class ReadAuditedEditView(ReadAudited, ServiceEditView):
+    pass
 
 
 class NoReferenceIndex:
@@ -437,6 +433,9 @@ class GuardianViewSet(NoReferenceIndex, PatientFieldMixin, AuditedModelViewSet):
         "country_code",
     ]
     copy_view_enabled = False
+    create_service = staticmethod(services.guardian_create)
+    update_service = staticmethod(services.guardian_update)
+    delete_service = staticmethod(services.guardian_delete)
 
 
 class ReferralSourceViewSet(NoReferenceIndex, AuditedModelViewSet):

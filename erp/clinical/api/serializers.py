@@ -4,7 +4,6 @@ from rest_framework import serializers
 
 from erp.clinical import models
 from erp.clinical.exceptions import DuplicateCriteriaMissing
-from erp.clinical.services import patient_require_live
 from erp.core.api.fields import DateTimeField, ListedRows
 from erp.core.api.serializers import ModelSerializer, Serializer
 
@@ -140,11 +139,6 @@ class GuardianSerializer(ModelSerializer):
         ]
         read_only_fields = ["id", *_AUDIT_FIELDS]
 
-    def validate_patient(self, patient):
-        if self.instance is not None and patient.pk != self.instance.patient_id:
-            raise serializers.ValidationError(_("A guardian cannot move to another patient."))
-        patient_require_live(patient)
-        return patient
 
 
 class EncounterSerializer(ModelSerializer):

@@ -231,7 +231,7 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         return response
 
 
-class GuardianViewSet(ReadAuditMixin, AuditedViewSetMixin, viewsets.ModelViewSet):
+class GuardianViewSet(ReadAuditMixin, viewsets.ModelViewSet):
     """A patient's guardians (filter with ``?patient=``)."""
 
     serializer_class = s.GuardianSerializer
@@ -239,10 +239,16 @@ class GuardianViewSet(ReadAuditMixin, AuditedViewSetMixin, viewsets.ModelViewSet
     filterset_fields = ["patient", "relationship"]
     ordering_fields = ["full_name", "created_at"]
 
+    def perform_create(self, serializer):
+        serializer.instance = services.guardian_create(data=serializer.validated_data, actor=self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.guardian_update(
+            guardian=serializer.instance, data=serializer.validated_data, actor=self.request.user
+        )
+
     def perform_destroy(self, instance):
-        # Guardians are not a critical table: removal is real, and audited.
-        audit_record(actor=self.request.user, action="delete", entity=instance)
-        instance.delete()
+        services.guardian_delete(guardian=instance, actor=self.request.user)
 
 
 # --- Encounters ---------------------------------------------------------------------------------

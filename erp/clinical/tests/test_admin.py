@@ -269,3 +269,19 @@ def test_admin_delete_refused_by_the_service_is_a_message_on_the_listing(record)
     assert response.redirect_chain[-1][0] == "/admin/clinical/encounters/"
     assert [m.level_tag for m in response.context["messages"]][-1] == "error"  # after the finalize one
     assert Encounter.objects.filter(pk=encounter.pk).exists()
+
+
+def test_the_patient_page_adds_and_removes_guardians_through_the_services(record):
+    client, user = admin_client("reception")
+    patient = record["patient"]
+    url = f"/admin/clinical/patients/page/{patient.pk}/guardian/"
+    refused = client.post(url, {"full_name": "Nadia Moreau", "relationship": "aunt", "email": "nope"}, follow=True)
+    assert [m.level_tag for m in refused.context["messages"]] == ["error"]  # the model's own check, no 500
+    nadia = patient.guardians.filter(full_name="Nadia Moreau")
+    assert not nadia.exists()
+    client.post(url, {"full_name": "Nadia Moreau", "relationship": "aunt", "email": "nadia@example.org"})
+    pk = nadia.get().pk
+    client.post(url, {"remove": pk})
+    assert not nadia.exists()
+    actions = AuditLog.objects.filter(entity_id=pk, actor=user).order_by("timestamp")
+    assert list(actions.values_list("action", flat=True)) == ["create", "delete"]

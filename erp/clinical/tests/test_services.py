@@ -13,7 +13,9 @@ from erp.clinical.exceptions import (
     ConsentStateRefused,
     EncounterLocked,
     EncounterTransitionRefused,
+    GuardianPatientFixed,
     MergeRefused,
+    PatientMerged,
     ReasonRequired,
     UploadTooLarge,
     UploadTypeRefused,
@@ -110,6 +112,38 @@ def test_duplicate_candidates_give_each_reason():
         same_name_birth.pk: ["same_name_and_birth_date"],
         similar.pk: ["similar_name"],
     }
+
+
+# --- guardians ----------------------------------------------------------------------------------
+
+
+def test_guardians_are_added_changed_and_removed_with_an_audit_row_each(doctor):
+    patient = PatientFactory()
+    guardian = services.guardian_create(
+        data={"patient": patient, "full_name": "Nadia Moreau", "relationship": "aunt"}, actor=doctor
+    )
+    services.guardian_update(guardian=guardian, data={"relationship": "legal guardian"}, actor=doctor)
+    assert PatientGuardian.objects.get().relationship == "legal guardian"
+    pk = guardian.pk
+    services.guardian_delete(guardian=guardian, actor=doctor)
+    assert not PatientGuardian.objects.exists()
+    trail = AuditLog.objects.filter(entity_id=pk).order_by("timestamp")
+    assert [(row.action, (row.metadata_json or {}).get("fields_changed")) for row in trail] == [
+        ("create", None), ("update", ["relationship"]), ("delete", None),
+    ]  # fmt: skip
+
+
+def test_a_guardian_stays_with_its_patient_and_a_merged_patient_gets_none(doctor):
+    patient, other = PatientFactory(), PatientFactory()
+    guardian = GuardianFactory(patient=patient)
+    with pytest.raises(GuardianPatientFixed):
+        services.guardian_update(guardian=guardian, data={"patient": other}, actor=doctor)
+    services.patient_merge(survivor=other, merged=patient, reason="same person", actor=doctor)
+    merged = Patient.all_objects.get(pk=patient.pk)
+    with pytest.raises(PatientMerged):
+        services.guardian_create(data={"patient": merged, "full_name": "X", "relationship": "father"}, actor=doctor)
+    assert PatientGuardian.objects.filter(patient=merged).count() == 0
+    assert not AuditLog.objects.filter(entity_type__iendswith="patientguardian", action="create").exists()
 
 
 # --- merge --------------------------------------------------------------------------------------

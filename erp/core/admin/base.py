@@ -36,6 +36,15 @@ class DomainErrorsAsFormErrors:
         return self.form_invalid(form)
 
 
+class ReadAudited:
+    """Opening the record's screen (inspect, edit, a page of its own) shows it: a ``view`` audit row."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit_record(actor=request.user, action="view", entity=self.object, metadata={"via": "admin"})
+        return response
+
+
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
     """Records written only by services (ledgers, deliveries, receipts): listed and inspected, never
     added, edited or deleted in the admin."""

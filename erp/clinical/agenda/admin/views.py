@@ -22,9 +22,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from erp.clinical.agenda import calendly, services
 from erp.clinical.models import Appointment, AppointmentStatus, CalendlyDelivery, CalendlyOutcome, EncounterType
+from erp.core.admin.base import ReadAudited
 from erp.core.exceptions import DomainError
 from erp.core.models import AppSettings, ClinicLocation, Practitioner
-from erp.ops.audit import audit_record
 
 
 def _appointment_page(appointment) -> str:
@@ -167,7 +167,7 @@ def calendar_feed_rotate_view(request):
     return redirect(reverse("clinical_agenda:index"))
 
 
-class AppointmentPageView(generic.InspectView):
+class AppointmentPageView(ReadAudited, generic.InspectView):
     template_name = "clinical/admin/appointment_page.html"
     fields = [
         "patient",
@@ -184,11 +184,6 @@ class AppointmentPageView(generic.InspectView):
         "rescheduled_from",
         "external_id",
     ]
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        audit_record(actor=request.user, action="view", entity=self.object, metadata={"via": "admin"})
-        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
