@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,29 +9,14 @@ class WebsiteConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self):
-        from wagtail.models import Page, Site
+        from cms.website import invalidation, signals
 
-        from cms.website import cache as website_cache
-        from cms.website import signals
-        from cms.website.models import MarketingDocument, MarketingImage, Promotion, StaffMember, WebsiteSettings
-
-        for model in (Promotion, StaffMember):
-            post_delete.connect(signals.purge_on_snippet_delete, sender=model, dispatch_uid=f"purge-{model.__name__}")
-        for model in (WebsiteSettings, Site, MarketingImage, MarketingDocument, Page):
-            for signal in (post_save, post_delete) if model is not Page else (post_delete,):
-                signal.connect(signals.purge_on_site_change, sender=model, dispatch_uid=f"purge-site-{model.__name__}")
-        post_save.connect(signals.share_promotion_schedule, sender=Promotion, dispatch_uid="website-promotion-share")
-        for signal in (post_save, post_delete):
-            signal.connect(website_cache.settings_changed, sender=WebsiteSettings, dispatch_uid="website-settings-kept")
-            signal.connect(website_cache._promotions_changed, sender=Promotion, dispatch_uid="website-promotions-kept")
+        signals.connect()
+        invalidation.connect()  # after the promotion schedule share: its rewrites are purged too
         # The last app with models, noted now: post_migrate handlers may clear ``models_module`` later.
         global _LAST_APP_WITH_MODELS
         _LAST_APP_WITH_MODELS = [app for app in self.apps.get_app_configs() if app.models_module][-1]
         post_migrate.connect(_after_migrate, dispatch_uid="website-wagtail-permissions")
-        from wagtail_localize.models import TranslationLog
-
-        post_save.connect(signals.hold_back_unpublished_translation, sender=TranslationLog,
-                          dispatch_uid="website-translation-hold-back")
         _localize_editor_parsers()
 
 

@@ -9,6 +9,8 @@
    page, of its ancestors (the listings that show it: home, index pages) and of the same pages in
    every other language; pages that did not change keep their fragments, so rebuilding the whole
    pages after a publish is cheap.
+
+What drops what is ``invalidation``'s, the one module that purges.
 """
 
 import hashlib
@@ -16,11 +18,8 @@ import uuid
 
 from django.core.cache import cache
 from django.db.models import Min, Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone, translation
 from wagtail.models import Locale, Page, PageViewRestriction, Site
-from wagtail.signals import post_page_move
 
 TIMEOUT = 60 * 60  # an hour; publishing purges sooner.
 KEY = "website:page-generation:{pk}"
@@ -38,8 +37,13 @@ def site_generation() -> str:
     return _generation(SITE_KEY)
 
 
+def forget(*keys: str) -> None:
+    """Drop what is kept under ``keys`` (generations included: what was kept under one goes stale)."""
+    cache.delete_many(list(keys))
+
+
 def purge_site() -> None:
-    cache.delete(SITE_KEY)
+    forget(SITE_KEY)
 
 
 def page_cache_generation(page: Page) -> str:
@@ -264,70 +268,3 @@ def kept_picture(image, filters, attrs: dict, build) -> str:
         if keep:
             cache.set(key, html, TIMEOUT)
     return html
-
-
-@receiver(post_save, sender="website.MarketingImage")
-@receiver(post_delete, sender="website.MarketingImage")
-def _image_changed(sender, instance, **kwargs):
-    cache.delete(PICTURE_GENERATION_KEY.format(pk=instance.pk))
-
-
-@receiver(post_save, sender="website.MarketingRendition")
-@receiver(post_delete, sender="website.MarketingRendition")
-def _rendition_changed(sender, instance, **kwargs):
-    cache.delete(PICTURE_GENERATION_KEY.format(pk=instance.image_id))
-
-
-def _promotions_changed(sender, **kwargs):
-    promotions_changed()
-
-
-def promotions_changed() -> None:
-    """Drop the kept promotions (``promotions_of``): a promotion was saved, deleted or shared."""
-    cache.delete(PROMOTIONS_KEY)
-
-
-@receiver(post_save, sender=Site)
-@receiver(post_delete, sender=Site)
-def _sites_changed(sender, **kwargs):
-    cache.delete(TREE_KEY)
-
-
-@receiver(post_save, sender=PageViewRestriction)
-@receiver(post_delete, sender=PageViewRestriction)
-def _restrictions_changed(sender, **kwargs):
-    cache.delete_many([RESTRICTED_KEY, TREE_KEY])
-    # Pages listing a section that became private (menus, home cards) are rebuilt too.
-    purge_locale_homes()
-
-
-@receiver(post_page_move)
-def _page_moved(sender, **kwargs):
-    # A moved page changes the tree paths below it: a restricted section moved elsewhere must
-    # not keep its old path here (its pages would be listed, cached and served as public).
-    cache.delete_many([RESTRICTED_KEY, TREE_KEY, PROMOTIONS_KEY])
-
-
-@receiver(post_save)
-@receiver(post_delete)
-def _page_saved_or_deleted(sender, instance, **kwargs):
-    if not isinstance(instance, Page):
-        return
-    # Menus, routes of the translations and promotion links follow the tree; a promotion's link
-    # may move or get a translation.
-    cache.delete_many([TREE_KEY, PROMOTIONS_KEY])
-    # A new alias (or a deleted page) may add or drop a restricted section.
-    if instance.alias_of_id is not None or kwargs.get("signal") is post_delete:
-        cache.delete(RESTRICTED_KEY)
-
-
-@receiver(post_save, sender=Locale)
-@receiver(post_delete, sender=Locale)
-def _locales_changed(sender, instance, **kwargs):
-    cache.delete_many([LOCALE_KEY.format(code=instance.language_code), TREE_KEY])
-    purge_site()
-
-
-def settings_changed(sender, instance, **kwargs):
-    """``WebsiteSettings.for_site`` keeps each site's settings: saving or deleting them drops them."""
-    cache.delete(SETTINGS_KEY.format(site=instance.site_id))

@@ -189,7 +189,7 @@ class WebsiteSettings(BaseSiteSetting):
     @classmethod
     def for_site(cls, site):
         """Wagtail's ``for_site`` (a query on every request), kept in the cache; saving or deleting
-        the settings drops them (``cache.settings_changed``)."""
+        the settings drops them (``invalidation.settings_changed``)."""
         from cms.website.cache import SETTINGS_KEY, TIMEOUT, cache
 
         if site is None:

@@ -24,7 +24,7 @@ from erp.clinical.models import (
     new_feed_token,
 )
 from erp.clinical.services import encounter_create, patient_require_live
-from erp.core.locking import bounded_lock_wait, lock_row
+from erp.core.locking import lock_row
 from erp.core.zones import location_zone
 from erp.messaging.tasks import appointment_changed
 from erp.ops.audit import audit_record
@@ -282,9 +282,8 @@ def calendar_feed_get(*, practitioner) -> PractitionerCalendarFeed:
 def calendar_feed_rotate(*, practitioner, actor) -> PractitionerCalendarFeed:
     """A new secret token: phones subscribed with the old URL stop receiving the agenda."""
     with transaction.atomic():
-        with bounded_lock_wait():
-            feeds = PractitionerCalendarFeed.objects.select_for_update()
-            feed, _created = feeds.get_or_create(practitioner=practitioner)
+        calendar_feed_get(practitioner=practitioner)
+        feed = lock_row(PractitionerCalendarFeed.objects, practitioner=practitioner)
         feed.token = new_feed_token()
         feed.rotated_at = timezone.now()
         feed.save()
