@@ -1,6 +1,7 @@
 """Commerce II API: sales and their operations (lines, lots, pay, cancel, refund), payments,
 invoices and credit notes (read-only, signed downloads), card fee rules, the fiscal journal and
-its verification and batch recall (the reports: ``report_views``; the closings: ``fiscal_views``)."""
+its verification and batch recall (the reports: ``reports``; the closings: ``fiscal``; the FEC:
+``fec``)."""
 
 
 from django.conf import settings
