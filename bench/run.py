@@ -113,6 +113,11 @@ def base_env(db_url: str, port: int, *, cache_disabled: bool = False) -> dict[st
         "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "1"),
         "WEBSITE_PAGE_CACHE": "0" if cache_disabled else "1",
         "PYTHONUNBUFFERED": "1",
+        # The demo's invoices are issued under production settings, which want the seller's
+        # legal identifiers (fictitious ones here; a real deployment sets its own).
+        "SELLER_SIREN": env.get("SELLER_SIREN", "123456789"),
+        "SELLER_SIRET": env.get("SELLER_SIRET", "12345678900012"),
+        "SELLER_VAT_NUMBER": env.get("SELLER_VAT_NUMBER", "FR12123456789"),
     })  # fmt: skip
     env.pop("REDIS_URL", None)
     env.pop("S3_ENDPOINT_URL", None)

@@ -156,7 +156,9 @@ def _home(locales) -> HomePage:
     return home
 
 
-def _settings() -> None:
+def seed_settings() -> None:
+    """The clinic's contact details in the website's settings: shown on the site, and the seller's
+    name and address on every invoice (the demo sales issue theirs before the website is seeded)."""
     site = Site.objects.get(is_default_site=True)
     values = WebsiteSettings.for_site(site)
     if values.phone:
@@ -219,7 +221,7 @@ def seed(out) -> None:
             setattr(home, name, value)
         home.hero_image = images["hero"]
         home.save_revision().publish()
-    _settings()
+    seed_settings()
 
     def section(model, slug, texts, image, **fields):
         return _child(home, model, slug, og_image=images[image], **_page_fields(texts["fr"]), **fields)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from cms.website.seed import seed_settings
 from erp.commerce.inventory import services
 from erp.commerce.models import (
     DEFAULT_VAT_EXEMPTION_MENTION,
@@ -149,6 +150,7 @@ def _seed_sales(out) -> None:
     if Sale.all_objects.filter(sold_to_name__startswith=DEMO_SALE_PREFIX).exists():
         out("  commerce: payment methods, card fee rule and demo sales already there")
         return
+    seed_settings()  # the seller's name and address, which every invoice carries
     actor = User.objects.filter(email="reception@clinic.test").first()
     location = ClinicLocation.objects.filter(name="Paris Saint-Germain").first()
     products = {p.sku: p for p in Product.objects.filter(sku__isnull=False)}

@@ -58,3 +58,18 @@ def test_root_redirects_by_the_browsers_language():
     assert response.status_code == 302 and response["Location"] == "/hy/"
     response = Client().get("/", HTTP_ACCEPT_LANGUAGE="de")
     assert response["Location"] == "/fr/"
+
+
+@pytest.mark.django_db
+def test_seed_demo_issues_its_invoices_under_productions_seller_rule(settings):
+    """With DEBUG off an invoice needs the whole seller (``seller_for_issuing``): the demo's sales
+    are paid before the website is seeded, so the seed gives the seller's address first (the
+    benchmarks and the site audit load the demo under production settings)."""
+    from erp.commerce.models import Invoice
+
+    settings.SELLER_IDENTITY_REQUIRED = True
+    settings.SELLER_SIREN, settings.SELLER_SIRET = "123456789", "12345678900012"
+    settings.SELLER_VAT_NUMBER = "FR12123456789"
+    call_command("seed_demo", stdout=io.StringIO())
+    sellers = list(Invoice.objects.values_list("seller", flat=True))
+    assert sellers and all(seller["address_line1"] and seller["siren"] == "123456789" for seller in sellers)
