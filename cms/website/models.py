@@ -543,13 +543,6 @@ class ServicePage(SitePage):
         verbose_name = _("service page")
         verbose_name_plural = _("service pages")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["contact_page"] = (
-            ContactPage.objects.live().filter(locale_id=self.locale_id, alias_of__isnull=True).only("url_path").first()
-        )
-        return context
-
 
 # --- Blog (cms_post) ----------------------------------------------------------------------------
 

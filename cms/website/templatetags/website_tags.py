@@ -180,12 +180,21 @@ def now_moment():
     return timezone.now()
 
 
+@register.simple_tag
+def contact_page(home):
+    """The contact page (with its appointment request form) of ``home``'s language, or None;
+    kept with the tree (``cache.section_of``)."""
+    from cms.website.cache import section_of
+    from cms.website.models import ContactPage
+
+    return section_of(home, ContactPage) if home is not None else None
+
+
 @register.simple_tag(takes_context=True)
 def booking_link(context, home) -> dict | None:
     """The header's booking button: the clinic's online booking page (Calendly) from the site
     settings, else the appointment request form of the language's contact page."""
-    from cms.website.cache import section_of
-    from cms.website.models import ContactPage, WebsiteSettings
+    from cms.website.models import WebsiteSettings
 
     request = context.get("request")
     try:
@@ -194,7 +203,7 @@ def booking_link(context, home) -> dict | None:
         booking_url = ""
     if booking_url:
         return {"url": booking_url, "external": True}
-    contact = section_of(home, ContactPage) if home is not None else None
+    contact = contact_page(home)
     if contact is None:
         return None
     return {"url": f"{contact.get_url(request)}#appointment", "external": False}

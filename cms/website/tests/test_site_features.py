@@ -34,6 +34,12 @@ def of_type(items: list[dict], kind: str) -> list[dict]:
 # --- Header ---------------------------------------------------------------------------------------
 
 
+def test_a_service_page_asks_for_an_appointment_on_its_languages_contact_page(client, site_tree):
+    cta = re.compile(r'<a class="button" href="([^"]*)">(Demander un rendez-vous|Request an appointment)</a>')
+    assert cta.search(client.get("/fr/services/laser/").text).group(1) == "/fr/contact/#appointment"
+    assert cta.search(client.get("/en/services/laser/").text).group(1) == "/en/contact/#appointment"
+
+
 def test_the_booking_button_opens_the_appointment_form_or_the_calendly_page(client, site_tree):
     html = client.get("/fr/blog/").text
     assert '<a class="button booking-button" href="/fr/contact/#appointment">Prendre rendez-vous</a>' in html
