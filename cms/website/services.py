@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from wagtail.signals import page_unpublished
 
 from cms.website.models import Promotion, PublicLead
 from erp.core.locking import lock_row, lock_rows
@@ -192,11 +191,7 @@ def page_translation_hold_back(*, page) -> bool:
     own_live_revision = page.live_revision_id is not None and page.live_revision.object_id == str(page.pk)
     if not page.live or page.alias_of_id is not None or own_live_revision:
         return False
-    page.live, page.has_unpublished_changes, page.live_revision = False, True, None
-    page.save(update_fields=["live", "has_unpublished_changes", "live_revision"], clean=False)
-    # Taken offline as an unpublish would: what listens to that (the cache purges) follows.
-    specific = page.specific
-    page_unpublished.send(sender=specific.specific_class, instance=specific)
+    page.unpublish(log_action=False)  # Wagtail's own: its signals purge the caches (``invalidation``)
     return True
 
 
