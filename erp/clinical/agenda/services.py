@@ -84,9 +84,9 @@ def appointment_check_slot(*, practitioner, start: datetime, end: datetime, excl
         )
 
 
-def _lock_practitioner(practitioner) -> None:
-    # Bookings of one practitioner are serialized on their row: two overlapping bookings made at
-    # the same moment cannot both pass the overlap check.
+def lock_practitioner_bookings(practitioner) -> None:
+    """Serialize the bookings of one practitioner on their row: two overlapping bookings made at
+    the same moment cannot both pass the overlap check (the appointment import takes it too)."""
     if practitioner is not None:
         lock_row(type(practitioner).objects, missing_ok=True, pk=practitioner.pk)
 
@@ -105,7 +105,7 @@ def appointment_create(*, data: dict[str, Any], actor) -> Appointment:
     with transaction.atomic():
         if data.get("patient") is not None:
             patient_require_live(data["patient"])
-        _lock_practitioner(data.get("practitioner"))
+        lock_practitioner_bookings(data.get("practitioner"))
         appointment_check_slot(
             practitioner=data.get("practitioner"), start=data.get("scheduled_start"), end=data.get("scheduled_end")
         )
@@ -124,7 +124,7 @@ CALENDLY_OWNED_FIELDS = ("scheduled_start", "scheduled_end", "practitioner")
 def appointment_update(*, appointment: Appointment, data: dict[str, Any], actor) -> Appointment:
     """Move or edit a scheduled or confirmed appointment (the overlap rule applies again)."""
     with transaction.atomic():
-        _lock_practitioner(data.get("practitioner", appointment.practitioner))
+        lock_practitioner_bookings(data.get("practitioner", appointment.practitioner))
         locked = _lock_appointment(appointment)
         changed = sorted(name for name, value in data.items() if getattr(locked, name) != value)
         if not changed:

@@ -1,4 +1,4 @@
-
+"""Serializers of the clinical API: patients, guardians, encounters, consents, documents, photos."""
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -7,14 +7,14 @@ from erp.clinical.exceptions import DuplicateCriteriaMissing
 from erp.core.api.fields import DateTimeField, ListedRows
 from erp.core.api.serializers import ModelSerializer, Serializer
 
-_AUDIT_FIELDS = ("created_at", "updated_at")
+AUDIT_FIELDS = ("created_at", "updated_at")
 
 
 class ReferralSourceSerializer(ModelSerializer):
     class Meta:
         model = models.ReferralSource
-        fields = ["id", "code", "label", "is_active", *_AUDIT_FIELDS]
-        read_only_fields = ["id", *_AUDIT_FIELDS]
+        fields = ["id", "code", "label", "is_active", *AUDIT_FIELDS]
+        read_only_fields = ["id", *AUDIT_FIELDS]
 
 
 class PatientSerializer(ListedRows, ModelSerializer):
@@ -58,7 +58,7 @@ class PatientSerializer(ListedRows, ModelSerializer):
             "notes",
             "row_version",
             "created_by",
-            *_AUDIT_FIELDS,
+            *AUDIT_FIELDS,
         ]
         read_only_fields = [
             "id",
@@ -71,7 +71,7 @@ class PatientSerializer(ListedRows, ModelSerializer):
             "possible_duplicate_reason",
             "row_version",
             "created_by",
-            *_AUDIT_FIELDS,
+            *AUDIT_FIELDS,
         ]
 
 
@@ -135,9 +135,9 @@ class GuardianSerializer(ModelSerializer):
             "city",
             "postal_code",
             "country_code",
-            *_AUDIT_FIELDS,
+            *AUDIT_FIELDS,
         ]
-        read_only_fields = ["id", *_AUDIT_FIELDS]
+        read_only_fields = ["id", *AUDIT_FIELDS]
 
 
 
@@ -163,7 +163,7 @@ class EncounterSerializer(ModelSerializer):
             "signed_by",
             "row_version",
             "created_by",
-            *_AUDIT_FIELDS,
+            *AUDIT_FIELDS,
         ]
         read_only_fields = [
             "id",
@@ -175,7 +175,7 @@ class EncounterSerializer(ModelSerializer):
             "signed_by",
             "row_version",
             "created_by",
-            *_AUDIT_FIELDS,
+            *AUDIT_FIELDS,
         ]
 
 
@@ -195,7 +195,7 @@ class ConsentSerializer(ModelSerializer):
             "revoked_at",
             "document",
             "created_by",
-            *_AUDIT_FIELDS,
+            *AUDIT_FIELDS,
         ]
         read_only_fields = fields
 
@@ -236,7 +236,7 @@ class DocumentSerializer(ModelSerializer):
             "size_bytes",
             "sha256",
             "created_by",
-            *_AUDIT_FIELDS,
+            *AUDIT_FIELDS,
         ]
         read_only_fields = fields
 
@@ -271,7 +271,7 @@ class ClinicalPhotoSerializer(ModelSerializer):
             "sha256",
             "visibility",
             "created_by",
-            *_AUDIT_FIELDS,
+            *AUDIT_FIELDS,
         ]
         read_only_fields = [
             "id",
@@ -284,7 +284,7 @@ class ClinicalPhotoSerializer(ModelSerializer):
             "sha256",
             "visibility",
             "created_by",
-            *_AUDIT_FIELDS,
+            *AUDIT_FIELDS,
         ]
 
 
@@ -322,8 +322,8 @@ class PhotoComparisonSerializer(Serializer):
 class EncounterDocumentSerializer(ModelSerializer):
     class Meta:
         model = models.EncounterDocument
-        fields = ["id", "encounter", "document", "kind", *_AUDIT_FIELDS]
-        read_only_fields = ["id", *_AUDIT_FIELDS]
+        fields = ["id", "encounter", "document", "kind", *AUDIT_FIELDS]
+        read_only_fields = ["id", *AUDIT_FIELDS]
 
     def validate(self, attrs):
         if self.instance is not None and {"encounter", "document"} & set(attrs):
@@ -334,8 +334,8 @@ class EncounterDocumentSerializer(ModelSerializer):
 class EncounterPhotoSerializer(ModelSerializer):
     class Meta:
         model = models.EncounterPhoto
-        fields = ["id", "encounter", "photo", "relation_type", *_AUDIT_FIELDS]
-        read_only_fields = ["id", *_AUDIT_FIELDS]
+        fields = ["id", "encounter", "photo", "relation_type", *AUDIT_FIELDS]
+        read_only_fields = ["id", *AUDIT_FIELDS]
 
     def validate(self, attrs):
         if self.instance is not None and {"encounter", "photo"} & set(attrs):

@@ -525,7 +525,7 @@ class AppointmentRows(RowsBase):
         if not self.dry_run:
             # The practitioner's row lock (taken again by appointment_create) serializes this
             # check with every other booking of theirs: two runs of one file book a slot once.
-            agenda_services._lock_practitioner(practitioner)
+            agenda_services.lock_practitioner_bookings(practitioner)
         patient = self.patient(data)
         same = (
             Appointment.objects.filter(patient=patient, practitioner=practitioner, scheduled_start=start)

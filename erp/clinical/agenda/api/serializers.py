@@ -7,9 +7,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from erp.clinical import models
-from erp.clinical.api.serializers import _AUDIT_FIELDS
+from erp.clinical.api.serializers import AUDIT_FIELDS
 from erp.clinical.exceptions import AgendaRangeRefused
-from erp.clinical.services import patient_require_live
 from erp.core.api.fields import DateTimeField
 from erp.core.api.serializers import ModelSerializer, Serializer
 from erp.core.models import ClinicLocation, Practitioner
@@ -37,7 +36,7 @@ class AppointmentSerializer(ModelSerializer):
             "rescheduled_from",
             "status_changed_at",
             "row_version",
-            *_AUDIT_FIELDS,
+            *AUDIT_FIELDS,
         ]
         read_only_fields = [
             "id",
@@ -50,13 +49,8 @@ class AppointmentSerializer(ModelSerializer):
             "rescheduled_from",
             "status_changed_at",
             "row_version",
-            *_AUDIT_FIELDS,
+            *AUDIT_FIELDS,
         ]
-
-    def validate_patient(self, value):
-        if value is not None:
-            patient_require_live(value)
-        return value
 
 
 class AgendaQuerySerializer(Serializer):
