@@ -9,7 +9,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import BooleanField, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower, RowNumber
+from django.db.models.functions import RowNumber
 
 from erp.clinical.models import (
     NAME_WORD_SPLIT,
@@ -105,27 +105,45 @@ def patient_search(queryset: QuerySet[Patient], q: str, *, contact: bool = True)
     return queryset.filter(condition)
 
 
-def first_found(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
+def first_found(queryset: QuerySet[Patient], *, by_name: bool = True) -> "FoundPatients":
     """The results of a search: the first ``MAX_COUNT + 1`` patients of ``queryset`` that its
-    indexes find, in ``queryset``'s order. Their count then reads "1,000+" past the cap
-    (``erp.core.api.pagination``): such a search is to be narrowed, not paged through.
+    indexes find, by name (last, then first, case ignored), or in ``queryset``'s own order when
+    ``by_name`` is false (an order the user asked for). Their count then reads "1,000+" past the
+    cap (``erp.core.api.pagination``): such a search is to be narrowed, not paged through."""
+    return FoundPatients(queryset, by_name=by_name)
 
-    Ordering all the matches would read every matching row to sort it, and a prefix typed at the
-    desk (``06 10``, ``mar``) matches thousands of patients; the first found are read as the
-    indexes give them (their keys, one query) and only those are sorted.
+
+class FoundPatients:
+    """The patients a search found, as the sequence Django's paginators page through (``len()``
+    and slices): one query reads the first found as the indexes give them, with their names;
+    they are sorted here, and a page reads its rows by key. Another order than the name is the
+    database's, over the keys found.
+
+    Ordering all the matches in the database would read every matching row to sort it, and a
+    prefix typed at the desk (``06 10``, ``mar``) matches thousands of patients; counting and
+    paging the first found there would run the search twice more.
     """
-    found = list(queryset.order_by().values_list("pk", flat=True)[: MAX_COUNT + 1])
-    return queryset.filter(pk__in=found)
 
+    def __init__(self, queryset: QuerySet[Patient], *, by_name: bool = True):
+        self.queryset = queryset
+        self.model = queryset.model  # what Wagtail's paginator names the items by
+        first = queryset.order_by()
+        if by_name:
+            rows = first.values_list("last_name", "first_name", "pk")[: MAX_COUNT + 1]
+            self.keys = [pk for *_, pk in sorted((last.lower(), given.lower(), pk) for last, given, pk in rows)]
+        else:
+            found = list(first.values_list("pk", flat=True)[: MAX_COUNT + 1])
+            self.keys = list(queryset.filter(pk__in=found).values_list("pk", flat=True))
 
-def order_search_results(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
-    """Alphabetical order for search results, by an expression no b-tree serves.
+    def __len__(self) -> int:
+        return len(self.keys)
 
-    With ``ORDER BY last_name, first_name LIMIT 50`` PostgreSQL may walk the name b-tree and
-    filter every row instead of using the search indexes and sorting the few matches; an
-    unindexed sort key leaves it only that plan.
-    """
-    return queryset.order_by(Lower("last_name"), Lower("first_name"), "id")
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        keys = self.keys[index]
+        rows = self.queryset.in_bulk(keys)
+        return [rows[key] for key in keys if key in rows]
 
 
 @dataclass

@@ -88,7 +88,7 @@ class PatientChooserFilterForm(BaseFilterForm):
         objects = super().filter(objects).filter(is_merged=False)
         query = self.cleaned_data.get("q")
         if query:
-            objects = selectors.first_found(selectors.order_search_results(selectors.patient_search(objects, query)))
+            objects = selectors.first_found(selectors.patient_search(objects, query))
             self.is_searching = True
             self.search_query = query
         return objects
@@ -235,9 +235,7 @@ class PatientIndexView(AuditedIndexView):
             return queryset
         contact = self.request.user.has_perm(CONTACT_PERM)
         queryset = selectors.patient_search(queryset, self.search_query, contact=contact)
-        if not self.is_explicitly_ordered:
-            queryset = selectors.order_search_results(queryset)
-        return selectors.first_found(queryset)
+        return selectors.first_found(queryset, by_name=not self.is_explicitly_ordered)
 
     def get_edit_url(self, instance):
         """A row opens the patient page (its "Edit" button is there, and in the row's menu)."""

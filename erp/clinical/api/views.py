@@ -93,9 +93,7 @@ class PatientViewSet(ReadAuditMixin, VersionedViewSetMixin, viewsets.ModelViewSe
         if self.action == "list" and self.request.query_params.get("include_merged") not in ("true", "True", "1"):
             queryset = queryset.filter(is_merged=False)
         if self.request.query_params.get("q"):
-            if not self.request.query_params.get("ordering"):
-                queryset = selectors.order_search_results(queryset)
-            queryset = selectors.first_found(queryset)
+            return selectors.first_found(queryset, by_name=not self.request.query_params.get("ordering"))
         return queryset
 
     def get_serializer_class(self):
