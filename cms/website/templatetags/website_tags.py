@@ -210,8 +210,9 @@ def booking_link(context, home) -> dict | None:
 
 
 @register.simple_tag(takes_context=True)
-def structured_data(context):
-    """The page's schema.org JSON-LD (``cms.website.structured_data``), in the active language."""
+def structured_data(context, home):
+    """The page's schema.org JSON-LD (``cms.website.structured_data``), in the active language;
+    ``home`` is the language's home page the template already has (``locale_home``)."""
     from cms.website import structured_data as sd
     from cms.website.models import SitePage, WebsiteSettings
 
@@ -222,7 +223,6 @@ def structured_data(context):
         site_settings = WebsiteSettings.for_request(request)
     except Exception:  # no site for this host
         return ""
-    home = locale_home(context)
     clinic = sd.clinic(site_settings, home, request)
     clinic_ref = {"@id": clinic["@id"]}
     items = [clinic, *sd.page_items(page, request, clinic_ref)]

@@ -13,7 +13,7 @@ from cms.website.tests.factories import add, make_image, make_promotion, transla
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 15  # measured: 10 / 14 / 14 in fr and 11 / 15 / 15 in hy (home, service, blog post)
+MAX_QUERIES = 15  # measured: 9 / 12 / 13 in fr and 10 / 13 / 14 in hy (home, service, blog post)
 
 
 @pytest.fixture
