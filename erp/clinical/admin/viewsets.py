@@ -22,7 +22,6 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, StatusFlagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
@@ -35,7 +34,7 @@ from erp.clinical.imports.admin import ImportViewSet
 from erp.clinical.models import Appointment, CalendlyDelivery, Encounter, Patient, PatientGuardian, ReferralSource
 from erp.core.admin.base import (
     AuditedModelViewSet,
-    PermissionMenuItem,
+    PermissionViewSet,
     ReadAudited,
     ReadOnlyPermissionPolicy,
     ServiceCreateView,
@@ -453,30 +452,22 @@ class ReferralSourceViewSet(NoReferenceIndex, AuditedModelViewSet):
 # --- Agenda -------------------------------------------------------------------------------------
 
 
-class AgendaViewSet(ViewSet):
+class AgendaViewSet(PermissionViewSet):
     """The day and week agenda (per practitioner, per location) and the calendar feed."""
 
     name = "clinical_agenda"
     url_prefix = "clinical/agenda"
     icon = "date"
     menu_label = _("Agenda")
+    menu_name = "clinical-agenda"
     menu_order = 50
+    menu_permissions = ("clinical.view_appointment",)
 
     def get_urlpatterns(self):
         return [
             path("", agenda_admin.AgendaView.as_view(), name="index"),
             path("rotate-feed/", agenda_admin.calendar_feed_rotate_view, name="rotate_feed"),
         ]
-
-    def get_menu_item(self, order=None):
-        return PermissionMenuItem(
-            self.menu_label,
-            self.menu_url,
-            name="clinical-agenda",
-            icon_name=self.icon,
-            order=self.get_menu_item_order(order),
-            permission="clinical.view_appointment",
-        )
 
 
 class LocationClockForm(forms.ModelForm):

@@ -14,14 +14,13 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 
 from erp.clinical.imports import services
 from erp.clinical.imports.api import RUN_PERM, VIEW_PERM, kind_permission_check, report_download
 from erp.clinical.imports.fields import fields_of
 from erp.clinical.imports.tables import MAX_IMPORT_BYTES
 from erp.clinical.models import ImportJob, ImportKind, ImportOutcome, ImportStatus
-from erp.core.admin.base import PermissionMenuItem
+from erp.core.admin.base import PermissionViewSet
 from erp.core.exceptions import DomainError
 from erp.ops.audit import audit_record
 
@@ -192,12 +191,14 @@ def import_job_report_view(request, pk):
     return report_download(get_object_or_404(ImportJob, pk=pk), actor=request.user)
 
 
-class ImportViewSet(ViewSet):
+class ImportViewSet(PermissionViewSet):
     name = "clinical_import"
     url_prefix = "clinical/imports"
     icon = "download"
     menu_label = pgettext_lazy("import", "Import")
+    menu_name = "clinical-import"
     menu_order = 450
+    menu_permissions = (RUN_PERM,)
 
     def get_urlpatterns(self):
         return [
@@ -206,13 +207,3 @@ class ImportViewSet(ViewSet):
             path("<uuid:pk>/status/", import_job_status_view, name="status"),
             path("<uuid:pk>/report/", import_job_report_view, name="report"),
         ]
-
-    def get_menu_item(self, order=None):
-        return PermissionMenuItem(
-            self.menu_label,
-            self.menu_url,
-            name="clinical-import",
-            icon_name=self.icon,
-            order=self.get_menu_item_order(order),
-            permission=RUN_PERM,
-        )

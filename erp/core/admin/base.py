@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
@@ -150,12 +151,28 @@ class AuditedModelViewSet(ModelViewSet):
 
 
 class PermissionMenuItem(MenuItem):
-    """A menu item of an admin screen shown only to users with ``permission`` (a ViewSet's
-    ``get_menu_item`` returns one)."""
+    """A menu item shown only to users with all of ``permissions``."""
 
-    def __init__(self, *args, permission: str, **kwargs):
+    def __init__(self, *args, permissions: tuple[str, ...], **kwargs):
         super().__init__(*args, **kwargs)
-        self.permission = permission
+        self.permissions = permissions
 
     def is_shown(self, request):
-        return request.user.has_perm(self.permission)
+        return request.user.has_perms(self.permissions)
+
+
+class PermissionViewSet(ViewSet):
+    """An admin screen that is not a model's list (the agenda, a queue, a report, a form), in the
+    menu only for users with all of ``menu_permissions``; its views check them too."""
+
+    menu_permissions: tuple[str, ...] = ()
+
+    def get_menu_item(self, order=None):
+        return PermissionMenuItem(
+            label=self.menu_label,
+            url=self.menu_url,
+            name=self.menu_name,
+            icon_name=self.menu_icon,
+            order=self.get_menu_item_order(order),
+            permissions=self.menu_permissions,
+        )

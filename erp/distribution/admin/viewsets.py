@@ -12,7 +12,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -20,7 +19,7 @@ from wagtail.permissions import register_permission_policy
 
 from erp.commerce.sales.admin.fiscal import money_column
 from erp.core.admin.base import AuditedModelViewSet as CoreAuditedModelViewSet
-from erp.core.admin.base import PermissionMenuItem, ServiceCreateView
+from erp.core.admin.base import PermissionViewSet, ServiceCreateView
 from erp.distribution import services
 from erp.distribution.admin import views
 from erp.distribution.models import Distributor, DistributorMember, Order, PointOfSale
@@ -174,23 +173,18 @@ class OrderViewSet(ModelViewSet):
         ]
 
 
-class OrderQueueViewSet(ViewSet):
+class OrderQueueViewSet(PermissionViewSet):
     """The orders waiting to be confirmed or rejected, with their lines."""
 
     name = "distribution_queue"
     url_prefix = "distribution/to-confirm"
     icon = "tasks"
-    menu_icon = "tasks"
     menu_label = _("Orders to confirm")
+    menu_name = name
+    menu_permissions = (views.OrderQueueView.permission_required,)
 
     def get_urlpatterns(self):
         return [path("", views.OrderQueueView.as_view(), name="index")]
-
-    def get_menu_item(self, order=None):
-        return PermissionMenuItem(
-            self.menu_label, self.menu_url, name=self.name, icon_name=self.menu_icon,
-            order=self.get_menu_item_order(order), permission=views.OrderQueueView.permission_required,
-        )
 
 
 class DistributionViewSetGroup(ModelViewSetGroup):

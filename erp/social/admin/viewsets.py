@@ -9,14 +9,12 @@ from django import forms
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from erp.core.admin.base import AuditedModelViewSet, ServiceCreateView, ServiceEditView
+from erp.core.admin.base import AuditedModelViewSet, PermissionViewSet, ServiceCreateView, ServiceEditView
 from erp.core.storage import bucket
 from erp.social import services
 from erp.social.admin import views
@@ -177,18 +175,12 @@ class SocialPostViewSet(AuditedModelViewSet):
 # --- Takedown list ------------------------------------------------------------------------------
 
 
-class TakedownMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("social.view_socialpost")
-
-
-class TakedownViewSet(ViewSet):
+class TakedownViewSet(PermissionViewSet):
     name = "social_takedown"
     url_prefix = "social/takedown"
     icon = "warning"
-    menu_icon = "warning"
     menu_label = _("To take down")
-    menu_item_class = TakedownMenuItem
+    menu_permissions = ("social.view_socialpost",)
 
     def get_urlpatterns(self):
         return [path("", views.TakedownView.as_view(), name="index")]

@@ -9,11 +9,9 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -32,7 +30,13 @@ from erp.commerce.models import (
     TaxRate,
 )
 from erp.commerce.sales.admin.fiscal import money_column
-from erp.core.admin.base import AuditedModelViewSet, ReadOnlyPermissionPolicy, ServiceCreateView, ServiceEditView
+from erp.core.admin.base import (
+    AuditedModelViewSet,
+    PermissionViewSet,
+    ReadOnlyPermissionPolicy,
+    ServiceCreateView,
+    ServiceEditView,
+)
 
 for _model in (StockBalance, StockMove, InventoryLot, GoodsReceipt):
     register_permission_policy(_model, ReadOnlyPermissionPolicy(_model))
@@ -225,52 +229,34 @@ class StockMoveViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class ExpiringLotsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("commerce.view_inventorylot")
-
-
-class ExpiringLotsViewSet(ViewSet):
+class ExpiringLotsViewSet(PermissionViewSet):
     name = "commerce_expiring_lots"
     url_prefix = "commerce/expiring-lots"
     icon = "warning"
-    menu_icon = "warning"
     menu_label = _("Expiring lots")
-    menu_item_class = ExpiringLotsMenuItem
+    menu_permissions = ("commerce.view_inventorylot",)
 
     def get_urlpatterns(self):
         return [path("", views.ExpiringLotsView.as_view(), name="index")]
 
 
-class StockValuationMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perms(["commerce.view_stockbalance", "commerce.view_purchaseorder"])
-
-
-class StockValuationViewSet(ViewSet):
+class StockValuationViewSet(PermissionViewSet):
     name = "commerce_stock_valuation"
     url_prefix = "commerce/stock-valuation"
     icon = "table"
-    menu_icon = "table"
     menu_label = _("Stock valuation")
-    menu_item_class = StockValuationMenuItem
+    menu_permissions = ("commerce.view_stockbalance", "commerce.view_purchaseorder")
 
     def get_urlpatterns(self):
         return [path("", views.StockValuationView.as_view(), name="index")]
 
 
-class StockAdjustMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("commerce.adjust_stock")
-
-
-class StockAdjustViewSet(ViewSet):
+class StockAdjustViewSet(PermissionViewSet):
     name = "commerce_stock_adjust"
     url_prefix = "commerce/stock-adjust"
     icon = "edit"
-    menu_icon = "edit"
     menu_label = _("Adjust stock")
-    menu_item_class = StockAdjustMenuItem
+    menu_permissions = ("commerce.adjust_stock",)
 
     def get_urlpatterns(self):
         return [path("", views.StockAdjustView.as_view(), name="index")]

@@ -5,15 +5,12 @@ its check, the reports dashboard."""
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from erp.commerce.inventory.admin.viewsets import AuditedModelViewSet, ReadOnlyPermissionPolicy
 from erp.commerce.models import (
     CardFeeRule,
     CreditNote,
@@ -28,6 +25,7 @@ from erp.commerce.sales.admin import fec as fec_admin
 from erp.commerce.sales.admin import reports as reports_admin
 from erp.commerce.sales.admin import till as sales_admin
 from erp.commerce.sales.admin.fiscal import FiscalClosingViewSet, money_column
+from erp.core.admin.base import AuditedModelViewSet, PermissionViewSet, ReadOnlyPermissionPolicy
 
 
 class SalePermissionPolicy(ModelPermissionPolicy):
@@ -231,56 +229,34 @@ class FiscalJournalViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class PermissionMenuItem(MenuItem):
-    permission = ""
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
-
-
-class NewSaleMenuItem(PermissionMenuItem):
-    permission = "commerce.add_sale"
-
-
-class FiscalCheckMenuItem(PermissionMenuItem):
-    permission = "commerce.verify_fiscal_journal"
-
-
-class ReportsMenuItem(PermissionMenuItem):
-    permission = "commerce.view_sales_reports"
-
-
-class NewSaleViewSet(ViewSet):
+class NewSaleViewSet(PermissionViewSet):
     name = "commerce_new_sale"
     url_prefix = "commerce/new-sale"
     icon = "plus"
-    menu_icon = "plus"
     menu_label = _("New sale")
-    menu_item_class = NewSaleMenuItem
+    menu_permissions = ("commerce.add_sale",)
 
     def get_urlpatterns(self):
         return [path("", sales_admin.SaleNewView.as_view(), name="index")]
 
 
-class FiscalCheckViewSet(ViewSet):
+class FiscalCheckViewSet(PermissionViewSet):
     name = "commerce_fiscal_check"
     url_prefix = "commerce/fiscal-check"
     icon = "lock"
-    menu_icon = "lock"
     menu_label = _("Fiscal journal check")
-    menu_item_class = FiscalCheckMenuItem
+    menu_permissions = ("commerce.verify_fiscal_journal",)
 
     def get_urlpatterns(self):
         return [path("", sales_admin.FiscalJournalCheckView.as_view(), name="index")]
 
 
-class SalesReportsViewSet(ViewSet):
+class SalesReportsViewSet(PermissionViewSet):
     name = "commerce_sales_reports"
     url_prefix = "commerce/sales-reports"
     icon = "table"
-    menu_icon = "table"
     menu_label = _("Sales reports")
-    menu_item_class = ReportsMenuItem
+    menu_permissions = ("commerce.view_sales_reports",)
 
     def get_urlpatterns(self):
         return [
@@ -293,13 +269,12 @@ class SalesReportsViewSet(ViewSet):
         ]
 
 
-class FecExportViewSet(ViewSet):
+class FecExportViewSet(PermissionViewSet):
     name = "commerce_fec_export"
     url_prefix = "commerce/fec"
     icon = "download"
-    menu_icon = "download"
     menu_label = _("FEC export")
-    menu_item_class = ReportsMenuItem
+    menu_permissions = ("commerce.view_sales_reports",)
 
     def get_urlpatterns(self):
         return [path("", fec_admin.FecExportView.as_view(), name="index")]
